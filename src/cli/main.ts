@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { LanchatNode } from '../node.js';
+import { runJsonMode } from '../ui/json-mode.js';
+import { runLineMode } from '../ui/line-mode.js';
+import { isLanchatError } from '../wire/errors.js';
+import { resolveOptions, type CliOptions, type RawOptions } from './options.js';
+
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
+const program = new Command()
+  .name('lanchat')
+  .description('Chat on the local network: no server to set up, no address to type.')
+  .version(version, '-V, --version')
+  .option('-n, --name <nick>', 'your nick (default: your user name)')
+  .option('--host', 'be the relay that the others join')
+  .option('-c, --connect <host:port>', 'join the relay (or any node) at this address')
+  .option('-p, --port <port>', 'TCP port to listen on (default: any free port)')
+  .option('-d, --data <dir>', 'data folder (default: ~/.local/share/lanchat/<network>)')
+  .option('--network <name>', 'chat network to join; each has its own relay', 'lanchat')
+  .option('--json', 'one JSON event per output line; input lines as typed (for scripts)')
+  .showHelpAfterError('(lanchat --help lists the options)')
+  .action(async (raw: RawOptions) => {
+    let options: CliOptions;
+    try {
+      options = resolveOptions(raw);
+    } catch (err) {
+      fail(err, raw.json === true, 2);
+    }
+    await run(options);
+  });
+
+await program.parseAsync();
+
+async function run(options: CliOptions): Promise<void> {
+  let node: LanchatNode;
+  try {
+    node = await LanchatNode.start({
+      nick: options.nick,
+      network: options.network,
+      dataDir: options.dataDir,
+      host: options.host,
+      port: options.port,
+      ...(options.connect === undefined ? {} : { connect: options.connect }),
+    });
+  } catch (err) {
+    fail(err, options.json, 1);
+  }
+
+  let signals = 0;
+  const quit = async (): Promise<void> => {
+    await node.stop();
+    process.exit(0);
+  };
+  const onSignal = (): void => {
+    // A second Ctrl-C does not wait for the goodbye.
+    if (++signals > 1) process.exit(130);
+    void quit();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  if (options.json) await runJsonMode(node, process.stdin, process.stdout);
+  else await runLineMode(node, process.stdin, process.stdout);
+  await quit();
+}
+
+function fail(err: unknown, json: boolean, exitCode: number): never {
+  const code = isLanchatError(err) ? err.code : 'INTERNAL';
+  const message = err instanceof Error ? err.message : String(err);
+  if (json) process.stdout.write(`${JSON.stringify({ event: 'error', code, message })}\n`);
+  process.stderr.write(`lanchat: ${message}\n`);
+  process.exit(exitCode);
+}

@@ -1,0 +1,76 @@
+import { userInfo } from 'node:os';
+import { nickProblem, sanitizeNick } from '../chat/names.js';
+import type { RelayAddress } from '../member/member.js';
+import { defaultDataDir } from '../store/data-dir.js';
+import { LanchatError } from '../wire/errors.js';
+
+/** The options as commander hands them over: strings, unchecked. */
+export interface RawOptions {
+  name?: string;
+  host?: boolean;
+  connect?: string;
+  port?: string;
+  data?: string;
+  network?: string;
+  json?: boolean;
+}
+
+export interface CliOptions {
+  nick: string;
+  host: boolean;
+  connect: RelayAddress | undefined;
+  port: number;
+  dataDir: string;
+  network: string;
+  json: boolean;
+}
+
+const NETWORK_PATTERN = /^[a-z0-9][a-z0-9._-]{0,31}$/;
+
+/** Checks everything the user typed before anything starts; throws a USAGE error naming the option. */
+export function resolveOptions(raw: RawOptions, env: NodeJS.ProcessEnv = process.env): CliOptions {
+  const network = raw.network ?? 'lanchat';
+  if (!NETWORK_PATTERN.test(network)) {
+    throw usage(`--network "${network}": 1 to 32 lowercase letters, digits, '.', '_' or '-'`);
+  }
+  const nick = raw.name ?? sanitizeNick(osUserName());
+  const problem = nickProblem(nick);
+  if (problem !== undefined) throw usage(`--name "${nick}": ${problem}`);
+  if (raw.host && raw.connect !== undefined) throw usage('--host and --connect exclude each other');
+  return {
+    nick,
+    host: raw.host === true,
+    connect: raw.connect === undefined ? undefined : parseHostPort(raw.connect),
+    port: raw.port === undefined ? 0 : parsePort(raw.port, '--port'),
+    dataDir: raw.data ?? defaultDataDir(network, env),
+    network,
+    json: raw.json === true,
+  };
+}
+
+/** "host:port", "[v6]:port" or "v6addr:port". */
+export function parseHostPort(text: string): RelayAddress {
+  const match = /^\[([^\]]+)\]:(\d+)$/.exec(text) ?? /^([^:\s]+|[0-9a-fA-F:.]+):(\d+)$/.exec(text);
+  if (match === null) throw usage(`--connect "${text}": expected HOST:PORT, e.g. 192.168.1.20:40123`);
+  return { host: match[1]!, port: parsePort(match[2]!, '--connect', false) };
+}
+
+function parsePort(text: string, option: string, allowZero = true): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535 || (!allowZero && port === 0)) {
+    throw usage(`${option}: "${text}" is not a TCP port (${allowZero ? 0 : 1} to 65535)`);
+  }
+  return port;
+}
+
+function osUserName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? 'anon';
+  }
+}
+
+function usage(message: string): LanchatError {
+  return new LanchatError('USAGE', message);
+}

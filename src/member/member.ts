@@ -1,0 +1,458 @@
+import { EventEmitter } from 'node:events';
+import { observe, tick, type HlcTimestamp } from '../chat/clock.js';
+import { messageId } from '../chat/message-id.js';
+import { nickProblem, normalizeRoom, roomProblem } from '../chat/names.js';
+import type { Identity } from '../identity/identity.js';
+import type { Connection } from '../net/connection.js';
+import { dial } from '../net/dial.js';
+import { encodeFrame, type Frame } from '../wire/codec.js';
+import { type ErrorCode } from '../wire/errors.js';
+import { HELLO_TIMEOUT_MS, MAX_TEXT_BYTES, PROTOCOL_VERSION } from '../wire/limits.js';
+import { lanchat } from '../wire/protobuf.js';
+import { backoffDelay } from './backoff.js';
+import { Roster } from './roster.js';
+
+export interface RelayAddress {
+  host: string;
+  port: number;
+}
+
+export interface RelayInfo extends RelayAddress {
+  /** The relay's node id, hex. */
+  id: string;
+  nick: string;
+}
+
+export interface MessageView {
+  id: string;
+  from: string;
+  fromId: string;
+  room: string | null;
+  to: string | null;
+  text: string;
+  /** Author's hybrid-clock time, ms since the epoch. */
+  ts: number;
+  /** Written by this node. */
+  own: boolean;
+}
+
+export interface PresenceView {
+  nick: string;
+  state: 'joined' | 'left' | 'renamed';
+  /** The room joined or left; null for the network as a whole. */
+  room: string | null;
+  /** For a rename: the nick before. */
+  from?: string;
+  /** Why a node left the network. */
+  reason?: string;
+  /** For a node joining the network: the rooms it is in. */
+  rooms?: string[];
+  /** It is about this node's own user. */
+  self: boolean;
+}
+
+export interface Problem {
+  code: ErrorCode | string;
+  message: string;
+  suggestion?: string;
+}
+
+export interface MemberOptions {
+  identity: Identity;
+  network: string;
+  nick: string;
+  rooms: string[];
+  listenPort: number;
+  addresses: string[];
+  rank: lanchat.Rank.$Properties;
+  relay: RelayAddress;
+  helloTimeoutMs?: number;
+  heartbeatMs?: number;
+}
+
+interface MemberEvents {
+  connected: [relay: RelayInfo];
+  disconnected: [info: { reason: string; retryInMs: number }];
+  message: [message: MessageView];
+  presence: [presence: PresenceView];
+  problem: [problem: Problem];
+}
+
+type Outgoing = { room: string; text: string } | { to: { nodeId: Buffer; nick: string }; text: string };
+
+/** Lines typed while no relay is reachable are kept up to this many, then refused. */
+export const MAX_OUTBOX = 10_000;
+const MAX_REDIRECTS = 3;
+
+/**
+ * The member role: this node's chat client. It dials the relay, says hello, keeps the roster, and
+ * redials with backoff when the relay goes away, rejoining its rooms. What the user writes while
+ * disconnected waits in the outbox and goes out on the next welcome.
+ */
+export class Member extends EventEmitter<MemberEvents> {
+  readonly #options: MemberOptions;
+  /** Encoded message frames written while no relay was reachable, oldest first. */
+  readonly #outbox: Buffer[] = [];
+  #target: RelayAddress;
+  #conn: Connection | undefined;
+  #relay: RelayInfo | undefined;
+  #state: 'idle' | 'dialing' | 'handshaking' | 'connected' | 'stopped' = 'idle';
+  #attempt = 0;
+  #redirects = 0;
+  #retryTimer: NodeJS.Timeout | undefined;
+  #relayLeaveReason: string | undefined;
+  #redialNow = false;
+  #nick: string;
+  #rooms: Set<string>;
+  #currentRoom: string | undefined;
+  #roster = new Roster();
+  #seq = 0;
+  #clock: HlcTimestamp = { time: 0, counter: 0 };
+
+  constructor(options: MemberOptions) {
+    super();
+    this.#options = options;
+    this.#target = options.relay;
+    this.#nick = options.nick;
+    this.#rooms = new Set(options.rooms);
+    this.#currentRoom = options.rooms[0];
+  }
+
+  get nick(): string {
+    return this.#nick;
+  }
+
+  get rooms(): string[] {
+    return [...this.#rooms];
+  }
+
+  get currentRoom(): string | undefined {
+    return this.#currentRoom;
+  }
+
+  get roster(): Roster {
+    return this.#roster;
+  }
+
+  get relay(): RelayInfo | undefined {
+    return this.#relay;
+  }
+
+  get isConnected(): boolean {
+    return this.#state === 'connected';
+  }
+
+  get outboxSize(): number {
+    return this.#outbox.length;
+  }
+
+  start(): void {
+    if (this.#state !== 'idle') return;
+    this.#dial();
+  }
+
+  /** Sends a leave to the relay and closes. Resolves once the connection is gone. Safe to call twice. */
+  async stop(reason = 'quit'): Promise<void> {
+    if (this.#state === 'stopped') return;
+    const conn = this.#state === 'connected' ? this.#conn : undefined;
+    this.#state = 'stopped';
+    clearTimeout(this.#retryTimer);
+    if (conn === undefined) {
+      this.#conn?.close();
+      return;
+    }
+    const closed = new Promise<void>((resolve) => conn.once('close', () => resolve()));
+    conn.sendFrame({ leave: { reason } });
+    conn.close();
+    await closed;
+  }
+
+  /** Sends a line to the current room. */
+  say(text: string): boolean {
+    const room = this.#currentRoom;
+    if (room === undefined) {
+      this.#problem({ code: 'NOT_IN_ROOM', message: 'you are in no room; /join #room first' });
+      return false;
+    }
+    return this.#write({ room, text });
+  }
+
+  sayTo(room: string, text: string): boolean {
+    return this.#write({ room, text });
+  }
+
+  /** Sends a private line to the person called `nick`. */
+  whisper(nick: string, text: string): boolean {
+    const peer = this.#roster.findByNick(nick);
+    if (peer === undefined) {
+      this.#problem({ code: 'NO_SUCH_NICK', message: `no one called ${nick} is online` });
+      return false;
+    }
+    if (peer.nodeId === this.#options.identity.nodeIdHex) {
+      this.#problem({ code: 'NO_SUCH_NICK', message: 'that is you' });
+      return false;
+    }
+    return this.#write({ to: { nodeId: Buffer.from(peer.nodeId, 'hex'), nick: peer.nick }, text });
+  }
+
+  join(input: string): boolean {
+    const room = normalizeRoom(input);
+    if (room === undefined) {
+      this.#problem({ code: 'ROOM_INVALID', message: roomProblem(input) });
+      return false;
+    }
+    this.#currentRoom = room;
+    if (this.#rooms.has(room)) return true;
+    this.#rooms.add(room);
+    if (this.#state === 'connected') this.#conn!.sendFrame({ join: { room } });
+    return true;
+  }
+
+  /** Leaves `input`, or the current room. The next room joined, if any, becomes current. */
+  part(input?: string): boolean {
+    const room = input === undefined ? this.#currentRoom : normalizeRoom(input);
+    if (room === undefined || !this.#rooms.has(room)) {
+      this.#problem({ code: 'NOT_IN_ROOM', message: `you are not in ${input ?? 'any room'}` });
+      return false;
+    }
+    this.#rooms.delete(room);
+    if (this.#currentRoom === room) this.#currentRoom = [...this.#rooms].at(-1);
+    if (this.#state === 'connected') this.#conn!.sendFrame({ part: { room } });
+    return true;
+  }
+
+  /** Asks for a new nick. Connected, the relay confirms it (a presence) or refuses it (a problem). */
+  setNick(nick: string): boolean {
+    const problem = nickProblem(nick);
+    if (problem !== undefined) {
+      this.#problem({ code: 'NICK_INVALID', message: problem });
+      return false;
+    }
+    if (this.#state === 'connected') {
+      this.#conn!.sendFrame({ nick: { nick } });
+    } else {
+      const from = this.#nick;
+      this.#nick = nick;
+      this.emit('presence', { nick, state: 'renamed', room: null, from, self: true });
+    }
+    return true;
+  }
+
+  #write(outgoing: Outgoing): boolean {
+    const text = outgoing.text;
+    if (text.length === 0 || Buffer.byteLength(text) > MAX_TEXT_BYTES) {
+      this.#problem({ code: 'TEXT_INVALID', message: `a message is 1 to ${MAX_TEXT_BYTES} bytes of text` });
+      return false;
+    }
+    const connected = this.#state === 'connected';
+    if (!connected && this.#outbox.length >= MAX_OUTBOX) {
+      this.#problem({ code: 'SLOW_CONSUMER', message: `${MAX_OUTBOX} lines are already waiting for the relay` });
+      return false;
+    }
+    // The message gets its identity and time when written, not when it finally leaves.
+    this.#clock = tick(this.#clock, Date.now());
+    const origin = this.#options.identity.nodeId;
+    const seq = ++this.#seq;
+    const frame = encodeFrame({
+      message: {
+        origin,
+        seq,
+        time: this.#clock.time,
+        counter: this.#clock.counter,
+        nick: this.#nick,
+        text,
+        ...('room' in outgoing ? { room: outgoing.room } : { to: outgoing.to }),
+      },
+    });
+    if (connected) this.#conn!.send(frame);
+    else this.#outbox.push(frame);
+    this.emit('message', {
+      id: messageId(origin, seq),
+      from: this.#nick,
+      fromId: this.#options.identity.nodeIdHex,
+      room: 'room' in outgoing ? outgoing.room : null,
+      to: 'to' in outgoing ? outgoing.to.nick : null,
+      text,
+      ts: this.#clock.time,
+      own: true,
+    });
+    return true;
+  }
+
+  #dial(): void {
+    this.#state = 'dialing';
+    const { host, port } = this.#target;
+    dial(host, port, { heartbeatMs: this.#options.heartbeatMs }).then(
+      (conn) => this.#handshake(conn),
+      (err: Error) => this.#lost(err.message),
+    );
+  }
+
+  #handshake(conn: Connection): void {
+    if (this.#state === 'stopped') {
+      conn.close();
+      return;
+    }
+    this.#state = 'handshaking';
+    this.#conn = conn;
+    this.#relayLeaveReason = undefined;
+    const timer = setTimeout(
+      () => conn.close('HELLO_TIMEOUT', 'no welcome within the time limit', false),
+      this.#options.helloTimeoutMs ?? HELLO_TIMEOUT_MS,
+    );
+    conn.on('frame', (frame) => {
+      if (this.#conn !== conn) return;
+      if (this.#state === 'handshaking') {
+        clearTimeout(timer);
+        this.#onHandshakeFrame(conn, frame);
+      } else {
+        this.#dispatch(frame);
+      }
+    });
+    conn.once('close', (info) => {
+      clearTimeout(timer);
+      if (this.#conn !== conn) return;
+      this.#lost(this.#relayLeaveReason ?? (info.byPeer ? 'the relay closed the connection' : info.message));
+    });
+    const { identity, network, listenPort, addresses, rank } = this.#options;
+    conn.sendFrame({
+      hello: {
+        protocolVersion: PROTOCOL_VERSION,
+        nodeId: identity.nodeId,
+        nick: this.#nick,
+        listenPort,
+        addresses,
+        rooms: [...this.#rooms],
+        rank,
+        network,
+      },
+    });
+  }
+
+  #onHandshakeFrame(conn: Connection, frame: Frame): void {
+    switch (frame.kind) {
+      case 'welcome':
+        this.#onWelcome(conn, frame.welcome);
+        return;
+      case 'redirect': {
+        const { host, port } = frame.redirect;
+        if (host && port && this.#redirects < MAX_REDIRECTS) {
+          this.#redirects++;
+          this.#target = { host, port };
+          this.#redialNow = true;
+        }
+        conn.close();
+        return;
+      }
+      case 'error':
+        this.#problem({ code: frame.error.code ?? '', message: frame.error.message ?? '' });
+        return;
+      default:
+        conn.close('UNEXPECTED_FRAME', `expected a welcome, got ${frame.kind ?? 'an unknown frame'}`);
+    }
+  }
+
+  #onWelcome(conn: Connection, welcome: lanchat.Welcome.$Shape): void {
+    this.#state = 'connected';
+    this.#attempt = 0;
+    this.#redirects = 0;
+    this.#nick = welcome.nick || this.#nick;
+    this.#rooms = new Set(welcome.rooms ?? []);
+    if (this.#currentRoom !== undefined && !this.#rooms.has(this.#currentRoom)) {
+      this.#currentRoom = [...this.#rooms][0];
+    }
+    this.#roster = Roster.fromWire(welcome.roster);
+    this.#relay = {
+      id: Buffer.from(welcome.relayId ?? []).toString('hex'),
+      nick: welcome.relayNick ?? '',
+      host: this.#target.host,
+      port: this.#target.port,
+    };
+    this.emit('connected', this.#relay);
+    // Sent in one go and only dropped from the outbox once handed to the socket.
+    while (this.#outbox.length > 0 && this.#conn === conn && conn.isOpen) {
+      conn.send(this.#outbox.shift()!);
+    }
+  }
+
+  #dispatch(frame: Frame): void {
+    switch (frame.kind) {
+      case 'message':
+        return this.#onMessage(frame.message);
+      case 'presence':
+        return this.#onPresence(frame.presence);
+      case 'roster':
+        this.#roster = Roster.fromWire(frame.roster);
+        return;
+      case 'error':
+        return this.#problem({
+          code: frame.error.code ?? '',
+          message: frame.error.message ?? '',
+          ...(frame.error.suggestion ? { suggestion: frame.error.suggestion } : {}),
+        });
+      case 'leave':
+        this.#relayLeaveReason = `the relay left (${frame.leave.reason || 'no reason given'})`;
+        return;
+      default:
+        return; // heartbeats, and kinds from a newer protocol
+    }
+  }
+
+  #onMessage(message: lanchat.ChatMessage.$Shape): void {
+    const origin = message.origin;
+    if (!origin || !message.seq) return;
+    this.#clock = observe(this.#clock, { time: message.time ?? 0, counter: message.counter ?? 0 }, Date.now());
+    this.emit('message', {
+      id: messageId(origin, message.seq),
+      from: message.nick ?? '',
+      fromId: Buffer.from(origin).toString('hex'),
+      room: message.target === 'room' ? (message.room ?? null) : null,
+      to: message.target === 'to' ? (message.to?.nick ?? null) : null,
+      text: message.text ?? '',
+      ts: message.time ?? 0,
+      own: false,
+    });
+  }
+
+  #onPresence(presence: lanchat.Presence.$Shape): void {
+    this.#roster.apply(presence);
+    const peer = presence.peer;
+    if (!peer?.nodeId) return;
+    const self = Buffer.from(peer.nodeId).equals(this.#options.identity.nodeId);
+    const room = presence.room || null;
+    const nick = peer.nick ?? '';
+    const State = lanchat.Presence.State;
+    let view: PresenceView;
+    switch (presence.state) {
+      case State.JOINED:
+        view = { nick, state: 'joined', room, self, ...(room === null ? { rooms: peer.rooms ?? [] } : {}) };
+        break;
+      case State.LEFT:
+        view = { nick, state: 'left', room, self, ...(room === null ? { reason: presence.reason || 'quit' } : {}) };
+        break;
+      case State.RENAMED:
+        view = { nick, state: 'renamed', room: null, from: presence.oldNick ?? '', self };
+        if (self) this.#nick = nick;
+        break;
+      default:
+        return;
+    }
+    this.emit('presence', view);
+  }
+
+  #lost(reason: string): void {
+    const wasConnected = this.#state === 'connected';
+    this.#conn = undefined;
+    if (this.#state === 'stopped') return;
+    this.#state = 'idle';
+    const retryInMs = this.#redialNow ? 0 : backoffDelay(this.#attempt++);
+    this.#redialNow = false;
+    if (wasConnected || this.#attempt === 1) this.emit('disconnected', { reason, retryInMs });
+    this.#retryTimer = setTimeout(() => this.#dial(), retryInMs);
+  }
+
+  #problem(problem: Problem): void {
+    this.emit('problem', problem);
+  }
+}
+

@@ -1,0 +1,192 @@
+import { EventEmitter } from 'node:events';
+import type { Socket } from 'node:net';
+import { decodeFrame, encodeFrame, type Frame } from '../wire/codec.js';
+import { type ErrorCode, LanchatError } from '../wire/errors.js';
+import { FrameDecoder } from '../wire/frame-decoder.js';
+import {
+  HEARTBEAT_INTERVAL_MS,
+  MAX_FRAME_BYTES,
+  PEER_DEAD_AFTER_MS,
+  SEND_BUFFER_HARD_BYTES,
+  SEND_BUFFER_SOFT_BYTES,
+  SEND_STALL_MS,
+} from '../wire/limits.js';
+
+export interface ConnectionOptions {
+  maxFrameBytes?: number;
+  /** Send a heartbeat this often and check the peer's; 0 turns both off. */
+  heartbeatMs?: number;
+  deadAfterMs?: number;
+  sendSoftBytes?: number;
+  sendHardBytes?: number;
+  sendStallMs?: number;
+}
+
+/** Why a connection ended. `code` is one of the stable error codes, or CLOSED for an orderly end. */
+export interface CloseInfo {
+  code: ErrorCode | 'CLOSED';
+  message: string;
+  /** True when the other side ended it (EOF, reset, or an error frame it sent). */
+  byPeer: boolean;
+}
+
+interface ConnectionEvents {
+  frame: [frame: Frame, raw: Buffer];
+  close: [info: CloseInfo];
+}
+
+/**
+ * One TCP peer speaking lanchat frames: decoding, heartbeats, liveness, and the send-side limits that
+ * keep one slow peer from costing everyone else memory. Every socket outcome maps to exactly one
+ * 'close' event.
+ *
+ * Writes made during one turn of the event loop are corked and flushed together, so a relay that fans a
+ * burst of frames out to many peers makes one system call per peer rather than one per frame.
+ */
+export class Connection extends EventEmitter<ConnectionEvents> {
+  readonly socket: Socket;
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  readonly #decoder: FrameDecoder;
+  readonly #options: Required<ConnectionOptions>;
+  #heartbeatTimer: NodeJS.Timeout | undefined;
+  #lastReceivedAt = Date.now();
+  #lastProgressAt = Date.now();
+  #bytesWrittenAtLastCheck = 0;
+  #corked = false;
+  #closing: CloseInfo | undefined;
+  #closed = false;
+
+  constructor(socket: Socket, options: ConnectionOptions = {}) {
+    super();
+    this.socket = socket;
+    this.remoteAddress = socket.remoteAddress ?? '';
+    this.remotePort = socket.remotePort ?? 0;
+    this.#options = {
+      maxFrameBytes: options.maxFrameBytes ?? MAX_FRAME_BYTES,
+      heartbeatMs: options.heartbeatMs ?? HEARTBEAT_INTERVAL_MS,
+      deadAfterMs: options.deadAfterMs ?? PEER_DEAD_AFTER_MS,
+      sendSoftBytes: options.sendSoftBytes ?? SEND_BUFFER_SOFT_BYTES,
+      sendHardBytes: options.sendHardBytes ?? SEND_BUFFER_HARD_BYTES,
+      sendStallMs: options.sendStallMs ?? SEND_STALL_MS,
+    };
+    this.#decoder = new FrameDecoder(this.#options.maxFrameBytes);
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    socket.on('end', () => this.#beginClose({ code: 'CLOSED', message: 'peer closed the connection', byPeer: true }));
+    socket.on('error', (err: NodeJS.ErrnoException) =>
+      this.#beginClose({ code: 'CLOSED', message: err.code ?? err.message, byPeer: true }),
+    );
+    socket.on('close', () => this.#onSocketClose());
+    if (this.#options.heartbeatMs > 0) {
+      this.#heartbeatTimer = setInterval(() => this.#onHeartbeatTick(), this.#options.heartbeatMs);
+      this.#heartbeatTimer.unref();
+    }
+  }
+
+  get isOpen(): boolean {
+    return this.#closing === undefined;
+  }
+
+  /** Bytes accepted by send() and not yet handed to the kernel. */
+  get bufferedBytes(): number {
+    return this.socket.writableLength;
+  }
+
+  /** Above the soft cap: send only what the peer cannot do without (chat), skip the rest. */
+  get congested(): boolean {
+    return this.socket.writableLength > this.#options.sendSoftBytes;
+  }
+
+  /** Queues already-encoded frame bytes. Returns false when the connection is closing or congested. */
+  send(raw: Buffer): boolean {
+    if (this.#closing !== undefined) return false;
+    if (!this.#corked) {
+      this.#corked = true;
+      this.socket.cork();
+      process.nextTick(() => this.#flush());
+    }
+    this.socket.write(raw);
+    if (this.socket.writableLength > this.#options.sendHardBytes) {
+      this.close('SLOW_CONSUMER', `more than ${this.#options.sendHardBytes} bytes waiting for this peer`, false);
+      return false;
+    }
+    return !this.congested;
+  }
+
+  sendFrame(frame: Parameters<typeof encodeFrame>[0]): boolean {
+    return this.send(encodeFrame(frame));
+  }
+
+  /**
+   * Ends the connection. With an error code the peer is told why (an Error frame) unless `tellPeer` is
+   * false; queued frames are still flushed. Safe to call more than once: the first reason wins.
+   */
+  close(code: ErrorCode | 'CLOSED' = 'CLOSED', message = 'closed', tellPeer = true): void {
+    if (this.#closing !== undefined) return;
+    if (tellPeer && code !== 'CLOSED' && !this.socket.destroyed) {
+      this.sendFrame({ error: { code, message } });
+    }
+    this.#beginClose({ code, message, byPeer: false });
+    if (!tellPeer || code === 'SLOW_CONSUMER') {
+      this.socket.destroy();
+      return;
+    }
+    this.#flush();
+    this.socket.end();
+    // A peer that never reads would hold the socket open forever.
+    setTimeout(() => this.socket.destroy(), 1_000).unref();
+  }
+
+  #flush(): void {
+    if (!this.#corked) return;
+    this.#corked = false;
+    this.socket.uncork();
+  }
+
+  #onData(chunk: Buffer): void {
+    if (this.#closing !== undefined) return;
+    this.#lastReceivedAt = Date.now();
+    try {
+      this.#decoder.push(chunk, (payload, raw) => {
+        if (this.#closing !== undefined) return;
+        this.emit('frame', decodeFrame(payload), raw);
+      });
+    } catch (err) {
+      if (err instanceof LanchatError) {
+        this.close(err.code, err.message);
+      } else {
+        this.close('BAD_FRAME', `frame handling failed: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  #onHeartbeatTick(): void {
+    const now = Date.now();
+    if (now - this.#lastReceivedAt > this.#options.deadAfterMs) {
+      this.close('HEARTBEAT_TIMEOUT', `nothing heard for ${now - this.#lastReceivedAt} ms`, false);
+      return;
+    }
+    const written = this.socket.bytesWritten;
+    if (this.socket.writableLength === 0 || written !== this.#bytesWrittenAtLastCheck) {
+      this.#lastProgressAt = now;
+    } else if (now - this.#lastProgressAt > this.#options.sendStallMs) {
+      this.close('SLOW_CONSUMER', `peer has read nothing for ${now - this.#lastProgressAt} ms`, false);
+      return;
+    }
+    this.#bytesWrittenAtLastCheck = written;
+    if (!this.congested) this.sendFrame({ heartbeat: { time: now } });
+  }
+
+  #beginClose(info: CloseInfo): void {
+    if (this.#closing === undefined) this.#closing = info;
+  }
+
+  #onSocketClose(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#heartbeatTimer);
+    this.#beginClose({ code: 'CLOSED', message: 'connection closed', byPeer: true });
+    this.emit('close', this.#closing!);
+  }
+}

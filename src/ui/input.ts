@@ -1,0 +1,71 @@
+/** What one line typed by the user (or fed on stdin in --json mode) asks for. Pure parsing, no effects. */
+export type Input =
+  | { kind: 'empty' }
+  | { kind: 'say'; text: string }
+  | { kind: 'msg'; nick: string; text: string }
+  | { kind: 'join'; room: string }
+  | { kind: 'part'; room?: string }
+  | { kind: 'nick'; nick: string }
+  | { kind: 'who'; room?: string }
+  | { kind: 'rooms' }
+  | { kind: 'help' }
+  | { kind: 'quit' }
+  | { kind: 'invalid'; message: string };
+
+export const COMMANDS: readonly { usage: string; summary: string }[] = [
+  { usage: '/help', summary: 'list the commands' },
+  { usage: '/nick NICK', summary: 'change your nick' },
+  { usage: '/join #ROOM', summary: 'join a room (created on first join) and make it current' },
+  { usage: '/part [#ROOM]', summary: 'leave a room (the current one by default)' },
+  { usage: '/msg NICK TEXT', summary: 'send a private message (also: @NICK TEXT)' },
+  { usage: '/who [#ROOM]', summary: 'who is in a room (the current one by default)' },
+  { usage: '/rooms', summary: 'list the rooms with people in them' },
+  { usage: '/quit', summary: 'leave the chat (also Ctrl-D)' },
+];
+
+export function parseInput(line: string): Input {
+  const text = line.replace(/[\r\n]+$/, '');
+  if (text.trim() === '') return { kind: 'empty' };
+  if (text.startsWith('//')) return { kind: 'say', text: text.slice(1) };
+  if (text.startsWith('@')) {
+    const match = /^@(\S+)\s+(.*\S.*)$/s.exec(text);
+    if (match === null) return { kind: 'invalid', message: 'usage: @NICK TEXT' };
+    return { kind: 'msg', nick: match[1]!, text: match[2]! };
+  }
+  if (!text.startsWith('/')) return { kind: 'say', text };
+
+  const [, name = '', rest = ''] = /^\/(\S*)\s*(.*)$/s.exec(text) ?? [];
+  const args = rest.trim() === '' ? [] : rest.trim().split(/\s+/);
+  switch (name.toLowerCase()) {
+    case 'help':
+    case '?':
+      return { kind: 'help' };
+    case 'quit':
+    case 'exit':
+      return { kind: 'quit' };
+    case 'rooms':
+    case 'list':
+      return { kind: 'rooms' };
+    case 'nick':
+      return args.length === 1 ? { kind: 'nick', nick: args[0]! } : { kind: 'invalid', message: 'usage: /nick NICK' };
+    case 'join':
+    case 'j':
+      return args.length === 1 ? { kind: 'join', room: args[0]! } : { kind: 'invalid', message: 'usage: /join #ROOM' };
+    case 'part':
+    case 'leave':
+      if (args.length > 1) return { kind: 'invalid', message: 'usage: /part [#ROOM]' };
+      return args.length === 1 ? { kind: 'part', room: args[0]! } : { kind: 'part' };
+    case 'who':
+    case 'names':
+      if (args.length > 1) return { kind: 'invalid', message: 'usage: /who [#ROOM]' };
+      return args.length === 1 ? { kind: 'who', room: args[0]! } : { kind: 'who' };
+    case 'msg':
+    case 'query': {
+      const match = /^(\S+)\s+(.*\S.*)$/s.exec(rest);
+      if (match === null) return { kind: 'invalid', message: 'usage: /msg NICK TEXT' };
+      return { kind: 'msg', nick: match[1]!, text: match[2]! };
+    }
+    default:
+      return { kind: 'invalid', message: `unknown command /${name}; /help lists the commands` };
+  }
+}

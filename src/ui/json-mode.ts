@@ -1,0 +1,21 @@
+import { createInterface } from 'node:readline';
+import type { LanchatNode } from '../node.js';
+import { ChatController } from './controller.js';
+
+/**
+ * --json mode for scripts, bots and tests: each stdin line is input as a user would type it, and every
+ * event is one JSON object on one stdout line. Resolves when stdin ends or a /quit arrives.
+ */
+export function runJsonMode(node: LanchatNode, input: NodeJS.ReadableStream, output: NodeJS.WritableStream): Promise<void> {
+  const controller = new ChatController(node, (event) => {
+    output.write(`${JSON.stringify(event)}\n`);
+  });
+  const rl = createInterface({ input, terminal: false });
+  return new Promise((resolve) => {
+    rl.on('line', (line) => {
+      if (!controller.handleLine(line)) rl.close();
+    });
+    rl.on('close', () => resolve());
+    node.run();
+  });
+}

@@ -1,0 +1,77 @@
+import type { UiEvent } from './events.js';
+
+export interface LineContext {
+  /** Rooms this user is in: presence in other rooms is not shown in line mode. */
+  rooms: readonly string[];
+}
+
+/** The line (or lines) line mode prints for an event, or undefined for events it does not show. */
+export function formatEvent(event: UiEvent, context: LineContext): string | undefined {
+  switch (event.event) {
+    case 'ready':
+      return `* lanchat on network "${event.network}": you are ${event.nick} (node ${event.node.slice(0, 8)}); /help lists the commands`;
+    case 'role':
+      return event.role === 'relay'
+        ? `* you are the relay; others join with: lanchat --connect ${hostPort(event.relay.host, event.relay.port)}`
+        : `* joined the relay ${event.relay.nick} at ${hostPort(event.relay.host, event.relay.port)}`;
+    case 'connection':
+      return event.state === 'connected'
+        ? undefined
+        : `* lost the relay (${event.reason}); retrying in ${formatMs(event.retryInMs)}, your lines are kept`;
+    case 'message': {
+      const time = clock(event.ts);
+      if (event.to !== null) {
+        return event.own ? `${time} -> *${event.to}* ${event.text}` : `${time} *${event.from}* ${event.text}`;
+      }
+      return `${time} ${event.room} <${event.from}> ${event.text}`;
+    }
+    case 'presence':
+      return formatPresence(event, context);
+    case 'error':
+      return `! ${event.message}${event.suggestion && !event.message.includes(event.suggestion) ? ` (try ${event.suggestion})` : ''}`;
+    case 'who':
+      return `* in ${event.room}: ${event.nicks.length === 0 ? 'nobody' : event.nicks.join(', ')}`;
+    case 'rooms':
+      return event.rooms.length === 0
+        ? '* no rooms yet; /join #room creates one'
+        : `* rooms: ${event.rooms.map((r) => `${r.room} (${r.people})${r.joined ? '*' : ''}`).join(', ')}`;
+    case 'help': {
+      const width = Math.max(...event.commands.map((c) => c.usage.length));
+      return event.commands.map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`).join('\n');
+    }
+    case 'quit':
+      return undefined;
+  }
+}
+
+function formatPresence(event: Extract<UiEvent, { event: 'presence' }>, context: LineContext): string | undefined {
+  const who = event.self ? 'you' : event.nick;
+  switch (event.state) {
+    case 'joined':
+      if (event.room === null) {
+        const rooms = event.rooms ?? [];
+        return `* ${who} joined${rooms.length > 0 ? ` (${rooms.join(', ')})` : ''}`;
+      }
+      if (!event.self && !context.rooms.includes(event.room)) return undefined;
+      return `* ${who} joined ${event.room}`;
+    case 'left':
+      if (event.room === null) return `* ${who} left (${event.reason ?? 'quit'})`;
+      if (!event.self && !context.rooms.includes(event.room)) return undefined;
+      return `* ${who} left ${event.room}`;
+    case 'renamed':
+      return event.self ? `* you are now ${event.nick}` : `* ${event.from ?? '?'} is now ${event.nick}`;
+  }
+}
+
+function clock(ms: number): string {
+  const d = new Date(ms);
+  return `[${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}]`;
+}
+
+function hostPort(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+function formatMs(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}

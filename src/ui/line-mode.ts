@@ -1,0 +1,60 @@
+import { clearLine, createInterface, cursorTo, moveCursor } from 'node:readline';
+import type { LanchatNode } from '../node.js';
+import { ChatController } from './controller.js';
+import type { UiEvent } from './events.js';
+import { parseInput } from './input.js';
+import { formatEvent } from './line-format.js';
+
+/**
+ * Interactive line mode: a prompt showing the current room, incoming lines printed above it. On a
+ * terminal, an incoming line clears the prompt row, prints, and redraws the prompt with whatever was
+ * half-typed, so the two never garble each other. Resolves when the user quits or input ends.
+ */
+export function runLineMode(node: LanchatNode, input: NodeJS.ReadableStream, output: NodeJS.WriteStream): Promise<void> {
+  const terminal = output.isTTY === true;
+  const rl = createInterface({ input, output, terminal, historySize: 200 });
+  const promptText = (): string => `${node.currentRoom ?? '(no room)'}> `;
+  const print = (text: string): void => {
+    if (!terminal) {
+      output.write(`${text}\n`);
+      return;
+    }
+    cursorTo(output, 0);
+    clearLine(output, 0);
+    output.write(`${text}\n`);
+    rl.setPrompt(promptText());
+    rl.prompt(true);
+  };
+  const show = (event: UiEvent): void => {
+    const line = formatEvent(event, { rooms: node.rooms });
+    if (line !== undefined) print(line);
+  };
+  const controller = new ChatController(node, show);
+
+  return new Promise((resolve) => {
+    rl.on('line', (line) => {
+      const kind = parseInput(line).kind;
+      if (terminal && (kind === 'say' || kind === 'msg')) {
+        // The typed line is about to be shown again as a chat line: remove the echo of it.
+        const rows = Math.max(1, Math.ceil((promptText().length + line.length) / (output.columns || 80)));
+        moveCursor(output, 0, -rows);
+        cursorTo(output, 0);
+        output.write('\x1b[J');
+      }
+      if (!controller.handleLine(line)) {
+        rl.close();
+        return;
+      }
+      if (terminal) {
+        rl.setPrompt(promptText());
+        rl.prompt();
+      }
+    });
+    rl.on('close', () => resolve());
+    node.run();
+    if (terminal) {
+      rl.setPrompt(promptText());
+      rl.prompt();
+    }
+  });
+}

@@ -1,0 +1,43 @@
+/**
+ * Every failure lanchat reports carries a stable code, so callers and tests match the code and people
+ * read the message.
+ */
+export const ErrorCode = {
+  BAD_FRAME: 'BAD_FRAME',
+  FRAME_TOO_LARGE: 'FRAME_TOO_LARGE',
+  HELLO_TIMEOUT: 'HELLO_TIMEOUT',
+  HEARTBEAT_TIMEOUT: 'HEARTBEAT_TIMEOUT',
+  SLOW_CONSUMER: 'SLOW_CONSUMER',
+  PROTOCOL_VERSION: 'PROTOCOL_VERSION',
+  WRONG_NETWORK: 'WRONG_NETWORK',
+  UNEXPECTED_FRAME: 'UNEXPECTED_FRAME',
+  NICK_IN_USE: 'NICK_IN_USE',
+  NICK_INVALID: 'NICK_INVALID',
+  ROOM_INVALID: 'ROOM_INVALID',
+  NOT_IN_ROOM: 'NOT_IN_ROOM',
+  NO_SUCH_NICK: 'NO_SUCH_NICK',
+  TEXT_INVALID: 'TEXT_INVALID',
+  BAD_ORIGIN: 'BAD_ORIGIN',
+  DUPLICATE_NODE: 'DUPLICATE_NODE',
+  NOT_RELAY: 'NOT_RELAY',
+  CONNECT_FAILED: 'CONNECT_FAILED',
+  DATA_DIR_IN_USE: 'DATA_DIR_IN_USE',
+  USAGE: 'USAGE',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export class LanchatError extends Error {
+  static override readonly name = 'LanchatError';
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'LanchatError';
+    this.code = code;
+  }
+}
+
+export function isLanchatError(err: unknown, code?: ErrorCode): err is LanchatError {
+  return err instanceof LanchatError && (code === undefined || err.code === code);
+}
