@@ -82,6 +82,8 @@ type Outgoing = { room: string; text: string } | { to: { nodeId: Buffer; nick: s
 
 /** Lines typed while no relay is reachable are kept up to this many, then refused. */
 export const MAX_OUTBOX = 10_000;
+/** On a clean stop, lines not yet delivered wait this long for a relay. */
+export const FLUSH_ON_STOP_MS = 3_000;
 const MAX_REDIRECTS = 3;
 
 /**
@@ -151,9 +153,22 @@ export class Member extends EventEmitter<MemberEvents> {
     this.#dial();
   }
 
-  /** Sends a leave to the relay and closes. Resolves once the connection is gone. Safe to call twice. */
-  async stop(reason = 'quit'): Promise<void> {
+  /**
+   * Sends a leave to the relay and closes; resolves once the connection is gone. Lines still waiting in
+   * the outbox get up to `flushTimeoutMs` for a relay to take them first. Safe to call twice.
+   */
+  async stop(reason = 'quit', flushTimeoutMs = FLUSH_ON_STOP_MS): Promise<void> {
     if (this.#state === 'stopped') return;
+    if (this.#outbox.length > 0 && this.#state !== 'connected') {
+      await this.#connectedWithin(flushTimeoutMs);
+      if (this.#outbox.length > 0) {
+        this.#problem({
+          code: 'CONNECT_FAILED',
+          message: `${this.#outbox.length} line(s) not delivered: no relay reachable`,
+        });
+      }
+    }
+    if (this.#isStopped()) return; // a concurrent stop() finished while this one waited
     const conn = this.#state === 'connected' ? this.#conn : undefined;
     this.#state = 'stopped';
     clearTimeout(this.#retryTimer);
@@ -165,6 +180,22 @@ export class Member extends EventEmitter<MemberEvents> {
     conn.sendFrame({ leave: { reason } });
     conn.close();
     await closed;
+  }
+
+  #isStopped(): boolean {
+    return this.#state === 'stopped';
+  }
+
+  #connectedWithin(timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.off('connected', done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.on('connected', done);
+    });
   }
 
   /** Sends a line to the current room. */
@@ -356,7 +387,8 @@ export class Member extends EventEmitter<MemberEvents> {
     this.#state = 'connected';
     this.#attempt = 0;
     this.#redirects = 0;
-    this.#nick = welcome.nick || this.#nick;
+    const asked = this.#nick;
+    this.#nick = welcome.nick || asked;
     this.#rooms = new Set(welcome.rooms ?? []);
     if (this.#currentRoom !== undefined && !this.#rooms.has(this.#currentRoom)) {
       this.#currentRoom = [...this.#rooms][0];
@@ -369,6 +401,9 @@ export class Member extends EventEmitter<MemberEvents> {
       port: this.#target.port,
     };
     this.emit('connected', this.#relay);
+    if (this.#nick !== asked) {
+      this.emit('presence', { nick: this.#nick, state: 'renamed', room: null, from: asked, self: true });
+    }
     // Sent in one go and only dropped from the outbox once handed to the socket.
     while (this.#outbox.length > 0 && this.#conn === conn && conn.isOpen) {
       conn.send(this.#outbox.shift()!);

@@ -24,3 +24,6 @@ export function decodeFrame(payload: Uint8Array): Frame {
     throw new LanchatError('BAD_FRAME', `undecodable frame: ${(err as Error).message}`, { cause: err });
   }
 }
+
+/** A decoded frame known to be of kind K (its body field is then present). */
+export type FrameOf<K extends FrameKind> = Extract<Frame, Record<K, object>>;

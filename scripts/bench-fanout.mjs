@@ -1,0 +1,173 @@
+/**
+ * `npm run bench`: how fast the relay fans chat out, and what that costs next to Node itself.
+ *
+ * For each case it starts the lanchat relay (bench/relay-server.mjs) and then, with the same load, a
+ * minimal raw Node fan-out relay (bench/raw-relay-server.mjs), each in a child process of its own, and
+ * drives each from a fresh load generator child (bench/loadgen.mjs). Cases:
+ *   fanout   M members, P of them publishing 100-byte texts to #lobby as fast as a bounded window allows
+ *   latency  50 members, 200 messages/s in total from 10 publishers
+ *
+ * Progress goes to stderr; stdout gets one JSON line per case. Timings are reported, never asserted.
+ * Flags: --quick (fewer, shorter cases; under a minute), --cpu-prof (profile the lanchat relay children
+ * into ./bench-profiles/ with `node --cpu-prof`).
+ *
+ * Only 127.0.0.1 is used. Every child is ours, tracked by its process, and killed on the way out.
+ */
+import { fork } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const quick = process.argv.includes('--quick');
+const cpuProf = process.argv.includes('--cpu-prof');
+
+const TEXT_BYTES = 100;
+const RUN = quick
+  ? { warmupMs: 500, measureMs: 1_500, budget: 2_000_000 }
+  : { warmupMs: 1_000, measureMs: 4_000, budget: 8_000_000 };
+const WINDOW = Number(process.env.BENCH_WINDOW ?? 32); // messages in flight per publisher
+const FANOUT_CASES = quick
+  ? [[10, 10], [50, 10]]
+  : [[10, 1], [10, 10], [50, 1], [50, 10], [200, 1], [200, 10]];
+const LATENCY = { members: 50, publishers: 10, rate: 200, warmupMs: 500, measureMs: quick ? 2_000 : 3_000 };
+const SERVERS = { lanchat: 'bench/relay-server.mjs', raw: 'bench/raw-relay-server.mjs' };
+
+const children = new Set();
+process.on('exit', killChildren);
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    killChildren();
+    process.exit(130);
+  });
+}
+
+let failed = false;
+for (const [members, publishers] of FANOUT_CASES) {
+  const load = { kind: 'fanout', members, publishers, textBytes: TEXT_BYTES, window: WINDOW, ...RUN };
+  load.sampleCapacity = load.budget + 200_000;
+  await runCase({ bench: 'fanout', members, publishers, msg_bytes: TEXT_BYTES }, load, (lan, raw) => ({
+    msgs_per_s: Math.round(lan.msgsPerS),
+    raw_msgs_per_s: Math.round(raw.msgsPerS),
+    ratio: round(lan.msgsPerS / raw.msgsPerS, 3),
+    p50_ms: lan.p50Ms,
+    p99_ms: lan.p99Ms,
+    raw_p50_ms: raw.p50Ms,
+    raw_p99_ms: raw.p99Ms,
+    relay_cpu_pct: round(lan.relayCpuPct, 1),
+    raw_cpu_pct: round(raw.relayCpuPct, 1),
+    relay_rss_mb: round(lan.relayRssMb, 1),
+    // Relay CPU per delivery: unlike msgs/s, it still compares the relays when the load generator is the limit.
+    relay_us_per_msg: round(usPerMsg(lan), 3),
+    raw_us_per_msg: round(usPerMsg(raw), 3),
+    cpu_ratio: round(usPerMsg(raw) / usPerMsg(lan), 3),
+    delivered: lan.delivered,
+    seconds: round(lan.seconds, 2),
+    loadgen_cpu_pct: round(lan.loadgenCpuPct, 1),
+    raw_loadgen_cpu_pct: round(raw.loadgenCpuPct, 1),
+  }));
+}
+{
+  const { members, publishers, rate, measureMs } = LATENCY;
+  const load = { kind: 'latency', textBytes: TEXT_BYTES, ...LATENCY };
+  load.sampleCapacity = Math.ceil((rate * measureMs) / 1000 + 100) * (members - 1);
+  await runCase({ bench: 'latency', members, publishers, rate, msg_bytes: TEXT_BYTES }, load, (lan, raw) => ({
+    p50_ms: lan.p50Ms,
+    p99_ms: lan.p99Ms,
+    max_ms: lan.maxMs,
+    raw_p50_ms: raw.p50Ms,
+    raw_p99_ms: raw.p99Ms,
+    raw_max_ms: raw.maxMs,
+    delivered: lan.delivered,
+    seconds: round(lan.seconds, 2),
+  }));
+}
+process.exitCode = failed ? 1 : 0;
+
+/** Runs one case through both relays and prints its JSON line. */
+async function runCase(head, load, figures) {
+  const label = Object.entries(head).map(([k, v]) => `${k}=${v}`).join(' ');
+  try {
+    const lan = await runOnce('lanchat', load);
+    const raw = await runOnce('raw', load);
+    console.log(JSON.stringify({ ...head, ...figures(lan, raw) }));
+  } catch (err) {
+    failed = true;
+    console.error(`${label}: FAILED: ${err.message}`);
+    console.log(JSON.stringify({ ...head, error: err.message }));
+  }
+}
+
+/** One relay process, one load generator process, one result; both processes gone afterwards. */
+async function runOnce(server, load) {
+  const profile = cpuProf && server === 'lanchat' ? ['--cpu-prof', '--cpu-prof-dir=bench-profiles'] : [];
+  const relay = spawn(SERVERS[server], [], profile);
+  let loadgen;
+  try {
+    const { port } = await withTimeout(nextMessage(relay, 'ready'), 5_000, `${server} relay start`);
+    loadgen = spawn('bench/loadgen.mjs', [JSON.stringify({ ...load, relay: server, port })], process.env.LG_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/lgprof'] : []);
+    // The load generator asks for the relay's CPU and RSS; pass questions and answers through.
+    loadgen.on('message', (msg) => msg.type === 'relay-stats' && relay.send({ type: 'stats', id: msg.id }));
+    relay.on('message', (msg) => msg.type === 'stats' && loadgen.connected && loadgen.send(msg));
+    const result = await withTimeout(nextMessage(loadgen, 'result'), 30_000, `${server} load run`);
+    const seen = `${server.padEnd(7)} ${label(load)}: ${Math.round(result.msgsPerS)} msgs/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, relay cpu ${Math.round(result.relayCpuPct)}%, loadgen cpu ${Math.round(result.loadgenCpuPct)}%`;
+    console.error(result.undelivered === 0 ? seen : `${seen} (${result.undelivered} deliveries missing)`);
+    return result;
+  } finally {
+    await stop(loadgen);
+    await stop(relay);
+  }
+}
+
+function label(load) {
+  return load.kind === 'fanout'
+    ? `fanout M=${load.members} P=${load.publishers}`
+    : `latency M=${load.members} ${load.rate}/s`;
+}
+
+function spawn(script, args, execArgv = []) {
+  const child = fork(join(here, script), args, { execArgv, stdio: ['ignore', 2, 2, 'ipc'] });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
+/** The child's next message of `type`; rejects on an error message or if the child goes away first. */
+function nextMessage(child, type) {
+  return new Promise((resolve, reject) => {
+    child.on('message', (msg) => {
+      if (msg.type === type) resolve(msg);
+      if (msg.type === 'error') reject(new Error(msg.message));
+    });
+    child.once('close', (code, signal) => reject(new Error(`child exited (${signal ?? code}) before '${type}'`)));
+  });
+}
+
+/** Asks a child to exit (so --cpu-prof can write), then kills it by its pid if it has not within 3 s. */
+async function stop(child) {
+  if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  if (child.connected) child.send({ type: 'stop' });
+  const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+function killChildren() {
+  for (const child of children) child.kill('SIGKILL');
+}
+
+function withTimeout(promise, ms, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: nothing within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function usPerMsg(result) {
+  return (result.relayCpuPct * 1e4) / result.msgsPerS;
+}
+
+function round(value, digits) {
+  return Number(value.toFixed(digits));
+}

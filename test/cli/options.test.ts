@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { parseHostPort, resolveOptions } from '../../src/cli/options.js';
+import { isLanchatError } from '../../src/wire/errors.js';
+
+function usageError(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    if (isLanchatError(err, 'USAGE')) return err.message;
+    throw err;
+  }
+  throw new Error('expected a usage error');
+}
+
+describe('command-line options', () => {
+  const env = { XDG_DATA_HOME: '/data-home' };
+
+  it('defaults to network lanchat, an ephemeral port and the XDG data folder', () => {
+    const options = resolveOptions({ name: 'bob' }, env);
+    expect(options).toMatchObject({ nick: 'bob', network: 'lanchat', port: 0, host: false, json: false });
+    expect(options.dataDir).toBe('/data-home/lanchat/lanchat');
+    expect(resolveOptions({ name: 'bob', network: 'team' }, env).dataDir).toBe('/data-home/lanchat/team');
+  });
+
+  it('reads host:port in its IPv4, name and IPv6 forms', () => {
+    expect(parseHostPort('192.168.1.20:40123')).toEqual({ host: '192.168.1.20', port: 40123 });
+    expect(parseHostPort('pc.local:1')).toEqual({ host: 'pc.local', port: 1 });
+    expect(parseHostPort('[fe80::1]:7000')).toEqual({ host: 'fe80::1', port: 7000 });
+  });
+
+  it('refuses what it cannot use, naming the option', () => {
+    expect(usageError(() => parseHostPort('nohost'))).toMatch(/^--connect "nohost": expected HOST:PORT/);
+    expect(usageError(() => parseHostPort('h:0'))).toMatch(/not a TCP port/);
+    expect(usageError(() => resolveOptions({ name: 'b', port: '70000' }, env))).toMatch(/^--port/);
+    expect(usageError(() => resolveOptions({ name: 'two words' }, env))).toMatch(/^--name/);
+    expect(usageError(() => resolveOptions({ name: 'b', network: 'Bad Name' }, env))).toMatch(/^--network/);
+    expect(usageError(() => resolveOptions({ name: 'b', host: true, connect: 'h:1' }, env))).toMatch(/exclude/);
+  });
+});

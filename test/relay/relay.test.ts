@@ -1,0 +1,125 @@
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Relay } from '../../src/relay/relay.js';
+import { encodeFrame } from '../../src/wire/codec.js';
+import { serve, WireClient } from '../helpers/wire-client.js';
+
+// The relay in-process, on a real loopback listener, driven by protocol-level clients.
+describe('Relay', () => {
+  let relay: Relay;
+  let server: Server;
+  let port: number;
+  const clients: WireClient[] = [];
+  const join = async (nick: string, rooms?: string[]): Promise<WireClient> => {
+    const client = await WireClient.join(port, nick, rooms);
+    clients.push(client);
+    return client;
+  };
+
+  beforeAll(async () => {
+    relay = new Relay({ nodeId: randomBytes(32), nick: 'relay', network: 'test', helloTimeoutMs: 300 });
+    ({ server, port } = await serve((conn) => relay.accept(conn)));
+  });
+  afterAll(async () => {
+    relay.stop();
+    for (const c of clients) c.conn.close();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('welcomes a member with its nick, rooms and the roster', async () => {
+    const ann = await join('ann');
+    const { frame } = await ann.next('welcome');
+    expect(frame.welcome.nick).toBe('ann');
+    expect(frame.welcome.rooms).toEqual(['#lobby']);
+    expect(frame.welcome.roster?.peers?.map((p) => p.nick)).toContain('ann');
+  });
+
+  it('forwards the author’s bytes unchanged to the others in the room', async () => {
+    const [a, b, c] = await Promise.all([join('fa'), join('fb'), join('fc', ['#other'])]);
+    const sent = encodeFrame({
+      message: { origin: a!.nodeId, seq: 1, time: Date.now(), nick: 'fa', room: '#lobby', text: 'exact bytes' },
+    });
+    a!.conn.send(sent);
+    const got = await b!.next('message', (f) => f.message.text === 'exact bytes');
+    expect(got.raw.equals(sent)).toBe(true);
+    // Nothing back to the author, nothing to another room: a later marker proves nothing else came.
+    a!.conn.sendFrame({ message: { origin: a!.nodeId, seq: 2, nick: 'fa', room: '#lobby', text: 'marker' } });
+    c!.conn.sendFrame({ join: { room: '#lobby' } });
+    await c!.next('presence', (f) => f.presence.room === '#lobby' && f.presence.peer?.nick === 'fc');
+    a!.conn.sendFrame({ message: { origin: a!.nodeId, seq: 3, nick: 'fa', room: '#lobby', text: 'marker 2' } });
+    await c!.next('message', (f) => f.message.text === 'marker 2');
+    expect(a!.received('message')).toHaveLength(0);
+    expect(c!.received('message').map((f) => f.kind === 'message' && f.message.text)).toEqual(['marker 2']);
+  });
+
+  it('refuses a message claiming another author, or for a room the sender is not in', async () => {
+    const [a, b] = await Promise.all([join('oa'), join('ob')]);
+    a!.conn.sendFrame({ message: { origin: b!.nodeId, seq: 1, nick: 'ob', room: '#lobby', text: 'forged' } });
+    await a!.next('error', (f) => f.error.code === 'BAD_ORIGIN');
+    a!.conn.sendFrame({ message: { origin: a!.nodeId, seq: 1, nick: 'oa', room: '#secret', text: 'sneaky' } });
+    await a!.next('error', (f) => f.error.code === 'NOT_IN_ROOM');
+    a!.conn.sendFrame({ message: { origin: a!.nodeId, seq: 2, nick: 'oa', room: '#lobby', text: 'honest' } });
+    await b!.next('message', (f) => f.message.text === 'honest');
+    expect(b!.received('message').map((f) => f.kind === 'message' && f.message.text)).not.toContain('forged');
+  });
+
+  it('routes a private message to its recipient only, and says when nobody has that id', async () => {
+    const [a, b, c] = await Promise.all([join('pa'), join('pb'), join('pc')]);
+    a!.conn.sendFrame({ message: { origin: a!.nodeId, seq: 1, nick: 'pa', to: { nodeId: b!.nodeId, nick: 'pb' }, text: 'private' } });
+    await b!.next('message', (f) => f.message.text === 'private');
+    a!.conn.sendFrame({ message: { origin: a!.nodeId, seq: 2, nick: 'pa', to: { nodeId: randomBytes(32), nick: 'gone' }, text: 'x' } });
+    await a!.next('error', (f) => f.error.code === 'NO_SUCH_NICK');
+    a!.conn.sendFrame({ message: { origin: a!.nodeId, seq: 3, nick: 'pa', room: '#lobby', text: 'public' } });
+    await c!.next('message', (f) => f.message.text === 'public');
+    expect(c!.received('message').map((f) => f.kind === 'message' && f.message.text)).not.toContain('private');
+  });
+
+  it('closes a connection that does not say hello in time', async () => {
+    const silent = await WireClient.connect(port);
+    clients.push(silent);
+    const { frame } = await silent.next('error');
+    expect(frame.error.code).toBe('HELLO_TIMEOUT');
+    await silent.closed;
+  });
+
+  it('closes a connection whose first frame is not a hello, or that is of another network or protocol', async () => {
+    const cases: [WireClient, () => void, string][] = [];
+    const early = await WireClient.connect(port);
+    cases.push([early, () => early.conn.sendFrame({ join: { room: '#x' } }), 'UNEXPECTED_FRAME']);
+    const foreign = await WireClient.connect(port);
+    cases.push([foreign, () => foreign.hello('zed', [], 'elsewhere'), 'WRONG_NETWORK']);
+    const future = await WireClient.connect(port);
+    cases.push([
+      future,
+      () => future.conn.sendFrame({ hello: { protocolVersion: 99, nodeId: future.nodeId, nick: 'f', network: 'test' } }),
+      'PROTOCOL_VERSION',
+    ]);
+    for (const [client, act, code] of cases) {
+      clients.push(client);
+      act();
+      const { frame } = await client.next('error');
+      expect(frame.error.code).toBe(code);
+      await client.closed;
+    }
+  });
+
+  it('replaces the stale session when the same node connects again', async () => {
+    const old = await join('twin');
+    const again = await WireClient.connect(port, old.nodeId);
+    clients.push(again);
+    again.hello('twin');
+    const { frame } = await again.next('welcome');
+    expect(frame.welcome.nick).toBe('twin'); // not twin2: it is the same node
+    await old.next('error', (f) => f.error.code === 'DUPLICATE_NODE');
+    await old.closed;
+  });
+
+  it('tells the others when a member leaves, with the reason', async () => {
+    const [stay, go] = await Promise.all([join('stay'), join('go')]);
+    go.conn.sendFrame({ leave: { reason: 'quit' } });
+    const { frame } = await stay.next('presence', (f) => f.presence.peer?.nick === 'go' && f.presence.state === 2);
+    expect(frame.presence.reason).toBe('quit');
+    expect(frame.presence.room).toBe('');
+  });
+});

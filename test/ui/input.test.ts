@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { COMMANDS, parseInput } from '../../src/ui/input.js';
+
+describe('parseInput', () => {
+  it('sends plain text to the current room, as typed', () => {
+    expect(parseInput('hello there  ')).toEqual({ kind: 'say', text: 'hello there  ' });
+    expect(parseInput('  ')).toEqual({ kind: 'empty' });
+    expect(parseInput('//not a command')).toEqual({ kind: 'say', text: '/not a command' });
+  });
+
+  it('reads private messages in both spellings', () => {
+    expect(parseInput('/msg bob see you at 5')).toEqual({ kind: 'msg', nick: 'bob', text: 'see you at 5' });
+    expect(parseInput('@bob see you')).toEqual({ kind: 'msg', nick: 'bob', text: 'see you' });
+    expect(parseInput('@bob')).toMatchObject({ kind: 'invalid', message: 'usage: @NICK TEXT' });
+    expect(parseInput('/msg bob')).toMatchObject({ kind: 'invalid' });
+  });
+
+  it('reads every command of /help', () => {
+    expect(parseInput('/help')).toEqual({ kind: 'help' });
+    expect(parseInput('/nick zed')).toEqual({ kind: 'nick', nick: 'zed' });
+    expect(parseInput('/join #dev')).toEqual({ kind: 'join', room: '#dev' });
+    expect(parseInput('/part')).toEqual({ kind: 'part' });
+    expect(parseInput('/part #dev')).toEqual({ kind: 'part', room: '#dev' });
+    expect(parseInput('/who')).toEqual({ kind: 'who' });
+    expect(parseInput('/who #dev')).toEqual({ kind: 'who', room: '#dev' });
+    expect(parseInput('/rooms')).toEqual({ kind: 'rooms' });
+    expect(parseInput('/QUIT')).toEqual({ kind: 'quit' });
+    for (const { usage } of COMMANDS) {
+      const example = usage.replace('[#ROOM]', '').replace('#ROOM', '#x').replace('NICK', 'n').replace('TEXT', 't');
+      expect(parseInput(example).kind, usage).not.toBe('invalid');
+    }
+  });
+
+  it('explains a wrong command in one line', () => {
+    expect(parseInput('/frobnicate')).toEqual({
+      kind: 'invalid',
+      message: 'unknown command /frobnicate; /help lists the commands',
+    });
+    expect(parseInput('/nick two words')).toEqual({ kind: 'invalid', message: 'usage: /nick NICK' });
+    expect(parseInput('/join')).toEqual({ kind: 'invalid', message: 'usage: /join #ROOM' });
+  });
+});
