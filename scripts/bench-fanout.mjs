@@ -8,7 +8,7 @@
  *   latency  50 members, 200 messages/s in total from 10 publishers
  *
  * Progress goes to stderr; stdout gets one JSON line per case. Timings are reported, never asserted.
- * Flags: --quick (fewer, shorter cases; under a minute), --cpu-prof (profile the lanchat relay children
+ * Flags: --quick (fewer, shorter cases; under a minute), --cpu-prof (profile both relays of every case
  * into ./bench-profiles/ with `node --cpu-prof`).
  *
  * Only 127.0.0.1 is used. Every child is ours, tracked by its process, and killed on the way out.
@@ -42,7 +42,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 }
 
 let failed = false;
-for (const [members, publishers] of FANOUT_CASES) {
+for (const [members, publishers] of process.env.BENCH_CASES ? JSON.parse(process.env.BENCH_CASES) : FANOUT_CASES) {
   const load = { kind: 'fanout', members, publishers, textBytes: TEXT_BYTES, window: WINDOW, ...RUN };
   load.sampleCapacity = load.budget + 200_000;
   await runCase({ bench: 'fanout', members, publishers, msg_bytes: TEXT_BYTES }, load, (lan, raw) => ({
@@ -99,7 +99,8 @@ async function runCase(head, load, figures) {
 
 /** One relay process, one load generator process, one result; both processes gone afterwards. */
 async function runOnce(server, load) {
-  const profile = cpuProf && server === 'lanchat' ? ['--cpu-prof', '--cpu-prof-dir=bench-profiles'] : [];
+  const name = `${server}-${load.kind}-m${load.members}-p${load.publishers}.cpuprofile`;
+  const profile = cpuProf ? ['--cpu-prof', '--cpu-prof-dir=bench-profiles', `--cpu-prof-name=${name}`] : [];
   const relay = spawn(SERVERS[server], [], profile);
   let loadgen;
   try {

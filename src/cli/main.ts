@@ -10,6 +10,12 @@ const { version } = JSON.parse(readFileSync(new URL('../../package.json', import
   version: string;
 };
 
+// A bug must not greet the user with a stack trace; LANCHAT_DEBUG=1 shows it.
+process.on('uncaughtException', (err) => {
+  process.stderr.write(`lanchat: internal error: ${process.env.LANCHAT_DEBUG ? err.stack : err.message}\n`);
+  process.exit(1);
+});
+
 const program = new Command()
   .name('lanchat')
   .description('Chat on the local network: no server to set up, no address to type.')

@@ -104,6 +104,7 @@ export class Member extends EventEmitter<MemberEvents> {
   #retryTimer: NodeJS.Timeout | undefined;
   #relayLeaveReason: string | undefined;
   #redialNow = false;
+  #lastRefusal: string | undefined;
   #nick: string;
   #rooms: Set<string>;
   #currentRoom: string | undefined;
@@ -375,9 +376,13 @@ export class Member extends EventEmitter<MemberEvents> {
         conn.close();
         return;
       }
-      case 'error':
-        this.#problem({ code: frame.error.code ?? '', message: frame.error.message ?? '' });
+      case 'error': {
+        // The relay closes after refusing a hello; while it keeps refusing, say so once, not every retry.
+        const problem = { code: frame.error.code ?? '', message: frame.error.message ?? '' };
+        if (problem.message !== this.#lastRefusal) this.#problem(problem);
+        this.#lastRefusal = problem.message;
         return;
+      }
       default:
         conn.close('UNEXPECTED_FRAME', `expected a welcome, got ${frame.kind ?? 'an unknown frame'}`);
     }
@@ -386,6 +391,7 @@ export class Member extends EventEmitter<MemberEvents> {
   #onWelcome(conn: Connection, welcome: lanchat.Welcome.$Shape): void {
     this.#state = 'connected';
     this.#attempt = 0;
+    this.#lastRefusal = undefined;
     this.#redirects = 0;
     const asked = this.#nick;
     this.#nick = welcome.nick || asked;
