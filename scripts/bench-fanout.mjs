@@ -9,23 +9,28 @@
  *
  * Progress goes to stderr; stdout gets one JSON line per case. Timings are reported, never asserted.
  * Flags: --quick (fewer, shorter cases; under a minute), --cpu-prof (profile both relays of every case
- * into ./bench-profiles/ with `node --cpu-prof`).
+ * with `node --cpu-prof`, into a fresh folder under the OS temp dir).
  *
  * Only 127.0.0.1 is used. Every child is ours, tracked by its process, and killed on the way out.
  */
 import { fork } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const quick = process.argv.includes('--quick');
-const cpuProf = process.argv.includes('--cpu-prof');
+const profileDir = process.argv.includes('--cpu-prof') ? mkdtempSync(join(tmpdir(), 'lanchat-bench-')) : undefined;
+if (profileDir !== undefined) console.error(`relay CPU profiles go to ${profileDir}`);
 
 const TEXT_BYTES = 100;
 const RUN = quick
-  ? { warmupMs: 500, measureMs: 1_500, budget: 2_000_000 }
+  ? { warmupMs: 500, measureMs: 2_000, budget: 4_000_000 }
   : { warmupMs: 1_000, measureMs: 4_000, budget: 8_000_000 };
-const WINDOW = Number(process.env.BENCH_WINDOW ?? 32); // messages in flight per publisher
+// Messages in flight (sent, not yet delivered to everyone), shared round-robin by the publishers: enough
+// to keep the relay busy and let it batch, few enough that queues and latency stay bounded.
+const WINDOW = 256;
 const FANOUT_CASES = quick
   ? [[10, 10], [50, 10]]
   : [[10, 1], [10, 10], [50, 1], [50, 10], [200, 1], [200, 10]];
@@ -42,7 +47,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 }
 
 let failed = false;
-for (const [members, publishers] of process.env.BENCH_CASES ? JSON.parse(process.env.BENCH_CASES) : FANOUT_CASES) {
+for (const [members, publishers] of FANOUT_CASES) {
   const load = { kind: 'fanout', members, publishers, textBytes: TEXT_BYTES, window: WINDOW, ...RUN };
   load.sampleCapacity = load.budget + 200_000;
   await runCase({ bench: 'fanout', members, publishers, msg_bytes: TEXT_BYTES }, load, (lan, raw) => ({
@@ -85,14 +90,14 @@ process.exitCode = failed ? 1 : 0;
 
 /** Runs one case through both relays and prints its JSON line. */
 async function runCase(head, load, figures) {
-  const label = Object.entries(head).map(([k, v]) => `${k}=${v}`).join(' ');
+  const title = Object.entries(head).map(([k, v]) => `${k}=${v}`).join(' ');
   try {
     const lan = await runOnce('lanchat', load);
     const raw = await runOnce('raw', load);
     console.log(JSON.stringify({ ...head, ...figures(lan, raw) }));
   } catch (err) {
     failed = true;
-    console.error(`${label}: FAILED: ${err.message}`);
+    console.error(`${title}: FAILED: ${err.message}`);
     console.log(JSON.stringify({ ...head, error: err.message }));
   }
 }
@@ -100,14 +105,14 @@ async function runCase(head, load, figures) {
 /** One relay process, one load generator process, one result; both processes gone afterwards. */
 async function runOnce(server, load) {
   const name = `${server}-${load.kind}-m${load.members}-p${load.publishers}.cpuprofile`;
-  const profile = cpuProf ? ['--cpu-prof', '--cpu-prof-dir=bench-profiles', `--cpu-prof-name=${name}`] : [];
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}`] : [];
   const relay = spawn(SERVERS[server], [], profile);
   let loadgen;
   try {
     const { port } = await withTimeout(nextMessage(relay, 'ready'), 5_000, `${server} relay start`);
-    loadgen = spawn('bench/loadgen.mjs', [JSON.stringify({ ...load, relay: server, port })], process.env.LG_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/lgprof'] : []);
+    loadgen = spawn('bench/loadgen.mjs', [JSON.stringify({ ...load, relay: server, port })]);
     // The load generator asks for the relay's CPU and RSS; pass questions and answers through.
-    loadgen.on('message', (msg) => msg.type === 'relay-stats' && relay.send({ type: 'stats', id: msg.id }));
+    loadgen.on('message', (msg) => msg.type === 'relay-stats' && relay.connected && relay.send({ type: 'stats', id: msg.id }));
     relay.on('message', (msg) => msg.type === 'stats' && loadgen.connected && loadgen.send(msg));
     const result = await withTimeout(nextMessage(loadgen, 'result'), 30_000, `${server} load run`);
     const seen = `${server.padEnd(7)} ${label(load)}: ${Math.round(result.msgsPerS)} msgs/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, relay cpu ${Math.round(result.relayCpuPct)}%, loadgen cpu ${Math.round(result.loadgenCpuPct)}%`;

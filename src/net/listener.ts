@@ -2,16 +2,20 @@ import { createServer, type Server } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { Connection, type ConnectionOptions } from './connection.js';
 
-/** A TCP listener on every interface; `port` 0 picks a free one. Resolves once it is accepting. */
+/**
+ * A TCP listener, on every interface unless `host` says otherwise; `port` 0 picks a free one. Resolves
+ * once it is accepting.
+ */
 export async function listen(
   port: number,
   onConnection: (conn: Connection) => void,
   options: ConnectionOptions = {},
+  host?: string,
 ): Promise<{ server: Server; port: number }> {
   const server = createServer((socket) => onConnection(new Connection(socket, options)));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, () => {
+    server.listen(port, host, () => {
       server.off('error', reject);
       resolve();
     });

@@ -38,6 +38,13 @@ export class Relay {
   readonly #byNick = new Map<string, Session>();
   readonly #rooms = new Map<string, Set<Session>>();
   #stopped = false;
+  /**
+   * Room messages from one sender to one room that arrived back to back in one chunk: forwarded as one
+   * slice of that chunk at the end of the turn, so each recipient gets one write per chunk, not per frame.
+   * Anything else the relay sends flushes it first, which keeps every recipient's order.
+   */
+  #run: { sender: Session; members: Set<Session>; bytes: ArrayBufferLike; start: number; end: number } | undefined;
+  #runFlushScheduled = false;
 
   constructor(options: RelayOptions) {
     this.#options = options;
@@ -81,6 +88,7 @@ export class Relay {
   /** Tells every member the relay is going away, then closes every connection. Safe to call twice. */
   stop(reason = 'relay stopping'): void {
     if (this.#stopped) return;
+    this.#flushRun();
     this.#stopped = true;
     const leave = encodeFrame({ leave: { reason } });
     for (const session of this.#sessions.values()) {
@@ -92,6 +100,7 @@ export class Relay {
   }
 
   #admit(conn: Connection, frame: Frame): Session | undefined {
+    this.#flushRun();
     if (frame.kind !== 'hello') {
       conn.close('UNEXPECTED_FRAME', 'the first frame must be a hello');
       return undefined;
@@ -165,6 +174,7 @@ export class Relay {
   }
 
   #dispatch(session: Session, frame: Frame, raw: Buffer): void {
+    if (frame.kind !== 'message') this.#flushRun();
     switch (frame.kind) {
       case 'message':
         return this.#onMessage(session, frame.message, raw);
@@ -200,11 +210,10 @@ export class Relay {
         this.#reject(session, 'NOT_IN_ROOM', `you are not in ${message.room}; /join it first`);
         return;
       }
-      for (const member of members) {
-        if (member !== session) member.conn.send(raw);
-      }
+      this.#forward(session, members, raw);
       return;
     }
+    this.#flushRun();
     if (message.target === 'to') {
       const target = this.#sessions.get(Buffer.from(message.to?.nodeId ?? EMPTY).toString('hex'));
       if (target === undefined) {
@@ -215,6 +224,33 @@ export class Relay {
       return;
     }
     this.#reject(session, 'BAD_FRAME', 'a message needs a room or a recipient');
+  }
+
+  #forward(sender: Session, members: Set<Session>, raw: Buffer): void {
+    const run = this.#run;
+    if (run?.sender === sender && run.members === members && run.bytes === raw.buffer && run.end === raw.byteOffset) {
+      run.end += raw.length;
+      return;
+    }
+    this.#flushRun();
+    this.#run = { sender, members, bytes: raw.buffer, start: raw.byteOffset, end: raw.byteOffset + raw.length };
+    if (!this.#runFlushScheduled) {
+      this.#runFlushScheduled = true;
+      process.nextTick(() => {
+        this.#runFlushScheduled = false;
+        this.#flushRun();
+      });
+    }
+  }
+
+  #flushRun(): void {
+    const run = this.#run;
+    if (run === undefined) return;
+    this.#run = undefined;
+    const bytes = Buffer.from(run.bytes, run.start, run.end - run.start);
+    for (const member of run.members) {
+      if (member !== run.sender) member.conn.send(bytes);
+    }
   }
 
   #onJoin(session: Session, join: lanchat.JoinRoom.$Shape): void {
@@ -279,6 +315,7 @@ export class Relay {
   }
 
   #remove(session: Session, reason: string): void {
+    this.#flushRun();
     if (this.#sessions.get(session.nodeIdHex) !== session) return;
     this.#unregister(session);
     if (this.#stopped) return;
@@ -317,6 +354,7 @@ export class Relay {
 
   /** Encodes once, writes the same bytes to every member (but `except`). */
   #broadcast(frame: lanchat.Frame.$Shape, except?: Session): void {
+    this.#flushRun();
     const raw = encodeFrame(frame);
     for (const session of this.#sessions.values()) {
       if (session !== except) session.conn.send(raw);
@@ -324,6 +362,7 @@ export class Relay {
   }
 
   #reject(session: Session, code: ErrorCode, message: string, suggestion?: string): void {
+    this.#flushRun();
     session.conn.sendFrame({ error: { code, message, suggestion: suggestion ?? '' } });
   }
 }

@@ -76,5 +76,5 @@ export class WireClient {
 
 /** A TCP listener on port 0 handing every connection to `accept`. */
 export async function serve(accept: (conn: Connection) => void, heartbeatMs = 0): Promise<{ server: Server; port: number }> {
-  return listen(0, accept, { heartbeatMs });
+  return listen(0, accept, { heartbeatMs }, '127.0.0.1');
 }

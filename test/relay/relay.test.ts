@@ -53,6 +53,32 @@ describe('Relay', () => {
     expect(c!.received('message').map((f) => f.kind === 'message' && f.message.text)).toEqual(['marker 2']);
   });
 
+  it('keeps each recipient’s order when frames of one chunk are batched', async () => {
+    const [a, b, c] = await Promise.all([join('oa1'), join('ob1'), join('oc1')]);
+    const room = (seq: number, text: string) =>
+      encodeFrame({ message: { origin: a!.nodeId, seq, nick: 'oa1', room: '#lobby', text } });
+    // One write, so the relay reads these frames from one chunk.
+    a!.conn.send(
+      Buffer.concat([
+        room(1, 'r1'),
+        room(2, 'r2'),
+        encodeFrame({ message: { origin: a!.nodeId, seq: 3, nick: 'oa1', to: { nodeId: b!.nodeId, nick: 'ob1' }, text: 'p3' } }),
+        room(4, 'r4'),
+        encodeFrame({ part: { room: '#lobby' } }),
+      ]),
+    );
+    await b!.next('presence', (f) => f.presence.peer?.nick === 'oa1' && f.presence.room === '#lobby');
+    await c!.next('presence', (f) => f.presence.peer?.nick === 'oa1' && f.presence.room === '#lobby');
+    const order = (client: WireClient): string[] =>
+      client.frames.flatMap(({ frame }) => {
+        if (frame.kind === 'message') return [frame.message.text ?? ''];
+        if (frame.kind === 'presence' && frame.presence.room === '#lobby') return ['part'];
+        return [];
+      });
+    expect(order(b!)).toEqual(['r1', 'r2', 'p3', 'r4', 'part']);
+    expect(order(c!)).toEqual(['r1', 'r2', 'r4', 'part']);
+  });
+
   it('refuses a message claiming another author, or for a room the sender is not in', async () => {
     const [a, b] = await Promise.all([join('oa'), join('ob')]);
     a!.conn.sendFrame({ message: { origin: b!.nodeId, seq: 1, nick: 'ob', room: '#lobby', text: 'forged' } });
