@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { Waiters } from './waiters.js';
 
 export const LANCHAT_BIN = fileURLToPath(new URL('../../bin/lanchat.js', import.meta.url));
 
@@ -18,7 +19,7 @@ export class LanchatProcess {
   readonly child: ChildProcessWithoutNullStreams;
   readonly events: LanchatEvent[] = [];
   readonly stderr: string[] = [];
-  readonly #waiters = new Set<() => void>();
+  readonly #waiters = new Waiters();
   readonly exited: Promise<number | null>;
 
   constructor(args: string[], env: NodeJS.ProcessEnv = {}) {
@@ -28,13 +29,11 @@ export class LanchatProcess {
     });
     createInterface({ input: this.child.stdout }).on('line', (line) => {
       this.events.push(JSON.parse(line) as LanchatEvent);
-      for (const wake of this.#waiters) wake();
+      this.#waiters.notify();
     });
     createInterface({ input: this.child.stderr }).on('line', (line) => this.stderr.push(line));
     this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
-    void this.exited.then(() => {
-      for (const wake of this.#waiters) wake();
-    });
+    void this.exited.then(() => this.#waiters.notify());
   }
 
   get pid(): number {
@@ -53,33 +52,17 @@ export class LanchatProcess {
 
   /** Resolves with the first event (past or future) of that kind matching `match`; rejects after the timeout. */
   waitFor(event: string, match: (e: LanchatEvent) => boolean = () => true, timeoutMs = 8_000): Promise<LanchatEvent> {
-    return new Promise((resolve, reject) => {
-      let seen = 0;
-      const check = (): void => {
-        for (; seen < this.events.length; seen++) {
-          const e = this.events[seen]!;
-          if (e.event === event && match(e)) {
-            done();
-            resolve(e);
-            return;
-          }
+    return this.#waiters.until(
+      () => {
+        const found = this.events.find((e) => e.event === event && match(e));
+        if (found === undefined && this.child.exitCode !== null) {
+          throw new Error(`lanchat exited (${this.child.exitCode}) before ${event}; stderr: ${this.stderr.join(' | ')}`);
         }
-        if (this.child.exitCode !== null) {
-          done();
-          reject(new Error(`lanchat exited (${this.child.exitCode}) before ${event}; stderr: ${this.stderr.join(' | ')}`));
-        }
-      };
-      const timer = setTimeout(() => {
-        done();
-        reject(new Error(`no ${event} event within ${timeoutMs} ms; saw: ${JSON.stringify(this.events.slice(-8))}`));
-      }, timeoutMs);
-      const done = (): void => {
-        clearTimeout(timer);
-        this.#waiters.delete(check);
-      };
-      this.#waiters.add(check);
-      check();
-    });
+        return found;
+      },
+      timeoutMs,
+      () => `no ${event} event within ${timeoutMs} ms; saw: ${JSON.stringify(this.events.slice(-8))}`,
+    );
   }
 
   /** Waits for a chat message with this text. */

@@ -5,13 +5,14 @@ import { dial } from '../../src/net/dial.js';
 import { listen } from '../../src/net/listener.js';
 import type { Frame, FrameKind, FrameOf } from '../../src/wire/codec.js';
 import { PROTOCOL_VERSION } from '../../src/wire/limits.js';
+import { Waiters } from './waiters.js';
 
 /** A protocol-level client on a real loopback socket, recording every frame it receives. */
 export class WireClient {
   readonly conn: Connection;
   readonly frames: { frame: Frame; raw: Buffer }[] = [];
   readonly nodeId: Buffer;
-  readonly #waiters = new Set<() => void>();
+  readonly #waiters = new Waiters();
   readonly closed: Promise<void>;
 
   private constructor(conn: Connection, nodeId: Buffer) {
@@ -19,7 +20,7 @@ export class WireClient {
     this.nodeId = nodeId;
     conn.on('frame', (frame, raw) => {
       this.frames.push({ frame, raw: Buffer.from(raw) });
-      for (const wake of this.#waiters) wake();
+      this.#waiters.notify();
     });
     this.closed = new Promise((resolve) => conn.once('close', () => resolve()));
   }
@@ -48,25 +49,13 @@ export class WireClient {
     match: (frame: FrameOf<K>) => boolean = () => true,
     timeoutMs = 3_000,
   ): Promise<{ frame: FrameOf<K>; raw: Buffer }> {
-    return new Promise((resolve, reject) => {
-      const check = (): void => {
-        const found = this.frames.find((f) => f.frame.kind === kind && match(f.frame as FrameOf<K>));
-        if (found !== undefined) {
-          done();
-          resolve(found as { frame: FrameOf<K>; raw: Buffer });
-        }
-      };
-      const timer = setTimeout(() => {
-        done();
-        reject(new Error(`no ${kind} frame within ${timeoutMs} ms; got ${this.frames.map((f) => f.frame.kind).join(',')}`));
-      }, timeoutMs);
-      const done = (): void => {
-        clearTimeout(timer);
-        this.#waiters.delete(check);
-      };
-      this.#waiters.add(check);
-      check();
-    });
+    return this.#waiters.until(
+      () => this.frames.find((f) => f.frame.kind === kind && match(f.frame as FrameOf<K>)) as
+        | { frame: FrameOf<K>; raw: Buffer }
+        | undefined,
+      timeoutMs,
+      () => `no ${kind} frame within ${timeoutMs} ms; got ${this.frames.map((f) => f.frame.kind).join(',')}`,
+    );
   }
 
   received(kind: FrameKind): Frame[] {
