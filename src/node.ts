@@ -1,8 +1,13 @@
 import { EventEmitter } from 'node:events';
 import type { Server } from 'node:net';
 import { DEFAULT_ROOM } from './chat/names.js';
+import type { Advert } from './discovery/advert.js';
+import { Discovery } from './discovery/mdns.js';
+import { type Candidate, decide, type Role, successors } from './election/decide.js';
+import { compareRank, type Rank } from './election/rank.js';
 import { loadOrCreateIdentity, type Identity } from './identity/identity.js';
 import {
+  type LostInfo,
   Member,
   type MessageView,
   type PresenceView,
@@ -12,40 +17,62 @@ import {
 } from './member/member.js';
 import type { Roster } from './member/roster.js';
 import type { Connection } from './net/connection.js';
+import { dial } from './net/dial.js';
 import { lanAddresses, listen } from './net/listener.js';
 import { Relay } from './relay/relay.js';
 import { claimDataDir } from './store/data-dir.js';
-import { HELLO_TIMEOUT_MS } from './wire/limits.js';
+import type { Frame } from './wire/codec.js';
+import { HELLO_TIMEOUT_MS, PROTOCOL_VERSION } from './wire/limits.js';
+import type { lanchat } from './wire/protobuf.js';
 
 export interface NodeOptions {
   nick: string;
   network: string;
   dataDir: string;
-  /** Take the relay role (--host). */
+  /** Take the relay role, unseating a relay that was not started with --host. */
   host: boolean;
   /** Join the relay (or any node, which points at its relay) at this address (--connect). */
   connect?: RelayAddress;
   /** TCP port to listen on; 0 for any free one. */
   port: number;
+  /** Find the others with mDNS and elect a relay. Off: --host, --connect, or a lone relay. */
+  discovery: boolean;
   rooms?: string[];
   heartbeatMs?: number;
+  /** How long a starting node listens for a relay before electing one. */
+  discoveryWindowMs?: number;
 }
 
-export type Role = 'relay' | 'member';
+export type { Role };
+
+/** Things the user should know that are neither chat nor errors. */
+export interface Notice {
+  code: 'LOOKING' | 'RELAY_LOST' | 'TAKING_OVER' | 'HANDING_OVER' | 'TWO_FORCED' | 'MDNS_TROUBLE';
+  text: string;
+}
 
 export interface NodeEvents {
   ready: [info: { node: string; nick: string; port: number }];
-  role: [info: { role: Role; relay: RelayInfo }];
+  role: [info: { role: Exclude<Role, 'electing'>; relay: RelayInfo }];
   connection: [info: { state: 'connected' } | { state: 'disconnected'; reason: string; retryInMs: number }];
   message: [message: MessageView];
   presence: [presence: PresenceView];
   problem: [problem: Problem];
+  notice: [notice: Notice];
 }
 
+export const DISCOVERY_WINDOW_MS = 1_000;
+/** A relay asks the other relays mDNS knows of who should step down this often. */
+export const PROBE_INTERVAL_MS = 1_000;
+/** A node we are told to join may answer NOT_RELAY while it notices it is the successor; this long. */
+export const FOLLOW_PATIENCE_MS = 3_000;
+/** A node that did not answer is left out of elections this long, or until it announces itself again. */
+export const UNREACHABLE_MS = 10_000;
+
 /**
- * One running lanchat: identity, TCP listener, and the roles. Every node is a member (its user's chat
- * client); a relay node also runs the Relay and its member dials it over loopback, so chat takes one path
- * whichever role a node has and a node can change role without its user noticing.
+ * One running lanchat: identity, TCP listener, discovery, election, and the roles. Every node is a member
+ * (its user's chat client); a relay node also runs the Relay and its member dials it over loopback, so
+ * chat takes one path whichever role a node has, and a node changes role without its user noticing.
  */
 export class LanchatNode extends EventEmitter<NodeEvents> {
   readonly identity: Identity;
@@ -54,8 +81,19 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
   readonly #server: Server;
   readonly #releaseDataDir: () => Promise<void>;
   readonly #member: Member;
+  readonly #discovery: Discovery | undefined;
+  readonly #startedAt = Date.now();
+  readonly #unreachable = new Map<string, number>();
+  readonly #probing = new Set<string>();
+  #role: Role = 'electing';
+  #epoch = 0;
   #relay: Relay | undefined;
-  #role: { role: Role; relay: RelayInfo } | undefined;
+  #windowOpen = false;
+  #windowTimer: NodeJS.Timeout | undefined;
+  #probeTimer: NodeJS.Timeout | undefined;
+  /** The node this one is dialing because the election chose it, and who to try after it. */
+  #following: { candidate: Candidate; since: number; queue: Candidate[] } | undefined;
+  #shown: { role: Exclude<Role, 'electing'>; relay: RelayInfo } | undefined;
   #stopping: Promise<void> | undefined;
 
   static async start(options: NodeOptions): Promise<LanchatNode> {
@@ -91,10 +129,6 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     this.#server = server;
     this.port = port;
     this.#releaseDataDir = release;
-    const becomesRelay = options.host || options.connect === undefined;
-    if (becomesRelay) {
-      this.#relay = new Relay({ nodeId: identity.nodeId, nick: options.nick, network: options.network });
-    }
     this.#member = new Member({
       identity,
       network: options.network,
@@ -102,21 +136,42 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
       rooms: options.rooms ?? [DEFAULT_ROOM],
       listenPort: port,
       addresses: lanAddresses(),
-      rank: { forced: options.host, weight: 0, startedAt: Date.now() },
-      relay: becomesRelay ? { host: '127.0.0.1', port } : options.connect!,
+      rank: { forced: options.host, weight: 0, startedAt: this.#startedAt },
+      relay: options.connect ?? this.#loopback(),
       ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
     });
     this.#member.on('connected', (relay) => this.#onConnected(relay));
+    this.#member.on('lost', (info) => this.#onLost(info));
     this.#member.on('disconnected', (info) => this.emit('connection', { state: 'disconnected', ...info }));
     this.#member.on('message', (m) => this.emit('message', m));
     this.#member.on('presence', (p) => this.emit('presence', p));
     this.#member.on('problem', (p) => this.emit('problem', p));
+    if (options.discovery) {
+      this.#discovery = new Discovery(options.network);
+      this.#discovery.on('seen', (advert) => this.#onSeen(advert));
+      this.#discovery.on('trouble', (text) => this.emit('notice', { code: 'MDNS_TROUBLE', text }));
+    }
   }
 
-  /** Announces readiness and starts the roles. Listeners for the node's events go on before this. */
+  /** Announces readiness and starts finding a relay. Listeners for the node's events go on before this. */
   run(): void {
     this.emit('ready', { node: this.identity.nodeIdHex, nick: this.#member.nick, port: this.port });
-    this.#member.start();
+    this.#discovery?.start(this.#advert());
+    if (this.#options.host) {
+      this.#lead(this.#nextEpoch());
+    } else if (this.#options.connect !== undefined) {
+      this.#member.start();
+    } else if (this.#discovery === undefined) {
+      this.#lead(1);
+    } else {
+      this.emit('notice', { code: 'LOOKING', text: 'looking for peers…' });
+      this.#windowOpen = true;
+      this.#windowTimer = setTimeout(() => {
+        this.#windowOpen = false;
+        this.#reconsider();
+      }, this.#options.discoveryWindowMs ?? DISCOVERY_WINDOW_MS);
+      this.#reconsider(); // a relay may already be known
+    }
   }
 
   get nick(): string {
@@ -127,12 +182,12 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     return this.#options.network;
   }
 
-  get role(): Role | undefined {
-    return this.#role?.role;
+  get role(): Role {
+    return this.#role;
   }
 
   get relay(): RelayInfo | undefined {
-    return this.#role?.relay;
+    return this.#shown?.relay;
   }
 
   get currentRoom(): string | undefined {
@@ -171,49 +226,132 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     return this.#member.setNick(nick);
   }
 
-  /** Leaves cleanly: peers are told, the relay (if this is it) tells its members, the data folder is freed. */
+  /**
+   * Leaves cleanly: peers are told, a relay tells its members (who elect its successor), mDNS says
+   * goodbye, and the data folder is freed.
+   */
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
+      clearTimeout(this.#windowTimer);
+      clearInterval(this.#probeTimer);
       await this.#member.stop('quit');
       this.#relay?.stop();
+      await this.#discovery?.stop();
       await new Promise<void>((resolve) => this.#server.close(() => resolve()));
       await this.#releaseDataDir();
     })();
     return this.#stopping;
   }
 
-  #onInbound(conn: Connection): void {
-    if (this.#stopping !== undefined) {
-      conn.close();
-    } else if (this.#relay !== undefined) {
-      this.#relay.accept(conn);
-    } else {
-      this.#redirect(conn);
+  // --- election -----------------------------------------------------------------------------------
+
+  #rank(): Rank {
+    return { forced: this.#options.host, weight: 0, startedAt: this.#startedAt, nodeId: this.identity.nodeIdHex };
+  }
+
+  #self(): Candidate {
+    return { nodeId: this.identity.nodeIdHex, rank: this.#rank(), role: this.#role, epoch: this.#epoch, host: '127.0.0.1', port: this.port };
+  }
+
+  #advert(): Advert {
+    return {
+      nodeId: this.identity.nodeIdHex,
+      nick: this.#member.nick,
+      network: this.#options.network,
+      protocol: PROTOCOL_VERSION,
+      role: this.#role,
+      epoch: this.#epoch,
+      rank: this.#rank(),
+      port: this.port,
+      addresses: [],
+    };
+  }
+
+  #loopback(): RelayAddress {
+    return { host: '127.0.0.1', port: this.port };
+  }
+
+  /** Nodes of the network mDNS has seen, minus those that recently failed to answer. */
+  #reachablePeers(): Candidate[] {
+    const now = Date.now();
+    return (this.#discovery?.peers() ?? [])
+      .filter((a) => a.protocol === PROTOCOL_VERSION && a.addresses.length > 0 && !this.#isUnreachable(a.nodeId, now))
+      .map((a) => ({ nodeId: a.nodeId, rank: a.rank, role: a.role, epoch: a.epoch, host: a.addresses[0]!, port: a.port }));
+  }
+
+  #isUnreachable(nodeId: string, now = Date.now()): boolean {
+    const until = this.#unreachable.get(nodeId);
+    if (until === undefined) return false;
+    if (until > now) return true;
+    this.#unreachable.delete(nodeId);
+    return false;
+  }
+
+  #nextEpoch(): number {
+    return Math.max(this.#epoch, ...this.#reachablePeers().map((p) => p.epoch)) + 1;
+  }
+
+  #setRole(role: Role, epoch = this.#epoch): void {
+    if (role === this.#role && epoch === this.#epoch) return;
+    this.#role = role;
+    this.#epoch = epoch;
+    void this.#discovery?.update(this.#advert());
+  }
+
+  #onSeen(advert: Advert): void {
+    this.#unreachable.delete(advert.nodeId); // it announced itself again: worth another try
+    this.#reconsider();
+  }
+
+  /** Not attached to a relay and not already dialing one the election chose: decide what to do. */
+  #reconsider(): void {
+    if (this.#stopping !== undefined || this.#role === 'relay' || this.#member.isConnected) return;
+    if (this.#following !== undefined || this.#options.connect !== undefined) return;
+    const decision = decide({ self: this.#self(), peers: this.#reachablePeers(), windowOpen: this.#windowOpen });
+    if (decision.action === 'lead') this.#lead(decision.epoch);
+    else if (decision.action === 'follow') this.#follow(decision.relay, []);
+  }
+
+  #lead(epoch: number): void {
+    if (this.#stopping !== undefined) return;
+    clearTimeout(this.#windowTimer);
+    this.#windowOpen = false;
+    this.#following = undefined;
+    this.#relay ??= new Relay({ nodeId: this.identity.nodeId, nick: this.#member.nick, network: this.#options.network, epoch });
+    this.#setRole('relay', epoch);
+    this.#member.retarget(this.#loopback(), true);
+    if (this.#discovery !== undefined && this.#probeTimer === undefined) {
+      this.#probeTimer = setInterval(() => this.#probeOtherRelays(), PROBE_INTERVAL_MS);
+      this.#probeTimer.unref();
     }
   }
 
-  /** A member dialed by mistake points the caller at its relay (--connect works against any node). */
-  #redirect(conn: Connection): void {
-    const timer = setTimeout(() => conn.close('HELLO_TIMEOUT', 'no hello within the time limit'), HELLO_TIMEOUT_MS);
-    timer.unref();
-    conn.once('frame', (frame) => {
-      clearTimeout(timer);
-      const relay = this.#member.relay;
-      if (frame.kind === 'hello' && relay !== undefined && this.#member.isConnected) {
-        conn.sendFrame({ redirect: { relayId: Buffer.from(relay.id, 'hex'), host: relay.host, port: relay.port } });
-        conn.close();
-      } else {
-        conn.close('NOT_RELAY', 'this node is not the relay and does not know one yet');
-      }
-    });
-    conn.once('close', () => clearTimeout(timer));
+  #follow(candidate: Candidate, queue: Candidate[]): void {
+    this.#following = { candidate, since: Date.now(), queue };
+    this.#member.retarget({ host: candidate.host, port: candidate.port });
+  }
+
+  /** Tries the next successor in line; when there is none, falls back to what mDNS shows. */
+  #tryNext(queue: Candidate[]): void {
+    const next = queue.shift();
+    if (next === undefined) {
+      this.#following = undefined;
+      this.#reconsider();
+    } else if (next.nodeId === this.identity.nodeIdHex) {
+      this.#lead(this.#epoch + 1);
+    } else {
+      this.#follow(next, queue);
+    }
   }
 
   #onConnected(relay: RelayInfo): void {
+    this.#following = undefined;
     this.emit('connection', { state: 'connected' });
-    const role: Role = relay.id === this.identity.nodeIdHex ? 'relay' : 'member';
-    const shown: RelayInfo = role === 'relay' ? { ...relay, host: lanAddresses()[0] ?? relay.host, port: this.port } : relay;
-    const previous = this.#role;
+    const role = relay.id === this.identity.nodeIdHex ? 'relay' : 'member';
+    if (role === 'member') this.#setRole('member', relay.epoch);
+    const shown: RelayInfo =
+      role === 'relay' ? { ...relay, host: lanAddresses()[0] ?? relay.host, port: this.port } : relay;
+    const previous = this.#shown;
     if (
       previous?.role === role &&
       previous.relay.id === shown.id &&
@@ -222,7 +360,159 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     ) {
       return;
     }
-    this.#role = { role, relay: shown };
-    this.emit('role', this.#role);
+    this.#shown = { role, relay: shown };
+    this.emit('role', this.#shown);
   }
+
+  #onLost(info: LostInfo): void {
+    if (this.#stopping !== undefined || info.redirected) return;
+    const lost = info.relay;
+    if (lost !== undefined) {
+      if (lost.id === this.identity.nodeIdHex) return; // our own relay: the member just redials it
+      this.#unreachable.set(lost.id, Date.now() + UNREACHABLE_MS);
+      this.emit('notice', { code: 'RELAY_LOST', text: `lost the relay ${lost.nick} (${info.reason}); electing another…` });
+      this.#setRole('electing');
+      const viaLoopback = isLoopback(info.target.host);
+      const roster = this.#member.roster.peers().map((p) => ({
+        nodeId: p.nodeId,
+        rank: p.rank,
+        role: 'member' as const,
+        epoch: lost.epoch,
+        // A loopback address is only this machine's: use it only if the relay was on this machine too.
+        host: p.addresses.find((a) => viaLoopback || !isLoopback(a)) ?? '',
+        port: p.port,
+      }));
+      this.#following = undefined;
+      this.#tryNext(successors(roster, lost.id).filter((c) => c.host !== '' || c.nodeId === this.identity.nodeIdHex));
+      return;
+    }
+    const following = this.#following;
+    if (following === undefined) {
+      this.#reconsider();
+      return;
+    }
+    // It answered but is not the relay yet: it may be noticing that it is the successor. Give it time.
+    if (info.refusal === 'NOT_RELAY' && Date.now() - following.since < FOLLOW_PATIENCE_MS) return;
+    this.#unreachable.set(following.candidate.nodeId, Date.now() + UNREACHABLE_MS);
+    this.#tryNext(following.queue);
+  }
+
+  // --- relays meeting each other ---------------------------------------------------------------
+
+  #probeFrame(): lanchat.Frame.$Shape {
+    const rank = this.#rank();
+    return {
+      probe: {
+        nodeId: this.identity.nodeId,
+        network: this.#options.network,
+        rank: { forced: rank.forced, weight: rank.weight, startedAt: rank.startedAt },
+        relay: this.#role === 'relay',
+        port: this.port,
+        epoch: this.#epoch,
+      },
+    };
+  }
+
+  /** mDNS says these nodes are relays; ask them over TCP (mDNS may be stale) and let the lower step down. */
+  #probeOtherRelays(): void {
+    if (this.#role !== 'relay' || this.#stopping !== undefined) return;
+    for (const advert of this.#discovery?.peers() ?? []) {
+      if (advert.role !== 'relay' || this.#probing.has(advert.nodeId) || advert.addresses.length === 0) continue;
+      const host = advert.addresses[0]!;
+      this.#probing.add(advert.nodeId);
+      void dial(host, advert.port, { heartbeatMs: 0, timeoutMs: PROBE_INTERVAL_MS })
+        .then(
+          (conn) =>
+            new Promise<void>((resolve) => {
+              const timer = setTimeout(() => conn.close(), PROBE_INTERVAL_MS);
+              conn.once('frame', (frame) => {
+                if (frame.kind === 'probe') this.#onProbe(frame.probe, host);
+                conn.close();
+              });
+              conn.once('close', () => {
+                clearTimeout(timer);
+                resolve();
+              });
+              conn.sendFrame(this.#probeFrame());
+            }),
+        )
+        .catch(() => undefined)
+        .finally(() => this.#probing.delete(advert.nodeId));
+    }
+  }
+
+  /** Another node's probe (or its answer to ours): if both are relays, the lower-ranked one steps down. */
+  #onProbe(probe: lanchat.Probe.$Properties, host: string): void {
+    if (probe.network !== this.#options.network || !probe.relay || !probe.nodeId || this.#role !== 'relay') return;
+    const nodeId = Buffer.from(probe.nodeId).toString('hex');
+    if (nodeId === this.identity.nodeIdHex) return;
+    const other: Rank = {
+      forced: probe.rank?.forced ?? false,
+      weight: probe.rank?.weight ?? 0,
+      startedAt: probe.rank?.startedAt ?? 0,
+      nodeId,
+    };
+    const mine = this.#rank();
+    const theyWin = compareRank(other, mine) < 0;
+    if (other.forced && mine.forced) {
+      const winner = theyWin ? `the node at ${host}` : 'this node';
+      this.emit('notice', { code: 'TWO_FORCED', text: `another node was started with --host; ${winner} keeps the relay (lower node id)` });
+    }
+    if (!theyWin) return;
+    this.emit('notice', { code: 'HANDING_OVER', text: `another relay outranks this one; handing over to ${host}:${probe.port}` });
+    clearInterval(this.#probeTimer);
+    this.#probeTimer = undefined;
+    const relay = this.#relay;
+    this.#relay = undefined;
+    this.#setRole('electing');
+    const target = { nodeId: Buffer.from(probe.nodeId), host, port: probe.port ?? 0 };
+    this.#following = {
+      candidate: { nodeId, rank: other, role: 'relay', epoch: probe.epoch ?? 0, host, port: target.port },
+      since: Date.now(),
+      queue: [],
+    };
+    // Every member, this node's own included, is sent to the winner.
+    relay?.handOver(target);
+  }
+
+  // --- inbound connections -------------------------------------------------------------------------
+
+  #onInbound(conn: Connection): void {
+    if (this.#stopping !== undefined) {
+      conn.close();
+      return;
+    }
+    const timer = setTimeout(() => conn.close('HELLO_TIMEOUT', 'no hello within the time limit'), HELLO_TIMEOUT_MS);
+    timer.unref();
+    conn.once('close', () => clearTimeout(timer));
+    conn.once('frame', (frame) => {
+      clearTimeout(timer);
+      this.#onFirstFrame(conn, frame);
+    });
+  }
+
+  #onFirstFrame(conn: Connection, frame: Frame): void {
+    if (frame.kind === 'probe') {
+      conn.sendFrame(this.#probeFrame());
+      conn.close();
+      this.#onProbe(frame.probe, conn.remoteAddress.replace(/^::ffff:/, ''));
+      return;
+    }
+    if (this.#relay !== undefined) {
+      this.#relay.accept(conn, frame);
+      return;
+    }
+    // A member dialed by mistake points the caller at its relay (--connect works against any node).
+    const relay = this.#member.relay;
+    if (frame.kind === 'hello' && relay !== undefined && this.#member.isConnected && this.#role === 'member') {
+      conn.sendFrame({ redirect: { relayId: Buffer.from(relay.id, 'hex'), host: relay.host, port: relay.port } });
+      conn.close();
+    } else {
+      conn.close('NOT_RELAY', 'this node is not the relay and does not know one yet');
+    }
+  }
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.') || host.startsWith('::ffff:127.');
 }

@@ -27,6 +27,7 @@ const program = new Command()
   .option('-d, --data <dir>', 'data folder (default: ~/.local/share/lanchat/<network>)')
   .option('--network <name>', 'chat network to join; each has its own relay', 'lanchat')
   .option('--json', 'one JSON event per output line; input lines as typed (for scripts)')
+  .option('--no-discovery', 'do not use mDNS: no announcing, no looking (then use --host or --connect)')
   .showHelpAfterError('(lanchat --help lists the options)')
   .action(async (raw: RawOptions) => {
     let options: CliOptions;
@@ -49,6 +50,7 @@ async function run(options: CliOptions): Promise<void> {
       dataDir: options.dataDir,
       host: options.host,
       port: options.port,
+      discovery: options.discovery,
       ...(options.connect === undefined ? {} : { connect: options.connect }),
     });
   } catch (err) {

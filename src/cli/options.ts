@@ -13,6 +13,7 @@ export interface RawOptions {
   data?: string;
   network?: string;
   json?: boolean;
+  discovery?: boolean;
 }
 
 export interface CliOptions {
@@ -23,6 +24,7 @@ export interface CliOptions {
   dataDir: string;
   network: string;
   json: boolean;
+  discovery: boolean;
 }
 
 const NETWORK_PATTERN = /^[a-z0-9][a-z0-9._-]{0,31}$/;
@@ -45,6 +47,7 @@ export function resolveOptions(raw: RawOptions, env: NodeJS.ProcessEnv = process
     dataDir: raw.data ?? defaultDataDir(network, env),
     network,
     json: raw.json === true,
+    discovery: raw.discovery !== false,
   };
 }
 

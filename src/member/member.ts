@@ -21,6 +21,8 @@ export interface RelayInfo extends RelayAddress {
   /** The relay's node id, hex. */
   id: string;
   nick: string;
+  /** How many relays the network has had, as that relay counts. */
+  epoch: number;
 }
 
 export interface MessageView {
@@ -70,8 +72,23 @@ export interface MemberOptions {
   heartbeatMs?: number;
 }
 
+/** Why the member is without a relay, for whoever decides where it dials next. */
+export interface LostInfo {
+  reason: string;
+  /** The relay it was connected to, if it was (else a dial or handshake failed). */
+  relay: RelayInfo | undefined;
+  /** The address it was dialing or connected to. */
+  target: RelayAddress;
+  /** The node answered but refused the hello with this code (e.g. NOT_RELAY: it is alive, not yet relay). */
+  refusal: string | undefined;
+  /** The relay sent it elsewhere; it is already on its way. */
+  redirected: boolean;
+}
+
 interface MemberEvents {
   connected: [relay: RelayInfo];
+  /** Fired before the member picks its next dial: a listener may retarget() it. */
+  lost: [info: LostInfo];
   disconnected: [info: { reason: string; retryInMs: number }];
   message: [message: MessageView];
   presence: [presence: PresenceView];
@@ -82,6 +99,10 @@ type Outgoing = { room: string; text: string } | { to: { nodeId: Buffer; nick: s
 
 /** Lines typed while no relay is reachable are kept up to this many, then refused. */
 export const MAX_OUTBOX = 10_000;
+/** Lines sent this recently are sent again after a reconnect (the old relay may have died holding them). */
+export const RESEND_WINDOW_MS = 10_000;
+const MAX_RESEND = 1_000;
+const MAX_SEEN = 50_000;
 /** On a clean stop, lines not yet delivered wait this long for a relay. */
 export const FLUSH_ON_STOP_MS = 3_000;
 const MAX_REDIRECTS = 3;
@@ -95,6 +116,13 @@ export class Member extends EventEmitter<MemberEvents> {
   readonly #options: MemberOptions;
   /** Encoded message frames written while no relay was reachable, oldest first. */
   readonly #outbox: Buffer[] = [];
+  /**
+   * Message frames handed to a connection lately. TCP may have accepted them while the relay was already
+   * dying, so after every welcome they are sent again; receivers drop what they already have by id.
+   */
+  readonly #recent: { frame: Buffer; at: number }[] = [];
+  /** Ids of messages shown lately, so a message that arrives twice is shown once. */
+  readonly #seen = new Set<string>();
   #target: RelayAddress;
   #conn: Connection | undefined;
   #relay: RelayInfo | undefined;
@@ -104,6 +132,8 @@ export class Member extends EventEmitter<MemberEvents> {
   #retryTimer: NodeJS.Timeout | undefined;
   #relayLeaveReason: string | undefined;
   #redialNow = false;
+  #redirected = false;
+  #refusal: string | undefined;
   #lastRefusal: string | undefined;
   #nick: string;
   #rooms: Set<string>;
@@ -152,6 +182,27 @@ export class Member extends EventEmitter<MemberEvents> {
   start(): void {
     if (this.#state !== 'idle') return;
     this.#dial();
+  }
+
+  get target(): RelayAddress {
+    return this.#target;
+  }
+
+  /**
+   * Dials `target` from now on, at once: a wait for a retry is cut short, a dial or handshake under way
+   * is abandoned. A live connection is left alone unless `force` (the caller knows that relay is gone).
+   */
+  retarget(target: RelayAddress, force = false): void {
+    const changed = target.host !== this.#target.host || target.port !== this.#target.port;
+    this.#target = target;
+    if (this.#state === 'stopped') return;
+    if (this.#state === 'idle') {
+      clearTimeout(this.#retryTimer);
+      this.#dial();
+    } else if (this.#state === 'connected' ? force : changed) {
+      this.#redialNow = true;
+      this.#conn?.close();
+    }
   }
 
   /**
@@ -296,7 +347,7 @@ export class Member extends EventEmitter<MemberEvents> {
         ...('room' in outgoing ? { room: outgoing.room } : { to: outgoing.to }),
       },
     });
-    if (connected) this.#conn!.send(frame);
+    if (connected) this.#sendMessage(this.#conn!, frame);
     else this.#outbox.push(frame);
     this.emit('message', {
       id: messageId(origin, seq),
@@ -370,8 +421,7 @@ export class Member extends EventEmitter<MemberEvents> {
         const { host, port } = frame.redirect;
         if (host && port && this.#redirects < MAX_REDIRECTS) {
           this.#redirects++;
-          this.#target = { host, port };
-          this.#redialNow = true;
+          this.#follow({ host, port });
         }
         conn.close();
         return;
@@ -379,7 +429,9 @@ export class Member extends EventEmitter<MemberEvents> {
       case 'error': {
         // The relay closes after refusing a hello; while it keeps refusing, say so once, not every retry.
         const problem = { code: frame.error.code ?? '', message: frame.error.message ?? '' };
-        if (problem.message !== this.#lastRefusal) this.#problem(problem);
+        this.#refusal = problem.code;
+        // NOT_RELAY is the normal answer of a node that is about to become the relay: not worth a word.
+        if (problem.message !== this.#lastRefusal && problem.code !== 'NOT_RELAY') this.#problem(problem);
         this.#lastRefusal = problem.message;
         return;
       }
@@ -403,6 +455,7 @@ export class Member extends EventEmitter<MemberEvents> {
     this.#relay = {
       id: Buffer.from(welcome.relayId ?? []).toString('hex'),
       nick: welcome.relayNick ?? '',
+      epoch: welcome.epoch ?? 0,
       host: this.#target.host,
       port: this.#target.port,
     };
@@ -410,10 +463,19 @@ export class Member extends EventEmitter<MemberEvents> {
     if (this.#nick !== asked) {
       this.emit('presence', { nick: this.#nick, state: 'renamed', room: null, from: asked, self: true });
     }
-    // Sent in one go and only dropped from the outbox once handed to the socket.
+    const cutoff = Date.now() - RESEND_WINDOW_MS;
+    while (this.#recent.length > 0 && this.#recent[0]!.at < cutoff) this.#recent.shift();
+    for (const { frame } of this.#recent) conn.send(frame);
+    // Only dropped from the outbox once handed to the socket.
     while (this.#outbox.length > 0 && this.#conn === conn && conn.isOpen) {
-      conn.send(this.#outbox.shift()!);
+      this.#sendMessage(conn, this.#outbox.shift()!);
     }
+  }
+
+  #sendMessage(conn: Connection, frame: Buffer): void {
+    conn.send(frame);
+    this.#recent.push({ frame, at: Date.now() });
+    if (this.#recent.length > MAX_RESEND) this.#recent.shift();
   }
 
   #dispatch(frame: Frame): void {
@@ -434,6 +496,16 @@ export class Member extends EventEmitter<MemberEvents> {
       case 'leave':
         this.#relayLeaveReason = `the relay left (${frame.leave.reason || 'no reason given'})`;
         return;
+      case 'redirect': {
+        // The relay stepped down in favour of another: go there.
+        const { host, port } = frame.redirect;
+        if (host && port) {
+          this.#follow({ host, port });
+          this.#relayLeaveReason = `the relay handed over to ${host}:${port}`;
+          this.#conn?.close();
+        }
+        return;
+      }
       default:
         return; // heartbeats, and kinds from a newer protocol
     }
@@ -442,9 +514,13 @@ export class Member extends EventEmitter<MemberEvents> {
   #onMessage(message: lanchat.ChatMessage.$Shape): void {
     const origin = message.origin;
     if (!origin || !message.seq) return;
+    const id = messageId(origin, message.seq);
+    if (this.#seen.has(id)) return;
+    this.#seen.add(id);
+    if (this.#seen.size > MAX_SEEN) this.#seen.delete(this.#seen.values().next().value!);
     this.#clock = observe(this.#clock, { time: message.time ?? 0, counter: message.counter ?? 0 }, Date.now());
     this.emit('message', {
-      id: messageId(origin, message.seq),
+      id,
       from: message.nick ?? '',
       fromId: Buffer.from(origin).toString('hex'),
       room: message.target === 'room' ? (message.room ?? null) : null,
@@ -481,11 +557,28 @@ export class Member extends EventEmitter<MemberEvents> {
     this.emit('presence', view);
   }
 
+  #follow(target: RelayAddress): void {
+    this.#target = target;
+    this.#redialNow = true;
+    this.#redirected = true;
+  }
+
   #lost(reason: string): void {
     const wasConnected = this.#state === 'connected';
     this.#conn = undefined;
     if (this.#state === 'stopped') return;
     this.#state = 'idle';
+    const info: LostInfo = {
+      reason,
+      relay: wasConnected ? this.#relay : undefined,
+      target: this.#target,
+      refusal: this.#refusal,
+      redirected: this.#redirected,
+    };
+    this.#refusal = undefined;
+    this.#redirected = false;
+    this.emit('lost', info);
+    if (this.#state !== 'idle') return; // a listener retargeted, and the member is already dialing
     const retryInMs = this.#redialNow ? 0 : backoffDelay(this.#attempt++);
     this.#redialNow = false;
     if (wasConnected || this.#attempt === 1) this.emit('disconnected', { reason, retryInMs });

@@ -1,4 +1,5 @@
 import { nickKey } from '../chat/names.js';
+import type { Rank } from '../election/rank.js';
 import { lanchat } from '../wire/protobuf.js';
 
 /** What a member knows of one node online. */
@@ -8,6 +9,7 @@ export interface PeerView {
   rooms: string[];
   addresses: string[];
   port: number;
+  rank: Rank;
 }
 
 /**
@@ -86,6 +88,12 @@ export class Roster {
       rooms: [...(peer.rooms ?? [])],
       addresses: [...(peer.addresses ?? [])],
       port: peer.port ?? 0,
+      rank: {
+        forced: peer.rank?.forced ?? false,
+        weight: peer.rank?.weight ?? 0,
+        startedAt: peer.rank?.startedAt ?? 0,
+        nodeId,
+      },
     });
   }
 }

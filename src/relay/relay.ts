@@ -10,6 +10,8 @@ export interface RelayOptions {
   /** The relay's own user's nick, announced to newcomers before that user's session is up. */
   nick: string;
   network: string;
+  /** How many relays the network has had; told to members in the welcome. */
+  epoch?: number;
   helloTimeoutMs?: number;
 }
 
@@ -54,8 +56,11 @@ export class Relay {
     return this.#sessions.size;
   }
 
-  /** Takes over a freshly accepted connection; it must say hello within the timeout. */
-  accept(conn: Connection): void {
+  /**
+   * Takes over a freshly accepted connection; it must say hello within the timeout. `hello` is its first
+   * frame when the caller already read it.
+   */
+  accept(conn: Connection, hello?: Frame): void {
     if (this.#stopped) {
       conn.close('CLOSED');
       return;
@@ -83,17 +88,33 @@ export class Relay {
         this.#remove(session, session.leaveReason ?? (info.code === 'HEARTBEAT_TIMEOUT' ? 'timeout' : 'connection lost'));
       }
     });
+    if (hello !== undefined) {
+      clearTimeout(timer);
+      this.#pending.delete(conn);
+      session = this.#admit(conn, hello);
+    }
+  }
+
+  /** Steps down: sends every member to the new relay, then closes. */
+  handOver(relay: { nodeId: Buffer; host: string; port: number }, reason = 'relay handed over'): void {
+    if (this.#stopped) return;
+    const redirect = encodeFrame({ redirect: { relayId: relay.nodeId, host: relay.host, port: relay.port } });
+    for (const session of this.#sessions.values()) {
+      session.leaveReason = reason;
+      session.conn.send(redirect);
+    }
+    this.stop(reason, false);
   }
 
   /** Tells every member the relay is going away, then closes every connection. Safe to call twice. */
-  stop(reason = 'relay stopping'): void {
+  stop(reason = 'relay stopping', sayLeave = true): void {
     if (this.#stopped) return;
     this.#flushRun();
     this.#stopped = true;
     const leave = encodeFrame({ leave: { reason } });
     for (const session of this.#sessions.values()) {
       session.leaveReason = reason;
-      session.conn.send(leave);
+      if (sayLeave) session.conn.send(leave);
       session.conn.close();
     }
     for (const conn of this.#pending) conn.close();
@@ -146,7 +167,7 @@ export class Relay {
       nodeIdHex,
       nick,
       rooms,
-      addresses: hello.addresses ?? [],
+      addresses: reachableAddresses(conn.remoteAddress, hello.addresses ?? []),
       port: hello.listenPort ?? 0,
       rank: hello.rank,
       leaveReason: undefined,
@@ -160,6 +181,7 @@ export class Relay {
         nick,
         rooms: [...rooms],
         roster: { peers: [...this.#sessions.values()].map(peerOf) },
+        epoch: this.#options.epoch ?? 0,
       },
     });
     if (taken !== undefined) {
@@ -378,4 +400,13 @@ function peerOf(session: Session): lanchat.Peer.$Properties {
     rank: session.rank ?? null,
     rooms: [...session.rooms],
   };
+}
+
+/**
+ * Where other members can reach a node: first the address the relay saw it connect from (on the LAN the
+ * members share; loopback when it runs on the relay's machine), then the addresses it announced.
+ */
+function reachableAddresses(remote: string, announced: readonly string[]): string[] {
+  const seen = remote.replace(/^::ffff:/, '');
+  return seen === '' ? [...announced] : [seen, ...announced.filter((a) => a !== seen)];
 }

@@ -20,6 +20,7 @@ export class ChatController {
     node.on('message', (message) => show({ event: 'message', ...message }));
     node.on('presence', (presence) => show({ event: 'presence', ...presence }));
     node.on('problem', (problem) => show({ event: 'error', ...problem }));
+    node.on('notice', (notice) => show({ event: 'notice', ...notice }));
   }
 
   /** Acts on one typed line. Returns false when the user asked to quit. */

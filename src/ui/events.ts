@@ -1,5 +1,5 @@
 import type { MessageView, PresenceView, Problem, RelayInfo } from '../member/member.js';
-import type { NodeEvents } from '../node.js';
+import type { NodeEvents, Notice } from '../node.js';
 
 /** Everything a user interface shows: the node's events, plus the answers to local commands. */
 export type UiEvent =
@@ -9,6 +9,7 @@ export type UiEvent =
   | ({ event: 'message' } & MessageView)
   | ({ event: 'presence' } & PresenceView)
   | ({ event: 'error' } & Problem)
+  | ({ event: 'notice' } & Notice)
   | { event: 'who'; room: string; nicks: string[] }
   | { event: 'rooms'; rooms: { room: string; people: number; joined: boolean }[] }
   | { event: 'help'; commands: { usage: string; summary: string }[] }

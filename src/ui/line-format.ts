@@ -29,6 +29,8 @@ export function formatEvent(event: UiEvent, context: LineContext): string | unde
       return formatPresence(event, context);
     case 'error':
       return `! ${event.message}${event.suggestion && !event.message.includes(event.suggestion) ? ` (try ${event.suggestion})` : ''}`;
+    case 'notice':
+      return `* ${event.text}`;
     case 'who':
       return `* in ${event.room}: ${event.nicks.length === 0 ? 'nobody' : event.nicks.join(', ')}`;
     case 'rooms':

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LANCHAT_BIN, LanchatProcess } from '../helpers/lanchat-process.js';
 
-const run = (...args: string[]) => spawnSync(process.execPath, [LANCHAT_BIN, ...args], { encoding: 'utf8', timeout: 10_000 });
+// mDNS stays off: these run in the host's namespace.
+const run = (...args: string[]) =>
+  spawnSync(process.execPath, [LANCHAT_BIN, '--no-discovery', ...args], { encoding: 'utf8', timeout: 10_000 });
 
 // The real binary, as a user types it.
 describe('lanchat command line', () => {

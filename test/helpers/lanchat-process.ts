@@ -22,9 +22,15 @@ export class LanchatProcess {
   readonly #waiters = new Waiters();
   readonly exited: Promise<number | null>;
 
-  constructor(args: string[], env: NodeJS.ProcessEnv = {}) {
-    this.child = spawn(process.execPath, [LANCHAT_BIN, '--json', ...args], {
-      env: { ...process.env, ...env },
+  /**
+   * `command` runs the program (e.g. inside a network namespace). Unless `discovery` is set, mDNS is off:
+   * these processes run in the host's namespace, whose multicast would leave the machine.
+   */
+  constructor(args: string[], options: { env?: NodeJS.ProcessEnv; discovery?: boolean; command?: string[] } = {}) {
+    const argv = [LANCHAT_BIN, '--json', ...(options.discovery ? [] : ['--no-discovery']), ...args];
+    const [program, ...prefix] = options.command ?? [process.execPath];
+    this.child = spawn(program!, [...prefix, ...(options.command ? [process.execPath] : []), ...argv], {
+      env: { ...process.env, ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     createInterface({ input: this.child.stdout }).on('line', (line) => {

@@ -40,7 +40,7 @@ describe('line mode formatting', () => {
 
   it('tells a relay how others reach it', () => {
     const line = formatEvent(
-      { event: 'role', role: 'relay', relay: { id: 'x', nick: 'me', host: '192.168.1.5', port: 4000 } },
+      { event: 'role', role: 'relay', relay: { id: 'x', nick: 'me', host: '192.168.1.5', port: 4000, epoch: 1 } },
       context,
     );
     expect(line).toBe('* you are the relay; others join with: lanchat --connect 192.168.1.5:4000');
