@@ -64,6 +64,8 @@ export interface NodeEvents {
 export const DISCOVERY_WINDOW_MS = 1_000;
 /** A relay asks the other relays mDNS knows of who should step down this often. */
 export const PROBE_INTERVAL_MS = 1_000;
+/** A relay re-queries mDNS every this many probe rounds. */
+const REQUERY_EVERY_PROBES = 2;
 /** A node we are told to join may answer NOT_RELAY while it notices it is the successor; this long. */
 export const FOLLOW_PATIENCE_MS = 3_000;
 /** A node that did not answer is left out of elections this long, or until it announces itself again. */
@@ -321,7 +323,13 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     this.#setRole('relay', epoch);
     this.#member.retarget(this.#loopback(), true);
     if (this.#discovery !== undefined && this.#probeTimer === undefined) {
-      this.#probeTimer = setInterval(() => this.#probeOtherRelays(), PROBE_INTERVAL_MS);
+      let ticks = 0;
+      this.#probeTimer = setInterval(() => {
+        // mDNS caches never refresh an unchanged answer, and miss changes made behind a partition:
+        // a relay asks again now and then, so a healed partition shows its other relay.
+        if (++ticks % REQUERY_EVERY_PROBES === 0) this.#discovery?.query();
+        this.#probeOtherRelays();
+      }, PROBE_INTERVAL_MS);
       this.#probeTimer.unref();
     }
   }

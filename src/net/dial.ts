@@ -2,7 +2,8 @@ import { connect } from 'node:net';
 import { LanchatError } from '../wire/errors.js';
 import { Connection, type ConnectionOptions } from './connection.js';
 
-export const DIAL_TIMEOUT_MS = 3_000;
+/** On a LAN a connection is up in milliseconds: a node silent this long is treated as unreachable. */
+export const DIAL_TIMEOUT_MS = 1_500;
 
 /** Opens a TCP connection to a lanchat node. Rejects with CONNECT_FAILED on refusal or timeout. */
 export function dial(

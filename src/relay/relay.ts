@@ -47,6 +47,12 @@ export class Relay {
    */
   #run: { sender: Session; members: Set<Session>; bytes: ArrayBufferLike; start: number; end: number } | undefined;
   #runFlushScheduled = false;
+  /**
+   * The last seconds of chat, replayed to whoever arrives in a room: members of a relay that just took
+   * over arrive one by one, and a line sent meanwhile must still reach the late ones (they drop a line
+   * they already have, by its id).
+   */
+  readonly #recent: { at: number; origin: Buffer; room: string | undefined; to: string | undefined; frame: Buffer }[] = [];
 
   constructor(options: RelayOptions) {
     this.#options = options;
@@ -192,6 +198,7 @@ export class Relay {
     } else {
       this.#announceRoomChanges(session, replaced.rooms);
     }
+    this.#replay(session);
     return session;
   }
 
@@ -232,20 +239,46 @@ export class Relay {
         this.#reject(session, 'NOT_IN_ROOM', `you are not in ${message.room}; /join it first`);
         return;
       }
+      this.#remember(session, message.room!, undefined, raw);
       this.#forward(session, members, raw);
       return;
     }
     this.#flushRun();
     if (message.target === 'to') {
-      const target = this.#sessions.get(Buffer.from(message.to?.nodeId ?? EMPTY).toString('hex'));
+      const targetId = Buffer.from(message.to?.nodeId ?? EMPTY).toString('hex');
+      const target = this.#sessions.get(targetId);
       if (target === undefined) {
         this.#reject(session, 'NO_SUCH_NICK', `${message.to?.nick ?? 'that person'} is not online`);
         return;
       }
+      this.#remember(session, undefined, targetId, raw);
       target.conn.send(raw);
       return;
     }
     this.#reject(session, 'BAD_FRAME', 'a message needs a room or a recipient');
+  }
+
+  #remember(sender: Session, room: string | undefined, to: string | undefined, raw: Buffer): void {
+    const now = Date.now();
+    const recent = this.#recent;
+    // A copy: the frame is a view of a whole network chunk that must not stay pinned for seconds.
+    recent.push({ at: now, origin: sender.nodeId, room, to, frame: Buffer.from(raw) });
+    let stale = 0;
+    while (stale < recent.length && (recent[stale]!.at < now - REPLAY_MS || recent.length - stale > MAX_REPLAY)) stale++;
+    if (stale > 0) recent.splice(0, stale);
+  }
+
+  /** Sends `session` the recent lines of `room` (or of all its rooms, and those sent to it) it may lack. */
+  #replay(session: Session, room?: string): void {
+    const since = Date.now() - REPLAY_MS;
+    for (const entry of this.#recent) {
+      if (entry.at < since || entry.origin.equals(session.nodeId)) continue;
+      const wanted =
+        room !== undefined
+          ? entry.room === room
+          : (entry.room !== undefined && session.rooms.has(entry.room)) || entry.to === session.nodeIdHex;
+      if (wanted) session.conn.send(entry.frame);
+    }
   }
 
   #forward(sender: Session, members: Set<Session>, raw: Buffer): void {
@@ -285,6 +318,7 @@ export class Relay {
     session.rooms.add(room);
     this.#roomMembers(room).add(session);
     this.#broadcast({ presence: { state: lanchat.Presence.State.JOINED, peer: peerOf(session), room } });
+    this.#replay(session, room);
   }
 
   #onPart(session: Session, part: lanchat.PartRoom.$Shape): void {
@@ -390,6 +424,9 @@ export class Relay {
 }
 
 const EMPTY = Buffer.alloc(0);
+/** How far back a newcomer to a room is brought up to date, in time and in lines. */
+export const REPLAY_MS = 10_000;
+const MAX_REPLAY = 1_000;
 
 function peerOf(session: Session): lanchat.Peer.$Properties {
   return {

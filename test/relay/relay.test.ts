@@ -35,7 +35,7 @@ describe('Relay', () => {
     expect(frame.welcome.roster?.peers?.map((p) => p.nick)).toContain('ann');
   });
 
-  it('forwards the author’s bytes unchanged to the others in the room', async () => {
+  it('forwards the author’s bytes unchanged to the others in the room, and not back', async () => {
     const [a, b, c] = await Promise.all([join('fa'), join('fb'), join('fc', ['#other'])]);
     const sent = encodeFrame({
       message: { origin: a!.nodeId, seq: 1, time: Date.now(), nick: 'fa', room: '#lobby', text: 'exact bytes' },
@@ -43,14 +43,27 @@ describe('Relay', () => {
     a!.conn.send(sent);
     const got = await b!.next('message', (f) => f.message.text === 'exact bytes');
     expect(got.raw.equals(sent)).toBe(true);
-    // Nothing back to the author, nothing to another room: a later marker proves nothing else came.
-    a!.conn.sendFrame({ message: { origin: a!.nodeId, seq: 2, nick: 'fa', room: '#lobby', text: 'marker' } });
-    c!.conn.sendFrame({ join: { room: '#lobby' } });
-    await c!.next('presence', (f) => f.presence.room === '#lobby' && f.presence.peer?.nick === 'fc');
-    a!.conn.sendFrame({ message: { origin: a!.nodeId, seq: 3, nick: 'fa', room: '#lobby', text: 'marker 2' } });
-    await c!.next('message', (f) => f.message.text === 'marker 2');
+    // A later line to #other, which c is in, proves c was sent nothing for #lobby before it.
+    const d = await join('fd', ['#other']);
+    d.conn.sendFrame({ message: { origin: d.nodeId, seq: 1, nick: 'fd', room: '#other', text: 'other marker' } });
+    await c!.next('message', (f) => f.message.text === 'other marker');
+    expect(c!.received('message').map((f) => f.kind === 'message' && f.message.text)).toEqual(['other marker']);
     expect(a!.received('message')).toHaveLength(0);
-    expect(c!.received('message').map((f) => f.kind === 'message' && f.message.text)).toEqual(['marker 2']);
+  });
+
+  it('brings a newcomer to a room up to date with the last seconds of it', async () => {
+    const [a, late] = await Promise.all([join('ra'), join('rl', ['#quiet'])]);
+    a!.conn.sendFrame({ message: { origin: a!.nodeId, seq: 1, nick: 'ra', room: '#lobby', text: 'before you came' } });
+    const b = await join('rb');
+    await b.next('message', (f) => f.message.text === 'before you came');
+    late!.conn.sendFrame({ join: { room: '#lobby' } });
+    await late!.next('message', (f) => f.message.text === 'before you came');
+    // Never its own lines back.
+    a!.conn.sendFrame({ part: { room: '#lobby' } });
+    a!.conn.sendFrame({ join: { room: '#lobby' } });
+    b.conn.sendFrame({ message: { origin: b.nodeId, seq: 1, nick: 'rb', room: '#lobby', text: 'after the replay' } });
+    await a!.next('message', (f) => f.message.text === 'after the replay');
+    expect(a!.received('message').filter((f) => f.kind === 'message' && f.message.text === 'before you came')).toHaveLength(0);
   });
 
   it('keeps each recipient’s order when frames of one chunk are batched', async () => {
@@ -69,9 +82,10 @@ describe('Relay', () => {
     );
     await b!.next('presence', (f) => f.presence.peer?.nick === 'oa1' && f.presence.room === '#lobby');
     await c!.next('presence', (f) => f.presence.peer?.nick === 'oa1' && f.presence.room === '#lobby');
+    const fromA = (origin: Uint8Array | null | undefined): boolean => Buffer.from(origin ?? []).equals(a!.nodeId);
     const order = (client: WireClient): string[] =>
       client.frames.flatMap(({ frame }) => {
-        if (frame.kind === 'message') return [frame.message.text ?? ''];
+        if (frame.kind === 'message') return fromA(frame.message.origin) ? [frame.message.text ?? ''] : [];
         if (frame.kind === 'presence' && frame.presence.room === '#lobby') return ['part'];
         return [];
       });

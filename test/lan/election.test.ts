@@ -1,0 +1,98 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Lan, lanTestsRunnable } from '../helpers/lan.js';
+import type { LanchatEvent, LanchatProcess } from '../helpers/lanchat-process.js';
+
+const relayId = (e: LanchatEvent): string => (e.relay as { id: string }).id;
+
+/** Waits until every process reports the same relay, and returns its node id. */
+async function agreedRelay(nodes: LanchatProcess[], timeoutMs = 10_000): Promise<string> {
+  const roles = await Promise.all(nodes.map((n) => n.waitFor('role', () => true, timeoutMs)));
+  let ids = new Set(roles.map(relayId));
+  // Nodes may briefly follow different relays; the latest role event of each must converge.
+  const deadline = Date.now() + timeoutMs;
+  while (ids.size !== 1 && Date.now() < deadline) {
+    await Promise.race(nodes.map((n) => n.waitFor('role', (e) => !roles.includes(e), deadline - Date.now()).catch(() => undefined)));
+    ids = new Set(nodes.map((n) => relayId(n.all('role').at(-1)!)));
+  }
+  expect(ids.size).toBe(1);
+  return [...ids][0]!;
+}
+
+describe.runIf(lanTestsRunnable())('zero-config on a LAN of network namespaces', () => {
+  const lan = new Lan('lce', 4);
+  beforeAll(() => lan.up());
+  afterEach(() => lan.killAll());
+  afterAll(() => lan.down());
+
+  it('three nodes started with no arguments agree on one relay and chat through it', async () => {
+    const nodes = [lan.start(1, 'ann'), lan.start(2, 'ben'), lan.start(3, 'cat')];
+    const relay = await agreedRelay(nodes);
+    const readies = await Promise.all(nodes.map((n) => n.waitFor('ready')));
+    const relayNode = nodes[readies.findIndex((r) => r.node === relay)]!;
+    expect(relayNode.all('role').at(-1)!.role).toBe('relay');
+    expect(nodes.filter((n) => n.all('role').at(-1)!.role === 'relay')).toHaveLength(1);
+
+    nodes[1]!.send('hello over the LAN');
+    await nodes[0]!.waitForText('hello over the LAN');
+    await nodes[2]!.waitForText('hello over the LAN');
+  });
+});
+
+describe.runIf(lanTestsRunnable())('failover on a LAN of network namespaces', () => {
+  const lan = new Lan('lcf', 4);
+  beforeAll(() => lan.up());
+  afterEach(() => lan.killAll());
+  afterAll(() => lan.down());
+
+  /** Three nodes, agreed on a relay; returns them with the relay's index. */
+  async function trio(prefix: string): Promise<{ nodes: LanchatProcess[]; relay: number; ids: string[] }> {
+    const nodes = [lan.start(1, `${prefix}1`), lan.start(2, `${prefix}2`), lan.start(3, `${prefix}3`)];
+    const relay = await agreedRelay(nodes);
+    const ids = (await Promise.all(nodes.map((n) => n.waitFor('ready')))).map((r) => r.node as string);
+    return { nodes, relay: ids.indexOf(relay), ids };
+  }
+
+  async function survivesLosingTheRelay(prefix: string, lose: (relay: LanchatProcess, host: number) => Promise<unknown>) {
+    const { nodes, relay, ids } = await trio(prefix);
+    const survivors = nodes.filter((_, i) => i !== relay);
+    const seen = survivors.map((s) => s.all('role').length);
+    await lose(nodes[relay]!, relay + 1);
+    // Typed at once, while the network is still electing: must arrive anyway.
+    survivors[0]!.send(`${prefix} typed during failover`);
+    const next = await Promise.all(
+      survivors.map((s, i) => s.waitFor('role', (e) => s.all('role').indexOf(e) >= seen[i]! && relayId(e) !== ids[relay], 15_000)),
+    );
+    expect(new Set(next.map(relayId)).size).toBe(1);
+    await survivors[1]!.waitForText(`${prefix} typed during failover`, 15_000);
+    survivors[1]!.send(`${prefix} after failover`);
+    await survivors[0]!.waitForText(`${prefix} after failover`);
+  }
+
+  it('elects a new relay when the relay stops cleanly', () =>
+    survivesLosingTheRelay('t', (relay) => relay.kill('SIGTERM')));
+
+  it('elects a new relay when the relay is killed', () => survivesLosingTheRelay('k', (relay) => relay.kill('SIGKILL')));
+
+  it('elects a new relay when the relay’s link is cut silently', async () => {
+    let cutHost = 0;
+    try {
+      await survivesLosingTheRelay('c', async (_relay, host) => {
+        cutHost = host;
+        lan.cut(host);
+      });
+    } finally {
+      if (cutHost > 0) lan.heal(cutHost);
+    }
+  });
+
+  it('lets a node started late with --host take over', async () => {
+    const { nodes } = await trio('h');
+    const boss = lan.start(4, 'boss', ['--host']);
+    const bossId = (await boss.waitFor('ready')).node as string;
+    await boss.waitFor('role', (e) => e.role === 'relay');
+    for (const n of nodes) await n.waitFor('role', (e) => relayId(e) === bossId, 10_000);
+    nodes[0]!.send('the boss relays');
+    await boss.waitForText('the boss relays');
+    await nodes[2]!.waitForText('the boss relays');
+  });
+});
