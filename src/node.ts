@@ -61,6 +61,14 @@ export interface NodeEvents {
   notice: [notice: Notice];
 }
 
+interface Following {
+  candidate: Candidate;
+  since: number;
+  queue: Candidate[];
+  /** It redirected us to a relay we had given up on, and we went there once. */
+  triedRedirect?: boolean;
+}
+
 export const DISCOVERY_WINDOW_MS = 1_000;
 /** A relay asks the other relays mDNS knows of who should step down this often. */
 export const PROBE_INTERVAL_MS = 1_000;
@@ -94,7 +102,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
   #windowTimer: NodeJS.Timeout | undefined;
   #probeTimer: NodeJS.Timeout | undefined;
   /** The node this one is dialing because the election chose it, and who to try after it. */
-  #following: { candidate: Candidate; since: number; queue: Candidate[] } | undefined;
+  #following: Following | undefined;
   #shown: { role: Exclude<Role, 'electing'>; relay: RelayInfo } | undefined;
   #stopping: Promise<void> | undefined;
 
@@ -321,7 +329,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     this.#following = undefined;
     this.#relay ??= new Relay({ nodeId: this.identity.nodeId, nick: this.#member.nick, network: this.#options.network, epoch });
     this.#setRole('relay', epoch);
-    this.#member.retarget(this.#loopback(), true);
+    this.#member.retarget(this.#loopback(), { force: true });
     if (this.#discovery !== undefined && this.#probeTimer === undefined) {
       let ticks = 0;
       this.#probeTimer = setInterval(() => {
@@ -373,7 +381,17 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
   }
 
   #onLost(info: LostInfo): void {
-    if (this.#stopping !== undefined || info.redirected) return;
+    if (this.#stopping !== undefined) return;
+    const following = this.#following;
+    if (info.redirected) {
+      // A successor that has not noticed yet that the relay is gone points us back at it. The relay may
+      // be alive after all (only our path to it broke): try it once; after that, keep asking the successor.
+      if (following !== undefined && info.redirectedTo !== undefined && this.#isUnreachable(info.redirectedTo)) {
+        if (following.triedRedirect) this.#backTo(following);
+        following.triedRedirect = true;
+      }
+      return;
+    }
     const lost = info.relay;
     if (lost !== undefined) {
       if (lost.id === this.identity.nodeIdHex) return; // our own relay: the member just redials it
@@ -394,13 +412,29 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
       this.#tryNext(successors(roster, lost.id).filter((c) => c.host !== '' || c.nodeId === this.identity.nodeIdHex));
       return;
     }
-    const following = this.#following;
     if (following === undefined) {
       this.#reconsider();
       return;
     }
+    const patient = Date.now() - following.since < FOLLOW_PATIENCE_MS;
+    const { host, port } = following.candidate;
+    if (info.target.host !== host || info.target.port !== port) {
+      // The place the candidate sent us to did not answer: back to the candidate.
+      if (patient) this.#backTo(following);
+      else this.#skip(following);
+      return;
+    }
     // It answered but is not the relay yet: it may be noticing that it is the successor. Give it time.
-    if (info.refusal === 'NOT_RELAY' && Date.now() - following.since < FOLLOW_PATIENCE_MS) return;
+    if (info.refusal === 'NOT_RELAY' && patient) return;
+    this.#skip(following);
+  }
+
+  #backTo(following: Following): void {
+    this.#member.retarget({ host: following.candidate.host, port: following.candidate.port }, { backoff: true });
+  }
+
+  /** The candidate did not answer (in time): leave it out for a while and try the next one. */
+  #skip(following: Following): void {
     this.#unreachable.set(following.candidate.nodeId, Date.now() + UNREACHABLE_MS);
     this.#tryNext(following.queue);
   }

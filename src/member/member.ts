@@ -83,6 +83,8 @@ export interface LostInfo {
   refusal: string | undefined;
   /** The relay sent it elsewhere; it is already on its way. */
   redirected: boolean;
+  /** With `redirected`: the node id of the relay it was sent to, when the redirect named it. */
+  redirectedTo: string | undefined;
 }
 
 interface MemberEvents {
@@ -133,6 +135,8 @@ export class Member extends EventEmitter<MemberEvents> {
   #relayLeaveReason: string | undefined;
   #redialNow = false;
   #redirected = false;
+  #inLost = false;
+  #redirectedTo: string | undefined;
   #refusal: string | undefined;
   #lastRefusal: string | undefined;
   #nick: string;
@@ -191,11 +195,17 @@ export class Member extends EventEmitter<MemberEvents> {
   /**
    * Dials `target` from now on, at once: a wait for a retry is cut short, a dial or handshake under way
    * is abandoned. A live connection is left alone unless `force` (the caller knows that relay is gone).
+   * With `backoff`, the next dial waits the usual backoff instead (only from a 'lost' listener).
    */
-  retarget(target: RelayAddress, force = false): void {
+  retarget(target: RelayAddress, { force = false, backoff = false } = {}): void {
     const changed = target.host !== this.#target.host || target.port !== this.#target.port;
     this.#target = target;
     if (this.#state === 'stopped') return;
+    if (this.#inLost) {
+      // From a 'lost' listener: #lost schedules the next dial right after.
+      this.#redialNow = !backoff;
+      return;
+    }
     if (this.#state === 'idle') {
       clearTimeout(this.#retryTimer);
       this.#dial();
@@ -421,7 +431,7 @@ export class Member extends EventEmitter<MemberEvents> {
         const { host, port } = frame.redirect;
         if (host && port && this.#redirects < MAX_REDIRECTS) {
           this.#redirects++;
-          this.#follow({ host, port });
+          this.#follow({ host, port }, frame.redirect.relayId);
         }
         conn.close();
         return;
@@ -500,7 +510,7 @@ export class Member extends EventEmitter<MemberEvents> {
         // The relay stepped down in favour of another: go there.
         const { host, port } = frame.redirect;
         if (host && port) {
-          this.#follow({ host, port });
+          this.#follow({ host, port }, frame.redirect.relayId);
           this.#relayLeaveReason = `the relay handed over to ${host}:${port}`;
           this.#conn?.close();
         }
@@ -557,10 +567,11 @@ export class Member extends EventEmitter<MemberEvents> {
     this.emit('presence', view);
   }
 
-  #follow(target: RelayAddress): void {
+  #follow(target: RelayAddress, relayId: Uint8Array | null | undefined): void {
     this.#target = target;
     this.#redialNow = true;
     this.#redirected = true;
+    this.#redirectedTo = relayId && relayId.length > 0 ? Buffer.from(relayId).toString('hex') : undefined;
   }
 
   #lost(reason: string): void {
@@ -574,11 +585,18 @@ export class Member extends EventEmitter<MemberEvents> {
       target: this.#target,
       refusal: this.#refusal,
       redirected: this.#redirected,
+      redirectedTo: this.#redirectedTo,
     };
+    this.#redirectedTo = undefined;
     this.#refusal = undefined;
     this.#redirected = false;
-    this.emit('lost', info);
-    if (this.#state !== 'idle') return; // a listener retargeted, and the member is already dialing
+    this.#inLost = true;
+    try {
+      this.emit('lost', info);
+    } finally {
+      this.#inLost = false;
+    }
+    if (this.#state !== 'idle') return; // stopped meanwhile
     const retryInMs = this.#redialNow ? 0 : backoffDelay(this.#attempt++);
     this.#redialNow = false;
     if (wasConnected || this.#attempt === 1) this.emit('disconnected', { reason, retryInMs });

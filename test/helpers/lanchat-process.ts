@@ -71,6 +71,11 @@ export class LanchatProcess {
     );
   }
 
+  /** Resolves when an event arrives after the first `seen` events (or at once if one already has). */
+  nextEvent(seen: number, timeoutMs: number): Promise<LanchatEvent> {
+    return this.#waiters.until(() => this.events[seen], timeoutMs, () => `no event within ${timeoutMs} ms`);
+  }
+
   /** Waits for a chat message with this text. */
   waitForText(text: string, timeoutMs?: number): Promise<LanchatEvent> {
     return this.waitFor('message', (e) => e.text === text, timeoutMs);

@@ -18,6 +18,23 @@ async function agreedRelay(nodes: LanchatProcess[], timeoutMs = 10_000): Promise
   return [...ids][0]!;
 }
 
+/** The relay each process follows now (its latest role event). */
+const currentRelay = (n: LanchatProcess): string | undefined => {
+  const role = n.all('role').at(-1);
+  return role === undefined ? undefined : relayId(role);
+};
+
+/** Waits, event by event, until `check` holds across the processes. */
+async function until(nodes: LanchatProcess[], what: string, check: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    const left = deadline - Date.now();
+    if (left <= 0) throw new Error(`not true within ${timeoutMs} ms: ${what}; relays: ${nodes.map(currentRelay).map((r) => r?.slice(0, 8)).join(' ')}`);
+    const counts = nodes.map((n) => n.events.length);
+    await Promise.race(nodes.map((n, i) => n.nextEvent(counts[i]!, left))).catch(() => undefined);
+  }
+}
+
 describe.runIf(lanTestsRunnable())('zero-config on a LAN of network namespaces', () => {
   const lan = new Lan('lce', 4);
   beforeAll(() => lan.up());
@@ -94,5 +111,45 @@ describe.runIf(lanTestsRunnable())('failover on a LAN of network namespaces', ()
     nodes[0]!.send('the boss relays');
     await boss.waitForText('the boss relays');
     await nodes[2]!.waitForText('the boss relays');
+  });
+});
+
+describe.runIf(lanTestsRunnable())('partitions on a LAN of network namespaces', () => {
+  const lan = new Lan('lcp', 5);
+  beforeAll(() => lan.up());
+  afterEach(() => lan.killAll());
+  afterAll(() => lan.down());
+
+  it('five nodes started at once agree on one relay', async () => {
+    const nodes = [1, 2, 3, 4, 5].map((h) => lan.start(h, `five${h}`));
+    await agreedRelay(nodes);
+    expect(nodes.filter((n) => n.all('role').at(-1)!.role === 'relay')).toHaveLength(1);
+  });
+
+  it('a 2+1 partition chats on both sides, and heals into one relay', async () => {
+    const nodes = [lan.start(1, 'pa'), lan.start(2, 'pb'), lan.start(3, 'pc')];
+    await agreedRelay(nodes);
+    const ids = (await Promise.all(nodes.map((n) => n.waitFor('ready')))).map((r) => r.node as string);
+    const [a, b, c] = nodes as [LanchatProcess, LanchatProcess, LanchatProcess];
+    lan.cut(3);
+    try {
+      await until(nodes, 'two relays: c alone, a and b together', () => {
+        const [ra, rb, rc] = nodes.map(currentRelay);
+        return rc === ids[2] && ra === rb && ra !== ids[2];
+      });
+      a.send('side A speaks');
+      await b.waitForText('side A speaks');
+      c.send('side B speaks');
+      expect(c.messages('side A speaks')).toHaveLength(0);
+    } finally {
+      lan.heal(3);
+    }
+    await until(nodes, 'one relay for all three after the heal', () => {
+      const relays = new Set(nodes.map(currentRelay));
+      return relays.size === 1 && nodes.filter((n) => n.all('role').at(-1)!.role === 'relay').length === 1;
+    });
+    c.send('together again');
+    await a.waitForText('together again');
+    await b.waitForText('together again');
   });
 });
