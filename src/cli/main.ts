@@ -3,7 +3,8 @@ import { Command } from 'commander';
 import { LanchatNode } from '../node.js';
 import { runJsonMode } from '../ui/json-mode.js';
 import { runLineMode } from '../ui/line-mode.js';
-import { isLanchatError } from '../wire/errors.js';
+import { isLanchatError, LanchatError } from '../wire/errors.js';
+import { runDoctor } from './doctor.js';
 import { resolveOptions, type CliOptions, type RawOptions } from './options.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -29,6 +30,7 @@ const program = new Command()
   .option('--json', 'one JSON event per output line; input lines as typed (for scripts)')
   .option('--no-discovery', 'do not use mDNS: no announcing, no looking (then use --host or --connect)')
   .showHelpAfterError('(lanchat --help lists the options)')
+  .enablePositionalOptions()
   .action(async (raw: RawOptions) => {
     let options: CliOptions;
     try {
@@ -37,6 +39,20 @@ const program = new Command()
       fail(err, raw.json === true, 2);
     }
     await run(options);
+  });
+
+program
+  .command('doctor')
+  .description('explain why nobody shows up: interfaces, mDNS, lanchat nodes seen, the relay port')
+  .option('--network <name>', 'chat network to look for', 'lanchat')
+  .option('--json', 'print the findings as one JSON object')
+  .option('--listen <ms>', 'how long to listen for mDNS answers', '3000')
+  .action(async (raw: { network: string; json?: boolean; listen: string }) => {
+    const listenMs = Number(raw.listen);
+    if (!Number.isInteger(listenMs) || listenMs < 100 || listenMs > 60_000) {
+      fail(new LanchatError('USAGE', `--listen "${raw.listen}": 100 to 60000 ms`), raw.json === true, 2);
+    }
+    process.exit(await runDoctor({ network: raw.network, json: raw.json === true, listenMs }));
   });
 
 await program.parseAsync();
