@@ -12,8 +12,8 @@ export function formatEvent(event: UiEvent, context: LineContext): string | unde
       return `* lanchat on network "${event.network}": you are ${event.nick} (node ${event.node.slice(0, 8)}); /help lists the commands`;
     case 'role':
       return event.role === 'relay'
-        ? `* you are the relay; others join with: lanchat --connect ${hostPort(event.relay.host, event.relay.port)}`
-        : `* joined the relay ${event.relay.nick} at ${hostPort(event.relay.host, event.relay.port)}`;
+        ? `* you are the relay; others on the LAN find you (where multicast is blocked: lanchat --connect ${hostPort(event.relay.host, event.relay.port)})`
+        : `* the relay is ${event.relay.nick} at ${hostPort(event.relay.host, event.relay.port)}`;
     case 'connection':
       return event.state === 'connected'
         ? undefined

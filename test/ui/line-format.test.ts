@@ -43,6 +43,11 @@ describe('line mode formatting', () => {
       { event: 'role', role: 'relay', relay: { id: 'x', nick: 'me', host: '192.168.1.5', port: 4000, epoch: 1 } },
       context,
     );
-    expect(line).toBe('* you are the relay; others join with: lanchat --connect 192.168.1.5:4000');
+    expect(line).toBe('* you are the relay; others on the LAN find you (where multicast is blocked: lanchat --connect 192.168.1.5:4000)');
+    const member = formatEvent(
+      { event: 'role', role: 'member', relay: { id: 'x', nick: 'ann', host: '192.168.1.5', port: 4000, epoch: 2 } },
+      context,
+    );
+    expect(member).toBe('* the relay is ann at 192.168.1.5:4000');
   });
 });
