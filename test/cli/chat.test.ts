@@ -137,6 +137,17 @@ describe('chat through a relay', () => {
     for (const other of [alice, carol, dave]) await other.waitForText('the room goes on');
   });
 
+  it('points a node that dials a member at the relay (--connect works against any node)', async () => {
+    const bobPort = (await bob.waitFor('ready')).port as number;
+    const relayId = (await alice.waitFor('ready')).node;
+    const frank = cluster.start('frank', ['--connect', `127.0.0.1:${bobPort}`]);
+    const role = await frank.waitFor('role');
+    expect(role).toMatchObject({ role: 'member', relay: { id: relayId, port } });
+    frank.send('via a member');
+    await carol.waitForText('via a member');
+    await frank.quit();
+  });
+
   it('rejects text that is too long with a clear error', async () => {
     dave.send('x'.repeat(20_000));
     const error = await dave.waitFor('error', (e) => e.code === 'TEXT_INVALID');

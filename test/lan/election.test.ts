@@ -55,6 +55,40 @@ describe.runIf(lanTestsRunnable())('zero-config on a LAN of network namespaces',
   });
 });
 
+describe.runIf(lanTestsRunnable())('networks and forced relays on a LAN of network namespaces', () => {
+  const lan = new Lan('lcn', 4);
+  beforeAll(() => lan.up());
+  afterEach(() => lan.killAll());
+  afterAll(() => lan.down());
+
+  it('keeps two --network chats apart on one LAN, each with its own relay', async () => {
+    const red = [lan.start(1, 'red1', ['--network', 'red']), lan.start(2, 'red2', ['--network', 'red'])];
+    const blue = [lan.start(3, 'blue1', ['--network', 'blue']), lan.start(4, 'blue2', ['--network', 'blue'])];
+    const redRelay = await agreedRelay(red);
+    const blueRelay = await agreedRelay(blue);
+    expect(redRelay).not.toBe(blueRelay);
+    red[1]!.send('red only');
+    blue[1]!.send('blue only');
+    await red[0]!.waitForText('red only');
+    await blue[0]!.waitForText('blue only');
+    expect(blue[0]!.messages('red only')).toHaveLength(0);
+    expect(red[0]!.messages('blue only')).toHaveLength(0);
+  });
+
+  it('settles two --host relays on one, and warns both users', async () => {
+    const first = lan.start(1, 'boss1', ['--host']);
+    await first.waitFor('role', (e) => e.role === 'relay');
+    const second = lan.start(2, 'boss2', ['--host']);
+    const member = lan.start(3, 'worker');
+    await agreedRelay([first, second, member]);
+    await first.waitFor('notice', (e) => e.code === 'TWO_FORCED');
+    await second.waitFor('notice', (e) => e.code === 'TWO_FORCED');
+    // The older one keeps it.
+    const firstId = (await first.waitFor('ready')).node as string;
+    expect(currentRelay(member)).toBe(firstId);
+  });
+});
+
 describe.runIf(lanTestsRunnable())('failover on a LAN of network namespaces', () => {
   const lan = new Lan('lcf', 4);
   beforeAll(() => lan.up());
