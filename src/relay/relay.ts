@@ -48,10 +48,12 @@ export class Relay {
   #run: { sender: Session; members: Set<Session>; bytes: ArrayBufferLike; start: number; end: number } | undefined;
   #runFlushScheduled = false;
   /**
-   * The last seconds of chat, replayed to whoever arrives in a room: members of a relay that just took
-   * over arrive one by one, and a line sent meanwhile must still reach the late ones (they drop a line
-   * they already have, by its id).
+   * The chat of the relay's first seconds, replayed to whoever arrives in a room then: members of a relay
+   * that just took over arrive one by one, and a line sent meanwhile must still reach the late ones (they
+   * drop a line they already have, by its id). Only the first seconds: keeping every line for a while
+   * would cost the fan-out path a copy and the garbage collector a long-lived object per message.
    */
+  readonly #startedAt = Date.now();
   readonly #recent: { at: number; origin: Buffer; room: string | undefined; to: string | undefined; frame: Buffer }[] = [];
 
   constructor(options: RelayOptions) {
@@ -259,19 +261,19 @@ export class Relay {
   }
 
   #remember(sender: Session, room: string | undefined, to: string | undefined, raw: Buffer): void {
-    const now = Date.now();
+    if (Date.now() - this.#startedAt > REPLAY_MS) return;
     const recent = this.#recent;
     // A copy: the frame is a view of a whole network chunk that must not stay pinned for seconds.
-    recent.push({ at: now, origin: sender.nodeId, room, to, frame: Buffer.from(raw) });
-    let stale = 0;
-    while (stale < recent.length && (recent[stale]!.at < now - REPLAY_MS || recent.length - stale > MAX_REPLAY)) stale++;
-    if (stale > 0) recent.splice(0, stale);
+    recent.push({ at: Date.now(), origin: sender.nodeId, room, to, frame: Buffer.from(raw) });
+    // Trimmed in bulk, not one by one: this runs for every message on the fan-out path. Age is checked
+    // when replaying.
+    if (recent.length >= 2 * MAX_REPLAY) recent.splice(0, recent.length - MAX_REPLAY);
   }
 
   /** Sends `session` the recent lines of `room` (or of all its rooms, and those sent to it) it may lack. */
   #replay(session: Session, room?: string): void {
     const since = Date.now() - REPLAY_MS;
-    for (const entry of this.#recent) {
+    for (const entry of this.#recent.slice(-MAX_REPLAY)) {
       if (entry.at < since || entry.origin.equals(session.nodeId)) continue;
       const wanted =
         room !== undefined
@@ -424,7 +426,7 @@ export class Relay {
 }
 
 const EMPTY = Buffer.alloc(0);
-/** How far back a newcomer to a room is brought up to date, in time and in lines. */
+/** How long after its start a relay keeps its chat for latecomers, and how many lines at most. */
 export const REPLAY_MS = 10_000;
 const MAX_REPLAY = 1_000;
 
