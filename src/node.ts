@@ -69,7 +69,10 @@ interface Following {
   triedRedirect?: boolean;
 }
 
-export const DISCOVERY_WINDOW_MS = 1_000;
+/** mDNS answers arrive within tens of ms on a LAN; a relay already up is joined as soon as seen. */
+export const DISCOVERY_WINDOW_MS = 500;
+/** Dial timeout for a relay we had given up on (the dead relay a stale successor points us to). */
+const PROBABLY_GONE_DIAL_MS = 300;
 /** A relay asks the other relays mDNS knows of who should step down this often. */
 export const PROBE_INTERVAL_MS = 1_000;
 /** A relay re-queries mDNS every this many probe rounds. */
@@ -310,6 +313,8 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
 
   #onSeen(advert: Advert): void {
     this.#unreachable.delete(advert.nodeId); // it announced itself again: worth another try
+    // Two relays (nodes that elected at the same moment, a healed partition): settle it now.
+    if (this.#role === 'relay' && advert.role === 'relay') this.#probeOtherRelays();
     this.#reconsider();
   }
 
@@ -388,6 +393,8 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
       // be alive after all (only our path to it broke): try it once; after that, keep asking the successor.
       if (following !== undefined && info.redirectedTo !== undefined && this.#isUnreachable(info.redirectedTo)) {
         if (following.triedRedirect) this.#backTo(following);
+        // On a LAN a live relay answers in milliseconds: do not wait long for one we had given up on.
+        else this.#member.retarget(info.target, { dialTimeoutMs: PROBABLY_GONE_DIAL_MS });
         following.triedRedirect = true;
       }
       return;

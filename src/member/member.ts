@@ -134,6 +134,8 @@ export class Member extends EventEmitter<MemberEvents> {
   #retryTimer: NodeJS.Timeout | undefined;
   #relayLeaveReason: string | undefined;
   #redialNow = false;
+  /** For the next dial only: a shorter timeout when the target is probably gone. */
+  #nextDialTimeoutMs: number | undefined;
   #redirected = false;
   #inLost = false;
   #redirectedTo: string | undefined;
@@ -197,9 +199,13 @@ export class Member extends EventEmitter<MemberEvents> {
    * is abandoned. A live connection is left alone unless `force` (the caller knows that relay is gone).
    * With `backoff`, the next dial waits the usual backoff instead (only from a 'lost' listener).
    */
-  retarget(target: RelayAddress, { force = false, backoff = false } = {}): void {
+  retarget(
+    target: RelayAddress,
+    { force = false, backoff = false, dialTimeoutMs }: { force?: boolean; backoff?: boolean; dialTimeoutMs?: number } = {},
+  ): void {
     const changed = target.host !== this.#target.host || target.port !== this.#target.port;
     this.#target = target;
+    this.#nextDialTimeoutMs = dialTimeoutMs;
     if (this.#state === 'stopped') return;
     if (this.#inLost) {
       // From a 'lost' listener: #lost schedules the next dial right after.
@@ -375,7 +381,9 @@ export class Member extends EventEmitter<MemberEvents> {
   #dial(): void {
     this.#state = 'dialing';
     const { host, port } = this.#target;
-    dial(host, port, { heartbeatMs: this.#options.heartbeatMs }).then(
+    const timeoutMs = this.#nextDialTimeoutMs;
+    this.#nextDialTimeoutMs = undefined;
+    dial(host, port, { heartbeatMs: this.#options.heartbeatMs, ...(timeoutMs === undefined ? {} : { timeoutMs }) }).then(
       (conn) => this.#handshake(conn),
       (err: Error) => this.#lost(err.message),
     );

@@ -84,7 +84,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     );
     socket.on('close', () => this.#onSocketClose());
     if (this.#options.heartbeatMs > 0) {
-      this.#heartbeatTimer = setInterval(() => this.#onHeartbeatTick(), this.#options.heartbeatMs);
+      // Ticks four times per heartbeat interval, so a silent peer is declared dead within a quarter
+      // interval of the limit rather than up to a whole interval late.
+      this.#heartbeatTimer = setInterval(() => this.#onHeartbeatTick(), this.#options.heartbeatMs / 4);
       this.#heartbeatTimer.unref();
     }
   }
@@ -178,7 +180,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   #onHeartbeatTick(): void {
     const now = Date.now();
-    if (now - this.#lastReceivedAt > this.#options.deadAfterMs) {
+    if (now - this.#lastReceivedAt >= this.#options.deadAfterMs) {
       this.close('HEARTBEAT_TIMEOUT', `nothing heard for ${now - this.#lastReceivedAt} ms`, false);
       return;
     }
@@ -191,7 +193,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     }
     this.#bytesWrittenAtLastCheck = written;
     // Any frame proves we are alive: a heartbeat is only needed on a quiet link.
-    const quiet = now - this.#lastSentAt >= this.#options.heartbeatMs / 2;
+    const quiet = now - this.#lastSentAt >= this.#options.heartbeatMs;
     if (quiet && !this.congested) this.sendFrame({ heartbeat: { time: now } });
   }
 
