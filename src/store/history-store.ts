@@ -1,0 +1,33 @@
+import type { lanchat } from '../wire/protobuf.js';
+
+/** One stored chat message: its identity, its place in display order, and its wire bytes. */
+export interface StoredMessage {
+  /** Author's node id, hex. */
+  origin: string;
+  seq: number;
+  time: number;
+  counter: number;
+  message: lanchat.ChatMessage;
+  /** The encoded ChatMessage exactly as stored and replicated. */
+  bytes: Uint8Array;
+}
+
+/** For each origin, the highest seq held with no gap below it. */
+export type VersionVector = Map<string, number>;
+
+/**
+ * Every node's copy of its network's history. Messages are identified by (origin, seq), so storing one
+ * twice changes nothing; display order is the hybrid logical clock, then origin, then seq.
+ */
+export interface HistoryStore {
+  /** Stores those of `messages` (encoded ChatMessages) not stored yet, in one batch; returns them. */
+  append(messages: readonly Uint8Array[]): Promise<StoredMessage[]>;
+  has(origin: string, seq: number): Promise<boolean>;
+  versionVector(): Promise<VersionVector>;
+  /** Up to `limit` messages of `origin` with seq above `after`, in seq order (gaps skipped). */
+  since(origin: string, after: number, limit: number): Promise<StoredMessage[]>;
+  /** The last `limit` messages (of `room`, or all), oldest first. */
+  latest(options: { limit: number; room?: string }): Promise<StoredMessage[]>;
+  count(): Promise<number>;
+  close(): Promise<void>;
+}

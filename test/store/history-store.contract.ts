@@ -1,0 +1,85 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { HistoryStore } from '../../src/store/history-store.js';
+import { isLanchatError } from '../../src/wire/errors.js';
+import { lanchat } from '../../src/wire/protobuf.js';
+
+export const ALICE = 'a1'.repeat(32);
+export const BOB = 'b2'.repeat(32);
+
+/** An encoded ChatMessage, as members write and replicas store it. */
+export function chat(origin: string, seq: number, time: number, text = `${origin.slice(0, 2)}-${seq}`, room = '#lobby'): Uint8Array {
+  return lanchat.ChatMessage.encode({ origin: Buffer.from(origin, 'hex'), seq, time, counter: 0, nick: 'n', room, text }).finish();
+}
+
+/**
+ * What every history store must do, run against each implementation (today: LevelDB). `open` gives a
+ * store on `location`; the same location opened again must show what was stored before.
+ */
+export function historyStoreContract(name: string, fresh: () => { open: () => Promise<HistoryStore>; cleanup: () => void }): void {
+  describe(`HistoryStore contract: ${name}`, () => {
+    let place: ReturnType<typeof fresh>;
+    let store: HistoryStore;
+    beforeEach(async () => {
+      place = fresh();
+      store = await place.open();
+    });
+    afterEach(async () => {
+      await store.close();
+      place.cleanup();
+    });
+
+    it('stores a message once, whatever the number of copies', async () => {
+      const first = await store.append([chat(ALICE, 1, 100), chat(ALICE, 1, 100)]);
+      expect(first.map((m) => [m.origin, m.seq])).toEqual([[ALICE, 1]]);
+      expect(await store.append([chat(ALICE, 1, 100)])).toEqual([]);
+      expect(await store.count()).toBe(1);
+      expect(await store.has(ALICE, 1)).toBe(true);
+      expect(await store.has(ALICE, 2)).toBe(false);
+    });
+
+    it('keeps the version vector at the highest seq without a gap', async () => {
+      await store.append([chat(ALICE, 1, 100), chat(ALICE, 3, 300), chat(BOB, 2, 200)]);
+      expect(await store.versionVector()).toEqual(new Map([[ALICE, 1]]));
+      await store.append([chat(ALICE, 2, 200), chat(BOB, 1, 100)]);
+      expect(await store.versionVector()).toEqual(new Map([[ALICE, 3], [BOB, 2]]));
+    });
+
+    it('reads an origin’s messages after a seq, in seq order, bounded', async () => {
+      await store.append([5, 1, 4, 2, 3].map((seq) => chat(ALICE, seq, seq * 10)));
+      expect((await store.since(ALICE, 2, 2)).map((m) => m.seq)).toEqual([3, 4]);
+      expect((await store.since(ALICE, 5, 10)).map((m) => m.seq)).toEqual([]);
+      expect((await store.since(BOB, 0, 10)).map((m) => m.seq)).toEqual([]);
+    });
+
+    it('gives the latest messages in display order: clock, then origin, then seq', async () => {
+      await store.append([chat(BOB, 1, 200), chat(ALICE, 2, 300), chat(ALICE, 1, 200), chat(BOB, 2, 100, 'dev', '#dev')]);
+      expect((await store.latest({ limit: 10 })).map((m) => m.message.text)).toEqual(['dev', 'a1-1', 'b2-1', 'a1-2']);
+      expect((await store.latest({ limit: 2, room: '#lobby' })).map((m) => m.message.text)).toEqual(['b2-1', 'a1-2']);
+      expect((await store.latest({ limit: 10, room: '#dev' })).map((m) => m.message.text)).toEqual(['dev']);
+    });
+
+    it('refuses a batch with a bad message whole, storing nothing of it', async () => {
+      await store.append([chat(ALICE, 1, 100)]);
+      const truncated = chat(BOB, 1, 100).subarray(0, 20);
+      let error: unknown;
+      try {
+        await store.append([chat(BOB, 2, 200), truncated]);
+      } catch (err) {
+        error = err;
+      }
+      expect(isLanchatError(error, 'BAD_FRAME')).toBe(true);
+      expect(await store.count()).toBe(1);
+      const noOrigin = lanchat.ChatMessage.encode({ seq: 1, time: 1, text: 'x' }).finish();
+      await expect(store.append([noOrigin])).rejects.toThrow(/origin/);
+      expect(await store.count()).toBe(1);
+    });
+
+    it('shows the same history when opened again', async () => {
+      await store.append([chat(ALICE, 1, 100), chat(ALICE, 2, 200)]);
+      await store.close();
+      store = await place.open();
+      expect((await store.latest({ limit: 10 })).map((m) => m.seq)).toEqual([1, 2]);
+      expect(await store.versionVector()).toEqual(new Map([[ALICE, 2]]));
+    });
+  });
+}
