@@ -505,7 +505,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     const theyWin = compareRank(other, mine) < 0;
     if (other.forced && mine.forced) {
       const winner = theyWin ? `the node at ${host}` : 'this node';
-      this.emit('notice', { code: 'TWO_FORCED', text: `another node was started with --host; ${winner} keeps the relay (it outranks the other)` });
+      this.emit('notice', { code: 'TWO_FORCED', text: `another node was started with --host; ${winner} keeps the relay (the lower node id)` });
     }
     if (!theyWin) return;
     this.emit('notice', { code: 'HANDING_OVER', text: `another relay outranks this one; handing over to ${host}:${probe.port}` });

@@ -14,11 +14,15 @@ export interface Rank {
   nodeId: string;
 }
 
-/** Negative when `a` outranks `b`, positive when `b` does; 0 only for the same node. */
+/**
+ * Negative when `a` outranks `b`, positive when `b` does; 0 only for the same node. Between two forced
+ * nodes (two --host) age does not count, only the node id: which one keeps the relay must not depend on
+ * who was started first.
+ */
 export function compareRank(a: Rank, b: Rank): number {
   if (a.forced !== b.forced) return a.forced ? -1 : 1;
   if (a.weight !== b.weight) return b.weight - a.weight;
-  if (a.startedAt !== b.startedAt) return a.startedAt - b.startedAt;
+  if (!a.forced && a.startedAt !== b.startedAt) return a.startedAt - b.startedAt;
   return a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0;
 }
 

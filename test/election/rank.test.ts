@@ -17,6 +17,10 @@ describe('relay rank', () => {
     expect(compareRank(rank('a'), rank('a'))).toBe(0);
   });
 
+  it('settles two forced nodes by node id alone, whoever started first', () => {
+    expect(compareRank(rank('a', { forced: true, startedAt: 9 }), rank('b', { forced: true, startedAt: 1 }))).toBeLessThan(0);
+  });
+
   it('is antisymmetric', () => {
     const ranks = [rank('a'), rank('b', { forced: true }), rank('c', { startedAt: 1 }), rank('d', { weight: 3 })];
     for (const x of ranks) for (const y of ranks) expect(Math.sign(compareRank(x, y)) + Math.sign(compareRank(y, x))).toBe(0);
@@ -29,8 +33,9 @@ describe('relay rank', () => {
       { rank: rank('a3', { startedAt: 100 }) },
       { rank: rank('d4', { startedAt: 50, weight: -1 }) },
       { rank: rank('e5', { startedAt: 900, forced: true }) },
+      { rank: rank('f6', { startedAt: 1, forced: true }) },
     ];
-    const expected = ['e5', 'a3', 'b2', 'c1', 'd4'];
+    const expected = ['e5', 'f6', 'a3', 'b2', 'c1', 'd4'];
     for (const order of permutations(candidates)) {
       expect(best(order)?.rank.nodeId).toBe('e5');
       expect(byRank(order).map((c) => c.rank.nodeId)).toEqual(expected);
