@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Server } from 'node:net';
+import { messageId } from './chat/message-id.js';
 import { DEFAULT_ROOM } from './chat/names.js';
 import type { Advert } from './discovery/advert.js';
 import { Discovery } from './discovery/mdns.js';
@@ -20,7 +21,11 @@ import type { Connection } from './net/connection.js';
 import { dial } from './net/dial.js';
 import { lanAddresses, listen } from './net/listener.js';
 import { Relay } from './relay/relay.js';
+import { join } from 'node:path';
+import { messageView } from './member/message-view.js';
 import { claimDataDir } from './store/data-dir.js';
+import type { HistoryStore } from './store/history-store.js';
+import { LevelHistoryStore } from './store/level-store.js';
 import type { Frame } from './wire/codec.js';
 import { HELLO_TIMEOUT_MS, PROTOCOL_VERSION } from './wire/limits.js';
 import type { lanchat } from './wire/protobuf.js';
@@ -71,6 +76,8 @@ interface Following {
 
 /** mDNS answers arrive within tens of ms on a LAN; a relay already up is joined as soon as seen. */
 export const DISCOVERY_WINDOW_MS = 500;
+/** Messages of the current room shown on start. */
+export const START_HISTORY = 50;
 /** Dial timeout for a relay we had given up on (the dead relay a stale successor points us to). */
 const PROBABLY_GONE_DIAL_MS = 300;
 /** A relay asks the other relays mDNS knows of who should step down this often. */
@@ -95,6 +102,11 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
   readonly #releaseDataDir: () => Promise<void>;
   readonly #member: Member;
   readonly #discovery: Discovery | undefined;
+  readonly #store: HistoryStore;
+  /** Live messages waiting to be stored; shown once stored, and only if new. */
+  #unstored: { view: MessageView; bytes: Uint8Array }[] = [];
+  #storing: Promise<void> = Promise.resolve();
+  #storeScheduled = false;
   readonly #startedAt = Date.now();
   readonly #unreachable = new Map<string, number>();
   readonly #probing = new Set<string>();
@@ -111,8 +123,11 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
 
   static async start(options: NodeOptions): Promise<LanchatNode> {
     const release = await claimDataDir(options.dataDir);
+    let store: HistoryStore | undefined;
     try {
       const identity = await loadOrCreateIdentity(options.dataDir);
+      store = await LevelHistoryStore.open(join(options.dataDir, 'history'));
+      const lastSeq = await store.lastSeq(identity.nodeIdHex);
       let node: LanchatNode | undefined;
       const pending: Connection[] = [];
       const { server, port } = await listen(
@@ -120,10 +135,11 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
         (conn) => (node === undefined ? pending.push(conn) : node.#onInbound(conn)),
         { heartbeatMs: options.heartbeatMs },
       );
-      node = new LanchatNode(options, identity, server, port, release);
+      node = new LanchatNode(options, identity, server, port, release, store, lastSeq);
       for (const conn of pending) node.#onInbound(conn);
       return node;
     } catch (err) {
+      await store?.close();
       await release();
       throw err;
     }
@@ -135,9 +151,12 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     server: Server,
     port: number,
     release: () => Promise<void>,
+    store: HistoryStore,
+    lastSeq: number,
   ) {
     super();
     this.#options = options;
+    this.#store = store;
     this.identity = identity;
     this.#server = server;
     this.port = port;
@@ -151,12 +170,13 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
       addresses: lanAddresses(),
       rank: { forced: options.host, weight: 0, startedAt: this.#startedAt },
       relay: options.connect ?? this.#loopback(),
+      lastSeq,
       ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
     });
     this.#member.on('connected', (relay) => this.#onConnected(relay));
     this.#member.on('lost', (info) => this.#onLost(info));
     this.#member.on('disconnected', (info) => this.emit('connection', { state: 'disconnected', ...info }));
-    this.#member.on('message', (m) => this.emit('message', m));
+    this.#member.on('message', (view, bytes) => this.#record(view, bytes));
     this.#member.on('presence', (p) => this.emit('presence', p));
     this.#member.on('problem', (p) => this.emit('problem', p));
     if (options.discovery) {
@@ -166,9 +186,13 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     }
   }
 
-  /** Announces readiness and starts finding a relay. Listeners for the node's events go on before this. */
+  /**
+   * Announces readiness, shows the recent history of the current room, and starts finding a relay.
+   * Listeners for the node's events go on before this.
+   */
   run(): void {
     this.emit('ready', { node: this.identity.nodeIdHex, nick: this.#member.nick, port: this.port });
+    this.#storing = this.#storing.then(() => this.showHistory(this.#member.currentRoom, START_HISTORY));
     this.#discovery?.start(this.#advert());
     if (this.#options.host) {
       this.#lead(this.#nextEpoch());
@@ -239,6 +263,12 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     return this.#member.setNick(nick);
   }
 
+  /** Emits the last `limit` stored messages (of `room`, or of everything) as history, oldest first. */
+  async showHistory(room: string | undefined, limit: number): Promise<void> {
+    const stored = await this.#store.latest({ limit, ...(room === undefined ? {} : { room }) });
+    for (const m of stored) this.emit('message', { ...messageView(m.message, this.identity.nodeIdHex), history: true });
+  }
+
   /**
    * Leaves cleanly: peers are told, a relay tells its members (who elect its successor), mDNS says
    * goodbye, and the data folder is freed.
@@ -251,9 +281,51 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
       this.#relay?.stop();
       await this.#discovery?.stop();
       await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+      await this.#storing;
+      await this.#store.close();
       await this.#releaseDataDir();
     })();
     return this.#stopping;
+  }
+
+  // --- history ------------------------------------------------------------------------------------
+
+  /**
+   * Every message this node sees is stored; it is shown once stored, and only if it was new (a message
+   * resent after a failover, or seen before a restart, is not shown twice). Messages of one turn are
+   * stored in one batch, and batches in order.
+   */
+  #record(view: MessageView, bytes: Uint8Array): void {
+    this.#unstored.push({ view, bytes });
+    if (this.#storeScheduled) return;
+    this.#storeScheduled = true;
+    setImmediate(() => {
+      this.#storeScheduled = false;
+      const batch = this.#unstored;
+      this.#unstored = [];
+      this.#storing = this.#storing.then(() => this.#storeBatch(batch));
+    });
+  }
+
+  async #storeBatch(batch: { view: MessageView; bytes: Uint8Array }[]): Promise<void> {
+    let fresh: Set<string>;
+    try {
+      fresh = new Set((await this.#store.append(batch.map((b) => b.bytes))).map((m) => messageId(Buffer.from(m.origin, 'hex'), m.seq)));
+    } catch (err) {
+      // One bad message must not cost the others: store them one by one.
+      fresh = new Set();
+      for (const { view, bytes } of batch) {
+        try {
+          if ((await this.#store.append([bytes])).length > 0) fresh.add(view.id);
+        } catch {
+          this.emit('problem', { code: 'BAD_FRAME', message: `a message from ${view.from} was unreadable and dropped: ${(err as Error).message}` });
+        }
+      }
+    }
+    for (const { view } of batch) {
+      if (!fresh.delete(view.id)) continue; // not new, or shown already in this batch
+      this.emit('message', view);
+    }
   }
 
   // --- election -----------------------------------------------------------------------------------

@@ -4,7 +4,9 @@ import { LanchatNode } from '../node.js';
 import { runJsonMode } from '../ui/json-mode.js';
 import { runLineMode } from '../ui/line-mode.js';
 import { isLanchatError, LanchatError } from '../wire/errors.js';
+import { defaultDataDir } from '../store/data-dir.js';
 import { runDoctor } from './doctor.js';
+import { runHistory } from './history.js';
 import { resolveOptions, type CliOptions, type RawOptions } from './options.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -53,6 +55,26 @@ program
       fail(new LanchatError('USAGE', `--listen "${raw.listen}": 100 to 60000 ms`), raw.json === true, 2);
     }
     process.exit(await runDoctor({ network: raw.network, json: raw.json === true, listenMs }));
+  });
+
+program
+  .command('history')
+  .description('print the stored history in display order, without joining the network')
+  .option('--room <room>', 'only this room')
+  .option('--limit <n>', 'only the last N messages')
+  .option('-d, --data <dir>', 'data folder (default: ~/.local/share/lanchat/<network>)')
+  .option('--network <name>', 'chat network whose default data folder to read', 'lanchat')
+  .option('--json', 'one JSON message object per line, as the live events')
+  .action(async (raw: { room?: string; limit?: string; data?: string; network: string; json?: boolean }) => {
+    const limit = raw.limit === undefined ? Number.POSITIVE_INFINITY : Number(raw.limit);
+    try {
+      if (!(limit === Number.POSITIVE_INFINITY || (Number.isInteger(limit) && limit > 0))) {
+        throw new LanchatError('USAGE', `--limit "${raw.limit}": a count of messages`);
+      }
+      await runHistory({ dataDir: raw.data ?? defaultDataDir(raw.network), room: raw.room, limit, json: raw.json === true });
+    } catch (err) {
+      fail(err, raw.json === true, isLanchatError(err, 'USAGE') ? 2 : 1);
+    }
   });
 
 await program.parseAsync();

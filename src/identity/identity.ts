@@ -28,6 +28,16 @@ export async function loadOrCreateIdentity(dataDir: string): Promise<Identity> {
   return identityFromPrivateKey(privateKey);
 }
 
+/** The identity of a data folder lanchat has already used, or undefined if it has none. */
+export async function loadIdentity(dataDir: string): Promise<Identity | undefined> {
+  try {
+    return identityFromPrivateKey(createPrivateKey(await readFile(join(dataDir, KEY_FILE), 'utf8')));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
 export function identityFromPrivateKey(privateKey: KeyObject): Identity {
   const publicKey = createPublicKey(privateKey);
   const raw = publicKey.export({ format: 'jwk' }).x;

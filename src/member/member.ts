@@ -10,7 +10,10 @@ import { type ErrorCode } from '../wire/errors.js';
 import { HELLO_TIMEOUT_MS, MAX_TEXT_BYTES, PROTOCOL_VERSION } from '../wire/limits.js';
 import { lanchat } from '../wire/protobuf.js';
 import { backoffDelay } from './backoff.js';
+import { type MessageView, messageView } from './message-view.js';
 import { Roster } from './roster.js';
+
+export type { MessageView };
 
 export interface RelayAddress {
   host: string;
@@ -23,19 +26,6 @@ export interface RelayInfo extends RelayAddress {
   nick: string;
   /** How many relays the network has had, as that relay counts. */
   epoch: number;
-}
-
-export interface MessageView {
-  id: string;
-  from: string;
-  fromId: string;
-  room: string | null;
-  to: string | null;
-  text: string;
-  /** Author's hybrid-clock time, ms since the epoch. */
-  ts: number;
-  /** Written by this node. */
-  own: boolean;
 }
 
 export interface PresenceView {
@@ -68,6 +58,8 @@ export interface MemberOptions {
   addresses: string[];
   rank: lanchat.Rank.$Properties;
   relay: RelayAddress;
+  /** The last seq this node's messages used (from its store): numbering goes on from there. */
+  lastSeq?: number;
   helloTimeoutMs?: number;
   heartbeatMs?: number;
 }
@@ -92,7 +84,8 @@ interface MemberEvents {
   /** Fired before the member picks its next dial: a listener may retarget() it. */
   lost: [info: LostInfo];
   disconnected: [info: { reason: string; retryInMs: number }];
-  message: [message: MessageView];
+  /** A chat message, live: `bytes` is its encoded ChatMessage, as stored and replicated. */
+  message: [message: MessageView, bytes: Uint8Array];
   presence: [presence: PresenceView];
   problem: [problem: Problem];
 }
@@ -155,6 +148,7 @@ export class Member extends EventEmitter<MemberEvents> {
     this.#nick = options.nick;
     this.#rooms = new Set(options.rooms);
     this.#currentRoom = options.rooms[0];
+    this.#seq = options.lastSeq ?? 0;
   }
 
   get nick(): string {
@@ -352,29 +346,19 @@ export class Member extends EventEmitter<MemberEvents> {
     this.#clock = tick(this.#clock, Date.now());
     const origin = this.#options.identity.nodeId;
     const seq = ++this.#seq;
-    const frame = encodeFrame({
-      message: {
-        origin,
-        seq,
-        time: this.#clock.time,
-        counter: this.#clock.counter,
-        nick: this.#nick,
-        text,
-        ...('room' in outgoing ? { room: outgoing.room } : { to: outgoing.to }),
-      },
-    });
+    const message: lanchat.ChatMessage.$Shape = {
+      origin,
+      seq,
+      time: this.#clock.time,
+      counter: this.#clock.counter,
+      nick: this.#nick,
+      text,
+      ...('room' in outgoing ? { room: outgoing.room } : { to: outgoing.to }),
+    };
+    const frame = encodeFrame({ message });
     if (connected) this.#sendMessage(this.#conn!, frame);
     else this.#outbox.push(frame);
-    this.emit('message', {
-      id: messageId(origin, seq),
-      from: this.#nick,
-      fromId: this.#options.identity.nodeIdHex,
-      room: 'room' in outgoing ? outgoing.room : null,
-      to: 'to' in outgoing ? outgoing.to.nick : null,
-      text,
-      ts: this.#clock.time,
-      own: true,
-    });
+    this.emit('message', { ...messageView(message, this.#options.identity.nodeIdHex), to: 'to' in outgoing ? outgoing.to.nick : null }, lanchat.ChatMessage.encode(message).finish());
     return true;
   }
 
@@ -537,16 +521,7 @@ export class Member extends EventEmitter<MemberEvents> {
     this.#seen.add(id);
     if (this.#seen.size > MAX_SEEN) this.#seen.delete(this.#seen.values().next().value!);
     this.#clock = observe(this.#clock, { time: message.time ?? 0, counter: message.counter ?? 0 }, Date.now());
-    this.emit('message', {
-      id,
-      from: message.nick ?? '',
-      fromId: Buffer.from(origin).toString('hex'),
-      room: message.target === 'room' ? (message.room ?? null) : null,
-      to: message.target === 'to' ? (message.to?.nick ?? null) : null,
-      text: message.text ?? '',
-      ts: message.time ?? 0,
-      own: false,
-    });
+    this.emit('message', { ...messageView(message, this.#options.identity.nodeIdHex), id }, lanchat.ChatMessage.encode(message).finish());
   }
 
   #onPresence(presence: lanchat.Presence.$Shape): void {

@@ -23,6 +23,8 @@ export interface HistoryStore {
   /** Stores those of `messages` (encoded ChatMessages) not stored yet, in one batch; returns them. */
   append(messages: readonly Uint8Array[]): Promise<StoredMessage[]>;
   has(origin: string, seq: number): Promise<boolean>;
+  /** The highest seq stored for `origin` (0 when none): a node numbers its next message after it. */
+  lastSeq(origin: string): Promise<number>;
   versionVector(): Promise<VersionVector>;
   /** Up to `limit` messages of `origin` with seq above `after`, in seq order (gaps skipped). */
   since(origin: string, after: number, limit: number): Promise<StoredMessage[]>;

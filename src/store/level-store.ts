@@ -64,6 +64,13 @@ export class LevelHistoryStore implements HistoryStore {
     return (await this.#db.get(messageKey(origin, seq))) !== undefined;
   }
 
+  async lastSeq(origin: string): Promise<number> {
+    for await (const key of this.#db.keys({ gte: messagePrefix(origin), lt: prefixEnd(messagePrefix(origin)), reverse: true, limit: 1 })) {
+      return Number.parseInt(key.slice(key.lastIndexOf('!') + 1), 16);
+    }
+    return 0;
+  }
+
   async versionVector(): Promise<VersionVector> {
     const vector: VersionVector = new Map();
     for await (const [key, value] of this.#db.iterator({ gte: 'v!', lt: prefixEnd('v!') })) {

@@ -57,6 +57,15 @@ export class ChatController {
       case 'help':
         this.#show({ event: 'help', commands: [...COMMANDS] });
         return true;
+      case 'history': {
+        const room = input.room === undefined ? node.currentRoom : normalizeRoom(input.room);
+        if (room === undefined) {
+          this.#show({ event: 'error', code: 'ROOM_INVALID', message: roomProblem(input.room ?? '') });
+          return true;
+        }
+        void node.showHistory(room, input.count);
+        return true;
+      }
       case 'quit':
         return false;
       case 'invalid':

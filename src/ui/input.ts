@@ -8,6 +8,7 @@ export type Input =
   | { kind: 'nick'; nick: string }
   | { kind: 'who'; room?: string }
   | { kind: 'rooms' }
+  | { kind: 'history'; room?: string; count: number }
   | { kind: 'help' }
   | { kind: 'quit' }
   | { kind: 'invalid'; message: string };
@@ -20,8 +21,11 @@ export const COMMANDS: readonly { usage: string; summary: string }[] = [
   { usage: '/msg NICK TEXT', summary: 'send a private message (also: @NICK TEXT)' },
   { usage: '/who [#ROOM]', summary: 'who is in a room (the current one by default)' },
   { usage: '/rooms', summary: 'list the rooms with people in them' },
+  { usage: '/history [#ROOM] [N]', summary: 'show the last N (default 50) stored messages of a room' },
   { usage: '/quit', summary: 'leave the chat (also Ctrl-D)' },
 ];
+
+const DEFAULT_HISTORY = 50;
 
 export function parseInput(line: string): Input {
   const text = line.replace(/[\r\n]+$/, '');
@@ -46,6 +50,15 @@ export function parseInput(line: string): Input {
     case 'rooms':
     case 'list':
       return { kind: 'rooms' };
+    case 'history': {
+      const room = args.find((a) => a.startsWith('#'));
+      const numbers = args.filter((a) => !a.startsWith('#'));
+      const count = numbers.length === 0 ? DEFAULT_HISTORY : Number(numbers[0]);
+      if (numbers.length > 1 || !Number.isInteger(count) || count < 1 || count > 10_000) {
+        return { kind: 'invalid', message: 'usage: /history [#ROOM] [N] (N from 1 to 10000)' };
+      }
+      return room === undefined ? { kind: 'history', count } : { kind: 'history', room, count };
+    }
     case 'nick':
       return args.length === 1 ? { kind: 'nick', nick: args[0]! } : { kind: 'invalid', message: 'usage: /nick NICK' };
     case 'join':

@@ -4,18 +4,13 @@ import type { LanchatEvent, LanchatProcess } from '../helpers/lanchat-process.js
 
 const relayId = (e: LanchatEvent): string => (e.relay as { id: string }).id;
 
-/** Waits until every process reports the same relay, and returns its node id. */
+/** Waits until every process follows the same relay (its latest role event), and returns its node id. */
 async function agreedRelay(nodes: LanchatProcess[], timeoutMs = 10_000): Promise<string> {
-  const roles = await Promise.all(nodes.map((n) => n.waitFor('role', () => true, timeoutMs)));
-  let ids = new Set(roles.map(relayId));
-  // Nodes may briefly follow different relays; the latest role event of each must converge.
-  const deadline = Date.now() + timeoutMs;
-  while (ids.size !== 1 && Date.now() < deadline) {
-    await Promise.race(nodes.map((n) => n.waitFor('role', (e) => !roles.includes(e), deadline - Date.now()).catch(() => undefined)));
-    ids = new Set(nodes.map((n) => relayId(n.all('role').at(-1)!)));
-  }
-  expect(ids.size).toBe(1);
-  return [...ids][0]!;
+  await until(nodes, 'every node on one relay', () => {
+    const relays = nodes.map(currentRelay);
+    return relays.every((r) => r !== undefined) && new Set(relays).size === 1;
+  }, timeoutMs);
+  return currentRelay(nodes[0]!)!;
 }
 
 /** The relay each process follows now (its latest role event). */

@@ -37,6 +37,13 @@ export function historyStoreContract(name: string, fresh: () => { open: () => Pr
       expect(await store.has(ALICE, 2)).toBe(false);
     });
 
+    it('knows the last seq of an origin, gaps or not', async () => {
+      expect(await store.lastSeq(ALICE)).toBe(0);
+      await store.append([chat(ALICE, 1, 100), chat(ALICE, 7, 700), chat(BOB, 3, 300)]);
+      expect(await store.lastSeq(ALICE)).toBe(7);
+      expect(await store.lastSeq(BOB)).toBe(3);
+    });
+
     it('keeps the version vector at the highest seq without a gap', async () => {
       await store.append([chat(ALICE, 1, 100), chat(ALICE, 3, 300), chat(BOB, 2, 200)]);
       expect(await store.versionVector()).toEqual(new Map([[ALICE, 1]]));

@@ -25,8 +25,11 @@ describe('parseInput', () => {
     expect(parseInput('/who #dev')).toEqual({ kind: 'who', room: '#dev' });
     expect(parseInput('/rooms')).toEqual({ kind: 'rooms' });
     expect(parseInput('/QUIT')).toEqual({ kind: 'quit' });
+    expect(parseInput('/history')).toEqual({ kind: 'history', count: 50 });
+    expect(parseInput('/history #dev 10')).toEqual({ kind: 'history', room: '#dev', count: 10 });
+    expect(parseInput('/history 0')).toMatchObject({ kind: 'invalid' });
     for (const { usage } of COMMANDS) {
-      const example = usage.replace('[#ROOM]', '').replace('#ROOM', '#x').replace('NICK', 'n').replace('TEXT', 't');
+      const example = usage.replace('[#ROOM]', '').replace('[N]', '').replace('#ROOM', '#x').replace('NICK', 'n').replace('TEXT', 't');
       expect(parseInput(example).kind, usage).not.toBe('invalid');
     }
   });
