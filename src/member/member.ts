@@ -270,10 +270,6 @@ export class Member extends EventEmitter<MemberEvents> {
     return this.#write({ room, text });
   }
 
-  sayTo(room: string, text: string): boolean {
-    return this.#write({ room, text });
-  }
-
   /** Sends a private line to the person called `nick`. */
   whisper(nick: string, text: string): boolean {
     const peer = this.#roster.findByNick(nick);
