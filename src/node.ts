@@ -311,14 +311,14 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     let fresh: Set<string>;
     try {
       fresh = new Set((await this.#store.append(batch.map((b) => b.bytes))).map((m) => messageId(Buffer.from(m.origin, 'hex'), m.seq)));
-    } catch (err) {
+    } catch {
       // One bad message must not cost the others: store them one by one.
       fresh = new Set();
       for (const { view, bytes } of batch) {
         try {
           if ((await this.#store.append([bytes])).length > 0) fresh.add(view.id);
-        } catch {
-          this.emit('problem', { code: 'BAD_FRAME', message: `a message from ${view.from} was unreadable and dropped: ${(err as Error).message}` });
+        } catch (err) {
+          this.emit('problem', { code: 'BAD_FRAME', message: `a message from ${view.from} was not stored and is dropped: ${(err as Error).message}` });
         }
       }
     }

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { LanchatProcess } from './lanchat-process.js';
 
 const LAN_SCRIPT = fileURLToPath(new URL('../../scripts/lan.sh', import.meta.url));
@@ -82,4 +83,16 @@ export class Lan {
   #script(...args: string[]): void {
     execFileSync('bash', [LAN_SCRIPT, args[0]!, this.prefix, ...args.slice(1)], { stdio: 'pipe' });
   }
+}
+
+/**
+ * The LAN of a describe block: built before its tests, every lanchat killed after each test (each test
+ * starts its own network), removed after the last.
+ */
+export function lanForSuite(prefix: string, hosts: number): Lan {
+  const lan = new Lan(prefix, hosts);
+  beforeAll(() => lan.up());
+  afterEach(() => lan.killAll());
+  afterAll(() => lan.down());
+  return lan;
 }

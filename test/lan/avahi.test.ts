@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { instanceName } from '../../src/discovery/advert.js';
 import { avahiBrowse, avahiTestsRunnable } from '../helpers/avahi.js';
-import { Lan, lanTestsRunnable } from '../helpers/lan.js';
+import { lanForSuite, lanTestsRunnable } from '../helpers/lan.js';
 
 /**
  * Interoperability: Avahi, an mDNS/DNS-SD implementation that owes nothing to bonjour-service, finds a
@@ -9,9 +9,7 @@ import { Lan, lanTestsRunnable } from '../helpers/lan.js';
  * LAN of network namespaces, never in the host's namespace (scripts/avahi-browse-in-ns.sh).
  */
 describe.runIf(lanTestsRunnable() && avahiTestsRunnable())('Avahi resolves a lanchat node', () => {
-  const lan = new Lan('lav', 2);
-  beforeAll(() => lan.up());
-  afterAll(() => lan.down());
+  const lan = lanForSuite('lav', 2);
 
   it('sees _lanchat._tcp with the node’s name, address, port and TXT record', async () => {
     const node = lan.start(1, 'avahitest');

@@ -1,13 +1,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Lan, lanTestsRunnable } from '../helpers/lan.js';
+import { describe, expect, it } from 'vitest';
+import { lanForSuite, lanTestsRunnable } from '../helpers/lan.js';
 import { LANCHAT_BIN } from '../helpers/lanchat-process.js';
 
 describe.runIf(lanTestsRunnable())('lanchat doctor on a LAN of network namespaces', () => {
-  const lan = new Lan('ldr', 2);
-  beforeAll(() => lan.up());
-  afterEach(() => lan.killAll());
-  afterAll(() => lan.down());
+  const lan = lanForSuite('ldr', 2);
 
   /** Runs `lanchat doctor --json` on host 1 and returns its findings and exit code. */
   function doctor(...args: string[]): { cause: string; text: string; status: number | null } {

@@ -1,5 +1,5 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Lan, lanTestsRunnable } from '../helpers/lan.js';
+import { describe, expect, it } from 'vitest';
+import { lanForSuite, lanTestsRunnable } from '../helpers/lan.js';
 import type { LanchatEvent, LanchatProcess } from '../helpers/lanchat-process.js';
 
 const relayId = (e: LanchatEvent): string => (e.relay as { id: string }).id;
@@ -31,10 +31,7 @@ async function until(nodes: LanchatProcess[], what: string, check: () => boolean
 }
 
 describe.runIf(lanTestsRunnable())('zero-config on a LAN of network namespaces', () => {
-  const lan = new Lan('lce', 4);
-  beforeAll(() => lan.up());
-  afterEach(() => lan.killAll());
-  afterAll(() => lan.down());
+  const lan = lanForSuite('lce', 4);
 
   it('three nodes started with no arguments agree on one relay and chat through it', async () => {
     const nodes = [lan.start(1, 'ann'), lan.start(2, 'ben'), lan.start(3, 'cat')];
@@ -51,10 +48,7 @@ describe.runIf(lanTestsRunnable())('zero-config on a LAN of network namespaces',
 });
 
 describe.runIf(lanTestsRunnable())('networks and forced relays on a LAN of network namespaces', () => {
-  const lan = new Lan('lcn', 4);
-  beforeAll(() => lan.up());
-  afterEach(() => lan.killAll());
-  afterAll(() => lan.down());
+  const lan = lanForSuite('lcn', 4);
 
   it('keeps two --network chats apart on one LAN, each with its own relay', async () => {
     const red = [lan.start(1, 'red1', ['--network', 'red']), lan.start(2, 'red2', ['--network', 'red'])];
@@ -85,10 +79,7 @@ describe.runIf(lanTestsRunnable())('networks and forced relays on a LAN of netwo
 });
 
 describe.runIf(lanTestsRunnable())('failover on a LAN of network namespaces', () => {
-  const lan = new Lan('lcf', 4);
-  beforeAll(() => lan.up());
-  afterEach(() => lan.killAll());
-  afterAll(() => lan.down());
+  const lan = lanForSuite('lcf', 4);
 
   /** Three nodes, agreed on a relay; returns them with the relay's index. */
   async function trio(prefix: string): Promise<{ nodes: LanchatProcess[]; relay: number; ids: string[] }> {
@@ -143,10 +134,7 @@ describe.runIf(lanTestsRunnable())('failover on a LAN of network namespaces', ()
 });
 
 describe.runIf(lanTestsRunnable())('partitions on a LAN of network namespaces', () => {
-  const lan = new Lan('lcp', 5);
-  beforeAll(() => lan.up());
-  afterEach(() => lan.killAll());
-  afterAll(() => lan.down());
+  const lan = lanForSuite('lcp', 5);
 
   it('five nodes started at once agree on one relay', async () => {
     const nodes = [1, 2, 3, 4, 5].map((h) => lan.start(h, `five${h}`));
