@@ -1,6 +1,5 @@
 import { EventEmitter } from 'node:events';
 import type { Server } from 'node:net';
-import { messageId } from './chat/message-id.js';
 import { DEFAULT_ROOM } from './chat/names.js';
 import type { Advert } from './discovery/advert.js';
 import { Discovery } from './discovery/mdns.js';
@@ -26,6 +25,8 @@ import { messageView } from './member/message-view.js';
 import { claimDataDir } from './store/data-dir.js';
 import type { HistoryStore } from './store/history-store.js';
 import { LevelHistoryStore } from './store/level-store.js';
+import { Replica } from './sync/replica.js';
+import { messageHash } from './sync/signature.js';
 import type { Frame } from './wire/codec.js';
 import { HELLO_TIMEOUT_MS, PROTOCOL_VERSION } from './wire/limits.js';
 import type { lanchat } from './wire/protobuf.js';
@@ -52,7 +53,7 @@ export type { Role };
 
 /** Things the user should know that are neither chat nor errors. */
 export interface Notice {
-  code: 'LOOKING' | 'RELAY_LOST' | 'TAKING_OVER' | 'HANDING_OVER' | 'TWO_FORCED' | 'MDNS_TROUBLE';
+  code: 'LOOKING' | 'RELAY_LOST' | 'TAKING_OVER' | 'HANDING_OVER' | 'TWO_FORCED' | 'MDNS_TROUBLE' | 'CAUGHT_UP';
   text: string;
 }
 
@@ -103,10 +104,8 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
   readonly #member: Member;
   readonly #discovery: Discovery | undefined;
   readonly #store: HistoryStore;
-  /** Live messages waiting to be stored; shown once stored, and only if new. */
-  #unstored: { view: MessageView; bytes: Uint8Array }[] = [];
-  #storing: Promise<void> = Promise.resolve();
-  #storeScheduled = false;
+  readonly #replica: Replica;
+  #startHistory: Promise<void> = Promise.resolve();
   readonly #startedAt = Date.now();
   readonly #unreachable = new Map<string, number>();
   readonly #probing = new Set<string>();
@@ -128,6 +127,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
       const identity = await loadOrCreateIdentity(options.dataDir);
       store = await LevelHistoryStore.open(join(options.dataDir, 'history'));
       const lastSeq = await store.lastSeq(identity.nodeIdHex);
+      const last = lastSeq === 0 ? undefined : await store.get(identity.nodeIdHex, lastSeq);
       let node: LanchatNode | undefined;
       const pending: Connection[] = [];
       const { server, port } = await listen(
@@ -135,7 +135,10 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
         (conn) => (node === undefined ? pending.push(conn) : node.#onInbound(conn)),
         { heartbeatMs: options.heartbeatMs },
       );
-      node = new LanchatNode(options, identity, server, port, release, store, lastSeq);
+      node = new LanchatNode(options, identity, server, port, release, store, {
+        lastSeq,
+        ...(last === undefined ? {} : { lastHash: messageHash(last) }),
+      });
       for (const conn of pending) node.#onInbound(conn);
       return node;
     } catch (err) {
@@ -152,11 +155,12 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     port: number,
     release: () => Promise<void>,
     store: HistoryStore,
-    lastSeq: number,
+    chain: { lastSeq: number; lastHash?: Buffer },
   ) {
     super();
     this.#options = options;
     this.#store = store;
+    this.#replica = new Replica(store, options.network);
     this.identity = identity;
     this.#server = server;
     this.port = port;
@@ -170,13 +174,19 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
       addresses: lanAddresses(),
       rank: { forced: options.host, weight: 0, startedAt: this.#startedAt },
       relay: options.connect ?? this.#loopback(),
-      lastSeq,
+      replica: this.#replica,
+      ...chain,
       ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
     });
     this.#member.on('connected', (relay) => this.#onConnected(relay));
     this.#member.on('lost', (info) => this.#onLost(info));
     this.#member.on('disconnected', (info) => this.emit('connection', { state: 'disconnected', ...info }));
-    this.#member.on('message', (view, bytes) => this.#record(view, bytes));
+    this.#member.on('message', (view) => this.emit('message', view));
+    this.#member.on('caughtUp', ({ count, recent }) => {
+      const shown = recent.length < count ? ` (the last ${recent.length} below; /history for more)` : '';
+      this.emit('notice', { code: 'CAUGHT_UP', text: `${count} message${count === 1 ? '' : 's'} while you were away${shown}` });
+      for (const view of recent) this.emit('message', view);
+    });
     this.#member.on('presence', (p) => this.emit('presence', p));
     this.#member.on('problem', (p) => this.emit('problem', p));
     if (options.discovery) {
@@ -192,7 +202,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
    */
   run(): void {
     this.emit('ready', { node: this.identity.nodeIdHex, nick: this.#member.nick, port: this.port });
-    this.#storing = this.#storing.then(() => this.showHistory(this.#member.currentRoom, START_HISTORY));
+    this.#startHistory = this.showHistory(this.#member.currentRoom, START_HISTORY);
     this.#discovery?.start(this.#advert());
     if (this.#options.host) {
       this.#lead(this.#nextEpoch());
@@ -266,7 +276,10 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
   /** Emits the last `limit` stored messages (of `room`, or of everything) as history, oldest first. */
   async showHistory(room: string | undefined, limit: number): Promise<void> {
     const stored = await this.#store.latest({ limit, ...(room === undefined ? {} : { room }) });
-    for (const m of stored) this.emit('message', { ...messageView(m.message, this.identity.nodeIdHex), history: true });
+    for (const m of stored) {
+      const view = messageView(m.message, this.identity);
+      if (view !== undefined) this.emit('message', { ...view, history: true });
+    }
   }
 
   /**
@@ -281,51 +294,12 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
       this.#relay?.stop();
       await this.#discovery?.stop();
       await new Promise<void>((resolve) => this.#server.close(() => resolve()));
-      await this.#storing;
+      await this.#relay?.stored();
+      await this.#startHistory;
       await this.#store.close();
       await this.#releaseDataDir();
     })();
     return this.#stopping;
-  }
-
-  // --- history ------------------------------------------------------------------------------------
-
-  /**
-   * Every message this node sees is stored; it is shown once stored, and only if it was new (a message
-   * resent after a failover, or seen before a restart, is not shown twice). Messages of one turn are
-   * stored in one batch, and batches in order.
-   */
-  #record(view: MessageView, bytes: Uint8Array): void {
-    this.#unstored.push({ view, bytes });
-    if (this.#storeScheduled) return;
-    this.#storeScheduled = true;
-    setImmediate(() => {
-      this.#storeScheduled = false;
-      const batch = this.#unstored;
-      this.#unstored = [];
-      this.#storing = this.#storing.then(() => this.#storeBatch(batch));
-    });
-  }
-
-  async #storeBatch(batch: { view: MessageView; bytes: Uint8Array }[]): Promise<void> {
-    let fresh: Set<string>;
-    try {
-      fresh = new Set((await this.#store.append(batch.map((b) => b.bytes))).map((m) => messageId(Buffer.from(m.origin, 'hex'), m.seq)));
-    } catch {
-      // One bad message must not cost the others: store them one by one.
-      fresh = new Set();
-      for (const { view, bytes } of batch) {
-        try {
-          if ((await this.#store.append([bytes])).length > 0) fresh.add(view.id);
-        } catch (err) {
-          this.emit('problem', { code: 'BAD_FRAME', message: `a message from ${view.from} was not stored and is dropped: ${(err as Error).message}` });
-        }
-      }
-    }
-    for (const { view } of batch) {
-      if (!fresh.delete(view.id)) continue; // not new, or shown already in this batch
-      this.emit('message', view);
-    }
   }
 
   // --- election -----------------------------------------------------------------------------------
@@ -404,7 +378,11 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     clearTimeout(this.#windowTimer);
     this.#windowOpen = false;
     this.#following = undefined;
-    this.#relay ??= new Relay({ nodeId: this.identity.nodeId, nick: this.#member.nick, network: this.#options.network, epoch });
+    if (this.#relay === undefined) {
+      this.#relay = new Relay({ nodeId: this.identity.nodeId, nick: this.#member.nick, network: this.#options.network, epoch, replica: this.#replica });
+      // What the relay learns by sync is news to its own user too (its member shares the store).
+      this.#relay.on('learned', (fresh) => this.#member.showCaughtUp(fresh));
+    }
     this.#setRole('relay', epoch);
     this.#member.retarget(this.#loopback(), { force: true });
     if (this.#discovery !== undefined && this.#probeTimer === undefined) {

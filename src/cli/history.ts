@@ -16,6 +16,7 @@ export interface HistoryOptions {
 /**
  * `lanchat history`: the stored history in display order, without joining the network. `--json` gives
  * the same `message` objects as the live events (with "history": true); ids are the same on every node.
+ * Private messages between two other people are held (sealed) but not listed.
  */
 export async function runHistory(options: HistoryOptions, out: NodeJS.WritableStream = process.stdout): Promise<void> {
   const room = options.room === undefined ? undefined : normalizeRoom(options.room);
@@ -28,7 +29,9 @@ export async function runHistory(options: HistoryOptions, out: NodeJS.WritableSt
   try {
     const messages = await store.latest({ limit: options.limit, ...(room === undefined ? {} : { room }) });
     for (const stored of messages) {
-      const view = { ...messageView(stored.message, identity.nodeIdHex), history: true };
+      const readable = messageView(stored.message, identity);
+      if (readable === undefined) continue; // a private message between two others
+      const view = { ...readable, history: true };
       out.write(
         options.json
           ? `${JSON.stringify({ event: 'message', ...view })}\n`

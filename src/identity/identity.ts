@@ -1,4 +1,12 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  hkdfSync,
+  type KeyObject,
+  sign,
+} from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -10,7 +18,17 @@ export interface Identity {
   nodeIdHex: string;
   publicKey: KeyObject;
   privateKey: KeyObject;
+  /** The Ed25519 public key, raw 32 bytes: carried in every message this node signs. */
+  publicKeyRaw: Buffer;
+  /** X25519 key pair that private messages to this node are sealed to, derived from the Ed25519 key. */
+  sealPrivateKey: KeyObject;
+  sealKeyRaw: Buffer;
+  /** The Ed25519 signature binding sealKeyRaw to this identity (see NodeKeys in the proto). */
+  sealKeySignature: Buffer;
 }
+
+/** What a signature over a seal key starts with, so it can never pass for a message signature. */
+export const SEAL_KEY_DOMAIN = 'lanchat seal key\0';
 
 const KEY_FILE = 'identity.pem';
 
@@ -40,10 +58,23 @@ export async function loadIdentity(dataDir: string): Promise<Identity | undefine
 
 export function identityFromPrivateKey(privateKey: KeyObject): Identity {
   const publicKey = createPublicKey(privateKey);
-  const raw = publicKey.export({ format: 'jwk' }).x;
-  if (raw === undefined) throw new Error('not an Ed25519 key');
-  const nodeId = createHash('sha256').update(Buffer.from(raw, 'base64url')).digest();
-  return { nodeId, nodeIdHex: nodeId.toString('hex'), publicKey, privateKey };
+  const jwk = privateKey.export({ format: 'jwk' });
+  if (jwk.crv !== 'Ed25519' || jwk.x === undefined || jwk.d === undefined) throw new Error('not an Ed25519 key');
+  const publicKeyRaw = Buffer.from(jwk.x, 'base64url');
+  const nodeId = createHash('sha256').update(publicKeyRaw).digest();
+  // Derived rather than stored: one key file, and the seal key can never drift from the identity.
+  const sealSeed = Buffer.from(hkdfSync('sha256', Buffer.from(jwk.d, 'base64url'), nodeId, 'lanchat seal key', 32));
+  const sealPrivateKey = x25519PrivateKey(sealSeed);
+  const sealKeyRaw = Buffer.from(createPublicKey(sealPrivateKey).export({ format: 'jwk' }).x!, 'base64url');
+  const sealKeySignature = sign(null, Buffer.concat([Buffer.from(SEAL_KEY_DOMAIN), sealKeyRaw]), privateKey);
+  return { nodeId, nodeIdHex: nodeId.toString('hex'), publicKey, privateKey, publicKeyRaw, sealPrivateKey, sealKeyRaw, sealKeySignature };
+}
+
+/** An X25519 private key from its raw 32 bytes (the library clamps it). */
+export function x25519PrivateKey(raw: Buffer): KeyObject {
+  // PKCS#8 wrapping of a raw X25519 key (RFC 8410): a fixed 16-byte header, then the key.
+  const pkcs8 = Buffer.concat([Buffer.from('302e020100300506032b656e04220420', 'hex'), raw]);
+  return createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' });
 }
 
 /** A throwaway identity, for load generators and tests that need no data folder. */

@@ -3,9 +3,15 @@ import { observe, tick, type HlcTimestamp } from '../chat/clock.js';
 import { messageId } from '../chat/message-id.js';
 import { nickProblem, normalizeRoom, roomProblem } from '../chat/names.js';
 import type { Identity } from '../identity/identity.js';
+import { nodeKeysOf } from '../identity/node-keys.js';
+import { seal } from '../identity/seal.js';
 import type { Connection } from '../net/connection.js';
 import { dial } from '../net/dial.js';
-import { encodeFrame, type Frame } from '../wire/codec.js';
+import type { StoredMessage } from '../store/history-store.js';
+import type { Replica } from '../sync/replica.js';
+import { messageHash, signMessage } from '../sync/signature.js';
+import { SyncLink } from '../sync/sync-link.js';
+import { encodeMessageFrame, type Frame, messageBytesOfFrame } from '../wire/codec.js';
 import { type ErrorCode } from '../wire/errors.js';
 import { HELLO_TIMEOUT_MS, MAX_TEXT_BYTES, PROTOCOL_VERSION } from '../wire/limits.js';
 import { lanchat } from '../wire/protobuf.js';
@@ -58,8 +64,12 @@ export interface MemberOptions {
   addresses: string[];
   rank: lanchat.Rank.$Properties;
   relay: RelayAddress;
+  /** This node's history: every message it writes or receives is stored there first. */
+  replica: Replica;
   /** The last seq this node's messages used (from its store): numbering goes on from there. */
   lastSeq?: number;
+  /** The hash of that message, which the next one chains to. */
+  lastHash?: Buffer;
   helloTimeoutMs?: number;
   heartbeatMs?: number;
 }
@@ -84,40 +94,48 @@ interface MemberEvents {
   /** Fired before the member picks its next dial: a listener may retarget() it. */
   lost: [info: LostInfo];
   disconnected: [info: { reason: string; retryInMs: number }];
-  /** A chat message, live: `bytes` is its encoded ChatMessage, as stored and replicated. */
-  message: [message: MessageView, bytes: Uint8Array];
+  /** A chat message for this user, stored, shown once. */
+  message: [message: MessageView];
+  /** A sync brought messages for this user written while it was away: how many, and the last of them. */
+  caughtUp: [info: { count: number; recent: MessageView[] }];
   presence: [presence: PresenceView];
   problem: [problem: Problem];
 }
 
-type Outgoing = { room: string; text: string } | { to: { nodeId: Buffer; nick: string }; text: string };
+type Outgoing = { room: string; text: string } | { to: { nodeId: Buffer; nick: string; sealKey: Buffer }; text: string };
 
-/** Lines typed while no relay is reachable are kept up to this many, then refused. */
-export const MAX_OUTBOX = 10_000;
-/** Lines sent this recently are sent again after a reconnect (the old relay may have died holding them). */
-export const RESEND_WINDOW_MS = 10_000;
-const MAX_RESEND = 1_000;
 const MAX_SEEN = 50_000;
-/** On a clean stop, lines not yet delivered wait this long for a relay. */
+/** On a clean stop, lines no relay has taken yet wait this long for one (they are stored either way). */
 export const FLUSH_ON_STOP_MS = 3_000;
 const MAX_REDIRECTS = 3;
+/** Besides on every connect, a member and its relay compare histories this often. */
+export const SYNC_INTERVAL_MS = 10_000;
+/** Of a catch-up, this many of the latest messages are shown. */
+export const CAUGHT_UP_SHOWN = 50;
 
 /**
  * The member role: this node's chat client. It dials the relay, says hello, keeps the roster, and
- * redials with backoff when the relay goes away, rejoining its rooms. What the user writes while
- * disconnected waits in the outbox and goes out on the next welcome.
+ * redials with backoff when the relay goes away, rejoining its rooms. Every line is signed and stored
+ * before it is sent; what is written while no relay is reachable (or what a dying relay swallowed) is
+ * delivered by the sync that follows every welcome. Messages are shown once stored, and once only.
  */
 export class Member extends EventEmitter<MemberEvents> {
   readonly #options: MemberOptions;
-  /** Encoded message frames written while no relay was reachable, oldest first. */
-  readonly #outbox: Buffer[] = [];
-  /**
-   * Message frames handed to a connection lately. TCP may have accepted them while the relay was already
-   * dying, so after every welcome they are sent again; receivers drop what they already have by id.
-   */
-  readonly #recent: { frame: Buffer; at: number }[] = [];
-  /** Ids of messages shown lately, so a message that arrives twice is shown once. */
+  readonly #replica: Replica;
+  /** Ids of messages shown, so a message that arrives twice (live and by sync) is shown once. */
   readonly #seen = new Set<string>();
+  /** Lines this node wrote and has not stored yet; stored and sent together at the end of the turn. */
+  #unstored: Uint8Array[] = [];
+  /** Live messages received and not stored yet; verified and stored together at the end of the turn. */
+  #incoming: Uint8Array[] = [];
+  #storing: Promise<void> = Promise.resolve();
+  /** Lines written while no relay had the session: delivered once a relay's sync request is answered. */
+  #unsent = 0;
+  #sync: SyncLink | undefined;
+  #syncTimer: NodeJS.Timeout | undefined;
+  #caughtUp: MessageView[] = [];
+  #caughtUpCount = 0;
+  #lastHash: Buffer | undefined;
   #target: RelayAddress;
   #conn: Connection | undefined;
   #relay: RelayInfo | undefined;
@@ -149,6 +167,8 @@ export class Member extends EventEmitter<MemberEvents> {
     this.#rooms = new Set(options.rooms);
     this.#currentRoom = options.rooms[0];
     this.#seq = options.lastSeq ?? 0;
+    this.#lastHash = options.lastHash;
+    this.#replica = options.replica;
   }
 
   get nick(): string {
@@ -175,8 +195,9 @@ export class Member extends EventEmitter<MemberEvents> {
     return this.#state === 'connected';
   }
 
-  get outboxSize(): number {
-    return this.#outbox.length;
+  /** Lines written while no relay was reachable, not yet delivered (they are stored). */
+  get undelivered(): number {
+    return this.#unsent;
   }
 
   start(): void {
@@ -216,17 +237,19 @@ export class Member extends EventEmitter<MemberEvents> {
   }
 
   /**
-   * Sends a leave to the relay and closes; resolves once the connection is gone. Lines still waiting in
-   * the outbox get up to `flushTimeoutMs` for a relay to take them first. Safe to call twice.
+   * Sends a leave to the relay and closes; resolves once the connection is gone. Lines no relay has taken
+   * yet get up to `flushTimeoutMs` for one to take them (they stay stored, and go out on the next run
+   * otherwise). Safe to call twice.
    */
   async stop(reason = 'quit', flushTimeoutMs = FLUSH_ON_STOP_MS): Promise<void> {
     if (this.#state === 'stopped') return;
-    if (this.#outbox.length > 0 && this.#state !== 'connected') {
-      await this.#connectedWithin(flushTimeoutMs);
-      if (this.#outbox.length > 0) {
+    await this.#settledWrites();
+    if (this.#unsent > 0) {
+      await this.#deliveredWithin(flushTimeoutMs);
+      if (this.#unsent > 0) {
         this.#problem({
           code: 'CONNECT_FAILED',
-          message: `${this.#outbox.length} line(s) not delivered: no relay reachable`,
+          message: `${this.#unsent} line(s) not delivered yet: no relay reachable. They are kept and go out when lanchat next meets a relay.`,
         });
       }
     }
@@ -234,6 +257,7 @@ export class Member extends EventEmitter<MemberEvents> {
     const conn = this.#state === 'connected' ? this.#conn : undefined;
     this.#state = 'stopped';
     clearTimeout(this.#retryTimer);
+    clearInterval(this.#syncTimer);
     if (conn === undefined) {
       this.#conn?.close();
       return;
@@ -244,20 +268,27 @@ export class Member extends EventEmitter<MemberEvents> {
     await closed;
   }
 
-  #isStopped(): boolean {
-    return this.#state === 'stopped';
+  /** Resolves once the lines written and messages received so far are stored (and shown). */
+  async #settledWrites(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
+    await this.#storing;
   }
 
-  #connectedWithin(timeoutMs: number): Promise<void> {
+  /** Resolves when a relay has taken the undelivered lines, or after `timeoutMs`. */
+  #deliveredWithin(timeoutMs: number): Promise<void> {
     return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.off('connected', done);
+      const deadline = Date.now() + timeoutMs;
+      // Delivery is learnt from the sync events of whichever link is current: a short poll keeps it simple.
+      const poll = setInterval(() => {
+        if (this.#unsent > 0 && Date.now() < deadline) return;
+        clearInterval(poll);
         resolve();
-      };
-      const timer = setTimeout(done, timeoutMs);
-      this.on('connected', done);
+      }, 20);
     });
+  }
+
+  #isStopped(): boolean {
+    return this.#state === 'stopped';
   }
 
   /** Sends a line to the current room. */
@@ -281,7 +312,11 @@ export class Member extends EventEmitter<MemberEvents> {
       this.#problem({ code: 'NO_SUCH_NICK', message: 'that is you' });
       return false;
     }
-    return this.#write({ to: { nodeId: Buffer.from(peer.nodeId, 'hex'), nick: peer.nick }, text });
+    if (peer.sealKey === undefined) {
+      this.#problem({ code: 'NO_SUCH_NICK', message: `${peer.nick} has no proven seal key; a private message to them cannot be sealed` });
+      return false;
+    }
+    return this.#write({ to: { nodeId: Buffer.from(peer.nodeId, 'hex'), nick: peer.nick, sealKey: peer.sealKey }, text });
   }
 
   join(input: string): boolean {
@@ -333,29 +368,57 @@ export class Member extends EventEmitter<MemberEvents> {
       this.#problem({ code: 'TEXT_INVALID', message: `a message is 1 to ${MAX_TEXT_BYTES} bytes of text` });
       return false;
     }
-    const connected = this.#state === 'connected';
-    if (!connected && this.#outbox.length >= MAX_OUTBOX) {
-      this.#problem({ code: 'SLOW_CONSUMER', message: `${MAX_OUTBOX} lines are already waiting for the relay` });
-      return false;
-    }
-    // The message gets its identity and time when written, not when it finally leaves.
+    // The message gets its identity, time and place in its author's chain when written, not when it leaves.
     this.#clock = tick(this.#clock, Date.now());
-    const origin = this.#options.identity.nodeId;
+    const { identity, network } = this.#options;
     const seq = ++this.#seq;
     const message: lanchat.ChatMessage.$Shape = {
-      origin,
+      origin: identity.nodeId,
       seq,
       time: this.#clock.time,
       counter: this.#clock.counter,
       nick: this.#nick,
-      text,
-      ...('room' in outgoing ? { room: outgoing.room } : { to: outgoing.to }),
+      prev: this.#lastHash,
+      ...('room' in outgoing
+        ? { room: outgoing.room, text }
+        : {
+            to: { nodeId: outgoing.to.nodeId, nick: outgoing.to.nick },
+            sealed: seal(text, outgoing.to.sealKey, identity.sealKeyRaw),
+          }),
     };
-    const frame = encodeFrame({ message });
-    if (connected) this.#sendMessage(this.#conn!, frame);
-    else this.#outbox.push(frame);
-    this.emit('message', { ...messageView(message, this.#options.identity.nodeIdHex), to: 'to' in outgoing ? outgoing.to.nick : null }, lanchat.ChatMessage.encode(message).finish());
+    const bytes = signMessage(message, identity, network);
+    this.#lastHash = messageHash(bytes);
+    this.#remember(messageId(identity.nodeId, seq));
+    this.#unstored.push(bytes);
+    if (this.#unstored.length === 1) setImmediate(() => this.#storeOwn());
     return true;
+  }
+
+  /**
+   * Stores the lines written this turn in one batch, then shows and sends them: a line is on disk before
+   * it leaves, so a crash can never send two lines under one seq.
+   */
+  #storeOwn(): void {
+    const batch = this.#unstored;
+    this.#unstored = [];
+    this.#storing = this.#storing.then(async () => {
+      try {
+        await this.#replica.appendOwn(batch);
+      } catch (err) {
+        this.#problem({ code: 'STORE_FAILED', message: `${batch.length} line(s) could not be stored and were not sent: ${(err as Error).message}` });
+        return;
+      }
+      for (const bytes of batch) {
+        const view = messageView(lanchat.ChatMessage.decode(bytes), this.#options.identity);
+        if (view !== undefined) this.emit('message', view);
+      }
+      const conn = this.#conn;
+      if (this.#state === 'connected' && conn !== undefined) {
+        for (const bytes of batch) conn.send(encodeMessageFrame(bytes));
+      } else {
+        this.#unsent += batch.length;
+      }
+    });
   }
 
   #dial(): void {
@@ -381,13 +444,13 @@ export class Member extends EventEmitter<MemberEvents> {
       () => conn.close('HELLO_TIMEOUT', 'no welcome within the time limit', false),
       this.#options.helloTimeoutMs ?? HELLO_TIMEOUT_MS,
     );
-    conn.on('frame', (frame) => {
+    conn.on('frame', (frame, raw) => {
       if (this.#conn !== conn) return;
       if (this.#state === 'handshaking') {
         clearTimeout(timer);
         this.#onHandshakeFrame(conn, frame);
       } else {
-        this.#dispatch(frame);
+        this.#dispatch(frame, raw);
       }
     });
     conn.once('close', (info) => {
@@ -406,6 +469,7 @@ export class Member extends EventEmitter<MemberEvents> {
         rooms: [...this.#rooms],
         rank,
         network,
+        keys: nodeKeysOf(identity),
       },
     });
   }
@@ -461,25 +525,76 @@ export class Member extends EventEmitter<MemberEvents> {
     if (this.#nick !== asked) {
       this.emit('presence', { nick: this.#nick, state: 'renamed', room: null, from: asked, self: true });
     }
-    const cutoff = Date.now() - RESEND_WINDOW_MS;
-    while (this.#recent.length > 0 && this.#recent[0]!.at < cutoff) this.#recent.shift();
-    for (const { frame } of this.#recent) conn.send(frame);
-    // Only dropped from the outbox once handed to the socket.
-    while (this.#outbox.length > 0 && this.#conn === conn && conn.isOpen) {
-      this.#sendMessage(conn, this.#outbox.shift()!);
+    this.#startSync(conn);
+  }
+
+  /**
+   * Both ends compare histories on every connect: the relay asks for what this node wrote while away
+   * (or what a dying relay swallowed), this node for what it missed. Then again every SYNC_INTERVAL_MS.
+   */
+  #startSync(conn: Connection): void {
+    const link = new SyncLink(conn, this.#replica);
+    this.#sync = link;
+    const unsentAtConnect = this.#unsent;
+    link.on('served', () => {
+      if (this.#sync === link) this.#unsent = Math.max(0, this.#unsent - unsentAtConnect);
+    });
+    link.on('learned', (fresh) => this.#onLearned(fresh));
+    link.on('settled', () => this.#flushCaughtUp());
+    link.on('refused', (refusals) => {
+      this.#problem({ code: 'BAD_SIGNATURE', message: `refused a sync batch from the relay: ${refusals[0]?.reason ?? 'invalid'}; nothing of it was stored` });
+    });
+    link.request();
+    clearInterval(this.#syncTimer);
+    this.#syncTimer = setInterval(() => link.request(), SYNC_INTERVAL_MS);
+    this.#syncTimer.unref();
+  }
+
+  /** Messages a sync brought: those for this user, not shown yet, are shown together when it settles. */
+  #onLearned(fresh: StoredMessage[]): void {
+    for (const m of fresh) {
+      this.#clock = observe(this.#clock, { time: m.time, counter: m.counter }, Date.now());
+      const id = messageId(m.message.origin!, m.seq);
+      if (this.#seen.has(id) || !this.#isForUser(m.message)) continue;
+      const view = messageView(m.message, this.#options.identity);
+      if (view === undefined) continue;
+      this.#remember(id);
+      this.#caughtUpCount++;
+      this.#caughtUp.push({ ...view, history: true });
+      if (this.#caughtUp.length > 2 * CAUGHT_UP_SHOWN) this.#caughtUp.splice(0, this.#caughtUp.length - CAUGHT_UP_SHOWN);
     }
   }
 
-  #sendMessage(conn: Connection, frame: Buffer): void {
-    conn.send(frame);
-    this.#recent.push({ frame, at: Date.now() });
-    if (this.#recent.length > MAX_RESEND) this.#recent.shift();
+  /** Shows messages the relay of this node learnt by sync from others, as a catch-up. */
+  showCaughtUp(fresh: StoredMessage[]): void {
+    this.#onLearned(fresh);
+    this.#flushCaughtUp();
   }
 
-  #dispatch(frame: Frame): void {
+  #flushCaughtUp(): void {
+    if (this.#caughtUpCount === 0) return;
+    const recent = this.#caughtUp.sort((a, b) => a.ts - b.ts).slice(-CAUGHT_UP_SHOWN);
+    const count = this.#caughtUpCount;
+    this.#caughtUp = [];
+    this.#caughtUpCount = 0;
+    this.emit('caughtUp', { count, recent });
+  }
+
+  #isForUser(message: lanchat.ChatMessage.$Properties): boolean {
+    if (message.room) return this.#rooms.has(message.room);
+    return message.to !== null && message.to !== undefined;
+  }
+
+  #remember(id: string): void {
+    this.#seen.add(id);
+    if (this.#seen.size > MAX_SEEN) this.#seen.delete(this.#seen.values().next().value!);
+  }
+
+  #dispatch(frame: Frame, raw: Buffer): void {
+    if (this.#sync?.handle(frame)) return;
     switch (frame.kind) {
       case 'message':
-        return this.#onMessage(frame.message);
+        return this.#onMessage(raw);
       case 'presence':
         return this.#onPresence(frame.presence);
       case 'roster':
@@ -509,15 +624,50 @@ export class Member extends EventEmitter<MemberEvents> {
     }
   }
 
-  #onMessage(message: lanchat.ChatMessage.$Shape): void {
-    const origin = message.origin;
-    if (!origin || !message.seq) return;
-    const id = messageId(origin, message.seq);
-    if (this.#seen.has(id)) return;
-    this.#seen.add(id);
-    if (this.#seen.size > MAX_SEEN) this.#seen.delete(this.#seen.values().next().value!);
-    this.#clock = observe(this.#clock, { time: message.time ?? 0, counter: message.counter ?? 0 }, Date.now());
-    this.emit('message', { ...messageView(message, this.#options.identity.nodeIdHex), id }, lanchat.ChatMessage.encode(message).finish());
+  /** A live message: verified and stored with the others of this turn, then shown if new to this user. */
+  #onMessage(raw: Buffer): void {
+    let bytes: Uint8Array;
+    try {
+      // A copy: the frame is a view of a network chunk, and waits here until the end of the turn.
+      bytes = Uint8Array.prototype.slice.call(messageBytesOfFrame(raw));
+    } catch (err) {
+      this.#problem({ code: 'BAD_FRAME', message: (err as Error).message });
+      return;
+    }
+    this.#incoming.push(bytes);
+    if (this.#incoming.length === 1) setImmediate(() => this.#storeIncoming());
+  }
+
+  #storeIncoming(): void {
+    const batch = this.#incoming;
+    this.#incoming = [];
+    this.#storing = this.#storing.then(async () => {
+      let result;
+      try {
+        result = await this.#replica.ingest(batch);
+      } catch (err) {
+        this.#problem({ code: 'STORE_FAILED', message: `${batch.length} message(s) could not be stored: ${(err as Error).message}` });
+        return;
+      }
+      for (const refusal of result.refused) {
+        const from = refusal.origin === undefined ? 'a member' : `node ${refusal.origin.slice(0, 16)}`;
+        this.#problem({ code: 'BAD_SIGNATURE', message: `refused a message from ${from} (seq ${refusal.seq ?? '?'}): ${refusal.reason}` });
+      }
+      // Known ones too: on a relay's node the relay may have stored a message before its user saw it.
+      const accepted = [...result.fresh, ...result.known].sort(displayOrder);
+      let gap = false;
+      for (const m of accepted) {
+        this.#clock = observe(this.#clock, { time: m.time, counter: m.counter }, Date.now());
+        if ((this.#replica.vector.get(m.origin) ?? 0) < m.seq) gap = true;
+        const id = messageId(m.message.origin!, m.seq);
+        if (this.#seen.has(id)) continue;
+        this.#remember(id);
+        const view = messageView(m.message, this.#options.identity);
+        if (view !== undefined) this.emit('message', view);
+      }
+      // A live message ahead of what is held of its author: ask for the missing ones now.
+      if (gap) this.#sync?.request();
+    });
   }
 
   #onPresence(presence: lanchat.Presence.$Shape): void {
@@ -556,6 +706,8 @@ export class Member extends EventEmitter<MemberEvents> {
   #lost(reason: string): void {
     const wasConnected = this.#state === 'connected';
     this.#conn = undefined;
+    this.#sync = undefined;
+    clearInterval(this.#syncTimer);
     if (this.#state === 'stopped') return;
     this.#state = 'idle';
     const info: LostInfo = {
@@ -587,3 +739,7 @@ export class Member extends EventEmitter<MemberEvents> {
   }
 }
 
+
+function displayOrder(a: StoredMessage, b: StoredMessage): number {
+  return a.time - b.time || a.counter - b.counter || (a.origin < b.origin ? -1 : a.origin > b.origin ? 1 : a.seq - b.seq);
+}

@@ -1,4 +1,6 @@
 import { messageId } from '../chat/message-id.js';
+import type { Identity } from '../identity/identity.js';
+import { unseal } from '../identity/seal.js';
 import type { lanchat } from '../wire/protobuf.js';
 
 export interface MessageView {
@@ -12,22 +14,35 @@ export interface MessageView {
   ts: number;
   /** Written by this node. */
   own: boolean;
-  /** From the store (shown on start or on request), not live. */
+  /** From the store (shown on start, on request, or caught up after being away), not live. */
   history?: boolean;
 }
 
-/** How a chat message is shown, live or from history, on this node (`selfId`: its node id, hex). */
-export function messageView(message: lanchat.ChatMessage.$Properties, selfId: string): MessageView {
+/**
+ * How a chat message is shown on the node of `self`, live or from history; undefined for a private
+ * message between two others (carried, never readable here) or one whose seal does not open.
+ */
+export function messageView(message: lanchat.ChatMessage.$Properties, self: Identity): MessageView | undefined {
   const origin = Buffer.from(message.origin ?? []);
   const fromId = origin.toString('hex');
+  const own = fromId === self.nodeIdHex;
+  let text = message.text ?? '';
+  if (message.to) {
+    const toSelf = Buffer.from(message.to.nodeId ?? []).equals(self.nodeId);
+    if (!own && !toSelf) return undefined;
+    if (!message.sealed) return undefined;
+    const opened = unseal(message.sealed, self.sealPrivateKey, self.sealKeyRaw, toSelf ? 'recipient' : 'sender');
+    if (opened === undefined) return undefined;
+    text = opened;
+  }
   return {
     id: messageId(origin, message.seq ?? 0),
     from: message.nick ?? '',
     fromId,
     room: message.room ? message.room : null,
     to: message.to ? (message.to.nick ?? null) : null,
-    text: message.text ?? '',
+    text,
     ts: message.time ?? 0,
-    own: fromId === selfId,
+    own,
   };
 }

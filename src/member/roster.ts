@@ -1,5 +1,6 @@
 import { nickKey } from '../chat/names.js';
 import type { Rank } from '../election/rank.js';
+import { provenSealKey } from '../identity/node-keys.js';
 import { lanchat } from '../wire/protobuf.js';
 
 /** What a member knows of one node online. */
@@ -10,6 +11,8 @@ export interface PeerView {
   addresses: string[];
   port: number;
   rank: Rank;
+  /** Its X25519 seal key, proven by its signature; private messages to it need one. */
+  sealKey: Buffer | undefined;
 }
 
 /**
@@ -94,6 +97,7 @@ export class Roster {
         startedAt: peer.rank?.startedAt ?? 0,
         nodeId,
       },
+      sealKey: provenSealKey(peer.nodeId, peer.keys),
     });
   }
 }

@@ -1,6 +1,10 @@
+import { EventEmitter } from 'node:events';
 import type { Connection } from '../net/connection.js';
 import { nickKey, nickProblem, normalizeRoom, roomProblem, suggestNick } from '../chat/names.js';
-import { encodeFrame, type Frame } from '../wire/codec.js';
+import type { StoredMessage } from '../store/history-store.js';
+import type { Replica } from '../sync/replica.js';
+import { SyncLink } from '../sync/sync-link.js';
+import { encodeFrame, type Frame, messageBytesOfFrame } from '../wire/codec.js';
 import type { ErrorCode } from '../wire/errors.js';
 import { HELLO_TIMEOUT_MS, MAX_TEXT_BYTES, PROTOCOL_VERSION } from '../wire/limits.js';
 import { lanchat } from '../wire/protobuf.js';
@@ -13,6 +17,16 @@ export interface RelayOptions {
   /** How many relays the network has had; told to members in the welcome. */
   epoch?: number;
   helloTimeoutMs?: number;
+  /**
+   * The relay node's history. With it, the relay stores every message it forwards (off the fan-out path,
+   * in batches), syncs with every member, and tells the others what it learns. Without it, a pure router.
+   */
+  replica?: Replica;
+}
+
+interface RelayEvents {
+  /** Messages new to this node that a member's sync brought (its own user may want to see them). */
+  learned: [fresh: StoredMessage[]];
 }
 
 /** One member connected to the relay. */
@@ -25,6 +39,8 @@ interface Session {
   readonly addresses: string[];
   readonly port: number;
   readonly rank: lanchat.Rank.$Properties | null | undefined;
+  readonly keys: lanchat.NodeKeys.$Properties | null | undefined;
+  sync: SyncLink | undefined;
   leaveReason: string | undefined;
 }
 
@@ -33,7 +49,7 @@ interface Session {
  * message is forwarded as the very bytes its author sent, so the fan-out path never re-encodes, and each
  * presence change is encoded once and the same bytes written to every recipient.
  */
-export class Relay {
+export class Relay extends EventEmitter<RelayEvents> {
   readonly #options: RelayOptions;
   readonly #pending = new Set<Connection>();
   readonly #sessions = new Map<string, Session>();
@@ -47,16 +63,13 @@ export class Relay {
    */
   #run: { sender: Session; members: Set<Session>; bytes: ArrayBufferLike; start: number; end: number } | undefined;
   #runFlushScheduled = false;
-  /**
-   * The chat of the relay's first seconds, replayed to whoever arrives in a room then: members of a relay
-   * that just took over arrive one by one, and a line sent meanwhile must still reach the late ones (they
-   * drop a line they already have, by its id). Only the first seconds: keeping every line for a while
-   * would cost the fan-out path a copy and the garbage collector a long-lived object per message.
-   */
-  readonly #startedAt = Date.now();
-  readonly #recent: { at: number; origin: Buffer; room: string | undefined; to: string | undefined; frame: Buffer }[] = [];
+  /** Messages forwarded this turn, stored together at its end; and who sent each. */
+  #unstored: { session: Session; bytes: Uint8Array }[] = [];
+  #storing: Promise<void> = Promise.resolve();
+  #offerScheduled = false;
 
   constructor(options: RelayOptions) {
+    super();
     this.#options = options;
   }
 
@@ -101,6 +114,12 @@ export class Relay {
       this.#pending.delete(conn);
       session = this.#admit(conn, hello);
     }
+  }
+
+  /** Resolves once the messages forwarded so far are stored. */
+  async stored(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
+    await this.#storing;
   }
 
   /** Steps down: sends every member to the new relay, then closes. */
@@ -178,6 +197,8 @@ export class Relay {
       addresses: reachableAddresses(conn.remoteAddress, hello.addresses ?? []),
       port: hello.listenPort ?? 0,
       rank: hello.rank,
+      keys: hello.keys,
+      sync: undefined,
       leaveReason: undefined,
     };
     this.#register(session);
@@ -200,12 +221,75 @@ export class Relay {
     } else {
       this.#announceRoomChanges(session, replaced.rooms);
     }
-    this.#replay(session);
+    this.#startSync(session);
     return session;
+  }
+
+  /** Asks the newcomer for what it holds that the relay lacks: lines written offline, another side's chat. */
+  #startSync(session: Session): void {
+    const replica = this.#options.replica;
+    if (replica === undefined) return;
+    const link = new SyncLink(session.conn, replica);
+    session.sync = link;
+    link.on('learned', (fresh) => {
+      this.#offerToAll();
+      this.emit('learned', fresh);
+    });
+    link.on('refused', (refusals) => {
+      session.conn.close('BAD_SIGNATURE', `a sync batch failed verification: ${refusals[0]?.reason ?? 'invalid'}`);
+    });
+    link.request();
+  }
+
+  /** Tells every member what the relay holds now; those that lack something ask for it. */
+  #offerToAll(): void {
+    if (this.#offerScheduled) return;
+    this.#offerScheduled = true;
+    setImmediate(() => {
+      this.#offerScheduled = false;
+      if (this.#stopped) return;
+      for (const session of this.#sessions.values()) session.sync?.offer();
+    });
+  }
+
+  /**
+   * Stores what was forwarded this turn, in one batch, verified: a member that sent a forged message
+   * is disconnected (its bytes were already forwarded; every member verifies before it stores or shows).
+   */
+  #store(session: Session, raw: Buffer): void {
+    if (this.#options.replica === undefined) return;
+    let bytes: Uint8Array;
+    try {
+      // A copy: the frame is a view of a whole network chunk that must not stay pinned.
+      bytes = Uint8Array.prototype.slice.call(messageBytesOfFrame(raw));
+    } catch (err) {
+      this.#reject(session, 'BAD_FRAME', (err as Error).message);
+      return;
+    }
+    this.#unstored.push({ session, bytes });
+    if (this.#unstored.length === 1) setImmediate(() => this.#storeBatch());
+  }
+
+  #storeBatch(): void {
+    const batch = this.#unstored;
+    this.#unstored = [];
+    const replica = this.#options.replica!;
+    this.#storing = this.#storing.then(async () => {
+      try {
+        const { refused } = await replica.ingest(batch.map((b) => b.bytes));
+        for (const refusal of refused) {
+          const sender = batch.find((b) => refusal.origin === b.session.nodeIdHex)?.session;
+          sender?.conn.close('BAD_SIGNATURE', `message ${refusal.seq ?? '?'} refused: ${refusal.reason}`);
+        }
+      } catch {
+        // A store failure on the relay costs no member anything: each stores what it receives.
+      }
+    });
   }
 
   #dispatch(session: Session, frame: Frame, raw: Buffer): void {
     if (frame.kind !== 'message') this.#flushRun();
+    if (session.sync?.handle(frame)) return;
     switch (frame.kind) {
       case 'message':
         return this.#onMessage(session, frame.message, raw);
@@ -230,57 +314,34 @@ export class Relay {
       this.#reject(session, 'BAD_ORIGIN', 'a member can only send messages it wrote');
       return;
     }
-    const text = message.text ?? '';
-    if (text.length === 0 || Buffer.byteLength(text) > MAX_TEXT_BYTES) {
-      this.#reject(session, 'TEXT_INVALID', `a message is 1 to ${MAX_TEXT_BYTES} bytes of text`);
-      return;
-    }
     if (message.target === 'room') {
+      const text = message.text ?? '';
+      if (text.length === 0 || Buffer.byteLength(text) > MAX_TEXT_BYTES) {
+        this.#reject(session, 'TEXT_INVALID', `a message is 1 to ${MAX_TEXT_BYTES} bytes of text`);
+        return;
+      }
       const members = this.#rooms.get(message.room!);
       if (members === undefined || !members.has(session)) {
         this.#reject(session, 'NOT_IN_ROOM', `you are not in ${message.room}; /join it first`);
         return;
       }
-      this.#remember(session, message.room!, undefined, raw);
       this.#forward(session, members, raw);
+      this.#store(session, raw);
       return;
     }
     this.#flushRun();
-    if (message.target === 'to') {
-      const targetId = Buffer.from(message.to?.nodeId ?? EMPTY).toString('hex');
-      const target = this.#sessions.get(targetId);
+    if (message.target === 'to' && message.sealed) {
+      // Stored and replicated whether or not the recipient is here: it gets it on its next sync.
+      this.#store(session, raw);
+      const target = this.#sessions.get(Buffer.from(message.to?.nodeId ?? EMPTY).toString('hex'));
       if (target === undefined) {
-        this.#reject(session, 'NO_SUCH_NICK', `${message.to?.nick ?? 'that person'} is not online`);
+        this.#reject(session, 'NO_SUCH_NICK', `${message.to?.nick ?? 'that person'} is not online; they will get it when they are back`);
         return;
       }
-      this.#remember(session, undefined, targetId, raw);
       target.conn.send(raw);
       return;
     }
-    this.#reject(session, 'BAD_FRAME', 'a message needs a room or a recipient');
-  }
-
-  #remember(sender: Session, room: string | undefined, to: string | undefined, raw: Buffer): void {
-    if (Date.now() - this.#startedAt > REPLAY_MS) return;
-    const recent = this.#recent;
-    // A copy: the frame is a view of a whole network chunk that must not stay pinned for seconds.
-    recent.push({ at: Date.now(), origin: sender.nodeId, room, to, frame: Buffer.from(raw) });
-    // Trimmed in bulk, not one by one: this runs for every message on the fan-out path. Age is checked
-    // when replaying.
-    if (recent.length >= 2 * MAX_REPLAY) recent.splice(0, recent.length - MAX_REPLAY);
-  }
-
-  /** Sends `session` the recent lines of `room` (or of all its rooms, and those sent to it) it may lack. */
-  #replay(session: Session, room?: string): void {
-    const since = Date.now() - REPLAY_MS;
-    for (const entry of this.#recent.slice(-MAX_REPLAY)) {
-      if (entry.at < since || entry.origin.equals(session.nodeId)) continue;
-      const wanted =
-        room !== undefined
-          ? entry.room === room
-          : (entry.room !== undefined && session.rooms.has(entry.room)) || entry.to === session.nodeIdHex;
-      if (wanted) session.conn.send(entry.frame);
-    }
+    this.#reject(session, 'BAD_FRAME', 'a message needs a room and a text, or a recipient and a sealed body');
   }
 
   #forward(sender: Session, members: Set<Session>, raw: Buffer): void {
@@ -320,7 +381,6 @@ export class Relay {
     session.rooms.add(room);
     this.#roomMembers(room).add(session);
     this.#broadcast({ presence: { state: lanchat.Presence.State.JOINED, peer: peerOf(session), room } });
-    this.#replay(session, room);
   }
 
   #onPart(session: Session, part: lanchat.PartRoom.$Shape): void {
@@ -426,9 +486,6 @@ export class Relay {
 }
 
 const EMPTY = Buffer.alloc(0);
-/** How long after its start a relay keeps its chat for latecomers, and how many lines at most. */
-export const REPLAY_MS = 10_000;
-const MAX_REPLAY = 1_000;
 
 function peerOf(session: Session): lanchat.Peer.$Properties {
   return {
@@ -438,6 +495,7 @@ function peerOf(session: Session): lanchat.Peer.$Properties {
     port: session.port,
     rank: session.rank ?? null,
     rooms: [...session.rooms],
+    keys: session.keys ?? null,
   };
 }
 

@@ -20,14 +20,22 @@ export type VersionVector = Map<string, number>;
  * twice changes nothing; display order is the hybrid logical clock, then origin, then seq.
  */
 export interface HistoryStore {
-  /** Stores those of `messages` (encoded ChatMessages) not stored yet, in one batch; returns them. */
-  append(messages: readonly Uint8Array[]): Promise<StoredMessage[]>;
+  /**
+   * Stores those of `messages` not stored yet, in one atomic batch with the version vector it moves;
+   * returns them. Appends run one at a time, in call order.
+   */
+  append(messages: readonly StoredMessage[]): Promise<StoredMessage[]>;
+  /** Those of `messages` not stored yet. */
+  missing(messages: readonly StoredMessage[]): Promise<StoredMessage[]>;
   has(origin: string, seq: number): Promise<boolean>;
   /** The highest seq stored for `origin` (0 when none): a node numbers its next message after it. */
   lastSeq(origin: string): Promise<number>;
-  versionVector(): Promise<VersionVector>;
-  /** Up to `limit` messages of `origin` with seq above `after`, in seq order (gaps skipped). */
-  since(origin: string, after: number, limit: number): Promise<StoredMessage[]>;
+  /** The stored bytes of (origin, seq), if held. */
+  get(origin: string, seq: number): Promise<Uint8Array | undefined>;
+  /** The version vector as of the last completed append (kept in memory: no disk read). */
+  versionVector(): VersionVector;
+  /** The encoded messages of `origin` with seq above `after`, in seq order (gaps skipped), at most `limit`. */
+  since(origin: string, after: number, limit: number): Promise<Uint8Array[]>;
   /** The last `limit` messages (of `room`, or all), oldest first. */
   latest(options: { limit: number; room?: string }): Promise<StoredMessage[]>;
   count(): Promise<number>;

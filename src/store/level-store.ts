@@ -1,7 +1,7 @@
 import { Level } from 'level';
 import { LanchatError } from '../wire/errors.js';
-import { lanchat } from '../wire/protobuf.js';
 import type { HistoryStore, StoredMessage, VersionVector } from './history-store.js';
+import { decodeStored } from './stored-message.js';
 import {
   messageKey,
   messageKeyOfIndex,
@@ -16,9 +16,13 @@ import {
 /** The history store on LevelDB (`level`), in `<data folder>/history`. */
 export class LevelHistoryStore implements HistoryStore {
   readonly #db: Level<string, Uint8Array>;
+  readonly #vector: VersionVector;
+  /** Appends, one after another: each reads the vector the previous one left. */
+  #appending: Promise<unknown> = Promise.resolve();
 
-  private constructor(db: Level<string, Uint8Array>) {
+  private constructor(db: Level<string, Uint8Array>, vector: VersionVector) {
     this.#db = db;
+    this.#vector = vector;
   }
 
   static async open(location: string): Promise<LevelHistoryStore> {
@@ -32,20 +36,19 @@ export class LevelHistoryStore implements HistoryStore {
       }
       throw err;
     }
-    return new LevelHistoryStore(db);
+    const vector: VersionVector = new Map();
+    for await (const [key, value] of db.iterator({ gte: 'v!', lt: prefixEnd('v!') })) vector.set(key.slice(2), readSeq(value));
+    return new LevelHistoryStore(db, vector);
   }
 
-  async append(encoded: readonly Uint8Array[]): Promise<StoredMessage[]> {
-    // Every message is checked before anything is written: a bad batch changes nothing.
-    const incoming = new Map<string, StoredMessage>();
-    for (const bytes of encoded) {
-      const stored = decodeStored(bytes);
-      incoming.set(messageKey(stored.origin, stored.seq), stored);
-    }
-    if (incoming.size === 0) return [];
-    const keys = [...incoming.keys()];
-    const existing = await this.#db.getMany(keys);
-    const fresh = keys.filter((_, i) => existing[i] === undefined).map((key) => incoming.get(key)!);
+  append(messages: readonly StoredMessage[]): Promise<StoredMessage[]> {
+    const done = this.#appending.then(() => this.#append(messages));
+    this.#appending = done.catch(() => undefined);
+    return done;
+  }
+
+  async #append(messages: readonly StoredMessage[]): Promise<StoredMessage[]> {
+    const fresh = await this.missing(messages);
     if (fresh.length === 0) return [];
     const batch = this.#db.batch();
     for (const m of fresh) {
@@ -55,13 +58,29 @@ export class LevelHistoryStore implements HistoryStore {
         batch.put(roomKey(m.message.room, m.time, m.counter, m.origin, m.seq), EMPTY);
       }
     }
+    // The vector moves in the same batch as the messages: a crash keeps both or neither.
+    const moved = await this.#advancedVectors(fresh);
+    for (const [origin, seq] of moved) batch.put(vectorKey(origin), writeSeq(seq));
     await batch.write();
-    await this.#advanceVectors(new Set(fresh.map((m) => m.origin)));
+    for (const [origin, seq] of moved) this.#vector.set(origin, seq);
     return fresh;
   }
 
+  async missing(messages: readonly StoredMessage[]): Promise<StoredMessage[]> {
+    const incoming = new Map<string, StoredMessage>();
+    for (const m of messages) incoming.set(messageKey(m.origin, m.seq), m);
+    if (incoming.size === 0) return [];
+    const keys = [...incoming.keys()];
+    const existing = await this.#db.getMany(keys);
+    return keys.filter((_, i) => existing[i] === undefined).map((key) => incoming.get(key)!);
+  }
+
   async has(origin: string, seq: number): Promise<boolean> {
-    return (await this.#db.get(messageKey(origin, seq))) !== undefined;
+    return (await this.get(origin, seq)) !== undefined;
+  }
+
+  get(origin: string, seq: number): Promise<Uint8Array | undefined> {
+    return this.#db.get(messageKey(origin, seq));
   }
 
   async lastSeq(origin: string): Promise<number> {
@@ -71,27 +90,17 @@ export class LevelHistoryStore implements HistoryStore {
     return 0;
   }
 
-  async versionVector(): Promise<VersionVector> {
-    const vector: VersionVector = new Map();
-    for await (const [key, value] of this.#db.iterator({ gte: 'v!', lt: prefixEnd('v!') })) {
-      vector.set(key.slice(2), readSeq(value));
-    }
-    return vector;
+  versionVector(): VersionVector {
+    return new Map(this.#vector);
   }
 
-  async since(origin: string, after: number, limit: number): Promise<StoredMessage[]> {
-    const found: StoredMessage[] = [];
-    const range = { gt: messageKey(origin, after), lt: prefixEnd(messagePrefix(origin)), limit };
-    for await (const value of this.#db.values(range)) found.push(decodeStored(value));
-    return found;
+  async since(origin: string, after: number, limit: number): Promise<Uint8Array[]> {
+    return this.#db.values({ gt: messageKey(origin, after), lt: prefixEnd(messagePrefix(origin)), limit }).all();
   }
 
   async latest({ limit, room }: { limit: number; room?: string }): Promise<StoredMessage[]> {
     const prefix = room === undefined ? 't!' : roomPrefix(room);
-    const indexKeys: string[] = [];
-    for await (const key of this.#db.keys({ gte: prefix, lt: prefixEnd(prefix), reverse: true, limit })) {
-      indexKeys.push(key);
-    }
+    const indexKeys = await this.#db.keys({ gte: prefix, lt: prefixEnd(prefix), reverse: true, limit }).all();
     indexKeys.reverse();
     const values = await this.#db.getMany(indexKeys.map(messageKeyOfIndex));
     return values.filter((v): v is Uint8Array => v !== undefined).map(decodeStored);
@@ -103,53 +112,36 @@ export class LevelHistoryStore implements HistoryStore {
     return n;
   }
 
-  close(): Promise<void> {
-    return this.#db.close();
+  async close(): Promise<void> {
+    await this.#appending;
+    await this.#db.close();
   }
 
-  /** Moves each origin's vector entry up past every seq now held without a gap. */
-  async #advanceVectors(origins: Set<string>): Promise<void> {
-    const batch = this.#db.batch();
-    for (const origin of origins) {
-      const stored = await this.#db.get(vectorKey(origin));
-      const start = stored === undefined ? 0 : readSeq(stored);
-      let next = start + 1;
-      for await (const key of this.#db.keys({ gte: messageKey(origin, next), lt: prefixEnd(messagePrefix(origin)) })) {
-        if (Number.parseInt(key.slice(key.lastIndexOf('!') + 1), 16) !== next) break;
-        next++;
-      }
-      if (next - 1 > start) batch.put(vectorKey(origin), writeSeq(next - 1));
+  /**
+   * Where each origin's vector entry goes once `fresh` is stored: past every seq then held without a gap.
+   * Seqs in the batch are looked up in memory; only the first one past them is looked for on disk (an
+   * earlier out-of-order arrival).
+   */
+  async #advancedVectors(fresh: readonly StoredMessage[]): Promise<Map<string, number>> {
+    const seqsByOrigin = new Map<string, Set<number>>();
+    for (const m of fresh) {
+      let seqs = seqsByOrigin.get(m.origin);
+      if (seqs === undefined) seqsByOrigin.set(m.origin, (seqs = new Set()));
+      seqs.add(m.seq);
     }
-    await batch.write();
+    const moved = new Map<string, number>();
+    for (const [origin, seqs] of seqsByOrigin) {
+      const start = this.#vector.get(origin) ?? 0;
+      let next = start + 1;
+      while (seqs.has(next) || (await this.has(origin, next))) next++;
+      // Every origin gets an entry, at 0 if it has a gap at 1, so its messages are offered to others.
+      if (next - 1 > start || !this.#vector.has(origin)) moved.set(origin, next - 1);
+    }
+    return moved;
   }
 }
 
 const EMPTY = new Uint8Array(0);
-
-/** Decodes and checks one stored or incoming message; throws BAD_FRAME for anything unusable. */
-export function decodeStored(bytes: Uint8Array): StoredMessage {
-  let message: lanchat.ChatMessage;
-  try {
-    message = lanchat.ChatMessage.decode(bytes);
-  } catch (err) {
-    throw new LanchatError('BAD_FRAME', `undecodable message: ${(err as Error).message}`, { cause: err });
-  }
-  const origin = message.origin;
-  if (!(origin instanceof Uint8Array) || origin.length !== 32 || !Number.isSafeInteger(message.seq) || message.seq < 1) {
-    throw new LanchatError('BAD_FRAME', 'a message needs a 32-byte origin and a seq from 1');
-  }
-  if (!Number.isSafeInteger(message.time) || message.time < 0 || !Number.isSafeInteger(message.counter)) {
-    throw new LanchatError('BAD_FRAME', 'a message needs a valid time');
-  }
-  return {
-    origin: Buffer.from(origin).toString('hex'),
-    seq: message.seq,
-    time: message.time,
-    counter: message.counter,
-    message,
-    bytes,
-  };
-}
 
 function writeSeq(seq: number): Uint8Array {
   const buf = Buffer.alloc(8);

@@ -27,3 +27,52 @@ export function decodeFrame(payload: Uint8Array): Frame {
 
 /** A decoded frame known to be of kind K (its body field is then present). */
 export type FrameOf<K extends FrameKind> = Extract<Frame, Record<K, object>>;
+
+/** Frame field 10 (message), wire type 2: the tag byte of a chat message frame. */
+const MESSAGE_TAG = (10 << 3) | 2;
+
+/**
+ * A chat message frame around `message`, the author's signed bytes, kept as they are: a message is
+ * never re-encoded, or its signature would no longer hold.
+ */
+export function encodeMessageFrame(message: Uint8Array): Buffer {
+  const writer = Writer.create();
+  writer.uint32(1 + varintLength(message.length) + message.length).uint32(MESSAGE_TAG).bytes(message);
+  const bytes = writer.finish();
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+}
+
+/**
+ * The author's bytes of the chat message in `raw`, a whole message frame (length prefix included) as
+ * received: a view into it, not a copy.
+ */
+export function messageBytesOfFrame(raw: Uint8Array): Uint8Array {
+  let offset = skipVarint(raw, 0);
+  if (raw[offset] !== MESSAGE_TAG) throw new LanchatError('BAD_FRAME', 'not a chat message frame');
+  offset++;
+  let length = 0;
+  let shift = 0;
+  for (;;) {
+    const byte = raw[offset++];
+    if (byte === undefined || shift > 28) throw new LanchatError('BAD_FRAME', 'truncated chat message frame');
+    length += (byte & 0x7f) * 2 ** shift;
+    shift += 7;
+    if (byte < 0x80) break;
+  }
+  if (offset + length !== raw.length) throw new LanchatError('BAD_FRAME', 'a chat message frame holds one message');
+  return raw.subarray(offset, offset + length);
+}
+
+function skipVarint(bytes: Uint8Array, offset: number): number {
+  while (offset < bytes.length && bytes[offset]! >= 0x80) offset++;
+  return offset + 1;
+}
+
+function varintLength(value: number): number {
+  let n = 1;
+  while (value >= 0x80) {
+    value = Math.floor(value / 128);
+    n++;
+  }
+  return n;
+}

@@ -23,6 +23,9 @@ export const ErrorCode = {
   CONNECT_FAILED: 'CONNECT_FAILED',
   DATA_DIR_IN_USE: 'DATA_DIR_IN_USE',
   USAGE: 'USAGE',
+  // A message whose signature, author key or chain does not hold: refused, never stored.
+  BAD_SIGNATURE: 'BAD_SIGNATURE',
+  STORE_FAILED: 'STORE_FAILED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

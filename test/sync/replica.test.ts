@@ -1,0 +1,58 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ephemeralIdentity } from '../../src/identity/identity.js';
+import { SYNC_BATCH_MESSAGES, type Replica } from '../../src/sync/replica.js';
+import { authored } from '../helpers/authored.js';
+import { tempReplica } from '../helpers/replica.js';
+
+const ann = ephemeralIdentity();
+const bob = ephemeralIdentity();
+
+describe('Replica (real LevelDB)', () => {
+  let replica: Replica;
+  let close: () => Promise<void>;
+  beforeEach(async () => ({ replica, close } = await tempReplica('net')));
+  afterEach(() => close());
+
+  it('stores verified messages once; a replay of them is known, not fresh', async () => {
+    const chain = authored(ann, 'net', 3);
+    expect((await replica.ingest(chain)).fresh.map((m) => m.seq)).toEqual([1, 2, 3]);
+    const again = await replica.ingest(chain);
+    expect(again.fresh).toEqual([]);
+    expect(again.known.map((m) => m.seq)).toEqual([1, 2, 3]);
+    expect(await replica.store.count()).toBe(3);
+  });
+
+  it('refuses forged and altered messages, counts them, and stores the honest ones', async () => {
+    const honest = authored(ann, 'net', 2);
+    const altered = Buffer.from(authored(bob, 'net', 1)[0]!);
+    altered[altered.indexOf(Buffer.from('line 1'))] = 'X'.charCodeAt(0);
+    const result = await replica.ingest([...honest, altered]);
+    expect(result.fresh.map((m) => m.origin)).toEqual([ann.nodeIdHex, ann.nodeIdHex]);
+    expect(result.refused).toEqual([{ reason: 'bad signature', origin: bob.nodeIdHex, seq: 1 }]);
+    expect(replica.refusedCount).toBe(1);
+    expect(await replica.store.has(bob.nodeIdHex, 1)).toBe(false);
+  });
+
+  it('refuses a truncated or corrupt sync batch whole: nothing of it is stored', async () => {
+    await replica.ingest(authored(ann, 'net', 1));
+    const batch = authored(bob, 'net', 3);
+    const truncated = [...batch.slice(0, 2), batch[2]!.subarray(0, 30)];
+    expect((await replica.ingest(truncated, { whole: true })).refused).toHaveLength(1);
+    const corrupt = batch.map((b, i) => (i === 1 ? Buffer.concat([b.subarray(0, b.length - 1), Buffer.from([b.at(-1)! ^ 1])]) : b));
+    expect((await replica.ingest(corrupt, { whole: true })).fresh).toEqual([]);
+    expect(await replica.store.count()).toBe(1);
+    expect(replica.vector).toEqual(new Map([[ann.nodeIdHex, 1]]));
+  });
+
+  it('answers a version vector with what it lacks, in bounded batches', async () => {
+    await replica.ingest(authored(ann, 'net', SYNC_BATCH_MESSAGES + 20));
+    await replica.ingest(authored(bob, 'net', 5));
+    const first = await replica.batchFor(new Map([[bob.nodeIdHex, 3]]));
+    expect(first.more).toBe(true);
+    expect(first.messages).toHaveLength(SYNC_BATCH_MESSAGES);
+    const caughtUp = await replica.batchFor(new Map([[ann.nodeIdHex, SYNC_BATCH_MESSAGES + 20], [bob.nodeIdHex, 3]]));
+    expect(caughtUp).toMatchObject({ more: false });
+    expect(caughtUp.messages).toHaveLength(2);
+    expect((await replica.batchFor(replica.vector)).messages).toEqual([]);
+  });
+});
