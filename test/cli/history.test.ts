@@ -1,5 +1,8 @@
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { LevelHistoryStore } from '../../src/store/level-store.js';
 import { Cluster, LANCHAT_BIN } from '../helpers/lanchat-process.js';
 
 // Real lanchat processes on 127.0.0.1 (mDNS off), each with its own data folder and LevelDB.
@@ -27,7 +30,7 @@ describe('history on every node', () => {
     again.send('after the restart');
     const live = await relay.proc.waitForText('after the restart');
     expect(Number(String(live.id).split('-')[1])).toBe(4);
-    // The relay replays its first seconds to a newcomer; ann has those lines already and shows none twice.
+    // The sync after the welcome brings nothing ann has: no line shows twice.
     relay.proc.send('marker');
     await again.waitForText('marker');
     for (const text of ['first line', 'second line', 'third line']) expect(again.messages(text)).toHaveLength(1);
@@ -58,9 +61,113 @@ describe('history on every node', () => {
     expect(historyOf(cluster.dataDir('bea'), '--room', '#dev').stdout.trim().split('\n')).toHaveLength(1);
   });
 
+  const historyLines = (dataDir: string, ...args: string[]) => {
+    const run = historyOf(dataDir, '--limit', '100000', ...args);
+    expect(run.status).toBe(0);
+    return run.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { id: string; text: string; from: string });
+  };
+
+  it('a member away while others chat catches up on return: told how many, shown once', async () => {
+    const relay = await cluster.relay('den');
+    const cal = await cluster.member('cal', relay.port);
+    const dee = await cluster.member('dee', relay.port);
+    expect(await dee.quit()).toBe(0);
+    for (const text of ['while dee was away 1', 'while dee was away 2', 'while dee was away 3']) cal.send(text);
+    await relay.proc.waitForText('while dee was away 3');
+
+    const back = cluster.start('dee', ['--connect', `127.0.0.1:${relay.port}`]);
+    const notice = await back.waitFor('notice', (e) => e.code === 'CAUGHT_UP');
+    expect(notice.text).toBe('3 messages while you were away');
+    await back.waitForText('while dee was away 3');
+    const caught = back.all('message', (e) => String(e.text).startsWith('while dee was away'));
+    expect(caught.map((e) => e.text)).toEqual(['while dee was away 1', 'while dee was away 2', 'while dee was away 3']);
+    cal.send('welcome back');
+    await back.waitForText('welcome back');
+    expect(back.all('message', (e) => String(e.text).startsWith('while dee was away'))).toHaveLength(3);
+    await Promise.all([back.quit(), cal.quit(), relay.proc.quit()]);
+    expect(historyLines(cluster.dataDir('dee')).map((m) => m.id)).toEqual(historyLines(cluster.dataDir('den')).map((m) => m.id));
+  });
+
+  it('a line typed while no relay is reachable is stored at once and delivered when one is back', async () => {
+    // gus is told to join a relay that is not up yet: it keeps dialing, and its user keeps typing.
+    const port = await freePort();
+    const gus = cluster.start('gus', ['--connect', `127.0.0.1:${port}`]);
+    await gus.waitFor('connection', (e) => e.state === 'disconnected');
+    gus.send('typed in the dark');
+    const stored = await gus.waitForText('typed in the dark');
+
+    const relay = cluster.start('ferry', ['--host', '--port', String(port)]);
+    const delivered = await relay.waitForText('typed in the dark', 10_000);
+    expect([delivered.from, delivered.id]).toEqual(['gus', stored.id]);
+    await gus.waitFor('role', (e) => e.role === 'member');
+    expect(gus.messages('typed in the dark')).toHaveLength(1);
+    await Promise.all([gus.quit(), relay.quit()]);
+  });
+
+  it('a node killed in the middle of a burst reopens its store, goes on numbering, and syncs', async () => {
+    const relay = await cluster.relay('anvil');
+    const hal = await cluster.member('hal', relay.port);
+    const burst = Array.from({ length: 400 }, (_, i) => `burst ${i + 1}`);
+    hal.send(burst.join('\n'));
+    await relay.proc.waitForText('burst 50');
+    await hal.kill('SIGKILL');
+
+    const again = await cluster.member('hal', relay.port);
+    again.send('after the crash');
+    await relay.proc.waitForText('after the crash');
+    await Promise.all([again.quit(), relay.proc.quit()]);
+    const mine = historyLines(cluster.dataDir('hal')).filter((m) => m.from === 'hal');
+    const relays = historyLines(cluster.dataDir('anvil')).filter((m) => m.from === 'hal');
+    // What hal stored before the kill is a gap-free prefix of the burst; everything it stored reached the
+    // relay (the sync after the restart carried what the kill cut off), and the next line numbers on.
+    expect(mine.map((m) => m.id)).toEqual(relays.map((m) => m.id));
+    const texts = mine.map((m) => m.text);
+    expect(texts.at(-1)).toBe('after the crash');
+    expect(texts.slice(0, -1)).toEqual(burst.slice(0, texts.length - 1));
+    const seqs = mine.map((m) => Number(m.id.split('-')[1]));
+    expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+  });
+
+  it('a private message is stored by every node, readable by its two ends only', async () => {
+    const relay = await cluster.relay('ivy');
+    const jon = await cluster.member('jon', relay.port);
+    const kim = await cluster.member('kim', relay.port);
+    await jon.waitFor('presence', (e) => e.nick === 'kim');
+    jon.send('/msg kim the secret words');
+    await kim.waitForText('the secret words');
+    jon.send('a public marker');
+    await relay.proc.waitForText('a public marker');
+    await Promise.all([jon.quit(), kim.quit(), relay.proc.quit()]);
+
+    expect(historyLines(cluster.dataDir('kim')).map((m) => m.text)).toContain('the secret words');
+    expect(historyLines(cluster.dataDir('jon')).map((m) => m.text)).toContain('the secret words');
+    expect(historyLines(cluster.dataDir('ivy')).map((m) => m.text)).toEqual(['a public marker']);
+    // The relay holds it, sealed: its store has the message and not the words.
+    const store = await LevelHistoryStore.open(join(cluster.dataDir('ivy'), 'history'));
+    try {
+      const held = await store.latest({ limit: 10 });
+      const sealed = held.filter((m) => m.message.to);
+      expect(sealed).toHaveLength(1);
+      expect(Buffer.from(sealed[0]!.bytes).includes(Buffer.from('secret'))).toBe(false);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('explains a data folder that has no history', () => {
     const run = historyOf(cluster.dataDir('nobody-here'));
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/no lanchat history in/);
   });
 });
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -57,6 +57,11 @@ export class Lan {
     rmSync(this.#root, { recursive: true, force: true });
   }
 
+  /** The folder holding every node's data folder (named after the node). */
+  get dataRoot(): string {
+    return this.#root;
+  }
+
   address(host: number): string {
     return `10.77.0.${host}`;
   }

@@ -6,7 +6,9 @@ import { Member } from '../../src/member/member.js';
 import { Relay } from '../../src/relay/relay.js';
 import type { Replica } from '../../src/sync/replica.js';
 import { tempReplica } from '../helpers/replica.js';
-import { serve } from '../helpers/wire-client.js';
+import { encodeMessageFrame } from '../../src/wire/codec.js';
+import { authored } from '../helpers/authored.js';
+import { serve, WireClient } from '../helpers/wire-client.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
 
 // The member role alone (no election): a real Relay with its own history on loopback, reached through a
@@ -115,6 +117,32 @@ describe('Member', () => {
     expect([...shown].sort()).toEqual(['after', 'first', 'while away']);
     await Promise.all([writer.stop(), reader.stop()]);
     await proxy.cut();
+  });
+
+  it('refuses an altered message: not stored, not shown, and the relay drops whoever sent it', async () => {
+    const reader = await memberVia(port, 'victim');
+    const problems: string[] = [];
+    const shown: string[] = [];
+    reader.on('problem', (p) => problems.push(p.code));
+    reader.on('message', (m) => shown.push(m.text));
+    const readerUp = once(reader, 'connected');
+    reader.start();
+    await readerUp;
+
+    const forger = ephemeralIdentity();
+    const wire = await WireClient.connect(port, forger.nodeId);
+    wire.hello('forger');
+    await wire.next('welcome');
+    const [honest, second] = authored(forger, 'test', 2);
+    const altered = Buffer.from(second!);
+    altered[altered.indexOf(Buffer.from('line 2'))] = 'L'.charCodeAt(0);
+    wire.conn.send(Buffer.concat([encodeMessageFrame(honest!), encodeMessageFrame(altered)]));
+
+    await wire.next('error', (f) => f.error.code === 'BAD_SIGNATURE');
+    await wire.closed;
+    await new Promise<void>((resolve) => (problems.includes('BAD_SIGNATURE') ? resolve() : reader.on('problem', () => resolve())));
+    expect(shown).toEqual(['line 1']);
+    await reader.stop();
   });
 
   it('says which relay it lost, so the node can elect a successor', async () => {
