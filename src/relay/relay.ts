@@ -25,7 +25,7 @@ export interface RelayOptions {
 }
 
 interface RelayEvents {
-  /** Messages new to this node that a member's sync brought (its own user may want to see them). */
+  /** Messages new to this node that a round of sync with one member brought (its own user may want them). */
   learned: [fresh: StoredMessage[]];
 }
 
@@ -231,10 +231,9 @@ export class Relay extends EventEmitter<RelayEvents> {
     if (replica === undefined) return;
     const link = new SyncLink(session.conn, replica);
     session.sync = link;
-    link.on('learned', (fresh) => {
-      this.#offerToAll();
-      this.emit('learned', fresh);
-    });
+    link.on('learned', () => this.#offerToAll());
+    // Told once per round, not per batch: its own user sees one "while you were away".
+    link.on('settled', ({ fresh }) => fresh.length > 0 && this.emit('learned', fresh));
     link.on('refused', (refusals) => {
       session.conn.close('BAD_SIGNATURE', `a sync batch failed verification: ${refusals[0]?.reason ?? 'invalid'}`);
     });

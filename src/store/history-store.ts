@@ -22,9 +22,10 @@ export type VersionVector = Map<string, number>;
 export interface HistoryStore {
   /**
    * Stores those of `messages` not stored yet, in one atomic batch with the version vector it moves;
-   * returns them. Appends run one at a time, in call order.
+   * returns them. Appends run one at a time, in call order. `checked`: the caller just found them
+   * missing (a duplicate written anyway rewrites identical keys: harmless, and not looked up twice).
    */
-  append(messages: readonly StoredMessage[]): Promise<StoredMessage[]>;
+  append(messages: readonly StoredMessage[], options?: { checked?: boolean }): Promise<StoredMessage[]>;
   /** Those of `messages` not stored yet. */
   missing(messages: readonly StoredMessage[]): Promise<StoredMessage[]>;
   has(origin: string, seq: number): Promise<boolean>;

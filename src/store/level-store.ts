@@ -41,14 +41,14 @@ export class LevelHistoryStore implements HistoryStore {
     return new LevelHistoryStore(db, vector);
   }
 
-  append(messages: readonly StoredMessage[]): Promise<StoredMessage[]> {
-    const done = this.#appending.then(() => this.#append(messages));
+  append(messages: readonly StoredMessage[], { checked = false }: { checked?: boolean } = {}): Promise<StoredMessage[]> {
+    const done = this.#appending.then(() => this.#append(messages, checked));
     this.#appending = done.catch(() => undefined);
     return done;
   }
 
-  async #append(messages: readonly StoredMessage[]): Promise<StoredMessage[]> {
-    const fresh = await this.missing(messages);
+  async #append(messages: readonly StoredMessage[], checked: boolean): Promise<StoredMessage[]> {
+    const fresh = checked ? messages : await this.missing(messages);
     if (fresh.length === 0) return [];
     const batch = this.#db.batch();
     for (const m of fresh) {
@@ -63,7 +63,7 @@ export class LevelHistoryStore implements HistoryStore {
     for (const [origin, seq] of moved) batch.put(vectorKey(origin), writeSeq(seq));
     await batch.write();
     for (const [origin, seq] of moved) this.#vector.set(origin, seq);
-    return fresh;
+    return [...fresh];
   }
 
   async missing(messages: readonly StoredMessage[]): Promise<StoredMessage[]> {

@@ -68,10 +68,7 @@ export class Replica {
     refused.push(...verdict.refused.map(({ message, reason }) => ({ reason, origin: message.origin, seq: message.seq })));
     if (whole && refused.length > 0) return this.#refuseAll(encoded.length, refused);
     this.#refusedCount += refused.length;
-    const fresh = await this.store.append(verdict.accepted);
-    // Accepted but not fresh: stored meanwhile by another ingest.
-    const freshSet = new Set(fresh);
-    known.push(...verdict.accepted.filter((m) => !freshSet.has(m)));
+    const fresh = await this.store.append(verdict.accepted, { checked: true });
     return { fresh, known, refused };
   }
 

@@ -94,7 +94,7 @@ function hashLinkedRuns(list: StoredMessage[]): StoredMessage[][] {
 
 function structureProblem(m: StoredMessage): string | undefined {
   const { authorKey, prev } = m.message;
-  if (!authorKey || authorKey.length !== 32 || messageHash(authorKey).toString('hex') !== m.origin) {
+  if (!authorKey || authorKey.length !== 32 || originOf(authorKey) !== m.origin) {
     return 'author key does not match its origin';
   }
   const b = m.bytes;
@@ -108,6 +108,20 @@ function signatureHolds(m: StoredMessage, network: string): boolean {
   const unsigned = b.subarray(0, b.length - SIGNATURE_TRAILER_BYTES);
   const signature = b.subarray(b.length - 64);
   return verify(null, signedInput(network, unsigned), authorKey(m.message.authorKey!), signature);
+}
+
+const originCache = new Map<string, string>();
+
+/** The node id an author key stands for; cached, as a sync brings thousands of messages per author. */
+function originOf(authorKey: Uint8Array): string {
+  const raw = Buffer.from(authorKey.buffer, authorKey.byteOffset, authorKey.length).toString('latin1');
+  let origin = originCache.get(raw);
+  if (origin === undefined) {
+    origin = messageHash(authorKey).toString('hex');
+    if (originCache.size >= MAX_CACHED_KEYS) originCache.delete(originCache.keys().next().value!);
+    originCache.set(raw, origin);
+  }
+  return origin;
 }
 
 const keyCache = new Map<string, KeyObject>();

@@ -1,0 +1,535 @@
+/**
+ * `npm run bench:store`: what the history store costs: writing, catching up over sync, starting up with a
+ * big history, disk space, and signatures.
+ *
+ * Why it exists: every message a node sees is signed, verified, stored with two index entries, and later
+ * replayed to peers; the store is never pruned. These figures say whether that stays cheap as history
+ * grows. The raw LevelDB rate and the start-up of a near-empty store are measured next to the lanchat
+ * figures, so what lanchat adds shows apart from what the machine and Node cost anyway.
+ *
+ * Cases (one JSON line each on stdout, in this order; progress on stderr):
+ *   sign-verify        µs per message: signMessage, verifyMessages of one message, of a 500-message chain
+ *   store-append       N signed, chained messages (4 authors, ~60-byte texts, #lobby) appended 500 at a time
+ *   sync-100k          that store (the source) synced to a fresh replica by SyncLink over loopback TCP,
+ *                      next to writing the same bytes with plain `level`, 500 per batch
+ *   bytes-per-message  disk size of a big history folder / its messages, and the encoded message size
+ *   startup-1m         spawn `lanchat --no-discovery --json` on a big store and on a one-screen store;
+ *                      time to its `ready` line and to its first history line; 3 runs each
+ * Flags: --quick (20k messages instead of 100k, a 200k store instead of 1M; well under a minute).
+ *
+ * Uses the compiled modules in dist/ (`npm run bench:store` builds first). Only 127.0.0.1 is used; mDNS
+ * never runs. Every loop is bounded; every wait has a timeout; each lanchat child is killed by its PID;
+ * every temporary folder (under the OS temp dir) is removed on the way out, also on SIGINT/SIGTERM.
+ * Timings are reported, never asserted.
+ */
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Level } from 'level';
+import { ephemeralIdentity, loadIdentity } from '../dist/identity/identity.js';
+import { dial } from '../dist/net/dial.js';
+import { listen } from '../dist/net/listener.js';
+import { LevelHistoryStore } from '../dist/store/level-store.js';
+import { decodeStored } from '../dist/store/stored-message.js';
+import { Replica } from '../dist/sync/replica.js';
+import { messageHash, signMessage, verifyMessages } from '../dist/sync/signature.js';
+import { SyncLink } from '../dist/sync/sync-link.js';
+import { lanchat } from '../dist/wire/protobuf.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const quick = process.argv.includes('--quick');
+
+/** The CLI's default network: the start-up store must hold messages lanchat would have accepted. */
+const NETWORK = 'lanchat';
+const ROOM = '#lobby';
+const NICKS = ['ann', 'bob', 'cid', 'dee'];
+const BATCH = 500; // a sync batch holds at most 500 messages; appends and raw writes use the same size
+const SIZES = quick
+  ? { messages: 20_000, startup: 200_000, signs: 1_000, chains: 10 }
+  : { messages: 100_000, startup: 1_000_000, signs: 5_000, chains: 40 };
+const START_RUNS = 3;
+/** Messages of a first screen (START_HISTORY in src/node.ts): the baseline store holds exactly this many. */
+const SCREEN = 50;
+const BUILD_BATCH = 5_000; // the start-up store is filled in bigger batches: it is set-up, not measured
+
+const tempDirs = new Set();
+const children = new Set();
+process.on('exit', cleanup);
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    log(`\nbench:store: ${signal}: killing lanchat children, removing temp folders`);
+    process.exit(130); // runs the exit handler
+  });
+}
+
+let failed = false;
+/** The store of store-append, kept open as the source of sync-100k, and the bytes it was filled with. */
+const source = { store: undefined, encoded: undefined };
+
+// main() runs at the end of this file, once the class and constants below exist.
+async function main() {
+  const startedAt = performance.now();
+  await runCase('sign-verify', signVerify);
+  await runCase('store-append', storeAppend);
+  await runCase('sync-100k', syncCase);
+  await closeSource();
+  await runCase('startup-1m', startupCase);
+  log(`\ndone in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
+  process.exitCode = failed ? 1 : 0;
+}
+
+// --- cases ---------------------------------------------------------------------------------------
+
+async function signVerify() {
+  const count = SIZES.signs;
+  const identity = ephemeralIdentity();
+  const chatter = new Chatter([identity]);
+  chatter.next(200); // warm-up: JIT, key import
+  let t0 = performance.now();
+  const encoded = chatter.next(count);
+  const signUs = ((performance.now() - t0) * 1000) / count;
+  t0 = performance.now();
+  const decoded = encoded.map(decodeStored);
+  const decodeUs = ((performance.now() - t0) * 1000) / count;
+  verifyMessages(decoded.slice(0, 50), NETWORK); // warm-up; also fills the author key cache, as in steady state
+  // One message alone: what a live message costs (its own signature checked).
+  t0 = performance.now();
+  let refused = 0;
+  for (const m of decoded) refused += verifyMessages([m], NETWORK).refused.length;
+  const singleUs = ((performance.now() - t0) * 1000) / count;
+  // A 500-message chain: what a sync batch costs (hashes of all, the newest signature only).
+  const chain = decoded.slice(0, BATCH);
+  t0 = performance.now();
+  for (let i = 0; i < SIZES.chains; i++) refused += verifyMessages(chain, NETWORK).refused.length;
+  const chainUs = ((performance.now() - t0) * 1000) / (SIZES.chains * chain.length);
+  if (refused > 0) throw new Error(`${refused} of our own messages failed verification`);
+  log(`sign ${signUs.toFixed(1)} µs, verify one ${singleUs.toFixed(1)} µs, verify in a chain of ${BATCH} ${chainUs.toFixed(2)} µs per message`);
+  return {
+    messages: count,
+    sign_us: round(signUs, 1),
+    verify_single_us: round(singleUs, 1),
+    verify_chain500_us_per_msg: round(chainUs, 2),
+    decode_us: round(decodeUs, 2),
+  };
+}
+
+async function storeAppend() {
+  const n = SIZES.messages;
+  log(`\nsigning ${n} messages of ${NICKS.length} authors…`);
+  const chatter = new Chatter(NICKS.map(() => ephemeralIdentity()));
+  const encoded = chatter.next(n);
+  const decoded = encoded.map(decodeStored);
+  source.encoded = encoded;
+  source.store = await LevelHistoryStore.open(join(tempDir('src'), 'history'));
+  const t0 = performance.now();
+  for (let i = 0; i < n; i += BATCH) await source.store.append(decoded.slice(i, i + BATCH));
+  const seconds = (performance.now() - t0) / 1000;
+  const stored = sum(source.store.versionVector().values());
+  if (stored !== n) throw new Error(`stored ${stored} of ${n}`);
+  log(`store-append: ${n} messages in ${seconds.toFixed(2)} s: ${Math.round(n / seconds)} msgs/s`);
+  // This store stays open: it is the source of the sync case.
+  return {
+    messages: n,
+    authors: NICKS.length,
+    batch: BATCH,
+    avg_msg_bytes: round(avgBytes(encoded), 1),
+    msgs_per_s: Math.round(n / seconds),
+    seconds: round(seconds, 2),
+  };
+}
+
+async function syncCase() {
+  if (source.store === undefined) throw new Error('no source store (store-append failed)');
+  const n = SIZES.messages;
+  const target = await LevelHistoryStore.open(join(tempDir('dst'), 'history'));
+  const from = new Replica(source.store, NETWORK);
+  const to = new Replica(target, NETWORK);
+  // Where the time goes, cheaply: wrap the instances' methods (not the modules) with wall-clock sums.
+  // Both ends share this thread, and the asker waits for each answer, so these add up to roughly the wall
+  // time; what is left is framing, TCP and event loop turns. store.missing runs twice per batch: in
+  // ingest (only unknown messages are verified) and again inside store.append; the two are told apart.
+  const spent = { batchFor: 0, ingest: 0, missing: 0, append: 0, appendMissing: 0 };
+  let appending = 0;
+  timed(from, 'batchFor', (t) => (spent.batchFor += t));
+  timed(to, 'ingest', (t) => (spent.ingest += t));
+  timed(target, 'append', (t) => (spent.append += t), () => appending++, () => appending--);
+  timed(target, 'missing', (t) => (appending > 0 ? (spent.appendMissing += t) : (spent.missing += t)));
+
+  let accepted;
+  const inbound = new Promise((resolve) => (accepted = resolve));
+  const { server, port } = await listen(0, (conn) => accepted(conn), { heartbeatMs: 0 }, '127.0.0.1');
+  const outbound = await dial('127.0.0.1', port, { heartbeatMs: 0 });
+  const other = await inbound;
+  const asker = new SyncLink(outbound, to);
+  const answerer = new SyncLink(other, from);
+  outbound.on('frame', (frame) => asker.handle(frame));
+  other.on('frame', (frame) => answerer.handle(frame));
+  let batches = 0;
+  asker.on('learned', () => batches++);
+  asker.on('refused', (r) => log(`sync: a batch was refused: ${r[0]?.reason}`));
+  let seconds;
+  try {
+    log(`\nsync: ${n} messages to a fresh replica over 127.0.0.1:${port}…`);
+    const t0 = performance.now();
+    const settled = new Promise((resolve) => asker.once('settled', resolve));
+    asker.request();
+    await withTimeout(settled, 300_000, 'sync');
+    seconds = (performance.now() - t0) / 1000;
+  } finally {
+    outbound.close();
+    other.close();
+    server.close();
+  }
+  const got = sum(target.versionVector().values());
+  await target.close();
+  if (got !== n) throw new Error(`synced ${got} of ${n}`);
+  const syncRate = n / seconds;
+  log(`sync: ${n} in ${seconds.toFixed(2)} s (${batches} batches): ${Math.round(syncRate)} msgs/s; ` +
+    `batchFor ${ms(spent.batchFor)}, ingest ${ms(spent.ingest)} (of which missing ${ms(spent.missing)}, ` +
+    `append ${ms(spent.append)} with its own missing ${ms(spent.appendMissing)})`);
+
+  // The floor: the same bytes, one key each, written with plain level in batches of the same size.
+  const db = new Level(join(tempDir('raw'), 'db'), { keyEncoding: 'utf8', valueEncoding: 'view' });
+  await db.open();
+  const keys = source.encoded.map((bytes) => {
+    const m = lanchat.ChatMessage.decode(bytes);
+    return `m!${Buffer.from(m.origin).toString('hex')}!${m.seq.toString(16).padStart(13, '0')}`;
+  });
+  const t1 = performance.now();
+  for (let i = 0; i < n; i += BATCH) {
+    const batch = db.batch();
+    for (let j = i; j < Math.min(n, i + BATCH); j++) batch.put(keys[j], source.encoded[j]);
+    await batch.write();
+  }
+  const rawSeconds = (performance.now() - t1) / 1000;
+  await db.close();
+  const rawRate = n / rawSeconds;
+  log(`raw level: ${n} in ${rawSeconds.toFixed(2)} s: ${Math.round(rawRate)} msgs/s; sync/raw ${(syncRate / rawRate).toFixed(3)} (target ≥ 0.5)`);
+  return {
+    messages: n,
+    batches,
+    msgs_per_s: Math.round(syncRate),
+    raw_msgs_per_s: Math.round(rawRate),
+    ratio: round(syncRate / rawRate, 3),
+    seconds: round(seconds, 2),
+    raw_seconds: round(rawSeconds, 2),
+    batch_for_ms: Math.round(spent.batchFor),
+    ingest_ms: Math.round(spent.ingest),
+    ingest_missing_ms: Math.round(spent.missing),
+    ingest_append_ms: Math.round(spent.append),
+    append_missing_ms: Math.round(spent.appendMissing), // part of ingest_append_ms
+    // what ingest spends outside the store: decoding and verifying
+    ingest_decode_verify_ms: Math.round(spent.ingest - spent.missing - spent.append),
+  };
+}
+
+async function startupCase() {
+  const n = SIZES.startup;
+  const big = tempDir('big');
+  const small = tempDir('small');
+  // lanchat makes its own identity.pem and history/; then it is stopped and the history filled.
+  for (const dir of [big, small]) await stopLanchat((await startLanchat(dir, 'ready')).child);
+  const authors = [
+    ...NICKS.slice(0, 3).map(() => ephemeralIdentity()),
+    // One author is the data folder's own identity, as a real history has; it also makes start-up look
+    // up its own last message (lastSeq, get).
+    await identityOf(big),
+  ];
+  log(`\nbuilding a store of ${n} messages in ${big}…`);
+  const built = await fill(join(big, 'history'), new Chatter(authors, { fastSign: true }), n, true);
+  const bytesLine = {
+    case: 'bytes-per-message',
+    messages: n,
+    disk_bytes: built.diskBytes,
+    disk_bytes_per_msg: round(built.diskBytes / n, 1),
+    avg_msg_bytes: round(built.avgBytes, 1),
+    overhead_ratio: round(built.diskBytes / n / built.avgBytes, 3),
+  };
+  log(`bytes-per-message: ${bytesLine.disk_bytes_per_msg} on disk per message, ${bytesLine.avg_msg_bytes} encoded`);
+  console.log(JSON.stringify(bytesLine));
+  await fill(join(small, 'history'), new Chatter([ephemeralIdentity()], { fastSign: true }), SCREEN, false);
+
+  const runs = { big: [], small: [] };
+  for (let i = 0; i < START_RUNS; i++) {
+    for (const [name, dir] of [['small', small], ['big', big]]) {
+      const { child, readyMs, historyMs } = await startLanchat(dir, 'history');
+      await stopLanchat(child);
+      runs[name].push({ readyMs, historyMs });
+      log(`  start ${i + 1}/${START_RUNS} ${name.padEnd(5)}: ready ${readyMs.toFixed(0)} ms, first history line ${historyMs.toFixed(0)} ms`);
+    }
+  }
+  const stats = (list, key) => ({ median: Math.round(median(list.map((r) => r[key]))), max: Math.round(Math.max(...list.map((r) => r[key]))) });
+  const [b, s] = [stats(runs.big, 'historyMs'), stats(runs.small, 'historyMs')];
+  const [br, sr] = [stats(runs.big, 'readyMs'), stats(runs.small, 'readyMs')];
+  return {
+    messages: n,
+    baseline_messages: SCREEN,
+    runs: START_RUNS,
+    first_screen_median_ms: b.median,
+    first_screen_max_ms: b.max,
+    baseline_first_screen_median_ms: s.median,
+    baseline_first_screen_max_ms: s.max,
+    added_median_ms: b.median - s.median,
+    ready_median_ms: br.median,
+    baseline_ready_median_ms: sr.median,
+    target_ms: 300,
+  };
+}
+
+// --- messages ------------------------------------------------------------------------------------
+
+/**
+ * Texts are words drawn at random (a fixed seed) from a small vocabulary, up to 60 characters: a few
+ * fixed lines would compress far better on disk than chat does, and flatter bytes-per-message.
+ */
+const WORDS = (
+  'the a to is it and of in on for you i we that this be at with can not are have do so if but was ' +
+  'lunch printer meeting room build test fix deploy server coffee key monitor laptop wifi release ' +
+  'today tomorrow now later soon again please thanks ok yes no maybe who what where when why how ' +
+  'broken works slow fast merged pushed review ticket bug branch update restart down up here there'
+).split(' ');
+let seed = 0x2545f491;
+function randomWord() {
+  // xorshift32: deterministic and cheap; the quality of the randomness does not matter here.
+  seed ^= seed << 13;
+  seed ^= seed >>> 17;
+  seed ^= seed << 5;
+  return WORDS[(seed >>> 0) % WORDS.length];
+}
+function chatText() {
+  let text = randomWord();
+  for (let word = randomWord(); text.length + 1 + word.length <= 60; word = randomWord()) text += ` ${word}`;
+  return text;
+}
+
+/**
+ * Chat as members write it: authors take turns, one message a second in all, each author's messages
+ * numbered from 1 and hash-chained. With `fastSign`, the signature is the right length and as random as
+ * a real one, but not a real one (SHA-512 of the message): 1M Ed25519 signatures would cost this machine
+ * a minute of CPU, and nothing measured here reads them (a node verifies what it receives, not what it
+ * stored). The encoding is otherwise exactly signMessage's.
+ */
+class Chatter {
+  #authors;
+  #fast;
+  #i = 0;
+  constructor(identities, { fastSign = false } = {}) {
+    this.#authors = identities.map((identity, k) => ({ identity, nick: NICKS[k % NICKS.length], seq: 0, prev: undefined }));
+    this.#fast = fastSign;
+  }
+
+  next(count) {
+    const out = [];
+    for (let k = 0; k < count; k++, this.#i++) {
+      const author = this.#authors[this.#i % this.#authors.length];
+      author.seq++;
+      const message = {
+        origin: author.identity.nodeId,
+        seq: author.seq,
+        time: 1_700_000_000_000 + this.#i * 1_000,
+        counter: 0,
+        nick: author.nick,
+        room: ROOM,
+        text: chatText(),
+        prev: author.prev,
+      };
+      const bytes = this.#fast ? fakeSigned(message, author.identity) : signMessage(message, author.identity, NETWORK);
+      author.prev = messageHash(bytes);
+      out.push(bytes);
+    }
+    return out;
+  }
+}
+
+/** signMessage's encoding (message, then field 15 of 64 bytes) with SHA-512 in place of the signature. */
+function fakeSigned(message, identity) {
+  const unsigned = lanchat.ChatMessage.encode({ ...message, authorKey: identity.publicKeyRaw, signature: undefined }).finish();
+  return Buffer.concat([unsigned, Buffer.from([0x7a, 0x40]), createHash('sha512').update(unsigned).digest()]);
+}
+
+/** Appends `n` messages of `chatter` to a store at `location` (not timed); its disk size once closed. */
+async function fill(location, chatter, n, progress) {
+  const store = await LevelHistoryStore.open(location);
+  let bytes = 0;
+  const t0 = performance.now();
+  let nextReport = 100_000;
+  for (let done = 0; done < n; ) {
+    const chunk = chatter.next(Math.min(BUILD_BATCH, n - done));
+    bytes += sum(chunk.map((b) => b.length));
+    await store.append(chunk.map(decodeStored));
+    done += chunk.length;
+    if (progress && (done >= nextReport || done === n)) {
+      log(`  ${done} / ${n} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+      nextReport += 100_000;
+    }
+  }
+  const stored = sum(store.versionVector().values());
+  await store.close();
+  if (stored !== n) throw new Error(`built ${stored} of ${n}`);
+  return { diskBytes: folderBytes(location), avgBytes: bytes / n };
+}
+
+// --- lanchat processes ---------------------------------------------------------------------------
+
+/**
+ * Spawns `lanchat --no-discovery --json` on `dir` and waits for its `ready` line and, with
+ * until = 'history', for its first history line. Times are from just before the spawn.
+ */
+async function startLanchat(dir, until) {
+  const args = [join(root, 'bin', 'lanchat.js'), '--no-discovery', '--json', '--data', dir, '--name', 'bench', '--port', '0'];
+  const t0 = performance.now();
+  // stdin stays an open pipe: in --json mode lanchat quits when its stdin ends.
+  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-2_000)));
+  let readyMs;
+  let historyMs;
+  const done = new Promise((resolve, reject) => {
+    let pending = '';
+    child.stdout.on('data', (data) => {
+      const now = performance.now() - t0;
+      pending += data;
+      const lines = pending.split('\n');
+      pending = lines.pop();
+      for (const line of lines) {
+        let event;
+        try {
+          event = JSON.parse(line);
+        } catch {
+          continue; // --json prints only JSON lines; anything else is not ours to judge here
+        }
+        if (event.event === 'error') reject(new Error(`lanchat: ${event.code} ${event.message}`));
+        if (event.event === 'ready') readyMs ??= now;
+        if (event.event === 'message' && event.history === true) historyMs ??= now;
+        if (readyMs !== undefined && (until === 'ready' || historyMs !== undefined)) resolve();
+      }
+    });
+    child.once('exit', (code, signal) => reject(new Error(`lanchat exited (${signal ?? code}) early: ${stderr.trim()}`)));
+  });
+  try {
+    await withTimeout(done, 30_000, `lanchat on ${dir}`);
+  } catch (err) {
+    await stopLanchat(child);
+    throw err;
+  }
+  return { child, readyMs, historyMs };
+}
+
+/** SIGTERM by PID (lanchat then closes its store and frees the data folder); SIGKILL after 5 s. */
+async function stopLanchat(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  process.kill(child.pid, 'SIGTERM');
+  const timer = setTimeout(() => child.exitCode === null && process.kill(child.pid, 'SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function identityOf(dir) {
+  const identity = await loadIdentity(dir);
+  if (identity === undefined) throw new Error(`lanchat left no identity in ${dir}`);
+  return identity;
+}
+
+// --- helpers -------------------------------------------------------------------------------------
+
+async function runCase(name, body) {
+  try {
+    console.log(JSON.stringify({ case: name, ...(await body()) }));
+  } catch (err) {
+    failed = true;
+    log(`${name}: FAILED: ${err.stack ?? err.message}`);
+    console.log(JSON.stringify({ case: name, error: err.message }));
+  }
+}
+
+async function closeSource() {
+  await source.store?.close();
+  source.store = undefined;
+  source.encoded = undefined;
+}
+
+/** Replaces obj[name] (an async method) by one that passes its wall time to `add`. */
+function timed(obj, name, add, enter = () => {}, leave = () => {}) {
+  const original = obj[name].bind(obj);
+  obj[name] = async (...args) => {
+    const t0 = performance.now();
+    enter();
+    try {
+      return await original(...args);
+    } finally {
+      leave();
+      add(performance.now() - t0);
+    }
+  };
+}
+
+function tempDir(label) {
+  const dir = mkdtempSync(join(tmpdir(), `lanchat-bench-store-${label}-`));
+  tempDirs.add(dir);
+  return dir;
+}
+
+function cleanup() {
+  for (const child of children) {
+    try {
+      process.kill(child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+  tempDirs.clear();
+}
+
+function folderBytes(dir) {
+  let total = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    total += entry.isDirectory() ? folderBytes(path) : statSync(path).size;
+  }
+  return total;
+}
+
+function withTimeout(promise, timeoutMs, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: not done within ${timeoutMs} ms`)), timeoutMs);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function log(text) {
+  process.stderr.write(`${text}\n`);
+}
+
+function sum(values) {
+  let total = 0;
+  for (const v of values) total += v;
+  return total;
+}
+
+function avgBytes(list) {
+  return sum(list.map((b) => b.length)) / list.length;
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function ms(value) {
+  return `${Math.round(value)} ms`;
+}
+
+function round(value, digits) {
+  return Number(value.toFixed(digits));
+}
+
+await main();
