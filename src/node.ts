@@ -26,7 +26,6 @@ import { claimDataDir } from './store/data-dir.js';
 import type { HistoryStore } from './store/history-store.js';
 import { LevelHistoryStore } from './store/level-store.js';
 import { Replica } from './sync/replica.js';
-import { messageHash } from './sync/signature.js';
 import type { Frame } from './wire/codec.js';
 import { HELLO_TIMEOUT_MS, PROTOCOL_VERSION } from './wire/limits.js';
 import type { lanchat } from './wire/protobuf.js';
@@ -103,7 +102,6 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
   readonly #releaseDataDir: () => Promise<void>;
   readonly #member: Member;
   readonly #discovery: Discovery | undefined;
-  readonly #store: HistoryStore;
   readonly #replica: Replica;
   #startHistory: Promise<void> = Promise.resolve();
   readonly #startedAt = Date.now();
@@ -126,8 +124,6 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     try {
       const identity = await loadOrCreateIdentity(options.dataDir);
       store = await LevelHistoryStore.open(join(options.dataDir, 'history'));
-      const lastSeq = await store.lastSeq(identity.nodeIdHex);
-      const last = lastSeq === 0 ? undefined : await store.get(identity.nodeIdHex, lastSeq);
       let node: LanchatNode | undefined;
       const pending: Connection[] = [];
       const { server, port } = await listen(
@@ -135,10 +131,9 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
         (conn) => (node === undefined ? pending.push(conn) : node.#onInbound(conn)),
         { heartbeatMs: options.heartbeatMs },
       );
-      node = new LanchatNode(options, identity, server, port, release, store, {
-        lastSeq,
-        ...(last === undefined ? {} : { lastHash: messageHash(last) }),
-      });
+      const replica = new Replica(store, options.network);
+      const head = await replica.head(identity.nodeIdHex);
+      node = new LanchatNode(options, identity, server, port, release, replica, head);
       for (const conn of pending) node.#onInbound(conn);
       return node;
     } catch (err) {
@@ -154,13 +149,12 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     server: Server,
     port: number,
     release: () => Promise<void>,
-    store: HistoryStore,
+    replica: Replica,
     chain: { lastSeq: number; lastHash?: Buffer },
   ) {
     super();
     this.#options = options;
-    this.#store = store;
-    this.#replica = new Replica(store, options.network);
+    this.#replica = replica;
     this.identity = identity;
     this.#server = server;
     this.port = port;
@@ -275,7 +269,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
 
   /** Emits the last `limit` stored messages (of `room`, or of everything) as history, oldest first. */
   async showHistory(room: string | undefined, limit: number): Promise<void> {
-    const stored = await this.#store.latest({ limit, ...(room === undefined ? {} : { room }) });
+    const stored = await this.#replica.store.latest({ limit, ...(room === undefined ? {} : { room }) });
     for (const m of stored) {
       const view = messageView(m.message, this.identity);
       if (view !== undefined) this.emit('message', { ...view, history: true });
@@ -296,7 +290,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
       await new Promise<void>((resolve) => this.#server.close(() => resolve()));
       await this.#relay?.stored();
       await this.#startHistory;
-      await this.#store.close();
+      await this.#replica.store.close();
       await this.#releaseDataDir();
     })();
     return this.#stopping;

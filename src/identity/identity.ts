@@ -61,7 +61,7 @@ export function identityFromPrivateKey(privateKey: KeyObject): Identity {
   const jwk = privateKey.export({ format: 'jwk' });
   if (jwk.crv !== 'Ed25519' || jwk.x === undefined || jwk.d === undefined) throw new Error('not an Ed25519 key');
   const publicKeyRaw = Buffer.from(jwk.x, 'base64url');
-  const nodeId = createHash('sha256').update(publicKeyRaw).digest();
+  const nodeId = nodeIdOf(publicKeyRaw);
   // Derived rather than stored: one key file, and the seal key can never drift from the identity.
   const sealSeed = Buffer.from(hkdfSync('sha256', Buffer.from(jwk.d, 'base64url'), nodeId, 'lanchat seal key', 32));
   const sealPrivateKey = x25519PrivateKey(sealSeed);
@@ -70,8 +70,18 @@ export function identityFromPrivateKey(privateKey: KeyObject): Identity {
   return { nodeId, nodeIdHex: nodeId.toString('hex'), publicKey, privateKey, publicKeyRaw, sealPrivateKey, sealKeyRaw, sealKeySignature };
 }
 
+/** The node id an Ed25519 public key (raw 32 bytes) stands for: its SHA-256. */
+export function nodeIdOf(publicKeyRaw: Uint8Array): Buffer {
+  return createHash('sha256').update(publicKeyRaw).digest();
+}
+
+/** An Ed25519 public key from its raw 32 bytes (as messages and hellos carry it). */
+export function ed25519PublicKey(raw: Uint8Array): KeyObject {
+  return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(raw).toString('base64url') }, format: 'jwk' });
+}
+
 /** An X25519 private key from its raw 32 bytes (the library clamps it). */
-export function x25519PrivateKey(raw: Buffer): KeyObject {
+function x25519PrivateKey(raw: Buffer): KeyObject {
   // PKCS#8 wrapping of a raw X25519 key (RFC 8410): a fixed 16-byte header, then the key.
   const pkcs8 = Buffer.concat([Buffer.from('302e020100300506032b656e04220420', 'hex'), raw]);
   return createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' });

@@ -1,6 +1,6 @@
-import { createHash, createPublicKey, verify } from 'node:crypto';
+import { verify } from 'node:crypto';
 import type { lanchat } from '../wire/protobuf.js';
-import { type Identity, SEAL_KEY_DOMAIN } from './identity.js';
+import { ed25519PublicKey, type Identity, nodeIdOf, SEAL_KEY_DOMAIN } from './identity.js';
 
 /** The public keys a node announces in its hello, and the relay passes on in the roster. */
 export function nodeKeysOf(identity: Identity): lanchat.NodeKeys.$Properties {
@@ -14,10 +14,10 @@ export function nodeKeysOf(identity: Identity): lanchat.NodeKeys.$Properties {
 export function provenSealKey(nodeId: Uint8Array, keys: lanchat.NodeKeys.$Properties | null | undefined): Buffer | undefined {
   const { publicKey, sealKey, sealKeySignature } = keys ?? {};
   if (!publicKey || publicKey.length !== 32 || !sealKey || sealKey.length !== 32 || !sealKeySignature) return undefined;
-  if (!createHash('sha256').update(publicKey).digest().equals(nodeId)) return undefined;
+  if (!nodeIdOf(publicKey).equals(nodeId)) return undefined;
   try {
-    const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(publicKey).toString('base64url') }, format: 'jwk' });
-    return verify(null, Buffer.concat([Buffer.from(SEAL_KEY_DOMAIN), sealKey]), key, sealKeySignature) ? Buffer.from(sealKey) : undefined;
+    const signed = Buffer.concat([Buffer.from(SEAL_KEY_DOMAIN), sealKey]);
+    return verify(null, signed, ed25519PublicKey(publicKey), sealKeySignature) ? Buffer.from(sealKey) : undefined;
   } catch {
     return undefined;
   }

@@ -131,9 +131,12 @@ export class Member extends EventEmitter<MemberEvents> {
   #storing: Promise<void> = Promise.resolve();
   /** Lines written while no relay had the session: delivered once a relay's sync request is answered. */
   #unsent = 0;
+  /** stop() waiting for those lines to be delivered. */
+  #onDelivered: (() => void)[] = [];
   #sync: SyncLink | undefined;
   #syncTimer: NodeJS.Timeout | undefined;
-  #caughtUp: MessageView[] = [];
+  /** What the current sync round brought for this user: the latest CAUGHT_UP_SHOWN, in display order. */
+  #caughtUp: { stored: StoredMessage; view: MessageView }[] = [];
   #caughtUpCount = 0;
   #lastHash: Buffer | undefined;
   #target: RelayAddress;
@@ -277,13 +280,12 @@ export class Member extends EventEmitter<MemberEvents> {
   /** Resolves when a relay has taken the undelivered lines, or after `timeoutMs`. */
   #deliveredWithin(timeoutMs: number): Promise<void> {
     return new Promise((resolve) => {
-      const deadline = Date.now() + timeoutMs;
-      // Delivery is learnt from the sync events of whichever link is current: a short poll keeps it simple.
-      const poll = setInterval(() => {
-        if (this.#unsent > 0 && Date.now() < deadline) return;
-        clearInterval(poll);
+      const done = (): void => {
+        clearTimeout(timer);
         resolve();
-      }, 20);
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.#onDelivered.push(done);
     });
   }
 
@@ -402,14 +404,15 @@ export class Member extends EventEmitter<MemberEvents> {
     const batch = this.#unstored;
     this.#unstored = [];
     this.#storing = this.#storing.then(async () => {
+      let stored: StoredMessage[];
       try {
-        await this.#replica.appendOwn(batch);
+        stored = await this.#replica.appendOwn(batch);
       } catch (err) {
         this.#problem({ code: 'STORE_FAILED', message: `${batch.length} line(s) could not be stored and were not sent: ${(err as Error).message}` });
         return;
       }
-      for (const bytes of batch) {
-        const view = messageView(lanchat.ChatMessage.decode(bytes), this.#options.identity);
+      for (const m of stored) {
+        const view = messageView(m.message, this.#options.identity);
         if (view !== undefined) this.emit('message', view);
       }
       const conn = this.#conn;
@@ -535,9 +538,11 @@ export class Member extends EventEmitter<MemberEvents> {
   #startSync(conn: Connection): void {
     const link = new SyncLink(conn, this.#replica);
     this.#sync = link;
-    const unsentAtConnect = this.#unsent;
+    // The relay was sent all it lacked, lines written offline included (lines written since went live).
     link.on('served', () => {
-      if (this.#sync === link) this.#unsent = Math.max(0, this.#unsent - unsentAtConnect);
+      if (this.#sync !== link) return;
+      this.#unsent = 0;
+      for (const done of this.#onDelivered.splice(0)) done();
     });
     link.on('learned', (fresh) => this.#onLearned(fresh));
     link.on('settled', () => this.#flushCaughtUp());
@@ -560,9 +565,14 @@ export class Member extends EventEmitter<MemberEvents> {
       if (view === undefined) continue;
       this.#remember(id);
       this.#caughtUpCount++;
-      this.#caughtUp.push({ ...view, history: true });
-      if (this.#caughtUp.length > 2 * CAUGHT_UP_SHOWN) this.#caughtUp.splice(0, this.#caughtUp.length - CAUGHT_UP_SHOWN);
+      this.#caughtUp.push({ stored: m, view: { ...view, history: true } });
+      // Batches come author by author, not in time order: keep the latest by display order.
+      if (this.#caughtUp.length > 2 * CAUGHT_UP_SHOWN) this.#caughtUp = this.#latestCaughtUp();
     }
+  }
+
+  #latestCaughtUp(): { stored: StoredMessage; view: MessageView }[] {
+    return this.#caughtUp.sort((a, b) => displayOrder(a.stored, b.stored)).slice(-CAUGHT_UP_SHOWN);
   }
 
   /** Shows messages the relay of this node learnt by sync from others, as a catch-up. */
@@ -573,7 +583,7 @@ export class Member extends EventEmitter<MemberEvents> {
 
   #flushCaughtUp(): void {
     if (this.#caughtUpCount === 0) return;
-    const recent = this.#caughtUp.sort((a, b) => a.ts - b.ts).slice(-CAUGHT_UP_SHOWN);
+    const recent = this.#latestCaughtUp().map((c) => c.view);
     const count = this.#caughtUpCount;
     this.#caughtUp = [];
     this.#caughtUpCount = 0;

@@ -13,7 +13,7 @@ export interface StoredMessage {
 }
 
 /** For each origin, the highest seq held with no gap below it. */
-export type VersionVector = Map<string, number>;
+export type VersionVector = ReadonlyMap<string, number>;
 
 /**
  * Every node's copy of its network's history. Messages are identified by (origin, seq), so storing one
@@ -33,7 +33,7 @@ export interface HistoryStore {
   lastSeq(origin: string): Promise<number>;
   /** The stored bytes of (origin, seq), if held. */
   get(origin: string, seq: number): Promise<Uint8Array | undefined>;
-  /** The version vector as of the last completed append (kept in memory: no disk read). */
+  /** The version vector as of the last completed append: kept in memory, live (copy it to keep a snapshot). */
   versionVector(): VersionVector;
   /** The encoded messages of `origin` with seq above `after`, in seq order (gaps skipped), at most `limit`. */
   since(origin: string, after: number, limit: number): Promise<Uint8Array[]>;

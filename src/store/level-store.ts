@@ -16,11 +16,11 @@ import {
 /** The history store on LevelDB (`level`), in `<data folder>/history`. */
 export class LevelHistoryStore implements HistoryStore {
   readonly #db: Level<string, Uint8Array>;
-  readonly #vector: VersionVector;
+  readonly #vector: Map<string, number>;
   /** Appends, one after another: each reads the vector the previous one left. */
   #appending: Promise<unknown> = Promise.resolve();
 
-  private constructor(db: Level<string, Uint8Array>, vector: VersionVector) {
+  private constructor(db: Level<string, Uint8Array>, vector: Map<string, number>) {
     this.#db = db;
     this.#vector = vector;
   }
@@ -36,7 +36,7 @@ export class LevelHistoryStore implements HistoryStore {
       }
       throw err;
     }
-    const vector: VersionVector = new Map();
+    const vector = new Map<string, number>();
     for await (const [key, value] of db.iterator({ gte: 'v!', lt: prefixEnd('v!') })) vector.set(key.slice(2), readSeq(value));
     return new LevelHistoryStore(db, vector);
   }
@@ -91,7 +91,7 @@ export class LevelHistoryStore implements HistoryStore {
   }
 
   versionVector(): VersionVector {
-    return new Map(this.#vector);
+    return this.#vector;
   }
 
   async since(origin: string, after: number, limit: number): Promise<Uint8Array[]> {

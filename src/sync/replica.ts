@@ -1,6 +1,6 @@
 import type { HistoryStore, StoredMessage, VersionVector } from '../store/history-store.js';
 import { decodeStored } from '../store/stored-message.js';
-import { verifyMessages } from './signature.js';
+import { messageHash, verifyMessages } from './signature.js';
 import { aheadOf } from './vector.js';
 
 /** A sync batch holds at most this many messages ... */
@@ -72,9 +72,18 @@ export class Replica {
     return { fresh, known, refused };
   }
 
-  /** Stores messages this node just wrote and signed itself (no need to verify them). */
-  async appendOwn(encoded: readonly Uint8Array[]): Promise<void> {
-    await this.store.append(encoded.map(decodeStored));
+  /** Stores messages this node just wrote and signed itself (no need to verify them); returns them decoded. */
+  async appendOwn(encoded: readonly Uint8Array[]): Promise<StoredMessage[]> {
+    const decoded = encoded.map(decodeStored);
+    await this.store.append(decoded);
+    return decoded;
+  }
+
+  /** Where `origin`'s chain ends here: its last seq (0 for none) and that message's hash. */
+  async head(origin: string): Promise<{ lastSeq: number; lastHash?: Buffer }> {
+    const lastSeq = await this.store.lastSeq(origin);
+    const last = lastSeq === 0 ? undefined : await this.store.get(origin, lastSeq);
+    return last === undefined ? { lastSeq } : { lastSeq, lastHash: messageHash(last) };
   }
 
   /** What a peer holding `theirs` lacks, up to one batch; `more` if there is more after it. */

@@ -1,5 +1,5 @@
-import { createHash, createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
-import type { Identity } from '../identity/identity.js';
+import { createHash, type KeyObject, sign, verify } from 'node:crypto';
+import { ed25519PublicKey, type Identity, nodeIdOf } from '../identity/identity.js';
 import type { StoredMessage } from '../store/history-store.js';
 import { lanchat } from '../wire/protobuf.js';
 
@@ -94,7 +94,7 @@ function hashLinkedRuns(list: StoredMessage[]): StoredMessage[][] {
 
 function structureProblem(m: StoredMessage): string | undefined {
   const { authorKey, prev } = m.message;
-  if (!authorKey || authorKey.length !== 32 || originOf(authorKey) !== m.origin) {
+  if (!authorKey || authorKey.length !== 32 || author(authorKey).origin !== m.origin) {
     return 'author key does not match its origin';
   }
   const b = m.bytes;
@@ -107,34 +107,29 @@ function signatureHolds(m: StoredMessage, network: string): boolean {
   const b = m.bytes;
   const unsigned = b.subarray(0, b.length - SIGNATURE_TRAILER_BYTES);
   const signature = b.subarray(b.length - 64);
-  return verify(null, signedInput(network, unsigned), authorKey(m.message.authorKey!), signature);
+  const signer = author(m.message.authorKey!);
+  signer.key ??= ed25519PublicKey(m.message.authorKey!);
+  return verify(null, signedInput(network, unsigned), signer.key, signature);
 }
 
-const originCache = new Map<string, string>();
+interface Author {
+  /** The node id the key stands for, hex. */
+  origin: string;
+  /** Imported on the first signature check (a message proven by a chain needs none). */
+  key?: KeyObject;
+}
 
-/** The node id an author key stands for; cached, as a sync brings thousands of messages per author. */
-function originOf(authorKey: Uint8Array): string {
+const authors = new Map<string, Author>();
+const MAX_CACHED_AUTHORS = 4_096;
+
+/** What an author key stands for, cached: a sync brings thousands of messages per author. */
+function author(authorKey: Uint8Array): Author {
   const raw = Buffer.from(authorKey.buffer, authorKey.byteOffset, authorKey.length).toString('latin1');
-  let origin = originCache.get(raw);
-  if (origin === undefined) {
-    origin = messageHash(authorKey).toString('hex');
-    if (originCache.size >= MAX_CACHED_KEYS) originCache.delete(originCache.keys().next().value!);
-    originCache.set(raw, origin);
+  let found = authors.get(raw);
+  if (found === undefined) {
+    found = { origin: nodeIdOf(authorKey).toString('hex') };
+    if (authors.size >= MAX_CACHED_AUTHORS) authors.delete(authors.keys().next().value!);
+    authors.set(raw, found);
   }
-  return origin;
-}
-
-const keyCache = new Map<string, KeyObject>();
-const MAX_CACHED_KEYS = 4_096;
-
-/** Importing a key costs about as much as a hash of a message: keep the recent authors'. */
-function authorKey(raw: Uint8Array): KeyObject {
-  const hex = Buffer.from(raw).toString('hex');
-  let key = keyCache.get(hex);
-  if (key === undefined) {
-    key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(raw).toString('base64url') }, format: 'jwk' });
-    if (keyCache.size >= MAX_CACHED_KEYS) keyCache.delete(keyCache.keys().next().value!);
-    keyCache.set(hex, key);
-  }
-  return key;
+  return found;
 }

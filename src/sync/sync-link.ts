@@ -95,7 +95,7 @@ export class SyncLink extends EventEmitter<SyncLinkEvents> {
   }
 
   async #receive(messages: Uint8Array[], more: boolean): Promise<void> {
-    const before = this.#replica.vector;
+    const before = new Map(this.#replica.vector);
     const { fresh, refused } = await this.#replica.ingest(messages, { whole: true });
     if (this.#closed) return;
     clearTimeout(this.#askTimer);

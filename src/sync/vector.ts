@@ -9,7 +9,7 @@ export function vectorToWire(vector: VersionVector): lanchat.VersionEntry.$Prope
 
 /** Entries with a malformed origin or seq are skipped: a peer's mistake costs it a resend, nothing more. */
 export function vectorFromWire(entries: readonly lanchat.VersionEntry.$Properties[] | null | undefined): VersionVector {
-  const vector: VersionVector = new Map();
+  const vector = new Map<string, number>();
   for (const { origin, seq } of entries ?? []) {
     if (!(origin instanceof Uint8Array) || origin.length !== 32 || !Number.isSafeInteger(seq) || seq! < 0) continue;
     const hex = Buffer.from(origin).toString('hex');

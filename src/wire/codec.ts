@@ -1,6 +1,6 @@
 import { LanchatError } from './errors.js';
 import { MAX_FRAME_BYTES } from './limits.js';
-import { lanchat, Writer } from './protobuf.js';
+import { lanchat, Reader, Writer } from './protobuf.js';
 
 export type Frame = lanchat.Frame & lanchat.Frame.$Shape;
 export type FrameKind = NonNullable<lanchat.Frame['kind']>;
@@ -36,9 +36,7 @@ const MESSAGE_TAG = (10 << 3) | 2;
  * never re-encoded, or its signature would no longer hold.
  */
 export function encodeMessageFrame(message: Uint8Array): Buffer {
-  const writer = Writer.create();
-  writer.uint32(1 + varintLength(message.length) + message.length).uint32(MESSAGE_TAG).bytes(message);
-  const bytes = writer.finish();
+  const bytes = Writer.create().fork().uint32(MESSAGE_TAG).bytes(message).ldelim().finish();
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
 }
 
@@ -47,32 +45,17 @@ export function encodeMessageFrame(message: Uint8Array): Buffer {
  * received: a view into it, not a copy.
  */
 export function messageBytesOfFrame(raw: Uint8Array): Uint8Array {
-  let offset = skipVarint(raw, 0);
-  if (raw[offset] !== MESSAGE_TAG) throw new LanchatError('BAD_FRAME', 'not a chat message frame');
-  offset++;
-  let length = 0;
-  let shift = 0;
-  for (;;) {
-    const byte = raw[offset++];
-    if (byte === undefined || shift > 28) throw new LanchatError('BAD_FRAME', 'truncated chat message frame');
-    length += (byte & 0x7f) * 2 ** shift;
-    shift += 7;
-    if (byte < 0x80) break;
+  const reader = Reader.create(raw);
+  let message: Uint8Array;
+  try {
+    const length = reader.uint32();
+    if (reader.pos + length !== raw.length || reader.uint32() !== MESSAGE_TAG) {
+      throw new LanchatError('BAD_FRAME', 'not one chat message frame');
+    }
+    message = reader.bytes();
+  } catch (err) {
+    throw err instanceof LanchatError ? err : new LanchatError('BAD_FRAME', 'truncated chat message frame', { cause: err });
   }
-  if (offset + length !== raw.length) throw new LanchatError('BAD_FRAME', 'a chat message frame holds one message');
-  return raw.subarray(offset, offset + length);
-}
-
-function skipVarint(bytes: Uint8Array, offset: number): number {
-  while (offset < bytes.length && bytes[offset]! >= 0x80) offset++;
-  return offset + 1;
-}
-
-function varintLength(value: number): number {
-  let n = 1;
-  while (value >= 0x80) {
-    value = Math.floor(value / 128);
-    n++;
-  }
-  return n;
+  if (reader.pos !== raw.length) throw new LanchatError('BAD_FRAME', 'a chat message frame holds one message');
+  return message;
 }

@@ -12,4 +12,4 @@ protobuf.util.Long = null as unknown as typeof protobuf.util.Long;
 protobuf.configure();
 
 export { lanchat };
-export const { Writer } = protobuf;
+export const { Reader, Writer } = protobuf;

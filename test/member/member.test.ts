@@ -49,17 +49,19 @@ describe('Member', () => {
     });
   const once = <T>(member: Member, event: 'connected' | 'disconnected' | 'lost'): Promise<T> =>
     new Promise((resolve) => member.once(event, (info: unknown) => resolve(info as T)));
-
-  it('stores lines written while cut off and delivers them, in order, by the sync after reconnecting', async () => {
-    const reader = await memberVia(port, 'reader');
-    const readerUp = once(reader, 'connected');
-    reader.start();
-    await readerUp;
-    const proxy = await TcpProxy.start(port);
-    const member = await memberVia(proxy.port, 'writer');
+  /** A member started towards `target`, once it is connected. */
+  const connectedVia = async (target: number, nick: string): Promise<Member> => {
+    const member = await memberVia(target, nick);
     const connected = once(member, 'connected');
     member.start();
     await connected;
+    return member;
+  };
+
+  it('stores lines written while cut off and delivers them, in order, by the sync after reconnecting', async () => {
+    const reader = await connectedVia(port, 'reader');
+    const proxy = await TcpProxy.start(port);
+    const member = await connectedVia(proxy.port, 'writer');
 
     const lost = once<{ reason: string; retryInMs: number }>(member, 'disconnected');
     await proxy.cut();
@@ -84,19 +86,13 @@ describe('Member', () => {
   });
 
   it('shows a message once though it comes live and again by sync, across reconnects', async () => {
-    const reader = await memberVia(port, 'reader2');
+    const reader = await connectedVia(port, 'reader2');
     const shown: string[] = [];
     reader.on('message', (m) => m.from === 'resender' && shown.push(m.text));
     reader.on('caughtUp', ({ recent }) => recent.forEach((m) => m.from === 'resender' && shown.push(m.text)));
-    const readerUp = once(reader, 'connected');
-    reader.start();
-    await readerUp;
 
     const proxy = await TcpProxy.start(port);
-    const writer = await memberVia(proxy.port, 'resender');
-    const writerUp = once(writer, 'connected');
-    writer.start();
-    await writerUp;
+    const writer = await connectedVia(proxy.port, 'resender');
     writer.say('first');
     await new Promise<void>((resolve) => reader.on('message', (m) => m.text === 'first' && resolve()));
 
@@ -120,14 +116,11 @@ describe('Member', () => {
   });
 
   it('refuses an altered message: not stored, not shown, and the relay drops whoever sent it', async () => {
-    const reader = await memberVia(port, 'victim');
+    const reader = await connectedVia(port, 'victim');
     const problems: string[] = [];
     const shown: string[] = [];
     reader.on('problem', (p) => problems.push(p.code));
     reader.on('message', (m) => shown.push(m.text));
-    const readerUp = once(reader, 'connected');
-    reader.start();
-    await readerUp;
 
     const forger = ephemeralIdentity();
     const wire = await WireClient.connect(port, forger.nodeId);
@@ -140,17 +133,18 @@ describe('Member', () => {
 
     await wire.next('error', (f) => f.error.code === 'BAD_SIGNATURE');
     await wire.closed;
-    await new Promise<void>((resolve) => (problems.includes('BAD_SIGNATURE') ? resolve() : reader.on('problem', () => resolve())));
+    await new Promise<void>((resolve) => {
+      const check = (): void => void (problems.includes('BAD_SIGNATURE') && resolve());
+      reader.on('problem', check);
+      check();
+    });
     expect(shown).toEqual(['line 1']);
     await reader.stop();
   });
 
   it('says which relay it lost, so the node can elect a successor', async () => {
     const proxy = await TcpProxy.start(port);
-    const member = await memberVia(proxy.port, 'loser');
-    const connected = once(member, 'connected');
-    member.start();
-    await connected;
+    const member = await connectedVia(proxy.port, 'loser');
     const lost = once<{ relay?: { nick: string }; redirected: boolean }>(member, 'lost');
     await proxy.cut();
     expect(await lost).toMatchObject({ relay: { nick: 'relay' }, redirected: false });
@@ -159,10 +153,7 @@ describe('Member', () => {
 
   it('goes where a relay redirects it, without counting it as a loss', async () => {
     const proxy = await TcpProxy.start(port);
-    const member = await memberVia(proxy.port, 'mover');
-    const connected = once(member, 'connected');
-    member.start();
-    await connected;
+    const member = await connectedVia(proxy.port, 'mover');
     const next = new Relay({ nodeId: randomBytes(32), nick: 'next', network: 'test' });
     const nextServer = await serve((conn) => next.accept(conn));
     const lost = once<{ redirected: boolean }>(member, 'lost');

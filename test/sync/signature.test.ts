@@ -48,16 +48,16 @@ describe('message signatures and chains', () => {
     expect(verdict(authored(ann, 'elsewhere', 2), 'net')).toEqual({ accepted: [], refused: [[2, 'bad signature'], [1, 'bad signature']] });
   });
 
-  it('checks one signature for a whole linked run', () => {
+  it('judges alone each message that no longer hashes into its chain', () => {
     const chain = authored(ann, 'net', 50);
-    // Break the signature of every message but the newest: the chain still proves them all.
+    // Break the signature of every message but the newest: their hashes change, the links to their
+    // successors break, and each must then stand on its own signature, which fails.
     const tampered = chain.map((bytes, i) => {
       if (i === chain.length - 1) return bytes;
       const copy = Buffer.from(bytes);
       copy[copy.length - 1]! ^= 0xff;
       return copy;
     });
-    // Their hashes changed, so the links break and each is judged alone: all but the newest fail.
     expect(verdict(tampered).accepted).toEqual([50]);
     expect(verdict(chain).accepted).toHaveLength(50);
   });

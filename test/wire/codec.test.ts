@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeFrame, encodeFrame } from '../../src/wire/codec.js';
+import { decodeFrame, encodeFrame, encodeMessageFrame, messageBytesOfFrame } from '../../src/wire/codec.js';
+import { lanchat } from '../../src/wire/protobuf.js';
 import { isLanchatError } from '../../src/wire/errors.js';
 
 describe('frame codec', () => {
@@ -37,5 +38,28 @@ describe('frame codec', () => {
     // Field 99, varint 1: a kind this version does not know.
     const frame = decodeFrame(Buffer.from([0x98, 0x06, 0x01]));
     expect(frame.kind).toBeUndefined();
+  });
+
+  it('wraps a message’s own bytes in a frame and gets the same bytes back, never re-encoded', () => {
+    // A field protobufjs would write elsewhere (the signature first): re-encoding would move it.
+    const message = Buffer.concat([Buffer.from([0x7a, 0x02, 0xaa, 0xbb]), lanchat.ChatMessage.encode({ seq: 1, text: 'x' }).finish()]);
+    const frame = encodeMessageFrame(message);
+    expect(decodeFrame(frame.subarray(1)).kind).toBe('message');
+    expect(Buffer.from(messageBytesOfFrame(frame))).toEqual(message);
+  });
+
+  it('refuses to read a message out of anything but one whole message frame', () => {
+    const frame = encodeMessageFrame(Buffer.from('abc'));
+    const fails = (raw: Buffer) => {
+      try {
+        messageBytesOfFrame(raw);
+      } catch (err) {
+        return isLanchatError(err, 'BAD_FRAME');
+      }
+      return false;
+    };
+    expect(fails(frame.subarray(0, frame.length - 1))).toBe(true);
+    expect(fails(Buffer.concat([frame, Buffer.from([0x52, 0x00])]))).toBe(true);
+    expect(fails(encodeFrame({ heartbeat: { time: 1 } }))).toBe(true);
   });
 });
