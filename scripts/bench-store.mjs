@@ -10,8 +10,9 @@
  * Cases (one JSON line each on stdout, in this order; progress on stderr):
  *   sign-verify        µs per message: signMessage, verifyMessages of one message, of a 500-message chain
  *   store-append       N signed, chained messages (4 authors, ~60-byte texts, #lobby) appended 500 at a time
- *   sync-100k          that store (the source) synced to a fresh replica by SyncLink over loopback TCP,
- *                      next to writing the same bytes with plain `level`, 500 per batch
+ *   sync-100k          that store (the source, in a process of its own: scripts/bench/sync-source.mjs)
+ *                      synced to a fresh replica by SyncLink over loopback TCP, next to writing the
+ *                      same bytes with plain `level`, 500 per batch
  *   bytes-per-message  disk size of a big history folder / its messages, and the encoded message size
  *   startup-1m         spawn `lanchat --no-discovery --json` on a big store and on a one-screen store;
  *                      time to its `ready` line and to its first history line; 3 runs each
@@ -31,7 +32,6 @@ import { fileURLToPath } from 'node:url';
 import { Level } from 'level';
 import { ephemeralIdentity, loadIdentity } from '../dist/identity/identity.js';
 import { dial } from '../dist/net/dial.js';
-import { listen } from '../dist/net/listener.js';
 import { LevelHistoryStore } from '../dist/store/level-store.js';
 import { decodeStored } from '../dist/store/stored-message.js';
 import { Replica } from '../dist/sync/replica.js';
@@ -67,7 +67,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 
 let failed = false;
 /** The store of store-append, kept open as the source of sync-100k, and the bytes it was filled with. */
-const source = { store: undefined, encoded: undefined };
+const source = { store: undefined, location: undefined, encoded: undefined };
 
 // main() runs at the end of this file, once the class and constants below exist.
 async function main() {
@@ -123,7 +123,8 @@ async function storeAppend() {
   const encoded = chatter.next(n);
   const decoded = encoded.map(decodeStored);
   source.encoded = encoded;
-  source.store = await LevelHistoryStore.open(join(tempDir('src'), 'history'));
+  source.location = join(tempDir('src'), 'history');
+  source.store = await LevelHistoryStore.open(source.location);
   const t0 = performance.now();
   for (let i = 0; i < n; i += BATCH) await source.store.append(decoded.slice(i, i + BATCH));
   const seconds = (performance.now() - t0) / 1000;
@@ -144,35 +145,31 @@ async function storeAppend() {
 async function syncCase() {
   if (source.store === undefined) throw new Error('no source store (store-append failed)');
   const n = SIZES.messages;
+  // The source node runs in its own process, as it would on the LAN: its reads do not share this
+  // thread with the fresh node's verifying and writing.
+  await source.store.close();
+  source.store = undefined;
+  const server = await startSyncSource(source.location);
   const target = await LevelHistoryStore.open(join(tempDir('dst'), 'history'));
-  const from = new Replica(source.store, NETWORK);
   const to = new Replica(target, NETWORK);
-  // Where the time goes, cheaply: wrap the instances' methods (not the modules) with wall-clock sums.
-  // Both ends share this thread, and the asker waits for each answer, so these add up to roughly the wall
-  // time; what is left is framing, TCP and event loop turns. store.missing runs twice per batch: in
-  // ingest (only unknown messages are verified) and again inside store.append; the two are told apart.
-  const spent = { batchFor: 0, ingest: 0, missing: 0, append: 0, appendMissing: 0 };
+  // Where the time goes, cheaply: the fresh node's ingest, split into its store's existence check and
+  // append (with the batch pipelined, these overlap with the source's reads and the network).
+  const spent = { ingest: 0, missing: 0, append: 0, appendMissing: 0 };
   let appending = 0;
-  timed(from, 'batchFor', (t) => (spent.batchFor += t));
   timed(to, 'ingest', (t) => (spent.ingest += t));
   timed(target, 'append', (t) => (spent.append += t), () => appending++, () => appending--);
   timed(target, 'missing', (t) => (appending > 0 ? (spent.appendMissing += t) : (spent.missing += t)));
 
-  let accepted;
-  const inbound = new Promise((resolve) => (accepted = resolve));
-  const { server, port } = await listen(0, (conn) => accepted(conn), { heartbeatMs: 0 }, '127.0.0.1');
-  const outbound = await dial('127.0.0.1', port, { heartbeatMs: 0 });
-  const other = await inbound;
+  const outbound = await dial('127.0.0.1', server.port, { heartbeatMs: 0 });
   const asker = new SyncLink(outbound, to);
-  const answerer = new SyncLink(other, from);
   outbound.on('frame', (frame) => asker.handle(frame));
-  other.on('frame', (frame) => answerer.handle(frame));
   let batches = 0;
   asker.on('learned', () => batches++);
   asker.on('refused', (r) => log(`sync: a batch was refused: ${r[0]?.reason}`));
   let seconds;
+  let batchForMs;
   try {
-    log(`\nsync: ${n} messages to a fresh replica over 127.0.0.1:${port}…`);
+    log(`\nsync: ${n} messages to a fresh replica from another process over 127.0.0.1:${server.port}…`);
     const t0 = performance.now();
     const settled = new Promise((resolve) => asker.once('settled', resolve));
     asker.request();
@@ -180,15 +177,14 @@ async function syncCase() {
     seconds = (performance.now() - t0) / 1000;
   } finally {
     outbound.close();
-    other.close();
-    server.close();
+    batchForMs = (await server.stop()).batchForMs;
   }
   const got = sum(target.versionVector().values());
   await target.close();
   if (got !== n) throw new Error(`synced ${got} of ${n}`);
   const syncRate = n / seconds;
   log(`sync: ${n} in ${seconds.toFixed(2)} s (${batches} batches): ${Math.round(syncRate)} msgs/s; ` +
-    `batchFor ${ms(spent.batchFor)}, ingest ${ms(spent.ingest)} (of which missing ${ms(spent.missing)}, ` +
+    `source batchFor ${ms(batchForMs)}; ingest ${ms(spent.ingest)} (of which missing ${ms(spent.missing)}, ` +
     `append ${ms(spent.append)} with its own missing ${ms(spent.appendMissing)})`);
 
   // The floor: the same bytes, one key each, written with plain level in batches of the same size.
@@ -216,7 +212,7 @@ async function syncCase() {
     ratio: round(syncRate / rawRate, 3),
     seconds: round(seconds, 2),
     raw_seconds: round(rawSeconds, 2),
-    batch_for_ms: Math.round(spent.batchFor),
+    source_batch_for_ms: Math.round(batchForMs),
     ingest_ms: Math.round(spent.ingest),
     ingest_missing_ms: Math.round(spent.missing),
     ingest_append_ms: Math.round(spent.append),
@@ -428,6 +424,44 @@ async function stopLanchat(child) {
   const timer = setTimeout(() => child.exitCode === null && process.kill(child.pid, 'SIGKILL'), 5_000);
   await exited;
   clearTimeout(timer);
+}
+
+/** scripts/bench/sync-source.mjs on the store at `location`; `stop()` ends it and gives its figures. */
+async function startSyncSource(location) {
+  const child = spawn(process.execPath, [join(root, 'scripts', 'bench', 'sync-source.mjs'), location, NETWORK], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  const lines = [];
+  let waiting;
+  let pending = '';
+  child.stdout.on('data', (data) => {
+    pending += data;
+    const parts = pending.split('\n');
+    pending = parts.pop();
+    for (const line of parts) lines.push(JSON.parse(line));
+    waiting?.();
+  });
+  const nextLine = () =>
+    withTimeout(
+      new Promise((resolve, reject) => {
+        const check = () => (lines.length > 0 ? resolve(lines.shift()) : undefined);
+        waiting = check;
+        child.once('exit', (code) => reject(new Error(`sync source exited (${code})`)));
+        check();
+      }),
+      30_000,
+      'sync source',
+    );
+  const { port } = await nextLine();
+  return {
+    port,
+    stop: async () => {
+      child.stdin.end();
+      return nextLine();
+    },
+  };
 }
 
 async function identityOf(dir) {

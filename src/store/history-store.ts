@@ -22,10 +22,9 @@ export type VersionVector = ReadonlyMap<string, number>;
 export interface HistoryStore {
   /**
    * Stores those of `messages` not stored yet, in one atomic batch with the version vector it moves;
-   * returns them. Appends run one at a time, in call order. `checked`: the caller just found them
-   * missing (a duplicate written anyway rewrites identical keys: harmless, and not looked up twice).
+   * returns them. Appends run one at a time, in call order.
    */
-  append(messages: readonly StoredMessage[], options?: { checked?: boolean }): Promise<StoredMessage[]>;
+  append(messages: readonly StoredMessage[]): Promise<StoredMessage[]>;
   /** Those of `messages` not stored yet. */
   missing(messages: readonly StoredMessage[]): Promise<StoredMessage[]>;
   has(origin: string, seq: number): Promise<boolean>;

@@ -2,31 +2,49 @@ import { Level } from 'level';
 import { LanchatError } from '../wire/errors.js';
 import type { HistoryStore, StoredMessage, VersionVector } from './history-store.js';
 import { decodeStored } from './stored-message.js';
+import { upgradeFormat } from './format.js';
 import {
+  bucketKey,
+  bucketOf,
+  displayKey,
+  displayOrderOf,
+  displayPrefix,
   messageKey,
-  messageKeyOfIndex,
+  messageKeyOfDisplay,
   messagePrefix,
   prefixEnd,
-  roomKey,
-  roomPrefix,
-  timeKey,
+  readVectorEntry,
   vectorKey,
+  writeVectorEntry,
+  type VectorEntry,
 } from './keys.js';
 
-/** The history store on LevelDB (`level`), in `<data folder>/history`. */
+export type HistoryDb = Level<string, Uint8Array>;
+
+/**
+ * The history store on LevelDB (`level`), in `<data folder>/history`. Two records per message (its
+ * bytes, and its place in its bucket's display order); what is held is known in memory, so telling a
+ * new message from a known one seldom reads the disk.
+ */
 export class LevelHistoryStore implements HistoryStore {
-  readonly #db: Level<string, Uint8Array>;
+  readonly #db: HistoryDb;
+  /** Per origin: the highest seq held with no gap below it. */
   readonly #vector: Map<string, number>;
+  /** Per origin: the highest seq held at all. Between the two, a message may or may not be held. */
+  readonly #top: Map<string, number>;
+  readonly #buckets: Set<string>;
   /** Appends, one after another: each reads the vector the previous one left. */
   #appending: Promise<unknown> = Promise.resolve();
 
-  private constructor(db: Level<string, Uint8Array>, vector: Map<string, number>) {
+  private constructor(db: HistoryDb, vector: Map<string, number>, top: Map<string, number>, buckets: Set<string>) {
     this.#db = db;
     this.#vector = vector;
+    this.#top = top;
+    this.#buckets = buckets;
   }
 
   static async open(location: string): Promise<LevelHistoryStore> {
-    const db = new Level<string, Uint8Array>(location, { keyEncoding: 'utf8', valueEncoding: 'view' });
+    const db: HistoryDb = new Level<string, Uint8Array>(location, { keyEncoding: 'utf8', valueEncoding: 'view' });
     try {
       await db.open();
     } catch (err) {
@@ -36,43 +54,74 @@ export class LevelHistoryStore implements HistoryStore {
       }
       throw err;
     }
+    try {
+      await upgradeFormat(db, location);
+    } catch (err) {
+      await db.close();
+      throw err;
+    }
     const vector = new Map<string, number>();
-    for await (const [key, value] of db.iterator({ gte: 'v!', lt: prefixEnd('v!') })) vector.set(key.slice(2), readSeq(value));
-    return new LevelHistoryStore(db, vector);
+    const top = new Map<string, number>();
+    for await (const [key, value] of db.iterator({ gte: 'v!', lt: prefixEnd('v!') })) {
+      const entry = readVectorEntry(value);
+      vector.set(key.slice(2), entry.held);
+      top.set(key.slice(2), entry.top);
+    }
+    const buckets = new Set<string>();
+    for await (const key of db.keys({ gte: 'b!', lt: prefixEnd('b!') })) buckets.add(key.slice(2));
+    return new LevelHistoryStore(db, vector, top, buckets);
   }
 
-  append(messages: readonly StoredMessage[], { checked = false }: { checked?: boolean } = {}): Promise<StoredMessage[]> {
-    const done = this.#appending.then(() => this.#append(messages, checked));
+  append(messages: readonly StoredMessage[]): Promise<StoredMessage[]> {
+    const done = this.#appending.then(() => this.#append(messages));
     this.#appending = done.catch(() => undefined);
     return done;
   }
 
-  async #append(messages: readonly StoredMessage[], checked: boolean): Promise<StoredMessage[]> {
-    const fresh = checked ? messages : await this.missing(messages);
+  async #append(messages: readonly StoredMessage[]): Promise<StoredMessage[]> {
+    const fresh = await this.missing(messages);
     if (fresh.length === 0) return [];
     const batch = this.#db.batch();
+    const newBuckets: string[] = [];
     for (const m of fresh) {
+      const bucket = bucketOf(m.message);
       batch.put(messageKey(m.origin, m.seq), m.bytes);
-      batch.put(timeKey(m.time, m.counter, m.origin, m.seq), EMPTY);
-      if (m.message.target === 'room' && m.message.room) {
-        batch.put(roomKey(m.message.room, m.time, m.counter, m.origin, m.seq), EMPTY);
+      batch.put(displayKey(bucket, m.time, m.counter, m.origin, m.seq), EMPTY);
+      if (!this.#buckets.has(bucket) && !newBuckets.includes(bucket)) {
+        newBuckets.push(bucket);
+        batch.put(bucketKey(bucket), EMPTY);
       }
     }
     // The vector moves in the same batch as the messages: a crash keeps both or neither.
-    const moved = await this.#advancedVectors(fresh);
-    for (const [origin, seq] of moved) batch.put(vectorKey(origin), writeSeq(seq));
+    const moved = await this.#movedEntries(fresh);
+    for (const [origin, entry] of moved) batch.put(vectorKey(origin), writeVectorEntry(entry));
     await batch.write();
-    for (const [origin, seq] of moved) this.#vector.set(origin, seq);
-    return [...fresh];
+    for (const [origin, { held, top }] of moved) {
+      this.#vector.set(origin, held);
+      this.#top.set(origin, top);
+    }
+    for (const bucket of newBuckets) this.#buckets.add(bucket);
+    return fresh;
   }
 
+  /**
+   * Those of `messages` not held, each once. At or below an origin's vector entry a message is held;
+   * above its top it is not; only in between (after an out-of-order arrival) is the disk asked.
+   */
   async missing(messages: readonly StoredMessage[]): Promise<StoredMessage[]> {
-    const incoming = new Map<string, StoredMessage>();
-    for (const m of messages) incoming.set(messageKey(m.origin, m.seq), m);
-    if (incoming.size === 0) return [];
-    const keys = [...incoming.keys()];
-    const existing = await this.#db.getMany(keys);
-    return keys.filter((_, i) => existing[i] === undefined).map((key) => incoming.get(key)!);
+    const unique = new Map<string, StoredMessage>();
+    const unsure: string[] = [];
+    for (const m of messages) {
+      const key = messageKey(m.origin, m.seq);
+      if (unique.has(key) || m.seq <= (this.#vector.get(m.origin) ?? 0)) continue;
+      unique.set(key, m);
+      if (m.seq <= (this.#top.get(m.origin) ?? 0)) unsure.push(key);
+    }
+    if (unsure.length > 0) {
+      const existing = await this.#db.getMany(unsure);
+      unsure.forEach((key, i) => existing[i] !== undefined && unique.delete(key));
+    }
+    return [...unique.values()];
   }
 
   async has(origin: string, seq: number): Promise<boolean> {
@@ -83,11 +132,8 @@ export class LevelHistoryStore implements HistoryStore {
     return this.#db.get(messageKey(origin, seq));
   }
 
-  async lastSeq(origin: string): Promise<number> {
-    for await (const key of this.#db.keys({ gte: messagePrefix(origin), lt: prefixEnd(messagePrefix(origin)), reverse: true, limit: 1 })) {
-      return Number.parseInt(key.slice(key.lastIndexOf('!') + 1), 16);
-    }
-    return 0;
+  lastSeq(origin: string): Promise<number> {
+    return Promise.resolve(this.#top.get(origin) ?? 0);
   }
 
   versionVector(): VersionVector {
@@ -95,20 +141,30 @@ export class LevelHistoryStore implements HistoryStore {
   }
 
   async since(origin: string, after: number, limit: number): Promise<Uint8Array[]> {
-    return this.#db.values({ gt: messageKey(origin, after), lt: prefixEnd(messagePrefix(origin)), limit }).all();
+    const range = { gt: messageKey(origin, after), lt: prefixEnd(messagePrefix(origin)), limit };
+    // Read a sync batch in one trip to LevelDB's thread, not one per 16 KiB (the default).
+    return this.#db.values({ ...range, highWaterMarkBytes: SINCE_READ_BYTES }).all();
   }
 
   async latest({ limit, room }: { limit: number; room?: string }): Promise<StoredMessage[]> {
-    const prefix = room === undefined ? 't!' : roomPrefix(room);
-    const indexKeys = await this.#db.keys({ gte: prefix, lt: prefixEnd(prefix), reverse: true, limit }).all();
-    indexKeys.reverse();
-    const values = await this.#db.getMany(indexKeys.map(messageKeyOfIndex));
+    const buckets = room === undefined ? [...this.#buckets] : [room];
+    const perBucket = await Promise.all(
+      buckets.map((bucket) => {
+        const prefix = displayPrefix(bucket);
+        return this.#db.keys({ gte: prefix, lt: prefixEnd(prefix), reverse: true, limit }).all();
+      }),
+    );
+    // Each bucket's newest `limit`, merged: the newest `limit` of all are among them.
+    const keys = perBucket.flat();
+    if (buckets.length > 1) keys.sort((a, b) => (displayOrderOf(a) < displayOrderOf(b) ? 1 : -1));
+    const newest = keys.slice(0, limit).reverse();
+    const values = await this.#db.getMany(newest.map(messageKeyOfDisplay));
     return values.filter((v): v is Uint8Array => v !== undefined).map(decodeStored);
   }
 
   async count(): Promise<number> {
     let n = 0;
-    for await (const _ of this.#db.keys({ gte: 't!', lt: prefixEnd('t!') })) n++;
+    for await (const _ of this.#db.keys({ gte: 'm!', lt: prefixEnd('m!') })) n++;
     return n;
   }
 
@@ -118,37 +174,29 @@ export class LevelHistoryStore implements HistoryStore {
   }
 
   /**
-   * Where each origin's vector entry goes once `fresh` is stored: past every seq then held without a gap.
-   * Seqs in the batch are looked up in memory; only the first one past them is looked for on disk (an
-   * earlier out-of-order arrival).
+   * Each origin's vector entry and top once `fresh` is stored. The vector moves past every seq then held
+   * without a gap: seqs of the batch are looked up in memory, and the disk only below the top (earlier
+   * out-of-order arrivals).
    */
-  async #advancedVectors(fresh: readonly StoredMessage[]): Promise<Map<string, number>> {
+  async #movedEntries(fresh: readonly StoredMessage[]): Promise<Map<string, VectorEntry>> {
     const seqsByOrigin = new Map<string, Set<number>>();
     for (const m of fresh) {
       let seqs = seqsByOrigin.get(m.origin);
       if (seqs === undefined) seqsByOrigin.set(m.origin, (seqs = new Set()));
       seqs.add(m.seq);
     }
-    const moved = new Map<string, number>();
+    const moved = new Map<string, VectorEntry>();
     for (const [origin, seqs] of seqsByOrigin) {
-      const start = this.#vector.get(origin) ?? 0;
-      let next = start + 1;
-      while (seqs.has(next) || (await this.has(origin, next))) next++;
+      const top = Math.max(this.#top.get(origin) ?? 0, ...seqs);
+      let next = (this.#vector.get(origin) ?? 0) + 1;
+      while (seqs.has(next) || (next <= top && (await this.has(origin, next)))) next++;
       // Every origin gets an entry, at 0 if it has a gap at 1, so its messages are offered to others.
-      if (next - 1 > start || !this.#vector.has(origin)) moved.set(origin, next - 1);
+      moved.set(origin, { held: next - 1, top });
     }
     return moved;
   }
 }
 
 const EMPTY = new Uint8Array(0);
-
-function writeSeq(seq: number): Uint8Array {
-  const buf = Buffer.alloc(8);
-  buf.writeBigUInt64BE(BigInt(seq));
-  return buf;
-}
-
-function readSeq(bytes: Uint8Array): number {
-  return Number(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).readBigUInt64BE());
-}
+/** More than a sync batch holds (SYNC_BATCH_BYTES), so `since` reads one in a single call. */
+const SINCE_READ_BYTES = 512 * 1024;

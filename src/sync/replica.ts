@@ -18,14 +18,25 @@ export interface Refusal {
 export interface IngestResult {
   /** Messages stored by this call: new to this node. */
   fresh: StoredMessage[];
-  /** Messages already held (verified when they were stored). */
+  /** Messages already held, or stored meanwhile by another ingest; verified all the same. */
   known: StoredMessage[];
   refused: Refusal[];
 }
 
+/** Messages read off the wire, not yet verified. */
+export interface DecodedBatch {
+  messages: StoredMessage[];
+  /** What could not be read. */
+  refused: Refusal[];
+}
+
+function isDecoded(input: readonly Uint8Array[] | DecodedBatch): input is DecodedBatch {
+  return !Array.isArray(input);
+}
+
 /**
  * This node's copy of its network's history, as replication sees it: messages come in as bytes from the
- * network, are proven authentic (only those not already held), and stored; outgoing batches are read
+ * network, are proven authentic (held or not), and those not held are stored; outgoing batches are read
  * for a peer's version vector. Nothing unverified ever reaches the store.
  */
 export class Replica {
@@ -47,28 +58,40 @@ export class Replica {
     return this.store.versionVector();
   }
 
-  /**
-   * Verifies and stores `encoded`. With `whole`, one undecodable or unverifiable message refuses the
-   * batch: a sync batch is one unit, and a corrupt one changes nothing.
-   */
-  async ingest(encoded: readonly Uint8Array[], { whole = false }: { whole?: boolean } = {}): Promise<IngestResult> {
-    const decoded: StoredMessage[] = [];
+  /** Reads wire bytes into messages; what cannot be read is refused. Cheap next to verifying. */
+  decode(encoded: readonly Uint8Array[]): DecodedBatch {
+    const messages: StoredMessage[] = [];
     const refused: Refusal[] = [];
     for (const bytes of encoded) {
       try {
-        decoded.push(decodeStored(bytes));
+        messages.push(decodeStored(bytes));
       } catch (err) {
         refused.push({ reason: (err as Error).message });
       }
     }
-    if (whole && refused.length > 0) return this.#refuseAll(encoded.length, refused);
-    const unknown = new Set(await this.store.missing(decoded));
-    const known = decoded.filter((m) => !unknown.has(m));
-    const verdict = verifyMessages([...unknown], this.network);
+    return { messages, refused };
+  }
+
+  /**
+   * Verifies and stores messages, as wire bytes or already decoded. With `whole`, one undecodable or
+   * unverifiable message refuses the batch: a sync batch is one unit, and a corrupt one changes nothing.
+   */
+  async ingest(input: readonly Uint8Array[] | DecodedBatch, { whole = false }: { whole?: boolean } = {}): Promise<IngestResult> {
+    const batch = isDecoded(input) ? input : this.decode(input);
+    const count = batch.messages.length + batch.refused.length;
+    const refused = [...batch.refused];
+    if (whole && refused.length > 0) return this.#refuseAll(count, refused);
+    // Every message is verified, held or not: a known one may be shown (it can reach a user before its
+    // stored copy did), and an altered copy of a held message must not pass for it.
+    const verdict = verifyMessages(batch.messages, this.network);
     refused.push(...verdict.refused.map(({ message, reason }) => ({ reason, origin: message.origin, seq: message.seq })));
-    if (whole && refused.length > 0) return this.#refuseAll(encoded.length, refused);
+    if (whole && refused.length > 0) return this.#refuseAll(count, refused);
     this.#refusedCount += refused.length;
-    const fresh = await this.store.append(verdict.accepted, { checked: true });
+    const fresh = await this.store.append(verdict.accepted);
+    // Known: held before, or stored meanwhile by another ingest into the same store (on a relay's node,
+    // the relay and its own user's member both take each live message).
+    const stored = new Set(fresh);
+    const known = verdict.accepted.filter((m) => !stored.has(m));
     return { fresh, known, refused };
   }
 

@@ -2,8 +2,9 @@ import { EventEmitter } from 'node:events';
 import type { Connection } from '../net/connection.js';
 import type { StoredMessage } from '../store/history-store.js';
 import type { Frame } from '../wire/codec.js';
-import type { Refusal, Replica } from './replica.js';
-import { lacksFrom, vectorFromWire, vectorToWire } from './vector.js';
+import type { VersionVector } from '../store/history-store.js';
+import type { IngestResult, Refusal, Replica } from './replica.js';
+import { lacksFrom, vectorAfter, vectorFromWire, vectorMax, vectorToWire } from './vector.js';
 
 /** A request not answered within this is given up (the answer may come later and is still taken). */
 export const SYNC_ANSWER_TIMEOUT_MS = 30_000;
@@ -20,11 +21,18 @@ interface SyncLinkEvents {
 }
 
 /**
+ * Batches received but not yet stored, at most: the next request goes out while a batch is verified and
+ * written, so the peer reads while this side writes; past this, the next request waits for the store.
+ */
+export const SYNC_PIPELINE_DEPTH = 2;
+
+/**
  * Anti-entropy over one connection, the same on both ends. Each side asks for what it lacks by sending
  * its version vector (SyncRequest); the other answers with one bounded batch and says whether it holds
  * more, and the asker asks again until it holds everything: the asker sets the pace, so a catch-up of
- * any size never piles up in a send buffer. A SyncOffer tells the peer what this side holds, so it can
- * ask if it lacks something.
+ * any size never piles up in a send buffer. The asker asks for the next batch as soon as one arrives,
+ * naming the vector it will hold once that batch is stored, so reading at one end and writing at the
+ * other overlap. A SyncOffer tells the peer what this side holds, so it can ask if it lacks something.
  */
 export class SyncLink extends EventEmitter<SyncLinkEvents> {
   readonly #conn: Connection;
@@ -33,6 +41,18 @@ export class SyncLink extends EventEmitter<SyncLinkEvents> {
   #askAgain = false;
   #askTimer: NodeJS.Timeout | undefined;
   #roundFresh: StoredMessage[] = [];
+  /** The vector this side will hold once the batches received in this round are stored. */
+  #expected: VersionVector | undefined;
+  /** Batches received and not stored yet. */
+  #unstored = 0;
+  /** The next request waits for a batch to be stored (the pipeline is full). */
+  #deferred = false;
+  /** Requests sent and not answered yet. */
+  #outstanding = 0;
+  /** Answers still to come to a round that ended in a refused batch: dropped unread. */
+  #abandoned = 0;
+  /** Batches are stored one after another, in the order they came. */
+  #storing: Promise<void> = Promise.resolve();
   /** Answers go out in the order requests came. */
   #answering: Promise<void> = Promise.resolve();
   #closed = false;
@@ -56,9 +76,8 @@ export class SyncLink extends EventEmitter<SyncLinkEvents> {
     }
     this.#asking = true;
     this.#askAgain = false;
-    this.#askTimer = setTimeout(() => (this.#asking = false), SYNC_ANSWER_TIMEOUT_MS);
-    this.#askTimer.unref();
-    this.#conn.sendFrame({ syncRequest: { have: vectorToWire(this.#replica.vector) } });
+    this.#expected = undefined;
+    this.#send(this.#replica.vector);
   }
 
   /** Tells the peer what this side holds now. */
@@ -79,14 +98,25 @@ export class SyncLink extends EventEmitter<SyncLinkEvents> {
         return true;
       }
       case 'syncBatch':
-        void this.#receive(frame.syncBatch.messages ?? [], frame.syncBatch.more ?? false);
+        this.#receive(frame.syncBatch.messages ?? [], frame.syncBatch.more ?? false);
         return true;
       default:
         return false;
     }
   }
 
-  async #answer(theirs: ReturnType<typeof vectorFromWire>): Promise<void> {
+  #send(have: VersionVector): void {
+    this.#outstanding++;
+    clearTimeout(this.#askTimer);
+    this.#askTimer = setTimeout(() => {
+      this.#asking = false;
+      this.#outstanding = 0;
+    }, SYNC_ANSWER_TIMEOUT_MS);
+    this.#askTimer.unref();
+    this.#conn.sendFrame({ syncRequest: { have: vectorToWire(have) } });
+  }
+
+  async #answer(theirs: VersionVector): Promise<void> {
     if (this.#closed) return;
     const { messages, more } = await this.#replica.batchFor(theirs);
     if (this.#closed) return;
@@ -94,28 +124,66 @@ export class SyncLink extends EventEmitter<SyncLinkEvents> {
     if (!more) this.emit('served');
   }
 
-  async #receive(messages: Uint8Array[], more: boolean): Promise<void> {
-    const before = new Map(this.#replica.vector);
-    const { fresh, refused } = await this.#replica.ingest(messages, { whole: true });
+  #receive(encoded: Uint8Array[], more: boolean): void {
+    this.#outstanding = Math.max(0, this.#outstanding - 1);
+    if (this.#abandoned > 0) {
+      this.#abandoned--;
+      return;
+    }
+    const batch = this.#replica.decode(encoded);
+    let last = !more;
+    if (more && batch.refused.length === 0) {
+      const before = this.#expected ?? this.#replica.vector;
+      const after = vectorAfter(before, batch.messages);
+      // A batch that brings nothing past what is held would be answered by the same batch: stop there.
+      if (lacksFrom(before, after)) {
+        this.#expected = after;
+        if (this.#unstored < SYNC_PIPELINE_DEPTH) this.#askOn();
+        else this.#deferred = true;
+      } else {
+        last = true;
+      }
+    }
+    this.#unstored++;
+    // Verifying starts now, while the batch before is still being written (the store keeps appends in
+    // order); what follows from each batch is taken in the order the batches came.
+    const stored = this.#replica.ingest(batch, { whole: true });
+    this.#storing = this.#storing.then(async () => this.#stored(await stored, last));
+  }
+
+  /** Asks for the batch after those received, from the vector this side will hold then. */
+  #askOn(): void {
+    this.#deferred = false;
+    if (!this.#closed) this.#send(vectorMax(this.#expected ?? new Map(), this.#replica.vector));
+  }
+
+  #stored({ fresh, refused }: IngestResult, last: boolean): void {
+    this.#unstored--;
     if (this.#closed) return;
-    clearTimeout(this.#askTimer);
-    this.#asking = false;
     if (refused.length > 0) {
-      // Asking again would bring the same batch: wait for the next periodic round.
+      // Asking again would bring the same batch: drop what is still coming, wait for the next round.
+      this.#abandoned += this.#outstanding;
+      this.#deferred = false;
       this.emit('refused', refused);
-      this.#settle();
+      this.#endRound(false);
       return;
     }
     if (fresh.length > 0) {
       this.#roundFresh.push(...fresh);
       this.emit('learned', fresh);
     }
-    const progressed = fresh.length > 0 || lacksFrom(before, this.#replica.vector);
-    if ((more && progressed) || this.#askAgain) this.request();
-    else this.#settle();
+    if (this.#deferred && this.#unstored < SYNC_PIPELINE_DEPTH) this.#askOn();
+    if (last) this.#endRound(this.#askAgain);
   }
 
-  #settle(): void {
+  #endRound(again: boolean): void {
+    clearTimeout(this.#askTimer);
+    this.#asking = false;
+    this.#expected = undefined;
+    if (again) {
+      this.request();
+      return;
+    }
     const fresh = this.#roundFresh;
     this.#roundFresh = [];
     this.emit('settled', { fresh });

@@ -32,3 +32,30 @@ export function aheadOf(mine: VersionVector, theirs: VersionVector): Map<string,
 export function lacksFrom(mine: VersionVector, theirs: VersionVector): boolean {
   return aheadOf(theirs, mine).size > 0;
 }
+
+/**
+ * The vector `vector` becomes once `messages` are held too: each origin moves past the seqs that follow
+ * on without a gap. (Messages held out of order before are not known here; the store may move further.)
+ */
+export function vectorAfter(vector: VersionVector, messages: readonly { origin: string; seq: number }[]): Map<string, number> {
+  const seqsByOrigin = new Map<string, Set<number>>();
+  for (const { origin, seq } of messages) {
+    let seqs = seqsByOrigin.get(origin);
+    if (seqs === undefined) seqsByOrigin.set(origin, (seqs = new Set()));
+    seqs.add(seq);
+  }
+  const after = new Map(vector);
+  for (const [origin, seqs] of seqsByOrigin) {
+    let held = vector.get(origin) ?? 0;
+    while (seqs.has(held + 1)) held++;
+    after.set(origin, held);
+  }
+  return after;
+}
+
+/** The higher entry of the two for every origin. */
+export function vectorMax(a: VersionVector, b: VersionVector): Map<string, number> {
+  const max = new Map(a);
+  for (const [origin, seq] of b) max.set(origin, Math.max(max.get(origin) ?? 0, seq));
+  return max;
+}

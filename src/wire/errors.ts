@@ -26,6 +26,7 @@ export const ErrorCode = {
   // A message whose signature, author key or chain does not hold: refused, never stored.
   BAD_SIGNATURE: 'BAD_SIGNATURE',
   STORE_FAILED: 'STORE_FAILED',
+  STORE_FORMAT: 'STORE_FORMAT',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -11,6 +11,11 @@ export function chat(origin: string, seq: number, time: number, text = `${origin
   return decodeStored(lanchat.ChatMessage.encode({ origin: Buffer.from(origin, 'hex'), seq, time, counter: 0, nick: 'n', room, text }).finish());
 }
 
+/** A private message (its body in clear: sealing is not the store's business). */
+export function whisper(origin: string, seq: number, time: number, text: string): StoredMessage {
+  return decodeStored(lanchat.ChatMessage.encode({ origin: Buffer.from(origin, 'hex'), seq, time, counter: 0, nick: 'n', to: { nick: 'someone' }, text }).finish());
+}
+
 const seqs = (encoded: Uint8Array[]): number[] => encoded.map((bytes) => decodeStored(bytes).seq);
 
 /**
@@ -44,6 +49,22 @@ export function historyStoreContract(name: string, fresh: () => { open: () => Pr
       await store.append([chat(ALICE, 1, 100), chat(ALICE, 7, 700), chat(BOB, 3, 300)]);
       expect(await store.lastSeq(ALICE)).toBe(7);
       expect(await store.lastSeq(BOB)).toBe(3);
+      await store.close();
+      store = await place.open();
+      expect(await store.lastSeq(ALICE)).toBe(7);
+    });
+
+    it('tells held from missing around an out-of-order arrival, also after reopening', async () => {
+      await store.append([chat(ALICE, 1, 100), chat(ALICE, 4, 400)]);
+      const lacking = async (): Promise<number[]> =>
+        (await store.missing([1, 2, 3, 4, 5].map((seq) => chat(ALICE, seq, seq * 100)))).map((m) => m.seq);
+      expect(await lacking()).toEqual([2, 3, 5]);
+      await store.close();
+      store = await place.open();
+      expect(await lacking()).toEqual([2, 3, 5]);
+      expect((await store.append([chat(ALICE, 3, 300), chat(ALICE, 4, 400)])).map((m) => m.seq)).toEqual([3]);
+      await store.append([chat(ALICE, 2, 200)]);
+      expect(store.versionVector()).toEqual(new Map([[ALICE, 4]]));
     });
 
     it('keeps the version vector at the highest seq without a gap', async () => {
@@ -66,6 +87,19 @@ export function historyStoreContract(name: string, fresh: () => { open: () => Pr
       expect((await store.latest({ limit: 10 })).map((m) => m.message.text)).toEqual(['dev', 'a1-1', 'b2-1', 'a1-2']);
       expect((await store.latest({ limit: 2, room: '#lobby' })).map((m) => m.message.text)).toEqual(['b2-1', 'a1-2']);
       expect((await store.latest({ limit: 10, room: '#dev' })).map((m) => m.message.text)).toEqual(['dev']);
+    });
+
+    it('merges rooms and private messages into one display order', async () => {
+      await store.append([
+        chat(ALICE, 1, 100, 'lobby-1'),
+        whisper(BOB, 1, 150, 'pm-1'),
+        chat(BOB, 2, 200, 'dev-1', '#dev'),
+        chat(ALICE, 2, 300, 'lobby-2'),
+        whisper(ALICE, 3, 400, 'pm-2'),
+      ]);
+      expect((await store.latest({ limit: 10 })).map((m) => m.message.text)).toEqual(['lobby-1', 'pm-1', 'dev-1', 'lobby-2', 'pm-2']);
+      expect((await store.latest({ limit: 3 })).map((m) => m.message.text)).toEqual(['dev-1', 'lobby-2', 'pm-2']);
+      expect((await store.latest({ limit: 10, room: '#lobby' })).map((m) => m.message.text)).toEqual(['lobby-1', 'lobby-2']);
     });
 
     it('lists what it lacks of a batch, and gives stored bytes back unchanged', async () => {

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LevelHistoryStore } from '../../src/store/level-store.js';
 import { isLanchatError } from '../../src/wire/errors.js';
-import { chat, ALICE, historyStoreContract } from './history-store.contract.js';
+import { Level } from 'level';
+import { chat, ALICE, BOB, historyStoreContract } from './history-store.contract.js';
 
 // Real LevelDB in a temporary folder: no mock of it anywhere.
 historyStoreContract('LevelDB', () => {
@@ -27,6 +28,68 @@ describe('LevelHistoryStore', () => {
       expect(isLanchatError(error, 'DATA_DIR_IN_USE')).toBe(true);
     } finally {
       await first.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('LevelHistoryStore formats', () => {
+  const hex = (value: number, width = 13): string => value.toString(16).padStart(width, '0');
+
+  it('upgrades a history written in format 1 and keeps every message', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lanchat-store-'));
+    const location = join(dir, 'history');
+    try {
+      // Format 1, as the first release wrote it: m!, a global t! and per-room r! index, 8-byte vector values.
+      const old = new Level<string, Uint8Array>(location, { keyEncoding: 'utf8', valueEncoding: 'view' });
+      const messages = [chat(ALICE, 1, 100, 'one'), chat(BOB, 1, 200, 'two', '#dev'), chat(ALICE, 2, 300, 'three'), chat(ALICE, 5, 500, 'five')];
+      for (const m of messages) {
+        const order = `${hex(m.time)}!${hex(0, 8)}!${m.origin}!${hex(m.seq)}`;
+        await old.put(`m!${m.origin}!${hex(m.seq)}`, m.bytes);
+        await old.put(`t!${order}`, new Uint8Array(0));
+        await old.put(`r!${m.message.room}!${order}`, new Uint8Array(0));
+      }
+      const held = (seq: number): Uint8Array => Buffer.from(hex(seq, 16), 'hex');
+      await old.put(`v!${ALICE}`, held(2));
+      await old.put(`v!${BOB}`, held(1));
+      await old.close();
+
+      const store = await LevelHistoryStore.open(location);
+      expect((await store.latest({ limit: 10 })).map((m) => m.message.text)).toEqual(['one', 'two', 'three', 'five']);
+      expect((await store.latest({ limit: 10, room: '#dev' })).map((m) => m.message.text)).toEqual(['two']);
+      expect(store.versionVector()).toEqual(new Map([[ALICE, 2], [BOB, 1]]));
+      expect(await store.lastSeq(ALICE)).toBe(5);
+      expect((await store.missing([chat(ALICE, 4, 400), chat(ALICE, 5, 500)])).map((m) => m.seq)).toEqual([4]);
+      await store.close();
+
+      const raw = new Level<string, Uint8Array>(location, { keyEncoding: 'utf8', valueEncoding: 'view' });
+      const keys = await raw.keys().all();
+      await raw.close();
+      expect(keys.filter((k) => k.startsWith('t!') || k.startsWith('r!'))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a history written by a newer lanchat, and leaves it as it was', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lanchat-store-'));
+    const location = join(dir, 'history');
+    try {
+      const newer = new Level<string, Uint8Array>(location, { keyEncoding: 'utf8', valueEncoding: 'view' });
+      await newer.put('f!format', Buffer.from([0, 0, 0, 99]));
+      await newer.put('x!future', Buffer.from('kept'));
+      await newer.close();
+      let error: unknown;
+      try {
+        await LevelHistoryStore.open(location);
+      } catch (err) {
+        error = err;
+      }
+      expect(isLanchatError(error, 'STORE_FORMAT')).toBe(true);
+      const raw = new Level<string, Uint8Array>(location, { keyEncoding: 'utf8', valueEncoding: 'view' });
+      expect(await raw.keys().all()).toEqual(['f!format', 'x!future']);
+      await raw.close();
+    } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -33,6 +33,25 @@ describe('Replica (real LevelDB)', () => {
     expect(await replica.store.has(bob.nodeIdHex, 1)).toBe(false);
   });
 
+  it('refuses an altered copy of a held message: it does not pass for the one held', async () => {
+    const chain = authored(ann, 'net', 2);
+    await replica.ingest(chain);
+    const altered = Buffer.from(chain[1]!);
+    altered[altered.indexOf(Buffer.from('line 2'))] = 'X'.charCodeAt(0);
+    const result = await replica.ingest([altered]);
+    expect(result.known).toEqual([]);
+    expect(result.refused).toEqual([{ reason: 'bad signature', origin: ann.nodeIdHex, seq: 2 }]);
+    expect(Buffer.from((await replica.store.get(ann.nodeIdHex, 2))!)).toEqual(Buffer.from(chain[1]!));
+  });
+
+  it('counts a message stored meanwhile by another ingest into the same store as known', async () => {
+    const [line] = authored(ann, 'net', 1);
+    const [first, second] = await Promise.all([replica.ingest([line!]), replica.ingest([line!])]);
+    expect(first.fresh.map((m) => m.seq)).toEqual([1]);
+    expect(second.fresh).toEqual([]);
+    expect(second.known.map((m) => m.seq)).toEqual([1]);
+  });
+
   it('refuses a truncated or corrupt sync batch whole: nothing of it is stored', async () => {
     await replica.ingest(authored(ann, 'net', 1));
     const batch = authored(bob, 'net', 3);

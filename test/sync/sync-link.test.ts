@@ -4,7 +4,8 @@ import type { Connection } from '../../src/net/connection.js';
 import { dial } from '../../src/net/dial.js';
 import { listen } from '../../src/net/listener.js';
 import type { Replica } from '../../src/sync/replica.js';
-import { SyncLink } from '../../src/sync/sync-link.js';
+import { SYNC_PIPELINE_DEPTH, SyncLink } from '../../src/sync/sync-link.js';
+import type { StoredMessage } from '../../src/store/history-store.js';
 import { authored } from '../helpers/authored.js';
 import { tempReplica } from '../helpers/replica.js';
 
@@ -13,7 +14,7 @@ const bob = ephemeralIdentity();
 const cid = ephemeralIdentity();
 
 /** Two replicas joined by a real TCP connection on loopback, a SyncLink on each end. */
-async function linked(left: Replica, right: Replica): Promise<{ a: SyncLink; b: SyncLink; close: () => void }> {
+async function linked(left: Replica, right: Replica): Promise<{ a: SyncLink; b: SyncLink; b2a: Connection; close: () => void }> {
   let accepted!: (conn: Connection) => void;
   const inbound = new Promise<Connection>((resolve) => (accepted = resolve));
   const { server, port } = await listen(0, (conn) => accepted(conn), { heartbeatMs: 0 }, '127.0.0.1');
@@ -23,7 +24,7 @@ async function linked(left: Replica, right: Replica): Promise<{ a: SyncLink; b: 
   const b = new SyncLink(other, right);
   outbound.on('frame', (frame) => a.handle(frame));
   other.on('frame', (frame) => b.handle(frame));
-  return { a, b, close: () => (outbound.close(), other.close(), server.close()) };
+  return { a, b, b2a: other, close: () => (outbound.close(), other.close(), server.close()) };
 }
 
 const settled = (link: SyncLink) => new Promise<number>((resolve) => link.once('settled', ({ fresh }) => resolve(fresh.length)));
@@ -80,6 +81,39 @@ describe('SyncLink', () => {
     const done = settled(b);
     a.offer();
     expect(await done).toBe(4);
+    close();
+  });
+
+  it('asks for the next batch while one is being stored, never holding more than the pipeline depth', async () => {
+    await left.ingest(authored(ann, 'net', 2_600)); // six batches of at most 500
+    const { b, b2a, close } = await linked(left, right);
+    // The asker's store is held shut until released: batches pile up unstored.
+    let release!: () => void;
+    const shut = new Promise<void>((resolve) => (release = resolve));
+    const append = right.store.append.bind(right.store);
+    right.store.append = async (messages: readonly StoredMessage[]) => {
+      await shut;
+      return append(messages);
+    };
+    let requests = 0;
+    let batches = 0;
+    const send = b2a.sendFrame.bind(b2a);
+    b2a.sendFrame = (frame) => {
+      if (frame.syncRequest) requests++;
+      return send(frame);
+    };
+    const pilingUp = new Promise<void>((resolve) =>
+      b2a.on('frame', (frame) => frame.kind === 'syncBatch' && ++batches === SYNC_PIPELINE_DEPTH + 1 && resolve()),
+    );
+    const done = settled(b);
+    b.request();
+    await pilingUp;
+    // One request to start, one per batch received while fewer than the depth wait: then it waits.
+    expect(requests).toBe(1 + SYNC_PIPELINE_DEPTH);
+    release();
+    expect(await done).toBe(2_600);
+    expect(requests).toBe(6);
+    expect(right.vector).toEqual(left.vector);
     close();
   });
 });
