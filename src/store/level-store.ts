@@ -1,11 +1,12 @@
 import { Level } from 'level';
 import { LanchatError } from '../wire/errors.js';
-import type { HistoryStore, StoredMessage, VersionVector } from './history-store.js';
+import type { DisplayPosition, HistoryStore, StoredMessage, VersionVector } from './history-store.js';
 import { decodeStored } from './stored-message.js';
 import {
   messageKey,
   messageKeyOfIndex,
   messagePrefix,
+  orderSuffix,
   prefixEnd,
   roomKey,
   roomPrefix,
@@ -98,9 +99,10 @@ export class LevelHistoryStore implements HistoryStore {
     return this.#db.values({ gt: messageKey(origin, after), lt: prefixEnd(messagePrefix(origin)), limit }).all();
   }
 
-  async latest({ limit, room }: { limit: number; room?: string }): Promise<StoredMessage[]> {
+  async latest({ limit, room, before }: { limit: number; room?: string; before?: DisplayPosition }): Promise<StoredMessage[]> {
     const prefix = room === undefined ? 't!' : roomPrefix(room);
-    const indexKeys = await this.#db.keys({ gte: prefix, lt: prefixEnd(prefix), reverse: true, limit }).all();
+    const end = before === undefined ? prefixEnd(prefix) : prefix + orderSuffix(before.time, before.counter, before.origin, before.seq);
+    const indexKeys = await this.#db.keys({ gte: prefix, lt: end, reverse: true, limit }).all();
     indexKeys.reverse();
     const values = await this.#db.getMany(indexKeys.map(messageKeyOfIndex));
     return values.filter((v): v is Uint8Array => v !== undefined).map(decodeStored);
