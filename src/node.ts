@@ -23,7 +23,8 @@ import { Relay } from './relay/relay.js';
 import { join } from 'node:path';
 import { messageView } from './member/message-view.js';
 import { claimDataDir } from './store/data-dir.js';
-import type { HistoryStore } from './store/history-store.js';
+import type { DisplayPosition, HistoryStore } from './store/history-store.js';
+import { decodeStored } from './store/stored-message.js';
 import { LevelHistoryStore } from './store/level-store.js';
 import { Replica } from './sync/replica.js';
 import type { Frame } from './wire/codec.js';
@@ -274,6 +275,26 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
       const view = messageView(m.message, this.identity);
       if (view !== undefined) this.emit('message', { ...view, history: true });
     }
+  }
+
+  /**
+   * Stored messages of `room` shown before the message `before` (the latest when undefined), at most
+   * `count`, oldest first: what a scrolled-back window shows above the oldest line it holds.
+   */
+  async olderMessages(room: string, count: number, before?: Pick<MessageView, 'id' | 'fromId'>): Promise<MessageView[]> {
+    const store = this.#replica.store;
+    let position: DisplayPosition | undefined;
+    if (before !== undefined) {
+      // A view's id names its seq and its author's node id (fromId): the store knows its place in display order.
+      const bytes = await store.get(before.fromId, Number(before.id.slice(before.id.lastIndexOf('-') + 1)));
+      if (bytes === undefined) return [];
+      position = decodeStored(bytes);
+    }
+    const stored = await store.latest({ room, limit: count, ...(position === undefined ? {} : { before: position }) });
+    return stored
+      .map((m) => messageView(m.message, this.identity))
+      .filter((v) => v !== undefined)
+      .map((v) => ({ ...v, history: true }));
   }
 
   /**

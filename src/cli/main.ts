@@ -30,6 +30,7 @@ const program = new Command()
   .option('-d, --data <dir>', 'data folder (default: ~/.local/share/lanchat/<network>)')
   .option('--network <name>', 'chat network to join; each has its own relay', 'lanchat')
   .option('--json', 'one JSON event per output line; input lines as typed (for scripts)')
+  .option('--plain', 'line mode on a terminal too, instead of the full-screen UI')
   .option('--no-discovery', 'do not use mDNS: no announcing, no looking (then use --host or --connect)')
   .showHelpAfterError('(lanchat --help lists the options)')
   .enablePositionalOptions()
@@ -109,8 +110,17 @@ async function run(options: CliOptions): Promise<void> {
   process.on('SIGTERM', onSignal);
 
   if (options.json) await runJsonMode(node, process.stdin, process.stdout);
+  else if (!options.plain && process.stdout.isTTY && process.stdin.isTTY) await runFullScreen(node);
   else await runLineMode(node, process.stdin, process.stdout);
   await quit();
+}
+
+/** The full-screen UI, loaded only when used: line and --json modes start without React. */
+async function runFullScreen(node: LanchatNode): Promise<void> {
+  // React's development build is twice as slow to render and only helps whoever debugs React itself.
+  process.env.NODE_ENV ??= 'production';
+  const { runTui } = await import('../ui/tui/run.js');
+  await runTui(node, process.stdin, process.stdout);
 }
 
 function fail(err: unknown, json: boolean, exitCode: number): never {

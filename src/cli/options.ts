@@ -13,6 +13,7 @@ export interface RawOptions {
   data?: string;
   network?: string;
   json?: boolean;
+  plain?: boolean;
   discovery?: boolean;
 }
 
@@ -24,6 +25,8 @@ export interface CliOptions {
   dataDir: string;
   network: string;
   json: boolean;
+  /** Line mode even on a terminal (no full-screen UI). */
+  plain: boolean;
   discovery: boolean;
 }
 
@@ -39,6 +42,7 @@ export function resolveOptions(raw: RawOptions, env: NodeJS.ProcessEnv = process
   const problem = nickProblem(nick);
   if (problem !== undefined) throw usage(`--name "${nick}": ${problem}`);
   if (raw.host && raw.connect !== undefined) throw usage('--host and --connect exclude each other');
+  if (raw.json && raw.plain) throw usage('--json and --plain exclude each other');
   return {
     nick,
     host: raw.host === true,
@@ -47,6 +51,7 @@ export function resolveOptions(raw: RawOptions, env: NodeJS.ProcessEnv = process
     dataDir: raw.data ?? defaultDataDir(network, env),
     network,
     json: raw.json === true,
+    plain: raw.plain === true,
     discovery: raw.discovery !== false,
   };
 }

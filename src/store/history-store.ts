@@ -12,6 +12,9 @@ export interface StoredMessage {
   bytes: Uint8Array;
 }
 
+/** A message's place in display order. */
+export type DisplayPosition = Pick<StoredMessage, 'time' | 'counter' | 'origin' | 'seq'>;
+
 /** For each origin, the highest seq held with no gap below it. */
 export type VersionVector = ReadonlyMap<string, number>;
 
@@ -36,8 +39,8 @@ export interface HistoryStore {
   versionVector(): VersionVector;
   /** The encoded messages of `origin` with seq above `after`, in seq order (gaps skipped), at most `limit`. */
   since(origin: string, after: number, limit: number): Promise<Uint8Array[]>;
-  /** The last `limit` messages (of `room`, or all), oldest first. */
-  latest(options: { limit: number; room?: string }): Promise<StoredMessage[]>;
+  /** The last `limit` messages (of `room`, or all; with `before`, of those shown before it), oldest first. */
+  latest(options: { limit: number; room?: string; before?: DisplayPosition }): Promise<StoredMessage[]>;
   count(): Promise<number>;
   close(): Promise<void>;
 }

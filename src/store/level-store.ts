@@ -1,6 +1,6 @@
 import { Level } from 'level';
 import { LanchatError } from '../wire/errors.js';
-import type { HistoryStore, StoredMessage, VersionVector } from './history-store.js';
+import type { DisplayPosition, HistoryStore, StoredMessage, VersionVector } from './history-store.js';
 import { decodeStored } from './stored-message.js';
 import { upgradeFormat } from './format.js';
 import {
@@ -12,6 +12,7 @@ import {
   messageKey,
   messageKeyOfDisplay,
   messagePrefix,
+  orderSuffix,
   prefixEnd,
   readVectorEntry,
   vectorKey,
@@ -146,12 +147,13 @@ export class LevelHistoryStore implements HistoryStore {
     return this.#db.values({ ...range, highWaterMarkBytes: SINCE_READ_BYTES }).all();
   }
 
-  async latest({ limit, room }: { limit: number; room?: string }): Promise<StoredMessage[]> {
+  async latest({ limit, room, before }: { limit: number; room?: string; before?: DisplayPosition }): Promise<StoredMessage[]> {
     const buckets = room === undefined ? [...this.#buckets] : [room];
     const perBucket = await Promise.all(
       buckets.map((bucket) => {
         const prefix = displayPrefix(bucket);
-        return this.#db.keys({ gte: prefix, lt: prefixEnd(prefix), reverse: true, limit }).all();
+        const end = before === undefined ? prefixEnd(prefix) : prefix + orderSuffix(before.time, before.counter, before.origin, before.seq);
+        return this.#db.keys({ gte: prefix, lt: end, reverse: true, limit }).all();
       }),
     );
     // Each bucket's newest `limit`, merged: the newest `limit` of all are among them.

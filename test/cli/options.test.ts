@@ -35,5 +35,11 @@ describe('command-line options', () => {
     expect(usageError(() => resolveOptions({ name: 'two words' }, env))).toMatch(/^--name/);
     expect(usageError(() => resolveOptions({ name: 'b', network: 'Bad Name' }, env))).toMatch(/^--network/);
     expect(usageError(() => resolveOptions({ name: 'b', host: true, connect: 'h:1' }, env))).toMatch(/exclude/);
+    expect(usageError(() => resolveOptions({ name: 'b', json: true, plain: true }, env))).toMatch(/^--json and --plain/);
+  });
+
+  it('keeps the full-screen UI unless --plain asks for line mode', () => {
+    expect(resolveOptions({ name: 'b' }, env).plain).toBe(false);
+    expect(resolveOptions({ name: 'b', plain: true }, env).plain).toBe(true);
   });
 });

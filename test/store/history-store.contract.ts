@@ -102,6 +102,15 @@ export function historyStoreContract(name: string, fresh: () => { open: () => Pr
       expect((await store.latest({ limit: 10, room: '#lobby' })).map((m) => m.message.text)).toEqual(['lobby-1', 'lobby-2']);
     });
 
+    it('pages back: the latest shown before a given message, in a room or in all', async () => {
+      const lines = [1, 2, 3, 4, 5].map((seq) => chat(ALICE, seq, 100, `same-ms-${seq}`)); // one millisecond
+      await store.append([...lines, chat(BOB, 1, 50, 'dev-1', '#dev')]);
+      const before = lines[3]!;
+      expect((await store.latest({ limit: 2, room: '#lobby', before })).map((m) => m.seq)).toEqual([2, 3]);
+      expect((await store.latest({ limit: 10, before })).map((m) => m.message.text)).toEqual(['dev-1', 'same-ms-1', 'same-ms-2', 'same-ms-3']);
+      expect(await store.latest({ limit: 10, room: '#lobby', before: lines[0]! })).toEqual([]);
+    });
+
     it('lists what it lacks of a batch, and gives stored bytes back unchanged', async () => {
       const first = chat(ALICE, 1, 100);
       await store.append([first]);

@@ -1,0 +1,172 @@
+import type { EditLine } from './editor.js';
+import { visibleSlice } from './editor.js';
+import type { ChatState, Entry, Window } from './state.js';
+import { NO_ROOM } from './state.js';
+import { displayWidth, padToWidth, type Row, rowWidth, type Span, wrapSpans } from './text.js';
+
+/**
+ * Pure layout: the model and the input line become exactly `rows` screen rows of styled spans, each at
+ * most `columns` wide. Ink only paints them.
+ *
+ *   row 0            title bar: network, relay, role, people online, connection state
+ *   rows 1..rows-3   the current window's messages, newest at the bottom
+ *   row rows-2       status bar: clock, nick, current room, the rooms with their unread counts
+ *   row rows-1       the input line
+ */
+export interface Screen {
+  columns: number;
+  title: Row;
+  pane: Row[];
+  status: Row;
+  input: Row;
+  /** Where the terminal cursor goes: on the input line. */
+  cursor: { row: number; column: number };
+  /** The pane shows the oldest entry held (time to ask the store for older ones). */
+  atTop: boolean;
+  /** Rows of the current window beyond the pane (the furthest PgUp may scroll). */
+  maxScroll: number;
+}
+
+/** Fixed rows around the message pane: title, status and input. */
+export const CHROME_ROWS = 3;
+
+const NICK_COLORS = ['cyan', 'green', 'yellow', 'magenta', 'blue', 'red', 'cyanBright', 'greenBright', 'yellowBright', 'magentaBright', 'blueBright', 'redBright'];
+
+/** The same nick gets the same colour on every screen and every run (FNV-1a of the lower-cased nick). */
+export function nickColor(nick: string): string {
+  let hash = 0x811c9dc5;
+  for (const ch of nick.toLowerCase()) {
+    hash ^= ch.codePointAt(0)!;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return NICK_COLORS[hash % NICK_COLORS.length]!;
+}
+
+export function clock(ms: number): string {
+  const d = new Date(ms);
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}
+
+/** An entry's spans: the prefix (time, nick) and the text; `indent` is where continuation rows start. */
+export function entrySpans(entry: Entry): { spans: Span[]; indent: number } {
+  const time: Span = { text: `${clock(entry.ts)} `, style: { dim: true } };
+  let prefix: Span[];
+  let body: Span;
+  switch (entry.kind) {
+    case 'chat':
+      prefix = [{ text: `<${entry.nick}>`, style: entry.mention ? { color: 'yellow', bold: true, inverse: true } : { color: nickColor(entry.nick ?? '') } }];
+      body = entry.mention ? { text: ` ${entry.text}`, style: { color: 'yellow', bold: true } } : { text: ` ${entry.text}` };
+      break;
+    case 'own':
+      prefix = [{ text: `<${entry.nick}>`, style: { bold: true } }];
+      body = { text: ` ${entry.text}`, style: { bold: true } };
+      break;
+    case 'private-in':
+      prefix = [{ text: `*${entry.nick}*`, style: { color: 'magentaBright', bold: true } }];
+      body = { text: ` ${entry.text}`, style: { color: 'magentaBright' } };
+      break;
+    case 'private-out':
+      prefix = [{ text: `-> *${entry.nick}*`, style: { color: 'magenta' } }];
+      body = { text: ` ${entry.text}`, style: { color: 'magenta' } };
+      break;
+    case 'info':
+      prefix = [{ text: '-!-', style: { color: 'cyan' } }];
+      body = { text: ` ${entry.text}`, style: { dim: true } };
+      break;
+    case 'error':
+      prefix = [{ text: '-!-', style: { color: 'red', bold: true } }];
+      body = { text: ` ${entry.text}`, style: { color: 'red' } };
+      break;
+  }
+  const spans = [time, ...prefix, body];
+  const indent = displayWidth(time.text) + prefix.reduce((n, s) => n + displayWidth(s.text), 0) + 1;
+  return { spans, indent };
+}
+
+const wrapped = new WeakMap<Entry, { width: number; rows: Row[] }>();
+
+/** An entry wrapped to `width`; remembered per entry, so a flood wraps each line once, and a resize re-wraps. */
+export function entryRows(entry: Entry, width: number): Row[] {
+  const cached = wrapped.get(entry);
+  if (cached?.width === width) return cached.rows;
+  const { spans, indent } = entrySpans(entry);
+  // A long nick must not leave a sliver of a column for the text.
+  const rows = wrapSpans(spans, width, indent <= width / 2 ? indent : 2);
+  wrapped.set(entry, { width, rows });
+  return rows;
+}
+
+/** The pane's rows: the newest at the bottom, `scroll` rows hidden below; blank rows above when short. */
+export function paneRows(window: Window, width: number, height: number): { rows: Row[]; atTop: boolean; maxScroll: number } {
+  if (height <= 0) return { rows: [], atTop: false, maxScroll: 0 };
+  const want = height + window.scroll;
+  const collected: Row[] = [];
+  let i = window.entries.length - 1;
+  for (; i >= 0 && collected.length < want; i--) {
+    const rows = entryRows(window.entries[i]!, width);
+    for (let r = rows.length - 1; r >= 0; r--) collected.push(rows[r]!);
+  }
+  const atTop = i < 0 && collected.length <= want;
+  const scroll = Math.max(0, Math.min(window.scroll, collected.length - height));
+  const visible = collected.slice(scroll, scroll + height).reverse();
+  while (visible.length < height) visible.unshift([]);
+  // Only known exactly at the top: elsewhere "at least one more page" is enough for PgUp.
+  const maxScroll = atTop ? Math.max(0, collected.length - height) : window.scroll + height;
+  return { rows: visible, atTop, maxScroll };
+}
+
+export function relayText(state: ChatState): string {
+  const { relay, role } = state.snapshot;
+  if (relay === undefined) return 'no relay yet';
+  if (role === 'relay') return `relay: you (${hostPort(relay.host, relay.port)})`;
+  return `relay: ${relay.nick} (${hostPort(relay.host, relay.port)})`;
+}
+
+export function layoutScreen(state: ChatState, line: EditLine, columns: number, rows: number, now = Date.now()): Screen {
+  const snap = state.snapshot;
+  const bar = { color: 'white', inverse: true } as const;
+  const people = snap.people.length;
+  const title = `${snap.network} │ ${relayText(state)} │ you: ${snap.role} │ ${people} online │ ${state.connection}`;
+  const window = state.current;
+  const pane = paneRows(window, columns, Math.max(0, rows - CHROME_ROWS));
+
+  const status: Span[] = [{ text: `[${clock(now)}] [${snap.nick}] [` }];
+  state.order.forEach((w, i) => {
+    const label = `${i + 1}:${w.name}${w.unread > 0 ? `(${w.unread}${w.mentioned ? '!' : ''})` : ''}`;
+    if (i > 0) status.push({ text: ' ' });
+    if (w === window) status.push({ text: label, style: { bold: true } });
+    else if (w.mentioned) status.push({ text: label, style: { color: 'yellow', bold: true } });
+    else if (w.unread > 0) status.push({ text: label, style: { color: 'cyan', bold: true } });
+    else status.push({ text: label });
+  });
+  status.push({ text: ']' });
+  if (window.scroll > 0) status.push({ text: ' -- more --', style: { bold: true } });
+  if (window.loading) status.push({ text: ' (loading older…)' });
+
+  const prompt = `[${window.name === NO_ROOM ? 'no room' : window.name}] `;
+  const promptWidth = Math.min(displayWidth(prompt), Math.max(0, columns - 2));
+  const slice = visibleSlice(line, columns - promptWidth);
+  return {
+    columns,
+    title: [{ text: padToWidth(` ${title}`, columns), style: bar }],
+    pane: pane.rows,
+    status: barRow(status, columns),
+    input: [{ text: padToWidth(prompt, promptWidth), style: { bold: true } }, { text: slice.text }],
+    cursor: { row: rows - 1, column: Math.min(columns - 1, promptWidth + slice.cursorColumn) },
+    atTop: pane.atTop,
+    maxScroll: pane.maxScroll,
+  };
+}
+
+/** A bar: its spans cut to the width and the rest filled, all on the bar's background. */
+function barRow(spans: Span[], columns: number): Row {
+  const row = wrapSpans(spans, Math.max(1, columns))[0] ?? [];
+  const styled = row.map((s) => ({ text: s.text, style: { ...s.style, color: s.style?.color ?? 'white', inverse: true } }));
+  const rest = columns - rowWidth(row);
+  if (rest > 0) styled.push({ text: ' '.repeat(rest), style: { color: 'white', inverse: true } });
+  return styled;
+}
+
+function hostPort(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}

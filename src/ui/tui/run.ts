@@ -1,0 +1,227 @@
+import { emitKeypressEvents } from 'node:readline';
+import type { LanchatNode } from '../../node.js';
+import { ChatController } from '../controller.js';
+import { COMMANDS, parseInput } from '../input.js';
+import { complete, type CompletionCycle } from './completion.js';
+import * as edit from './editor.js';
+import { EMPTY_LINE, type EditLine, InputHistory } from './editor.js';
+import { ENTER_SCREEN, type Frame, frameUpdate, LEAVE_SCREEN } from './frame.js';
+import { keyAction, type KeyPress } from './keys.js';
+import { CHROME_ROWS, entryRows, layoutScreen, type Screen } from './layout.js';
+import { ChatState, NO_ROOM, type NodeSnapshot } from './state.js';
+import { Painter } from './view.js';
+
+/** At most one frame per this many ms: a flood of messages is drawn in batches, not line by line. */
+export const FRAME_MS = 25;
+/** Messages asked of the store at a time when scrolling back past what is held. */
+export const OLDER_BATCH = 100;
+
+export interface TuiOptions {
+  frameMs?: number;
+  /** Called after every frame written, with how long layout and painting took (for tests and measurements). */
+  onFrame?: (info: { ms: number; rows: string[] }) => void;
+}
+
+export function snapshotOf(node: LanchatNode): NodeSnapshot {
+  return {
+    nick: node.nick,
+    network: node.network,
+    rooms: node.rooms,
+    currentRoom: node.currentRoom,
+    people: node.roster.peers().map((p) => p.nick),
+    role: node.role,
+    relay: node.relay,
+  };
+}
+
+const COMMAND_WORDS = COMMANDS.map((c) => c.usage.split(' ')[0]!);
+
+/**
+ * The full-screen UI: the alternate screen, the keyboard in raw mode, node events into the model, and
+ * frames painted at most every FRAME_MS. Resolves when the user quits (/quit, Ctrl-D on an empty line,
+ * Ctrl-C) with the terminal restored; the caller stops the node.
+ */
+export function runTui(node: LanchatNode, input: NodeJS.ReadStream, output: NodeJS.WriteStream, options: TuiOptions = {}): Promise<void> {
+  const frameMs = options.frameMs ?? FRAME_MS;
+  const size = (): { columns: number; rows: number } => ({ columns: Math.max(10, output.columns || 80), rows: Math.max(CHROME_ROWS + 1, output.rows || 24) });
+  const state = new ChatState(snapshotOf(node), { rowsOf: (entry) => entryRows(entry, size().columns).length });
+  const painter = new Painter();
+  const history = new InputHistory();
+  let line: EditLine = EMPTY_LINE;
+  let cycle: CompletionCycle | undefined;
+  let shown: Frame | undefined;
+  let screen: Screen | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let lastFrame = 0;
+  let bell = false;
+  let done = false;
+
+  const sync = (): void => state.sync(snapshotOf(node));
+  const schedule = (): void => {
+    if (timer !== undefined || done) return;
+    timer = setTimeout(draw, Math.max(0, frameMs - (Date.now() - lastFrame)));
+  };
+  const draw = (): void => {
+    timer = undefined;
+    if (done) return;
+    const started = performance.now();
+    const { columns, rows } = size();
+    screen = layoutScreen(state, line, columns, rows);
+    const painted = painter.paint(screen);
+    const frame = { lines: painted, cursor: screen.cursor };
+    const update = frameUpdate(shown, frame);
+    shown = frame;
+    lastFrame = Date.now();
+    if (update !== '') output.write(update);
+    if (bell) output.write('\x07');
+    bell = false;
+    options.onFrame?.({ ms: performance.now() - started, rows: painted });
+    if (screen.atTop) loadOlder();
+  };
+  const loadOlder = (): void => {
+    const want = state.wantOlder();
+    if (want === undefined) return;
+    node
+      .olderMessages(want.room, OLDER_BATCH, want.before)
+      .then((views) => state.addOlder(want.room, views))
+      .catch(() => state.addOlder(want.room, []))
+      .finally(schedule);
+  };
+
+  const controller = new ChatController(node, (event) => {
+    sync();
+    if (state.apply(event).bell) bell = true;
+    schedule();
+  });
+
+  return new Promise((resolve) => {
+    const clockTimer = setInterval(schedule, 10_000);
+    clockTimer.unref();
+    const restore = (): void => {
+      if (input.isTTY) input.setRawMode(false);
+      output.write(LEAVE_SCREEN);
+    };
+    const finish = (): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      clearInterval(clockTimer);
+      input.off('keypress', onKey);
+      output.off('resize', onResize);
+      process.off('exit', restore);
+      restore();
+      input.pause();
+      resolve();
+    };
+    const onResize = (): void => {
+      shown = undefined; // a resized terminal keeps nothing we drew where we drew it
+      schedule();
+    };
+    const switchTo = (index: number): void => {
+      const target = state.order[index];
+      if (target !== undefined && target.name !== NO_ROOM) node.join(target.name);
+      sync();
+    };
+    const onKey = (ch: string | undefined, key: KeyPress | undefined): void => {
+      const action = keyAction(ch, key);
+      if (action.kind !== 'complete') cycle = undefined;
+      const pane = Math.max(1, size().rows - CHROME_ROWS);
+      switch (action.kind) {
+        case 'insert':
+          line = edit.insert(line, action.text);
+          break;
+        case 'left':
+        case 'right':
+        case 'home':
+        case 'end':
+        case 'backspace':
+          line = edit[action.kind](line);
+          break;
+        case 'delete':
+          line = edit.deleteForward(line);
+          break;
+        case 'killToStart':
+          line = edit.killToStart(line);
+          break;
+        case 'killWordBack':
+          line = edit.killWordBack(line);
+          break;
+        case 'historyUp': {
+          const older = history.up(line.text);
+          if (older !== undefined) line = edit.end({ text: older, cursor: 0 });
+          break;
+        }
+        case 'historyDown': {
+          const newer = history.down();
+          if (newer !== undefined) line = edit.end({ text: newer, cursor: 0 });
+          break;
+        }
+        case 'complete': {
+          const rooms = new Set([...node.rooms, ...node.roster.rooms().map((r) => r.room)]);
+          const nicks = node.roster.peers().map((p) => p.nick).filter((n) => n !== node.nick);
+          const result = complete(line.text, line.cursor, { nicks, commands: COMMAND_WORDS, rooms: [...rooms] }, cycle);
+          line = { text: result.text, cursor: result.cursor };
+          cycle = result.cycle;
+          break;
+        }
+        case 'pageUp':
+          state.scrollBy(pane - 1, screen?.maxScroll ?? 0);
+          break;
+        case 'pageDown':
+          state.scrollBy(-(pane - 1), screen?.maxScroll ?? 0);
+          break;
+        case 'window':
+          switchTo(action.number - 1);
+          break;
+        case 'nextWindow':
+        case 'previousWindow': {
+          const order = state.order;
+          const at = order.indexOf(state.current);
+          switchTo((at + (action.kind === 'nextWindow' ? 1 : order.length - 1)) % order.length);
+          break;
+        }
+        case 'redraw':
+          shown = undefined;
+          break;
+        case 'eof':
+          if (line.text === '') {
+            finish();
+            return;
+          }
+          line = edit.deleteForward(line);
+          break;
+        case 'interrupt':
+          finish();
+          return;
+        case 'submit': {
+          const text = line.text;
+          line = EMPTY_LINE;
+          history.add(text);
+          const kind = parseInput(text).kind;
+          // Saying something brings the window back to its newest lines, as irssi does.
+          if (kind === 'say' || kind === 'msg') state.current.scroll = 0;
+          if (!controller.handleLine(text)) {
+            finish();
+            return;
+          }
+          sync();
+          break;
+        }
+        case 'ignore':
+          return;
+      }
+      schedule();
+    };
+
+    process.on('exit', restore); // a signal's process.exit must not leave the terminal raw
+    output.write(ENTER_SCREEN);
+    emitKeypressEvents(input);
+    if (input.isTTY) input.setRawMode(true);
+    input.on('keypress', onKey);
+    input.resume();
+    output.on('resize', onResize);
+    node.run();
+    sync();
+    schedule();
+  });
+}

@@ -1,0 +1,252 @@
+import type { MessageView, RelayInfo } from '../../member/member.js';
+import type { UiEvent } from '../events.js';
+import { formatEvent } from '../line-format.js';
+import { sanitize } from './text.js';
+
+/** What the screen shows of the node at a moment: read from the node, never kept in two places. */
+export interface NodeSnapshot {
+  nick: string;
+  network: string;
+  rooms: readonly string[];
+  currentRoom: string | undefined;
+  /** Nicks of everyone online, this user included. */
+  people: readonly string[];
+  role: 'relay' | 'member' | 'electing';
+  relay: RelayInfo | undefined;
+}
+
+export type EntryKind = 'chat' | 'own' | 'private-in' | 'private-out' | 'info' | 'error';
+
+/** One line of scrollback, before wrapping. */
+export interface Entry {
+  kind: EntryKind;
+  ts: number;
+  text: string;
+  /** Message id and its author's node id, for chat lines (history and live). */
+  id?: string;
+  fromId?: string;
+  nick?: string;
+  /** Mentions this user's nick (or is a private message to them). */
+  mention: boolean;
+}
+
+export interface Window {
+  /** A room, or NO_ROOM. */
+  name: string;
+  entries: Entry[];
+  ids: Set<string>;
+  unread: number;
+  mentioned: boolean;
+  /** Screen rows hidden below the pane (0: following the newest line). */
+  scroll: number;
+  /** The store has nothing older than the oldest entry. */
+  exhausted: boolean;
+  loading: boolean;
+}
+
+/** The window used while the user is in no room at all. */
+export const NO_ROOM = '(no room)';
+export const SCROLLBACK_LIMIT = 5_000;
+
+export interface ApplyResult {
+  /** Ring the terminal bell: a live mention or private message. */
+  bell: boolean;
+}
+
+/**
+ * The screen's model: windows (one per room, with scrollback, unread counts and scroll position) and the
+ * status facts, changed by UiEvents and by node snapshots. No I/O and no timers, so it is tested with
+ * plain values; `rowsOf` (from the layout) says how many screen rows an entry takes at the current width.
+ */
+export class ChatState {
+  readonly windows = new Map<string, Window>();
+  snapshot: NodeSnapshot;
+  /** Connection state for the status line: "looking for peers…", "relay changed to …". */
+  connection = 'starting…';
+  readonly #limit: number;
+  readonly #rowsOf: (entry: Entry) => number;
+  #lastRelayId: string | undefined;
+
+  constructor(snapshot: NodeSnapshot, options: { scrollback?: number; rowsOf?: (entry: Entry) => number } = {}) {
+    this.#limit = options.scrollback ?? SCROLLBACK_LIMIT;
+    this.#rowsOf = options.rowsOf ?? (() => 1);
+    this.snapshot = snapshot;
+    this.sync(snapshot);
+  }
+
+  get currentName(): string {
+    return this.snapshot.currentRoom ?? NO_ROOM;
+  }
+
+  get current(): Window {
+    return this.#window(this.currentName);
+  }
+
+  /** The windows in the order the room indicator numbers them (Alt+1 is the first). */
+  get order(): Window[] {
+    const names = [...this.snapshot.rooms];
+    if (this.snapshot.currentRoom === undefined) names.unshift(NO_ROOM);
+    return names.map((n) => this.#window(n));
+  }
+
+  /** Takes in the node's current facts: rooms joined or left, the current room (whose unread count is reset). */
+  sync(snapshot: NodeSnapshot): void {
+    this.snapshot = snapshot;
+    const keep = new Set([...snapshot.rooms, this.currentName]);
+    for (const name of this.windows.keys()) {
+      // A parted room's scrollback goes with it; the no-room window keeps what was said there.
+      if (!keep.has(name) && name !== NO_ROOM) this.windows.delete(name);
+    }
+    for (const name of keep) this.#window(name);
+    const current = this.current;
+    current.unread = 0;
+    current.mentioned = false;
+  }
+
+  apply(event: UiEvent): ApplyResult {
+    switch (event.event) {
+      case 'message':
+        return this.#message(event);
+      case 'notice':
+        if (event.code === 'LOOKING') this.connection = 'looking for peers…';
+        else if (event.code === 'RELAY_LOST') this.connection = 'relay lost; electing another…';
+        else if (event.code === 'HANDING_OVER') this.connection = 'handing the relay over…';
+        break;
+      case 'connection':
+        this.connection = event.state === 'connected' ? 'connected' : `disconnected; retrying in ${formatMs(event.retryInMs)}`;
+        break;
+      case 'role': {
+        const changed = this.#lastRelayId !== undefined && this.#lastRelayId !== event.relay.id;
+        this.#lastRelayId = event.relay.id;
+        if (changed) this.connection = `relay changed to ${event.relay.nick}`;
+        break;
+      }
+      case 'presence':
+        if (event.room !== null && this.windows.has(event.room)) {
+          this.#info(event, this.#window(event.room));
+          return { bell: false };
+        }
+        break;
+      case 'quit':
+        return { bell: false };
+      default:
+        break;
+    }
+    this.#info(event, this.current);
+    return { bell: false };
+  }
+
+  /** A line of the user interface's own (an answer to a key, a hint) in the current window. */
+  note(text: string, kind: 'info' | 'error' = 'info', ts = Date.now()): void {
+    this.#push(this.current, { kind, ts, text: sanitize(text), mention: false });
+  }
+
+  /** Scrolls the current window by `rows` (positive: back in time), within what is held. */
+  scrollBy(rows: number, maxScroll: number): void {
+    const w = this.current;
+    w.scroll = Math.max(0, Math.min(maxScroll, w.scroll + rows));
+  }
+
+  /**
+   * The current window wants older messages from the store: it is scrolled to its top, holds less than
+   * the scrollback limit, and the store may have more. Marks it loading; `addOlder` finishes the load.
+   */
+  wantOlder(): { room: string; before: { id: string; fromId: string } | undefined } | undefined {
+    const w = this.current;
+    if (w.name === NO_ROOM || w.loading || w.exhausted || w.entries.length >= this.#limit) return undefined;
+    const oldest = w.entries.find((e) => e.id !== undefined);
+    w.loading = true;
+    return { room: w.name, before: oldest === undefined ? undefined : { id: oldest.id!, fromId: oldest.fromId! } };
+  }
+
+  /** Older messages of `room` from the store, oldest first: they go above what the window holds. */
+  addOlder(room: string, views: readonly MessageView[]): void {
+    const w = this.windows.get(room);
+    if (w === undefined) return;
+    w.loading = false;
+    const fresh = views.filter((v) => !w.ids.has(v.id)).map((v) => this.#entryOf(v));
+    if (fresh.length === 0) {
+      w.exhausted = true;
+      return;
+    }
+    const space = this.#limit - w.entries.length;
+    const kept = fresh.slice(Math.max(0, fresh.length - space));
+    for (const e of kept) w.ids.add(e.id!);
+    w.entries.unshift(...kept);
+  }
+
+  #message(view: MessageView): ApplyResult {
+    const entry = this.#entryOf(view);
+    const target = view.room !== null && this.windows.has(view.room) ? this.#window(view.room) : this.current;
+    if (target.ids.has(view.id)) return { bell: false };
+    if (view.history) {
+      this.#insertByTime(target, entry);
+      return { bell: false };
+    }
+    this.#push(target, entry);
+    if (target !== this.current && !view.own) {
+      target.unread++;
+      if (entry.mention) target.mentioned = true;
+    }
+    return { bell: entry.mention };
+  }
+
+  #entryOf(view: MessageView): Entry {
+    const kind: EntryKind = view.to !== null ? (view.own ? 'private-out' : 'private-in') : view.own ? 'own' : 'chat';
+    const text = sanitize(view.text);
+    const mention = !view.own && (kind === 'private-in' || mentions(text, this.snapshot.nick));
+    return { kind, ts: view.ts, text, id: view.id, fromId: view.fromId, nick: sanitize(view.to !== null && view.own ? view.to : view.from), mention };
+  }
+
+  #info(event: UiEvent, w: Window): void {
+    const text = formatEvent(event, { rooms: this.snapshot.rooms });
+    if (text === undefined) return;
+    const kind = event.event === 'error' ? 'error' : 'info';
+    // Line mode's "* " and "! " markers: the TUI marks these lines by style instead.
+    for (const line of text.split('\n')) this.#push(w, { kind, ts: Date.now(), text: sanitize(line.replace(/^[*!] /, '')), mention: false });
+  }
+
+  #push(w: Window, entry: Entry): void {
+    w.entries.push(entry);
+    if (entry.id !== undefined) w.ids.add(entry.id);
+    // Scrolled back, the user keeps reading the same lines while new ones arrive below.
+    if (w.scroll > 0) w.scroll += this.#rowsOf(entry);
+    this.#trim(w);
+  }
+
+  #insertByTime(w: Window, entry: Entry): void {
+    let at = w.entries.length;
+    while (at > 0 && w.entries[at - 1]!.ts > entry.ts) at--;
+    w.entries.splice(at, 0, entry);
+    w.ids.add(entry.id!);
+    this.#trim(w);
+  }
+
+  #trim(w: Window): void {
+    if (w.entries.length <= this.#limit) return;
+    for (const dropped of w.entries.splice(0, w.entries.length - this.#limit)) {
+      if (dropped.id !== undefined) w.ids.delete(dropped.id);
+    }
+    w.exhausted = false; // what was dropped is still in the store
+  }
+
+  #window(name: string): Window {
+    let w = this.windows.get(name);
+    if (w === undefined) {
+      w = { name, entries: [], ids: new Set(), unread: 0, mentioned: false, scroll: 0, exhausted: name === NO_ROOM, loading: false };
+      this.windows.set(name, w);
+    }
+    return w;
+  }
+}
+
+/** The nick as a word of its own, case-insensitively ("bob:" and "@bob" mention bob; "bobby" does not). */
+export function mentions(text: string, nick: string): boolean {
+  if (nick === '') return false;
+  const escaped = nick.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(^|[^\\p{L}\\p{N}_-])${escaped}($|[^\\p{L}\\p{N}_-])`, 'iu').test(text);
+}
+
+function formatMs(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}

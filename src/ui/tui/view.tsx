@@ -1,0 +1,59 @@
+import { Box, renderToString, Text } from 'ink';
+import type { Screen } from './layout.js';
+import type { Row } from './text.js';
+
+/** One screen row: its spans, each with its own style; never wider than the screen (layout made sure). */
+export function RowView({ row }: { row: Row }) {
+  return (
+    <Box height={1}>
+      <Text wrap="truncate">
+        {row.length === 0
+          ? ' '
+          : row.map((span, i) => (
+              <Text key={i} color={span.style?.color} bold={span.style?.bold} dimColor={span.style?.dim} inverse={span.style?.inverse}>
+                {span.text}
+              </Text>
+            ))}
+      </Text>
+    </Box>
+  );
+}
+
+export function RowsView({ rows, columns }: { rows: readonly Row[]; columns: number }) {
+  return (
+    <Box flexDirection="column" width={columns}>
+      {rows.map((row, i) => (
+        <RowView key={i} row={row} />
+      ))}
+    </Box>
+  );
+}
+
+/** The screen's rows top to bottom: title, pane, status, input. */
+export function screenRows(screen: Screen): Row[] {
+  return [screen.title, ...screen.pane, screen.status, screen.input];
+}
+
+/**
+ * Paints rows with Ink, one string (with colour escapes) per terminal row. A pane row is the same object
+ * for as long as its entry keeps its wrapping, so each is painted once per width: a frame paints the rows
+ * that are new plus the three bars, whatever the scrollback holds.
+ */
+export class Painter {
+  #columns = 0;
+  #painted = new WeakMap<Row, string>();
+
+  paint(screen: Screen): string[] {
+    if (screen.columns !== this.#columns) {
+      this.#columns = screen.columns;
+      this.#painted = new WeakMap();
+    }
+    const rows = screenRows(screen);
+    const missing = [...new Set(rows.filter((r) => !this.#painted.has(r)))];
+    if (missing.length > 0) {
+      const lines = renderToString(<RowsView rows={missing} columns={screen.columns} />, { columns: screen.columns }).split('\n');
+      missing.forEach((row, i) => this.#painted.set(row, lines[i] ?? ''));
+    }
+    return rows.map((r) => this.#painted.get(r)!);
+  }
+}

@@ -1,0 +1,100 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+let sessions = 0;
+
+/** Why tmux cannot be used here, or undefined when it can. */
+export function tmuxUnavailable(): string | undefined {
+  return spawnSync('tmux', ['-V']).status === 0 ? undefined : 'tmux is not installed (apt-get install tmux; .ci/run does)';
+}
+
+/**
+ * A program running in a real terminal: a tmux session on a private server socket (so the user's own
+ * tmux is never touched), driven with send-keys and read with capture-pane.
+ */
+export class TmuxSession {
+  readonly socket = `lanchat-test-${process.pid}-${++sessions}`;
+  readonly name = 'ui';
+  readonly #dir = mkdtempSync(join(tmpdir(), 'lanchat-tmux-'));
+
+  constructor(command: string[], size: { columns: number; rows: number } = { columns: 80, rows: 24 }) {
+    // tmux does not always record a pane's exit status (3.3a), so a shell around the program writes it down.
+    const wrapper = ['sh', '-c', '"$@"; echo $? > "$STATUS_FILE"', 'sh', ...command];
+    this.#tmux('new-session', '-d', '-s', this.name, '-x', String(size.columns), '-y', String(size.rows), '-e', `STATUS_FILE=${this.#statusFile}`, '--', ...wrapper);
+    // Keep the pane after the program exits, so that its last screen can still be read.
+    this.#tmux('set-option', '-w', '-t', this.name, 'remain-on-exit', 'on');
+  }
+
+  get #statusFile(): string {
+    return join(this.#dir, 'status');
+  }
+
+  /** The screen as text, one string per row (trailing spaces removed by tmux). */
+  screen(): string[] {
+    return this.#tmux('capture-pane', '-p', '-t', this.name).replace(/\n$/, '').split('\n');
+  }
+
+  /** Types text literally (no key names). */
+  type(text: string): void {
+    this.#tmux('send-keys', '-t', this.name, '-l', text);
+  }
+
+  /** Presses keys by tmux name: Enter, C-u, PageUp, M-2... */
+  press(...keys: string[]): void {
+    this.#tmux('send-keys', '-t', this.name, ...keys);
+  }
+
+  resize(columns: number, rows: number): void {
+    this.#tmux('resize-window', '-t', this.name, '-x', String(columns), '-y', String(rows));
+  }
+
+  /** The program's exit status once it has exited, else undefined. */
+  exitStatus(): number | undefined {
+    try {
+      return Number(readFileSync(this.#statusFile, 'utf8').trim());
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Polls the screen until `check` accepts it (the terminal gives no event to wait on); fails after
+   * `timeoutMs` showing the last screen.
+   */
+  async waitForScreen(check: (rows: string[]) => boolean, timeoutMs = 8_000, what = 'the expected screen'): Promise<string[]> {
+    const deadline = Date.now() + timeoutMs;
+    let rows = this.screen();
+    while (!check(rows)) {
+      if (Date.now() > deadline) throw new Error(`no ${what} within ${timeoutMs} ms; the screen:\n${rows.join('\n')}`);
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      rows = this.screen();
+    }
+    return rows;
+  }
+
+  async waitForText(text: string, timeoutMs?: number): Promise<string[]> {
+    return this.waitForScreen((rows) => rows.some((r) => r.includes(text)), timeoutMs, `"${text}" on screen`);
+  }
+
+  async waitForExit(timeoutMs = 8_000): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const status = this.exitStatus();
+      if (status !== undefined) return status;
+      if (Date.now() > deadline) throw new Error(`the program did not exit within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 40));
+    }
+  }
+
+  /** Ends this session's private tmux server, which hangs up on the program (SIGHUP) if it still runs. */
+  kill(): void {
+    spawnSync('tmux', ['-L', this.socket, 'kill-server']);
+    rmSync(this.#dir, { recursive: true, force: true });
+  }
+
+  #tmux(...args: string[]): string {
+    return execFileSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8' });
+  }
+}

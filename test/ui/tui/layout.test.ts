@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import type { UiEvent } from '../../../src/ui/events.js';
+import { clock, entryRows, layoutScreen, nickColor, paneRows } from '../../../src/ui/tui/layout.js';
+import { ChatState, type NodeSnapshot } from '../../../src/ui/tui/state.js';
+import { displayWidth, rowWidth } from '../../../src/ui/tui/text.js';
+import { Painter } from '../../../src/ui/tui/view.js';
+
+const snap: NodeSnapshot = {
+  nick: 'alice',
+  network: 'lanchat',
+  rooms: ['#lobby', '#dev'],
+  currentRoom: '#lobby',
+  people: ['alice', 'bob', 'carol'],
+  role: 'member',
+  relay: { id: 'r1', nick: 'bob', host: '10.0.0.2', port: 4000, epoch: 1 },
+};
+const at = new Date(2026, 0, 2, 9, 5).getTime();
+let n = 0;
+const say = (state: ChatState, text: string, over: Partial<Extract<UiEvent, { event: 'message' }>> = {}): void => {
+  state.apply({ event: 'message', id: `b-${++n}`, from: 'bob', fromId: 'b', room: '#lobby', to: null, text, ts: at, own: false, ...over });
+};
+const text = (row: { text: string }[]): string => row.map((s) => s.text).join('');
+
+describe('screen layout', () => {
+  it('fills exactly the terminal: title, pane, status and input rows, none wider than the screen', () => {
+    const state = new ChatState(snap);
+    say(state, '日本語のテキストはとても長いのでここで折り返す必要があります 🎉🎉 and more words');
+    for (const [columns, rows] of [[80, 24], [60, 20], [20, 6], [132, 50]] as const) {
+      const screen = layoutScreen(state, { text: 'typing', cursor: 6 }, columns, rows, at);
+      const all = [screen.title, ...screen.pane, screen.status, screen.input];
+      expect(all).toHaveLength(rows);
+      for (const row of all) expect(rowWidth(row)).toBeLessThanOrEqual(columns);
+      expect(screen.cursor).toEqual({ row: rows - 1, column: displayWidth('[#lobby] typing') });
+    }
+  });
+
+  it('names network, relay, role, people online and connection state in the title, rooms with unread in the status bar', () => {
+    const state = new ChatState(snap);
+    say(state, 'x', { room: '#dev' });
+    const screen = layoutScreen(state, { text: '', cursor: 0 }, 132, 10, at);
+    expect(text(screen.title)).toContain('lanchat │ relay: bob (10.0.0.2:4000) │ you: member │ 3 online │ starting…');
+    expect(text(screen.status)).toBe(`[${clock(at)}] [alice] [1:#lobby 2:#dev(1)]`.padEnd(132));
+    expect(text(screen.input)).toBe('[#lobby] ');
+  });
+
+  it('wraps a long message under its text, and re-wraps it at another width', () => {
+    const state = new ChatState(snap);
+    say(state, 'word '.repeat(30).trim());
+    const entry = state.current.entries[0]!;
+    const wide = entryRows(entry, 80).map(text);
+    const narrow = entryRows(entry, 40).map(text);
+    expect(wide[0]).toMatch(/^09:05 <bob> word word/);
+    expect(wide[1]!.startsWith(' '.repeat(12) + 'word')).toBe(true);
+    expect(narrow.length).toBeGreaterThan(wide.length);
+    for (const row of narrow) expect(row.length).toBeLessThanOrEqual(40);
+  });
+
+  it('shows the newest lines at the bottom and scrolls back a page at a time', () => {
+    const state = new ChatState(snap);
+    for (let i = 0; i < 30; i++) say(state, `line ${i}`);
+    let pane = paneRows(state.current, 80, 10);
+    expect(text(pane.rows.at(-1)!)).toContain('line 29');
+    expect(pane.atTop).toBe(false);
+    state.scrollBy(9, pane.maxScroll);
+    pane = paneRows(state.current, 80, 10);
+    expect(text(pane.rows.at(-1)!)).toContain('line 20');
+    state.scrollBy(1_000, 20);
+    pane = paneRows(state.current, 80, 10);
+    expect(text(pane.rows[0]!)).toContain('line 0');
+    expect(pane.atTop).toBe(true);
+  });
+
+  it('gives a nick the same colour every time', () => {
+    expect(nickColor('bob')).toBe(nickColor('BOB'));
+    const colours = new Set(['alice', 'bob', 'carol', 'dave', 'erin', 'frank'].map(nickColor));
+    expect(colours.size).toBeGreaterThan(1);
+  });
+});
+
+describe('painting with Ink', () => {
+  it('paints one terminal row per screen row, text as laid out', () => {
+    const state = new ChatState(snap);
+    say(state, 'hello 世界 🎉');
+    const screen = layoutScreen(state, { text: 'half', cursor: 4 }, 40, 8, at);
+    const lines = new Painter().paint(screen);
+    expect(lines).toHaveLength(8);
+    const plain = lines.map((l) => l.replace(/\x1b\[[0-9;]*m/g, ''));
+    expect(plain[6]!.trimEnd()).toBe(`[${clock(at)}] [alice] [1:#lobby 2:#dev]`);
+    expect(plain[7]).toBe('[#lobby] half');
+    expect(plain[5]).toBe('09:05 <bob> hello 世界 🎉');
+    for (const l of plain) expect(displayWidth(l)).toBeLessThanOrEqual(40);
+  });
+
+  it('paints a row again only when it is new', () => {
+    const state = new ChatState(snap);
+    say(state, 'first');
+    const painter = new Painter();
+    const a = painter.paint(layoutScreen(state, { text: '', cursor: 0 }, 40, 8, at));
+    say(state, 'second');
+    const b = painter.paint(layoutScreen(state, { text: '', cursor: 0 }, 40, 8, at));
+    expect(b[4]).toBe(a[5]); // "first" moved up a row, same painted string
+    expect(b[5]).toContain('second');
+  });
+});
