@@ -16,6 +16,7 @@ import {
   type RelayInfo,
 } from './member/member.js';
 import type { Roster } from './member/roster.js';
+import { AddressGuard } from './net/address-guard.js';
 import type { Connection } from './net/connection.js';
 import { dial } from './net/dial.js';
 import { lanAddresses, listen } from './net/listener.js';
@@ -130,7 +131,8 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
       const { server, port } = await listen(
         options.port,
         (conn) => (node === undefined ? pending.push(conn) : node.#onInbound(conn)),
-        { heartbeatMs: options.heartbeatMs },
+        // Its own member dials from 127.0.0.1 (#loopback): never capped or banned, and unthrottled below.
+        { heartbeatMs: options.heartbeatMs, rateLimit: {}, guard: new AddressGuard({ exempt: ['127.0.0.1'] }) },
       );
       const replica = new Replica(store, options.network);
       const head = await replica.head(identity.nodeIdHex);
@@ -613,6 +615,8 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
       return;
     }
     if (this.#relay !== undefined) {
+      // The relay's own user is trusted with any rate: its member is this process.
+      if (this.#isOwnMember(conn, frame)) conn.unthrottle();
       this.#relay.accept(conn, frame);
       return;
     }
@@ -625,7 +629,13 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
       conn.close('NOT_RELAY', 'this node is not the relay and does not know one yet');
     }
   }
+
+  #isOwnMember(conn: Connection, frame: Frame): boolean {
+    return frame.kind === 'hello' && isLoopback(conn.remoteAddress) && this.identity.nodeId.equals(frame.hello.nodeId ?? EMPTY);
+  }
 }
+
+const EMPTY = Buffer.alloc(0);
 
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.') || host.startsWith('::ffff:127.');

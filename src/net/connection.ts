@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import { decodeFrame, encodeFrame, type Frame } from '../wire/codec.js';
 import { type ErrorCode, LanchatError } from '../wire/errors.js';
 import { FrameDecoder } from '../wire/frame-decoder.js';
+import { InboundThrottle, type RateLimitOptions } from './rate-limit.js';
 import {
   HEARTBEAT_INTERVAL_MS,
   MAX_FRAME_BYTES,
@@ -20,6 +21,8 @@ export interface ConnectionOptions {
   sendSoftBytes?: number;
   sendHardBytes?: number;
   sendStallMs?: number;
+  /** Limit the rate of frames read from the peer (rate-limit.ts); off unless given. */
+  rateLimit?: RateLimitOptions;
 }
 
 /** Why a connection ended. `code` is one of the stable error codes, or CLOSED for an orderly end. */
@@ -49,7 +52,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   readonly remoteAddress: string;
   readonly remotePort: number;
   readonly #decoder: FrameDecoder;
-  readonly #options: Required<ConnectionOptions>;
+  readonly #options: Required<Omit<ConnectionOptions, 'rateLimit'>>;
+  #throttle: InboundThrottle | undefined;
   #heartbeatTimer: NodeJS.Timeout | undefined;
   #lastReceivedAt = Date.now();
   #lastSentAt = Date.now();
@@ -76,6 +80,17 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       sendStallMs: options.sendStallMs ?? SEND_STALL_MS,
     };
     this.#decoder = new FrameDecoder(this.#options.maxFrameBytes);
+    if (options.rateLimit !== undefined) {
+      this.#throttle = new InboundThrottle(
+        {
+          pause: () => socket.pause(),
+          resume: () => socket.resume(),
+          deliver: (frame, raw) => this.#deliver(frame, raw),
+          drop: (message) => this.close('RATE_LIMITED', message),
+        },
+        options.rateLimit,
+      );
+    }
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     socket.on('end', () => this.#beginClose({ code: 'CLOSED', message: 'peer closed the connection', byPeer: true }));
@@ -124,6 +139,13 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     return !this.congested;
   }
 
+  /** Stops limiting the rate of this peer's frames (a trusted peer: the node's own member). */
+  unthrottle(): void {
+    const throttle = this.#throttle;
+    this.#throttle = undefined;
+    throttle?.release();
+  }
+
   sendFrame(frame: Parameters<typeof encodeFrame>[0]): boolean {
     return this.send(encodeFrame(frame));
   }
@@ -167,19 +189,37 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     try {
       this.#decoder.push(chunk, (payload, raw) => {
         if (this.#closing !== undefined) return;
-        this.emit('frame', decodeFrame(payload), raw);
+        const frame = decodeFrame(payload);
+        if (this.#throttle === undefined) this.emit('frame', frame, raw);
+        else this.#throttle.push(frame, raw);
       });
     } catch (err) {
-      if (err instanceof LanchatError) {
-        this.close(err.code, err.message);
-      } else {
-        this.close('BAD_FRAME', `frame handling failed: ${(err as Error).message}`);
-      }
+      this.#failed(err);
+    }
+  }
+
+  /** A frame the rate limit held back, handed on later. */
+  #deliver(frame: Frame, raw: Buffer): void {
+    if (this.#closing !== undefined) return;
+    try {
+      this.emit('frame', frame, raw);
+    } catch (err) {
+      this.#failed(err);
+    }
+  }
+
+  #failed(err: unknown): void {
+    if (err instanceof LanchatError) {
+      this.close(err.code, err.message);
+    } else {
+      this.close('BAD_FRAME', `frame handling failed: ${(err as Error).message}`);
     }
   }
 
   #onHeartbeatTick(): void {
     const now = Date.now();
+    // Not reading is our doing while the rate limit holds the peer back, not the peer's silence.
+    if (this.#throttle?.throttled) this.#lastReceivedAt = now;
     if (now - this.#lastReceivedAt >= this.#options.deadAfterMs) {
       this.close('HEARTBEAT_TIMEOUT', `nothing heard for ${now - this.#lastReceivedAt} ms`, false);
       return;
@@ -205,6 +245,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#heartbeatTimer);
+    this.#throttle?.dispose();
     this.#beginClose({ code: 'CLOSED', message: 'connection closed', byPeer: true });
     this.emit('close', this.#closing!);
   }

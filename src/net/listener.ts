@@ -1,6 +1,12 @@
 import { createServer, type Server } from 'node:net';
 import { networkInterfaces } from 'node:os';
+import { type AddressGuard, refuse } from './address-guard.js';
 import { Connection, type ConnectionOptions } from './connection.js';
+
+export interface ListenOptions extends ConnectionOptions {
+  /** Caps connections per address and bans addresses that keep failing handshakes; none unless given. */
+  guard?: AddressGuard;
+}
 
 /**
  * A TCP listener, on every interface unless `host` says otherwise; `port` 0 picks a free one. Resolves
@@ -9,10 +15,21 @@ import { Connection, type ConnectionOptions } from './connection.js';
 export async function listen(
   port: number,
   onConnection: (conn: Connection) => void,
-  options: ConnectionOptions = {},
+  options: ListenOptions = {},
   host?: string,
 ): Promise<{ server: Server; port: number }> {
-  const server = createServer((socket) => onConnection(new Connection(socket, options)));
+  const { guard, ...connectionOptions } = options;
+  const server = createServer((socket) => {
+    const address = socket.remoteAddress ?? '';
+    const refusal = guard?.admit(address);
+    if (refusal !== undefined) {
+      refuse(socket, refusal);
+      return;
+    }
+    const conn = new Connection(socket, connectionOptions);
+    guard?.watch(conn, address);
+    onConnection(conn);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

@@ -8,6 +8,11 @@ export const ErrorCode = {
   HELLO_TIMEOUT: 'HELLO_TIMEOUT',
   HEARTBEAT_TIMEOUT: 'HEARTBEAT_TIMEOUT',
   SLOW_CONSUMER: 'SLOW_CONSUMER',
+  // Sent frames faster than the rate limit for too long.
+  RATE_LIMITED: 'RATE_LIMITED',
+  // Refused at accept: that address holds too many connections, or is banned for failed handshakes.
+  TOO_MANY_CONNECTIONS: 'TOO_MANY_CONNECTIONS',
+  BANNED: 'BANNED',
   PROTOCOL_VERSION: 'PROTOCOL_VERSION',
   WRONG_NETWORK: 'WRONG_NETWORK',
   UNEXPECTED_FRAME: 'UNEXPECTED_FRAME',

@@ -22,3 +22,33 @@ export const SEND_BUFFER_SOFT_BYTES = 1024 * 1024;
 /** Above this many bytes queued for one peer, or no progress for SEND_STALL_MS, the peer is dropped. */
 export const SEND_BUFFER_HARD_BYTES = 8 * 1024 * 1024;
 export const SEND_STALL_MS = 10_000;
+
+/**
+ * Per inbound connection: frames that the relay multiplies to everyone (chat lines, joins, parts, nick
+ * changes) may arrive at this sustained rate, after a burst of RATE_LIMIT_BURST. A fast typist manages two
+ * or three lines a second; a short pasted block fits in the burst. Other frames (sync, heartbeats) cost
+ * RATE_LIMIT_OTHER_COST each: sync is already paced by the side that asks, so they are counted only so
+ * that a flood of them cannot hide under the limit.
+ */
+export const RATE_LIMIT_PER_SEC = 10;
+export const RATE_LIMIT_BURST = 20;
+export const RATE_LIMIT_OTHER_COST = 0.1;
+
+/**
+ * Over the rate, the connection is not read until it is under again (nothing is lost, it is slowed). One
+ * that stays over it this long without easing off is dropped (RATE_LIMITED): its lines are stored on its
+ * side and reach the relay by the sync after it reconnects.
+ */
+export const RATE_LIMIT_DROP_MS = 10_000;
+
+/**
+ * Open connections from one address. A LAN host may run a few lanchat instances (one per network or
+ * user), each with one connection to the relay, plus probes: 16 leaves room for that and stops one host
+ * from holding hundreds of sockets. The node's own loopback address is exempt (see address-guard.ts).
+ */
+export const MAX_CONNECTIONS_PER_ADDRESS = 16;
+
+/** This many failed handshakes from one address within the window earn it a ban of BAN_MS. */
+export const FAILED_HANDSHAKES_TO_BAN = 5;
+export const FAILED_HANDSHAKE_WINDOW_MS = 60_000;
+export const BAN_MS = 60_000;
