@@ -133,12 +133,16 @@ export class AddressGuard {
 
   /**
    * Counts `conn` (already admitted) until it closes, and its close as a failed handshake when it was
-   * closed by this side for one of the reasons no working lanchat peer earns.
+   * closed by this side for one of the reasons no working lanchat peer earns, or for silence before it
+   * sent a single frame.
    */
   watch(conn: Connection, address: string): void {
+    let spoke = false;
+    conn.once('frame', () => (spoke = true));
     conn.once('close', (info) => {
       this.release(address);
-      if (!info.byPeer && FAILURE_CODES.has(info.code)) this.failed(address);
+      if (info.byPeer) return;
+      if (FAILURE_CODES.has(info.code) || (info.code === 'HEARTBEAT_TIMEOUT' && !spoke)) this.failed(address);
     });
   }
 

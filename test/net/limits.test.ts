@@ -102,6 +102,21 @@ describe('limits on inbound connections', () => {
     expect(ok.frames.map((f) => f.kind)).toContain('welcome');
   });
 
+  it('counts a socket closed for silence before its first frame as a failed handshake, not one that spoke', async () => {
+    const guard = new AddressGuard({ failuresToBan: 2 });
+    const { port, closedCount } = await server({ heartbeatMs: 20, deadAfterMs: 100, guard });
+    const talker = await raw(port, '127.0.0.7');
+    talker.socket.write(encodeFrame({ heartbeat: { time: 1 } }));
+    await talker.closed;
+    await closedCount(1);
+    await raw(port, '127.0.0.7');
+    await closedCount(2);
+    expect(guard.isBanned('127.0.0.7')).toBe(false);
+    await raw(port, '127.0.0.7');
+    await closedCount(3);
+    expect(guard.isBanned('127.0.0.7')).toBe(true);
+  });
+
   it('slows a peer over the rate to the rate, in order, without dropping it, even with no heartbeats meanwhile', async () => {
     const rate = { ratePerSec: 20, burst: 5 };
     const { port, acceptedCount } = await server({ heartbeatMs: 50, deadAfterMs: 300, rateLimit: rate });
