@@ -20,6 +20,7 @@ import { AddressGuard } from './net/address-guard.js';
 import type { Connection } from './net/connection.js';
 import { dial } from './net/dial.js';
 import { lanAddresses, listen } from './net/listener.js';
+import { deriveSecret, type NetworkSecret } from './net/secret.js';
 import { Relay } from './relay/relay.js';
 import { join } from 'node:path';
 import { messageView } from './member/message-view.js';
@@ -48,18 +49,20 @@ export interface NodeOptions {
   heartbeatMs?: number;
   /** How long a starting node listens for a relay before electing one. */
   discoveryWindowMs?: number;
+  /** The room secret's passphrase (LANCHAT_SECRET or --secret-file): every link is TLS with its PSK. */
+  secret?: string;
 }
 
 export type { Role };
 
 /** Things the user should know that are neither chat nor errors. */
 export interface Notice {
-  code: 'LOOKING' | 'RELAY_LOST' | 'TAKING_OVER' | 'HANDING_OVER' | 'TWO_FORCED' | 'MDNS_TROUBLE' | 'CAUGHT_UP';
+  code: 'SECRET' | 'OPEN' | 'LOOKING' | 'RELAY_LOST' | 'TAKING_OVER' | 'HANDING_OVER' | 'TWO_FORCED' | 'MDNS_TROUBLE' | 'CAUGHT_UP';
   text: string;
 }
 
 export interface NodeEvents {
-  ready: [info: { node: string; nick: string; port: number }];
+  ready: [info: { node: string; nick: string; port: number; secret: boolean }];
   role: [info: { role: Exclude<Role, 'electing'>; relay: RelayInfo }];
   connection: [info: { state: 'connected' } | { state: 'disconnected'; reason: string; retryInMs: number }];
   message: [message: MessageView];
@@ -105,6 +108,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
   readonly #member: Member;
   readonly #discovery: Discovery | undefined;
   readonly #replica: Replica;
+  readonly #secret: NetworkSecret | undefined;
   #startHistory: Promise<void> = Promise.resolve();
   readonly #startedAt = Date.now();
   readonly #unreachable = new Map<string, number>();
@@ -123,20 +127,29 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
   static async start(options: NodeOptions): Promise<LanchatNode> {
     const release = await claimDataDir(options.dataDir);
     let store: HistoryStore | undefined;
+    // scrypt runs on the thread pool while the identity and the store load.
+    const deriving = options.secret === undefined ? undefined : deriveSecret(options.secret, options.network);
+    deriving?.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
     try {
       const identity = await loadOrCreateIdentity(options.dataDir);
       store = await LevelHistoryStore.open(join(options.dataDir, 'history'));
+      const secret = await deriving;
       let node: LanchatNode | undefined;
       const pending: Connection[] = [];
       const { server, port } = await listen(
         options.port,
         (conn) => (node === undefined ? pending.push(conn) : node.#onInbound(conn)),
         // Its own member dials from 127.0.0.1 (#loopback): never capped or banned, and unthrottled below.
-        { heartbeatMs: options.heartbeatMs, rateLimit: {}, guard: new AddressGuard({ exempt: ['127.0.0.1'] }) },
+        {
+          heartbeatMs: options.heartbeatMs,
+          rateLimit: {},
+          guard: new AddressGuard({ exempt: ['127.0.0.1'] }),
+          ...(secret === undefined ? {} : { secret }),
+        },
       );
       const replica = new Replica(store, options.network);
       const head = await replica.head(identity.nodeIdHex);
-      node = new LanchatNode(options, identity, server, port, release, replica, head);
+      node = new LanchatNode(options, identity, server, port, release, replica, head, secret);
       for (const conn of pending) node.#onInbound(conn);
       return node;
     } catch (err) {
@@ -154,9 +167,11 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     release: () => Promise<void>,
     replica: Replica,
     chain: { lastSeq: number; lastHash?: Buffer },
+    secret: NetworkSecret | undefined,
   ) {
     super();
     this.#options = options;
+    this.#secret = secret;
     this.#replica = replica;
     this.identity = identity;
     this.#server = server;
@@ -173,6 +188,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
       relay: options.connect ?? this.#loopback(),
       replica: this.#replica,
       ...chain,
+      ...(secret === undefined ? {} : { secret }),
       ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
     });
     this.#member.on('connected', (relay) => this.#onConnected(relay));
@@ -187,7 +203,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     this.#member.on('presence', (p) => this.emit('presence', p));
     this.#member.on('problem', (p) => this.emit('problem', p));
     if (options.discovery) {
-      this.#discovery = new Discovery(options.network);
+      this.#discovery = new Discovery(options.network, secret?.tag);
       this.#discovery.on('seen', (advert) => this.#onSeen(advert));
       this.#discovery.on('trouble', (text) => this.emit('notice', { code: 'MDNS_TROUBLE', text }));
     }
@@ -198,7 +214,13 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
    * Listeners for the node's events go on before this.
    */
   run(): void {
-    this.emit('ready', { node: this.identity.nodeIdHex, nick: this.#member.nick, port: this.port });
+    this.emit('ready', { node: this.identity.nodeIdHex, nick: this.#member.nick, port: this.port, secret: this.#secret !== undefined });
+    this.emit(
+      'notice',
+      this.#secret === undefined
+        ? { code: 'OPEN', text: 'the network is open: anyone on this LAN can read it (for a room secret: LANCHAT_SECRET or --secret-file)' }
+        : { code: 'SECRET', text: 'the network has a room secret: only those who know it can read or write' },
+    );
     this.#startHistory = this.showHistory(this.#member.currentRoom, START_HISTORY);
     this.#discovery?.start(this.#advert());
     if (this.#options.host) {
@@ -224,6 +246,11 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
 
   get network(): string {
     return this.#options.network;
+  }
+
+  /** Whether the network has a room secret (every link TLS) or is open. */
+  get secret(): boolean {
+    return this.#secret !== undefined;
   }
 
   get role(): Role {
@@ -340,6 +367,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
       rank: this.#rank(),
       port: this.port,
       addresses: [],
+      ...(this.#secret === undefined ? {} : { secretTag: this.#secret.tag }),
     };
   }
 
@@ -396,7 +424,14 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     this.#windowOpen = false;
     this.#following = undefined;
     if (this.#relay === undefined) {
-      this.#relay = new Relay({ nodeId: this.identity.nodeId, nick: this.#member.nick, network: this.#options.network, epoch, replica: this.#replica });
+      this.#relay = new Relay({
+        nodeId: this.identity.nodeId,
+        identity: this.identity,
+        nick: this.#member.nick,
+        network: this.#options.network,
+        epoch,
+        replica: this.#replica,
+      });
       // What the relay learns by sync is news to its own user too (its member shares the store).
       this.#relay.on('learned', (fresh) => this.#member.showCaughtUp(fresh));
     }
@@ -536,7 +571,8 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
       if (advert.role !== 'relay' || this.#probing.has(advert.nodeId) || advert.addresses.length === 0) continue;
       const host = advert.addresses[0]!;
       this.#probing.add(advert.nodeId);
-      void dial(host, advert.port, { heartbeatMs: 0, timeoutMs: PROBE_INTERVAL_MS })
+      const secret = this.#secret;
+      void dial(host, advert.port, { heartbeatMs: 0, timeoutMs: PROBE_INTERVAL_MS, ...(secret === undefined ? {} : { secret }) })
         .then(
           (conn) =>
             new Promise<void>((resolve) => {

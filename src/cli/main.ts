@@ -7,6 +7,7 @@ import { isLanchatError, LanchatError } from '../wire/errors.js';
 import { defaultDataDir } from '../store/data-dir.js';
 import { runDoctor } from './doctor.js';
 import { runHistory } from './history.js';
+import { readSecret } from './secret.js';
 import { resolveOptions, type CliOptions, type RawOptions } from './options.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -31,17 +32,20 @@ const program = new Command()
   .option('--network <name>', 'chat network to join; each has its own relay', 'lanchat')
   .option('--json', 'one JSON event per output line; input lines as typed (for scripts)')
   .option('--plain', 'line mode on a terminal too, instead of the full-screen UI')
+  .option('--secret-file <file>', 'room secret: its first line (or set LANCHAT_SECRET); every link is then TLS')
   .option('--no-discovery', 'do not use mDNS: no announcing, no looking (then use --host or --connect)')
   .showHelpAfterError('(lanchat --help lists the options)')
   .enablePositionalOptions()
-  .action(async (raw: RawOptions) => {
+  .action(async (raw: RawOptions & { secretFile?: string }) => {
     let options: CliOptions;
+    let secret: string | undefined;
     try {
       options = resolveOptions(raw);
+      secret = readSecret(raw.secretFile);
     } catch (err) {
       fail(err, raw.json === true, 2);
     }
-    await run(options);
+    await run(options, secret);
   });
 
 program
@@ -80,7 +84,7 @@ program
 
 await program.parseAsync();
 
-async function run(options: CliOptions): Promise<void> {
+async function run(options: CliOptions, secret: string | undefined): Promise<void> {
   let node: LanchatNode;
   try {
     node = await LanchatNode.start({
@@ -90,6 +94,7 @@ async function run(options: CliOptions): Promise<void> {
       host: options.host,
       port: options.port,
       discovery: options.discovery,
+      ...(secret === undefined ? {} : { secret }),
       ...(options.connect === undefined ? {} : { connect: options.connect }),
     });
   } catch (err) {

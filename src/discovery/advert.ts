@@ -13,6 +13,8 @@ export interface Advert {
   port: number;
   /** Where the advert says the node can be reached (A records, then the responder's address). */
   addresses: string[];
+  /** A tag of the node's room secret (src/net/secret.ts); undefined on an open network. */
+  secretTag?: string;
 }
 
 export const SERVICE_TYPE = 'lanchat';
@@ -29,6 +31,7 @@ export function advertToTxt(advert: Advert): Record<string, string> {
     f: advert.rank.forced ? '1' : '0',
     w: String(advert.rank.weight),
     t: String(advert.rank.startedAt),
+    ...(advert.secretTag === undefined ? {} : { sec: advert.secretTag }),
   };
 }
 
@@ -80,7 +83,9 @@ export function advertFromService(service: ServiceSeen): Advert | undefined {
   }
   const addresses = [...(service.addresses ?? [])];
   if (service.referer?.address && !addresses.includes(service.referer.address)) addresses.push(service.referer.address);
+  const secretTag = field('sec');
   return {
+    ...(secretTag === undefined ? {} : { secretTag }),
     nodeId,
     nick: field('nick') ?? '',
     network,

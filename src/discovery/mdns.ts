@@ -28,9 +28,13 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
   #republishing: Promise<void> = Promise.resolve();
   #stopped = false;
 
-  constructor(network: string) {
+  /** Adverts of nodes with another room secret, or none where this node has one, are not of this network. */
+  readonly #secretTag: string | undefined;
+
+  constructor(network: string, secretTag?: string) {
     super();
     this.#network = network;
+    this.#secretTag = secretTag;
   }
 
   /** The other nodes of this network seen so far (never this node itself). */
@@ -103,6 +107,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
   #onService(service: Service): void {
     const advert = advertFromService(service);
     if (advert === undefined || advert.network !== this.#network || advert.nodeId === this.#advert?.nodeId) return;
+    if (advert.secretTag !== this.#secretTag) return;
     this.#names.set(service.fqdn, advert.nodeId);
     this.#peers.set(advert.nodeId, advert);
     this.emit('seen', advert);

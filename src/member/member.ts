@@ -4,15 +4,17 @@ import { messageId } from '../chat/message-id.js';
 import { nickProblem, normalizeRoom, roomProblem } from '../chat/names.js';
 import type { Identity } from '../identity/identity.js';
 import { nodeKeysOf } from '../identity/node-keys.js';
+import { identityProven, proveIdentity } from '../identity/proof.js';
 import { seal } from '../identity/seal.js';
 import type { Connection } from '../net/connection.js';
 import { dial } from '../net/dial.js';
+import type { NetworkSecret } from '../net/secret.js';
 import type { StoredMessage } from '../store/history-store.js';
 import type { Replica } from '../sync/replica.js';
 import { messageHash, signMessage } from '../sync/signature.js';
 import { SyncLink } from '../sync/sync-link.js';
 import { encodeMessageFrame, type Frame, messageBytesOfFrame } from '../wire/codec.js';
-import { type ErrorCode } from '../wire/errors.js';
+import { type ErrorCode, isLanchatError } from '../wire/errors.js';
 import { HELLO_TIMEOUT_MS, MAX_TEXT_BYTES, PROTOCOL_VERSION } from '../wire/limits.js';
 import { lanchat } from '../wire/protobuf.js';
 import { backoffDelay } from './backoff.js';
@@ -72,6 +74,8 @@ export interface MemberOptions {
   lastHash?: Buffer;
   helloTimeoutMs?: number;
   heartbeatMs?: number;
+  /** The room secret: links are TLS with its PSK, and both ends prove their node ids. */
+  secret?: NetworkSecret;
 }
 
 /** Why the member is without a relay, for whoever decides where it dials next. */
@@ -429,9 +433,23 @@ export class Member extends EventEmitter<MemberEvents> {
     const { host, port } = this.#target;
     const timeoutMs = this.#nextDialTimeoutMs;
     this.#nextDialTimeoutMs = undefined;
-    dial(host, port, { heartbeatMs: this.#options.heartbeatMs, ...(timeoutMs === undefined ? {} : { timeoutMs }) }).then(
+    const secret = this.#options.secret;
+    dial(host, port, {
+      heartbeatMs: this.#options.heartbeatMs,
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
+      ...(secret === undefined ? {} : { secret }),
+    }).then(
       (conn) => this.#handshake(conn),
-      (err: Error) => this.#lost(err.message),
+      (err: Error) => {
+        if (isLanchatError(err, 'WRONG_SECRET')) {
+          this.#refusal = 'WRONG_SECRET';
+          // Said once, not at every retry: the node keeps looking for a relay of its own secret.
+          const message = `wrong secret for network "${this.#options.network}": ${err.message}`;
+          if (message !== this.#lastRefusal) this.#problem({ code: 'WRONG_SECRET', message });
+          this.#lastRefusal = message;
+        }
+        this.#lost(err.message);
+      },
     );
   }
 
@@ -459,9 +477,11 @@ export class Member extends EventEmitter<MemberEvents> {
     conn.once('close', (info) => {
       clearTimeout(timer);
       if (this.#conn !== conn) return;
+      if (info.byPeer && this.#state === 'handshaking' && this.#options.secret === undefined) this.#maybeSecretNeeded();
       this.#lost(this.#relayLeaveReason ?? (info.byPeer ? 'the relay closed the connection' : info.message));
     });
     const { identity, network, listenPort, addresses, rank } = this.#options;
+    const material = conn.proofMaterial();
     conn.sendFrame({
       hello: {
         protocolVersion: PROTOCOL_VERSION,
@@ -473,15 +493,36 @@ export class Member extends EventEmitter<MemberEvents> {
         rank,
         network,
         keys: nodeKeysOf(identity),
+        ...(material === undefined ? {} : { proof: proveIdentity(identity, material) }),
       },
     });
   }
 
+  /**
+   * A node that hangs up on a hello without a word is a node with a room secret: its TLS listener drops
+   * plain TCP. Said once, as for any refusal.
+   */
+  #maybeSecretNeeded(): void {
+    const { host, port } = this.#target;
+    const message = `the node at ${host}:${port} hung up without answering: it may need a room secret (LANCHAT_SECRET or --secret-file)`;
+    this.#refusal = 'WRONG_SECRET';
+    if (message !== this.#lastRefusal) this.#problem({ code: 'WRONG_SECRET', message });
+    this.#lastRefusal = message;
+  }
+
   #onHandshakeFrame(conn: Connection, frame: Frame): void {
     switch (frame.kind) {
-      case 'welcome':
+      case 'welcome': {
+        const material = conn.proofMaterial();
+        const relayId = frame.welcome.relayId ?? new Uint8Array(0);
+        if (material !== undefined && !identityProven(relayId, frame.welcome.relayKeys, frame.welcome.proof, material)) {
+          this.#problem({ code: 'BAD_IDENTITY', message: `the relay at ${this.#target.host}:${this.#target.port} does not prove its node id` });
+          conn.close('BAD_IDENTITY', 'the welcome does not prove the relay id');
+          return;
+        }
         this.#onWelcome(conn, frame.welcome);
         return;
+      }
       case 'redirect': {
         const { host, port } = frame.redirect;
         if (host && port && this.#redirects < MAX_REDIRECTS) {

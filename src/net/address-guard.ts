@@ -132,15 +132,16 @@ export class AddressGuard {
   }
 
   /**
-   * Counts `conn` (already admitted) until it closes, and its close as a failed handshake when it was
+   * Counts `conn` (already admitted) until it closes (unless `release` is false: its raw socket is
+   * counted instead), and its close as a failed handshake when it was
    * closed by this side for one of the reasons no working lanchat peer earns, or for silence before it
    * sent a single frame.
    */
-  watch(conn: Connection, address: string): void {
+  watch(conn: Connection, address: string, { release = true }: { release?: boolean } = {}): void {
     let spoke = false;
     conn.once('frame', () => (spoke = true));
     conn.once('close', (info) => {
-      this.release(address);
+      if (release) this.release(address);
       if (info.byPeer) return;
       if (FAILURE_CODES.has(info.code) || (info.code === 'HEARTBEAT_TIMEOUT' && !spoke)) this.failed(address);
     });

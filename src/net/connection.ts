@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
 import { decodeFrame, encodeFrame, type Frame } from '../wire/codec.js';
 import { type ErrorCode, LanchatError } from '../wire/errors.js';
 import { FrameDecoder } from '../wire/frame-decoder.js';
@@ -12,6 +13,7 @@ import {
   SEND_BUFFER_SOFT_BYTES,
   SEND_STALL_MS,
 } from '../wire/limits.js';
+import { PROOF_LABEL } from './secret.js';
 
 export interface ConnectionOptions {
   maxFrameBytes?: number;
@@ -104,6 +106,14 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       this.#heartbeatTimer = setInterval(() => this.#onHeartbeatTick(), this.#options.heartbeatMs / 4);
       this.#heartbeatTimer.unref();
     }
+  }
+
+  /**
+   * Keying material of this link's TLS session, the same at both ends and unique to the session; undefined
+   * on plain TCP (an open network, where there is nothing to bind a proof to).
+   */
+  proofMaterial(): Buffer | undefined {
+    return this.socket instanceof TLSSocket ? this.socket.exportKeyingMaterial(32, PROOF_LABEL, Buffer.alloc(0)) : undefined;
   }
 
   get isOpen(): boolean {

@@ -2,6 +2,9 @@ import { EventEmitter } from 'node:events';
 import type { Connection } from '../net/connection.js';
 import { nickKey, nickProblem, normalizeRoom, roomProblem, suggestNick } from '../chat/names.js';
 import type { StoredMessage } from '../store/history-store.js';
+import type { Identity } from '../identity/identity.js';
+import { nodeKeysOf } from '../identity/node-keys.js';
+import { identityProven, proveIdentity } from '../identity/proof.js';
 import type { Replica } from '../sync/replica.js';
 import { SyncLink } from '../sync/sync-link.js';
 import { encodeFrame, type Frame, messageBytesOfFrame } from '../wire/codec.js';
@@ -17,6 +20,8 @@ export interface RelayOptions {
   /** How many relays the network has had; told to members in the welcome. */
   epoch?: number;
   helloTimeoutMs?: number;
+  /** The relay node's identity: on a TLS link (a room secret), the welcome proves the relay id with it. */
+  identity?: Identity;
   /**
    * The relay node's history. With it, the relay stores every message it forwards (off the fan-out path,
    * in batches), syncs with every member, and tells the others what it learns. Without it, a pure router.
@@ -147,6 +152,13 @@ export class Relay extends EventEmitter<RelayEvents> {
     for (const conn of this.#pending) conn.close();
   }
 
+  /** The relay's keys and its signature over the link's keying material, on a TLS link. */
+  #identityProof(material: Buffer | undefined): Pick<lanchat.Welcome.$Properties, 'relayKeys' | 'proof'> {
+    const identity = this.#options.identity;
+    if (material === undefined || identity === undefined) return {};
+    return { relayKeys: nodeKeysOf(identity), proof: proveIdentity(identity, material) };
+  }
+
   #admit(conn: Connection, frame: Frame): Session | undefined {
     this.#flushRun();
     if (frame.kind !== 'hello') {
@@ -165,6 +177,11 @@ export class Relay extends EventEmitter<RelayEvents> {
     const nodeId = hello.nodeId;
     if (!(nodeId instanceof Uint8Array) || nodeId.length !== 32) {
       conn.close('BAD_FRAME', 'a hello needs a 32-byte node id');
+      return undefined;
+    }
+    const material = conn.proofMaterial();
+    if (material !== undefined && !identityProven(nodeId, hello.keys, hello.proof, material)) {
+      conn.close('BAD_IDENTITY', 'the hello does not prove its node id (a signature over this TLS session)');
       return undefined;
     }
     const askedNick = hello.nick ?? '';
@@ -211,6 +228,7 @@ export class Relay extends EventEmitter<RelayEvents> {
         rooms: [...rooms],
         roster: { peers: [...this.#sessions.values()].map(peerOf) },
         epoch: this.#options.epoch ?? 0,
+        ...this.#identityProof(material),
       },
     });
     if (taken !== undefined) {

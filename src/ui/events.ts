@@ -3,7 +3,7 @@ import type { NodeEvents, Notice } from '../node.js';
 
 /** Everything a user interface shows: the node's events, plus the answers to local commands. */
 export type UiEvent =
-  | { event: 'ready'; node: string; nick: string; port: number; network: string }
+  | { event: 'ready'; node: string; nick: string; port: number; network: string; secret: boolean }
   | { event: 'role'; role: NodeEvents['role'][0]['role']; relay: RelayInfo }
   | ({ event: 'connection' } & NodeEvents['connection'][0])
   | ({ event: 'message' } & MessageView)

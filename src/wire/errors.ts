@@ -32,6 +32,10 @@ export const ErrorCode = {
   BAD_SIGNATURE: 'BAD_SIGNATURE',
   STORE_FAILED: 'STORE_FAILED',
   STORE_FORMAT: 'STORE_FORMAT',
+  // The room secret: the other side has another one, or none (or has one where this side has none).
+  WRONG_SECRET: 'WRONG_SECRET',
+  // A hello or welcome whose node id is not proven by a signature over this very TLS session.
+  BAD_IDENTITY: 'BAD_IDENTITY',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -26,6 +26,7 @@ export function snapshotOf(node: LanchatNode): NodeSnapshot {
   return {
     nick: node.nick,
     network: node.network,
+    secret: node.secret,
     rooms: node.rooms,
     currentRoom: node.currentRoom,
     people: node.roster.peers().map((p) => p.nick),

@@ -7,6 +7,8 @@ import { sanitize } from './text.js';
 export interface NodeSnapshot {
   nick: string;
   network: string;
+  /** The network has a room secret. */
+  secret: boolean;
   rooms: readonly string[];
   currentRoom: string | undefined;
   /** Nicks of everyone online, this user included. */

@@ -8,6 +8,7 @@ import { Painter } from '../../../src/ui/tui/view.js';
 const snap: NodeSnapshot = {
   nick: 'alice',
   network: 'lanchat',
+  secret: false,
   rooms: ['#lobby', '#dev'],
   currentRoom: '#lobby',
   people: ['alice', 'bob', 'carol'],
@@ -38,7 +39,7 @@ describe('screen layout', () => {
     const state = new ChatState(snap);
     say(state, 'x', { room: '#dev' });
     const screen = layoutScreen(state, { text: '', cursor: 0 }, 132, 10, at);
-    expect(text(screen.title)).toContain('lanchat │ relay: bob (10.0.0.2:4000) │ you: member │ 3 online │ starting…');
+    expect(text(screen.title)).toContain('lanchat (open) │ relay: bob (10.0.0.2:4000) │ you: member │ 3 online │ starting…');
     expect(text(screen.status)).toBe(`[${clock(at)}] [alice] [1:#lobby 2:#dev(1)]`.padEnd(132));
     expect(text(screen.input)).toBe('[#lobby] ');
   });

@@ -5,6 +5,7 @@ import { ChatState, mentions, NO_ROOM, type NodeSnapshot } from '../../../src/ui
 const snap = (over: Partial<NodeSnapshot> = {}): NodeSnapshot => ({
   nick: 'alice',
   network: 'lanchat',
+  secret: false,
   rooms: ['#lobby', '#dev'],
   currentRoom: '#lobby',
   people: ['alice', 'bob'],

@@ -1,0 +1,47 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readSecret } from '../../src/cli/secret.js';
+import { isLanchatError } from '../../src/wire/errors.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'lanchat-secret-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const usageError = (fn: () => unknown): string => {
+  try {
+    fn();
+  } catch (err) {
+    if (isLanchatError(err, 'USAGE')) return err.message;
+    throw err;
+  }
+  throw new Error('no error');
+};
+
+describe('readSecret', () => {
+  it('takes the first line of --secret-file, before LANCHAT_SECRET, and clears the variable', () => {
+    const file = join(dir, 'a');
+    writeFileSync(file, 'correct horse battery\nsecond line\n');
+    const env: NodeJS.ProcessEnv = { LANCHAT_SECRET: 'from the environment' };
+    expect(readSecret(file, env)).toBe('correct horse battery');
+    expect(env.LANCHAT_SECRET).toBeUndefined();
+  });
+
+  it('takes LANCHAT_SECRET without a file, and nothing means an open network', () => {
+    const env: NodeJS.ProcessEnv = { LANCHAT_SECRET: 'from the environment' };
+    expect(readSecret(undefined, env)).toBe('from the environment');
+    expect(env).toEqual({});
+    expect(readSecret(undefined, {})).toBeUndefined();
+    expect(readSecret(undefined, { LANCHAT_SECRET: '' })).toBeUndefined();
+  });
+
+  it('refuses an unreadable or empty file and a too short passphrase, never quoting the passphrase', () => {
+    expect(usageError(() => readSecret(join(dir, 'missing'), {}))).toMatch(/cannot read it \(ENOENT\)/);
+    const empty = join(dir, 'empty');
+    writeFileSync(empty, '\nsecond\n');
+    expect(usageError(() => readSecret(empty, {}))).toMatch(/first line is empty/);
+    const message = usageError(() => readSecret(undefined, { LANCHAT_SECRET: 'abc123' }));
+    expect(message).toMatch(/too short/);
+    expect(message).not.toContain('abc123');
+  });
+});
