@@ -6,6 +6,8 @@
  * drives each from a fresh load generator child (bench/loadgen.mjs). Cases:
  *   fanout   M members, P of them publishing 100-byte texts to #lobby as fast as a bounded window allows
  *   latency  50 members, 200 messages/s in total from 10 publishers
+ *   secret   the lanchat relay with a room secret (TLS 1.3, PSK; every hello proven) against the same relay
+ *            without one, fan-out and latency loads, side by side: what the secret costs
  *
  * Progress goes to stderr; stdout gets one JSON line per case. Timings are reported, never asserted.
  * Flags: --quick (fewer, shorter cases; under a minute), --cpu-prof (profile both relays of every case
@@ -35,7 +37,10 @@ const FANOUT_CASES = quick
   ? [[10, 10], [50, 10]]
   : [[10, 1], [10, 10], [50, 1], [50, 10], [200, 1], [200, 10]];
 const LATENCY = { members: 50, publishers: 10, rate: 200, warmupMs: 500, measureMs: quick ? 2_000 : 3_000 };
-const SERVERS = { lanchat: 'bench/relay-server.mjs', raw: 'bench/raw-relay-server.mjs' };
+const SERVERS = { lanchat: 'bench/relay-server.mjs', 'lanchat-secret': 'bench/relay-server.mjs', raw: 'bench/raw-relay-server.mjs' };
+/** The passphrase of the secret cases (a node derives the PSK from it with scrypt, as lanchat does). */
+const BENCH_SECRET = 'a passphrase for the benchmark';
+const SECRET_FANOUT_CASES = quick ? [[50, 10]] : [[10, 10], [50, 10], [200, 10]];
 
 const children = new Set();
 process.on('exit', killChildren);
@@ -86,15 +91,46 @@ for (const [members, publishers] of FANOUT_CASES) {
     seconds: round(lan.seconds, 2),
   }));
 }
+for (const [members, publishers] of SECRET_FANOUT_CASES) {
+  const load = { kind: 'fanout', members, publishers, textBytes: TEXT_BYTES, window: WINDOW, ...RUN };
+  load.sampleCapacity = load.budget + 200_000;
+  await runCase({ bench: 'secret-fanout', members, publishers, msg_bytes: TEXT_BYTES }, load, (secret, open) => ({
+    msgs_per_s: Math.round(secret.msgsPerS),
+    open_msgs_per_s: Math.round(open.msgsPerS),
+    ratio: round(secret.msgsPerS / open.msgsPerS, 3),
+    p50_ms: secret.p50Ms,
+    p99_ms: secret.p99Ms,
+    open_p50_ms: open.p50Ms,
+    open_p99_ms: open.p99Ms,
+    relay_us_per_msg: round(usPerMsg(secret), 3),
+    open_relay_us_per_msg: round(usPerMsg(open), 3),
+    loadgen_cpu_pct: round(secret.loadgenCpuPct, 1),
+    open_loadgen_cpu_pct: round(open.loadgenCpuPct, 1),
+  }), ['lanchat-secret', 'lanchat']);
+}
+{
+  const { members, publishers, rate, measureMs } = LATENCY;
+  const load = { kind: 'latency', textBytes: TEXT_BYTES, ...LATENCY };
+  load.sampleCapacity = Math.ceil((rate * measureMs) / 1000 + 100) * (members - 1);
+  await runCase({ bench: 'secret-latency', members, publishers, rate, msg_bytes: TEXT_BYTES }, load, (secret, open) => ({
+    p50_ms: secret.p50Ms,
+    p99_ms: secret.p99Ms,
+    max_ms: secret.maxMs,
+    open_p50_ms: open.p50Ms,
+    open_p99_ms: open.p99Ms,
+    open_max_ms: open.maxMs,
+    delivered: secret.delivered,
+  }), ['lanchat-secret', 'lanchat']);
+}
 process.exitCode = failed ? 1 : 0;
 
-/** Runs one case through both relays and prints its JSON line. */
-async function runCase(head, load, figures) {
+/** Runs one case through two relays (lanchat and raw Node, unless told) and prints its JSON line. */
+async function runCase(head, load, figures, servers = ['lanchat', 'raw']) {
   const title = Object.entries(head).map(([k, v]) => `${k}=${v}`).join(' ');
   try {
-    const lan = await runOnce('lanchat', load);
-    const raw = await runOnce('raw', load);
-    console.log(JSON.stringify({ ...head, ...figures(lan, raw) }));
+    const first = await runOnce(servers[0], load);
+    const second = await runOnce(servers[1], load);
+    console.log(JSON.stringify({ ...head, ...figures(first, second) }));
   } catch (err) {
     failed = true;
     console.error(`${title}: FAILED: ${err.message}`);
@@ -106,16 +142,17 @@ async function runCase(head, load, figures) {
 async function runOnce(server, load) {
   const name = `${server}-${load.kind}-m${load.members}-p${load.publishers}.cpuprofile`;
   const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}`] : [];
-  const relay = spawn(SERVERS[server], [], profile);
+  const secret = server === 'lanchat-secret' ? BENCH_SECRET : undefined;
+  const relay = spawn(SERVERS[server], secret === undefined ? [] : [secret], profile);
   let loadgen;
   try {
     const { port } = await withTimeout(nextMessage(relay, 'ready'), 5_000, `${server} relay start`);
-    loadgen = spawn('bench/loadgen.mjs', [JSON.stringify({ ...load, relay: server, port })]);
+    loadgen = spawn('bench/loadgen.mjs', [JSON.stringify({ ...load, relay: server, port, ...(secret === undefined ? {} : { secret }) })]);
     // The load generator asks for the relay's CPU and RSS; pass questions and answers through.
     loadgen.on('message', (msg) => msg.type === 'relay-stats' && relay.connected && relay.send({ type: 'stats', id: msg.id }));
     relay.on('message', (msg) => msg.type === 'stats' && loadgen.connected && loadgen.send(msg));
     const result = await withTimeout(nextMessage(loadgen, 'result'), 30_000, `${server} load run`);
-    const seen = `${server.padEnd(7)} ${label(load)}: ${Math.round(result.msgsPerS)} msgs/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, relay cpu ${Math.round(result.relayCpuPct)}%, loadgen cpu ${Math.round(result.loadgenCpuPct)}%`;
+    const seen = `${server.padEnd(14)} ${label(load)}: ${Math.round(result.msgsPerS)} msgs/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, relay cpu ${Math.round(result.relayCpuPct)}%, loadgen cpu ${Math.round(result.loadgenCpuPct)}%`;
     console.error(result.undelivered === 0 ? seen : `${seen} (${result.undelivered} deliveries missing)`);
     return result;
   } finally {

@@ -17,11 +17,18 @@
  */
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
+import { connect as connectTls } from 'node:tls';
+import { ephemeralIdentity } from '../../dist/identity/identity.js';
+import { nodeKeysOf } from '../../dist/identity/node-keys.js';
+import { proveIdentity } from '../../dist/identity/proof.js';
+import { clientTlsOptions, deriveSecret } from '../../dist/net/secret.js';
 import { decodeFrame, encodeFrame } from '../../dist/wire/codec.js';
 import { readLengthPrefix } from '../../dist/wire/frame-decoder.js';
 import { MAX_FRAME_BYTES, PROTOCOL_VERSION } from '../../dist/wire/limits.js';
 
 const cfg = JSON.parse(process.argv[2]);
+/** The room secret of the relay under test (relay 'lanchat-secret'), derived as a node derives it. */
+const secret = cfg.secret === undefined ? undefined : await deriveSecret(cfg.secret, 'bench');
 const M = cfg.members;
 const P = cfg.publishers;
 const FANOUT = M - 1; // the relay does not echo a message to its sender
@@ -49,14 +56,19 @@ let finished = false;
 const samples = new Uint32Array(cfg.sampleCapacity);
 let sampleCount = 0;
 
-const members = Array.from({ length: M }, (_, i) => ({
-  nodeId: randomBytes(32),
+const members = Array.from({ length: M }, (_, i) => {
+  const identity = secret === undefined ? undefined : ephemeralIdentity();
+  return { identity, nodeId: identity?.nodeId ?? randomBytes(32), ...memberState(i) };
+});
+function memberState(i) {
+  return {
   nick: `m${i}`,
   seq: 0,
   socket: null,
   rest: null, // start of a frame not yet whole
   onWelcome: null,
-}));
+  };
+}
 const publishers = members.slice(0, P);
 let nextPublisher = 0;
 let afterDeliveries = () => {}; // set by runFanout: send more once deliveries free room
@@ -81,7 +93,7 @@ async function main() {
     if (tries > 100) throw new Error(`the relay admitted fewer than ${M} members`);
     await sleep(20);
   }
-  const heartbeats = cfg.relay === 'lanchat' ? setInterval(sendHeartbeats, 100) : undefined;
+  const heartbeats = cfg.relay.startsWith('lanchat') ? setInterval(sendHeartbeats, 100) : undefined;
   const result = cfg.kind === 'fanout' ? await runFanout() : await runLatency();
   finished = true;
   clearInterval(heartbeats);
@@ -244,16 +256,25 @@ function chatFrame(p) {
 
 function connectMember(member) {
   return new Promise((resolve) => {
-    // onread with one shared buffer: no Buffer allocated per read (onData copies what it keeps).
-    const onread = { buffer: readBuffer, callback: (n, buf) => onData(member, buf.subarray(0, n)) };
-    const socket = connect({ host: '127.0.0.1', port: cfg.port, onread });
+    let socket;
+    if (secret === undefined) {
+      // onread with one shared buffer: no Buffer allocated per read (onData copies what it keeps).
+      const onread = { buffer: readBuffer, callback: (n, buf) => onData(member, buf.subarray(0, n)) };
+      socket = connect({ host: '127.0.0.1', port: cfg.port, onread });
+    } else {
+      // TLS has no onread: plain 'data' events (a Buffer per read, part of what the secret costs).
+      socket = connectTls({ host: '127.0.0.1', port: cfg.port, ...clientTlsOptions(secret) });
+      socket.on('data', (buf) => onData(member, buf));
+    }
     member.socket = socket;
     socket.setNoDelay(true);
     socket.on('error', (err) => fail(`${member.nick}: ${err.message}`));
     socket.on('close', () => finished || fail(`${member.nick}: the relay closed the connection`));
-    socket.once('connect', () => {
-      if (cfg.relay !== 'lanchat') return resolve();
+    socket.once(secret === undefined ? 'connect' : 'secureConnect', () => {
+      if (!cfg.relay.startsWith('lanchat')) return resolve();
       member.onWelcome = resolve;
+      // With a secret the relay wants the node id proven over this TLS session, as a real member does.
+      const identity = secret === undefined ? undefined : member.identity;
       socket.write(
         encodeFrame({
           hello: {
@@ -263,6 +284,9 @@ function connectMember(member) {
             network: 'bench',
             rooms: ['#lobby'],
             listenPort: 0,
+            ...(identity === undefined
+              ? {}
+              : { keys: nodeKeysOf(identity), proof: proveIdentity(identity, socket.exportKeyingMaterial(32, 'EXPORTER-lanchat-identity', Buffer.alloc(0))) }),
           },
         }),
       );
