@@ -21,6 +21,7 @@ import type { Connection } from './net/connection.js';
 import { dial } from './net/dial.js';
 import { lanAddresses, listen } from './net/listener.js';
 import { deriveSecret, type NetworkSecret } from './net/secret.js';
+import { loadPins, NickPins, savePins } from './identity/nick-pins.js';
 import { Relay } from './relay/relay.js';
 import { join } from 'node:path';
 import { messageView } from './member/message-view.js';
@@ -57,7 +58,7 @@ export type { Role };
 
 /** Things the user should know that are neither chat nor errors. */
 export interface Notice {
-  code: 'SECRET' | 'OPEN' | 'LOOKING' | 'RELAY_LOST' | 'TAKING_OVER' | 'HANDING_OVER' | 'TWO_FORCED' | 'MDNS_TROUBLE' | 'CAUGHT_UP';
+  code: 'SECRET' | 'OPEN' | 'NICK_KEY_CHANGED' | 'LOOKING' | 'RELAY_LOST' | 'TAKING_OVER' | 'HANDING_OVER' | 'TWO_FORCED' | 'MDNS_TROUBLE' | 'CAUGHT_UP';
   text: string;
 }
 
@@ -109,6 +110,10 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
   readonly #discovery: Discovery | undefined;
   readonly #replica: Replica;
   readonly #secret: NetworkSecret | undefined;
+  readonly #pins: NickPins;
+  /** nick + node id pairs already warned about this run. */
+  readonly #pinWarnings = new Set<string>();
+  #savingPins: Promise<void> = Promise.resolve();
   #startHistory: Promise<void> = Promise.resolve();
   readonly #startedAt = Date.now();
   readonly #unreachable = new Map<string, number>();
@@ -132,6 +137,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     deriving?.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
     try {
       const identity = await loadOrCreateIdentity(options.dataDir);
+      const pins = await loadPins(options.dataDir);
       store = await LevelHistoryStore.open(join(options.dataDir, 'history'));
       const secret = await deriving;
       let node: LanchatNode | undefined;
@@ -149,7 +155,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
       );
       const replica = new Replica(store, options.network);
       const head = await replica.head(identity.nodeIdHex);
-      node = new LanchatNode(options, identity, server, port, release, replica, head, secret);
+      node = new LanchatNode(options, identity, server, port, release, replica, head, secret, pins);
       for (const conn of pending) node.#onInbound(conn);
       return node;
     } catch (err) {
@@ -168,10 +174,12 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     replica: Replica,
     chain: { lastSeq: number; lastHash?: Buffer },
     secret: NetworkSecret | undefined,
+    pins: NickPins,
   ) {
     super();
     this.#options = options;
     this.#secret = secret;
+    this.#pins = pins;
     this.#replica = replica;
     this.identity = identity;
     this.#server = server;
@@ -200,7 +208,10 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
       this.emit('notice', { code: 'CAUGHT_UP', text: `${count} message${count === 1 ? '' : 's'} while you were away${shown}` });
       for (const view of recent) this.emit('message', view);
     });
-    this.#member.on('presence', (p) => this.emit('presence', p));
+    this.#member.on('presence', (p) => {
+      this.emit('presence', p);
+      if (!p.self && (p.state === 'joined' || p.state === 'renamed')) this.#checkPins();
+    });
     this.#member.on('problem', (p) => this.emit('problem', p));
     if (options.discovery) {
       this.#discovery = new Discovery(options.network, secret?.tag);
@@ -340,6 +351,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
       await new Promise<void>((resolve) => this.#server.close(() => resolve()));
       await this.#relay?.stored();
       await this.#startHistory;
+      await this.#savingPins;
       await this.#replica.store.close();
       await this.#releaseDataDir();
     })();
@@ -467,9 +479,34 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     }
   }
 
+  /**
+   * Pins every nick online to its node id on first sight, and warns when a pinned nick shows up with
+   * another node id: it may be someone else using that name.
+   */
+  #checkPins(): void {
+    let pinned = false;
+    for (const peer of this.#member.roster.peers()) {
+      if (peer.nodeId === this.identity.nodeIdHex) continue;
+      const seen = this.#pins.see(peer.nick, peer.nodeId);
+      if (seen.verdict === 'new') pinned = true;
+      const warning = `${peer.nick}\0${peer.nodeId}`;
+      if (seen.verdict !== 'changed' || this.#pinWarnings.has(warning)) continue;
+      this.#pinWarnings.add(warning);
+      this.emit('notice', {
+        code: 'NICK_KEY_CHANGED',
+        text: `warning: ${peer.nick} now comes with another key (node ${peer.nodeId.slice(0, 8)}, before: ${seen.pinned.slice(0, 8)}); it may be someone else using that nick`,
+      });
+    }
+    if (pinned) {
+      const dataDir = this.#options.dataDir;
+      this.#savingPins = this.#savingPins.then(() => savePins(dataDir, this.#pins)).catch(() => undefined);
+    }
+  }
+
   #onConnected(relay: RelayInfo): void {
     this.#following = undefined;
     this.emit('connection', { state: 'connected' });
+    this.#checkPins();
     const role = relay.id === this.identity.nodeIdHex ? 'relay' : 'member';
     if (role === 'member') this.#setRole('member', relay.epoch);
     const shown: RelayInfo =

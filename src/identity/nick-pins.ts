@@ -1,0 +1,55 @@
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { nickKey } from '../chat/names.js';
+
+/** What seeing a nick with a node id means, given the pins. */
+export type PinVerdict = { verdict: 'new' } | { verdict: 'same' } | { verdict: 'changed'; pinned: string };
+
+/**
+ * Trust on first use for nicks, as ssh does for host keys: the first node id seen with a nick is pinned;
+ * later, the same nick with another node id is worth a warning (someone else may be using that name).
+ * Nicks compare as the relay compares them (case-insensitively).
+ */
+export class NickPins {
+  readonly #pins: Map<string, string>;
+
+  constructor(pins: Iterable<[string, string]> = []) {
+    this.#pins = new Map(pins);
+  }
+
+  /** Pins the nick on first sight; otherwise says whether the node id is the pinned one. */
+  see(nick: string, nodeId: string): PinVerdict {
+    const key = nickKey(nick);
+    const pinned = this.#pins.get(key);
+    if (pinned === undefined) {
+      this.#pins.set(key, nodeId);
+      return { verdict: 'new' };
+    }
+    return pinned === nodeId ? { verdict: 'same' } : { verdict: 'changed', pinned };
+  }
+
+  toJSON(): Record<string, string> {
+    return Object.fromEntries(this.#pins);
+  }
+}
+
+export const PINS_FILE = 'nick-pins.json';
+
+/** The pins kept in a data folder; none when the file is missing or unreadable (it is only a warning aid). */
+export async function loadPins(dataDir: string): Promise<NickPins> {
+  try {
+    const parsed = JSON.parse(await readFile(join(dataDir, PINS_FILE), 'utf8')) as unknown;
+    if (typeof parsed !== 'object' || parsed === null) return new NickPins();
+    const entries = Object.entries(parsed).filter((e): e is [string, string] => typeof e[1] === 'string' && /^[0-9a-f]{64}$/.test(e[1]));
+    return new NickPins(entries);
+  } catch {
+    return new NickPins();
+  }
+}
+
+/** Writes the pins whole, then renames: a crash leaves the old file or the new one, never half of one. */
+export async function savePins(dataDir: string, pins: NickPins): Promise<void> {
+  const file = join(dataDir, PINS_FILE);
+  await writeFile(`${file}.tmp`, `${JSON.stringify(pins)}\n`, { mode: 0o600 });
+  await rename(`${file}.tmp`, file);
+}
