@@ -203,9 +203,13 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     this.#member.on('lost', (info) => this.#onLost(info));
     this.#member.on('disconnected', (info) => this.emit('connection', { state: 'disconnected', ...info }));
     this.#member.on('message', (view) => this.emit('message', view));
-    this.#member.on('caughtUp', ({ count, recent }) => {
+    this.#member.on('caughtUp', ({ count, recent, away }) => {
       const shown = recent.length < count ? ` (the last ${recent.length} below; /history for more)` : '';
-      this.emit('notice', { code: 'CAUGHT_UP', text: `${count} message${count === 1 ? '' : 's'} while you were away${shown}` });
+      const plural = count === 1 ? '' : 's';
+      // Lines that came by sync while this user was here (a paste, a member back from offline) are
+      // simply shown; a count only when some are left out.
+      if (away) this.emit('notice', { code: 'CAUGHT_UP', text: `${count} message${plural} while you were away${shown}` });
+      else if (shown !== '') this.emit('notice', { code: 'CAUGHT_UP', text: `${count} message${plural} arrived at once${shown}` });
       for (const view of recent) this.emit('message', view);
     });
     this.#member.on('presence', (p) => {

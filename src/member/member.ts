@@ -18,6 +18,7 @@ import { type ErrorCode, isLanchatError } from '../wire/errors.js';
 import { HELLO_TIMEOUT_MS, MAX_TEXT_BYTES, PROTOCOL_VERSION } from '../wire/limits.js';
 import { lanchat } from '../wire/protobuf.js';
 import { backoffDelay } from './backoff.js';
+import { Pacer } from './pacer.js';
 import { type MessageView, messageView } from './message-view.js';
 import { Roster } from './roster.js';
 
@@ -101,7 +102,12 @@ interface MemberEvents {
   /** A chat message for this user, stored, shown once. */
   message: [message: MessageView];
   /** A sync brought messages for this user written while it was away: how many, and the last of them. */
-  caughtUp: [info: { count: number; recent: MessageView[] }];
+  /**
+   * Messages brought by sync. `away`: the first round after joining a relay, what happened while this
+   * node was not connected; otherwise lines that took the sync path while it was (a member pasting, a
+   * member back from offline).
+   */
+  caughtUp: [info: { count: number; recent: MessageView[]; away: boolean }];
   presence: [presence: PresenceView];
   problem: [problem: Problem];
 }
@@ -135,6 +141,12 @@ export class Member extends EventEmitter<MemberEvents> {
   #storing: Promise<void> = Promise.resolve();
   /** Lines written while no relay had the session: delivered once a relay's sync request is answered. */
   #unsent = 0;
+  /** Own lines on their way to a remote relay, at the pace its rate limit allows. */
+  readonly #pacer = new Pacer<Buffer>((frame) => {
+    if (this.#conn === undefined) return;
+    this.#conn.send(frame);
+    this.#unsent = Math.max(0, this.#unsent - 1);
+  });
   /** stop() waiting for those lines to be delivered. */
   #onDelivered: (() => void)[] = [];
   #sync: SyncLink | undefined;
@@ -142,6 +154,8 @@ export class Member extends EventEmitter<MemberEvents> {
   /** What the current sync round brought for this user: the latest CAUGHT_UP_SHOWN, in display order. */
   #caughtUp: { stored: StoredMessage; view: MessageView }[] = [];
   #caughtUpCount = 0;
+  /** The link's first sync round has not settled yet: what it brings happened while this node was away. */
+  #firstRound = false;
   #lastHash: Buffer | undefined;
   #target: RelayAddress;
   #conn: Connection | undefined;
@@ -251,6 +265,11 @@ export class Member extends EventEmitter<MemberEvents> {
   async stop(reason = 'quit', flushTimeoutMs = FLUSH_ON_STOP_MS): Promise<void> {
     if (this.#state === 'stopped') return;
     await this.#settledWrites();
+    if (this.#pacer.waiting > 0 && this.#state === 'connected') {
+      // No time to pace what is left: offer it, and the relay pulls it all in sync batches.
+      this.#pacer.clear();
+      this.#sync?.offer();
+    }
     if (this.#unsent > 0) {
       await this.#deliveredWithin(flushTimeoutMs);
       if (this.#unsent > 0) {
@@ -420,8 +439,12 @@ export class Member extends EventEmitter<MemberEvents> {
         if (view !== undefined) this.emit('message', view);
       }
       const conn = this.#conn;
-      if (this.#state === 'connected' && conn !== undefined) {
+      if (this.#state === 'connected' && conn !== undefined && this.#relay?.id === this.#options.identity.nodeIdHex) {
+        // Its own relay, over loopback: not rate limited, nothing to pace.
         for (const bytes of batch) conn.send(encodeMessageFrame(bytes));
+      } else if (this.#state === 'connected' && conn !== undefined) {
+        this.#unsent += batch.length;
+        for (const bytes of batch) this.#pacer.push(encodeMessageFrame(bytes));
       } else {
         this.#unsent += batch.length;
       }
@@ -577,6 +600,7 @@ export class Member extends EventEmitter<MemberEvents> {
    * (or what a dying relay swallowed), this node for what it missed. Then again every SYNC_INTERVAL_MS.
    */
   #startSync(conn: Connection): void {
+    this.#firstRound = true;
     const link = new SyncLink(conn, this.#replica);
     this.#sync = link;
     // The relay was sent all it lacked, lines written offline included (lines written since went live).
@@ -586,7 +610,7 @@ export class Member extends EventEmitter<MemberEvents> {
       for (const done of this.#onDelivered.splice(0)) done();
     });
     link.on('learned', (fresh) => this.#onLearned(fresh));
-    link.on('settled', () => this.#flushCaughtUp());
+    link.on('settled', () => this.#flushCaughtUp(this.#firstRound));
     link.on('refused', (refusals) => {
       this.#problem({ code: 'BAD_SIGNATURE', message: `refused a sync batch from the relay: ${refusals[0]?.reason ?? 'invalid'}; nothing of it was stored` });
     });
@@ -619,16 +643,17 @@ export class Member extends EventEmitter<MemberEvents> {
   /** Shows messages the relay of this node learnt by sync from others, as a catch-up. */
   showCaughtUp(fresh: StoredMessage[]): void {
     this.#onLearned(fresh);
-    this.#flushCaughtUp();
+    this.#flushCaughtUp(false);
   }
 
-  #flushCaughtUp(): void {
+  #flushCaughtUp(away: boolean): void {
+    this.#firstRound = false;
     if (this.#caughtUpCount === 0) return;
     const recent = this.#latestCaughtUp().map((c) => c.view);
     const count = this.#caughtUpCount;
     this.#caughtUp = [];
     this.#caughtUpCount = 0;
-    this.emit('caughtUp', { count, recent });
+    this.emit('caughtUp', { count, recent, away });
   }
 
   #isForUser(message: lanchat.ChatMessage.$Properties): boolean {
@@ -755,6 +780,8 @@ export class Member extends EventEmitter<MemberEvents> {
   }
 
   #lost(reason: string): void {
+    // Lines still waiting for their turn are stored: the relay's sync after the next welcome takes them.
+    this.#pacer.clear();
     const wasConnected = this.#state === 'connected';
     this.#conn = undefined;
     this.#sync = undefined;
