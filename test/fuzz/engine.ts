@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { Rng } from './random.js';
 
 /**
@@ -89,10 +90,15 @@ export async function fuzz(
   let harness = await target.open();
   let sinceCheck: { index: number; input: FuzzInput }[] = [];
   const crash = async (kept: { index: number; input: FuzzInput }[], err: unknown): Promise<void> => {
-    crashes.push({ target: target.name, seed, cases: kept.map((k) => k.index), inputs: kept.map((k) => k.input), error: describeError(err) });
     sinceCheck = [];
     // The harness may be wedged by what broke it: start again from a fresh one.
     await harness.close().catch(() => undefined);
+    const culprit = kept.length > 1 ? await singleCulprit(target, kept, deadline) : undefined;
+    // What the search set off is not news.
+    escaped.length = 0;
+    const found = culprit === undefined ? kept : [culprit.case];
+    const error = culprit === undefined ? describeError(err) : culprit.error;
+    crashes.push({ target: target.name, seed, cases: found.map((k) => k.index), inputs: found.map((k) => k.input), error });
     harness = await target.open();
   };
   let index = 0;
@@ -134,6 +140,26 @@ export async function fuzz(
   return { target: target.name, seed, cases: index, seconds: (performance.now() - started) / 1000, crashes };
 }
 
+/**
+ * Of the cases since the last passing check (a failed check, or an error that escaped asynchronously),
+ * the latest one that fails on its own, if any: a fixture of one case says what broke far better than
+ * one of hundreds. Tried latest first, within the run's time.
+ */
+async function singleCulprit(
+  target: FuzzTarget,
+  kept: readonly { index: number; input: FuzzInput }[],
+  deadline: number,
+): Promise<{ case: { index: number; input: FuzzInput }; error: string } | undefined> {
+  for (let i = kept.length - 1; i >= 0 && performance.now() < deadline; i--) {
+    try {
+      await replay(target, [kept[i]!.input]);
+    } catch (err) {
+      return { case: kept[i]!, error: describeError(err) };
+    }
+  }
+  return undefined;
+}
+
 /** Feeds `inputs` to a fresh harness of `target`, then checks and closes it: throws where fuzz() would report. */
 export async function replay(target: FuzzTarget, inputs: readonly FuzzInput[]): Promise<void> {
   const escaped: unknown[] = [];
@@ -155,16 +181,21 @@ export async function replay(target: FuzzTarget, inputs: readonly FuzzInput[]): 
   }
 }
 
-/** A fixture file: a crash as found, to be replayed by test/fuzz/fixtures.test.ts. */
+/**
+ * A fixture file: a crash as found, to be replayed by test/fuzz/fixtures.test.ts. Inputs are hex, or
+ * when large (a frame near the size limit) gzipped and base64, so a fixture stays a small text file.
+ */
 export interface Fixture {
   target: string;
   seed: number | null;
   cases: number[];
   error: string;
-  /** Why it is kept, when it is a seed fixture rather than a crash. */
+  /** Why it is kept, when it is a seed fixture rather than a crash, or what was fixed. */
   note?: string;
-  inputs: { variant: number; bytes: string; cuts: number[] }[];
+  inputs: { variant: number; bytes?: string; gzip?: string; cuts: number[] }[];
 }
+
+const HEX_UP_TO = 4_096;
 
 export function toFixture(crash: Crash): Fixture {
   return {
@@ -172,12 +203,20 @@ export function toFixture(crash: Crash): Fixture {
     seed: crash.seed,
     cases: crash.cases,
     error: crash.error,
-    inputs: crash.inputs.map((i) => ({ variant: i.variant, bytes: i.bytes.toString('hex'), cuts: i.cuts })),
+    inputs: crash.inputs.map((i) => ({
+      variant: i.variant,
+      ...(i.bytes.length <= HEX_UP_TO ? { bytes: i.bytes.toString('hex') } : { gzip: gzipSync(i.bytes, { level: 9 }).toString('base64') }),
+      cuts: i.cuts,
+    })),
   };
 }
 
 export function inputsOf(fixture: Fixture): FuzzInput[] {
-  return fixture.inputs.map((i) => ({ variant: i.variant, bytes: Buffer.from(i.bytes, 'hex'), cuts: [...i.cuts] }));
+  return fixture.inputs.map((i) => ({
+    variant: i.variant,
+    bytes: i.gzip !== undefined ? gunzipSync(Buffer.from(i.gzip, 'base64')) : Buffer.from(i.bytes ?? '', 'hex'),
+    cuts: [...i.cuts],
+  }));
 }
 
 /** Writes `fixture` as `<target>-<hash of its inputs>.json` in `dir`; returns the file name. */

@@ -54,14 +54,16 @@ export interface VarintSpot {
   value: bigint;
 }
 
+const MAX_SPOTS = 4_096;
+
 /**
  * The varints of a protobuf encoding, descending into length-delimited fields that parse as messages
  * themselves. Stops quietly where the bytes stop making sense: mutated input is walked too.
  */
-export function protobufSpots(buf: Uint8Array, start = 0, end = buf.length, depth = 4): VarintSpot[] {
-  const spots: VarintSpot[] = [];
+export function protobufSpots(buf: Uint8Array, start = 0, end = buf.length, depth = 4, spots: VarintSpot[] = []): VarintSpot[] {
   let pos = start;
-  while (pos < end) {
+  // A few thousand are plenty to pick from; a 256 KiB string of field-like bytes would give 100,000s.
+  while (pos < end && spots.length < MAX_SPOTS) {
     const tag = readVarint(buf, pos);
     if (tag === undefined || pos + tag.bytes > end || tag.value >> 3n === 0n) break;
     spots.push({ kind: 'tag', at: pos, bytes: tag.bytes, value: tag.value });
@@ -81,7 +83,7 @@ export function protobufSpots(buf: Uint8Array, start = 0, end = buf.length, dept
       pos += length.bytes;
       const fieldEnd = pos + Number(length.value);
       if (fieldEnd > end) break;
-      if (depth > 0) spots.push(...protobufSpots(buf, pos, fieldEnd, depth - 1));
+      if (depth > 0) protobufSpots(buf, pos, fieldEnd, depth - 1, spots);
       pos = fieldEnd;
     } else {
       break;
