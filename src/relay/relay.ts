@@ -167,6 +167,13 @@ export class Relay extends EventEmitter<RelayEvents> {
       conn.close('BAD_FRAME', 'a hello needs a 32-byte node id');
       return undefined;
     }
+    // What a hello announces goes into every welcome and presence about its node: near the frame limit
+    // itself, those frames would not encode, and the throw would leave a session behind or, on leaving,
+    // escape a close handler.
+    if (lanchat.Hello.encode(hello).len > MAX_HELLO_BYTES) {
+      conn.close('BAD_FRAME', `a hello is at most ${MAX_HELLO_BYTES} bytes`);
+      return undefined;
+    }
     const askedNick = hello.nick ?? '';
     const problem = nickProblem(askedNick);
     if (problem !== undefined) {
@@ -414,7 +421,9 @@ export class Relay extends EventEmitter<RelayEvents> {
   }
 
   #onLeave(session: Session, leave: lanchat.Leave.$Shape): void {
-    session.leaveReason = leave.reason || 'quit';
+    // The reason is passed on to everyone in a presence: a long one would not fit a frame, and the throw
+    // would escape the close handler that sends it. Cut by characters, so no UTF-16 pair is split.
+    session.leaveReason = [...(leave.reason || 'quit')].slice(0, MAX_LEAVE_REASON_CHARS).join('');
     session.conn.close();
   }
 
@@ -485,6 +494,11 @@ export class Relay extends EventEmitter<RelayEvents> {
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/** A hello is a few hundred bytes; this leaves room for hundreds of rooms to rejoin. */
+const MAX_HELLO_BYTES = 16 * 1024;
+/** "quit", "timeout", a sentence at most. */
+const MAX_LEAVE_REASON_CHARS = 200;
 
 function peerOf(session: Session): lanchat.Peer.$Properties {
   return {
