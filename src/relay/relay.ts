@@ -9,7 +9,7 @@ import type { Replica } from '../sync/replica.js';
 import { SyncLink } from '../sync/sync-link.js';
 import { encodeFrame, type Frame, messageBytesOfFrame } from '../wire/codec.js';
 import type { ErrorCode } from '../wire/errors.js';
-import { HELLO_TIMEOUT_MS, MAX_TEXT_BYTES, PROTOCOL_VERSION } from '../wire/limits.js';
+import { HELLO_TIMEOUT_MS, MAX_ROOMS_PER_MEMBER, MAX_TEXT_BYTES, PROTOCOL_VERSION } from '../wire/limits.js';
 import { lanchat } from '../wire/protobuf.js';
 
 export interface RelayOptions {
@@ -179,6 +179,13 @@ export class Relay extends EventEmitter<RelayEvents> {
       conn.close('BAD_FRAME', 'a hello needs a 32-byte node id');
       return undefined;
     }
+    // What a hello announces goes into every welcome and presence about its node: near the frame limit
+    // itself, those frames would not encode, and the throw would leave a session behind or, on leaving,
+    // escape a close handler.
+    if (lanchat.Hello.encode(hello).len > MAX_HELLO_BYTES) {
+      conn.close('BAD_FRAME', `a hello is at most ${MAX_HELLO_BYTES} bytes`);
+      return undefined;
+    }
     const material = conn.proofMaterial();
     if (material !== undefined && !identityProven(nodeId, hello.keys, hello.proof, material)) {
       conn.close('BAD_IDENTITY', 'the hello does not prove its node id (a signature over this TLS session)');
@@ -203,7 +210,7 @@ export class Relay extends EventEmitter<RelayEvents> {
     const rooms = new Set<string>();
     for (const asked of hello.rooms ?? []) {
       const room = normalizeRoom(asked);
-      if (room !== undefined) rooms.add(room);
+      if (room !== undefined && rooms.size < MAX_ROOMS_PER_MEMBER) rooms.add(room);
     }
     const session: Session = {
       conn,
@@ -395,6 +402,10 @@ export class Relay extends EventEmitter<RelayEvents> {
       return;
     }
     if (session.rooms.has(room)) return;
+    if (session.rooms.size >= MAX_ROOMS_PER_MEMBER) {
+      this.#reject(session, 'TOO_MANY_ROOMS', `you are in ${MAX_ROOMS_PER_MEMBER} rooms already; /part one first`);
+      return;
+    }
     session.rooms.add(room);
     this.#roomMembers(room).add(session);
     this.#broadcast({ presence: { state: lanchat.Presence.State.JOINED, peer: peerOf(session), room } });
@@ -432,7 +443,9 @@ export class Relay extends EventEmitter<RelayEvents> {
   }
 
   #onLeave(session: Session, leave: lanchat.Leave.$Shape): void {
-    session.leaveReason = leave.reason || 'quit';
+    // The reason is passed on to everyone in a presence: a long one would not fit a frame, and the throw
+    // would escape the close handler that sends it. Cut by characters, so no UTF-16 pair is split.
+    session.leaveReason = [...(leave.reason || 'quit')].slice(0, MAX_LEAVE_REASON_CHARS).join('');
     session.conn.close();
   }
 
@@ -503,6 +516,11 @@ export class Relay extends EventEmitter<RelayEvents> {
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/** A hello is a few hundred bytes; this leaves room for hundreds of rooms to rejoin. */
+const MAX_HELLO_BYTES = 16 * 1024;
+/** "quit", "timeout", a sentence at most. */
+const MAX_LEAVE_REASON_CHARS = 200;
 
 function peerOf(session: Session): lanchat.Peer.$Properties {
   return {

@@ -52,3 +52,10 @@ export const MAX_CONNECTIONS_PER_ADDRESS = 16;
 export const FAILED_HANDSHAKES_TO_BAN = 5;
 export const FAILED_HANDSHAKE_WINDOW_MS = 60_000;
 export const BAN_MS = 60_000;
+
+/**
+ * Rooms one member may be in at once. Every join is announced to everyone and every room is listed in the
+ * member's roster entry, so without a cap one member's joins could flood the others (IRC servers cap
+ * channels per user the same way; 50 is well above what people sit in).
+ */
+export const MAX_ROOMS_PER_MEMBER = 50;

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Relay } from '../../src/relay/relay.js';
 import { encodeFrame } from '../../src/wire/codec.js';
 import { serve, WireClient } from '../helpers/wire-client.js';
+import { MAX_ROOMS_PER_MEMBER } from '../../src/wire/limits.js';
 
 // The relay in-process, on a real loopback listener, driven by protocol-level clients.
 describe('Relay', () => {
@@ -143,6 +144,19 @@ describe('Relay', () => {
     expect(frame.welcome.nick).toBe('twin'); // not twin2: it is the same node
     await old.next('error', (f) => f.error.code === 'DUPLICATE_NODE');
     await old.closed;
+  });
+
+  it('keeps a member to MAX_ROOMS_PER_MEMBER rooms, at hello and on joining', async () => {
+    const many = Array.from({ length: MAX_ROOMS_PER_MEMBER + 5 }, (_, i) => `#r${i}`);
+    const ann = await WireClient.join(port, 'roomy', many);
+    const { frame } = await ann.next('welcome');
+    expect(frame.welcome.rooms).toHaveLength(MAX_ROOMS_PER_MEMBER);
+    ann.conn.sendFrame({ join: { room: '#one-more' } });
+    const refused = await ann.next('error', (f) => f.error.code === 'TOO_MANY_ROOMS');
+    expect(refused.frame.error.code).toBe('TOO_MANY_ROOMS');
+    ann.conn.sendFrame({ part: { room: '#r0' } });
+    ann.conn.sendFrame({ join: { room: '#one-more' } });
+    await ann.next('presence', (f) => f.presence.room === '#one-more');
   });
 
   it('tells the others when a member leaves, with the reason', async () => {

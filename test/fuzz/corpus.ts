@@ -1,0 +1,166 @@
+import { createPrivateKey, createHash } from 'node:crypto';
+import { type Identity, identityFromPrivateKey } from '../../src/identity/identity.js';
+import { nodeKeysOf } from '../../src/identity/node-keys.js';
+import { messageHash, signMessage } from '../../src/sync/signature.js';
+import { encodeFrame, encodeMessageFrame, type FrameKind } from '../../src/wire/codec.js';
+import { PROTOCOL_VERSION } from '../../src/wire/limits.js';
+import { lanchat } from '../../src/wire/protobuf.js';
+import { readVarint } from './mutate.js';
+
+/**
+ * The seed corpus: valid frames of every kind, built with the real encoder and real signatures, for the
+ * mutators to start from. Deterministic (fixed keys, fixed times, no random seals), so a seed and a case
+ * index reproduce the same input on any machine.
+ */
+
+export const FUZZ_NETWORK = 'fuzz';
+
+/** An Ed25519 identity from a fixed name: the same keys every run. */
+export function fixedIdentity(name: string): Identity {
+  const seed = createHash('sha256').update(`lanchat fuzz identity ${name}`).digest();
+  // PKCS#8 wrapping of a raw Ed25519 seed (RFC 8410): a fixed 16-byte header, then the seed.
+  const pkcs8 = Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed]);
+  return identityFromPrivateKey(createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }));
+}
+
+/** The author of the corpus's chat lines: a relay harness says hello as this node, so its lines pass. */
+export const MALLORY = fixedIdentity('mallory');
+/** Another author, whose lines reach a node only through sync batches. */
+export const CAROL = fixedIdentity('carol');
+/** Someone else a private message is addressed to. */
+export const DAVE = fixedIdentity('dave');
+
+const T0 = 1_700_000_000_000;
+
+function chain(identity: Identity, nick: string, texts: readonly string[], room = '#lobby'): Buffer[] {
+  const out: Buffer[] = [];
+  let prev: Buffer | undefined;
+  texts.forEach((text, i) => {
+    const bytes = signMessage({ origin: identity.nodeId, seq: i + 1, time: T0 + i, counter: i % 2, nick, room, text, prev }, identity, FUZZ_NETWORK);
+    out.push(bytes);
+    prev = messageHash(bytes);
+  });
+  return out;
+}
+
+/** Signed chat messages (the author's bytes), chained per origin, seq from 1. */
+export const MALLORY_LINES = chain(MALLORY, 'mallory', ['hello', 'a longer line with ünïcödé in it', 'third']);
+export const CAROL_LINES = chain(CAROL, 'carol', ['c1', 'c2', 'c3', 'c4'], '#fuzz');
+
+/**
+ * A private message from mallory to dave. Its seal is fixed bytes of the right sizes rather than a real
+ * seal (which draws fresh random keys): the corpus stays deterministic, and opening it fails as a
+ * tampered seal does.
+ */
+export const MALLORY_PRIVATE = signMessage(
+  {
+    origin: MALLORY.nodeId,
+    seq: MALLORY_LINES.length + 1,
+    time: T0 + 10,
+    counter: 0,
+    nick: 'mallory',
+    to: { nodeId: DAVE.nodeId, nick: 'dave' },
+    sealed: {
+      ephemeralKey: Buffer.alloc(32, 1),
+      nonce: Buffer.alloc(12, 2),
+      ciphertext: Buffer.alloc(21, 3),
+      forRecipient: Buffer.alloc(48, 4),
+      forSender: Buffer.alloc(48, 5),
+    },
+    prev: messageHash(MALLORY_LINES.at(-1)!),
+  },
+  MALLORY,
+  FUZZ_NETWORK,
+);
+
+export const MESSAGES: readonly Buffer[] = [...MALLORY_LINES, MALLORY_PRIVATE, ...CAROL_LINES];
+
+const rank = { forced: false, weight: 3, startedAt: T0 };
+
+function peer(identity: Identity, nick: string, rooms: string[]): lanchat.Peer.$Properties {
+  return { nodeId: identity.nodeId, nick, addresses: ['127.0.0.1', '::1'], port: 7000, rank, rooms, keys: nodeKeysOf(identity) };
+}
+
+const PEERS = [peer(MALLORY, 'mallory', ['#lobby']), peer(CAROL, 'carol', ['#lobby', '#fuzz']), peer(DAVE, 'dave', [])];
+const vector = (entries: [Identity, number][]): lanchat.VersionEntry.$Properties[] =>
+  entries.map(([identity, seq]) => ({ origin: identity.nodeId, seq }));
+const State = lanchat.Presence.State;
+
+/**
+ * Frames of every kind, as shapes. Typed by kind, so a kind added to the proto fails to compile here
+ * until the corpus has frames of it.
+ */
+const SHAPES: { [K in FrameKind]: lanchat.Frame.$Shape[] } = {
+  hello: [
+    {
+      hello: {
+        protocolVersion: PROTOCOL_VERSION,
+        nodeId: MALLORY.nodeId,
+        nick: 'mallory',
+        listenPort: 7000,
+        addresses: ['127.0.0.1'],
+        rooms: ['#lobby', '#fuzz'],
+        rank,
+        network: FUZZ_NETWORK,
+        keys: nodeKeysOf(MALLORY),
+      },
+    },
+    { hello: { protocolVersion: PROTOCOL_VERSION, nodeId: CAROL.nodeId, nick: 'carol', network: FUZZ_NETWORK } },
+  ],
+  welcome: [
+    {
+      welcome: {
+        protocolVersion: PROTOCOL_VERSION,
+        relayId: CAROL.nodeId,
+        relayNick: 'carol',
+        nick: 'member',
+        rooms: ['#lobby', '#fuzz'],
+        roster: { peers: PEERS },
+        heartbeatMs: 1000,
+        epoch: 2,
+      },
+    },
+  ],
+  redirect: [{ redirect: { relayId: CAROL.nodeId, host: '127.0.0.1', port: 7001 } }],
+  heartbeat: [{ heartbeat: { time: T0 } }],
+  error: [{ error: { code: 'NICK_IN_USE', message: 'the nick mallory is taken', suggestion: 'mallory2' } }],
+  leave: [{ leave: { reason: 'quit' } }],
+  // Placeholders: message frames are the author's bytes, framed below without re-encoding.
+  message: [],
+  presence: [
+    { presence: { state: State.JOINED, peer: PEERS[0] } },
+    { presence: { state: State.JOINED, peer: PEERS[1], room: '#fuzz' } },
+    { presence: { state: State.LEFT, peer: PEERS[1], room: '#fuzz' } },
+    { presence: { state: State.RENAMED, peer: PEERS[0], oldNick: 'mal' } },
+    { presence: { state: State.LEFT, peer: PEERS[2], reason: 'timeout' } },
+  ],
+  roster: [{ roster: { peers: PEERS } }],
+  join: [{ join: { room: '#fuzz' } }, { join: { room: 'lobby' } }],
+  part: [{ part: { room: '#fuzz' } }],
+  nick: [{ nick: { nick: 'mallory2' } }],
+  syncOffer: [{ syncOffer: { have: vector([[MALLORY, 3], [CAROL, 4]]) } }],
+  syncRequest: [{ syncRequest: { have: [] } }, { syncRequest: { have: vector([[MALLORY, 1], [CAROL, 0]]) } }],
+  syncBatch: [
+    { syncBatch: { messages: CAROL_LINES, more: false } },
+    { syncBatch: { messages: CAROL_LINES.slice(0, 2), more: true } },
+    { syncBatch: { messages: [...MALLORY_LINES, MALLORY_PRIVATE], more: false } },
+  ],
+  probe: [{ probe: { nodeId: CAROL.nodeId, network: FUZZ_NETWORK, rank, relay: true, port: 7001, epoch: 2 } }],
+};
+
+/** A whole frame (length prefix included) without its prefix. */
+function payloadOf(frame: Buffer): Buffer {
+  const prefix = readVarint(frame, 0)!;
+  return frame.subarray(prefix.bytes);
+}
+
+/** Payloads (no length prefix) of valid frames, by kind. */
+export const FRAME_PAYLOADS: ReadonlyMap<FrameKind, readonly Buffer[]> = new Map(
+  (Object.entries(SHAPES) as [FrameKind, lanchat.Frame.$Shape[]][]).map(([kind, shapes]) => [
+    kind,
+    kind === 'message' ? MESSAGES.map((m) => payloadOf(encodeMessageFrame(m))) : shapes.map((s) => payloadOf(encodeFrame(s))),
+  ]),
+);
+
+/** Every payload of the corpus, in one list: the donors splices take from. */
+export const ALL_PAYLOADS: readonly Buffer[] = [...FRAME_PAYLOADS.values()].flat();

@@ -1,0 +1,121 @@
+import { decodeStored } from '../../../src/store/stored-message.js';
+import { vectorFromWire } from '../../../src/sync/vector.js';
+import { decodeFrame, encodeMessageFrame, type Frame, messageBytesOfFrame } from '../../../src/wire/codec.js';
+import { isLanchatError } from '../../../src/wire/errors.js';
+import { lanchat } from '../../../src/wire/protobuf.js';
+import { ALL_PAYLOADS, FRAME_PAYLOADS, MESSAGES } from '../corpus.js';
+import { type FuzzInput, type FuzzTarget, invariant } from '../engine.js';
+import { chunkCuts, framed, misframed } from '../mutate.js';
+import { payloadFrom } from '../inputs.js';
+
+/** The decoders, by `variant`. */
+export const DECODERS = ['decodeFrame', 'decodeStored', 'vectorFromWire', 'messageBytesOfFrame'] as const;
+
+const KNOWN_KINDS = new Set<string>(FRAME_PAYLOADS.keys());
+const VECTOR_PAYLOADS = [...FRAME_PAYLOADS.get('syncOffer')!, ...FRAME_PAYLOADS.get('syncRequest')!];
+const MESSAGE_PAYLOADS = FRAME_PAYLOADS.get('message')!;
+const MESSAGE_FRAMES = MESSAGE_PAYLOADS.map((p) => framed(p));
+
+/** A decoder's only way to refuse input: a LanchatError BAD_FRAME. */
+function expectBadFrame(err: unknown, what: string): void {
+  if (!isLanchatError(err)) throw err;
+  invariant(err.code === 'BAD_FRAME', `${what} threw ${err.code}, not BAD_FRAME`);
+}
+
+function tryDecodeFrame(payload: Uint8Array): Frame | undefined {
+  try {
+    return decodeFrame(payload);
+  } catch (err) {
+    expectBadFrame(err, 'decodeFrame');
+    return undefined;
+  }
+}
+
+const DECODE: Record<(typeof DECODERS)[number], (bytes: Buffer) => void> = {
+  decodeFrame(bytes) {
+    const frame = tryDecodeFrame(bytes);
+    if (frame === undefined) return;
+    invariant(frame.kind === undefined || KNOWN_KINDS.has(frame.kind), `decoded an unknown kind ${frame.kind}`);
+    // Relays re-encode what they decode (a hello's keys and rank go out in rosters): that must work, and
+    // a second round trip must change nothing.
+    const once = lanchat.Frame.encode(frame).finish();
+    const twice = lanchat.Frame.encode(lanchat.Frame.decode(once)).finish();
+    invariant(Buffer.from(once).equals(Buffer.from(twice)), 'a decoded frame re-encodes to the same bytes every time');
+  },
+  decodeStored(bytes) {
+    let stored;
+    try {
+      stored = decodeStored(bytes);
+    } catch (err) {
+      expectBadFrame(err, 'decodeStored');
+      return;
+    }
+    invariant(/^[0-9a-f]{64}$/.test(stored.origin), 'origin is 32 bytes, hex');
+    invariant(Number.isSafeInteger(stored.seq) && stored.seq >= 1, `seq ${stored.seq} is an integer from 1`);
+    invariant(Number.isSafeInteger(stored.time) && stored.time >= 0, `time ${stored.time} is a whole ms`);
+    invariant(Number.isSafeInteger(stored.counter) && stored.counter >= 0, `counter ${stored.counter} is a count`);
+    invariant(stored.bytes === bytes, 'the stored bytes are the bytes given');
+  },
+  vectorFromWire(bytes) {
+    const frame = tryDecodeFrame(bytes);
+    if (frame === undefined) return;
+    const have = frame.kind === 'syncOffer' ? frame.syncOffer.have : frame.kind === 'syncRequest' ? frame.syncRequest.have : undefined;
+    for (const [origin, seq] of vectorFromWire(have)) {
+      invariant(/^[0-9a-f]{64}$/.test(origin), 'a vector origin is 32 bytes, hex');
+      invariant(Number.isSafeInteger(seq) && seq >= 0, `a vector seq ${seq} is a count`);
+    }
+  },
+  messageBytesOfFrame(bytes) {
+    let message: Uint8Array;
+    try {
+      message = messageBytesOfFrame(bytes);
+    } catch (err) {
+      expectBadFrame(err, 'messageBytesOfFrame');
+      return;
+    }
+    invariant(message.buffer === bytes.buffer, 'the message is a view into the frame, not a copy');
+    invariant(message.byteOffset + message.length === bytes.byteOffset + bytes.length, 'the message ends the frame');
+    invariant(Buffer.from(messageBytesOfFrame(encodeMessageFrame(message))).equals(Buffer.from(message)), 'a message frame round-trips');
+  },
+};
+
+/**
+ * The decoders of what peers send, on mutated input: each returns something well formed or throws a
+ * LanchatError BAD_FRAME, nothing else.
+ */
+export const decodersTarget: FuzzTarget = {
+  name: 'decoders',
+  checkEvery: 1_000,
+  generate(rng) {
+    const variant = rng.below(DECODERS.length);
+    let bytes: Buffer;
+    switch (DECODERS[variant]) {
+      case 'decodeStored':
+        bytes = payloadFrom(MESSAGES, rng, 0.9);
+        break;
+      case 'vectorFromWire':
+        bytes = payloadFrom(VECTOR_PAYLOADS, rng, 0.9);
+        break;
+      case 'messageBytesOfFrame': {
+        // The prefix is mutated with the rest, or the payload alone behind a true or a lying prefix.
+        const choice = rng.below(10);
+        if (choice < 6) bytes = payloadFrom(MESSAGE_FRAMES, rng, 0.9);
+        else if (choice < 9) bytes = framed(payloadFrom(MESSAGE_PAYLOADS, rng, 0.9));
+        else bytes = misframed(rng.pick(MESSAGE_PAYLOADS), rng);
+        break;
+      }
+      default:
+        bytes = payloadFrom(ALL_PAYLOADS, rng, 0.9);
+    }
+    return { variant, bytes, cuts: chunkCuts(0, rng) };
+  },
+  async open() {
+    return {
+      run(input: FuzzInput) {
+        DECODE[DECODERS[input.variant % DECODERS.length]!](input.bytes);
+      },
+      async check() {},
+      async close() {},
+    };
+  },
+};
