@@ -22,6 +22,8 @@ import { dial } from './net/dial.js';
 import { lanAddresses, listen } from './net/listener.js';
 import { deriveSecret, type NetworkSecret } from './net/secret.js';
 import { loadPins, NickPins, savePins } from './identity/nick-pins.js';
+import { nodeKeysOf } from './identity/node-keys.js';
+import { identityProven, proveIdentity } from './identity/proof.js';
 import { Relay } from './relay/relay.js';
 import { join } from 'node:path';
 import { messageView } from './member/message-view.js';
@@ -591,8 +593,10 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
 
   // --- relays meeting each other ---------------------------------------------------------------
 
-  #probeFrame(): lanchat.Frame.$Shape {
+  /** This node's probe on `conn`; on a TLS link it proves the node id, for a probe can make a relay hand over. */
+  #probeFrame(conn: Connection): lanchat.Frame.$Shape {
     const rank = this.#rank();
+    const material = conn.proofMaterial();
     return {
       probe: {
         nodeId: this.identity.nodeId,
@@ -601,6 +605,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
         relay: this.#role === 'relay',
         port: this.port,
         epoch: this.#epoch,
+        ...(material === undefined ? {} : { keys: nodeKeysOf(this.identity), proof: proveIdentity(this.identity, material) }),
       },
     };
   }
@@ -619,14 +624,14 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
             new Promise<void>((resolve) => {
               const timer = setTimeout(() => conn.close(), PROBE_INTERVAL_MS);
               conn.once('frame', (frame) => {
-                if (frame.kind === 'probe') this.#onProbe(frame.probe, host);
+                if (frame.kind === 'probe') this.#onProbe(frame.probe, conn, host);
                 conn.close();
               });
               conn.once('close', () => {
                 clearTimeout(timer);
                 resolve();
               });
-              conn.sendFrame(this.#probeFrame());
+              conn.sendFrame(this.#probeFrame(conn));
             }),
         )
         .catch(() => undefined)
@@ -635,8 +640,10 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
   }
 
   /** Another node's probe (or its answer to ours): if both are relays, the lower-ranked one steps down. */
-  #onProbe(probe: lanchat.Probe.$Properties, host: string): void {
+  #onProbe(probe: lanchat.Probe.$Properties, conn: Connection, host: string): void {
     if (probe.network !== this.#options.network || !probe.relay || !probe.nodeId || this.#role !== 'relay') return;
+    const material = conn.proofMaterial();
+    if (material !== undefined && !identityProven(probe.nodeId, probe.keys, probe.proof, material)) return;
     const nodeId = Buffer.from(probe.nodeId).toString('hex');
     if (nodeId === this.identity.nodeIdHex) return;
     const other: Rank = {
@@ -686,9 +693,9 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
 
   #onFirstFrame(conn: Connection, frame: Frame): void {
     if (frame.kind === 'probe') {
-      conn.sendFrame(this.#probeFrame());
+      conn.sendFrame(this.#probeFrame(conn));
       conn.close();
-      this.#onProbe(frame.probe, conn.remoteAddress.replace(/^::ffff:/, ''));
+      this.#onProbe(frame.probe, conn, conn.remoteAddress.replace(/^::ffff:/, ''));
       return;
     }
     if (this.#relay !== undefined) {

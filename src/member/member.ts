@@ -488,8 +488,10 @@ export class Member extends EventEmitter<MemberEvents> {
       () => conn.close('HELLO_TIMEOUT', 'no welcome within the time limit', false),
       this.#options.helloTimeoutMs ?? HELLO_TIMEOUT_MS,
     );
+    let answered = false;
     conn.on('frame', (frame, raw) => {
       if (this.#conn !== conn) return;
+      answered = true;
       if (this.#state === 'handshaking') {
         clearTimeout(timer);
         this.#onHandshakeFrame(conn, frame);
@@ -500,7 +502,8 @@ export class Member extends EventEmitter<MemberEvents> {
     conn.once('close', (info) => {
       clearTimeout(timer);
       if (this.#conn !== conn) return;
-      if (info.byPeer && this.#state === 'handshaking' && this.#options.secret === undefined) this.#maybeSecretNeeded();
+      // Only a hang-up without a single frame: a refusal (NOT_RELAY, BANNED...) comes as an error frame first.
+      if (info.byPeer && !answered && this.#state === 'handshaking' && this.#options.secret === undefined) this.#maybeSecretNeeded();
       this.#lost(this.#relayLeaveReason ?? (info.byPeer ? 'the relay closed the connection' : info.message));
     });
     const { identity, network, listenPort, addresses, rank } = this.#options;

@@ -51,9 +51,12 @@ export async function listen(
       if (guard !== undefined) raw.once('close', () => guard.release(address));
     });
     tlsServer.on('tlsClientError', (err: NodeJS.ErrnoException, socket) => {
+      // Read before destroying: a destroyed socket no longer knows its peer.
+      const address = socket.remoteAddress;
       // Node reports a failed handshake (a timeout included) but leaves the socket open.
       socket.destroy();
-      const address = socket.remoteAddress ?? '';
+      // No address: the peer hung up first, or the guard refused it at accept; neither is a failed handshake.
+      if (address === undefined) return;
       guard?.failed(address);
       onHandshakeFailed?.(address, handshakeProblem(err.code) ?? err.code ?? err.message);
     });

@@ -51,6 +51,8 @@ export class SyncLink extends EventEmitter<SyncLinkEvents> {
   #outstanding = 0;
   /** Answers still to come to a round that ended in a refused batch: dropped unread. */
   #abandoned = 0;
+  /** Counts rounds of asking: results of a round that ended (a refused batch) only tell what they stored. */
+  #round = 0;
   /** Batches are stored one after another, in the order they came. */
   #storing: Promise<void> = Promise.resolve();
   /** Answers go out in the order requests came. */
@@ -148,7 +150,17 @@ export class SyncLink extends EventEmitter<SyncLinkEvents> {
     // Verifying starts now, while the batch before is still being written (the store keeps appends in
     // order); what follows from each batch is taken in the order the batches came.
     const stored = this.#replica.ingest(batch, { whole: true });
-    this.#storing = this.#storing.then(async () => this.#stored(await stored, last));
+    const round = this.#round;
+    this.#storing = this.#storing.then(async () => {
+      let result: IngestResult;
+      try {
+        result = await stored;
+      } catch (err) {
+        // The store failed (a disk error): like a refused batch, nothing of it is held; the next round retries.
+        result = { fresh: [], known: [], refused: [{ reason: `not stored: ${(err as Error).message}` }] };
+      }
+      this.#stored(result, last, round === this.#round);
+    });
   }
 
   /** Asks for the batch after those received, from the vector this side will hold then. */
@@ -157,9 +169,14 @@ export class SyncLink extends EventEmitter<SyncLinkEvents> {
     if (!this.#closed) this.#send(vectorMax(this.#expected ?? new Map(), this.#replica.vector));
   }
 
-  #stored({ fresh, refused }: IngestResult, last: boolean): void {
+  /** What follows from one stored batch; `current` is false when its round already ended (refused). */
+  #stored({ fresh, refused }: IngestResult, last: boolean, current: boolean): void {
     this.#unstored--;
     if (this.#closed) return;
+    if (!current) {
+      if (fresh.length > 0) this.emit('learned', fresh);
+      return;
+    }
     if (refused.length > 0) {
       // Asking again would bring the same batch: drop what is still coming, wait for the next round.
       this.#abandoned += this.#outstanding;
@@ -177,6 +194,7 @@ export class SyncLink extends EventEmitter<SyncLinkEvents> {
   }
 
   #endRound(again: boolean): void {
+    this.#round++;
     clearTimeout(this.#askTimer);
     this.#asking = false;
     this.#expected = undefined;

@@ -116,4 +116,25 @@ describe('SyncLink', () => {
     expect(right.vector).toEqual(left.vector);
     close();
   });
+
+  it('a store that fails mid-sync ends the round with a refusal, and the next round brings everything', async () => {
+    await left.ingest(authored(ann, 'net', 1_200));
+    const { b, close } = await linked(left, right);
+    const append = right.store.append.bind(right.store);
+    let failures = 1;
+    right.store.append = async (messages: readonly StoredMessage[]) => {
+      if (failures-- > 0) throw new Error('disk full');
+      return append(messages);
+    };
+    const refused = new Promise<string>((resolve) => b.once('refused', (r) => resolve(r[0]!.reason)));
+    const first = settled(b);
+    b.request();
+    expect(await refused).toMatch(/not stored: disk full/);
+    await first;
+    const second = settled(b);
+    b.request();
+    await second;
+    expect(right.vector).toEqual(left.vector);
+    close();
+  });
 });
