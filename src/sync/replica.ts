@@ -23,6 +23,14 @@ export interface IngestResult {
   refused: Refusal[];
 }
 
+/** Messages verified lately whose bytes are not verified again (a few seconds of a busy relay). */
+const VERIFIED_REMEMBERED = 10_000;
+
+/** The same bytes, the same key: whatever differs in an altered copy gives it another one. */
+function verifiedKey(bytes: Uint8Array): string {
+  return messageHash(bytes).toString('latin1');
+}
+
 /** Messages read off the wire, not yet verified. */
 export interface DecodedBatch {
   messages: StoredMessage[];
@@ -43,10 +51,23 @@ export class Replica {
   readonly store: HistoryStore;
   readonly network: string;
   #refusedCount = 0;
+  #verifications = 0;
+  /** Hashes of message bytes verified lately (a set kept in insertion order: the oldest go first). */
+  readonly #verified = new Set<string>();
 
   constructor(store: HistoryStore, network: string) {
     this.store = store;
     this.network = network;
+  }
+
+  /** Messages put through signature verification since start (bytes verified a moment ago are not). */
+  get verifications(): number {
+    return this.#verifications;
+  }
+
+  #remember(bytes: Uint8Array): void {
+    this.#verified.add(verifiedKey(bytes));
+    if (this.#verified.size > VERIFIED_REMEMBERED) this.#verified.delete(this.#verified.values().next().value!);
   }
 
   /** How many messages failed verification since start. */
@@ -82,16 +103,24 @@ export class Replica {
     const refused = [...batch.refused];
     if (whole && refused.length > 0) return this.#refuseAll(count, refused);
     // Every message is verified, held or not: a known one may be shown (it can reach a user before its
-    // stored copy did), and an altered copy of a held message must not pass for it.
-    const verdict = verifyMessages(batch.messages, this.network);
+    // stored copy did), and an altered copy of a held message must not pass for it. Bytes verified a
+    // moment ago are not verified again: on a relay's node the relay and its own user's member both take
+    // every live message.
+    const unproven: StoredMessage[] = [];
+    const proven: StoredMessage[] = [];
+    // (Live messages only: a sync batch is seldom seen twice, and hashing it once more would slow a catch-up.)
+    for (const m of batch.messages) (!whole && this.#verified.has(verifiedKey(m.bytes)) ? proven : unproven).push(m);
+    const verdict = verifyMessages(unproven, this.network);
+    this.#verifications += unproven.length;
     refused.push(...verdict.refused.map(({ message, reason }) => ({ reason, origin: message.origin, seq: message.seq })));
     if (whole && refused.length > 0) return this.#refuseAll(count, refused);
     this.#refusedCount += refused.length;
-    const fresh = await this.store.append(verdict.accepted);
-    // Known: held before, or stored meanwhile by another ingest into the same store (on a relay's node,
-    // the relay and its own user's member both take each live message).
+    if (!whole) for (const m of verdict.accepted) this.#remember(m.bytes);
+    const accepted = [...proven, ...verdict.accepted];
+    const fresh = await this.store.append(accepted);
+    // Known: held before, or stored meanwhile by another ingest into the same store.
     const stored = new Set(fresh);
-    const known = verdict.accepted.filter((m) => !stored.has(m));
+    const known = accepted.filter((m) => !stored.has(m));
     return { fresh, known, refused };
   }
 

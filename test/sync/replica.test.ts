@@ -44,6 +44,18 @@ describe('Replica (real LevelDB)', () => {
     expect(Buffer.from((await replica.store.get(ann.nodeIdHex, 2))!)).toEqual(Buffer.from(chain[1]!));
   });
 
+  it('does not verify the same bytes twice in a row, and still refuses an altered copy of them', async () => {
+    const chain = authored(ann, 'net', 3);
+    await replica.ingest(chain);
+    const before = replica.verifications;
+    expect((await replica.ingest(chain)).known).toHaveLength(3);
+    expect(replica.verifications).toBe(before);
+    const altered = Buffer.from(chain[2]!);
+    altered[altered.indexOf(Buffer.from('line 3'))] = 'X'.charCodeAt(0);
+    expect((await replica.ingest([altered])).refused).toHaveLength(1);
+    expect(replica.verifications).toBe(before + 1);
+  });
+
   it('counts a message stored meanwhile by another ingest into the same store as known', async () => {
     const [line] = authored(ann, 'net', 1);
     const [first, second] = await Promise.all([replica.ingest([line!]), replica.ingest([line!])]);
