@@ -85,7 +85,7 @@ export function runTui(node: LanchatNode, input: NodeJS.ReadStream, output: Node
     node
       .olderMessages(want.room, OLDER_BATCH, want.before)
       .then((views) => state.addOlder(want.room, views))
-      .catch(() => state.addOlder(want.room, []))
+      .catch(() => state.olderFailed(want.room))
       .finally(schedule);
   };
 

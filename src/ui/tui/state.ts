@@ -161,6 +161,12 @@ export class ChatState {
     return { room: w.name, before: oldest === undefined ? undefined : { id: oldest.id!, fromId: oldest.fromId! } };
   }
 
+  /** Loading older messages of `room` failed: scrolling up tries again (nothing says the store is done). */
+  olderFailed(room: string): void {
+    const w = this.windows.get(room);
+    if (w !== undefined) w.loading = false;
+  }
+
   /** Older messages of `room` from the store, oldest first: they go above what the window holds. */
   addOlder(room: string, views: readonly MessageView[]): void {
     const w = this.windows.get(room);

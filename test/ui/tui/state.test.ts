@@ -92,6 +92,9 @@ describe('the screen model', () => {
     state.addOlder('#lobby', older);
     expect(state.current.entries.map((e) => e.text)).toEqual(['a', 'b', 'newest']);
     expect(state.wantOlder()).toBeDefined();
+    state.olderFailed('#lobby'); // a failed load is tried again, not taken for the end of the store
+    expect(state.current.exhausted).toBe(false);
+    expect(state.wantOlder()).toBeDefined();
     state.addOlder('#lobby', []);
     expect(state.current.exhausted).toBe(true);
     expect(state.wantOlder()).toBeUndefined();
