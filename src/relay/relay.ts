@@ -225,19 +225,28 @@ export class Relay extends EventEmitter<RelayEvents> {
       sync: undefined,
       leaveReason: undefined,
     };
+    // Encoded before the session is registered: a roster too big for one frame must not leave a session
+    // behind whose connection never got its welcome.
+    let welcome: Buffer;
+    try {
+      welcome = encodeFrame({
+        welcome: {
+          protocolVersion: PROTOCOL_VERSION,
+          relayId: this.#options.nodeId,
+          relayNick: this.#sessions.get(this.#options.nodeId.toString('hex'))?.nick ?? this.#options.nick,
+          nick,
+          rooms: [...rooms],
+          roster: { peers: [...this.#sessions.values()].filter((s) => s !== replaced).concat(session).map(peerOf) },
+          epoch: this.#options.epoch ?? 0,
+          ...this.#identityProof(material),
+        },
+      });
+    } catch {
+      conn.close('SERVER_FULL', 'the roster of this relay no longer fits in a welcome');
+      return undefined;
+    }
     this.#register(session);
-    conn.sendFrame({
-      welcome: {
-        protocolVersion: PROTOCOL_VERSION,
-        relayId: this.#options.nodeId,
-        relayNick: this.#sessions.get(this.#options.nodeId.toString('hex'))?.nick ?? this.#options.nick,
-        nick,
-        rooms: [...rooms],
-        roster: { peers: [...this.#sessions.values()].map(peerOf) },
-        epoch: this.#options.epoch ?? 0,
-        ...this.#identityProof(material),
-      },
-    });
+    conn.send(welcome);
     if (taken !== undefined) {
       this.#reject(session, 'NICK_IN_USE', `the nick ${askedNick} is taken; you are ${nick}`, nick);
     }
@@ -538,7 +547,11 @@ function peerOf(session: Session): lanchat.Peer.$Properties {
  * Where other members can reach a node: first the address the relay saw it connect from (on the LAN the
  * members share; loopback when it runs on the relay's machine), then the addresses it announced.
  */
+/** Addresses a member announces beyond the one it is seen from: a host has a few, never hundreds. */
+const MAX_ANNOUNCED_ADDRESSES = 8;
+
 function reachableAddresses(remote: string, announced: readonly string[]): string[] {
   const seen = remote.replace(/^::ffff:/, '');
-  return seen === '' ? [...announced] : [seen, ...announced.filter((a) => a !== seen)];
+  const others = announced.filter((a) => a !== seen && a.length <= 64).slice(0, MAX_ANNOUNCED_ADDRESSES);
+  return seen === '' ? others : [seen, ...others];
 }

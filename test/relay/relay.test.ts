@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Relay } from '../../src/relay/relay.js';
 import { encodeFrame } from '../../src/wire/codec.js';
 import { serve, WireClient } from '../helpers/wire-client.js';
-import { MAX_ROOMS_PER_MEMBER } from '../../src/wire/limits.js';
+import { MAX_ROOMS_PER_MEMBER, PROTOCOL_VERSION } from '../../src/wire/limits.js';
 
 // The relay in-process, on a real loopback listener, driven by protocol-level clients.
 describe('Relay', () => {
@@ -157,6 +157,33 @@ describe('Relay', () => {
     ann.conn.sendFrame({ part: { room: '#r0' } });
     ann.conn.sendFrame({ join: { room: '#one-more' } });
     await ann.next('presence', (f) => f.presence.room === '#one-more');
+  });
+
+  it('turns a newcomer away when the roster no longer fits in a welcome, and keeps no stale session', async () => {
+    // The biggest roster entries a member can make: 50 rooms of long names, 8 long addresses.
+    const rooms = Array.from({ length: MAX_ROOMS_PER_MEMBER }, (_, i) => `#${String(i).padStart(2, '0')}${'r'.repeat(46)}`);
+    const addresses = Array.from({ length: 8 }, (_, i) => `${i}:${'a'.repeat(60)}`);
+    const bulky = async (nick: string): Promise<WireClient> => {
+      const client = await WireClient.connect(port);
+      client.conn.sendFrame({ hello: { protocolVersion: PROTOCOL_VERSION, nodeId: client.nodeId, nick, rooms, addresses, network: 'test', listenPort: 0 } });
+      return client;
+    };
+    const base = relay.sessionCount; // members of earlier tests are still here
+    const welcomed: WireClient[] = [];
+    let refusedWith: string | undefined;
+    for (let i = 0; i < 200 && refusedWith === undefined; i++) {
+      const client = await bulky(`bulky${i}`);
+      const answer = await Promise.race([client.next('welcome').then(() => 'welcome'), client.next('error').then((e) => e.frame.error.code ?? '')]);
+      if (answer === 'welcome') welcomed.push(client);
+      else refusedWith = answer;
+    }
+    expect(refusedWith).toBe('SERVER_FULL');
+    expect(relay.sessionCount).toBe(base + welcomed.length);
+    for (const client of welcomed.splice(0, 10)) client.conn.close();
+    await expect.poll(() => relay.sessionCount).toBe(base + welcomed.length);
+    const small = await join('small');
+    expect((await small.next('welcome')).frame.welcome.nick).toBe('small');
+    for (const client of welcomed) client.conn.close();
   });
 
   it('tells the others when a member leaves, with the reason', async () => {
