@@ -500,7 +500,11 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
       this.#pinWarnings.add(warning);
       this.emit('notice', {
         code: 'NICK_KEY_CHANGED',
-        text: `warning: ${peer.nick} now comes with another key (node ${peer.nodeId.slice(0, 8)}, before: ${seen.pinned.slice(0, 8)}); it may be someone else using that nick`,
+        text:
+          `warning: ${peer.nick} now comes with another key (node ${peer.nodeId.slice(0, 8)}, before: ${seen.pinned.slice(0, 8)}); ` +
+          'it may be someone else using that nick' +
+          // Without a secret no node id is proven: a node could also claim the pinned one.
+          (this.#secret === undefined ? ' (on an open network node ids are not proven either)' : ''),
       });
     }
     if (pinned) {
