@@ -39,7 +39,7 @@ describe.runIf(missing === undefined)('the full-screen UI in a terminal', () => 
 
   it('names the relay, the room and the nick in the status lines', async () => {
     const rows = await tui.waitForText(`relay: observer (127.0.0.1:${port})`);
-    expect(rows[0]).toContain('you: member');
+    expect(rows[0]).toContain('│ member │');
     expect(rows[0]).toContain('2 online');
     expect(rows.at(-2)).toMatch(/^\[\d\d:\d\d\] \[alice\] \[1:#lobby\]/);
     expect(inputRow(rows)).toBe('[#lobby]');

@@ -126,7 +126,7 @@ export function layoutScreen(state: ChatState, line: EditLine, columns: number, 
   const snap = state.snapshot;
   const bar = { color: 'white', inverse: true } as const;
   const people = snap.people.length;
-  const title = `${snap.network} (${snap.secret ? 'secret' : 'open'}) │ ${relayText(state)} │ you: ${snap.role} │ ${people} online │ ${state.connection}`;
+  const title = `${snap.network} (${snap.secret ? 'secret' : 'open'}) │ ${relayText(state)} │ ${snap.role} │ ${people} online │ ${state.connection}`;
   const window = state.current;
   const pane = paneRows(window, columns, Math.max(0, rows - CHROME_ROWS));
 

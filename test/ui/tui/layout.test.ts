@@ -39,7 +39,7 @@ describe('screen layout', () => {
     const state = new ChatState(snap);
     say(state, 'x', { room: '#dev' });
     const screen = layoutScreen(state, { text: '', cursor: 0 }, 132, 10, at);
-    expect(text(screen.title)).toContain('lanchat (open) │ relay: bob (10.0.0.2:4000) │ you: member │ 3 online │ starting…');
+    expect(text(screen.title)).toContain('lanchat (open) │ relay: bob (10.0.0.2:4000) │ member │ 3 online │ starting…');
     expect(text(screen.status)).toBe(`[${clock(at)}] [alice] [1:#lobby 2:#dev(1)]`.padEnd(132));
     expect(text(screen.input)).toBe('[#lobby] ');
   });
