@@ -37,6 +37,28 @@ describe('history on every node', () => {
     await again.quit();
   });
 
+  it('a catch-up shows the latest 50 in display order, though sync brings them author by author', async () => {
+    const relay = await cluster.relay('order');
+    const [uma, vic] = await Promise.all([cluster.member('uma', relay.port), cluster.member('vic', relay.port)]);
+    // uma is first in every vector, so a sync sends all of uma's lines before vic's; in time, vic's come
+    // between uma's first line and the rest.
+    uma.send('uma 1');
+    await relay.proc.waitForText('uma 1');
+    for (let i = 1; i <= 30; i++) vic.send(`vic ${i}`);
+    await relay.proc.waitForText('vic 30', 15_000);
+    for (let i = 2; i <= 30; i++) uma.send(`uma ${i}`);
+    await relay.proc.waitForText('uma 30', 15_000);
+
+    const late = await cluster.member('wes', relay.port);
+    const notice = await late.waitFor('notice', (e) => e.code === 'CAUGHT_UP');
+    expect(notice.text).toMatch(/^60 messages while you were away \(the last 50 below/);
+    await late.waitForText('uma 30');
+    const shown = late.all('message', (e) => e.history === true).map((e) => String(e.text));
+    // The last 50 of the 60 in display order: uma 1 and vic 1-9 are the oldest ten.
+    const expected = [...Array.from({ length: 21 }, (_, i) => `vic ${i + 10}`), ...Array.from({ length: 29 }, (_, i) => `uma ${i + 2}`)];
+    expect(shown).toEqual(expected);
+  });
+
   it('lanchat history prints the stored history in display order, the same ids on every node', async () => {
     const relay = await cluster.relay('hub');
     const bea = await cluster.member('bea', relay.port);
