@@ -22,6 +22,7 @@ import { dial } from './net/dial.js';
 import { lanAddresses, listen } from './net/listener.js';
 import { deriveSecret, type NetworkSecret } from './net/secret.js';
 import { loadPins, NickPins, savePins } from './identity/nick-pins.js';
+import { furtherHead, loadChainHead, saveChainHead } from './store/chain-head.js';
 import { nodeKeysOf } from './identity/node-keys.js';
 import { identityProven, proveIdentity } from './identity/proof.js';
 import { Relay } from './relay/relay.js';
@@ -156,7 +157,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
         },
       );
       const replica = new Replica(store, options.network);
-      const head = await replica.head(identity.nodeIdHex);
+      const head = furtherHead(await replica.head(identity.nodeIdHex), await loadChainHead(options.dataDir));
       node = new LanchatNode(options, identity, server, port, release, replica, head, secret, pins);
       for (const conn of pending) node.#onInbound(conn);
       return node;
@@ -198,6 +199,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
       relay: options.connect ?? this.#loopback(),
       replica: this.#replica,
       ...chain,
+      saveHead: (head) => saveChainHead(options.dataDir, head),
       ...(secret === undefined ? {} : { secret }),
       ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
     });

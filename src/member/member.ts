@@ -73,6 +73,8 @@ export interface MemberOptions {
   lastSeq?: number;
   /** The hash of that message, which the next one chains to. */
   lastHash?: Buffer;
+  /** Keeps a copy of the chain head once own lines are stored (outside the store; see store/chain-head.ts). */
+  saveHead?: (head: { lastSeq: number; lastHash?: Buffer }) => Promise<void>;
   helloTimeoutMs?: number;
   heartbeatMs?: number;
   /** The room secret: links are TLS with its PSK, and both ends prove their node ids. */
@@ -178,6 +180,7 @@ export class Member extends EventEmitter<MemberEvents> {
   #currentRoom: string | undefined;
   #roster = new Roster();
   #seq = 0;
+  #savingHead: Promise<void> = Promise.resolve();
   #clock: HlcTimestamp = { time: 0, counter: 0 };
 
   constructor(options: MemberOptions) {
@@ -298,6 +301,7 @@ export class Member extends EventEmitter<MemberEvents> {
   async #settledWrites(): Promise<void> {
     await new Promise((resolve) => setImmediate(resolve));
     await this.#storing;
+    await this.#savingHead;
   }
 
   /** Resolves when a relay has taken the undelivered lines, or after `timeoutMs`. */
@@ -438,6 +442,7 @@ export class Member extends EventEmitter<MemberEvents> {
         const view = messageView(m.message, this.#options.identity);
         if (view !== undefined) this.emit('message', view);
       }
+
       const conn = this.#conn;
       if (this.#state === 'connected' && conn !== undefined && this.#relay?.id === this.#options.identity.nodeIdHex) {
         // Its own relay, over loopback: not rate limited, nothing to pace.
@@ -447,6 +452,14 @@ export class Member extends EventEmitter<MemberEvents> {
         for (const bytes of batch) this.#pacer.push(encodeMessageFrame(bytes));
       } else {
         this.#unsent += batch.length;
+      }
+      const last = stored.at(-1);
+      const save = this.#options.saveHead;
+      // One save at a time, in order; one that fails costs nothing now (the store holds the chain; the
+      // copy is for the store's loss).
+      if (last !== undefined && save !== undefined) {
+        const head = { lastSeq: last.seq, lastHash: messageHash(last.bytes) };
+        this.#savingHead = this.#savingHead.then(() => save(head)).catch(() => undefined);
       }
     });
   }

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -57,6 +58,24 @@ describe('history on every node', () => {
     // The last 50 of the 60 in display order: uma 1 and vic 1-9 are the oldest ten.
     const expected = [...Array.from({ length: 21 }, (_, i) => `vic ${i + 10}`), ...Array.from({ length: 29 }, (_, i) => `uma ${i + 2}`)];
     expect(shown).toEqual(expected);
+  });
+
+  it('a node whose history folder was deleted goes on numbering, so its new lines are not taken for old ones', async () => {
+    const relay = await cluster.relay('archive');
+    const lou = await cluster.member('lou', relay.port);
+    for (const text of ['lou one', 'lou two', 'lou three']) lou.send(text);
+    await relay.proc.waitForText('lou three');
+    expect(await lou.quit()).toBe(0);
+    rmSync(join(cluster.dataDir('lou'), 'history'), { recursive: true, force: true });
+
+    const again = await cluster.member('lou', relay.port);
+    again.send('lou after the loss');
+    const line = await relay.proc.waitForText('lou after the loss');
+    expect(String(line.id).split('-')[1]).toBe('4');
+    // Its old lines come back to it by sync, each once.
+    for (const text of ['lou one', 'lou two', 'lou three']) await again.waitForText(text);
+    for (const text of ['lou one', 'lou two', 'lou three']) expect(again.messages(text)).toHaveLength(1);
+    await again.quit();
   });
 
   it('lanchat history prints the stored history in display order, the same ids on every node', async () => {
