@@ -53,8 +53,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 
 let failed = false;
 for (const [members, publishers] of FANOUT_CASES) {
-  const load = { kind: 'fanout', members, publishers, textBytes: TEXT_BYTES, window: WINDOW, ...RUN };
-  load.sampleCapacity = load.budget + 200_000;
+  const load = fanoutLoad(members, publishers);
   await runCase({ bench: 'fanout', members, publishers, msg_bytes: TEXT_BYTES }, load, (lan, raw) => ({
     msgs_per_s: Math.round(lan.msgsPerS),
     raw_msgs_per_s: Math.round(raw.msgsPerS),
@@ -77,9 +76,8 @@ for (const [members, publishers] of FANOUT_CASES) {
   }));
 }
 {
-  const { members, publishers, rate, measureMs } = LATENCY;
-  const load = { kind: 'latency', textBytes: TEXT_BYTES, ...LATENCY };
-  load.sampleCapacity = Math.ceil((rate * measureMs) / 1000 + 100) * (members - 1);
+  const { members, publishers, rate } = LATENCY;
+  const load = latencyLoad();
   await runCase({ bench: 'latency', members, publishers, rate, msg_bytes: TEXT_BYTES }, load, (lan, raw) => ({
     p50_ms: lan.p50Ms,
     p99_ms: lan.p99Ms,
@@ -92,8 +90,7 @@ for (const [members, publishers] of FANOUT_CASES) {
   }));
 }
 for (const [members, publishers] of SECRET_FANOUT_CASES) {
-  const load = { kind: 'fanout', members, publishers, textBytes: TEXT_BYTES, window: WINDOW, ...RUN };
-  load.sampleCapacity = load.budget + 200_000;
+  const load = fanoutLoad(members, publishers);
   await runCase({ bench: 'secret-fanout', members, publishers, msg_bytes: TEXT_BYTES }, load, (secret, open) => ({
     msgs_per_s: Math.round(secret.msgsPerS),
     open_msgs_per_s: Math.round(open.msgsPerS),
@@ -109,9 +106,8 @@ for (const [members, publishers] of SECRET_FANOUT_CASES) {
   }), ['lanchat-secret', 'lanchat']);
 }
 {
-  const { members, publishers, rate, measureMs } = LATENCY;
-  const load = { kind: 'latency', textBytes: TEXT_BYTES, ...LATENCY };
-  load.sampleCapacity = Math.ceil((rate * measureMs) / 1000 + 100) * (members - 1);
+  const { members, publishers, rate } = LATENCY;
+  const load = latencyLoad();
   await runCase({ bench: 'secret-latency', members, publishers, rate, msg_bytes: TEXT_BYTES }, load, (secret, open) => ({
     p50_ms: secret.p50Ms,
     p99_ms: secret.p99Ms,
@@ -123,6 +119,18 @@ for (const [members, publishers] of SECRET_FANOUT_CASES) {
   }), ['lanchat-secret', 'lanchat']);
 }
 process.exitCode = failed ? 1 : 0;
+
+/** The load of a throughput case: M members, P of them publishing within a bounded window. */
+function fanoutLoad(members, publishers) {
+  const load = { kind: 'fanout', members, publishers, textBytes: TEXT_BYTES, window: WINDOW, ...RUN };
+  return { ...load, sampleCapacity: load.budget + 200_000 };
+}
+
+/** The load of the latency case: a low, steady rate. */
+function latencyLoad() {
+  const { members, rate, measureMs } = LATENCY;
+  return { kind: 'latency', textBytes: TEXT_BYTES, ...LATENCY, sampleCapacity: Math.ceil((rate * measureMs) / 1000 + 100) * (members - 1) };
+}
 
 /** Runs one case through two relays (lanchat and raw Node, unless told) and prints its JSON line. */
 async function runCase(head, load, figures, servers = ['lanchat', 'raw']) {

@@ -15,7 +15,8 @@ import {
   type RelayAddress,
   type RelayInfo,
 } from './member/member.js';
-import type { Roster } from './member/roster.js';
+import type { PeerView, Roster } from './member/roster.js';
+import { isLoopback, normalizeAddress } from './net/address.js';
 import { AddressGuard } from './net/address-guard.js';
 import type { Connection } from './net/connection.js';
 import { dial } from './net/dial.js';
@@ -218,7 +219,10 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     });
     this.#member.on('presence', (p) => {
       this.emit('presence', p);
-      if (!p.self && (p.state === 'joined' || p.state === 'renamed')) this.#checkPins();
+      if (!p.self && (p.state === 'joined' || p.state === 'renamed')) {
+        const peer = this.#member.roster.findByNick(p.nick);
+        if (peer !== undefined) this.#checkPins([peer]);
+      }
     });
     this.#member.on('problem', (p) => this.emit('problem', p));
     if (options.discovery) {
@@ -488,12 +492,12 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
   }
 
   /**
-   * Pins every nick online to its node id on first sight, and warns when a pinned nick shows up with
+   * Pins each of `peers` (everyone online by default) to its node id on first sight, and warns when a pinned nick shows up with
    * another node id: it may be someone else using that name.
    */
-  #checkPins(): void {
+  #checkPins(peers: readonly PeerView[] = this.#member.roster.peers()): void {
     let pinned = false;
-    for (const peer of this.#member.roster.peers()) {
+    for (const peer of peers) {
       if (peer.nodeId === this.identity.nodeIdHex) continue;
       const seen = this.#pins.see(peer.nick, peer.nodeId);
       if (seen.verdict === 'new') pinned = true;
@@ -701,7 +705,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     if (frame.kind === 'probe') {
       conn.sendFrame(this.#probeFrame(conn));
       conn.close();
-      this.#onProbe(frame.probe, conn, conn.remoteAddress.replace(/^::ffff:/, ''));
+      this.#onProbe(frame.probe, conn, normalizeAddress(conn.remoteAddress));
       return;
     }
     if (this.#relay !== undefined) {
@@ -727,6 +731,3 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
 
 const EMPTY = Buffer.alloc(0);
 
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.') || host.startsWith('::ffff:127.');
-}

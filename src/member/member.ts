@@ -478,11 +478,7 @@ export class Member extends EventEmitter<MemberEvents> {
       (conn) => this.#handshake(conn),
       (err: Error) => {
         if (isLanchatError(err, 'WRONG_SECRET')) {
-          this.#refusal = 'WRONG_SECRET';
-          // Said once, not at every retry: the node keeps looking for a relay of its own secret.
-          const message = `wrong secret for network "${this.#options.network}": ${err.message}`;
-          if (message !== this.#lastRefusal) this.#problem({ code: 'WRONG_SECRET', message });
-          this.#lastRefusal = message;
+          this.#refused({ code: 'WRONG_SECRET', message: `wrong secret for network "${this.#options.network}": ${err.message}` });
         }
         this.#lost(err.message);
       },
@@ -544,9 +540,17 @@ export class Member extends EventEmitter<MemberEvents> {
   #maybeSecretNeeded(): void {
     const { host, port } = this.#target;
     const message = `the node at ${host}:${port} hung up without answering: it may need a room secret (LANCHAT_SECRET or --secret-file)`;
-    this.#refusal = 'WRONG_SECRET';
-    if (message !== this.#lastRefusal) this.#problem({ code: 'WRONG_SECRET', message });
-    this.#lastRefusal = message;
+    this.#refused({ code: 'WRONG_SECRET', message });
+  }
+
+  /**
+   * The node being dialed refused this one. Told to the user once, not at every retry while it keeps
+   * refusing, except NOT_RELAY: the normal answer of a node about to become the relay, not worth a word.
+   */
+  #refused(problem: Problem): void {
+    this.#refusal = problem.code;
+    if (problem.message !== this.#lastRefusal && problem.code !== 'NOT_RELAY') this.#problem(problem);
+    this.#lastRefusal = problem.message;
   }
 
   #onHandshakeFrame(conn: Connection, frame: Frame): void {
@@ -571,15 +575,10 @@ export class Member extends EventEmitter<MemberEvents> {
         conn.close();
         return;
       }
-      case 'error': {
-        // The relay closes after refusing a hello; while it keeps refusing, say so once, not every retry.
-        const problem = { code: frame.error.code ?? '', message: frame.error.message ?? '' };
-        this.#refusal = problem.code;
-        // NOT_RELAY is the normal answer of a node that is about to become the relay: not worth a word.
-        if (problem.message !== this.#lastRefusal && problem.code !== 'NOT_RELAY') this.#problem(problem);
-        this.#lastRefusal = problem.message;
+      case 'error':
+        // The relay closes after refusing a hello.
+        this.#refused({ code: frame.error.code ?? '', message: frame.error.message ?? '' });
         return;
-      }
       default:
         conn.close('UNEXPECTED_FRAME', `expected a welcome, got ${frame.kind ?? 'an unknown frame'}`);
     }

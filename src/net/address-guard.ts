@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { encodeFrame } from '../wire/codec.js';
 import type { ErrorCode } from '../wire/errors.js';
+import { normalizeAddress } from './address.js';
 import type { CloseInfo, Connection } from './connection.js';
 import type { Clock } from './rate-limit.js';
 import {
@@ -160,11 +161,6 @@ export class AddressGuard {
     }
     this.#sweepAbove = Math.max(SWEEP_ABOVE, 2 * this.trackedAddresses);
   }
-}
-
-/** One spelling per address: an IPv4 peer of a dual-stack listener shows as ::ffff:a.b.c.d. */
-export function normalizeAddress(address: string): string {
-  return address.startsWith('::ffff:') ? address.slice(7) : address;
 }
 
 /**

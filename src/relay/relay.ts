@@ -3,6 +3,7 @@ import type { Connection } from '../net/connection.js';
 import { nickKey, nickProblem, normalizeRoom, roomProblem, suggestNick } from '../chat/names.js';
 import type { StoredMessage } from '../store/history-store.js';
 import type { Identity } from '../identity/identity.js';
+import { normalizeAddress } from '../net/address.js';
 import { nodeKeysOf } from '../identity/node-keys.js';
 import { identityProven, proveIdentity } from '../identity/proof.js';
 import type { Replica } from '../sync/replica.js';
@@ -551,7 +552,7 @@ function peerOf(session: Session): lanchat.Peer.$Properties {
 const MAX_ANNOUNCED_ADDRESSES = 8;
 
 function reachableAddresses(remote: string, announced: readonly string[]): string[] {
-  const seen = remote.replace(/^::ffff:/, '');
+  const seen = normalizeAddress(remote);
   const others = announced.filter((a) => a !== seen && a.length <= 64).slice(0, MAX_ANNOUNCED_ADDRESSES);
   return seen === '' ? others : [seen, ...others];
 }
