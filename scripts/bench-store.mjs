@@ -16,7 +16,8 @@
  *   bytes-per-message  disk size of a big history folder / its messages, and the encoded message size
  *   startup-1m         spawn `lanchat --no-discovery --json` on a big store and on a one-screen store;
  *                      time to its `ready` line and to its first history line; 3 runs each
- * Flags: --quick (20k messages instead of 100k, a 200k store instead of 1M; well under a minute).
+ * Flags: --quick (20k messages instead of 100k, a 200k store instead of 1M; well under a minute);
+ *        --only=sync (store-append and sync-100k only, to try a change to the sync path).
  *
  * Uses the compiled modules in dist/ (`npm run bench:store` builds first). Only 127.0.0.1 is used; mDNS
  * never runs. Every loop is bounded; every wait has a timeout; each lanchat child is killed by its PID;
@@ -41,6 +42,8 @@ import { lanchat } from '../dist/wire/protobuf.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quick = process.argv.includes('--quick');
+/** `--only=sync` runs just the cases needed for sync-100k (its source store comes from store-append). */
+const onlySync = process.argv.includes('--only=sync');
 
 /** The CLI's default network: the start-up store must hold messages lanchat would have accepted. */
 const NETWORK = 'lanchat';
@@ -72,11 +75,11 @@ const source = { store: undefined, location: undefined, encoded: undefined };
 // main() runs at the end of this file, once the class and constants below exist.
 async function main() {
   const startedAt = performance.now();
-  await runCase('sign-verify', signVerify);
+  if (!onlySync) await runCase('sign-verify', signVerify);
   await runCase('store-append', storeAppend);
   await runCase('sync-100k', syncCase);
   await closeSource();
-  await runCase('startup-1m', startupCase);
+  if (!onlySync) await runCase('startup-1m', startupCase);
   log(`\ndone in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
   process.exitCode = failed ? 1 : 0;
 }
@@ -168,16 +171,20 @@ async function syncCase() {
   asker.on('refused', (r) => log(`sync: a batch was refused: ${r[0]?.reason}`));
   let seconds;
   let batchForMs;
+  let sourceCpuMs;
+  let targetCpuMs;
   try {
     log(`\nsync: ${n} messages to a fresh replica from another process over 127.0.0.1:${server.port}…`);
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const settled = new Promise((resolve) => asker.once('settled', resolve));
     asker.request();
     await withTimeout(settled, 300_000, 'sync');
     seconds = (performance.now() - t0) / 1000;
+    targetCpuMs = cpuMs(process.cpuUsage(cpu0));
   } finally {
     outbound.close();
-    batchForMs = (await server.stop()).batchForMs;
+    ({ batchForMs, cpuMs: sourceCpuMs } = await server.stop());
   }
   const got = sum(target.versionVector().values());
   await target.close();
@@ -195,12 +202,14 @@ async function syncCase() {
     return `m!${Buffer.from(m.origin).toString('hex')}!${m.seq.toString(16).padStart(13, '0')}`;
   });
   const t1 = performance.now();
+  const cpu1 = process.cpuUsage();
   for (let i = 0; i < n; i += BATCH) {
     const batch = db.batch();
     for (let j = i; j < Math.min(n, i + BATCH); j++) batch.put(keys[j], source.encoded[j]);
     await batch.write();
   }
   const rawSeconds = (performance.now() - t1) / 1000;
+  const rawCpuMs = cpuMs(process.cpuUsage(cpu1));
   await db.close();
   const rawRate = n / rawSeconds;
   log(`raw level: ${n} in ${rawSeconds.toFixed(2)} s: ${Math.round(rawRate)} msgs/s; sync/raw ${(syncRate / rawRate).toFixed(3)} (target ≥ 0.5)`);
@@ -213,6 +222,11 @@ async function syncCase() {
     seconds: round(seconds, 2),
     raw_seconds: round(rawSeconds, 2),
     source_batch_for_ms: Math.round(batchForMs),
+    // CPU per message, all threads of each process (LevelDB's included): on one machine the two nodes
+    // share its cores, so their sum, not either alone, bounds the sync rate.
+    target_cpu_us_per_msg: round((targetCpuMs * 1000) / n, 2),
+    source_cpu_us_per_msg: round((sourceCpuMs * 1000) / n, 2),
+    raw_cpu_us_per_msg: round((rawCpuMs * 1000) / n, 2),
     ingest_ms: Math.round(spent.ingest),
     ingest_missing_ms: Math.round(spent.missing),
     ingest_append_ms: Math.round(spent.append),
@@ -556,6 +570,10 @@ function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function cpuMs({ user, system }) {
+  return (user + system) / 1000;
 }
 
 function ms(value) {

@@ -1,7 +1,7 @@
 /**
  * The other node of bench:store's sync case, in its own process as on a real LAN: it opens a history
  * (`argv[2]`), listens on 127.0.0.1 on a free port, prints `{"port":N}`, and answers sync requests
- * with SyncLink. When its stdin ends it prints `{"batchForMs":T}` (time spent reading batches) and exits.
+ * with SyncLink. When its stdin ends it prints `{"batchForMs":T,"cpuMs":C}` (time spent reading batches, CPU time of the process from the first connection) and exits.
  */
 import { listen } from '../../dist/net/listener.js';
 import { LevelHistoryStore } from '../../dist/store/level-store.js';
@@ -12,6 +12,8 @@ const [, , location, network] = process.argv;
 const store = await LevelHistoryStore.open(location);
 const replica = new Replica(store, network);
 let batchForMs = 0;
+/** CPU time from the first connection on: what serving the sync cost, not opening the store. */
+let cpuAtConnect;
 const batchFor = replica.batchFor.bind(replica);
 replica.batchFor = async (theirs) => {
   const t0 = performance.now();
@@ -24,6 +26,7 @@ replica.batchFor = async (theirs) => {
 const { server, port } = await listen(
   0,
   (conn) => {
+    cpuAtConnect ??= process.cpuUsage();
     const link = new SyncLink(conn, replica);
     conn.on('frame', (frame) => link.handle(frame));
   },
@@ -35,6 +38,7 @@ process.stdin.resume();
 process.stdin.on('end', async () => {
   server.close();
   await store.close();
-  process.stdout.write(`${JSON.stringify({ batchForMs })}\n`);
+  const { user, system } = process.cpuUsage(cpuAtConnect);
+  process.stdout.write(`${JSON.stringify({ batchForMs, cpuMs: (user + system) / 1000 })}\n`);
   process.exit(0);
 });

@@ -2,18 +2,23 @@
  * LevelDB keys of the history store. Numbers are fixed-width hex so that byte order is numeric order,
  * and every key of a kind shares a prefix, so one range scan reads one kind in order:
  *   m!<origin>!<seq>                           the message bytes (a rewrite of the same key changes nothing)
- *   d!<bucket>!<time>!<counter>!<origin>!<seq> display order within a bucket: a room, or '@' for private
- *                                              messages; the order of everything merges the buckets
+ *   p!<bucket>!<time>!<counter>!<origin>!<seq> a display page of a bucket (a room, or '@' for private
+ *                                              messages), keyed by its newest place (display-page.ts);
+ *                                              the order of everything merges the buckets
  *   b!<bucket>                                 the buckets in use, so the merge knows what to read
- *   v!<origin>                                 highest seq of origin with no gap below it
+ *   v!<origin>                                 highest seq of origin with no gap below it, and the top seq
  *   f!format                                   the layout of these keys (FORMAT)
- * Two records per message: each one costs a LevelDB write, and a sync is as fast as its writes.
+ * About one record per message: each record costs a LevelDB write, and a sync is as fast as its writes.
  */
 
 import type { lanchat } from '../wire/protobuf.js';
+import type { DisplayPosition } from './history-store.js';
 
-/** Format 1 had a global display index (t!) and one per room (r!); format 2 has one per bucket. */
-export const FORMAT = 2;
+/**
+ * Format 1 had a global display index (t!) and one per room (r!); format 2 one index record per message
+ * and bucket (d!); format 3 has display pages (p!).
+ */
+export const FORMAT = 3;
 export const FORMAT_KEY = 'f!format';
 
 /** The bucket of private messages. Rooms start with '#', so no room is called this. */
@@ -37,12 +42,20 @@ export function orderSuffix(time: number, counter: number, origin: string, seq: 
   return `${num(time)}!${hex(counter, 8)}!${origin}!${num(seq)}`;
 }
 
-export function displayKey(bucket: string, time: number, counter: number, origin: string, seq: number): string {
-  return `d!${bucket}!${orderSuffix(time, counter, origin, seq)}`;
+export function pageKey(bucket: string, newest: DisplayPosition): string {
+  return `p!${bucket}!${orderSuffix(newest.time, newest.counter, newest.origin, newest.seq)}`;
 }
 
-export function displayPrefix(bucket: string): string {
-  return `d!${bucket}!`;
+export function pagePrefix(bucket: string): string {
+  return `p!${bucket}!`;
+}
+
+/** time!counter!origin!seq: a fixed width, so it is cut from the end whatever a bucket's name holds. */
+const ORDER_LENGTH = 13 + 1 + 8 + 1 + 64 + 1 + 13;
+
+/** The newest place of a page, from its key, in the form that sorts as display order does. */
+export function pageNewestOrder(key: string): string {
+  return key.slice(-ORDER_LENGTH);
 }
 
 export function bucketKey(bucket: string): string {
@@ -51,20 +64,6 @@ export function bucketKey(bucket: string): string {
 
 export function vectorKey(origin: string): string {
   return `v!${origin}`;
-}
-
-/** The message key a display key points to (its last two fields). */
-export function messageKeyOfDisplay(key: string): string {
-  const parts = key.split('!');
-  return `m!${parts.at(-2)}!${parts.at(-1)}`;
-}
-
-/** time!counter!origin!seq: a fixed width, so it is cut from the end whatever a bucket's name holds. */
-const ORDER_LENGTH = 13 + 1 + 8 + 1 + 64 + 1 + 13;
-
-/** A display key without its bucket: display keys of different buckets compare by this. */
-export function displayOrderOf(key: string): string {
-  return key.slice(-ORDER_LENGTH);
 }
 
 /** The upper bound of a prefix range: every key that starts with `prefix` sorts below it. */

@@ -3,16 +3,16 @@ import { LanchatError } from '../wire/errors.js';
 import type { DisplayPosition, HistoryStore, StoredMessage, VersionVector } from './history-store.js';
 import { decodeStored } from './stored-message.js';
 import { upgradeFormat } from './format.js';
+import { compareOrder, decodePage, encodePage, PAGE_SPAN_MS, paginate } from './display-page.js';
 import {
   bucketKey,
   bucketOf,
-  displayKey,
-  displayOrderOf,
-  displayPrefix,
   messageKey,
-  messageKeyOfDisplay,
   messagePrefix,
   orderSuffix,
+  pageKey,
+  pageNewestOrder,
+  pagePrefix,
   prefixEnd,
   readVectorEntry,
   vectorKey,
@@ -23,9 +23,9 @@ import {
 export type HistoryDb = Level<string, Uint8Array>;
 
 /**
- * The history store on LevelDB (`level`), in `<data folder>/history`. Two records per message (its
- * bytes, and its place in its bucket's display order); what is held is known in memory, so telling a
- * new message from a known one seldom reads the disk.
+ * The history store on LevelDB (`level`), in `<data folder>/history`. A record per message (its bytes)
+ * and a display page per bucket and append (its new messages' places in display order); what is held
+ * is known in memory, so telling a new message from a known one seldom reads the disk.
  */
 export class LevelHistoryStore implements HistoryStore {
   readonly #db: HistoryDb;
@@ -83,12 +83,18 @@ export class LevelHistoryStore implements HistoryStore {
     const fresh = await this.missing(messages);
     if (fresh.length === 0) return [];
     const batch = this.#db.batch();
-    const newBuckets: string[] = [];
+    const placesByBucket = new Map<string, DisplayPosition[]>();
     for (const m of fresh) {
-      const bucket = bucketOf(m.message);
       batch.put(messageKey(m.origin, m.seq), m.bytes);
-      batch.put(displayKey(bucket, m.time, m.counter, m.origin, m.seq), EMPTY);
-      if (!this.#buckets.has(bucket) && !newBuckets.includes(bucket)) {
+      const bucket = bucketOf(m.message);
+      const places = placesByBucket.get(bucket);
+      if (places === undefined) placesByBucket.set(bucket, [m]);
+      else places.push(m);
+    }
+    const newBuckets: string[] = [];
+    for (const [bucket, places] of placesByBucket) {
+      for (const page of paginate(places)) batch.put(pageKey(bucket, page.at(-1)!), encodePage(page));
+      if (!this.#buckets.has(bucket)) {
         newBuckets.push(bucket);
         batch.put(bucketKey(bucket), EMPTY);
       }
@@ -149,19 +155,37 @@ export class LevelHistoryStore implements HistoryStore {
 
   async latest({ limit, room, before }: { limit: number; room?: string; before?: DisplayPosition }): Promise<StoredMessage[]> {
     const buckets = room === undefined ? [...this.#buckets] : [room];
-    const perBucket = await Promise.all(
-      buckets.map((bucket) => {
-        const prefix = displayPrefix(bucket);
-        const end = before === undefined ? prefixEnd(prefix) : prefix + orderSuffix(before.time, before.counter, before.origin, before.seq);
-        return this.#db.keys({ gte: prefix, lt: end, reverse: true, limit }).all();
-      }),
-    );
+    const perBucket = await Promise.all(buckets.map((bucket) => this.#latestPlaces(bucket, limit, before)));
     // Each bucket's newest `limit`, merged: the newest `limit` of all are among them.
-    const keys = perBucket.flat();
-    if (buckets.length > 1) keys.sort((a, b) => (displayOrderOf(a) < displayOrderOf(b) ? 1 : -1));
-    const newest = keys.slice(0, limit).reverse();
-    const values = await this.#db.getMany(newest.map(messageKeyOfDisplay));
+    const places = perBucket.flat();
+    if (buckets.length > 1) places.sort(compareOrder);
+    const newest = places.slice(-limit);
+    const values = await this.#db.getMany(newest.map((p) => messageKey(p.origin, p.seq)));
     return values.filter((v): v is Uint8Array => v !== undefined).map(decodeStored);
+  }
+
+  /**
+   * The newest `limit` places of a bucket (before `before`, if given), oldest first. Pages are read from
+   * the newest down; every place in a page is at or below its key, so once `limit` places are newer than
+   * the next page's key, no older page can change the answer.
+   */
+  async #latestPlaces(bucket: string, limit: number, before: DisplayPosition | undefined): Promise<DisplayPosition[]> {
+    const prefix = pagePrefix(bucket);
+    // A page holding a place before `before` has its newest within PAGE_SPAN_MS of it.
+    const end = before === undefined ? prefixEnd(prefix) : prefix + orderSuffix(before.time + PAGE_SPAN_MS, 0, '', 0);
+    const found: DisplayPosition[] = [];
+    /** Once `limit` places are found: the oldest of the newest `limit`. */
+    let cutoff: string | undefined;
+    for await (const [key, value] of this.#db.iterator({ gte: prefix, lt: end, reverse: true })) {
+      if (cutoff !== undefined && cutoff > pageNewestOrder(key)) break;
+      for (const place of decodePage(value)) if (before === undefined || compareOrder(place, before) < 0) found.push(place);
+      if (found.length >= limit) {
+        found.sort((a, b) => compareOrder(b, a)).length = limit;
+        cutoff = orderOf(found.at(-1)!);
+      }
+    }
+    found.sort((a, b) => compareOrder(b, a));
+    return found.reverse();
   }
 
   async count(): Promise<number> {
@@ -200,5 +224,9 @@ export class LevelHistoryStore implements HistoryStore {
 }
 
 const EMPTY = new Uint8Array(0);
+
+function orderOf(p: DisplayPosition): string {
+  return orderSuffix(p.time, p.counter, p.origin, p.seq);
+}
 /** More than a sync batch holds (SYNC_BATCH_BYTES), so `since` reads one in a single call. */
 const SINCE_READ_BYTES = 512 * 1024;

@@ -1,5 +1,6 @@
 import { LanchatError } from '../wire/errors.js';
 import { lanchat } from '../wire/protobuf.js';
+import { MAX_PLACE_VALUE } from './display-page.js';
 import type { StoredMessage } from './history-store.js';
 
 /** Decodes and checks one stored or incoming message; throws BAD_FRAME for anything unusable. */
@@ -11,10 +12,10 @@ export function decodeStored(bytes: Uint8Array): StoredMessage {
     throw new LanchatError('BAD_FRAME', `undecodable message: ${(err as Error).message}`, { cause: err });
   }
   const origin = message.origin;
-  if (!(origin instanceof Uint8Array) || origin.length !== 32 || !Number.isSafeInteger(message.seq) || message.seq < 1) {
-    throw new LanchatError('BAD_FRAME', 'a message needs a 32-byte origin and a seq from 1');
+  if (!(origin instanceof Uint8Array) || origin.length !== 32 || !isPlaceValue(message.seq) || message.seq < 1) {
+    throw new LanchatError('BAD_FRAME', 'a message needs a 32-byte origin and a seq from 1 below 2^48');
   }
-  if (!Number.isSafeInteger(message.time) || message.time < 0 || !Number.isSafeInteger(message.counter)) {
+  if (!isPlaceValue(message.time) || !Number.isSafeInteger(message.counter)) {
     throw new LanchatError('BAD_FRAME', 'a message needs a valid time');
   }
   return {
@@ -25,4 +26,9 @@ export function decodeStored(bytes: Uint8Array): StoredMessage {
     message,
     bytes,
   };
+}
+
+/** Seqs and times are stored in 48 bits (display pages); a larger one is no message lanchat wrote. */
+function isPlaceValue(value: number): boolean {
+  return Number.isSafeInteger(value) && value >= 0 && value <= MAX_PLACE_VALUE;
 }

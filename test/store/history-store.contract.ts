@@ -16,6 +16,17 @@ export function whisper(origin: string, seq: number, time: number, text: string)
   return decodeStored(lanchat.ChatMessage.encode({ origin: Buffer.from(origin, 'hex'), seq, time, counter: 0, nick: 'n', to: { nick: 'someone' }, text }).finish());
 }
 
+/** A small seeded generator (mulberry32): the same interleavings on every run. */
+function seeded(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
 const seqs = (encoded: Uint8Array[]): number[] => encoded.map((bytes) => decodeStored(bytes).seq);
 
 /**
@@ -109,6 +120,31 @@ export function historyStoreContract(name: string, fresh: () => { open: () => Pr
       expect((await store.latest({ limit: 2, room: '#lobby', before })).map((m) => m.seq)).toEqual([2, 3]);
       expect((await store.latest({ limit: 10, before })).map((m) => m.message.text)).toEqual(['dev-1', 'same-ms-1', 'same-ms-2', 'same-ms-3']);
       expect(await store.latest({ limit: 10, room: '#lobby', before: lines[0]! })).toEqual([]);
+    });
+
+    it('keeps one display order over appends whose times interleave, read whole or paged back', async () => {
+      // A partition heals: batches of old and new messages arrive in any order, over hours of clock time
+      // (more than one display page spans). The model is the same messages sorted by the display rule.
+      const random = seeded(7);
+      const origins = [ALICE, BOB, 'c3'.repeat(32)];
+      const all = origins.flatMap((origin) =>
+        Array.from({ length: 120 }, (_, i) => chat(origin, i + 1, Math.floor(random() * 3 * 3_600_000), `${origin.slice(0, 2)}-${i + 1}`)),
+      );
+      const shuffled = [...all].sort(() => random() - 0.5);
+      for (let i = 0; i < shuffled.length; ) {
+        const size = 1 + Math.floor(random() * 60);
+        await store.append(shuffled.slice(i, i + size));
+        i += size;
+      }
+      const order = [...all].sort((a, b) => a.time - b.time || a.counter - b.counter || (a.origin < b.origin ? -1 : 1) || a.seq - b.seq);
+      const texts = (list: StoredMessage[]): (string | null | undefined)[] => list.map((m) => m.message.text);
+      for (const limit of [1, 50, 359, 1_000]) expect(texts(await store.latest({ limit }))).toEqual(texts(order.slice(-limit)));
+      const pagedBack: StoredMessage[] = [];
+      for (let page = await store.latest({ limit: 37 }); page.length > 0; page = await store.latest({ limit: 37, before: page[0]! })) {
+        pagedBack.unshift(...page);
+        expect(pagedBack.length).toBeLessThanOrEqual(all.length);
+      }
+      expect(texts(pagedBack)).toEqual(texts(order));
     });
 
     it('lists what it lacks of a batch, and gives stored bytes back unchanged', async () => {

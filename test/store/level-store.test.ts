@@ -66,6 +66,40 @@ describe('LevelHistoryStore formats', () => {
       const keys = await raw.keys().all();
       await raw.close();
       expect(keys.filter((k) => k.startsWith('t!') || k.startsWith('r!'))).toEqual([]);
+      expect(keys.filter((k) => k.startsWith('p!')).length).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('upgrades a history written in format 2 (one index record per message) to display pages', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lanchat-store-'));
+    const location = join(dir, 'history');
+    try {
+      const old = new Level<string, Uint8Array>(location, { keyEncoding: 'utf8', valueEncoding: 'view' });
+      const messages = [chat(ALICE, 1, 100, 'one'), chat(BOB, 1, 200, 'two', '#dev'), chat(ALICE, 2, 300, 'three')];
+      const entry = (held: number, top: number): Buffer => Buffer.concat([Buffer.from(hex(held, 16), 'hex'), Buffer.from(hex(top, 16), 'hex')]);
+      await old.put('f!format', Buffer.from([0, 0, 0, 2]));
+      for (const m of messages) {
+        await old.put(`m!${m.origin}!${hex(m.seq)}`, m.bytes);
+        await old.put(`d!${m.message.room}!${hex(m.time)}!${hex(0, 8)}!${m.origin}!${hex(m.seq)}`, new Uint8Array(0));
+        await old.put(`b!${m.message.room}`, new Uint8Array(0));
+      }
+      await old.put(`v!${ALICE}`, entry(2, 2));
+      await old.put(`v!${BOB}`, entry(1, 1));
+      await old.close();
+
+      const store = await LevelHistoryStore.open(location);
+      expect((await store.latest({ limit: 10 })).map((m) => m.message.text)).toEqual(['one', 'two', 'three']);
+      expect((await store.latest({ limit: 10, room: '#dev' })).map((m) => m.message.text)).toEqual(['two']);
+      expect(store.versionVector()).toEqual(new Map([[ALICE, 2], [BOB, 1]]));
+      await store.close();
+
+      const raw = new Level<string, Uint8Array>(location, { keyEncoding: 'utf8', valueEncoding: 'view' });
+      const keys = await raw.keys().all();
+      await raw.close();
+      expect(keys.filter((k) => k.startsWith('d!'))).toEqual([]);
+      expect(keys.filter((k) => k.startsWith('p!')).length).toBe(2);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
