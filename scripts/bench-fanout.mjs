@@ -7,11 +7,14 @@
  *   fanout   M members, P of them publishing 100-byte texts to #lobby as fast as a bounded window allows
  *   latency  50 members, 200 messages/s in total from 10 publishers
  *   secret   the lanchat relay with a room secret (TLS 1.3, PSK; every hello proven) against the same relay
- *            without one, fan-out and latency loads, side by side: what the secret costs
+ *            without one, fan-out and latency loads, side by side: what the secret costs; the fan-out
+ *            cases also run the raw relay with and without TLS (same PSK), which says what TLS costs
+ *            Node itself on this machine (the load generator decrypts every member's stream too)
  *
  * Progress goes to stderr; stdout gets one JSON line per case. Timings are reported, never asserted.
- * Flags: --quick (fewer, shorter cases; under a minute), --cpu-prof (profile both relays of every case
- * with `node --cpu-prof`, into a fresh folder under the OS temp dir).
+ * Flags: --quick (fewer, shorter cases; under a minute), --cpu-prof (profile the relays and load
+ * generators of every case with `node --cpu-prof`, into a fresh folder under the OS temp dir),
+ * --only=<bench> (that bench's cases only, e.g. --only=secret-fanout).
  *
  * Only 127.0.0.1 is used. Every child is ours, tracked by its process, and killed on the way out.
  */
@@ -23,8 +26,10 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const quick = process.argv.includes('--quick');
+/** `--only=secret-fanout` (or any bench name) runs just that bench's cases: for trying one change quickly. */
+const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
 const profileDir = process.argv.includes('--cpu-prof') ? mkdtempSync(join(tmpdir(), 'lanchat-bench-')) : undefined;
-if (profileDir !== undefined) console.error(`relay CPU profiles go to ${profileDir}`);
+if (profileDir !== undefined) console.error(`relay and load generator CPU profiles go to ${profileDir}`);
 
 const TEXT_BYTES = 100;
 const RUN = quick
@@ -37,7 +42,12 @@ const FANOUT_CASES = quick
   ? [[10, 10], [50, 10]]
   : [[10, 1], [10, 10], [50, 1], [50, 10], [200, 1], [200, 10]];
 const LATENCY = { members: 50, publishers: 10, rate: 200, warmupMs: 500, measureMs: quick ? 2_000 : 3_000 };
-const SERVERS = { lanchat: 'bench/relay-server.mjs', 'lanchat-secret': 'bench/relay-server.mjs', raw: 'bench/raw-relay-server.mjs' };
+const SERVERS = {
+  lanchat: 'bench/relay-server.mjs',
+  'lanchat-secret': 'bench/relay-server.mjs',
+  raw: 'bench/raw-relay-server.mjs',
+  'raw-secret': 'bench/raw-relay-server.mjs',
+};
 /** The passphrase of the secret cases (a node derives the PSK from it with scrypt, as lanchat does). */
 const BENCH_SECRET = 'a passphrase for the benchmark';
 const SECRET_FANOUT_CASES = quick ? [[50, 10]] : [[10, 10], [50, 10], [200, 10]];
@@ -91,19 +101,25 @@ for (const [members, publishers] of FANOUT_CASES) {
 }
 for (const [members, publishers] of SECRET_FANOUT_CASES) {
   const load = fanoutLoad(members, publishers);
-  await runCase({ bench: 'secret-fanout', members, publishers, msg_bytes: TEXT_BYTES }, load, (secret, open) => ({
+  await runCase({ bench: 'secret-fanout', members, publishers, msg_bytes: TEXT_BYTES }, load, (secret, open, rawSecret, raw) => ({
     msgs_per_s: Math.round(secret.msgsPerS),
     open_msgs_per_s: Math.round(open.msgsPerS),
     ratio: round(secret.msgsPerS / open.msgsPerS, 3),
+    // The same load through the minimal Node relay with and without TLS: what TLS costs Node itself.
+    raw_ratio: round(rawSecret.msgsPerS / raw.msgsPerS, 3),
+    raw_secret_msgs_per_s: Math.round(rawSecret.msgsPerS),
+    raw_msgs_per_s: Math.round(raw.msgsPerS),
     p50_ms: secret.p50Ms,
     p99_ms: secret.p99Ms,
     open_p50_ms: open.p50Ms,
     open_p99_ms: open.p99Ms,
     relay_us_per_msg: round(usPerMsg(secret), 3),
     open_relay_us_per_msg: round(usPerMsg(open), 3),
+    raw_secret_relay_us_per_msg: round(usPerMsg(rawSecret), 3),
+    raw_relay_us_per_msg: round(usPerMsg(raw), 3),
     loadgen_cpu_pct: round(secret.loadgenCpuPct, 1),
     open_loadgen_cpu_pct: round(open.loadgenCpuPct, 1),
-  }), ['lanchat-secret', 'lanchat']);
+  }), ['lanchat-secret', 'lanchat', 'raw-secret', 'raw']);
 }
 {
   const { members, publishers, rate } = LATENCY;
@@ -132,13 +148,14 @@ function latencyLoad() {
   return { kind: 'latency', textBytes: TEXT_BYTES, ...LATENCY, sampleCapacity: Math.ceil((rate * measureMs) / 1000 + 100) * (members - 1) };
 }
 
-/** Runs one case through two relays (lanchat and raw Node, unless told) and prints its JSON line. */
+/** Runs one case through each relay (lanchat and raw Node, unless told) and prints its JSON line. */
 async function runCase(head, load, figures, servers = ['lanchat', 'raw']) {
+  if (only !== undefined && head.bench !== only) return;
   const title = Object.entries(head).map(([k, v]) => `${k}=${v}`).join(' ');
   try {
-    const first = await runOnce(servers[0], load);
-    const second = await runOnce(servers[1], load);
-    console.log(JSON.stringify({ ...head, ...figures(first, second) }));
+    const results = [];
+    for (const server of servers) results.push(await runOnce(server, load));
+    console.log(JSON.stringify({ ...head, ...figures(...results) }));
   } catch (err) {
     failed = true;
     console.error(`${title}: FAILED: ${err.message}`);
@@ -150,12 +167,12 @@ async function runCase(head, load, figures, servers = ['lanchat', 'raw']) {
 async function runOnce(server, load) {
   const name = `${server}-${load.kind}-m${load.members}-p${load.publishers}.cpuprofile`;
   const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}`] : [];
-  const secret = server === 'lanchat-secret' ? BENCH_SECRET : undefined;
+  const secret = server.endsWith('-secret') ? BENCH_SECRET : undefined;
   const relay = spawn(SERVERS[server], secret === undefined ? [] : [secret], profile);
   let loadgen;
   try {
     const { port } = await withTimeout(nextMessage(relay, 'ready'), 5_000, `${server} relay start`);
-    loadgen = spawn('bench/loadgen.mjs', [JSON.stringify({ ...load, relay: server, port, ...(secret === undefined ? {} : { secret }) })]);
+    loadgen = spawn('bench/loadgen.mjs', [JSON.stringify({ ...load, relay: server, port, ...(secret === undefined ? {} : { secret }) })], profile.map((a) => a.replace('.cpuprofile', '-loadgen.cpuprofile')));
     // The load generator asks for the relay's CPU and RSS; pass questions and answers through.
     loadgen.on('message', (msg) => msg.type === 'relay-stats' && relay.connected && relay.send({ type: 'stats', id: msg.id }));
     relay.on('message', (msg) => msg.type === 'stats' && loadgen.connected && loadgen.send(msg));

@@ -4,15 +4,23 @@
  * room holding every connection) and forwards each chunk's run of complete frames with one write per
  * other connection, with Nagle off, as a sensible minimal relay would.
  *
+ * With a passphrase in argv[2], every link is TLS 1.3 with the PSK lanchat derives from it (and nothing
+ * else of lanchat): the floor of what a room secret can cost a Node relay.
+ *
  * Same IPC as relay-server.mjs (see relay-ipc.mjs); listens on 127.0.0.1 only.
  */
 import { createServer } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
+import { deriveSecret, serverTlsOptions } from '../../dist/net/secret.js';
 import { serveStats } from './relay-ipc.mjs';
+
+const passphrase = process.argv[2];
+const tlsOptions = passphrase === undefined ? undefined : serverTlsOptions(await deriveSecret(passphrase, 'bench'));
 
 const MAX_FRAME_BYTES = 256 * 1024;
 const members = new Set();
 
-const server = createServer((socket) => {
+const onConnection = (socket) => {
   socket.setNoDelay(true);
   members.add(socket);
   let rest = null; // bytes of a frame not yet whole
@@ -28,7 +36,8 @@ const server = createServer((socket) => {
   });
   socket.on('error', () => {});
   socket.on('close', () => members.delete(socket));
-});
+};
+const server = tlsOptions === undefined ? createServer(onConnection) : createTlsServer(tlsOptions, onConnection);
 server.listen(0, '127.0.0.1', () => serveStats(server.address().port, () => members.size));
 
 /** Where the run of complete frames at the start of `buf` ends; -1 for a frame over the limit. */
