@@ -33,6 +33,7 @@ import { claimDataDir } from './store/data-dir.js';
 import type { DisplayPosition, HistoryStore } from './store/history-store.js';
 import { decodeStored } from './store/stored-message.js';
 import { LevelHistoryStore } from './store/level-store.js';
+import { serveControl } from './control/control-socket.js';
 import { Replica } from './sync/replica.js';
 import type { Frame } from './wire/codec.js';
 import { HELLO_TIMEOUT_MS, PROTOCOL_VERSION } from './wire/limits.js';
@@ -132,6 +133,8 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
   #following: Following | undefined;
   #shown: { role: Exclude<Role, 'electing'>; relay: RelayInfo } | undefined;
   #stopping: Promise<void> | undefined;
+  /** Where `lanchat history` reads this node's store while it runs (control-socket.ts). */
+  #control: Server | undefined;
 
   static async start(options: NodeOptions): Promise<LanchatNode> {
     const release = await claimDataDir(options.dataDir);
@@ -161,6 +164,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
       const head = furtherHead(await replica.head(identity.nodeIdHex), await loadChainHead(options.dataDir));
       node = new LanchatNode(options, identity, server, port, release, replica, head, secret, pins);
       for (const conn of pending) node.#onInbound(conn);
+      node.#control = await serveControl(options.dataDir, store);
       return node;
     } catch (err) {
       await store?.close();
@@ -361,6 +365,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
       this.#relay?.stop();
       await this.#discovery?.stop();
       await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+      await new Promise<void>((resolve) => (this.#control === undefined ? resolve() : this.#control.close(() => resolve())));
       await this.#relay?.stored();
       await this.#startHistory;
       await this.#savingPins;

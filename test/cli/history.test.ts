@@ -102,6 +102,27 @@ describe('history on every node', () => {
     expect(historyOf(cluster.dataDir('bea'), '--room', '#dev').stdout.trim().split('\n')).toHaveLength(1);
   });
 
+  it('lanchat history reads the history of a lanchat running on the same data folder, through it', async () => {
+    const relay = await cluster.relay('awake');
+    const ola = await cluster.member('ola', relay.port);
+    ola.send('said while it runs');
+    await relay.proc.waitForText('said while it runs');
+    relay.proc.send('/join #ops');
+    relay.proc.send('ops line');
+    await relay.proc.waitForText('ops line');
+
+    const run = historyOf(cluster.dataDir('awake'));
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { text: string; history: boolean });
+    expect(lines.map((m) => m.text)).toEqual(['said while it runs', 'ops line']);
+    expect(historyOf(cluster.dataDir('awake'), '--room', '#ops').stdout.trim().split('\n').map((l) => JSON.parse(l).text)).toEqual(['ops line']);
+    // The node is still there, and still chatting.
+    ola.send('and after');
+    await relay.proc.waitForText('and after');
+    await Promise.all([ola.quit(), relay.proc.quit()]);
+  });
+
   const historyLines = (dataDir: string, ...args: string[]) => {
     const run = historyOf(dataDir, '--limit', '100000', ...args);
     expect(run.status).toBe(0);

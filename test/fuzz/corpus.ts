@@ -146,6 +146,9 @@ const SHAPES: { [K in FrameKind]: lanchat.Frame.$Shape[] } = {
     { syncBatch: { messages: [...MALLORY_LINES, MALLORY_PRIVATE], more: false } },
   ],
   probe: [{ probe: { nodeId: CAROL.nodeId, network: FUZZ_NETWORK, rank, relay: true, port: 7001, epoch: 2 } }],
+  // Control-socket frames: a network peer that sends them is refused like any unexpected frame.
+  historyQuery: [{ historyQuery: { room: '#fuzz', limit: 10 } }, { historyQuery: {} }],
+  historyPage: [{ historyPage: { messages: CAROL_LINES, done: true } }],
 };
 
 /** A whole frame (length prefix included) without its prefix. */

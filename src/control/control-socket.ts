@@ -1,0 +1,148 @@
+import { once } from 'node:events';
+import { chmod, unlink } from 'node:fs/promises';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
+import type { HistoryStore } from '../store/history-store.js';
+import { decodeFrame, encodeFrame, type Frame } from '../wire/codec.js';
+import { type ErrorCode, LanchatError } from '../wire/errors.js';
+import { FrameDecoder } from '../wire/frame-decoder.js';
+
+/**
+ * The control socket of a running node: a Unix socket in its data folder where `lanchat history` asks
+ * for the stored history, since LevelDB lets one process at a time open a store. The data folder is
+ * its owner's alone (mode 0700) and the socket is 0600: nothing of it is on the network.
+ */
+export const CONTROL_SOCKET = 'control.sock';
+
+/** A page of the answer stays well under the frame limit (256 KiB). */
+const PAGE_BYTES = 192 * 1024;
+/** A query is a few bytes: anything bigger is not one. */
+const MAX_QUERY_BYTES = 1024;
+/** How long `lanchat history` waits for a running node's answer before giving up. */
+export const CONTROL_TIMEOUT_MS = 10_000;
+
+export interface HistoryQuery {
+  room?: string;
+  /** The last N messages; Infinity for all. */
+  limit: number;
+}
+
+export function controlSocketPath(dataDir: string): string {
+  return join(dataDir, CONTROL_SOCKET);
+}
+
+/**
+ * Answers history queries on the data folder's control socket. Call it only while holding the data
+ * folder (claimDataDir): a socket file found there was left by a node that died, and is replaced.
+ * Resolves to undefined when the socket cannot be made (a path too long for a Unix socket, say):
+ * `lanchat history` then reports the store as in use, as it would without this.
+ */
+export async function serveControl(dataDir: string, store: HistoryStore): Promise<Server | undefined> {
+  const path = controlSocketPath(dataDir);
+  await unlink(path).catch(() => undefined);
+  const server = createServer((socket) => answerQueries(socket, store));
+  try {
+    server.listen(path);
+    await once(server, 'listening');
+    await chmod(path, 0o600);
+    return server;
+  } catch {
+    server.close();
+    return undefined;
+  }
+}
+
+function answerQueries(socket: Socket, store: HistoryStore): void {
+  const decoder = new FrameDecoder(MAX_QUERY_BYTES);
+  const refuse = (code: ErrorCode, message: string): void => {
+    socket.end(encodeFrame({ error: { code, message } }));
+  };
+  socket.on('error', () => socket.destroy());
+  socket.on('data', (chunk: Buffer) => {
+    try {
+      decoder.push(chunk, (payload) => {
+        const frame = decodeFrame(payload);
+        if (frame.kind !== 'historyQuery') throw new LanchatError('UNEXPECTED_FRAME', 'the control socket answers history queries only');
+        socket.pause(); // one query per connection
+        const limit = Number(frame.historyQuery.limit ?? 0);
+        const room = frame.historyQuery.room || undefined;
+        sendHistory(socket, store, { limit: limit > 0 ? limit : Number.POSITIVE_INFINITY, ...(room === undefined ? {} : { room }) }).catch(
+          (err: unknown) => refuse('STORE_FAILED', `could not read the history: ${(err as Error).message}`),
+        );
+      });
+    } catch (err) {
+      const problem = err instanceof LanchatError ? err : new LanchatError('BAD_FRAME', (err as Error).message);
+      refuse(problem.code, problem.message);
+    }
+  });
+}
+
+async function sendHistory(socket: Socket, store: HistoryStore, query: HistoryQuery): Promise<void> {
+  const messages = await store.latest(query);
+  let page: Uint8Array[] = [];
+  let bytes = 0;
+  for (const m of messages) {
+    if (page.length > 0 && bytes + m.bytes.length > PAGE_BYTES) {
+      // The asker reads at its own pace; a whole history is not held twice in memory for it.
+      if (!socket.write(encodeFrame({ historyPage: { messages: page } }))) await once(socket, 'drain');
+      page = [];
+      bytes = 0;
+    }
+    page.push(m.bytes);
+    bytes += m.bytes.length;
+  }
+  socket.end(encodeFrame({ historyPage: { messages: page, done: true } }));
+}
+
+/**
+ * Asks the node running on `dataDir` for its history: the stored messages' bytes in display order, or
+ * undefined when no node answers there (none runs, or it has no control socket).
+ */
+export async function askHistory(dataDir: string, query: HistoryQuery, timeoutMs = CONTROL_TIMEOUT_MS): Promise<Uint8Array[] | undefined> {
+  const socket = connect(controlSocketPath(dataDir));
+  try {
+    await Promise.race([once(socket, 'connect'), timeout(timeoutMs, 'connecting to the running lanchat')]);
+  } catch (err) {
+    socket.destroy();
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ECONNREFUSED') return undefined;
+    throw err;
+  }
+  const limit = Number.isFinite(query.limit) ? query.limit : 0;
+  socket.write(encodeFrame({ historyQuery: { room: query.room ?? '', limit } }));
+  try {
+    return await Promise.race([readAnswer(socket), timeout(timeoutMs, 'waiting for the running lanchat’s history')]);
+  } finally {
+    socket.destroy();
+  }
+}
+
+function readAnswer(socket: Socket): Promise<Uint8Array[]> {
+  return new Promise((resolve, reject) => {
+    const decoder = new FrameDecoder();
+    const messages: Uint8Array[] = [];
+    const onFrame = (frame: Frame): void => {
+      if (frame.kind === 'error') {
+        throw new LanchatError((frame.error.code ?? 'STORE_FAILED') as ErrorCode, `the running lanchat: ${frame.error.message ?? ''}`);
+      }
+      if (frame.kind !== 'historyPage') throw new LanchatError('UNEXPECTED_FRAME', `the running lanchat sent a ${frame.kind} frame`);
+      for (const bytes of frame.historyPage.messages ?? []) messages.push(bytes);
+      if (frame.historyPage.done) resolve(messages);
+    };
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        decoder.push(chunk, (payload) => onFrame(decodeFrame(payload)));
+      } catch (err) {
+        reject(err);
+      }
+    });
+    socket.on('error', reject);
+    socket.on('close', () => reject(new LanchatError('STORE_FAILED', 'the running lanchat closed the control socket before the whole history')));
+  });
+}
+
+function timeout(ms: number, what: string): Promise<never> {
+  return new Promise((_, reject) => {
+    setTimeout(() => reject(new LanchatError('STORE_FAILED', `no answer ${what} within ${ms / 1000} s`)), ms).unref();
+  });
+}

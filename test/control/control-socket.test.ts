@@ -1,0 +1,81 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { askHistory, controlSocketPath, serveControl } from '../../src/control/control-socket.js';
+import { LevelHistoryStore } from '../../src/store/level-store.js';
+import { decodeStored } from '../../src/store/stored-message.js';
+import { decodeFrame, encodeFrame } from '../../src/wire/codec.js';
+import { FrameDecoder } from '../../src/wire/frame-decoder.js';
+import { isLanchatError } from '../../src/wire/errors.js';
+import { ALICE, BOB, chat } from '../store/history-store.contract.js';
+
+// A real LevelDB store, served on a real Unix socket in a temporary data folder.
+describe('control socket', () => {
+  let dataDir: string;
+  let store: LevelHistoryStore;
+  let server: Server | undefined;
+  beforeEach(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'lanchat-control-'));
+    store = await LevelHistoryStore.open(join(dataDir, 'history'));
+  });
+  afterEach(async () => {
+    await new Promise((resolve) => (server === undefined ? resolve(undefined) : server.close(resolve)));
+    server = undefined;
+    await store.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const texts = (answer: Uint8Array[] | undefined): (string | null | undefined)[] => (answer ?? []).map((b) => decodeStored(b).message.text);
+
+  it('answers the history in display order, by room and by count, in pages when it is long', async () => {
+    // A stale socket file, as a node killed by SIGKILL leaves it: replaced.
+    writeFileSync(controlSocketPath(dataDir), 'stale');
+    const long = 'x'.repeat(2_000);
+    const many = Array.from({ length: 300 }, (_, i) => chat(ALICE, i + 3, 1_000 + i, `${long} ${i}`));
+    await store.append([chat(BOB, 1, 20, 'dev', '#dev'), chat(ALICE, 1, 10, 'first'), chat(ALICE, 2, 30, 'second'), ...many]);
+    server = await serveControl(dataDir, store);
+    expect(server).toBeDefined();
+
+    const all = await askHistory(dataDir, { limit: Number.POSITIVE_INFINITY });
+    expect(all).toHaveLength(303); // 600 KB: more than one page
+    expect(texts(all).slice(0, 3)).toEqual(['first', 'dev', 'second']);
+    expect(texts(await askHistory(dataDir, { limit: 5, room: '#dev' }))).toEqual(['dev']);
+    expect(texts(await askHistory(dataDir, { limit: 2 }))).toEqual([`${long} 298`, `${long} 299`]);
+  });
+
+  it('says nobody answers where no node serves', async () => {
+    expect(await askHistory(dataDir, { limit: 10 })).toBeUndefined();
+  });
+
+  it('refuses anything but a query with an error, and goes on answering others', async () => {
+    await store.append([chat(ALICE, 1, 10, 'kept')]);
+    server = await serveControl(dataDir, store);
+    for (const junk of [encodeFrame({ heartbeat: { time: 1 } }), Buffer.from([0x05, 0xff, 0xff, 0xff, 0xff, 0xff]), Buffer.alloc(2_000, 0x7f)]) {
+      const socket = connect(controlSocketPath(dataDir));
+      socket.end(junk);
+      const decoder = new FrameDecoder();
+      const codes: string[] = [];
+      socket.on('data', (chunk: Buffer) => decoder.push(chunk, (payload) => codes.push(decodeFrame(payload).error?.code ?? '')));
+      await once(socket, 'close');
+      expect(codes).toHaveLength(1);
+      expect(['UNEXPECTED_FRAME', 'BAD_FRAME', 'FRAME_TOO_LARGE']).toContain(codes[0]);
+    }
+    expect(texts(await askHistory(dataDir, { limit: 10 }))).toEqual(['kept']);
+  });
+
+  it('reports a store that fails as an error of the asker, not a hang', async () => {
+    server = await serveControl(dataDir, store);
+    await store.close(); // the node is going away: its store is closed
+    let error: unknown;
+    try {
+      await askHistory(dataDir, { limit: 10 });
+    } catch (err) {
+      error = err;
+    }
+    expect(isLanchatError(error, 'STORE_FAILED')).toBe(true);
+    store = await LevelHistoryStore.open(join(dataDir, 'history')); // for afterEach
+  });
+});
