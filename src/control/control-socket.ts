@@ -83,8 +83,10 @@ async function sendHistory(socket: Socket, store: HistoryStore, query: HistoryQu
   let bytes = 0;
   for (const m of messages) {
     if (page.length > 0 && bytes + m.bytes.length > PAGE_BYTES) {
-      // The asker reads at its own pace; a whole history is not held twice in memory for it.
-      if (!socket.write(encodeFrame({ historyPage: { messages: page } }))) await once(socket, 'drain');
+      // The asker reads at its own pace; a whole history is not held twice in memory for it. An asker
+      // that goes away (Ctrl-C) ends the answer, or the history would stay referenced here for good.
+      if (!socket.write(encodeFrame({ historyPage: { messages: page } }))) await writable(socket);
+      if (socket.destroyed) return;
       page = [];
       bytes = 0;
     }
@@ -92,6 +94,19 @@ async function sendHistory(socket: Socket, store: HistoryStore, query: HistoryQu
     bytes += m.bytes.length;
   }
   socket.end(encodeFrame({ historyPage: { messages: page, done: true } }));
+}
+
+/** Resolves when `socket` can take more, or is gone. */
+function writable(socket: Socket): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      socket.off('drain', done);
+      socket.off('close', done);
+      resolve();
+    };
+    socket.on('drain', done);
+    socket.on('close', done);
+  });
 }
 
 /**
