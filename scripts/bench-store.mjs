@@ -2,7 +2,7 @@
  * `npm run bench:store`: what the history store costs: writing, catching up over sync, starting up with a
  * big history, disk space, and signatures.
  *
- * Why it exists: every message a node sees is signed, verified, stored with two index entries, and later
+ * Why it exists: every message a node sees is signed, verified, stored with its place in a display page, and later
  * replayed to peers; the store is never pruned. These figures say whether that stays cheap as history
  * grows. The raw LevelDB rate and the start-up of a near-empty store are measured next to the lanchat
  * figures, so what lanchat adds shows apart from what the machine and Node cost anyway.

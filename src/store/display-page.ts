@@ -1,4 +1,5 @@
 import type { DisplayPosition } from './history-store.js';
+import { pageKey } from './keys.js';
 
 /**
  * Display pages: a bucket's display order (a room's, or that of private messages) kept as a few records
@@ -81,4 +82,9 @@ export function decodePage(bytes: Uint8Array): DisplayPosition[] {
     places[i] = { time: buf.readUIntBE(at, 6), counter: buf.readUInt32BE(at + 6), origin, seq: buf.readUIntBE(at + 12, 6) };
   }
   return places;
+}
+
+/** The LevelDB records (key, value) of a bucket's new places: its pages, each under its newest place. */
+export function pageRecords(bucket: string, places: readonly DisplayPosition[]): [key: string, value: Uint8Array][] {
+  return paginate(places).map((page) => [pageKey(bucket, page.at(-1)!), encodePage(page)]);
 }

@@ -1,8 +1,8 @@
 import { LanchatError } from '../wire/errors.js';
 import type { HistoryDb } from './level-store.js';
-import { encodePage, paginate } from './display-page.js';
+import { pageRecords } from './display-page.js';
 import type { DisplayPosition } from './history-store.js';
-import { bucketKey, bucketOf, FORMAT, FORMAT_KEY, pageKey, prefixEnd, readVectorEntry, vectorKey, writeVectorEntry } from './keys.js';
+import { bucketKey, bucketOf, FORMAT, FORMAT_KEY, prefixEnd, readVectorEntry, vectorKey, writeVectorEntry } from './keys.js';
 import { decodeStored } from './stored-message.js';
 
 /** Messages are re-read this many at a time, so memory stays bounded. */
@@ -38,7 +38,7 @@ async function rebuildIndexes(db: HistoryDb): Promise<void> {
   const writePages = async (): Promise<void> => {
     const batch = db.batch();
     for (const [bucket, list] of places) {
-      for (const page of paginate(list)) batch.put(pageKey(bucket, page.at(-1)!), encodePage(page));
+      for (const [key, value] of pageRecords(bucket, list)) batch.put(key, value);
     }
     await batch.write();
     places = new Map();

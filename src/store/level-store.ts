@@ -3,14 +3,13 @@ import { LanchatError } from '../wire/errors.js';
 import type { DisplayPosition, HistoryStore, StoredMessage, VersionVector } from './history-store.js';
 import { decodeStored } from './stored-message.js';
 import { upgradeFormat } from './format.js';
-import { compareOrder, decodePage, encodePage, PAGE_SPAN_MS, paginate } from './display-page.js';
+import { compareOrder, decodePage, PAGE_SPAN_MS, pageRecords } from './display-page.js';
 import {
   bucketKey,
   bucketOf,
   messageKey,
   messagePrefix,
   orderSuffix,
-  pageKey,
   pageNewestOrder,
   pagePrefix,
   prefixEnd,
@@ -93,7 +92,7 @@ export class LevelHistoryStore implements HistoryStore {
     }
     const newBuckets: string[] = [];
     for (const [bucket, places] of placesByBucket) {
-      for (const page of paginate(places)) batch.put(pageKey(bucket, page.at(-1)!), encodePage(page));
+      for (const [key, value] of pageRecords(bucket, places)) batch.put(key, value);
       if (!this.#buckets.has(bucket)) {
         newBuckets.push(bucket);
         batch.put(bucketKey(bucket), EMPTY);

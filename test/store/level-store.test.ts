@@ -33,6 +33,16 @@ describe('LevelHistoryStore', () => {
   });
 });
 
+/** Every key of a LevelDB folder, read with plain `level`: what an upgrade left on disk. */
+async function rawKeys(location: string): Promise<string[]> {
+  const raw = new Level<string, Uint8Array>(location, { keyEncoding: 'utf8', valueEncoding: 'view' });
+  try {
+    return await raw.keys().all();
+  } finally {
+    await raw.close();
+  }
+}
+
 describe('LevelHistoryStore formats', () => {
   const hex = (value: number, width = 13): string => value.toString(16).padStart(width, '0');
 
@@ -62,9 +72,7 @@ describe('LevelHistoryStore formats', () => {
       expect((await store.missing([chat(ALICE, 4, 400), chat(ALICE, 5, 500)])).map((m) => m.seq)).toEqual([4]);
       await store.close();
 
-      const raw = new Level<string, Uint8Array>(location, { keyEncoding: 'utf8', valueEncoding: 'view' });
-      const keys = await raw.keys().all();
-      await raw.close();
+      const keys = await rawKeys(location);
       expect(keys.filter((k) => k.startsWith('t!') || k.startsWith('r!'))).toEqual([]);
       expect(keys.filter((k) => k.startsWith('p!')).length).toBe(2);
     } finally {
@@ -95,9 +103,7 @@ describe('LevelHistoryStore formats', () => {
       expect(store.versionVector()).toEqual(new Map([[ALICE, 2], [BOB, 1]]));
       await store.close();
 
-      const raw = new Level<string, Uint8Array>(location, { keyEncoding: 'utf8', valueEncoding: 'view' });
-      const keys = await raw.keys().all();
-      await raw.close();
+      const keys = await rawKeys(location);
       expect(keys.filter((k) => k.startsWith('d!'))).toEqual([]);
       expect(keys.filter((k) => k.startsWith('p!')).length).toBe(2);
     } finally {
@@ -120,9 +126,7 @@ describe('LevelHistoryStore formats', () => {
         error = err;
       }
       expect(isLanchatError(error, 'STORE_FORMAT')).toBe(true);
-      const raw = new Level<string, Uint8Array>(location, { keyEncoding: 'utf8', valueEncoding: 'view' });
-      expect(await raw.keys().all()).toEqual(['f!format', 'x!future']);
-      await raw.close();
+      expect(await rawKeys(location)).toEqual(['f!format', 'x!future']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
