@@ -122,8 +122,13 @@ export const FLUSH_ON_STOP_MS = 3_000;
 const MAX_REDIRECTS = 3;
 /** Besides on every connect, a member and its relay compare histories this often. */
 export const SYNC_INTERVAL_MS = 10_000;
-/** Of a catch-up, this many of the latest messages are shown. */
+/** Of a catch-up after being away, this many of the latest messages are shown. */
 export const CAUGHT_UP_SHOWN = 50;
+/**
+ * Messages a sync brings while this user is here (a paste that a sync round overtook, a member back from
+ * offline) are news like live ones: all are shown, up to this many.
+ */
+export const LIVE_ROUND_SHOWN = 1_000;
 
 /**
  * The member role: this node's chat client. It dials the relay, says hello, keeps the roster, and
@@ -647,12 +652,16 @@ export class Member extends EventEmitter<MemberEvents> {
       this.#caughtUpCount++;
       this.#caughtUp.push({ stored: m, view: { ...view, history: true } });
       // Batches come author by author, not in time order: keep the latest by display order.
-      if (this.#caughtUp.length > 2 * CAUGHT_UP_SHOWN) this.#caughtUp = this.#latestCaughtUp();
+      if (this.#caughtUp.length > 2 * this.#shownOfRound()) this.#caughtUp = this.#latestCaughtUp();
     }
   }
 
+  #shownOfRound(): number {
+    return this.#firstRound ? CAUGHT_UP_SHOWN : LIVE_ROUND_SHOWN;
+  }
+
   #latestCaughtUp(): { stored: StoredMessage; view: MessageView }[] {
-    return this.#caughtUp.sort((a, b) => displayOrder(a.stored, b.stored)).slice(-CAUGHT_UP_SHOWN);
+    return this.#caughtUp.sort((a, b) => displayOrder(a.stored, b.stored)).slice(-this.#shownOfRound());
   }
 
   /** Shows messages the relay of this node learnt by sync from others, as a catch-up. */
@@ -662,9 +671,9 @@ export class Member extends EventEmitter<MemberEvents> {
   }
 
   #flushCaughtUp(away: boolean): void {
+    const recent = this.#latestCaughtUp().map((c) => c.view);
     this.#firstRound = false;
     if (this.#caughtUpCount === 0) return;
-    const recent = this.#latestCaughtUp().map((c) => c.view);
     const count = this.#caughtUpCount;
     this.#caughtUp = [];
     this.#caughtUpCount = 0;

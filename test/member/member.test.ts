@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ephemeralIdentity } from '../../src/identity/identity.js';
-import { Member } from '../../src/member/member.js';
+import { CAUGHT_UP_SHOWN, Member } from '../../src/member/member.js';
 import { Relay } from '../../src/relay/relay.js';
 import type { Replica } from '../../src/sync/replica.js';
 import { tempReplica } from '../helpers/replica.js';
@@ -82,6 +82,41 @@ describe('Member', () => {
     expect(recent.map((m) => [m.text, m.history])).toEqual([['one', true], ['two', true]]);
     await Promise.all([member.stop(), reader.stop()]);
     expect(member.undelivered).toBe(0);
+    await proxy.cut();
+  });
+
+  it('shows every line a sync brings while its user is here, and only the latest of what came while away', async () => {
+    const reader = await connectedVia(port, 'present');
+    const arrived: { text: string; away: boolean }[] = [];
+    reader.on('message', (m) => m.from === 'paster' && arrived.push({ text: m.text, away: false }));
+    reader.on('caughtUp', ({ recent, away }) => recent.forEach((m) => m.from === 'paster' && arrived.push({ text: m.text, away })));
+
+    const proxy = await TcpProxy.start(port);
+    const writer = await connectedVia(proxy.port, 'paster');
+    const lost = once(writer, 'disconnected');
+    await proxy.cut();
+    await lost;
+    const lines = Array.from({ length: CAUGHT_UP_SHOWN * 2 + 20 }, (_, i) => `offline ${i}`);
+    for (const line of lines) expect(writer.say(line)).toBe(true);
+    const back = once(writer, 'connected');
+    await proxy.restore();
+    await back;
+    await new Promise<void>((resolve) => {
+      const check = (): void => void (arrived.length >= lines.length && resolve());
+      reader.on('caughtUp', check);
+      check();
+    });
+    expect(arrived).toEqual(lines.map((text) => ({ text, away: false })));
+
+    // A member that arrives now was away for all of it: a count, and the latest screenful.
+    const late = await memberVia(port, 'late');
+    const caughtUp = new Promise<{ count: number; recent: { text: string }[]; away: boolean }>((resolve) => late.once('caughtUp', resolve));
+    late.start();
+    const { count, recent, away } = await caughtUp;
+    expect(away).toBe(true);
+    expect(count).toBeGreaterThanOrEqual(lines.length);
+    expect(recent.map((m) => m.text)).toEqual(lines.slice(-CAUGHT_UP_SHOWN));
+    await Promise.all([writer.stop(), reader.stop(), late.stop()]);
     await proxy.cut();
   });
 
