@@ -462,7 +462,8 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
         replica: this.#replica,
       });
       // What the relay learns by sync is news to its own user too (its member shares the store).
-      this.#relay.on('learned', (fresh) => this.#member.showCaughtUp(fresh));
+      this.#relay.on('learned', (fresh) => this.#member.collectCaughtUp(fresh));
+      this.#relay.on('settled', () => this.#member.showCaughtUp());
     }
     this.#setRole('relay', epoch);
     this.#member.retarget(this.#loopback(), { force: true });

@@ -5,3 +5,8 @@
 export function messageId(origin: Uint8Array, seq: number): string {
   return `${Buffer.from(origin.subarray(0, 8)).toString('hex')}-${seq}`;
 }
+
+/** messageId of a message whose origin is known in hex. */
+export function storedMessageId({ origin, seq }: { origin: string; seq: number }): string {
+  return `${origin.slice(0, 16)}-${seq}`;
+}

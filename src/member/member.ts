@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { observe, tick, type HlcTimestamp } from '../chat/clock.js';
-import { messageId } from '../chat/message-id.js';
+import { messageId, storedMessageId } from '../chat/message-id.js';
 import { nickProblem, normalizeRoom, roomProblem } from '../chat/names.js';
 import type { Identity } from '../identity/identity.js';
 import { nodeKeysOf } from '../identity/node-keys.js';
@@ -158,8 +158,8 @@ export class Member extends EventEmitter<MemberEvents> {
   #onDelivered: (() => void)[] = [];
   #sync: SyncLink | undefined;
   #syncTimer: NodeJS.Timeout | undefined;
-  /** What the current sync round brought for this user: the latest CAUGHT_UP_SHOWN, in display order. */
-  #caughtUp: { stored: StoredMessage; view: MessageView }[] = [];
+  /** What the current sync round brought for this user: the latest of it, shown when the round settles. */
+  #caughtUp: StoredMessage[] = [];
   #caughtUpCount = 0;
   /** The link's first sync round has not settled yet: what it brings happened while this node was away. */
   #firstRound = false;
@@ -629,7 +629,7 @@ export class Member extends EventEmitter<MemberEvents> {
       this.#unsent = 0;
       for (const done of this.#onDelivered.splice(0)) done();
     });
-    link.on('learned', (fresh) => this.#onLearned(fresh));
+    link.on('learned', (fresh) => this.collectCaughtUp(fresh));
     link.on('settled', () => this.#flushCaughtUp(this.#firstRound));
     link.on('refused', (refusals) => {
       this.#problem({ code: 'BAD_SIGNATURE', message: `refused a sync batch from the relay: ${refusals[0]?.reason ?? 'invalid'}; nothing of it was stored` });
@@ -640,19 +640,21 @@ export class Member extends EventEmitter<MemberEvents> {
     this.#syncTimer.unref();
   }
 
-  /** Messages a sync brought: those for this user, not shown yet, are shown together when it settles. */
-  #onLearned(fresh: StoredMessage[]): void {
+  /**
+   * Messages a sync brought: those for this user, not shown yet, are shown together when it settles.
+   * A catch-up may bring a week of chat: only the latest are kept, and only those are read in full.
+   */
+  collectCaughtUp(fresh: readonly StoredMessage[]): void {
+    const kept = 2 * this.#shownOfRound();
     for (const m of fresh) {
       this.#clock = observe(this.#clock, { time: m.time, counter: m.counter }, Date.now());
-      const id = messageId(m.message.origin!, m.seq);
-      if (this.#seen.has(id) || !this.#isForUser(m.message)) continue;
-      const view = messageView(m.message, this.#options.identity);
-      if (view === undefined) continue;
+      const id = storedMessageId(m);
+      if (this.#seen.has(id) || !this.#isForUser(m)) continue;
       this.#remember(id);
       this.#caughtUpCount++;
-      this.#caughtUp.push({ stored: m, view: { ...view, history: true } });
+      this.#caughtUp.push(m);
       // Batches come author by author, not in time order: keep the latest by display order.
-      if (this.#caughtUp.length > 2 * this.#shownOfRound()) this.#caughtUp = this.#latestCaughtUp();
+      if (this.#caughtUp.length > kept) this.#caughtUp = this.#latestCaughtUp();
     }
   }
 
@@ -660,29 +662,35 @@ export class Member extends EventEmitter<MemberEvents> {
     return this.#firstRound ? CAUGHT_UP_SHOWN : LIVE_ROUND_SHOWN;
   }
 
-  #latestCaughtUp(): { stored: StoredMessage; view: MessageView }[] {
-    return this.#caughtUp.sort((a, b) => displayOrder(a.stored, b.stored)).slice(-this.#shownOfRound());
+  #latestCaughtUp(): StoredMessage[] {
+    return this.#caughtUp.sort(displayOrder).slice(-this.#shownOfRound());
   }
 
-  /** Shows messages the relay of this node learnt by sync from others, as a catch-up. */
-  showCaughtUp(fresh: StoredMessage[]): void {
-    this.#onLearned(fresh);
+  /** Shows what collectCaughtUp took since the last time, as news that came while this user was here. */
+  showCaughtUp(): void {
     this.#flushCaughtUp(false);
   }
 
   #flushCaughtUp(away: boolean): void {
-    const recent = this.#latestCaughtUp().map((c) => c.view);
+    const latest = this.#latestCaughtUp();
+    let count = this.#caughtUpCount;
     this.#firstRound = false;
-    if (this.#caughtUpCount === 0) return;
-    const count = this.#caughtUpCount;
     this.#caughtUp = [];
     this.#caughtUpCount = 0;
-    this.emit('caughtUp', { count, recent, away });
+    const recent: MessageView[] = [];
+    for (const m of latest) {
+      const view = messageView(m.message, this.#options.identity);
+      if (view === undefined) count--; // a private message whose seal does not open
+      else recent.push({ ...view, history: true });
+    }
+    if (count > 0) this.emit('caughtUp', { count, recent, away });
   }
 
-  #isForUser(message: lanchat.ChatMessage.$Properties): boolean {
-    if (message.room) return this.#rooms.has(message.room);
-    return message.to !== null && message.to !== undefined;
+  #isForUser(m: StoredMessage): boolean {
+    if (m.room !== null) return this.#rooms.has(m.room);
+    if (!m.isPrivate) return false;
+    // Private messages are few: finding their recipient reads them in full.
+    return m.origin === this.#options.identity.nodeIdHex || Buffer.from(m.message.to?.nodeId ?? []).equals(this.#options.identity.nodeId);
   }
 
   #remember(id: string): void {
@@ -759,7 +767,7 @@ export class Member extends EventEmitter<MemberEvents> {
       for (const m of accepted) {
         this.#clock = observe(this.#clock, { time: m.time, counter: m.counter }, Date.now());
         if ((this.#replica.vector.get(m.origin) ?? 0) < m.seq) gap = true;
-        const id = messageId(m.message.origin!, m.seq);
+        const id = storedMessageId(m);
         if (this.#seen.has(id)) continue;
         this.#remember(id);
         const view = messageView(m.message, this.#options.identity);

@@ -161,6 +161,11 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     return this.send(encodeFrame(frame));
   }
 
+  /** Hands what is queued to the kernel now, for a frame that should not wait for the work after it. */
+  flush(): void {
+    this.#flush();
+  }
+
   /**
    * Ends the connection. With an error code the peer is told why (an Error frame) unless `tellPeer` is
    * false; queued frames are still flushed. Safe to call more than once: the first reason wins.

@@ -31,8 +31,10 @@ export interface RelayOptions {
 }
 
 interface RelayEvents {
-  /** Messages new to this node that a round of sync with one member brought (its own user may want them). */
+  /** Messages new to this node that one sync batch from a member brought (its own user may want them). */
   learned: [fresh: StoredMessage[]];
+  /** A round of sync with a member that brought something new has ended. */
+  settled: [];
 }
 
 /** One member connected to the relay. */
@@ -266,9 +268,12 @@ export class Relay extends EventEmitter<RelayEvents> {
     if (replica === undefined) return;
     const link = new SyncLink(session.conn, replica);
     session.sync = link;
-    link.on('learned', () => this.#offerToAll());
-    // Told once per round, not per batch: its own user sees one "while you were away".
-    link.on('settled', ({ fresh }) => fresh.length > 0 && this.emit('learned', fresh));
+    link.on('learned', (fresh) => {
+      this.#offerToAll();
+      this.emit('learned', fresh);
+    });
+    // Its own user sees what a round brought at once, when it settles.
+    link.on('settled', ({ fresh }) => fresh > 0 && this.emit('settled'));
     link.on('refused', (refusals) => {
       session.conn.close('BAD_SIGNATURE', `a sync batch failed verification: ${refusals[0]?.reason ?? 'invalid'}`);
     });

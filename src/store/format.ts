@@ -46,7 +46,7 @@ async function rebuildIndexes(db: HistoryDb): Promise<void> {
   };
   for await (const bytes of db.values({ gte: 'm!', lt: prefixEnd('m!') })) {
     const m = decodeStored(bytes);
-    const bucket = bucketOf(m.message);
+    const bucket = bucketOf(m);
     const { time, counter, origin, seq } = m;
     const list = places.get(bucket);
     if (list === undefined) places.set(bucket, [{ time, counter, origin, seq }]);

@@ -1,15 +1,25 @@
 import type { lanchat } from '../wire/protobuf.js';
 
-/** One stored chat message: its identity, its place in display order, and its wire bytes. */
+/**
+ * One stored chat message: its identity, its place in display order, what storing and verifying it
+ * need, and its wire bytes. The whole message is decoded when first asked for.
+ */
 export interface StoredMessage {
   /** Author's node id, hex. */
-  origin: string;
-  seq: number;
-  time: number;
-  counter: number;
-  message: lanchat.ChatMessage;
+  readonly origin: string;
+  readonly seq: number;
+  readonly time: number;
+  readonly counter: number;
+  /** The room of a room message; null for a private one. */
+  readonly room: string | null;
+  /** Has a recipient: a private message. */
+  readonly isPrivate: boolean;
+  readonly authorKey: Uint8Array | undefined;
+  /** The hash of the author's message before this one; empty or absent for seq 1. */
+  readonly prev: Uint8Array | undefined;
+  readonly message: lanchat.ChatMessage;
   /** The encoded ChatMessage exactly as stored and replicated. */
-  bytes: Uint8Array;
+  readonly bytes: Uint8Array;
 }
 
 /** A message's place in display order. */

@@ -11,7 +11,7 @@
  * About one record per message: each record costs a LevelDB write, and a sync is as fast as its writes.
  */
 
-import type { lanchat } from '../wire/protobuf.js';
+import type { StoredMessage } from './history-store.js';
 import type { DisplayPosition } from './history-store.js';
 
 /**
@@ -72,8 +72,8 @@ export function prefixEnd(prefix: string): string {
 }
 
 /** The display bucket of a message: its room, or the one bucket of private messages. */
-export function bucketOf(message: lanchat.ChatMessage): string {
-  return message.target === 'room' && message.room ? message.room : PRIVATE_BUCKET;
+export function bucketOf(message: Pick<StoredMessage, 'room'>): string {
+  return message.room ?? PRIVATE_BUCKET;
 }
 
 /** The value of a v! key. */

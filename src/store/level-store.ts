@@ -85,7 +85,7 @@ export class LevelHistoryStore implements HistoryStore {
     const placesByBucket = new Map<string, DisplayPosition[]>();
     for (const m of fresh) {
       batch.put(messageKey(m.origin, m.seq), m.bytes);
-      const bucket = bucketOf(m.message);
+      const bucket = bucketOf(m);
       const places = placesByBucket.get(bucket);
       if (places === undefined) placesByBucket.set(bucket, [m]);
       else places.push(m);
@@ -115,19 +115,28 @@ export class LevelHistoryStore implements HistoryStore {
    * above its top it is not; only in between (after an out-of-order arrival) is the disk asked.
    */
   async missing(messages: readonly StoredMessage[]): Promise<StoredMessage[]> {
-    const unique = new Map<string, StoredMessage>();
-    const unsure: string[] = [];
+    const fresh: StoredMessage[] = [];
+    /** Per origin, the highest seq taken in this call: above it, a message cannot be a repeat. */
+    const highest = new Map<string, number>();
+    /** What this call took, by key: made once a message comes out of seq order (live batches may). */
+    let taken: Set<string> | undefined;
     for (const m of messages) {
-      const key = messageKey(m.origin, m.seq);
-      if (unique.has(key) || m.seq <= (this.#vector.get(m.origin) ?? 0)) continue;
-      unique.set(key, m);
-      if (m.seq <= (this.#top.get(m.origin) ?? 0)) unsure.push(key);
+      const held = this.#vector.get(m.origin) ?? 0;
+      if (m.seq <= held) continue;
+      if (m.seq > (highest.get(m.origin) ?? held)) {
+        highest.set(m.origin, m.seq);
+      } else {
+        taken ??= new Set(fresh.map((f) => messageKey(f.origin, f.seq)));
+        if (taken.has(messageKey(m.origin, m.seq))) continue;
+      }
+      taken?.add(messageKey(m.origin, m.seq));
+      fresh.push(m);
     }
-    if (unsure.length > 0) {
-      const existing = await this.#db.getMany(unsure);
-      unsure.forEach((key, i) => existing[i] !== undefined && unique.delete(key));
-    }
-    return [...unique.values()];
+    const unsure = fresh.filter((m) => m.seq <= (this.#top.get(m.origin) ?? 0));
+    if (unsure.length === 0) return fresh;
+    const existing = await this.#db.getMany(unsure.map((m) => messageKey(m.origin, m.seq)));
+    const stored = new Set(unsure.filter((_, i) => existing[i] !== undefined));
+    return fresh.filter((m) => !stored.has(m));
   }
 
   async has(origin: string, seq: number): Promise<boolean> {

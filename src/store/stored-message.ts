@@ -1,34 +1,168 @@
+import { isUtf8 } from 'node:buffer';
+import { ChatMessageField as Field } from '../wire/generated/fields.js';
 import { LanchatError } from '../wire/errors.js';
-import { lanchat } from '../wire/protobuf.js';
+import { lanchat, Reader } from '../wire/protobuf.js';
 import { MAX_PLACE_VALUE } from './display-page.js';
 import type { StoredMessage } from './history-store.js';
 
-/** Decodes and checks one stored or incoming message; throws BAD_FRAME for anything unusable. */
+const VARINT = 0;
+const LENGTH_DELIMITED = 2;
+
+/**
+ * Reads one stored or incoming message; throws BAD_FRAME for anything unusable. Only what storing and
+ * verifying need is read out (a catch-up takes thousands a second); the rest is checked as well formed,
+ * so the whole message, decoded when first asked for, decodes.
+ */
 export function decodeStored(bytes: Uint8Array): StoredMessage {
-  let message: lanchat.ChatMessage;
+  let header: Header;
   try {
-    message = lanchat.ChatMessage.decode(bytes);
+    header = readHeader(bytes);
   } catch (err) {
+    if (err instanceof LanchatError) throw err;
     throw new LanchatError('BAD_FRAME', `undecodable message: ${(err as Error).message}`, { cause: err });
   }
-  const origin = message.origin;
-  if (!(origin instanceof Uint8Array) || origin.length !== 32 || !isPlaceValue(message.seq) || message.seq < 1) {
+  if (header.origin === undefined || !isPlaceValue(header.seq) || header.seq < 1) {
     throw new LanchatError('BAD_FRAME', 'a message needs a 32-byte origin and a seq from 1 below 2^48');
   }
-  if (!isPlaceValue(message.time) || !Number.isSafeInteger(message.counter)) {
+  // Time 0 is no clock lanchat keeps; left out, protobufjs would give the whole message a Long for it.
+  if (!isPlaceValue(header.time) || header.time < 1 || !Number.isSafeInteger(header.counter)) {
     throw new LanchatError('BAD_FRAME', 'a message needs a valid time');
   }
-  return {
-    origin: Buffer.from(origin).toString('hex'),
-    seq: message.seq,
-    time: message.time,
-    counter: message.counter,
-    message,
-    bytes,
-  };
+  return new DecodedMessage(header, bytes);
+}
+
+interface Header {
+  /** The origin, hex. */
+  origin: string | undefined;
+  seq: number;
+  time: number;
+  counter: number;
+  room: string | null;
+  isPrivate: boolean;
+  authorKey: Uint8Array | undefined;
+  prev: Uint8Array | undefined;
+}
+
+/**
+ * The fields of a ChatMessage that storing and verifying use. Every other field is checked as protobufjs
+ * would decode it: strings are valid UTF-8, nested messages decode; a known field of the wrong wire type
+ * (which lanchat never writes) is refused rather than guessed at.
+ */
+function readHeader(bytes: Uint8Array): Header {
+  // A Buffer reads fields in place: strings and hex without a view per field.
+  const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  const reader = Reader.create(buffer);
+  const header: Header = { origin: undefined, seq: 0, time: 0, counter: 0, room: null, isPrivate: false, authorKey: undefined, prev: undefined };
+  let room: string | null = null;
+  while (reader.pos < reader.len) {
+    const tag = reader.tag();
+    const field = tag >>> 3;
+    const wireType = tag & 7;
+    switch (field) {
+      case Field.origin: {
+        const [start, end] = span(reader, field, wireType);
+        header.origin = end - start === 32 ? buffer.toString('hex', start, end) : undefined;
+        break;
+      }
+      case Field.seq:
+        expectWireType(field, wireType, VARINT);
+        header.seq = reader.uint64() as unknown as number; // a number: src/wire/protobuf.ts
+        break;
+      case Field.time:
+        expectWireType(field, wireType, VARINT);
+        header.time = reader.uint64() as unknown as number;
+        break;
+      case Field.counter:
+        expectWireType(field, wireType, VARINT);
+        header.counter = reader.uint32();
+        break;
+      case Field.authorKey:
+        header.authorKey = bytesField(reader, field, wireType);
+        break;
+      case Field.prev:
+        header.prev = bytesField(reader, field, wireType);
+        break;
+      case Field.room:
+      case Field.nick:
+      case Field.text: {
+        const [start, end] = span(reader, field, wireType);
+        if (!isText(buffer, start, end)) throw new LanchatError('BAD_FRAME', `undecodable message: field ${field} is not UTF-8`);
+        if (field === Field.room) room = buffer.toString('utf8', start, end);
+        break;
+      }
+      case Field.to:
+        lanchat.Recipient.decode(buffer.subarray(...span(reader, field, wireType)));
+        header.isPrivate = true;
+        break;
+      case Field.sealed:
+        lanchat.Sealed.decode(buffer.subarray(...span(reader, field, wireType)));
+        break;
+      case Field.signature:
+        span(reader, field, wireType);
+        break;
+      default:
+        reader.skipType(wireType, 0, field);
+    }
+  }
+  if (header.isPrivate && room !== null) throw new LanchatError('BAD_FRAME', 'a message is for a room or for a person, not both');
+  header.room = room || null;
+  return header;
+}
+
+function expectWireType(field: number, actual: number, expected: number): void {
+  if (actual !== expected) throw new LanchatError('BAD_FRAME', `undecodable message: field ${field} has wire type ${actual}`);
+}
+
+function bytesField(reader: InstanceType<typeof Reader>, field: number, wireType: number): Uint8Array {
+  expectWireType(field, wireType, LENGTH_DELIMITED);
+  return reader.bytes();
+}
+
+/** Where a length-delimited field's bytes are, skipped over. */
+function span(reader: InstanceType<typeof Reader>, field: number, wireType: number): [start: number, end: number] {
+  expectWireType(field, wireType, LENGTH_DELIMITED);
+  const length = reader.size();
+  const start = reader.pos;
+  reader.skip(length);
+  return [start, start + length];
+}
+
+/** Valid UTF-8, as protobufjs requires of a string. Chat is mostly ASCII: that is checked in place. */
+function isText(buffer: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (buffer[i]! >= 0x80) return isUtf8(buffer.subarray(i, end));
+  return true;
 }
 
 /** Seqs and times are stored in 48 bits (display pages); a larger one is no message lanchat wrote. */
 function isPlaceValue(value: number): boolean {
   return Number.isSafeInteger(value) && value >= 0 && value <= MAX_PLACE_VALUE;
+}
+
+class DecodedMessage implements StoredMessage {
+  readonly origin: string;
+  readonly seq: number;
+  readonly time: number;
+  readonly counter: number;
+  readonly room: string | null;
+  readonly isPrivate: boolean;
+  readonly authorKey: Uint8Array | undefined;
+  readonly prev: Uint8Array | undefined;
+  readonly bytes: Uint8Array;
+  #message: lanchat.ChatMessage | undefined;
+
+  constructor(header: Header, bytes: Uint8Array) {
+    this.origin = header.origin!;
+    this.seq = header.seq;
+    this.time = header.time;
+    this.counter = header.counter;
+    this.room = header.room;
+    this.isPrivate = header.isPrivate;
+    this.authorKey = header.authorKey;
+    this.prev = header.prev;
+    this.bytes = bytes;
+  }
+
+  get message(): lanchat.ChatMessage {
+    return (this.#message ??= lanchat.ChatMessage.decode(this.bytes));
+  }
 }

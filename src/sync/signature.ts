@@ -48,8 +48,9 @@ export function verifyMessages(messages: readonly StoredMessage[], network: stri
   const accepted: StoredMessage[] = [];
   const refused: Refusal[] = [];
   const byOrigin = new Map<string, StoredMessage[]>();
+  const authorOf = lastAuthor();
   for (const m of messages) {
-    const problem = structureProblem(m);
+    const problem = structureProblem(m, authorOf);
     if (problem !== undefined) {
       refused.push({ message: m, reason: problem });
       continue;
@@ -81,7 +82,7 @@ function hashLinkedRuns(list: StoredMessage[]): StoredMessage[][] {
   let previousHash: Buffer | undefined;
   for (const m of list) {
     const last = run.at(-1);
-    const linked = last !== undefined && m.seq === last.seq + 1 && previousHash!.equals(m.message.prev!);
+    const linked = last !== undefined && m.seq === last.seq + 1 && previousHash!.equals(m.prev!);
     if (!linked && run.length > 0) {
       runs.push(run);
       run = [];
@@ -93,9 +94,9 @@ function hashLinkedRuns(list: StoredMessage[]): StoredMessage[][] {
   return runs;
 }
 
-function structureProblem(m: StoredMessage): string | undefined {
-  const { authorKey, prev } = m.message;
-  if (!authorKey || authorKey.length !== 32 || author(authorKey).origin !== m.origin) {
+function structureProblem(m: StoredMessage, authorOf: (key: Uint8Array) => Author): string | undefined {
+  const { authorKey, prev } = m;
+  if (!authorKey || authorKey.length !== 32 || authorOf(authorKey).origin !== m.origin) {
     return 'author key does not match its origin';
   }
   const b = m.bytes;
@@ -108,8 +109,8 @@ function signatureHolds(m: StoredMessage, network: string): boolean {
   const b = m.bytes;
   const unsigned = b.subarray(0, b.length - SIGNATURE_TRAILER_BYTES);
   const signature = b.subarray(b.length - 64);
-  const signer = author(m.message.authorKey!);
-  signer.key ??= ed25519PublicKey(m.message.authorKey!);
+  const signer = author(m.authorKey!);
+  signer.key ??= ed25519PublicKey(m.authorKey!);
   return verify(null, signedInput(network, unsigned), signer.key, signature);
 }
 
@@ -118,6 +119,20 @@ interface Author {
   origin: string;
   /** Imported on the first signature check (a message proven by a chain needs none). */
   key?: KeyObject;
+}
+
+/** author(), remembering the last key asked for: a batch brings runs of one author's messages. */
+function lastAuthor(): (authorKey: Uint8Array) => Author {
+  let lastKey: Buffer | undefined;
+  let last: Author | undefined;
+  return (authorKey) => {
+    const key = Buffer.from(authorKey.buffer, authorKey.byteOffset, authorKey.length);
+    if (last === undefined || !key.equals(lastKey!)) {
+      last = author(key);
+      lastKey = key;
+    }
+    return last;
+  };
 }
 
 const authors = new Map<string, Author>();

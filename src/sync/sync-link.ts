@@ -15,7 +15,7 @@ interface SyncLinkEvents {
   /** A batch was refused whole (undecodable or forged); nothing of it was stored. */
   refused: [refusals: Refusal[]];
   /** A round of requests ended: this side holds what the peer offered. `fresh`: how many were new. */
-  settled: [info: { fresh: StoredMessage[] }];
+  settled: [info: { fresh: number }];
   /** This side answered a request with everything the peer lacked (no `more`). */
   served: [];
 }
@@ -40,7 +40,8 @@ export class SyncLink extends EventEmitter<SyncLinkEvents> {
   #asking = false;
   #askAgain = false;
   #askTimer: NodeJS.Timeout | undefined;
-  #roundFresh: StoredMessage[] = [];
+  /** Messages new to this side in the current round (they went out in `learned`, batch by batch). */
+  #roundFresh = 0;
   /** The vector this side will hold once the batches received in this round are stored. */
   #expected: VersionVector | undefined;
   /** Batches received and not stored yet. */
@@ -116,6 +117,8 @@ export class SyncLink extends EventEmitter<SyncLinkEvents> {
     }, SYNC_ANSWER_TIMEOUT_MS);
     this.#askTimer.unref();
     this.#conn.sendFrame({ syncRequest: { have: vectorToWire(have) } });
+    // Now, not at the end of this turn: the peer reads the next batch while this side verifies the last.
+    this.#conn.flush();
   }
 
   async #answer(theirs: VersionVector): Promise<void> {
@@ -186,7 +189,7 @@ export class SyncLink extends EventEmitter<SyncLinkEvents> {
       return;
     }
     if (fresh.length > 0) {
-      this.#roundFresh.push(...fresh);
+      this.#roundFresh += fresh.length;
       this.emit('learned', fresh);
     }
     if (this.#deferred && this.#unstored < SYNC_PIPELINE_DEPTH) this.#askOn();
@@ -203,7 +206,7 @@ export class SyncLink extends EventEmitter<SyncLinkEvents> {
       return;
     }
     const fresh = this.#roundFresh;
-    this.#roundFresh = [];
+    this.#roundFresh = 0;
     this.emit('settled', { fresh });
   }
 }

@@ -21,6 +21,38 @@ describe('decodeStored', () => {
     expect([m.origin, m.seq, m.time, m.message.text]).toEqual(['01'.repeat(32), 2 ** 48 - 1, 2 ** 48 - 1, 'hi']);
   });
 
+  it('reads out what storing and verifying need, as the whole decoded message has it', () => {
+    const key = Buffer.alloc(32, 9);
+    const prev = Buffer.alloc(32, 5);
+    const cases: [Partial<lanchat.ChatMessage.$Shape>, { room: string | null; isPrivate: boolean }][] = [
+      [{ room: '#café', nick: 'zoë', text: 'naïve ☕ 漢字', authorKey: key, prev, seq: 2 }, { room: '#café', isPrivate: false }],
+      [{ room: undefined, to: { nodeId: Buffer.alloc(32, 3), nick: 'bo' }, text: undefined, sealed: { nonce: Buffer.alloc(12) } }, { room: null, isPrivate: true }],
+      [{ room: '' }, { room: null, isPrivate: false }],
+    ];
+    for (const [fields, target] of cases) {
+      const m = decodeStored(encode(fields));
+      expect({ room: m.room, isPrivate: m.isPrivate }).toEqual(target);
+      expect([m.seq, m.time, m.counter]).toEqual([m.message.seq, m.message.time, m.message.counter]);
+      expect(Buffer.from(m.authorKey ?? [])).toEqual(Buffer.from(m.message.authorKey));
+      expect(Buffer.from(m.prev ?? [])).toEqual(Buffer.from(m.message.prev));
+    }
+    expect(decodeStored(encode({ room: '#café', text: 'naïve ☕' })).message.text).toBe('naïve ☕');
+  });
+
+  it('refuses a message that would not decode whole: bad UTF-8, a known field of another wire type, cut short', () => {
+    const good = Buffer.from(encode({ nick: 'nn', text: 'hi' }));
+    const nickAt = good.indexOf(Buffer.from('nn'));
+    const badNick = Buffer.from(good);
+    badNick[nickAt] = 0xc3; // a lead byte followed by ASCII
+    const textAt = good.indexOf(Buffer.from('hi'));
+    const badText = Buffer.from(good);
+    badText[textAt + 1] = 0xff;
+    const seqAsBytes = Buffer.concat([good, Buffer.from([(2 << 3) | 2, 1, 0])]);
+    for (const bad of [badNick, badText, seqAsBytes, good.subarray(0, good.length - 1)]) {
+      expect(isLanchatError(refusal(bad), 'BAD_FRAME')).toBe(true);
+    }
+  });
+
   it('refuses what could not be stored in order: no origin, seq 0, seqs and times past 48 bits', () => {
     for (const bad of [{ origin: Buffer.alloc(31) }, { seq: 0 }, { seq: 2 ** 48 }, { time: 2 ** 48 }]) {
       expect(isLanchatError(refusal(encode(bad)), 'BAD_FRAME')).toBe(true);

@@ -27,7 +27,7 @@ async function linked(left: Replica, right: Replica): Promise<{ a: SyncLink; b: 
   return { a, b, b2a: other, close: () => (outbound.close(), other.close(), server.close()) };
 }
 
-const settled = (link: SyncLink) => new Promise<number>((resolve) => link.once('settled', ({ fresh }) => resolve(fresh.length)));
+const settled = (link: SyncLink) => new Promise<number>((resolve) => link.once('settled', ({ fresh }) => resolve(fresh)));
 
 describe('SyncLink', () => {
   let left: Replica;

@@ -55,6 +55,14 @@ const DECODE: Record<(typeof DECODERS)[number], (bytes: Buffer) => void> = {
     invariant(Number.isSafeInteger(stored.time) && stored.time >= 0, `time ${stored.time} is a whole ms`);
     invariant(Number.isSafeInteger(stored.counter) && stored.counter >= 0, `counter ${stored.counter} is a count`);
     invariant(stored.bytes === bytes, 'the stored bytes are the bytes given');
+    // What was read out must be what the whole message says, and the whole message must decode.
+    const whole = stored.message;
+    invariant(Buffer.from(whole.origin).toString('hex') === stored.origin, 'origin agrees with the whole message');
+    invariant(whole.seq === stored.seq && whole.time === stored.time && whole.counter === stored.counter, `place agrees: ${JSON.stringify([whole.seq, whole.time, whole.counter, stored.seq, stored.time, stored.counter])}`);
+    const room = whole.target === 'room' && whole.room ? whole.room : null;
+    invariant(room === stored.room && (whole.target === 'to') === stored.isPrivate, 'target agrees with the whole message');
+    invariant(Buffer.from(stored.authorKey ?? []).equals(Buffer.from(whole.authorKey)), 'author key agrees');
+    invariant(Buffer.from(stored.prev ?? []).equals(Buffer.from(whole.prev)), 'prev agrees');
   },
   vectorFromWire(bytes) {
     const frame = tryDecodeFrame(bytes);
