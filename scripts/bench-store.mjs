@@ -12,7 +12,9 @@
  *   store-append       N signed, chained messages (4 authors, ~60-byte texts, #lobby) appended 500 at a time
  *   sync-100k          that store (the source, in a process of its own: scripts/bench/sync-source.mjs)
  *                      synced to a fresh replica by SyncLink over loopback TCP, next to writing the
- *                      same bytes with plain `level`, 500 per batch
+ *                      same bytes with plain `level`, 500 per batch, and next to the fresh node alone
+ *                      (the same batches verified and stored from memory); the three take turns 3 times
+ *                      (medians reported, and each round's ratio)
  *   bytes-per-message  disk size of a big history folder / its messages, and the encoded message size
  *   startup-1m         spawn `lanchat --no-discovery --json` on a big store and on a one-screen store;
  *                      time to its `ready` line and to its first history line; 3 runs each
@@ -54,6 +56,8 @@ const SIZES = quick
   ? { messages: 20_000, startup: 200_000, signs: 1_000, chains: 10 }
   : { messages: 100_000, startup: 1_000_000, signs: 5_000, chains: 40 };
 const START_RUNS = 3;
+/** Sync and raw write take turns this many times (once with --quick). */
+const SYNC_ROUNDS = quick ? 1 : 3;
 /** Messages of a first screen (START_HISTORY in src/node.ts): the baseline store holds exactly this many. */
 const SCREEN = 50;
 const BUILD_BATCH = 5_000; // the start-up store is filled in bigger batches: it is set-up, not measured
@@ -148,11 +152,77 @@ async function storeAppend() {
 async function syncCase() {
   if (source.store === undefined) throw new Error('no source store (store-append failed)');
   const n = SIZES.messages;
+  const keys = source.encoded.map((bytes) => {
+    const m = lanchat.ChatMessage.decode(bytes);
+    return `m!${Buffer.from(m.origin).toString('hex')}!${m.seq.toString(16).padStart(13, '0')}`;
+  });
+  // The fresh node's own share: the same batches, in the order a sync brings them (author by author),
+  // verified and stored from memory, with no source and no network.
+  const byOrigin = new Map();
+  for (const bytes of source.encoded) {
+    const { origin } = decodeStored(bytes);
+    if (!byOrigin.has(origin)) byOrigin.set(origin, []);
+    byOrigin.get(origin).push(bytes);
+  }
+  const inSyncOrder = [...byOrigin.values()].flat();
   // The source node runs in its own process, as it would on the LAN: its reads do not share this
   // thread with the fresh node's verifying and writing.
   await source.store.close();
   source.store = undefined;
   const server = await startSyncSource(source.location);
+  // Sync, raw write and ingest alone take turns, SYNC_ROUNDS times: each sees the machine (and this
+  // process's heap) in about the state the others saw, and the medians say what one run could not.
+  const rounds = [];
+  let sourceFigures;
+  try {
+    for (let round = 1; round <= SYNC_ROUNDS; round++) {
+      const sync = await syncOnce(server.port, n);
+      const raw = await rawWrite(keys, source.encoded);
+      const ingest = await ingestOnce(inSyncOrder);
+      log(`sync round ${round}: ${sync.seconds.toFixed(2)} s; raw level ${raw.seconds.toFixed(2)} s; ratio ${(raw.seconds / sync.seconds).toFixed(3)}; ` +
+        `ingest alone ${ingest.seconds.toFixed(2)} s`);
+      rounds.push({ sync, raw, ingest });
+    }
+  } finally {
+    sourceFigures = await server.stop();
+  }
+  const syncSeconds = median(rounds.map((r) => r.sync.seconds));
+  const rawSeconds = median(rounds.map((r) => r.raw.seconds));
+  const mean = (pick) => sum(rounds.map(pick)) / rounds.length;
+  const perMessage = (ms) => round((ms * 1000) / n, 2);
+  log(`sync: median ${syncSeconds.toFixed(2)} s: ${Math.round(n / syncSeconds)} msgs/s; raw level median ${rawSeconds.toFixed(2)} s; ` +
+    `sync/raw ${(rawSeconds / syncSeconds).toFixed(3)} (target ≥ 0.5)`);
+  return {
+    messages: n,
+    rounds: rounds.length,
+    batches: rounds[0].sync.batches,
+    msgs_per_s: Math.round(n / syncSeconds),
+    raw_msgs_per_s: Math.round(n / rawSeconds),
+    ratio: round(rawSeconds / syncSeconds, 3),
+    ratios: rounds.map((r) => round(r.raw.seconds / r.sync.seconds, 3)),
+    seconds: round(syncSeconds, 2),
+    raw_seconds: round(rawSeconds, 2),
+    // the fresh node alone: no source process, no network (what a LAN's other machine would take off it)
+    ingest_only_seconds: round(median(rounds.map((r) => r.ingest.seconds)), 2),
+    ingest_only_ratio: round(rawSeconds / median(rounds.map((r) => r.ingest.seconds)), 3),
+    ingest_only_cpu_us_per_msg: perMessage(mean((r) => r.ingest.cpuMs)),
+    source_batch_for_ms: Math.round(sourceFigures.batchForMs / rounds.length),
+    // CPU per message, all threads of each process (LevelDB's included), mean of the rounds: on one
+    // machine the two nodes share its cores, so their sum, not either alone, bounds the sync rate.
+    target_cpu_us_per_msg: perMessage(mean((r) => r.sync.cpuMs)),
+    source_cpu_us_per_msg: perMessage(sourceFigures.cpuMs / rounds.length),
+    raw_cpu_us_per_msg: perMessage(mean((r) => r.raw.cpuMs)),
+    ingest_ms: Math.round(mean((r) => r.sync.spent.ingest)),
+    ingest_missing_ms: Math.round(mean((r) => r.sync.spent.missing)),
+    ingest_append_ms: Math.round(mean((r) => r.sync.spent.append)),
+    append_missing_ms: Math.round(mean((r) => r.sync.spent.appendMissing)), // part of ingest_append_ms
+    // what ingest spends outside the store: decoding and verifying
+    ingest_decode_verify_ms: Math.round(mean((r) => r.sync.spent.ingest - r.sync.spent.missing - r.sync.spent.append)),
+  };
+}
+
+/** One sync of everything the source holds to a fresh replica over loopback; its time, CPU and split. */
+async function syncOnce(port, n) {
   const target = await LevelHistoryStore.open(join(tempDir('dst'), 'history'));
   const to = new Replica(target, NETWORK);
   // Where the time goes, cheaply: the fresh node's ingest, split into its store's existence check and
@@ -163,77 +233,70 @@ async function syncCase() {
   timed(target, 'append', (t) => (spent.append += t), () => appending++, () => appending--);
   timed(target, 'missing', (t) => (appending > 0 ? (spent.appendMissing += t) : (spent.missing += t)));
 
-  const outbound = await dial('127.0.0.1', server.port, { heartbeatMs: 0 });
+  const outbound = await dial('127.0.0.1', port, { heartbeatMs: 0 });
   const asker = new SyncLink(outbound, to);
   outbound.on('frame', (frame) => asker.handle(frame));
   let batches = 0;
   asker.on('learned', () => batches++);
   asker.on('refused', (r) => log(`sync: a batch was refused: ${r[0]?.reason}`));
   let seconds;
-  let batchForMs;
-  let sourceCpuMs;
-  let targetCpuMs;
+  let cpu;
   try {
-    log(`\nsync: ${n} messages to a fresh replica from another process over 127.0.0.1:${server.port}…`);
+    log(`\nsync: ${n} messages to a fresh replica from another process over 127.0.0.1:${port}…`);
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
     const settled = new Promise((resolve) => asker.once('settled', resolve));
     asker.request();
     await withTimeout(settled, 300_000, 'sync');
     seconds = (performance.now() - t0) / 1000;
-    targetCpuMs = cpuMs(process.cpuUsage(cpu0));
+    cpu = cpuMs(process.cpuUsage(cpu0));
   } finally {
     outbound.close();
-    ({ batchForMs, cpuMs: sourceCpuMs } = await server.stop());
   }
   const got = sum(target.versionVector().values());
   await target.close();
   if (got !== n) throw new Error(`synced ${got} of ${n}`);
-  const syncRate = n / seconds;
-  log(`sync: ${n} in ${seconds.toFixed(2)} s (${batches} batches): ${Math.round(syncRate)} msgs/s; ` +
-    `source batchFor ${ms(batchForMs)}; ingest ${ms(spent.ingest)} (of which missing ${ms(spent.missing)}, ` +
-    `append ${ms(spent.append)} with its own missing ${ms(spent.appendMissing)})`);
+  log(`sync: ${n} in ${seconds.toFixed(2)} s (${batches} batches): ${Math.round(n / seconds)} msgs/s; ` +
+    `ingest ${ms(spent.ingest)} (of which missing ${ms(spent.missing)}, append ${ms(spent.append)} with its own missing ${ms(spent.appendMissing)})`);
+  return { seconds, cpuMs: cpu, batches, spent };
+}
 
-  // The floor: the same bytes, one key each, written with plain level in batches of the same size.
+/** Verifies and stores `encoded` into a fresh replica in sync batches, two in flight as SyncLink keeps them. */
+async function ingestOnce(encoded) {
+  const store = await LevelHistoryStore.open(join(tempDir('ingest'), 'history'));
+  const replica = new Replica(store, NETWORK);
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const inFlight = [];
+  for (let i = 0; i < encoded.length; i += BATCH) {
+    const batch = replica.decode(encoded.slice(i, i + BATCH));
+    inFlight.push(replica.ingest(batch, { whole: true }));
+    if (inFlight.length >= 2) await inFlight.shift();
+  }
+  const results = await Promise.all(inFlight);
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = cpuMs(process.cpuUsage(cpu0));
+  const stored = sum(store.versionVector().values());
+  await store.close();
+  if (results.some((r) => r.refused.length > 0) || stored !== encoded.length) throw new Error(`ingested ${stored} of ${encoded.length}`);
+  return { seconds, cpuMs: cpu };
+}
+
+/** The floor: the same bytes, one key each, written with plain level in batches of the same size. */
+async function rawWrite(keys, values) {
   const db = new Level(join(tempDir('raw'), 'db'), { keyEncoding: 'utf8', valueEncoding: 'view' });
   await db.open();
-  const keys = source.encoded.map((bytes) => {
-    const m = lanchat.ChatMessage.decode(bytes);
-    return `m!${Buffer.from(m.origin).toString('hex')}!${m.seq.toString(16).padStart(13, '0')}`;
-  });
-  const t1 = performance.now();
-  const cpu1 = process.cpuUsage();
-  for (let i = 0; i < n; i += BATCH) {
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  for (let i = 0; i < keys.length; i += BATCH) {
     const batch = db.batch();
-    for (let j = i; j < Math.min(n, i + BATCH); j++) batch.put(keys[j], source.encoded[j]);
+    for (let j = i; j < Math.min(keys.length, i + BATCH); j++) batch.put(keys[j], values[j]);
     await batch.write();
   }
-  const rawSeconds = (performance.now() - t1) / 1000;
-  const rawCpuMs = cpuMs(process.cpuUsage(cpu1));
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = cpuMs(process.cpuUsage(cpu0));
   await db.close();
-  const rawRate = n / rawSeconds;
-  log(`raw level: ${n} in ${rawSeconds.toFixed(2)} s: ${Math.round(rawRate)} msgs/s; sync/raw ${(syncRate / rawRate).toFixed(3)} (target ≥ 0.5)`);
-  return {
-    messages: n,
-    batches,
-    msgs_per_s: Math.round(syncRate),
-    raw_msgs_per_s: Math.round(rawRate),
-    ratio: round(syncRate / rawRate, 3),
-    seconds: round(seconds, 2),
-    raw_seconds: round(rawSeconds, 2),
-    source_batch_for_ms: Math.round(batchForMs),
-    // CPU per message, all threads of each process (LevelDB's included): on one machine the two nodes
-    // share its cores, so their sum, not either alone, bounds the sync rate.
-    target_cpu_us_per_msg: round((targetCpuMs * 1000) / n, 2),
-    source_cpu_us_per_msg: round((sourceCpuMs * 1000) / n, 2),
-    raw_cpu_us_per_msg: round((rawCpuMs * 1000) / n, 2),
-    ingest_ms: Math.round(spent.ingest),
-    ingest_missing_ms: Math.round(spent.missing),
-    ingest_append_ms: Math.round(spent.append),
-    append_missing_ms: Math.round(spent.appendMissing), // part of ingest_append_ms
-    // what ingest spends outside the store: decoding and verifying
-    ingest_decode_verify_ms: Math.round(spent.ingest - spent.missing - spent.append),
-  };
+  return { seconds, cpuMs: cpu };
 }
 
 async function startupCase() {
