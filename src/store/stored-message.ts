@@ -14,33 +14,21 @@ const LENGTH_DELIMITED = 2;
  * so the whole message, decoded when first asked for, decodes.
  */
 export function decodeStored(bytes: Uint8Array): StoredMessage {
-  let header: Header;
+  const stored = new DecodedMessage(bytes);
   try {
-    header = readHeader(bytes);
+    readFields(stored);
   } catch (err) {
     if (err instanceof LanchatError) throw err;
     throw new LanchatError('BAD_FRAME', `undecodable message: ${(err as Error).message}`, { cause: err });
   }
-  if (header.origin === undefined || !isPlaceValue(header.seq) || header.seq < 1) {
+  if (stored.origin === '' || !isPlaceValue(stored.seq) || stored.seq < 1) {
     throw new LanchatError('BAD_FRAME', 'a message needs a 32-byte origin and a seq from 1 below 2^48');
   }
   // Time 0 is no clock lanchat keeps; left out, protobufjs would give the whole message a Long for it.
-  if (!isPlaceValue(header.time) || header.time < 1 || !Number.isSafeInteger(header.counter)) {
+  if (!isPlaceValue(stored.time) || stored.time < 1 || !Number.isSafeInteger(stored.counter)) {
     throw new LanchatError('BAD_FRAME', 'a message needs a valid time');
   }
-  return new DecodedMessage(header, bytes);
-}
-
-interface Header {
-  /** The origin, hex. */
-  origin: string | undefined;
-  seq: number;
-  time: number;
-  counter: number;
-  room: string | null;
-  isPrivate: boolean;
-  authorKey: Uint8Array | undefined;
-  prev: Uint8Array | undefined;
+  return stored;
 }
 
 /**
@@ -48,11 +36,11 @@ interface Header {
  * would decode it: strings are valid UTF-8, nested messages decode; a known field of the wrong wire type
  * (which lanchat never writes) is refused rather than guessed at.
  */
-function readHeader(bytes: Uint8Array): Header {
+function readFields(into: DecodedMessage): void {
+  const { bytes } = into;
   // A Buffer reads fields in place: strings and hex without a view per field.
   const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
   const reader = Reader.create(buffer);
-  const header: Header = { origin: undefined, seq: 0, time: 0, counter: 0, room: null, isPrivate: false, authorKey: undefined, prev: undefined };
   let room: string | null = null;
   while (reader.pos < reader.len) {
     const tag = reader.tag();
@@ -61,26 +49,26 @@ function readHeader(bytes: Uint8Array): Header {
     switch (field) {
       case Field.origin: {
         const [start, end] = span(reader, field, wireType);
-        header.origin = end - start === 32 ? buffer.toString('hex', start, end) : undefined;
+        into.origin = end - start === 32 ? buffer.toString('hex', start, end) : '';
         break;
       }
       case Field.seq:
         expectWireType(field, wireType, VARINT);
-        header.seq = reader.uint64() as unknown as number; // a number: src/wire/protobuf.ts
+        into.seq = reader.uint64() as unknown as number; // a number: src/wire/protobuf.ts
         break;
       case Field.time:
         expectWireType(field, wireType, VARINT);
-        header.time = reader.uint64() as unknown as number;
+        into.time = reader.uint64() as unknown as number;
         break;
       case Field.counter:
         expectWireType(field, wireType, VARINT);
-        header.counter = reader.uint32();
+        into.counter = reader.uint32();
         break;
       case Field.authorKey:
-        header.authorKey = bytesField(reader, field, wireType);
+        into.authorKey = bytesField(reader, field, wireType);
         break;
       case Field.prev:
-        header.prev = bytesField(reader, field, wireType);
+        into.prev = bytesField(reader, field, wireType);
         break;
       case Field.room:
       case Field.nick:
@@ -92,7 +80,7 @@ function readHeader(bytes: Uint8Array): Header {
       }
       case Field.to:
         lanchat.Recipient.decode(buffer.subarray(...span(reader, field, wireType)));
-        header.isPrivate = true;
+        into.isPrivate = true;
         break;
       case Field.sealed:
         lanchat.Sealed.decode(buffer.subarray(...span(reader, field, wireType)));
@@ -104,9 +92,8 @@ function readHeader(bytes: Uint8Array): Header {
         reader.skipType(wireType, 0, field);
     }
   }
-  if (header.isPrivate && room !== null) throw new LanchatError('BAD_FRAME', 'a message is for a room or for a person, not both');
-  header.room = room || null;
-  return header;
+  if (into.isPrivate && room !== null) throw new LanchatError('BAD_FRAME', 'a message is for a room or for a person, not both');
+  into.room = room || null;
 }
 
 function expectWireType(field: number, actual: number, expected: number): void {
@@ -138,27 +125,21 @@ function isPlaceValue(value: number): boolean {
   return Number.isSafeInteger(value) && value >= 0 && value <= MAX_PLACE_VALUE;
 }
 
+/** A message as read by decodeStored: filled in by readFields, then only read (as a StoredMessage). */
 class DecodedMessage implements StoredMessage {
-  readonly origin: string;
-  readonly seq: number;
-  readonly time: number;
-  readonly counter: number;
-  readonly room: string | null;
-  readonly isPrivate: boolean;
-  readonly authorKey: Uint8Array | undefined;
-  readonly prev: Uint8Array | undefined;
+  /** Hex; empty until a 32-byte origin is read. */
+  origin = '';
+  seq = 0;
+  time = 0;
+  counter = 0;
+  room: string | null = null;
+  isPrivate = false;
+  authorKey: Uint8Array | undefined;
+  prev: Uint8Array | undefined;
   readonly bytes: Uint8Array;
   #message: lanchat.ChatMessage | undefined;
 
-  constructor(header: Header, bytes: Uint8Array) {
-    this.origin = header.origin!;
-    this.seq = header.seq;
-    this.time = header.time;
-    this.counter = header.counter;
-    this.room = header.room;
-    this.isPrivate = header.isPrivate;
-    this.authorKey = header.authorKey;
-    this.prev = header.prev;
+  constructor(bytes: Uint8Array) {
     this.bytes = bytes;
   }
 
