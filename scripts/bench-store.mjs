@@ -36,6 +36,7 @@ import { Level } from 'level';
 import { ephemeralIdentity, loadIdentity } from '../dist/identity/identity.js';
 import { dial } from '../dist/net/dial.js';
 import { LevelHistoryStore } from '../dist/store/level-store.js';
+import { messageKey } from '../dist/store/keys.js';
 import { decodeStored } from '../dist/store/stored-message.js';
 import { Replica } from '../dist/sync/replica.js';
 import { messageHash, signMessage, verifyMessages } from '../dist/sync/signature.js';
@@ -152,17 +153,15 @@ async function storeAppend() {
 async function syncCase() {
   if (source.store === undefined) throw new Error('no source store (store-append failed)');
   const n = SIZES.messages;
-  const keys = source.encoded.map((bytes) => {
-    const m = lanchat.ChatMessage.decode(bytes);
-    return `m!${Buffer.from(m.origin).toString('hex')}!${m.seq.toString(16).padStart(13, '0')}`;
-  });
+  const decoded = source.encoded.map(decodeStored);
+  // The raw write uses the store's own message keys.
+  const keys = decoded.map((m) => messageKey(m.origin, m.seq));
   // The fresh node's own share: the same batches, in the order a sync brings them (author by author),
   // verified and stored from memory, with no source and no network.
   const byOrigin = new Map();
-  for (const bytes of source.encoded) {
-    const { origin } = decodeStored(bytes);
-    if (!byOrigin.has(origin)) byOrigin.set(origin, []);
-    byOrigin.get(origin).push(bytes);
+  for (const m of decoded) {
+    if (!byOrigin.has(m.origin)) byOrigin.set(m.origin, []);
+    byOrigin.get(m.origin).push(m.bytes);
   }
   const inSyncOrder = [...byOrigin.values()].flat();
   // The source node runs in its own process, as it would on the LAN: its reads do not share this

@@ -11,8 +11,7 @@
  * About one record per message: each record costs a LevelDB write, and a sync is as fast as its writes.
  */
 
-import type { StoredMessage } from './history-store.js';
-import type { DisplayPosition } from './history-store.js';
+import type { DisplayPosition, StoredMessage } from './history-store.js';
 
 /**
  * Format 1 had a global display index (t!) and one per room (r!); format 2 one index record per message

@@ -13,29 +13,47 @@ historyStoreContract('LevelDB', () => {
   return { open: () => LevelHistoryStore.open(join(dir, 'history')), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 });
 
+/** Runs `body` on the location of a history in a temporary folder, removed afterwards. */
+async function inHistoryFolder(body: (location: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'lanchat-store-'));
+  try {
+    await body(join(dir, 'history'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** What opening the history at `location` throws (undefined if it opens). */
+async function openingError(location: string): Promise<unknown> {
+  try {
+    await (await LevelHistoryStore.open(location)).close();
+  } catch (err) {
+    return err;
+  }
+  return undefined;
+}
+
+/** The LevelDB folder at `location`, opened with plain `level`: to write older formats, or read what is left. */
+function rawLevel(location: string): Level<string, Uint8Array> {
+  return new Level<string, Uint8Array>(location, { keyEncoding: 'utf8', valueEncoding: 'view' });
+}
+
 describe('LevelHistoryStore', () => {
-  it('refuses a second opening of the same history with a clear error', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lanchat-store-'));
-    const first = await LevelHistoryStore.open(join(dir, 'history'));
-    try {
-      await first.append([chat(ALICE, 1, 1)]);
-      let error: unknown;
+  it('refuses a second opening of the same history with a clear error', () =>
+    inHistoryFolder(async (location) => {
+      const first = await LevelHistoryStore.open(location);
       try {
-        await LevelHistoryStore.open(join(dir, 'history'));
-      } catch (err) {
-        error = err;
+        await first.append([chat(ALICE, 1, 1)]);
+        expect(isLanchatError(await openingError(location), 'DATA_DIR_IN_USE')).toBe(true);
+      } finally {
+        await first.close();
       }
-      expect(isLanchatError(error, 'DATA_DIR_IN_USE')).toBe(true);
-    } finally {
-      await first.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 });
 
 /** Every key of a LevelDB folder, read with plain `level`: what an upgrade left on disk. */
 async function rawKeys(location: string): Promise<string[]> {
-  const raw = new Level<string, Uint8Array>(location, { keyEncoding: 'utf8', valueEncoding: 'view' });
+  const raw = rawLevel(location);
   try {
     return await raw.keys().all();
   } finally {
@@ -46,12 +64,10 @@ async function rawKeys(location: string): Promise<string[]> {
 describe('LevelHistoryStore formats', () => {
   const hex = (value: number, width = 13): string => value.toString(16).padStart(width, '0');
 
-  it('upgrades a history written in format 1 and keeps every message', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lanchat-store-'));
-    const location = join(dir, 'history');
-    try {
+  it('upgrades a history written in format 1 and keeps every message', () =>
+    inHistoryFolder(async (location) => {
       // Format 1, as the first release wrote it: m!, a global t! and per-room r! index, 8-byte vector values.
-      const old = new Level<string, Uint8Array>(location, { keyEncoding: 'utf8', valueEncoding: 'view' });
+      const old = rawLevel(location);
       const messages = [chat(ALICE, 1, 100, 'one'), chat(BOB, 1, 200, 'two', '#dev'), chat(ALICE, 2, 300, 'three'), chat(ALICE, 5, 500, 'five')];
       for (const m of messages) {
         const order = `${hex(m.time)}!${hex(0, 8)}!${m.origin}!${hex(m.seq)}`;
@@ -75,16 +91,11 @@ describe('LevelHistoryStore formats', () => {
       const keys = await rawKeys(location);
       expect(keys.filter((k) => k.startsWith('t!') || k.startsWith('r!'))).toEqual([]);
       expect(keys.filter((k) => k.startsWith('p!')).length).toBe(2);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 
-  it('upgrades a history written in format 2 (one index record per message) to display pages', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lanchat-store-'));
-    const location = join(dir, 'history');
-    try {
-      const old = new Level<string, Uint8Array>(location, { keyEncoding: 'utf8', valueEncoding: 'view' });
+  it('upgrades a history written in format 2 (one index record per message) to display pages', () =>
+    inHistoryFolder(async (location) => {
+      const old = rawLevel(location);
       const messages = [chat(ALICE, 1, 100, 'one'), chat(BOB, 1, 200, 'two', '#dev'), chat(ALICE, 2, 300, 'three')];
       const entry = (held: number, top: number): Buffer => Buffer.concat([Buffer.from(hex(held, 16), 'hex'), Buffer.from(hex(top, 16), 'hex')]);
       await old.put('f!format', Buffer.from([0, 0, 0, 2]));
@@ -106,29 +117,15 @@ describe('LevelHistoryStore formats', () => {
       const keys = await rawKeys(location);
       expect(keys.filter((k) => k.startsWith('d!'))).toEqual([]);
       expect(keys.filter((k) => k.startsWith('p!')).length).toBe(2);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 
-  it('refuses a history written by a newer lanchat, and leaves it as it was', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lanchat-store-'));
-    const location = join(dir, 'history');
-    try {
-      const newer = new Level<string, Uint8Array>(location, { keyEncoding: 'utf8', valueEncoding: 'view' });
+  it('refuses a history written by a newer lanchat, and leaves it as it was', () =>
+    inHistoryFolder(async (location) => {
+      const newer = rawLevel(location);
       await newer.put('f!format', Buffer.from([0, 0, 0, 99]));
       await newer.put('x!future', Buffer.from('kept'));
       await newer.close();
-      let error: unknown;
-      try {
-        await LevelHistoryStore.open(location);
-      } catch (err) {
-        error = err;
-      }
-      expect(isLanchatError(error, 'STORE_FORMAT')).toBe(true);
+      expect(isLanchatError(await openingError(location), 'STORE_FORMAT')).toBe(true);
       expect(await rawKeys(location)).toEqual(['f!format', 'x!future']);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 });
