@@ -2,7 +2,21 @@ import { LanchatError } from '../wire/errors.js';
 import type { HistoryDb } from './level-store.js';
 import { pageRecords } from './display-page.js';
 import type { DisplayPosition } from './history-store.js';
-import { bucketKey, bucketOf, FORMAT, FORMAT_KEY, prefixEnd, readVectorEntry, vectorKey, writeVectorEntry } from './keys.js';
+import {
+  bucketKey,
+  bucketOf,
+  FORMAT,
+  FORMAT_KEY,
+  messageKey,
+  MESSAGE_PREFIX,
+  prefixEnd,
+  readRunKey,
+  readVectorEntry,
+  RUN_PREFIX,
+  vectorKey,
+  writeVectorEntry,
+} from './keys.js';
+import { decodeRun, runRecords } from './message-run.js';
 import { decodeStored } from './stored-message.js';
 
 /** Messages are re-read this many at a time, so memory stays bounded. */
@@ -21,8 +35,32 @@ export async function upgradeFormat(db: HistoryDb, location: string): Promise<vo
     throw new LanchatError('STORE_FORMAT', `the history in ${location} was written by a newer lanchat (format ${format}); update lanchat`);
   }
   if (format === undefined && (await isEmpty(db))) return writeFormat(db);
-  await rebuildIndexes(db);
+  await gatherRuns(db);
+  // Format 3 has display pages already; formats 1 (no format key) and 2 do not.
+  if (format === undefined || format < 3) await rebuildIndexes(db);
   await writeFormat(db);
+}
+
+/**
+ * Formats 1 to 3 kept a record per message (m!<origin>!<seq>); format 4 keeps runs. Each batch puts
+ * runs and deletes the records they hold together, so an upgrade cut short leaves every message in one
+ * of the two forms, and the next start goes on from there.
+ */
+async function gatherRuns(db: HistoryDb): Promise<void> {
+  let held: { origin: string; seq: number; bytes: Uint8Array }[] = [];
+  const writeRuns = async (): Promise<void> => {
+    const batch = db.batch();
+    for (const [key, value] of runRecords(held)) batch.put(key, value);
+    for (const { origin, seq } of held) batch.del(messageKey(origin, seq));
+    await batch.write();
+    held = [];
+  };
+  for await (const [key, bytes] of db.iterator({ gte: MESSAGE_PREFIX, lt: prefixEnd(MESSAGE_PREFIX) })) {
+    // m!<origin>!<seq>: the key says whose and which message this is.
+    held.push({ origin: key.slice(2, 66), seq: parseInt(key.slice(67), 16), bytes });
+    if (held.length === UPGRADE_BATCH) await writeRuns();
+  }
+  if (held.length > 0) await writeRuns();
 }
 
 /**
@@ -44,16 +82,20 @@ async function rebuildIndexes(db: HistoryDb): Promise<void> {
     places = new Map();
     count = 0;
   };
-  for await (const bytes of db.values({ gte: 'm!', lt: prefixEnd('m!') })) {
-    const m = decodeStored(bytes);
-    const bucket = bucketOf(m);
-    const { time, counter, origin, seq } = m;
-    const list = places.get(bucket);
-    if (list === undefined) places.set(bucket, [{ time, counter, origin, seq }]);
-    else list.push({ time, counter, origin, seq });
-    buckets.add(bucket);
-    top.set(origin, Math.max(top.get(origin) ?? 0, seq));
-    if (++count === UPGRADE_BATCH) await writePages();
+  for await (const [key, value] of db.iterator({ gte: RUN_PREFIX, lt: prefixEnd(RUN_PREFIX) })) {
+    const run = readRunKey(key);
+    top.set(run.origin, Math.max(top.get(run.origin) ?? 0, run.last));
+    for (const bytes of decodeRun(value, run.last - run.first + 1)) {
+      const m = decodeStored(bytes);
+      const bucket = bucketOf(m);
+      const { time, counter, origin, seq } = m;
+      const list = places.get(bucket);
+      if (list === undefined) places.set(bucket, [{ time, counter, origin, seq }]);
+      else list.push({ time, counter, origin, seq });
+      buckets.add(bucket);
+    }
+    count += run.last - run.first + 1;
+    if (count >= UPGRADE_BATCH) await writePages();
   }
   await writePages();
   const batch = db.batch();

@@ -47,8 +47,11 @@ export interface HistoryStore {
   get(origin: string, seq: number): Promise<Uint8Array | undefined>;
   /** The version vector as of the last completed append: kept in memory, live (copy it to keep a snapshot). */
   versionVector(): VersionVector;
-  /** The encoded messages of `origin` with seq above `after`, in seq order (gaps skipped), at most `limit`. */
-  since(origin: string, after: number, limit: number): Promise<Uint8Array[]>;
+  /**
+   * The encoded messages of `origin` with seq above `after`, in seq order (gaps skipped), at most `limit`;
+   * with `bytes`, reading stops at the first message that takes their total past it (that one included).
+   */
+  since(origin: string, after: number, limit: number, options?: { bytes?: number }): Promise<Uint8Array[]>;
   /** The last `limit` messages (of `room`, or all; with `before`, of those shown before it), oldest first. */
   latest(options: { limit: number; room?: string; before?: DisplayPosition }): Promise<StoredMessage[]>;
   count(): Promise<number>;

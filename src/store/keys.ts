@@ -1,23 +1,27 @@
 /**
  * LevelDB keys of the history store. Numbers are fixed-width hex so that byte order is numeric order,
  * and every key of a kind shares a prefix, so one range scan reads one kind in order:
- *   m!<origin>!<seq>                           the message bytes (a rewrite of the same key changes nothing)
+ *   s!<origin>!<last seq>!<first seq>          a run of the origin's messages, first to last (message-run.ts);
+ *                                              keyed by its last seq, so the first key at or after
+ *                                              s!<origin>!<seq> is the run holding seq, if any holds it
  *   p!<bucket>!<time>!<counter>!<origin>!<seq> a display page of a bucket (a room, or '@' for private
  *                                              messages), keyed by its newest place (display-page.ts);
  *                                              the order of everything merges the buckets
  *   b!<bucket>                                 the buckets in use, so the merge knows what to read
  *   v!<origin>                                 highest seq of origin with no gap below it, and the top seq
  *   f!format                                   the layout of these keys (FORMAT)
- * About one record per message: each record costs a LevelDB write, and a sync is as fast as its writes.
+ * A record per run, not per message: each record costs a LevelDB write, and a sync is as fast as its writes.
+ * Formats 1 to 3 kept a record per message, m!<origin>!<seq> (messageKey); an upgrade makes runs of them.
  */
 
 import type { DisplayPosition, StoredMessage } from './history-store.js';
+import type { RunSpan } from './message-run.js';
 
 /**
  * Format 1 had a global display index (t!) and one per room (r!); format 2 one index record per message
- * and bucket (d!); format 3 has display pages (p!).
+ * and bucket (d!); format 3 has display pages (p!); format 4 keeps messages in runs (s!), not one each (m!).
  */
-export const FORMAT = 3;
+export const FORMAT = 4;
 export const FORMAT_KEY = 'f!format';
 
 /** The bucket of private messages. Rooms start with '#', so no room is called this. */
@@ -28,12 +32,32 @@ const hex = (value: number, width: number): string => value.toString(16).padStar
 /** 52-bit integers (ms times, seqs) in 13 hex digits; counters in 8. */
 const num = (value: number): string => hex(value, 13);
 
+/** A message's own record, as formats 1 to 3 kept it. */
 export function messageKey(origin: string, seq: number): string {
   return `m!${origin}!${num(seq)}`;
 }
 
-export function messagePrefix(origin: string): string {
-  return `m!${origin}!`;
+export const MESSAGE_PREFIX = 'm!';
+
+export function runKey(origin: string, { first, last }: RunSpan): string {
+  return `s!${origin}!${num(last)}!${num(first)}`;
+}
+
+export const RUN_PREFIX = 's!';
+
+export function runPrefix(origin: string): string {
+  return `s!${origin}!`;
+}
+
+/** Where to seek for the run holding `seq`: the first run key at or after this one ends at or after seq. */
+export function runSeekKey(origin: string, seq: number): string {
+  return `s!${origin}!${num(seq)}`;
+}
+
+/** The origin and seqs of a run, from its key. */
+export function readRunKey(key: string): RunSpan & { origin: string } {
+  // s! + 64 hex + ! + 13 + ! + 13
+  return { origin: key.slice(2, 66), last: parseInt(key.slice(67, 80), 16), first: parseInt(key.slice(81, 94), 16) };
 }
 
 /** A place in display order: clock time, clock counter, then origin and seq to break ties. */

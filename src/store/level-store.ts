@@ -7,24 +7,28 @@ import { compareOrder, decodePage, PAGE_SPAN_MS, pageRecords } from './display-p
 import {
   bucketKey,
   bucketOf,
-  messageKey,
-  messagePrefix,
   orderSuffix,
   pageNewestOrder,
   pagePrefix,
   prefixEnd,
+  readRunKey,
   readVectorEntry,
+  RUN_PREFIX,
+  runPrefix,
+  runSeekKey,
   vectorKey,
   writeVectorEntry,
   type VectorEntry,
 } from './keys.js';
+import { decodeRun, runRecords, type RunSpan } from './message-run.js';
 
 export type HistoryDb = Level<string, Uint8Array>;
 
 /**
- * The history store on LevelDB (`level`), in `<data folder>/history`. A record per message (its bytes)
- * and a display page per bucket and append (its new messages' places in display order); what is held
- * is known in memory, so telling a new message from a known one seldom reads the disk.
+ * The history store on LevelDB (`level`), in `<data folder>/history`. A record per run of an origin's
+ * consecutive messages (message-run.ts) and a display page per bucket and append (its new messages'
+ * places in display order); what is held is known in memory, so telling a new message from a known one
+ * seldom reads the disk.
  */
 export class LevelHistoryStore implements HistoryStore {
   readonly #db: HistoryDb;
@@ -82,9 +86,9 @@ export class LevelHistoryStore implements HistoryStore {
     const fresh = await this.missing(messages);
     if (fresh.length === 0) return [];
     const batch = this.#db.batch();
+    for (const [key, value] of runRecords(fresh)) batch.put(key, value);
     const placesByBucket = new Map<string, DisplayPosition[]>();
     for (const m of fresh) {
-      batch.put(messageKey(m.origin, m.seq), m.bytes);
       const bucket = bucketOf(m);
       const places = placesByBucket.get(bucket);
       if (places === undefined) placesByBucket.set(bucket, [m]);
@@ -118,33 +122,35 @@ export class LevelHistoryStore implements HistoryStore {
     const fresh: StoredMessage[] = [];
     /** Per origin, the highest seq taken in this call: above it, a message cannot be a repeat. */
     const highest = new Map<string, number>();
-    /** What this call took, by key: made once a message comes out of seq order (live batches may). */
+    /** What this call took, by identity: made once a message comes out of seq order (live batches may). */
     let taken: Set<string> | undefined;
+    const identity = (m: StoredMessage): string => `${m.origin}!${m.seq}`;
     for (const m of messages) {
       const held = this.#vector.get(m.origin) ?? 0;
       if (m.seq <= held) continue;
       if (m.seq > (highest.get(m.origin) ?? held)) {
         highest.set(m.origin, m.seq);
       } else {
-        taken ??= new Set(fresh.map((f) => messageKey(f.origin, f.seq)));
-        if (taken.has(messageKey(m.origin, m.seq))) continue;
+        taken ??= new Set(fresh.map(identity));
+        if (taken.has(identity(m))) continue;
       }
-      taken?.add(messageKey(m.origin, m.seq));
+      taken?.add(identity(m));
       fresh.push(m);
     }
     const unsure = fresh.filter((m) => m.seq <= (this.#top.get(m.origin) ?? 0));
     if (unsure.length === 0) return fresh;
-    const existing = await this.#db.getMany(unsure.map((m) => messageKey(m.origin, m.seq)));
-    const stored = new Set(unsure.filter((_, i) => existing[i] !== undefined));
+    const stored = await this.#heldAmong(unsure);
     return fresh.filter((m) => !stored.has(m));
   }
 
   async has(origin: string, seq: number): Promise<boolean> {
-    return (await this.get(origin, seq)) !== undefined;
+    return (await this.#spanHolding(origin, seq)) !== undefined;
   }
 
-  get(origin: string, seq: number): Promise<Uint8Array | undefined> {
-    return this.#db.get(messageKey(origin, seq));
+  async get(origin: string, seq: number): Promise<Uint8Array | undefined> {
+    const run = await this.#runHolding(origin, seq);
+    // A copy: a view would keep the whole run in memory for as long as the message is.
+    return run === undefined ? undefined : decodeRun(run.value, run.last - run.first + 1, seq - run.first, 1)[0]!.slice();
   }
 
   lastSeq(origin: string): Promise<number> {
@@ -155,21 +161,101 @@ export class LevelHistoryStore implements HistoryStore {
     return this.#vector;
   }
 
-  async since(origin: string, after: number, limit: number): Promise<Uint8Array[]> {
-    const range = { gt: messageKey(origin, after), lt: prefixEnd(messagePrefix(origin)), limit };
-    // Read a sync batch in one trip to LevelDB's thread, not one per 16 KiB (the default).
-    return this.#db.values({ ...range, highWaterMarkBytes: SINCE_READ_BYTES }).all();
+  async since(origin: string, after: number, limit: number, { bytes = Infinity }: { bytes?: number } = {}): Promise<Uint8Array[]> {
+    const found: Uint8Array[] = [];
+    let size = 0;
+    // One trip to LevelDB's thread reads runs until they hold `bytes`, not one per 16 KiB (the default).
+    const runs = this.#db.iterator({
+      gte: runSeekKey(origin, after + 1),
+      lt: prefixEnd(runPrefix(origin)),
+      limit,
+      highWaterMarkBytes: Math.max(1, Math.min(bytes, SINCE_READ_BYTES)),
+    });
+    try {
+      while (found.length < limit) {
+        const entries = await runs.nextv(limit);
+        if (entries.length === 0) break;
+        for (const [key, value] of entries) {
+          const { first, last } = readRunKey(key);
+          // Views into the runs: a sync batch is sent and dropped at once.
+          for (const m of decodeRun(value, last - first + 1, Math.max(0, after + 1 - first), limit - found.length)) {
+            found.push(m);
+            size += m.length;
+            if (size > bytes) return found;
+          }
+          if (found.length >= limit) return found;
+        }
+      }
+      return found;
+    } finally {
+      await runs.close();
+    }
   }
 
   async latest({ limit, room, before }: { limit: number; room?: string; before?: DisplayPosition }): Promise<StoredMessage[]> {
+    // A closed store says so, even where it has nothing to read: "no history" would be a wrong answer.
+    if (this.#db.status !== 'open') throw new LanchatError('STORE_FAILED', 'the history store is closed');
     const buckets = room === undefined ? [...this.#buckets] : [room];
     const perBucket = await Promise.all(buckets.map((bucket) => this.#latestPlaces(bucket, limit, before)));
     // Each bucket's newest `limit`, merged: the newest `limit` of all are among them.
     const places = perBucket.flat();
     if (buckets.length > 1) places.sort(compareOrder);
     const newest = places.slice(-limit);
-    const values = await this.#db.getMany(newest.map((p) => messageKey(p.origin, p.seq)));
+    const values = await this.#readMany(newest);
     return values.filter((v): v is Uint8Array => v !== undefined).map(decodeStored);
+  }
+
+  /** The bytes of each place's message (copies), reading each run once however many of them it holds. */
+  async #readMany(places: readonly DisplayPosition[]): Promise<(Uint8Array | undefined)[]> {
+    const runs: Run[] = [];
+    const values: (Uint8Array | undefined)[] = [];
+    for (const { origin, seq } of places) {
+      let run = runs.find((r) => r.origin === origin && r.first <= seq && seq <= r.last);
+      if (run === undefined) {
+        run = await this.#runHolding(origin, seq);
+        if (run !== undefined) runs.push(run);
+      }
+      values.push(run === undefined ? undefined : decodeRun(run.value, run.last - run.first + 1, seq - run.first, 1)[0]!.slice());
+    }
+    return values;
+  }
+
+  /** The run holding (origin, seq), if one does. */
+  async #runHolding(origin: string, seq: number): Promise<Run | undefined> {
+    const [entry] = await this.#db.iterator({ gte: runSeekKey(origin, seq), lt: prefixEnd(runPrefix(origin)), limit: 1 }).all();
+    if (entry === undefined) return undefined;
+    const span = readRunKey(entry[0]);
+    return span.first <= seq ? { ...span, value: entry[1] } : undefined;
+  }
+
+  /** The seqs of the run holding (origin, seq), if one does; from its key alone. */
+  async #spanHolding(origin: string, seq: number): Promise<RunSpan | undefined> {
+    const [key] = await this.#db.keys({ gte: runSeekKey(origin, seq), lt: prefixEnd(runPrefix(origin)), limit: 1 }).all();
+    const span = key === undefined ? undefined : readRunKey(key);
+    return span !== undefined && span.first <= seq ? span : undefined;
+  }
+
+  /** Those of `messages` held on disk: per origin, the run keys over their seqs are read once. */
+  async #heldAmong(messages: readonly StoredMessage[]): Promise<Set<StoredMessage>> {
+    const byOrigin = new Map<string, StoredMessage[]>();
+    for (const m of messages) {
+      const list = byOrigin.get(m.origin);
+      if (list === undefined) byOrigin.set(m.origin, [m]);
+      else list.push(m);
+    }
+    const held = new Set<StoredMessage>();
+    for (const [origin, list] of byOrigin) {
+      const seqs = list.map((m) => m.seq);
+      const to = Math.max(...seqs);
+      const spans: RunSpan[] = [];
+      for await (const key of this.#db.keys({ gte: runSeekKey(origin, Math.min(...seqs)), lt: prefixEnd(runPrefix(origin)) })) {
+        const span = readRunKey(key);
+        if (span.first > to) break;
+        spans.push(span);
+      }
+      for (const m of list) if (spanOf(spans, m.seq) !== undefined) held.add(m);
+    }
+    return held;
   }
 
   /**
@@ -198,7 +284,10 @@ export class LevelHistoryStore implements HistoryStore {
 
   async count(): Promise<number> {
     let n = 0;
-    for await (const _ of this.#db.keys({ gte: 'm!', lt: prefixEnd('m!') })) n++;
+    for await (const key of this.#db.keys({ gte: RUN_PREFIX, lt: prefixEnd(RUN_PREFIX) })) {
+      const { first, last } = readRunKey(key);
+      n += last - first + 1;
+    }
     return n;
   }
 
@@ -210,7 +299,7 @@ export class LevelHistoryStore implements HistoryStore {
   /**
    * Each origin's vector entry and top once `fresh` is stored. The vector moves past every seq then held
    * without a gap: seqs of the batch are looked up in memory, and the disk only below the top (earlier
-   * out-of-order arrivals).
+   * out-of-order arrivals), a run at a time.
    */
   async #movedEntries(fresh: readonly StoredMessage[]): Promise<Map<string, VectorEntry>> {
     const seqsByOrigin = new Map<string, Set<number>>();
@@ -223,7 +312,15 @@ export class LevelHistoryStore implements HistoryStore {
     for (const [origin, seqs] of seqsByOrigin) {
       const top = Math.max(this.#top.get(origin) ?? 0, ...seqs);
       let next = (this.#vector.get(origin) ?? 0) + 1;
-      while (seqs.has(next) || (next <= top && (await this.has(origin, next)))) next++;
+      for (;;) {
+        if (seqs.has(next)) {
+          next++;
+          continue;
+        }
+        const span = next <= top ? await this.#spanHolding(origin, next) : undefined;
+        if (span === undefined) break;
+        next = span.last + 1;
+      }
       // Every origin gets an entry, at 0 if it has a gap at 1, so its messages are offered to others.
       moved.set(origin, { held: next - 1, top });
     }
@@ -233,8 +330,27 @@ export class LevelHistoryStore implements HistoryStore {
 
 const EMPTY = new Uint8Array(0);
 
+/** A run record: its origin, the seqs it covers, and its value. */
+interface Run extends RunSpan {
+  origin: string;
+  value: Uint8Array;
+}
+
+/** The span of `spans` (in seq order, not overlapping) that holds `seq`, found by bisection. */
+function spanOf(spans: readonly RunSpan[], seq: number): RunSpan | undefined {
+  let low = 0;
+  let high = spans.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (spans[mid]!.last < seq) low = mid + 1;
+    else high = mid;
+  }
+  const span = spans[low];
+  return span !== undefined && span.first <= seq ? span : undefined;
+}
+
 function orderOf(p: DisplayPosition): string {
   return orderSuffix(p.time, p.counter, p.origin, p.seq);
 }
-/** More than a sync batch holds (SYNC_BATCH_BYTES), so `since` reads one in a single call. */
+/** What `since` reads from disk at most per trip to LevelDB's thread, when not told less. */
 const SINCE_READ_BYTES = 512 * 1024;

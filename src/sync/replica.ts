@@ -1,6 +1,6 @@
 import type { HistoryStore, StoredMessage, VersionVector } from '../store/history-store.js';
 import { decodeStored } from '../store/stored-message.js';
-import { messageHash, verifyMessages } from './signature.js';
+import { messageHash, messageHashString, verifyMessages } from './signature.js';
 import { aheadOf } from './vector.js';
 
 /** A sync batch holds at most this many messages ... */
@@ -28,7 +28,7 @@ const VERIFIED_REMEMBERED = 10_000;
 
 /** The same bytes, the same key: whatever differs in an altered copy gives it another one. */
 function verifiedKey(bytes: Uint8Array): string {
-  return messageHash(bytes).toString('latin1');
+  return messageHashString(bytes);
 }
 
 /** Messages read off the wire, not yet verified. */
@@ -144,7 +144,8 @@ export class Replica {
     let bytes = 0;
     for (const [origin, after] of aheadOf(this.vector, theirs)) {
       const room = SYNC_BATCH_MESSAGES - messages.length;
-      const found = await this.store.since(origin, after, room + 1);
+      // One message past the room, or past the bytes left, tells that more remains.
+      const found = await this.store.since(origin, after, room + 1, { bytes: SYNC_BATCH_BYTES - bytes });
       for (const m of found.slice(0, room)) {
         if (bytes + m.length > SYNC_BATCH_BYTES && messages.length > 0) return { messages, more: true };
         messages.push(m);

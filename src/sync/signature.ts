@@ -20,6 +20,21 @@ export function messageHash(bytes: Uint8Array): Buffer {
   return hash('sha256', bytes, 'buffer');
 }
 
+/**
+ * The same hash as a latin1 string (a char per byte), for comparing and keying: a string costs half
+ * what a Buffer does to return (0.45 against 1 µs here), and hashing 190 bytes costs 0.1 µs.
+ */
+export function messageHashString(bytes: Uint8Array): string {
+  return hash('sha256', bytes, 'binary'); // 'binary' is latin1
+}
+
+/** Whether `hash` (from messageHashString) is `bytes`. */
+function hashIs(hash: string, bytes: Uint8Array): boolean {
+  if (bytes.length !== hash.length) return false;
+  for (let i = 0; i < bytes.length; i++) if (hash.charCodeAt(i) !== bytes[i]) return false;
+  return true;
+}
+
 /** What the author signs: the message bound to its network, so it cannot be replayed into another one. */
 function signedInput(network: string, unsigned: Uint8Array): Buffer {
   return Buffer.concat([Buffer.from(`${MESSAGE_DOMAIN}${network}\0`), unsigned]);
@@ -79,16 +94,16 @@ export function verifyMessages(messages: readonly StoredMessage[], network: stri
 function hashLinkedRuns(list: StoredMessage[]): StoredMessage[][] {
   const runs: StoredMessage[][] = [];
   let run: StoredMessage[] = [];
-  let previousHash: Buffer | undefined;
+  let previousHash = '';
   for (const m of list) {
     const last = run.at(-1);
-    const linked = last !== undefined && m.seq === last.seq + 1 && previousHash!.equals(m.prev!);
+    const linked = last !== undefined && m.seq === last.seq + 1 && hashIs(previousHash, m.prev!);
     if (!linked && run.length > 0) {
       runs.push(run);
       run = [];
     }
     run.push(m);
-    previousHash = messageHash(m.bytes);
+    previousHash = messageHashString(m.bytes);
   }
   if (run.length > 0) runs.push(run);
   return runs;

@@ -97,6 +97,38 @@ export function historyStoreContract(name: string, fresh: () => { open: () => Pr
       expect(seqs(await store.since(BOB, 0, 10))).toEqual([]);
     });
 
+    it('reads across many appends, gaps and batches bigger than any record, within bounds of count and bytes', async () => {
+      // A big batch, then a gap filled later by a live message, then more: what a catch-up and live chat leave.
+      await store.append(Array.from({ length: 1_200 }, (_, i) => chat(ALICE, i + 1, i + 1)));
+      await store.append([chat(ALICE, 1_202, 1_202), chat(ALICE, 1_203, 1_203)]);
+      expect(seqs(await store.since(ALICE, 1_195, 10))).toEqual([1_196, 1_197, 1_198, 1_199, 1_200, 1_202, 1_203]);
+      await store.append([chat(ALICE, 1_201, 1_201)]);
+      expect(store.versionVector()).toEqual(new Map([[ALICE, 1_203]]));
+      expect(await store.count()).toBe(1_203);
+      expect(seqs(await store.since(ALICE, 0, 1_203))).toEqual(Array.from({ length: 1_203 }, (_, i) => i + 1));
+      expect(seqs(await store.since(ALICE, 499, 3))).toEqual([500, 501, 502]);
+      // Reading stops at the first message past the bytes (it is given, so the caller knows more remain).
+      const size = (await store.get(ALICE, 11))!.length; // 11 to 14 are of one size
+      expect(seqs(await store.since(ALICE, 10, 100, { bytes: size * 3 }))).toEqual([11, 12, 13, 14]);
+      expect(seqs(await store.since(ALICE, 10, 100, { bytes: 0 }))).toEqual([11]);
+      for (const seq of [1, 500, 501, 1_200, 1_201, 1_203]) expect(decodeStored((await store.get(ALICE, seq))!).seq).toBe(seq);
+      expect(await store.get(ALICE, 1_204)).toBeUndefined();
+      expect((await store.missing([1_199, 1_201, 1_204].map((seq) => chat(ALICE, seq, seq)))).map((m) => m.seq)).toEqual([1_204]);
+      expect((await store.latest({ limit: 3 })).map((m) => m.seq)).toEqual([1_201, 1_202, 1_203]);
+    });
+
+    it('fills gaps between earlier out-of-order arrivals and moves the vector past them all', async () => {
+      await store.append([chat(ALICE, 2, 2), chat(ALICE, 4, 4), chat(ALICE, 5, 5), chat(ALICE, 8, 8)]);
+      expect(store.versionVector()).toEqual(new Map([[ALICE, 0]]));
+      expect((await store.missing([1, 2, 3, 4, 5, 6, 7, 8, 9].map((seq) => chat(ALICE, seq, seq)))).map((m) => m.seq)).toEqual([1, 3, 6, 7, 9]);
+      await store.append([chat(ALICE, 3, 3), chat(ALICE, 1, 1)]);
+      expect(store.versionVector()).toEqual(new Map([[ALICE, 5]]));
+      await store.append([chat(ALICE, 7, 7), chat(ALICE, 6, 6)]);
+      expect(store.versionVector()).toEqual(new Map([[ALICE, 8]]));
+      expect(seqs(await store.since(ALICE, 0, 100))).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+      expect(await store.count()).toBe(8);
+    });
+
     it('gives the latest messages in display order: clock, then origin, then seq', async () => {
       await store.append([chat(BOB, 1, 200), chat(ALICE, 2, 300), chat(ALICE, 1, 200), chat(BOB, 2, 100, 'dev', '#dev')]);
       expect((await store.latest({ limit: 10 })).map((m) => m.message.text)).toEqual(['dev', 'a1-1', 'b2-1', 'a1-2']);

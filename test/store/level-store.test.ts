@@ -5,6 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { LevelHistoryStore } from '../../src/store/level-store.js';
 import { isLanchatError } from '../../src/wire/errors.js';
 import { Level } from 'level';
+import { pageRecords } from '../../src/store/display-page.js';
+import type { StoredMessage } from '../../src/store/history-store.js';
+import { bucketKey, bucketOf, messageKey, vectorKey, writeVectorEntry } from '../../src/store/keys.js';
+import { runRecords } from '../../src/store/message-run.js';
 import { chat, ALICE, BOB, historyStoreContract } from './history-store.contract.js';
 
 // Real LevelDB in a temporary folder: no mock of it anywhere.
@@ -89,7 +93,7 @@ describe('LevelHistoryStore formats', () => {
       await store.close();
 
       const keys = await rawKeys(location);
-      expect(keys.filter((k) => k.startsWith('t!') || k.startsWith('r!'))).toEqual([]);
+      expect(keys.filter((k) => k.startsWith('t!') || k.startsWith('r!') || k.startsWith('m!'))).toEqual([]);
       expect(keys.filter((k) => k.startsWith('p!')).length).toBe(2);
     }));
 
@@ -115,9 +119,54 @@ describe('LevelHistoryStore formats', () => {
       await store.close();
 
       const keys = await rawKeys(location);
-      expect(keys.filter((k) => k.startsWith('d!'))).toEqual([]);
+      expect(keys.filter((k) => k.startsWith('d!') || k.startsWith('m!'))).toEqual([]);
       expect(keys.filter((k) => k.startsWith('p!')).length).toBe(2);
     }));
+
+  /**
+   * A history in format 3 (a record per message, display pages), as lanchat wrote it before runs; those
+   * of `inRuns` already in runs, as an upgrade cut short leaves them.
+   */
+  async function writeFormat3(location: string, messages: StoredMessage[], inRuns: StoredMessage[] = []): Promise<void> {
+    const old = rawLevel(location);
+    await old.open();
+    const batch = old.batch();
+    batch.put('f!format', Buffer.from([0, 0, 0, 3]));
+    for (const m of messages) if (!inRuns.includes(m)) batch.put(messageKey(m.origin, m.seq), m.bytes);
+    for (const [key, value] of runRecords(inRuns)) batch.put(key, value);
+    for (const bucket of new Set(messages.map(bucketOf))) {
+      batch.put(bucketKey(bucket), new Uint8Array(0));
+      for (const [key, value] of pageRecords(bucket, messages.filter((m) => bucketOf(m) === bucket))) batch.put(key, value);
+    }
+    for (const origin of new Set(messages.map((m) => m.origin))) {
+      const top = Math.max(...messages.filter((m) => m.origin === origin).map((m) => m.seq));
+      batch.put(vectorKey(origin), writeVectorEntry({ held: top, top }));
+    }
+    await batch.write();
+    await old.close();
+  }
+
+  it('upgrades a history written in format 3 (a record per message) to runs, whole or cut short before', async () => {
+    const messages = [
+      ...Array.from({ length: 30 }, (_, i) => chat(ALICE, i + 1, 100 + i * 10, `alice-${i + 1}`)),
+      ...Array.from({ length: 20 }, (_, i) => chat(BOB, i + 1, 105 + i * 10, `bob-${i + 1}`, i % 2 === 0 ? '#dev' : '#lobby')),
+    ];
+    const byTime = [...messages].sort((a, b) => a.time - b.time).map((m) => m.message.text);
+    for (const inRuns of [[], messages.filter((m) => m.origin === ALICE && m.seq <= 12)]) {
+      await inHistoryFolder(async (location) => {
+        await writeFormat3(location, messages, inRuns);
+        const store = await LevelHistoryStore.open(location);
+        expect((await store.latest({ limit: 100 })).map((m) => m.message.text)).toEqual(byTime);
+        expect(await store.count()).toBe(50);
+        expect(store.versionVector()).toEqual(new Map([[ALICE, 30], [BOB, 20]]));
+        expect((await store.since(BOB, 18, 10)).length).toBe(2);
+        await store.close();
+        const keys = await rawKeys(location);
+        expect(keys.filter((k) => k.startsWith('m!'))).toEqual([]);
+        expect(keys.filter((k) => k.startsWith('s!')).length).toBe(inRuns.length === 0 ? 2 : 3);
+      });
+    }
+  });
 
   it('refuses a history written by a newer lanchat, and leaves it as it was', () =>
     inHistoryFolder(async (location) => {
