@@ -302,30 +302,43 @@ export class LevelHistoryStore implements HistoryStore {
    * out-of-order arrivals), a run at a time.
    */
   async #movedEntries(fresh: readonly StoredMessage[]): Promise<Map<string, VectorEntry>> {
-    const seqsByOrigin = new Map<string, Set<number>>();
-    for (const m of fresh) {
-      let seqs = seqsByOrigin.get(m.origin);
-      if (seqs === undefined) seqsByOrigin.set(m.origin, (seqs = new Set()));
-      seqs.add(m.seq);
-    }
     const moved = new Map<string, VectorEntry>();
-    for (const [origin, seqs] of seqsByOrigin) {
-      const top = Math.max(this.#top.get(origin) ?? 0, ...seqs);
-      let next = (this.#vector.get(origin) ?? 0) + 1;
+    /** Per origin, seqs of the batch that came ahead of a gap. */
+    let ahead: Map<string, Set<number>> | undefined;
+    for (const m of fresh) {
+      let entry = moved.get(m.origin);
+      if (entry === undefined) moved.set(m.origin, (entry = { held: this.#vector.get(m.origin) ?? 0, top: this.#top.get(m.origin) ?? 0 }));
+      entry.top = Math.max(entry.top, m.seq);
+      // A sync batch brings each origin's messages in seq order: most move the vector on the spot.
+      if (m.seq === entry.held + 1) {
+        entry.held = m.seq;
+      } else {
+        ahead ??= new Map();
+        let seqs = ahead.get(m.origin);
+        if (seqs === undefined) ahead.set(m.origin, (seqs = new Set()));
+        seqs.add(m.seq);
+      }
+    }
+    for (const [origin, entry] of moved) {
+      const seqs = ahead?.get(origin);
+      /** Nothing above this was on disk before the batch. */
+      const topBefore = this.#top.get(origin) ?? 0;
+      let next = entry.held + 1;
       for (;;) {
-        if (seqs.has(next)) {
+        if (seqs?.has(next)) {
           next++;
           continue;
         }
-        const span = next <= top ? await this.#spanHolding(origin, next) : undefined;
+        const span = next <= topBefore ? await this.#spanHolding(origin, next) : undefined;
         if (span === undefined) break;
         next = span.last + 1;
       }
       // Every origin gets an entry, at 0 if it has a gap at 1, so its messages are offered to others.
-      moved.set(origin, { held: next - 1, top });
+      entry.held = next - 1;
     }
     return moved;
   }
+
 }
 
 const EMPTY = new Uint8Array(0);

@@ -49,7 +49,7 @@ function readFields(into: DecodedMessage): void {
     switch (field) {
       case Field.origin: {
         const [start, end] = span(reader, field, wireType);
-        into.origin = end - start === 32 ? buffer.toString('hex', start, end) : '';
+        into.origin = end - start === 32 ? originHex(buffer, start) : '';
         break;
       }
       case Field.seq:
@@ -94,6 +94,21 @@ function readFields(into: DecodedMessage): void {
   }
   if (into.isPrivate && room !== null) throw new LanchatError('BAD_FRAME', 'a message is for a room or for a person, not both');
   into.room = room || null;
+}
+
+/** The last origin read, and its hex: a batch brings runs of one origin's messages. */
+const lastOrigin = { bytes: Buffer.alloc(32), hex: '' };
+
+/** The 32-byte origin at `start`, in hex; the same string as the last message's when it is the same origin. */
+function originHex(buffer: Buffer, start: number): string {
+  const { bytes } = lastOrigin;
+  let same = lastOrigin.hex !== '';
+  for (let i = 0; same && i < 32; i++) same = bytes[i] === buffer[start + i];
+  if (!same) {
+    buffer.copy(bytes, 0, start, start + 32);
+    lastOrigin.hex = buffer.toString('hex', start, start + 32);
+  }
+  return lastOrigin.hex;
 }
 
 function expectWireType(field: number, actual: number, expected: number): void {

@@ -38,15 +38,26 @@ export function lacksFrom(mine: VersionVector, theirs: VersionVector): boolean {
  * on without a gap. (Messages held out of order before are not known here; the store may move further.)
  */
 export function vectorAfter(vector: VersionVector, messages: readonly { origin: string; seq: number }[]): Map<string, number> {
-  const seqsByOrigin = new Map<string, Set<number>>();
-  for (const { origin, seq } of messages) {
-    let seqs = seqsByOrigin.get(origin);
-    if (seqs === undefined) seqsByOrigin.set(origin, (seqs = new Set()));
-    seqs.add(seq);
-  }
   const after = new Map(vector);
-  for (const [origin, seqs] of seqsByOrigin) {
-    let held = vector.get(origin) ?? 0;
+  /** Per origin, seqs that came ahead of a gap: looked at once every message is in. */
+  let ahead: Map<string, Set<number>> | undefined;
+  for (const { origin, seq } of messages) {
+    const held = after.get(origin) ?? 0;
+    // A sync batch brings each origin's messages in seq order: most move the vector on the spot.
+    if (seq === held + 1) {
+      after.set(origin, seq);
+    } else {
+      if (!after.has(origin)) after.set(origin, 0);
+      if (seq > held) {
+        ahead ??= new Map();
+        let seqs = ahead.get(origin);
+        if (seqs === undefined) ahead.set(origin, (seqs = new Set()));
+        seqs.add(seq);
+      }
+    }
+  }
+  for (const [origin, seqs] of ahead ?? []) {
+    let held = after.get(origin)!;
     while (seqs.has(held + 1)) held++;
     after.set(origin, held);
   }

@@ -19,6 +19,9 @@ describe('version vectors', () => {
     expect(vectorAfter(new Map([[A, 2]]), msgs)).toEqual(new Map([[A, 5]]));
     expect(vectorAfter(new Map(), [{ origin: B, seq: 2 }])).toEqual(new Map([[B, 0]]));
     expect(vectorAfter(new Map([[C, 9]]), [{ origin: B, seq: 1 }])).toEqual(new Map([[C, 9], [B, 1]]));
+    // In order, with copies, one held already, and a gap its filler closes later in the batch.
+    const mixed = [1, 2, 2, 4, 3, 6, 1].map((seq) => ({ origin: A, seq }));
+    expect(vectorAfter(new Map(), [...mixed, { origin: B, seq: 3 }])).toEqual(new Map([[A, 4], [B, 0]]));
   });
 
   it('take the higher entry per origin', () => {
