@@ -49,7 +49,7 @@ function readFields(into: DecodedMessage): void {
     switch (field) {
       case Field.origin: {
         const [start, end] = span(reader, field, wireType);
-        into.origin = end - start === 32 ? originHex(buffer, start) : '';
+        into.origin = end - start === 32 ? lastOrigin.read(buffer, start, end) : '';
         break;
       }
       case Field.seq:
@@ -75,7 +75,7 @@ function readFields(into: DecodedMessage): void {
       case Field.text: {
         const [start, end] = span(reader, field, wireType);
         if (!isText(buffer, start, end)) throw new LanchatError('BAD_FRAME', `undecodable message: field ${field} is not UTF-8`);
-        if (field === Field.room) room = buffer.toString('utf8', start, end);
+        if (field === Field.room) room = lastRoom.read(buffer, start, end);
         break;
       }
       case Field.to:
@@ -96,20 +96,33 @@ function readFields(into: DecodedMessage): void {
   into.room = room || null;
 }
 
-/** The last origin read, and its hex: a batch brings runs of one origin's messages. */
-const lastOrigin = { bytes: Buffer.alloc(32), hex: '' };
+/**
+ * A field's last value, decoded: a batch brings runs of one origin's messages in one room, so comparing
+ * the bytes with the last ones saves decoding them, and the batch's messages share one string.
+ */
+class LastString {
+  readonly #encoding: BufferEncoding;
+  #bytes = Buffer.alloc(0);
+  #text: string | undefined;
 
-/** The 32-byte origin at `start`, in hex; the same string as the last message's when it is the same origin. */
-function originHex(buffer: Buffer, start: number): string {
-  const { bytes } = lastOrigin;
-  let same = lastOrigin.hex !== '';
-  for (let i = 0; same && i < 32; i++) same = bytes[i] === buffer[start + i];
-  if (!same) {
-    buffer.copy(bytes, 0, start, start + 32);
-    lastOrigin.hex = buffer.toString('hex', start, start + 32);
+  constructor(encoding: BufferEncoding) {
+    this.#encoding = encoding;
   }
-  return lastOrigin.hex;
+
+  read(buffer: Buffer, start: number, end: number): string {
+    const last = this.#bytes;
+    let same = this.#text !== undefined && last.length === end - start;
+    for (let i = 0; same && i < last.length; i++) same = last[i] === buffer[start + i];
+    if (!same) {
+      this.#bytes = Buffer.from(buffer.subarray(start, end));
+      this.#text = buffer.toString(this.#encoding, start, end);
+    }
+    return this.#text!;
+  }
 }
+
+const lastOrigin = new LastString('hex');
+const lastRoom = new LastString('utf8');
 
 function expectWireType(field: number, actual: number, expected: number): void {
   if (actual !== expected) throw new LanchatError('BAD_FRAME', `undecodable message: field ${field} has wire type ${actual}`);

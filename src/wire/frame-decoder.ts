@@ -17,6 +17,8 @@ export class FrameDecoder {
   readonly #maxHeaderBytes: number;
   #pending: Buffer[] = [];
   #pendingBytes = 0;
+  /** What the frame begun in #pending takes in all, prefix included; 0 while its prefix is cut off. */
+  #needed = 0;
 
   constructor(maxFrameBytes = MAX_FRAME_BYTES) {
     this.#maxFrameBytes = maxFrameBytes;
@@ -35,9 +37,12 @@ export class FrameDecoder {
     }
     this.#pending.push(chunk);
     this.#pendingBytes += chunk.length;
-    const joined = this.#pending.length === 1 ? chunk : Buffer.concat(this.#pending, this.#pendingBytes);
+    // A big frame comes in several chunks: they are joined once, when it is whole, not at every chunk.
+    if (this.#pendingBytes < this.#needed) return;
+    const joined = Buffer.concat(this.#pending, this.#pendingBytes);
     this.#pending = [];
     this.#pendingBytes = 0;
+    this.#needed = 0;
     this.#scan(joined, onFrame);
   }
 

@@ -10,6 +10,7 @@ const MESSAGE =
 const ERROR = '162a140a0b4e49434b5f494e5f555345120574616b656e'; // error { code: "NICK_IN_USE", message: "taken" }
 const FIXTURES = [HEARTBEAT, MESSAGE, ERROR].map((hex) => Buffer.from(hex, 'hex'));
 const STREAM = Buffer.concat(FIXTURES);
+const HEARTBEAT_FRAME = FIXTURES[0]!;
 
 function decodeAll(chunks: Buffer[], decoder = new FrameDecoder()): { payloads: string[]; raws: string[] } {
   const payloads: string[] = [];
@@ -50,6 +51,20 @@ describe('FrameDecoder', () => {
   it('reassembles frames fed one byte at a time', () => {
     const bytes = [...STREAM].map((b) => Buffer.from([b]));
     expect(decodeAll(bytes).raws).toEqual(expectedRaws);
+  });
+
+  it('reassembles a big frame from many chunks, the next frame starting in its last chunk', () => {
+    const body = Buffer.alloc(5_000);
+    for (let i = 0; i < body.length; i++) body[i] = i % 251;
+    const stream = Buffer.concat([Buffer.from([0x88, 0x27]), body, HEARTBEAT_FRAME]); // 5000, then a heartbeat
+    for (const size of [7, 1_000, 2_600, 4_999]) {
+      const chunks: Buffer[] = [];
+      for (let at = 0; at < stream.length; at += size) chunks.push(stream.subarray(at, at + size));
+      const decoder = new FrameDecoder();
+      const result = decodeAll(chunks, decoder);
+      expect(result.payloads, `chunks of ${size}`).toEqual([body.toString('hex'), FIXTURES[0]!.subarray(1).toString('hex')]);
+      expect(decoder.bufferedBytes).toBe(0);
+    }
   });
 
   it('hands out a frame inside one chunk as a view, not a copy', () => {
