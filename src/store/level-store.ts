@@ -149,8 +149,7 @@ export class LevelHistoryStore implements HistoryStore {
 
   async get(origin: string, seq: number): Promise<Uint8Array | undefined> {
     const run = await this.#runHolding(origin, seq);
-    // A copy: a view would keep the whole run in memory for as long as the message is.
-    return run === undefined ? undefined : decodeRun(run.value, run.last - run.first + 1, seq - run.first, 1)[0]!.slice();
+    return run === undefined ? undefined : messageIn(run, seq);
   }
 
   lastSeq(origin: string): Promise<number> {
@@ -206,7 +205,7 @@ export class LevelHistoryStore implements HistoryStore {
   }
 
   /** The bytes of each place's message (copies), reading each run once however many of them it holds. */
-  async #readMany(places: readonly DisplayPosition[]): Promise<(Uint8Array | undefined)[]> {
+  async #readMany(places: readonly Pick<DisplayPosition, 'origin' | 'seq'>[]): Promise<(Uint8Array | undefined)[]> {
     const runs: Run[] = [];
     const values: (Uint8Array | undefined)[] = [];
     for (const { origin, seq } of places) {
@@ -215,7 +214,7 @@ export class LevelHistoryStore implements HistoryStore {
         run = await this.#runHolding(origin, seq);
         if (run !== undefined) runs.push(run);
       }
-      values.push(run === undefined ? undefined : decodeRun(run.value, run.last - run.first + 1, seq - run.first, 1)[0]!.slice());
+      values.push(run === undefined ? undefined : messageIn(run, seq));
     }
     return values;
   }
@@ -347,6 +346,11 @@ const EMPTY = new Uint8Array(0);
 interface Run extends RunSpan {
   origin: string;
   value: Uint8Array;
+}
+
+/** The bytes of message `seq` of a run, copied: a view would keep the whole run in memory as long as it. */
+function messageIn(run: Run, seq: number): Uint8Array {
+  return Buffer.from(decodeRun(run.value, run.last - run.first + 1, seq - run.first, 1)[0]!);
 }
 
 /** The span of `spans` (in seq order, not overlapping) that holds `seq`, found by bisection. */

@@ -43,6 +43,19 @@ function rawLevel(location: string): Level<string, Uint8Array> {
 }
 
 describe('LevelHistoryStore', () => {
+  it('gives a message read out of a run as a copy, not a view that keeps the whole run in memory', () =>
+    inHistoryFolder(async (location) => {
+      const store = await LevelHistoryStore.open(location);
+      try {
+        const messages = Array.from({ length: 400 }, (_, i) => chat(ALICE, i + 1, i + 1, 'x'.repeat(100)));
+        await store.append(messages); // one run of about 50 KB
+        const held = [await store.get(ALICE, 200), ...(await store.latest({ limit: 2 })).map((m) => m.bytes)];
+        for (const bytes of held) expect(bytes!.buffer.byteLength).toBeLessThan(10_000);
+      } finally {
+        await store.close();
+      }
+    }));
+
   it('refuses a second opening of the same history with a clear error', () =>
     inHistoryFolder(async (location) => {
       const first = await LevelHistoryStore.open(location);
