@@ -12,9 +12,11 @@
  *   store-append       N signed, chained messages (4 authors, ~60-byte texts, #lobby) appended 500 at a time
  *   sync-100k          that store (the source, in a process of its own: scripts/bench/sync-source.mjs)
  *                      synced to a fresh replica by SyncLink over loopback TCP, next to writing the
- *                      same bytes with plain `level`, 500 per batch, and next to the fresh node alone
- *                      (the same batches verified and stored from memory); the three take turns 3 times
- *                      (medians reported, and each round's ratio)
+ *                      same bytes with plain `level`, a record each, 500 per batch (the target's
+ *                      baseline: LevelDB's batched rate per record), next to the fresh node alone (the
+ *                      same batches verified and stored from memory), and, for scale, plain `level`
+ *                      writing the store's own records of those batches (a record per run); they take
+ *                      turns 3 times (medians reported, and each round's ratio)
  *   bytes-per-message  disk size of a big history folder / its messages, and the encoded message size
  *   startup-1m         spawn `lanchat --no-discovery --json` on a big store and on a one-screen store;
  *                      time to its `ready` line and to its first history line; 3 runs each
@@ -37,6 +39,7 @@ import { ephemeralIdentity, loadIdentity } from '../dist/identity/identity.js';
 import { dial } from '../dist/net/dial.js';
 import { LevelHistoryStore } from '../dist/store/level-store.js';
 import { messageKey } from '../dist/store/keys.js';
+import { runRecords } from '../dist/store/message-run.js';
 import { decodeStored } from '../dist/store/stored-message.js';
 import { Replica } from '../dist/sync/replica.js';
 import { messageHash, signMessage, verifyMessages } from '../dist/sync/signature.js';
@@ -164,6 +167,11 @@ async function syncCase() {
     byOrigin.get(m.origin).push(m.bytes);
   }
   const inSyncOrder = [...byOrigin.values()].flat();
+  // For scale, not the target: the same batches as the store now lays them out (a record per run),
+  // written with plain level; the records are made beforehand, as the raw write's keys are.
+  const decodedInSyncOrder = inSyncOrder.map(decodeStored);
+  const runBatches = [];
+  for (let i = 0; i < n; i += BATCH) runBatches.push(runRecords(decodedInSyncOrder.slice(i, i + BATCH)));
   // The source node runs in its own process, as it would on the LAN: its reads do not share this
   // thread with the fresh node's verifying and writing.
   await source.store.close();
@@ -177,10 +185,11 @@ async function syncCase() {
     for (let round = 1; round <= SYNC_ROUNDS; round++) {
       const sync = await syncOnce(server.port, n);
       const raw = await rawWrite(keys, source.encoded);
+      const rawRuns = await rawRunsWrite(runBatches);
       const ingest = await ingestOnce(inSyncOrder);
       log(`sync round ${round}: ${sync.seconds.toFixed(2)} s; raw level ${raw.seconds.toFixed(2)} s; ratio ${(raw.seconds / sync.seconds).toFixed(3)}; ` +
         `ingest alone ${ingest.seconds.toFixed(2)} s`);
-      rounds.push({ sync, raw, ingest });
+      rounds.push({ sync, raw, rawRuns, ingest });
     }
   } finally {
     sourceFigures = await server.stop();
@@ -202,6 +211,9 @@ async function syncCase() {
     seconds: round(syncSeconds, 2),
     raw_seconds: round(rawSeconds, 2),
     // the fresh node alone: no source process, no network (what a LAN's other machine would take off it)
+    // plain level writing the store's own records (a record per run): not the target's baseline, which
+    // is LevelDB's rate per record (DESIGN.md); it shows what the store's layout saves
+    raw_runs_seconds: round(median(rounds.map((r) => r.rawRuns.seconds)), 3),
     ingest_only_seconds: round(median(rounds.map((r) => r.ingest.seconds)), 2),
     ingest_only_ratio: round(rawSeconds / median(rounds.map((r) => r.ingest.seconds)), 3),
     ingest_only_cpu_us_per_msg: perMessage(mean((r) => r.ingest.cpuMs)),
@@ -279,6 +291,17 @@ async function ingestOnce(encoded) {
   await store.close();
   if (results.some((r) => r.refused.length > 0) || stored !== encoded.length) throw new Error(`ingested ${stored} of ${encoded.length}`);
   return { seconds, cpuMs: cpu };
+}
+
+/** `batches` of records, written with plain level one batch at a time. */
+async function rawRunsWrite(batches) {
+  const db = new Level(join(tempDir('raw-runs'), 'db'), { keyEncoding: 'utf8', valueEncoding: 'view' });
+  await db.open();
+  const t0 = performance.now();
+  for (const records of batches) await db.batch(records.map(([key, value]) => ({ type: 'put', key, value })));
+  const seconds = (performance.now() - t0) / 1000;
+  await db.close();
+  return { seconds };
 }
 
 /** The floor: the same bytes, one key each, written with plain level in batches of the same size. */

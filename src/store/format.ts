@@ -13,6 +13,7 @@ import {
   readRunKey,
   readVectorEntry,
   RUN_PREFIX,
+  UPGRADING_KEY,
   vectorKey,
   writeVectorEntry,
 } from './keys.js';
@@ -24,21 +25,30 @@ const UPGRADE_BATCH = 5_000;
 
 /**
  * Brings a history written by an earlier lanchat to today's key layout (keys.ts), so an upgrade keeps
- * every stored message. Every index is rebuilt from the messages themselves, and the format key is
- * written last: an upgrade cut short is done again, whole, at the next start.
+ * every stored message. The format key says today's format from the start of an upgrade, so an earlier
+ * lanchat refuses a history half upgraded (it would not see the messages already moved); UPGRADING_KEY
+ * holds the format the upgrade started from until it is done, and an upgrade cut short goes on from
+ * where it stopped at the next start.
  */
 export async function upgradeFormat(db: HistoryDb, location: string): Promise<void> {
-  const stored = await db.get(FORMAT_KEY);
-  const format = stored === undefined ? undefined : Buffer.from(stored).readUInt32BE();
-  if (format === FORMAT) return;
+  const format = await readFormatKey(db, FORMAT_KEY);
   if (format !== undefined && format > FORMAT) {
     throw new LanchatError('STORE_FORMAT', `the history in ${location} was written by a newer lanchat (format ${format}); update lanchat`);
   }
-  if (format === undefined && (await isEmpty(db))) return writeFormat(db);
+  let from = await readFormatKey(db, UPGRADING_KEY);
+  if (from === undefined) {
+    if (format === FORMAT) return;
+    if (format === undefined && (await isEmpty(db))) return db.put(FORMAT_KEY, formatValue(FORMAT));
+    from = format ?? 1; // format 1 wrote no format key
+    await db.batch([
+      { type: 'put', key: FORMAT_KEY, value: formatValue(FORMAT) },
+      { type: 'put', key: UPGRADING_KEY, value: formatValue(from) },
+    ]);
+  }
   await gatherRuns(db);
-  // Format 3 has display pages already; formats 1 (no format key) and 2 do not.
-  if (format === undefined || format < 3) await rebuildIndexes(db);
-  await writeFormat(db);
+  // Format 3 has display pages already; formats 1 and 2 do not.
+  if (from < 3) await rebuildIndexes(db);
+  await db.del(UPGRADING_KEY);
 }
 
 /**
@@ -115,10 +125,15 @@ async function isEmpty(db: HistoryDb): Promise<boolean> {
   return first.length === 0;
 }
 
-function writeFormat(db: HistoryDb): Promise<void> {
+async function readFormatKey(db: HistoryDb, key: string): Promise<number | undefined> {
+  const stored = await db.get(key);
+  return stored === undefined ? undefined : Buffer.from(stored.buffer, stored.byteOffset, stored.length).readUInt32BE();
+}
+
+function formatValue(format: number): Uint8Array {
   const value = Buffer.alloc(4);
-  value.writeUInt32BE(FORMAT);
-  return db.put(FORMAT_KEY, value);
+  value.writeUInt32BE(format);
+  return value;
 }
 
 const EMPTY = new Uint8Array(0);

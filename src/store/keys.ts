@@ -10,6 +10,7 @@
  *   b!<bucket>                                 the buckets in use, so the merge knows what to read
  *   v!<origin>                                 highest seq of origin with no gap below it, and the top seq
  *   f!format                                   the layout of these keys (FORMAT)
+ *   f!upgrading                                while an upgrade is under way: the format it started from
  * A record per run, not per message: each record costs a LevelDB write, and a sync is as fast as its writes.
  * Formats 1 to 3 kept a record per message, m!<origin>!<seq> (messageKey); an upgrade makes runs of them.
  */
@@ -23,6 +24,7 @@ import type { RunSpan } from './message-run.js';
  */
 export const FORMAT = 4;
 export const FORMAT_KEY = 'f!format';
+export const UPGRADING_KEY = 'f!upgrading';
 
 /** The bucket of private messages. Rooms start with '#', so no room is called this. */
 export const PRIVATE_BUCKET = '@';

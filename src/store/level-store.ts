@@ -176,13 +176,17 @@ export class LevelHistoryStore implements HistoryStore {
         if (entries.length === 0) break;
         for (const [key, value] of entries) {
           const { first, last } = readRunKey(key);
-          // Views into the runs: a sync batch is sent and dropped at once.
-          for (const m of decodeRun(value, last - first + 1, Math.max(0, after + 1 - first), limit - found.length)) {
-            found.push(m);
+          const count = last - first + 1;
+          const taken: Uint8Array[] = [];
+          for (const m of decodeRun(value, count, Math.max(0, after + 1 - first), limit - found.length)) {
+            taken.push(m);
             size += m.length;
-            if (size > bytes) return found;
+            if (size > bytes) break;
           }
-          if (found.length >= limit) return found;
+          // A run taken whole is handed out as views of it; of a run taken in part, only that part is
+          // kept (copied): a batch of the tails of many runs must not keep every run in memory.
+          found.push(...(taken.length === count ? taken : taken.map((m) => Buffer.from(m))));
+          if (size > bytes || found.length >= limit) return found;
         }
       }
       return found;
@@ -244,10 +248,14 @@ export class LevelHistoryStore implements HistoryStore {
     }
     const held = new Set<StoredMessage>();
     for (const [origin, list] of byOrigin) {
-      const seqs = list.map((m) => m.seq);
-      const to = Math.max(...seqs);
+      let from = Infinity;
+      let to = 0;
+      for (const { seq } of list) {
+        from = Math.min(from, seq);
+        to = Math.max(to, seq);
+      }
       const spans: RunSpan[] = [];
-      for await (const key of this.#db.keys({ gte: runSeekKey(origin, Math.min(...seqs)), lt: prefixEnd(runPrefix(origin)) })) {
+      for await (const key of this.#db.keys({ gte: runSeekKey(origin, from), lt: prefixEnd(runPrefix(origin)) })) {
         const span = readRunKey(key);
         if (span.first > to) break;
         spans.push(span);

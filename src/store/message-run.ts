@@ -12,7 +12,7 @@ import { runKey } from './keys.js';
  * A run on disk: per message, its length as a varint, then its bytes, in seq order.
  */
 
-/** A run holds at most a sync batch's worth of messages ... */
+/** A run holds at most as many messages as a sync batch (SYNC_BATCH_MESSAGES, sync/replica.ts) ... */
 export const RUN_MESSAGES = 500;
 /** ... and this many bytes of them, so reading one message out of a run stays cheap. */
 export const RUN_BYTES = 128 * 1024;

@@ -48,19 +48,25 @@ export class FrameDecoder {
 
   #scan(buf: Buffer, onFrame: FrameSink): void {
     let offset = 0;
+    let needed = 0;
     while (offset < buf.length) {
       const header = readLengthPrefix(buf, offset, this.#maxFrameBytes, this.#maxHeaderBytes);
       if (header === undefined) break;
       const end = offset + header.bytes + header.length;
-      if (end > buf.length) break;
+      if (end > buf.length) {
+        needed = end - offset;
+        break;
+      }
       onFrame(buf.subarray(offset + header.bytes, end), buf.subarray(offset, end));
       offset = end;
     }
     if (offset < buf.length) {
-      // Keep only the unfinished frame; a copy, so the caller's chunk is not pinned by a few bytes.
-      const rest = Buffer.from(buf.subarray(offset));
+      // Keep only the unfinished frame. Most of a chunk (the start of a big frame) is kept as a view; a
+      // small rest is copied, so that a few bytes do not keep the caller's whole chunk in memory.
+      const rest = buf.length - offset > buf.length / 2 ? buf.subarray(offset) : Buffer.from(buf.subarray(offset));
       this.#pending.push(rest);
       this.#pendingBytes = rest.length;
+      this.#needed = needed;
     }
   }
 }

@@ -9,6 +9,7 @@ import { pageRecords } from '../../src/store/display-page.js';
 import type { StoredMessage } from '../../src/store/history-store.js';
 import { bucketKey, bucketOf, messageKey, vectorKey, writeVectorEntry } from '../../src/store/keys.js';
 import { runRecords } from '../../src/store/message-run.js';
+import { decodeStored } from '../../src/store/stored-message.js';
 import { chat, ALICE, BOB, historyStoreContract } from './history-store.contract.js';
 
 // Real LevelDB in a temporary folder: no mock of it anywhere.
@@ -43,13 +44,14 @@ function rawLevel(location: string): Level<string, Uint8Array> {
 }
 
 describe('LevelHistoryStore', () => {
-  it('gives a message read out of a run as a copy, not a view that keeps the whole run in memory', () =>
+  it('gives messages read out of part of a run as copies, not views that keep the whole run in memory', () =>
     inHistoryFolder(async (location) => {
       const store = await LevelHistoryStore.open(location);
       try {
         const messages = Array.from({ length: 400 }, (_, i) => chat(ALICE, i + 1, i + 1, 'x'.repeat(100)));
         await store.append(messages); // one run of about 50 KB
-        const held = [await store.get(ALICE, 200), ...(await store.latest({ limit: 2 })).map((m) => m.bytes)];
+        // since() with a part of the run: what a batch of the tails of many runs takes.
+        const held = [await store.get(ALICE, 200), ...(await store.latest({ limit: 2 })).map((m) => m.bytes), ...(await store.since(ALICE, 390, 10))];
         for (const bytes of held) expect(bytes!.buffer.byteLength).toBeLessThan(10_000);
       } finally {
         await store.close();
@@ -137,14 +139,19 @@ describe('LevelHistoryStore formats', () => {
     }));
 
   /**
-   * A history in format 3 (a record per message, display pages), as lanchat wrote it before runs; those
-   * of `inRuns` already in runs, as an upgrade cut short leaves them.
+   * A history in format 3 (a record per message, display pages), as lanchat wrote it before runs; with
+   * `inRuns`, as an upgrade to format 4 cut short leaves it: those in runs, the format key already at 4.
    */
   async function writeFormat3(location: string, messages: StoredMessage[], inRuns: StoredMessage[] = []): Promise<void> {
     const old = rawLevel(location);
     await old.open();
     const batch = old.batch();
-    batch.put('f!format', Buffer.from([0, 0, 0, 3]));
+    if (inRuns.length === 0) {
+      batch.put('f!format', Buffer.from([0, 0, 0, 3]));
+    } else {
+      batch.put('f!format', Buffer.from([0, 0, 0, 4]));
+      batch.put('f!upgrading', Buffer.from([0, 0, 0, 3]));
+    }
     for (const m of messages) if (!inRuns.includes(m)) batch.put(messageKey(m.origin, m.seq), m.bytes);
     for (const [key, value] of runRecords(inRuns)) batch.put(key, value);
     for (const bucket of new Set(messages.map(bucketOf))) {
@@ -175,11 +182,45 @@ describe('LevelHistoryStore formats', () => {
         expect((await store.since(BOB, 18, 10)).length).toBe(2);
         await store.close();
         const keys = await rawKeys(location);
-        expect(keys.filter((k) => k.startsWith('m!'))).toEqual([]);
+        expect(keys.filter((k) => k.startsWith('m!') || k === 'f!upgrading')).toEqual([]);
         expect(keys.filter((k) => k.startsWith('s!')).length).toBe(inRuns.length === 0 ? 2 : 3);
       });
     }
   });
+
+  it('upgrades more messages than one upgrade batch holds, one origin’s run cut across batches', () =>
+    inHistoryFolder(async (location) => {
+      const messages = Array.from({ length: 6_200 }, (_, i) => chat(ALICE, i + 1, 1_000 + i, `line ${i + 1}`));
+      await writeFormat3(location, messages);
+      const store = await LevelHistoryStore.open(location);
+      try {
+        expect(await store.count()).toBe(6_200);
+        expect(store.versionVector()).toEqual(new Map([[ALICE, 6_200]]));
+        const all = await store.since(ALICE, 0, 10_000);
+        expect(all.map((bytes) => decodeStored(bytes).seq)).toEqual(messages.map((m) => m.seq));
+        expect((await store.latest({ limit: 2 })).map((m) => m.message.text)).toEqual(['line 6199', 'line 6200']);
+      } finally {
+        await store.close();
+      }
+    }));
+
+  it('leaves an upgrade that stops half way in a format an earlier lanchat refuses', () =>
+    inHistoryFolder(async (location) => {
+      // Format 2, with one record that is not a message: rebuilding the display pages stops on it.
+      const old = rawLevel(location);
+      await old.put('f!format', Buffer.from([0, 0, 0, 2]));
+      await old.put(messageKey(ALICE, 1), chat(ALICE, 1, 100).bytes);
+      await old.put(messageKey(ALICE, 2), Buffer.from('not a message'));
+      await old.close();
+      expect(await openingError(location)).toBeDefined();
+      const raw = rawLevel(location);
+      try {
+        expect(Buffer.from((await raw.get('f!format'))!).readUInt32BE()).toBe(4);
+        expect(Buffer.from((await raw.get('f!upgrading'))!).readUInt32BE()).toBe(2);
+      } finally {
+        await raw.close();
+      }
+    }));
 
   it('refuses a history written by a newer lanchat, and leaves it as it was', () =>
     inHistoryFolder(async (location) => {

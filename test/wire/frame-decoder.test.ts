@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { FrameDecoder, readLengthPrefix, varintLength } from '../../src/wire/frame-decoder.js';
 import { isLanchatError } from '../../src/wire/errors.js';
 
@@ -64,6 +64,20 @@ describe('FrameDecoder', () => {
       const result = decodeAll(chunks, decoder);
       expect(result.payloads, `chunks of ${size}`).toEqual([body.toString('hex'), FIXTURES[0]!.subarray(1).toString('hex')]);
       expect(decoder.bufferedBytes).toBe(0);
+    }
+  });
+
+  it('joins the chunks of a big frame once, when it is whole, not at every chunk', () => {
+    const stream = Buffer.concat([Buffer.from([0x88, 0x27]), Buffer.alloc(5_000, 1)]);
+    const concat = vi.spyOn(Buffer, 'concat');
+    try {
+      const decoder = new FrameDecoder();
+      let frames = 0;
+      for (let at = 0; at < stream.length; at += 7) decoder.push(stream.subarray(at, at + 7), () => frames++);
+      expect(frames).toBe(1);
+      expect(concat).toHaveBeenCalledTimes(1);
+    } finally {
+      concat.mockRestore();
     }
   });
 
