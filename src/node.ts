@@ -5,6 +5,7 @@ import type { Advert } from './discovery/advert.js';
 import { Discovery } from './discovery/mdns.js';
 import { type Candidate, decide, type Role, successors } from './election/decide.js';
 import { compareRank, type Rank } from './election/rank.js';
+import { probeClaim } from './election/probe.js';
 import { loadOrCreateIdentity, type Identity } from './identity/identity.js';
 import {
   type LostInfo,
@@ -657,17 +658,11 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
 
   /** Another node's probe (or its answer to ours): if both are relays, the lower-ranked one steps down. */
   #onProbe(probe: lanchat.Probe.$Properties, conn: Connection, host: string): void {
-    if (probe.network !== this.#options.network || !probe.relay || !probe.nodeId || this.#role !== 'relay') return;
+    const claim = probeClaim(probe, this.#options.network);
+    if (claim === undefined || this.#role !== 'relay' || claim.nodeId === this.identity.nodeIdHex) return;
     const material = conn.proofMaterial();
-    if (material !== undefined && !identityProven(probe.nodeId, probe.keys, probe.proof, material)) return;
-    const nodeId = Buffer.from(probe.nodeId).toString('hex');
-    if (nodeId === this.identity.nodeIdHex) return;
-    const other: Rank = {
-      forced: probe.rank?.forced ?? false,
-      weight: probe.rank?.weight ?? 0,
-      startedAt: probe.rank?.startedAt ?? 0,
-      nodeId,
-    };
+    if (material !== undefined && !identityProven(probe.nodeId!, probe.keys, probe.proof, material)) return;
+    const other = claim.rank;
     const mine = this.#rank();
     const theyWin = compareRank(other, mine) < 0;
     if (other.forced && mine.forced) {
@@ -675,15 +670,15 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
       this.emit('notice', { code: 'TWO_FORCED', text: `another node was started with --host; ${winner} keeps the relay (the lower node id)` });
     }
     if (!theyWin) return;
-    this.emit('notice', { code: 'HANDING_OVER', text: `another relay outranks this one; handing over to ${host}:${probe.port}` });
+    this.emit('notice', { code: 'HANDING_OVER', text: `another relay outranks this one; handing over to ${host}:${claim.port}` });
     clearInterval(this.#probeTimer);
     this.#probeTimer = undefined;
     const relay = this.#relay;
     this.#relay = undefined;
     this.#setRole('electing');
-    const target = { nodeId: Buffer.from(probe.nodeId), host, port: probe.port ?? 0 };
+    const target = { nodeId: Buffer.from(claim.nodeId, 'hex'), host, port: claim.port };
     this.#following = {
-      candidate: { nodeId, rank: other, role: 'relay', epoch: probe.epoch ?? 0, host, port: target.port },
+      candidate: { nodeId: claim.nodeId, rank: other, role: 'relay', epoch: claim.epoch, host, port: claim.port },
       since: Date.now(),
       queue: [],
     };

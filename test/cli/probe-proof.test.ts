@@ -52,4 +52,23 @@ describe('relay probes with a room secret (real process on loopback)', () => {
     expect(handover.text).toContain(':2222');
     expect(relay.proc.all('notice', (e) => e.code === 'HANDING_OVER')).toHaveLength(1);
   });
+
+  it('on an open network, a relay does not hand over to a probe it could not send its members to', async () => {
+    const relay = await cluster.relay('open-keeper');
+    const probe = async (nodeId: Buffer, port: number): Promise<void> => {
+      const conn = await dial('127.0.0.1', relay.port, { heartbeatMs: 0 });
+      const answered = new Promise((resolve) => conn.once('frame', resolve));
+      conn.sendFrame({ probe: { nodeId, network: 'lanchat', rank: { forced: true, weight: 0, startedAt: 1 }, relay: true, port, epoch: 1 } });
+      await answered;
+      conn.close();
+    };
+    // Forced and the lowest id there is, but no port to send members to, or a node id too short to be one:
+    await probe(Buffer.alloc(32), 0);
+    await probe(Buffer.alloc(4), 4444);
+    // The same rank, well formed: this one wins.
+    await probe(Buffer.alloc(32), 3333);
+    const handover = await relay.proc.waitFor('notice', (e) => e.code === 'HANDING_OVER');
+    expect(handover.text).toContain(':3333');
+    expect(relay.proc.all('notice', (e) => e.code === 'HANDING_OVER')).toHaveLength(1);
+  });
 });

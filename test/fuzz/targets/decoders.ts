@@ -1,19 +1,22 @@
+import { probeClaim } from '../../../src/election/probe.js';
 import { decodeStored } from '../../../src/store/stored-message.js';
 import { vectorFromWire } from '../../../src/sync/vector.js';
 import { decodeFrame, encodeMessageFrame, type Frame, messageBytesOfFrame } from '../../../src/wire/codec.js';
 import { isLanchatError } from '../../../src/wire/errors.js';
 import { lanchat } from '../../../src/wire/protobuf.js';
-import { ALL_PAYLOADS, FRAME_PAYLOADS, MESSAGES } from '../corpus.js';
+import { ALL_PAYLOADS, FRAME_PAYLOADS, FUZZ_NETWORK, MESSAGES } from '../corpus.js';
 import { type FuzzInput, type FuzzTarget, invariant } from '../engine.js';
 import { chunkCuts, framed, misframed } from '../mutate.js';
 import { payloadFrom } from '../inputs.js';
 
 /** The decoders, by `variant`. */
-export const DECODERS = ['decodeFrame', 'decodeStored', 'vectorFromWire', 'messageBytesOfFrame'] as const;
+/** New decoders go at the end: a crash fixture names its decoder by index. */
+export const DECODERS = ['decodeFrame', 'decodeStored', 'vectorFromWire', 'messageBytesOfFrame', 'probeClaim'] as const;
 
 const KNOWN_KINDS = new Set<string>(FRAME_PAYLOADS.keys());
 const VECTOR_PAYLOADS = [...FRAME_PAYLOADS.get('syncOffer')!, ...FRAME_PAYLOADS.get('syncRequest')!];
 const MESSAGE_PAYLOADS = FRAME_PAYLOADS.get('message')!;
+const PROBE_PAYLOADS = FRAME_PAYLOADS.get('probe')!;
 const MESSAGE_FRAMES = MESSAGE_PAYLOADS.map((p) => framed(p));
 
 /** A decoder's only way to refuse input: a LanchatError BAD_FRAME. */
@@ -73,6 +76,16 @@ const DECODE: Record<(typeof DECODERS)[number], (bytes: Buffer) => void> = {
       invariant(Number.isSafeInteger(seq) && seq >= 0, `a vector seq ${seq} is a count`);
     }
   },
+  probeClaim(bytes) {
+    const frame = tryDecodeFrame(bytes);
+    if (frame?.kind !== 'probe') return;
+    // What a relay hands its members over to must be a node id and a port a member can dial.
+    const claim = probeClaim(frame.probe, FUZZ_NETWORK);
+    if (claim === undefined) return;
+    invariant(/^[0-9a-f]{64}$/.test(claim.nodeId) && claim.rank.nodeId === claim.nodeId, 'a claimed node id is 32 bytes, hex');
+    invariant(Number.isInteger(claim.port) && claim.port >= 1 && claim.port <= 65_535, `a claimed port ${claim.port} can be dialed`);
+    for (const n of [claim.rank.weight, claim.rank.startedAt, claim.epoch]) invariant(Number.isSafeInteger(n) && n >= 0, `a rank field ${n} is a count`);
+  },
   messageBytesOfFrame(bytes) {
     let message: Uint8Array;
     try {
@@ -103,6 +116,9 @@ export const decodersTarget: FuzzTarget = {
         break;
       case 'vectorFromWire':
         bytes = payloadFrom(VECTOR_PAYLOADS, rng, 0.9);
+        break;
+      case 'probeClaim':
+        bytes = payloadFrom(PROBE_PAYLOADS, rng, 0.9);
         break;
       case 'messageBytesOfFrame': {
         // The prefix is mutated with the rest, or the payload alone behind a true or a lying prefix.
