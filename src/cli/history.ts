@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { join } from 'node:path';
 import { normalizeRoom, roomProblem } from '../chat/names.js';
 import { loadIdentity } from '../identity/identity.js';
@@ -29,32 +30,39 @@ export async function runHistory(options: HistoryOptions, out: NodeJS.WritableSt
   if (identity === undefined) {
     throw new LanchatError('USAGE', `no lanchat history in ${options.dataDir} (lanchat never ran with this data folder)`);
   }
-  const messages = await readHistory(options.dataDir, { limit: options.limit, ...(room === undefined ? {} : { room }) });
-  for (const stored of messages) {
-    const readable = messageView(stored.message, identity);
-    if (readable === undefined) continue; // a private message between two others
-    const view = { ...readable, history: true };
-    out.write(
-      options.json
+  // The output's pace sets the reading's: a history of a million lines piped into a pager or a slow
+  // reader is not queued in memory.
+  const print = async (messages: readonly StoredMessage[]): Promise<void> => {
+    for (const stored of messages) {
+      const readable = messageView(stored.message, identity);
+      if (readable === undefined) continue; // a private message between two others
+      const view = { ...readable, history: true };
+      const line = options.json
         ? `${JSON.stringify({ event: 'message', ...view })}\n`
-        : `${formatEvent({ event: 'message', ...view }, { rooms: [] })}\n`,
-    );
-  }
+        : `${formatEvent({ event: 'message', ...view }, { rooms: [] })}\n`;
+      if (!out.write(line)) await once(out, 'drain');
+    }
+  };
+  await readHistory(options.dataDir, { limit: options.limit, ...(room === undefined ? {} : { room }) }, print);
 }
 
-/** From the store itself, or, while a lanchat runs on this data folder and holds it, from that lanchat. */
-async function readHistory(dataDir: string, query: HistoryQuery): Promise<StoredMessage[]> {
+/**
+ * Hands the history to `print` a part at a time, so a history of any size is never held whole: from the
+ * store itself, or, while a lanchat runs on this data folder and holds it, from that lanchat.
+ */
+async function readHistory(dataDir: string, query: HistoryQuery, print: (messages: readonly StoredMessage[]) => Promise<void>): Promise<void> {
   let store: LevelHistoryStore;
   try {
     store = await LevelHistoryStore.open(join(dataDir, 'history'));
   } catch (err) {
     if (!isLanchatError(err, 'DATA_DIR_IN_USE')) throw err;
-    const answer = await askHistory(dataDir, query);
-    if (answer === undefined) throw err;
-    return answer.map(decodeStored);
+    const answered = await askHistory(dataDir, query, (page) => print(page.map(decodeStored)));
+    if (!answered) throw err;
+    return;
   }
   try {
-    return await store.latest(query);
+    if (Number.isFinite(query.limit)) await print(await store.latest(query));
+    else for await (const chunk of store.history(query.room === undefined ? {} : { room: query.room })) await print(chunk);
   } finally {
     await store.close();
   }

@@ -78,20 +78,23 @@ function answerQueries(socket: Socket, store: HistoryStore): void {
 }
 
 async function sendHistory(socket: Socket, store: HistoryStore, query: HistoryQuery): Promise<void> {
-  const messages = await store.latest(query);
+  // A whole history is read a chunk at a time, and sent as it is read: neither side holds all of it.
+  const chunks = Number.isFinite(query.limit) ? [await store.latest(query)] : store.history(query.room === undefined ? {} : { room: query.room });
   let page: Uint8Array[] = [];
   let bytes = 0;
-  for (const m of messages) {
-    if (page.length > 0 && bytes + m.bytes.length > PAGE_BYTES) {
-      // The asker reads at its own pace; a whole history is not held twice in memory for it. An asker
-      // that goes away (Ctrl-C) ends the answer, or the history would stay referenced here for good.
-      if (!socket.write(encodeFrame({ historyPage: { messages: page } }))) await writable(socket);
-      if (socket.destroyed) return;
-      page = [];
-      bytes = 0;
+  for await (const chunk of chunks) {
+    for (const m of chunk) {
+      if (page.length > 0 && bytes + m.bytes.length > PAGE_BYTES) {
+        // The asker reads at its own pace. An asker that goes away (Ctrl-C) ends the answer, or the
+        // read would go on for nobody.
+        if (!socket.write(encodeFrame({ historyPage: { messages: page } }))) await writable(socket);
+        if (socket.destroyed) return;
+        page = [];
+        bytes = 0;
+      }
+      page.push(m.bytes);
+      bytes += m.bytes.length;
     }
-    page.push(m.bytes);
-    bytes += m.bytes.length;
   }
   socket.end(encodeFrame({ historyPage: { messages: page, done: true } }));
 }
@@ -110,49 +113,84 @@ function writable(socket: Socket): Promise<void> {
 }
 
 /**
- * Asks the node running on `dataDir` for its history: the stored messages' bytes in display order, or
- * undefined when no node answers there (none runs, or it has no control socket).
+ * Asks the node running on `dataDir` for its history: the stored messages' bytes in display order, handed
+ * to `onPage` a page at a time as they come; while the promise it returns is pending, no more is read.
+ * False when no node answers there (none runs, or it has no control socket). `timeoutMs` bounds each wait
+ * for the node (for the connection, then between two pages), not the whole answer.
  */
-export async function askHistory(dataDir: string, query: HistoryQuery, timeoutMs = CONTROL_TIMEOUT_MS): Promise<Uint8Array[] | undefined> {
+export async function askHistory(
+  dataDir: string,
+  query: HistoryQuery,
+  onPage: (messages: Uint8Array[]) => void | Promise<void>,
+  timeoutMs = CONTROL_TIMEOUT_MS,
+): Promise<boolean> {
   const socket = connect(controlSocketPath(dataDir));
   try {
     await Promise.race([once(socket, 'connect'), timeout(timeoutMs, 'connecting to the running lanchat')]);
   } catch (err) {
     socket.destroy();
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ECONNREFUSED') return undefined;
+    if (code === 'ENOENT' || code === 'ECONNREFUSED') return false;
     throw err;
   }
   const limit = Number.isFinite(query.limit) ? query.limit : 0;
   socket.write(encodeFrame({ historyQuery: { room: query.room ?? '', limit } }));
   try {
-    return await Promise.race([readAnswer(socket), timeout(timeoutMs, 'waiting for the running lanchat’s history')]);
+    await readAnswer(socket, onPage, timeoutMs);
+    return true;
   } finally {
     socket.destroy();
   }
 }
 
-function readAnswer(socket: Socket): Promise<Uint8Array[]> {
+function readAnswer(socket: Socket, onPage: (messages: Uint8Array[]) => void | Promise<void>, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined;
+    const waitAgain = (): void => {
+      clearTimeout(timer);
+      timer = setTimeout(() => reject(new LanchatError('STORE_FAILED', `no answer from the running lanchat within ${timeoutMs / 1000} s`)), timeoutMs);
+      timer.unref();
+    };
+    const fail = (err: unknown): void => {
+      clearTimeout(timer);
+      reject(err);
+    };
+    /** Pages handed on and not yet taken: reading waits for them (the node waits in turn). */
+    let taking = 0;
     const decoder = new FrameDecoder();
-    const messages: Uint8Array[] = [];
     const onFrame = (frame: Frame): void => {
       if (frame.kind === 'error') {
         throw new LanchatError((frame.error.code ?? 'STORE_FAILED') as ErrorCode, `the running lanchat: ${frame.error.message ?? ''}`);
       }
       if (frame.kind !== 'historyPage') throw new LanchatError('UNEXPECTED_FRAME', `the running lanchat sent a ${frame.kind} frame`);
-      for (const bytes of frame.historyPage.messages ?? []) messages.push(bytes);
-      if (frame.historyPage.done) resolve(messages);
+      const done = frame.historyPage.done === true;
+      const taken = onPage(frame.historyPage.messages ?? []);
+      if (taken === undefined) {
+        if (done) resolve();
+        return;
+      }
+      // Not the node's delay: no timer while this side takes its time.
+      clearTimeout(timer);
+      socket.pause();
+      taking++;
+      taken.then(() => {
+        if (--taking > 0) return;
+        if (done) return resolve();
+        waitAgain();
+        socket.resume();
+      }, fail);
     };
+    waitAgain();
     socket.on('data', (chunk: Buffer) => {
+      waitAgain();
       try {
         decoder.push(chunk, (payload) => onFrame(decodeFrame(payload)));
       } catch (err) {
-        reject(err);
+        fail(err);
       }
     });
-    socket.on('error', reject);
-    socket.on('close', () => reject(new LanchatError('STORE_FAILED', 'the running lanchat closed the control socket before the whole history')));
+    socket.on('error', fail);
+    socket.on('close', () => fail(new LanchatError('STORE_FAILED', 'the running lanchat closed the control socket before the whole history')));
   });
 }
 

@@ -54,6 +54,11 @@ export interface HistoryStore {
   since(origin: string, after: number, limit: number, options?: { bytes?: number }): Promise<Uint8Array[]>;
   /** The last `limit` messages (of `room`, or all; with `before`, of those shown before it), oldest first. */
   latest(options: { limit: number; room?: string; before?: DisplayPosition }): Promise<StoredMessage[]>;
+  /**
+   * The whole history (of `room`, or all), oldest first, a chunk at a time: what is held in memory is
+   * bounded by a chunk and the places of one display page's span, not by the size of the history.
+   */
+  history(options?: { room?: string }): AsyncIterable<StoredMessage[]>;
   count(): Promise<number>;
   close(): Promise<void>;
 }

@@ -21,6 +21,7 @@ import {
   type VectorEntry,
 } from './keys.js';
 import { decodeRun, runRecords, type RunSpan } from './message-run.js';
+import { PlaceHeap } from './place-heap.js';
 
 export type HistoryDb = Level<string, Uint8Array>;
 
@@ -208,15 +209,51 @@ export class LevelHistoryStore implements HistoryStore {
     return values.filter((v): v is Uint8Array => v !== undefined).map(decodeStored);
   }
 
-  /** The bytes of each place's message (copies), reading each run once however many of them it holds. */
-  async #readMany(places: readonly Pick<DisplayPosition, 'origin' | 'seq'>[]): Promise<(Uint8Array | undefined)[]> {
-    const runs: Run[] = [];
+  async *history({ room }: { room?: string } = {}): AsyncGenerator<StoredMessage[]> {
+    if (this.#db.status !== 'open') throw new LanchatError('STORE_FAILED', 'the history store is closed');
+    const buckets = room === undefined ? [...this.#buckets] : this.#buckets.has(room) ? [room] : [];
+    // Pages are read in the order of their newest place, all buckets merged. Every place of a page not
+    // read yet is within PAGE_SPAN_MS of that page's newest or after it, so what waits in the heap
+    // from further back than that precedes everything still unread, and is shown.
+    const pages = buckets.map((bucket) => this.#db.iterator({ gte: pagePrefix(bucket), lt: prefixEnd(pagePrefix(bucket)) }));
+    const waiting = new PlaceHeap();
+    const lastRun = new Map<string, Run>();
+    try {
+      const heads = await Promise.all(pages.map((it) => it.next()));
+      for (;;) {
+        let next = -1;
+        for (let i = 0; i < heads.length; i++) {
+          const head = heads[i];
+          if (head !== undefined && (next < 0 || pageNewestOrder(head[0]) < pageNewestOrder(heads[next]![0]))) next = i;
+        }
+        const [key, value] = next < 0 ? [undefined, undefined] : heads[next]!;
+        const shownBefore = key === undefined ? Infinity : parseInt(pageNewestOrder(key).slice(0, 13), 16) - PAGE_SPAN_MS;
+        const ready: DisplayPosition[] = [];
+        while (waiting.size > 0 && waiting.peek()!.time <= shownBefore) ready.push(waiting.pop()!);
+        for (let at = 0; at < ready.length; at += HISTORY_CHUNK) {
+          const values = await this.#readMany(ready.slice(at, at + HISTORY_CHUNK), lastRun);
+          yield values.filter((v): v is Uint8Array => v !== undefined).map(decodeStored);
+        }
+        if (key === undefined) return;
+        for (const place of decodePage(value!)) waiting.push(place);
+        heads[next] = await pages[next]!.next();
+      }
+    } finally {
+      await Promise.all(pages.map((it) => it.close()));
+    }
+  }
+
+  /**
+   * The bytes of each place's message (copies). In display order an origin's seqs rise, so the run read
+   * last for an origin most often holds its next place too: each run is read about once.
+   */
+  async #readMany(places: readonly Pick<DisplayPosition, 'origin' | 'seq'>[], lastRun = new Map<string, Run>()): Promise<(Uint8Array | undefined)[]> {
     const values: (Uint8Array | undefined)[] = [];
     for (const { origin, seq } of places) {
-      let run = runs.find((r) => r.origin === origin && r.first <= seq && seq <= r.last);
-      if (run === undefined) {
+      let run = lastRun.get(origin);
+      if (run === undefined || seq < run.first || seq > run.last) {
         run = await this.#runHolding(origin, seq);
-        if (run !== undefined) runs.push(run);
+        if (run !== undefined) lastRun.set(origin, run);
       }
       values.push(run === undefined ? undefined : messageIn(run, seq));
     }
@@ -354,11 +391,17 @@ const EMPTY = new Uint8Array(0);
 interface Run extends RunSpan {
   origin: string;
   value: Uint8Array;
+  /** Its messages, once split (views of `value`). */
+  messages?: Uint8Array[];
 }
 
-/** The bytes of message `seq` of a run, copied: a view would keep the whole run in memory as long as it. */
+/**
+ * The bytes of message `seq` of a run, copied: a view would keep the whole run in memory as long as it.
+ * The run is split once, however many of its messages are read.
+ */
 function messageIn(run: Run, seq: number): Uint8Array {
-  return Buffer.from(decodeRun(run.value, run.last - run.first + 1, seq - run.first, 1)[0]!);
+  run.messages ??= decodeRun(run.value, run.last - run.first + 1);
+  return Buffer.from(run.messages[seq - run.first]!);
 }
 
 /** The span of `spans` (in seq order, not overlapping) that holds `seq`, found by bisection. */
@@ -377,5 +420,7 @@ function spanOf(spans: readonly RunSpan[], seq: number): RunSpan | undefined {
 function orderOf(p: DisplayPosition): string {
   return orderSuffix(p.time, p.counter, p.origin, p.seq);
 }
+/** Messages `history()` gives at a time. */
+const HISTORY_CHUNK = 1_000;
 /** What `since` reads from disk at most per trip to LevelDB's thread, when not told less. */
 const SINCE_READ_BYTES = 512 * 1024;

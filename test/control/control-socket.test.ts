@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { askHistory, controlSocketPath, serveControl } from '../../src/control/control-socket.js';
+import { askHistory, controlSocketPath, type HistoryQuery, serveControl } from '../../src/control/control-socket.js';
 import { LevelHistoryStore } from '../../src/store/level-store.js';
 import { decodeStored } from '../../src/store/stored-message.js';
 import { decodeFrame, encodeFrame } from '../../src/wire/codec.js';
@@ -29,6 +29,17 @@ describe('control socket', () => {
   });
 
   const texts = (answer: Uint8Array[] | undefined): (string | null | undefined)[] => (answer ?? []).map((b) => decodeStored(b).message.text);
+  let pages = 0;
+  /** The whole answer, its pages joined (the count of pages in `pages`); undefined when nobody answers. */
+  const ask = async (query: HistoryQuery): Promise<Uint8Array[] | undefined> => {
+    const messages: Uint8Array[] = [];
+    pages = 0;
+    const answered = await askHistory(dataDir, query, (page) => {
+      pages++;
+      messages.push(...page);
+    });
+    return answered ? messages : undefined;
+  };
 
   it('answers the history in display order, by room and by count, in pages when it is long', async () => {
     // A stale socket file, as a node killed by SIGKILL leaves it: replaced.
@@ -39,15 +50,16 @@ describe('control socket', () => {
     server = await serveControl(dataDir, store);
     expect(server).toBeDefined();
 
-    const all = await askHistory(dataDir, { limit: Number.POSITIVE_INFINITY });
-    expect(all).toHaveLength(303); // 600 KB: more than one page
+    const all = await ask({ limit: Number.POSITIVE_INFINITY });
+    expect(all).toHaveLength(303);
+    expect(pages).toBeGreaterThan(1); // 600 KB: more than one page
     expect(texts(all).slice(0, 3)).toEqual(['first', 'dev', 'second']);
-    expect(texts(await askHistory(dataDir, { limit: 5, room: '#dev' }))).toEqual(['dev']);
-    expect(texts(await askHistory(dataDir, { limit: 2 }))).toEqual([`${long} 298`, `${long} 299`]);
+    expect(texts(await ask({ limit: 5, room: '#dev' }))).toEqual(['dev']);
+    expect(texts(await ask({ limit: 2 }))).toEqual([`${long} 298`, `${long} 299`]);
   });
 
   it('says nobody answers where no node serves', async () => {
-    expect(await askHistory(dataDir, { limit: 10 })).toBeUndefined();
+    expect(await ask({ limit: 10 })).toBeUndefined();
   });
 
   it('refuses anything but a query with an error, and goes on answering others', async () => {
@@ -63,7 +75,7 @@ describe('control socket', () => {
       expect(codes).toHaveLength(1);
       expect(['UNEXPECTED_FRAME', 'BAD_FRAME', 'FRAME_TOO_LARGE']).toContain(codes[0]);
     }
-    expect(texts(await askHistory(dataDir, { limit: 10 }))).toEqual(['kept']);
+    expect(texts(await ask({ limit: 10 }))).toEqual(['kept']);
   });
 
   it('reports a store that fails as an error of the asker, not a hang', async () => {
@@ -71,7 +83,7 @@ describe('control socket', () => {
     await store.close(); // the node is going away: its store is closed
     let error: unknown;
     try {
-      await askHistory(dataDir, { limit: 10 });
+      await ask({ limit: 10 });
     } catch (err) {
       error = err;
     }

@@ -29,6 +29,13 @@ function seeded(seed: number): () => number {
 
 const seqs = (encoded: Uint8Array[]): number[] => encoded.map((bytes) => decodeStored(bytes).seq);
 
+/** The whole history (of `room`) as `history()` gives it, chunks joined. */
+async function readHistory(store: HistoryStore, room?: string): Promise<StoredMessage[]> {
+  const all: StoredMessage[] = [];
+  for await (const chunk of store.history(room === undefined ? {} : { room })) all.push(...chunk);
+  return all;
+}
+
 /**
  * What every history store must do, run against each implementation (today: LevelDB). `open` gives a
  * store on `location`; the same location opened again must show what was stored before.
@@ -115,6 +122,14 @@ export function historyStoreContract(name: string, fresh: () => { open: () => Pr
       expect(await store.get(ALICE, 1_204)).toBeUndefined();
       expect((await store.missing([1_199, 1_201, 1_204].map((seq) => chat(ALICE, seq, seq)))).map((m) => m.seq)).toEqual([1_204]);
       expect((await store.latest({ limit: 3 })).map((m) => m.seq)).toEqual([1_201, 1_202, 1_203]);
+      const chunks: number[] = [];
+      const all: number[] = [];
+      for await (const chunk of store.history()) {
+        chunks.push(chunk.length);
+        all.push(...chunk.map((m) => m.seq));
+      }
+      expect(all).toEqual(Array.from({ length: 1_203 }, (_, i) => i + 1));
+      expect(chunks.length).toBeGreaterThan(1); // a chunk at a time, not the whole history at once
     });
 
     it('fills gaps between earlier out-of-order arrivals and moves the vector past them all', async () => {
@@ -181,6 +196,11 @@ export function historyStoreContract(name: string, fresh: () => { open: () => Pr
         expect(pagedBack.length).toBeLessThanOrEqual(all.length);
       }
       expect(texts(pagedBack)).toEqual(texts(order));
+      // Read whole, oldest first, a chunk at a time: the same order.
+      expect(texts(await readHistory(store))).toEqual(texts(order));
+      const lobby = order.filter((m) => m.room === '#lobby');
+      expect(texts(await readHistory(store, '#lobby'))).toEqual(texts(lobby));
+      expect(await readHistory(store, '#nowhere')).toEqual([]);
     });
 
     it('lists what it lacks of a batch, and gives stored bytes back unchanged', async () => {
