@@ -18,6 +18,7 @@
  *                      writing the store's own records of those batches (a record per run); they take
  *                      turns 3 times (medians reported, and each round's ratio)
  *   bytes-per-message  disk size of a big history folder / its messages, and the encoded message size
+ *   history-1m         `lanchat history --json` on the big store, to its end: time, lines, peak memory
  *   startup-1m         spawn `lanchat --no-discovery --json` on a big store and on a one-screen store;
  *                      time to its `ready` line and to its first history line; 3 runs each
  * Flags: --quick (20k messages instead of 100k, a 200k store instead of 1M; well under a minute);
@@ -356,6 +357,9 @@ async function startupCase() {
       log(`  start ${i + 1}/${START_RUNS} ${name.padEnd(5)}: ready ${readyMs.toFixed(0)} ms, first history line ${historyMs.toFixed(0)} ms`);
     }
   }
+  const history = await historyCommand(big);
+  log(`lanchat history --json on ${n} messages: ${history.lines} lines in ${history.seconds.toFixed(1)} s, peak RSS ${history.maxRssMb} MB`);
+  console.log(JSON.stringify({ case: 'history-1m', messages: n, lines: history.lines, seconds: round(history.seconds, 2), max_rss_mb: history.maxRssMb }));
   const stats = (list, key) => ({ median: Math.round(median(list.map((r) => r[key]))), max: Math.round(Math.max(...list.map((r) => r[key]))) });
   const [b, s] = [stats(runs.big, 'historyMs'), stats(runs.small, 'historyMs')];
   const [br, sr] = [stats(runs.big, 'readyMs'), stats(runs.small, 'readyMs')];
@@ -523,6 +527,26 @@ async function stopLanchat(child) {
   const timer = setTimeout(() => child.exitCode === null && process.kill(child.pid, 'SIGKILL'), 5_000);
   await exited;
   clearTimeout(timer);
+}
+
+/** Runs `lanchat history --json` on `dir` to its end: its time, its line count and its peak memory. */
+async function historyCommand(dir) {
+  const args = ['--require', join(root, 'scripts', 'bench', 'report-rss.cjs'), join(root, 'bin', 'lanchat.js'), 'history', '--json', '--data', dir];
+  const t0 = performance.now();
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  let lines = 0;
+  let stderr = '';
+  child.stdout.on('data', (chunk) => {
+    for (const byte of chunk) if (byte === 0x0a) lines++;
+  });
+  child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-2_000)));
+  const code = await withTimeout(new Promise((resolve) => child.once('exit', resolve)), 300_000, 'lanchat history');
+  children.delete(child);
+  const seconds = (performance.now() - t0) / 1000;
+  if (code !== 0) throw new Error(`lanchat history exited ${code}: ${stderr.trim()}`);
+  const maxRssKb = JSON.parse(stderr.trim().split('\n').at(-1)).maxRssKb;
+  return { seconds, lines, maxRssMb: Math.round(maxRssKb / 1024) };
 }
 
 /** scripts/bench/sync-source.mjs on the store at `location`; `stop()` ends it and gives its figures. */
