@@ -20,6 +20,7 @@ import {
   writeVectorEntry,
   type VectorEntry,
 } from './keys.js';
+import { moveHeld } from './held-move.js';
 import { decodeRun, runRecords, type RunSpan } from './message-run.js';
 import { PlaceHeap } from './place-heap.js';
 
@@ -347,29 +348,12 @@ export class LevelHistoryStore implements HistoryStore {
    */
   async #movedEntries(fresh: readonly StoredMessage[]): Promise<Map<string, VectorEntry>> {
     const moved = new Map<string, VectorEntry>();
-    /** Per origin, seqs of the batch that came ahead of a gap. */
-    let ahead: Map<string, Set<number>> | undefined;
-    for (const m of fresh) {
-      let entry = moved.get(m.origin);
-      if (entry === undefined) moved.set(m.origin, (entry = { held: this.#vector.get(m.origin) ?? 0, top: this.#top.get(m.origin) ?? 0 }));
-      entry.top = Math.max(entry.top, m.seq);
-      // A sync batch brings each origin's messages in seq order: most move the vector on the spot.
-      if (m.seq === entry.held + 1) {
-        entry.held = m.seq;
-      } else {
-        ahead ??= new Map();
-        let seqs = ahead.get(m.origin);
-        if (seqs === undefined) ahead.set(m.origin, (seqs = new Set()));
-        seqs.add(m.seq);
-      }
-    }
-    for (const [origin, entry] of moved) {
-      const seqs = ahead?.get(origin);
+    for (const [origin, { held, ahead, top }] of moveHeld(this.#vector, fresh)) {
       /** Nothing above this was on disk before the batch. */
       const topBefore = this.#top.get(origin) ?? 0;
-      let next = entry.held + 1;
+      let next = held + 1;
       for (;;) {
-        if (seqs?.has(next)) {
+        if (ahead?.has(next)) {
           next++;
           continue;
         }
@@ -378,7 +362,7 @@ export class LevelHistoryStore implements HistoryStore {
         next = span.last + 1;
       }
       // Every origin gets an entry, at 0 if it has a gap at 1, so its messages are offered to others.
-      entry.held = next - 1;
+      moved.set(origin, { held: next - 1, top: Math.max(topBefore, top) });
     }
     return moved;
   }

@@ -1,3 +1,4 @@
+import { moveHeld } from '../store/held-move.js';
 import type { VersionVector } from '../store/history-store.js';
 import type { lanchat } from '../wire/protobuf.js';
 
@@ -39,27 +40,10 @@ export function lacksFrom(mine: VersionVector, theirs: VersionVector): boolean {
  */
 export function vectorAfter(vector: VersionVector, messages: readonly { origin: string; seq: number }[]): Map<string, number> {
   const after = new Map(vector);
-  /** Per origin, seqs that came ahead of a gap: looked at once every message is in. */
-  let ahead: Map<string, Set<number>> | undefined;
-  for (const { origin, seq } of messages) {
-    const held = after.get(origin) ?? 0;
-    // A sync batch brings each origin's messages in seq order: most move the vector on the spot.
-    if (seq === held + 1) {
-      after.set(origin, seq);
-    } else {
-      if (!after.has(origin)) after.set(origin, 0);
-      if (seq > held) {
-        ahead ??= new Map();
-        let seqs = ahead.get(origin);
-        if (seqs === undefined) ahead.set(origin, (seqs = new Set()));
-        seqs.add(seq);
-      }
-    }
-  }
-  for (const [origin, seqs] of ahead ?? []) {
-    let held = after.get(origin)!;
-    while (seqs.has(held + 1)) held++;
-    after.set(origin, held);
+  for (const [origin, { held, ahead }] of moveHeld(vector, messages)) {
+    let next = held + 1;
+    while (ahead?.has(next)) next++;
+    after.set(origin, next - 1);
   }
   return after;
 }
