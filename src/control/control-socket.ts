@@ -157,6 +157,8 @@ function readAnswer(socket: Socket, onPage: (messages: Uint8Array[]) => void | P
     };
     /** Pages handed on and not yet taken: reading waits for them (the node waits in turn). */
     let taking = 0;
+    /** The last page has come: the node may close the socket while this side still takes pages. */
+    let whole = false;
     const decoder = new FrameDecoder();
     const onFrame = (frame: Frame): void => {
       if (frame.kind === 'error') {
@@ -164,6 +166,7 @@ function readAnswer(socket: Socket, onPage: (messages: Uint8Array[]) => void | P
       }
       if (frame.kind !== 'historyPage') throw new LanchatError('UNEXPECTED_FRAME', `the running lanchat sent a ${frame.kind} frame`);
       const done = frame.historyPage.done === true;
+      whole ||= done;
       const taken = onPage(frame.historyPage.messages ?? []);
       if (taken === undefined) {
         if (done) resolve();
@@ -190,7 +193,9 @@ function readAnswer(socket: Socket, onPage: (messages: Uint8Array[]) => void | P
       }
     });
     socket.on('error', fail);
-    socket.on('close', () => fail(new LanchatError('STORE_FAILED', 'the running lanchat closed the control socket before the whole history')));
+    socket.on('close', () => {
+      if (!whole) fail(new LanchatError('STORE_FAILED', 'the running lanchat closed the control socket before the whole history'));
+    });
   });
 }
 

@@ -58,6 +58,23 @@ describe('control socket', () => {
     expect(texts(await ask({ limit: 2 }))).toEqual([`${long} 298`, `${long} 299`]);
   });
 
+  it('waits for an asker that takes its time with each page, however long the whole answer takes', async () => {
+    const long = 'y'.repeat(2_000);
+    await store.append(Array.from({ length: 300 }, (_, i) => chat(ALICE, i + 1, 1_000 + i, `${long} ${i}`)));
+    server = await serveControl(dataDir, store);
+    const timeoutMs = 150;
+    let taken = 0;
+    // Each page is taken after a wait longer than the timeout: the node is not the one being slow.
+    const answered = await askHistory(
+      dataDir,
+      { limit: Number.POSITIVE_INFINITY },
+      (page) => new Promise<void>((resolve) => setTimeout(() => resolve(void (taken += page.length)), timeoutMs * 2)),
+      timeoutMs,
+    );
+    expect(answered).toBe(true);
+    expect(taken).toBe(300);
+  });
+
   it('says nobody answers where no node serves', async () => {
     expect(await ask({ limit: 10 })).toBeUndefined();
   });
