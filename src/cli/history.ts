@@ -31,9 +31,13 @@ export async function runHistory(options: HistoryOptions, out: NodeJS.WritableSt
     throw new LanchatError('USAGE', `no lanchat history in ${options.dataDir} (lanchat never ran with this data folder)`);
   }
   // The output's pace sets the reading's: a history of a million lines piped into a pager or a slow
-  // reader is not queued in memory.
+  // reader is not queued in memory. A write that fails between two waits fails the next line.
+  let outputFailed: Error | undefined;
+  const onOutputError = (err: Error): void => void (outputFailed ??= err);
+  out.on('error', onOutputError);
   const print = async (messages: readonly StoredMessage[]): Promise<void> => {
     for (const stored of messages) {
+      if (outputFailed !== undefined) throw outputFailed;
       const readable = messageView(stored.message, identity);
       if (readable === undefined) continue; // a private message between two others
       const view = { ...readable, history: true };
@@ -43,7 +47,16 @@ export async function runHistory(options: HistoryOptions, out: NodeJS.WritableSt
       if (!out.write(line)) await once(out, 'drain');
     }
   };
-  await readHistory(options.dataDir, { limit: options.limit, ...(room === undefined ? {} : { room }) }, print);
+  try {
+    await readHistory(options.dataDir, { limit: options.limit, ...(room === undefined ? {} : { room }) }, print);
+  } catch (err) {
+    // The reader went away (`lanchat history | head`): reading stops, quietly, as a filter's does. The
+    // listener stays: writes still queued fail the same way.
+    if ((err as NodeJS.ErrnoException).code === 'EPIPE') return;
+    out.off('error', onOutputError);
+    throw err;
+  }
+  out.off('error', onOutputError);
 }
 
 /**

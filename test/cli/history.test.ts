@@ -1,10 +1,12 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LevelHistoryStore } from '../../src/store/level-store.js';
 import { Cluster, LANCHAT_BIN } from '../helpers/lanchat-process.js';
+import { chat } from '../store/history-store.contract.js';
 
 // Real lanchat processes on 127.0.0.1 (mDNS off), each with its own data folder and LevelDB.
 describe('history on every node', () => {
@@ -121,6 +123,28 @@ describe('history on every node', () => {
     ola.send('and after');
     await relay.proc.waitForText('and after');
     await Promise.all([ola.quit(), relay.proc.quit()]);
+  });
+
+  it('lanchat history piped into a reader that stops early (| head) ends quietly, and stops reading', async () => {
+    const relay = await cluster.relay('long');
+    await relay.proc.quit();
+    // Enough history to fill a pipe many times over, written straight into the stopped node's store.
+    const store = await LevelHistoryStore.open(join(cluster.dataDir('long'), 'history'));
+    const origin = 'c4'.repeat(32);
+    const text = 'a line long enough to fill the pipe quickly, '.repeat(4);
+    for (let seq = 1; seq <= 4_000; seq += 500) {
+      await store.append(Array.from({ length: 500 }, (_, i) => chat(origin, seq + i, 1_700_000_000_000 + seq + i, `${text}${seq + i}`)));
+    }
+    await store.close();
+    const child = spawn(process.execPath, [LANCHAT_BIN, 'history', '--data', cluster.dataDir('long')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    // The reader takes its first chunk and goes away, as `head` does.
+    await once(child.stdout, 'data');
+    child.stdout.destroy();
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 
   const historyLines = (dataDir: string, ...args: string[]) => {
