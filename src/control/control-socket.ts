@@ -126,7 +126,7 @@ export async function askHistory(
 ): Promise<boolean> {
   const socket = connect(controlSocketPath(dataDir));
   try {
-    await Promise.race([once(socket, 'connect'), timeout(timeoutMs, 'connecting to the running lanchat')]);
+    await within(once(socket, 'connect'), timeoutMs, 'connecting to the running lanchat');
   } catch (err) {
     socket.destroy();
     const code = (err as NodeJS.ErrnoException).code;
@@ -143,64 +143,38 @@ export async function askHistory(
   }
 }
 
-function readAnswer(socket: Socket, onPage: (messages: Uint8Array[]) => void | Promise<void>, timeoutMs: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let timer: NodeJS.Timeout | undefined;
-    const waitAgain = (): void => {
-      clearTimeout(timer);
-      timer = setTimeout(() => reject(new LanchatError('STORE_FAILED', `no answer from the running lanchat within ${timeoutMs / 1000} s`)), timeoutMs);
-      timer.unref();
-    };
-    const fail = (err: unknown): void => {
-      clearTimeout(timer);
-      reject(err);
-    };
-    /** Pages handed on and not yet taken: reading waits for them (the node waits in turn). */
-    let taking = 0;
-    /** The last page has come: the node may close the socket while this side still takes pages. */
-    let whole = false;
-    const decoder = new FrameDecoder();
-    const onFrame = (frame: Frame): void => {
+/**
+ * Reads the answer a chunk at a time and hands its pages on one after another, each once the one before
+ * is taken: a socket not read from is not read ahead, so the node waits for a slow asker in turn.
+ */
+async function readAnswer(socket: Socket, onPage: (messages: Uint8Array[]) => void | Promise<void>, timeoutMs: number): Promise<void> {
+  const decoder = new FrameDecoder();
+  const chunks = socket[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  for (;;) {
+    const next = await within(chunks.next(), timeoutMs, 'from the running lanchat');
+    if (next.done === true) throw new LanchatError('STORE_FAILED', 'the running lanchat closed the control socket before the whole history');
+    const frames: Frame[] = [];
+    decoder.push(next.value, (payload) => frames.push(decodeFrame(payload)));
+    for (const frame of frames) {
       if (frame.kind === 'error') {
         throw new LanchatError((frame.error.code ?? 'STORE_FAILED') as ErrorCode, `the running lanchat: ${frame.error.message ?? ''}`);
       }
       if (frame.kind !== 'historyPage') throw new LanchatError('UNEXPECTED_FRAME', `the running lanchat sent a ${frame.kind} frame`);
-      const done = frame.historyPage.done === true;
-      whole ||= done;
-      const taken = onPage(frame.historyPage.messages ?? []);
-      if (taken === undefined) {
-        if (done) resolve();
-        return;
-      }
-      // Not the node's delay: no timer while this side takes its time.
-      clearTimeout(timer);
-      socket.pause();
-      taking++;
-      taken.then(() => {
-        if (--taking > 0) return;
-        if (done) return resolve();
-        waitAgain();
-        socket.resume();
-      }, fail);
-    };
-    waitAgain();
-    socket.on('data', (chunk: Buffer) => {
-      waitAgain();
-      try {
-        decoder.push(chunk, (payload) => onFrame(decodeFrame(payload)));
-      } catch (err) {
-        fail(err);
-      }
-    });
-    socket.on('error', fail);
-    socket.on('close', () => {
-      if (!whole) fail(new LanchatError('STORE_FAILED', 'the running lanchat closed the control socket before the whole history'));
-    });
-  });
+      await onPage(frame.historyPage.messages ?? []);
+      if (frame.historyPage.done === true) return;
+    }
+  }
 }
 
-function timeout(ms: number, what: string): Promise<never> {
-  return new Promise((_, reject) => {
-    setTimeout(() => reject(new LanchatError('STORE_FAILED', `no answer ${what} within ${ms / 1000} s`)), ms).unref();
+/** `promise`, or a STORE_FAILED error once `ms` have passed without it. */
+async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new LanchatError('STORE_FAILED', `no answer ${what} within ${ms / 1000} s`)), ms);
   });
+  try {
+    return await Promise.race([promise, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -21,11 +21,13 @@ export function probeClaim(probe: lanchat.Probe.$Properties, network: string): P
   if (probe.network !== network || probe.relay !== true) return undefined;
   if (!(nodeId instanceof Uint8Array) || nodeId.length !== 32) return undefined;
   if (!Number.isInteger(port) || port! <= 0 || port! > 65535) return undefined;
-  const weight = rank?.weight ?? 0;
-  const startedAt = rank?.startedAt ?? 0;
-  if (!isCount(weight) || !isCount(startedAt) || !isCount(epoch ?? 0)) return undefined;
+  // No rank, or no start time, would rank first (the oldest node wins): an advert must have them too.
+  if (rank === null || rank === undefined) return undefined;
+  const weight = rank.weight ?? 0;
+  const startedAt = rank.startedAt ?? 0;
+  if (!isCount(weight) || !isCount(startedAt) || startedAt === 0 || !isCount(epoch ?? 0)) return undefined;
   const id = Buffer.from(nodeId.buffer, nodeId.byteOffset, nodeId.length).toString('hex');
-  return { nodeId: id, rank: { forced: rank?.forced === true, weight, startedAt, nodeId: id }, port: port!, epoch: epoch ?? 0 };
+  return { nodeId: id, rank: { forced: rank.forced === true, weight, startedAt, nodeId: id }, port: port!, epoch: epoch ?? 0 };
 }
 
 function isCount(value: unknown): value is number {

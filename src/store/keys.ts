@@ -78,6 +78,14 @@ export function pagePrefix(bucket: string): string {
 /** time!counter!origin!seq: a fixed width, so it is cut from the end whatever a bucket's name holds. */
 const ORDER_LENGTH = 13 + 1 + 8 + 1 + 64 + 1 + 13;
 
+/**
+ * Whether `key` (under `pagePrefix(bucket)`) is a page of `bucket` itself, not of a bucket whose name goes
+ * on past it ("#lobby!x" under "#lobby"): the room of a message that came by sync is any text.
+ */
+export function isPageOf(key: string, bucket: string): boolean {
+  return key.length === pagePrefix(bucket).length + ORDER_LENGTH;
+}
+
 /** The newest place of a page, from its key, in the form that sorts as display order does. */
 export function pageNewestOrder(key: string): string {
   return key.slice(-ORDER_LENGTH);

@@ -7,6 +7,7 @@ import { compareOrder, decodePage, PAGE_SPAN_MS, pageRecords } from './display-p
 import {
   bucketKey,
   bucketOf,
+  isPageOf,
   orderSuffix,
   pageNewestOrder,
   pagePrefix,
@@ -220,7 +221,13 @@ export class LevelHistoryStore implements HistoryStore {
     const waiting = new PlaceHeap();
     const lastRun = new Map<string, Run>();
     try {
-      const heads = await Promise.all(pages.map((it) => it.next()));
+      const nextPage = async (i: number): Promise<[string, Uint8Array] | undefined> => {
+        for (;;) {
+          const entry = await pages[i]!.next();
+          if (entry === undefined || isPageOf(entry[0], buckets[i]!)) return entry;
+        }
+      };
+      const heads = await Promise.all(pages.map((_, i) => nextPage(i)));
       for (;;) {
         let next = -1;
         for (let i = 0; i < heads.length; i++) {
@@ -237,7 +244,7 @@ export class LevelHistoryStore implements HistoryStore {
         }
         if (key === undefined) return;
         for (const place of decodePage(value!)) waiting.push(place);
-        heads[next] = await pages[next]!.next();
+        heads[next] = await nextPage(next);
       }
     } finally {
       await Promise.all(pages.map((it) => it.close()));
@@ -316,6 +323,7 @@ export class LevelHistoryStore implements HistoryStore {
     /** Once `limit` places are found: the oldest of the newest `limit`. */
     let cutoff: string | undefined;
     for await (const [key, value] of this.#db.iterator({ gte: prefix, lt: end, reverse: true })) {
+      if (!isPageOf(key, bucket)) continue;
       if (cutoff !== undefined && cutoff > pageNewestOrder(key)) break;
       for (const place of decodePage(value)) if (before === undefined || compareOrder(place, before) < 0) found.push(place);
       if (found.length >= limit) {

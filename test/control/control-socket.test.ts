@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, type Server } from 'node:net';
+import { connect, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -59,20 +59,55 @@ describe('control socket', () => {
   });
 
   it('waits for an asker that takes its time with each page, however long the whole answer takes', async () => {
+    // A full page (192 KiB), then a small last one: its bytes come in the chunk that ends the first.
     const long = 'y'.repeat(2_000);
-    await store.append(Array.from({ length: 300 }, (_, i) => chat(ALICE, i + 1, 1_000 + i, `${long} ${i}`)));
+    await store.append(Array.from({ length: 100 }, (_, i) => chat(ALICE, i + 1, 1_000 + i, `${long} ${i}`)));
     server = await serveControl(dataDir, store);
     const timeoutMs = 150;
-    let taken = 0;
-    // Each page is taken after a wait longer than the timeout: the node is not the one being slow.
+    const taken: number[] = [];
+    let taking = false;
+    // Each page is taken after a wait longer than the timeout: the node is not the one being slow. Pages
+    // come one at a time, in order, each once the one before is taken.
     const answered = await askHistory(
       dataDir,
       { limit: Number.POSITIVE_INFINITY },
-      (page) => new Promise<void>((resolve) => setTimeout(() => resolve(void (taken += page.length)), timeoutMs * 2)),
+      (page) => {
+        expect(taking).toBe(false);
+        taking = true;
+        return new Promise<void>((resolve) =>
+          setTimeout(() => {
+            taken.push(...page.map((bytes) => decodeStored(bytes).seq));
+            taking = false;
+            resolve();
+          }, timeoutMs * 2),
+        );
+      },
       timeoutMs,
     );
     expect(answered).toBe(true);
-    expect(taken).toBe(300);
+    expect(taken).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+  });
+
+  it('hands pages on one at a time, in order, when several come in one chunk', async () => {
+    // A node whose pages reach the asker in one piece: two pages, then the end, written at once.
+    const pages = [[chat(ALICE, 1, 1, 'one')], [chat(ALICE, 2, 2, 'two')], [chat(ALICE, 3, 3, 'three')]];
+    server = createServer((socket) => {
+      socket.resume(); // the query, unread
+      socket.end(Buffer.concat(pages.map((page, i) => encodeFrame({ historyPage: { messages: page.map((m) => m.bytes), done: i === pages.length - 1 } }))));
+    });
+    server.listen(controlSocketPath(dataDir));
+    await once(server, 'listening');
+    const taken: string[] = [];
+    let taking = false;
+    const answered = await askHistory(dataDir, { limit: Number.POSITIVE_INFINITY }, async (page) => {
+      expect(taking).toBe(false);
+      taking = true;
+      await new Promise((resolve) => setImmediate(resolve)); // a slow output, for a turn
+      taken.push(...page.map((bytes) => String(decodeStored(bytes).message.text)));
+      taking = false;
+    });
+    expect(answered).toBe(true);
+    expect(taken).toEqual(['one', 'two', 'three']);
   });
 
   it('says nobody answers where no node serves', async () => {

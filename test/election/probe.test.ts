@@ -12,8 +12,11 @@ describe('probe claims', () => {
       port: 7001,
       epoch: 3,
     });
-    // Fields left out are their defaults: no rank is the lowest one, no epoch is 0.
-    expect(probeClaim({ nodeId: ID, network: 'lan', relay: true, port: 1 }, 'lan')).toMatchObject({ rank: { forced: false, weight: 0, startedAt: 0 }, epoch: 0 });
+    // Left out: no weight is 0, not forced, no epoch is 0.
+    expect(probeClaim({ nodeId: ID, network: 'lan', relay: true, port: 1, rank: { startedAt: 5 } }, 'lan')).toMatchObject({
+      rank: { forced: false, weight: 0, startedAt: 5 },
+      epoch: 0,
+    });
   });
 
   it('refuses what must not make a relay hand over', () => {
@@ -28,6 +31,9 @@ describe('probe claims', () => {
       { ...valid, epoch: -1 },
       { ...valid, rank: { ...valid.rank, startedAt: 2 ** 60 } },
       { ...valid, rank: { ...valid.rank, weight: Number.NaN } },
+      // No rank, or no start time, would outrank every relay that is not forced (the oldest wins).
+      { ...valid, rank: undefined },
+      { ...valid, rank: { forced: false, weight: 0 } },
     ];
     for (const probe of refused) expect(probeClaim(probe, 'lan'), JSON.stringify(probe)).toBeUndefined();
   });
