@@ -47,16 +47,17 @@ export async function runHistory(options: HistoryOptions, out: NodeJS.WritableSt
       if (!out.write(line)) await once(out, 'drain');
     }
   };
+  let readerGone = false;
   try {
     await readHistory(options.dataDir, { limit: options.limit, ...(room === undefined ? {} : { room }) }, print);
   } catch (err) {
-    // The reader went away (`lanchat history | head`): reading stops, quietly, as a filter's does. The
-    // listener stays: writes still queued fail the same way.
-    if ((err as NodeJS.ErrnoException).code === 'EPIPE') return;
-    out.off('error', onOutputError);
-    throw err;
+    // The reader went away (`lanchat history | head`): reading stops, quietly, as a filter's does.
+    if ((err as NodeJS.ErrnoException).code !== 'EPIPE') throw err;
+    readerGone = true;
+  } finally {
+    // Once the reader is gone the listener stays: writes still queued fail the same way.
+    if (!readerGone) out.off('error', onOutputError);
   }
-  out.off('error', onOutputError);
 }
 
 /**

@@ -199,8 +199,7 @@ export class LevelHistoryStore implements HistoryStore {
   }
 
   async latest({ limit, room, before }: { limit: number; room?: string; before?: DisplayPosition }): Promise<StoredMessage[]> {
-    // A closed store says so, even where it has nothing to read: "no history" would be a wrong answer.
-    if (this.#db.status !== 'open') throw new LanchatError('STORE_FAILED', 'the history store is closed');
+    this.#assertOpen();
     const buckets = room === undefined ? [...this.#buckets] : [room];
     const perBucket = await Promise.all(buckets.map((bucket) => this.#latestPlaces(bucket, limit, before)));
     // Each bucket's newest `limit`, merged: the newest `limit` of all are among them.
@@ -212,15 +211,17 @@ export class LevelHistoryStore implements HistoryStore {
   }
 
   async *history({ room }: { room?: string } = {}): AsyncGenerator<StoredMessage[]> {
-    if (this.#db.status !== 'open') throw new LanchatError('STORE_FAILED', 'the history store is closed');
+    this.#assertOpen();
     const buckets = room === undefined ? [...this.#buckets] : this.#buckets.has(room) ? [room] : [];
     // Pages are read in the order of their newest place, all buckets merged. Every place of a page not
     // read yet is within PAGE_SPAN_MS of that page's newest or after it, so what waits in the heap
     // from further back than that precedes everything still unread, and is shown.
-    const pages = buckets.map((bucket) => this.#db.iterator({ gte: pagePrefix(bucket), lt: prefixEnd(pagePrefix(bucket)) }));
+    const pagesOf = (bucket: string) => this.#db.iterator({ gte: pagePrefix(bucket), lt: prefixEnd(pagePrefix(bucket)) });
+    const pages: ReturnType<typeof pagesOf>[] = [];
     const waiting = new PlaceHeap();
     const lastRun = new Map<string, Run>();
     try {
+      for (const bucket of buckets) pages.push(pagesOf(bucket));
       const nextPage = async (i: number): Promise<[string, Uint8Array] | undefined> => {
         for (;;) {
           const entry = await pages[i]!.next();
@@ -249,6 +250,11 @@ export class LevelHistoryStore implements HistoryStore {
     } finally {
       await Promise.all(pages.map((it) => it.close()));
     }
+  }
+
+  /** A closed store says so, even where it has nothing to read: "no history" would be a wrong answer. */
+  #assertOpen(): void {
+    if (this.#db.status !== 'open') throw new LanchatError('STORE_FAILED', 'the history store is closed');
   }
 
   /**

@@ -28,6 +28,16 @@ async function inHistoryFolder(body: (location: string) => Promise<void>): Promi
   }
 }
 
+/** Runs `body` on the history at `location`, opened, and closes it afterwards. */
+async function withStore(location: string, body: (store: LevelHistoryStore) => Promise<void>): Promise<void> {
+  const store = await LevelHistoryStore.open(location);
+  try {
+    await body(store);
+  } finally {
+    await store.close();
+  }
+}
+
 /** What opening the history at `location` throws (undefined if it opens). */
 async function openingError(location: string): Promise<unknown> {
   try {
@@ -46,27 +56,21 @@ function rawLevel(location: string): Level<string, Uint8Array> {
 describe('LevelHistoryStore', () => {
   it('gives messages read out of part of a run as copies, not views that keep the whole run in memory', () =>
     inHistoryFolder(async (location) => {
-      const store = await LevelHistoryStore.open(location);
-      try {
+      await withStore(location, async (store) => {
         const messages = Array.from({ length: 400 }, (_, i) => chat(ALICE, i + 1, i + 1, 'x'.repeat(100)));
         await store.append(messages); // one run of about 50 KB
         // since() with a part of the run: what a batch of the tails of many runs takes.
         const held = [await store.get(ALICE, 200), ...(await store.latest({ limit: 2 })).map((m) => m.bytes), ...(await store.since(ALICE, 390, 10))];
         for (const bytes of held) expect(bytes!.buffer.byteLength).toBeLessThan(10_000);
-      } finally {
-        await store.close();
-      }
+      });
     }));
 
   it('refuses a second opening of the same history with a clear error', () =>
     inHistoryFolder(async (location) => {
-      const first = await LevelHistoryStore.open(location);
-      try {
+      await withStore(location, async (first) => {
         await first.append([chat(ALICE, 1, 1)]);
         expect(isLanchatError(await openingError(location), 'DATA_DIR_IN_USE')).toBe(true);
-      } finally {
-        await first.close();
-      }
+      });
     }));
 });
 
@@ -99,13 +103,13 @@ describe('LevelHistoryStore formats', () => {
       await old.put(`v!${BOB}`, held(1));
       await old.close();
 
-      const store = await LevelHistoryStore.open(location);
-      expect((await store.latest({ limit: 10 })).map((m) => m.message.text)).toEqual(['one', 'two', 'three', 'five']);
-      expect((await store.latest({ limit: 10, room: '#dev' })).map((m) => m.message.text)).toEqual(['two']);
-      expect(store.versionVector()).toEqual(new Map([[ALICE, 2], [BOB, 1]]));
-      expect(await store.lastSeq(ALICE)).toBe(5);
-      expect((await store.missing([chat(ALICE, 4, 400), chat(ALICE, 5, 500)])).map((m) => m.seq)).toEqual([4]);
-      await store.close();
+      await withStore(location, async (store) => {
+        expect((await store.latest({ limit: 10 })).map((m) => m.message.text)).toEqual(['one', 'two', 'three', 'five']);
+        expect((await store.latest({ limit: 10, room: '#dev' })).map((m) => m.message.text)).toEqual(['two']);
+        expect(store.versionVector()).toEqual(new Map([[ALICE, 2], [BOB, 1]]));
+        expect(await store.lastSeq(ALICE)).toBe(5);
+        expect((await store.missing([chat(ALICE, 4, 400), chat(ALICE, 5, 500)])).map((m) => m.seq)).toEqual([4]);
+      });
 
       const keys = await rawKeys(location);
       expect(keys.filter((k) => k.startsWith('t!') || k.startsWith('r!') || k.startsWith('m!'))).toEqual([]);
@@ -127,11 +131,11 @@ describe('LevelHistoryStore formats', () => {
       await old.put(`v!${BOB}`, entry(1, 1));
       await old.close();
 
-      const store = await LevelHistoryStore.open(location);
-      expect((await store.latest({ limit: 10 })).map((m) => m.message.text)).toEqual(['one', 'two', 'three']);
-      expect((await store.latest({ limit: 10, room: '#dev' })).map((m) => m.message.text)).toEqual(['two']);
-      expect(store.versionVector()).toEqual(new Map([[ALICE, 2], [BOB, 1]]));
-      await store.close();
+      await withStore(location, async (store) => {
+        expect((await store.latest({ limit: 10 })).map((m) => m.message.text)).toEqual(['one', 'two', 'three']);
+        expect((await store.latest({ limit: 10, room: '#dev' })).map((m) => m.message.text)).toEqual(['two']);
+        expect(store.versionVector()).toEqual(new Map([[ALICE, 2], [BOB, 1]]));
+      });
 
       const keys = await rawKeys(location);
       expect(keys.filter((k) => k.startsWith('d!') || k.startsWith('m!'))).toEqual([]);
@@ -175,12 +179,12 @@ describe('LevelHistoryStore formats', () => {
     for (const inRuns of [[], messages.filter((m) => m.origin === ALICE && m.seq <= 12)]) {
       await inHistoryFolder(async (location) => {
         await writeFormat3(location, messages, inRuns);
-        const store = await LevelHistoryStore.open(location);
-        expect((await store.latest({ limit: 100 })).map((m) => m.message.text)).toEqual(byTime);
-        expect(await store.count()).toBe(50);
-        expect(store.versionVector()).toEqual(new Map([[ALICE, 30], [BOB, 20]]));
-        expect((await store.since(BOB, 18, 10)).length).toBe(2);
-        await store.close();
+        await withStore(location, async (store) => {
+          expect((await store.latest({ limit: 100 })).map((m) => m.message.text)).toEqual(byTime);
+          expect(await store.count()).toBe(50);
+          expect(store.versionVector()).toEqual(new Map([[ALICE, 30], [BOB, 20]]));
+          expect((await store.since(BOB, 18, 10)).length).toBe(2);
+        });
         const keys = await rawKeys(location);
         expect(keys.filter((k) => k.startsWith('m!') || k === 'f!upgrading')).toEqual([]);
         expect(keys.filter((k) => k.startsWith('s!')).length).toBe(inRuns.length === 0 ? 2 : 3);
@@ -192,16 +196,13 @@ describe('LevelHistoryStore formats', () => {
     inHistoryFolder(async (location) => {
       const messages = Array.from({ length: 6_200 }, (_, i) => chat(ALICE, i + 1, 1_000 + i, `line ${i + 1}`));
       await writeFormat3(location, messages);
-      const store = await LevelHistoryStore.open(location);
-      try {
+      await withStore(location, async (store) => {
         expect(await store.count()).toBe(6_200);
         expect(store.versionVector()).toEqual(new Map([[ALICE, 6_200]]));
         const all = await store.since(ALICE, 0, 10_000);
         expect(all.map((bytes) => decodeStored(bytes).seq)).toEqual(messages.map((m) => m.seq));
         expect((await store.latest({ limit: 2 })).map((m) => m.message.text)).toEqual(['line 6199', 'line 6200']);
-      } finally {
-        await store.close();
-      }
+      });
     }));
 
   it('leaves an upgrade that stops half way in a format an earlier lanchat refuses', () =>
@@ -214,9 +215,10 @@ describe('LevelHistoryStore formats', () => {
       await old.close();
       expect(await openingError(location)).toBeDefined();
       const raw = rawLevel(location);
+      const formatIn = async (key: string): Promise<number> => Buffer.from((await raw.get(key))!).readUInt32BE();
       try {
-        expect(Buffer.from((await raw.get('f!format'))!).readUInt32BE()).toBe(4);
-        expect(Buffer.from((await raw.get('f!upgrading'))!).readUInt32BE()).toBe(2);
+        expect(await formatIn('f!format')).toBe(4);
+        expect(await formatIn('f!upgrading')).toBe(2);
       } finally {
         await raw.close();
       }
