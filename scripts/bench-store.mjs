@@ -17,6 +17,10 @@
  *                      same batches verified and stored from memory), and, for scale, plain `level`
  *                      writing the store's own records of those batches (a record per run); they take
  *                      turns 3 times (medians reported, and each round's ratio)
+ *   live-chat          messages stored one per append, as live chat comes (record-tails.ts joins them):
+ *                      µs per append, disk bytes (as left, and compacted) and LevelDB records per
+ *                      message, and reading the whole history back (what `lanchat history` reads), next
+ *                      to the same messages stored 500 per append, as a sync stores them
  *   bytes-per-message  disk size of a big history folder / its messages, and the encoded message size
  *   history-1m         `lanchat history --json` on the big store, to its end: time, lines, peak memory
  *   startup-1m         spawn `lanchat --no-discovery --json` on a big store and on a one-screen store;
@@ -58,8 +62,8 @@ const ROOM = '#lobby';
 const NICKS = ['ann', 'bob', 'cid', 'dee'];
 const BATCH = 500; // a sync batch holds at most 500 messages; appends and raw writes use the same size
 const SIZES = quick
-  ? { messages: 20_000, startup: 200_000, signs: 1_000, chains: 10 }
-  : { messages: 100_000, startup: 1_000_000, signs: 5_000, chains: 40 };
+  ? { messages: 20_000, startup: 200_000, signs: 1_000, chains: 10, live: 5_000 }
+  : { messages: 100_000, startup: 1_000_000, signs: 5_000, chains: 40, live: 20_000 };
 const START_RUNS = 3;
 /** Sync and raw write take turns this many times (once with --quick). */
 const SYNC_ROUNDS = quick ? 1 : 3;
@@ -88,6 +92,7 @@ async function main() {
   await runCase('store-append', storeAppend);
   await runCase('sync-100k', syncCase);
   await closeSource();
+  if (!onlySync) await runCase('live-chat', liveChatCase);
   if (!onlySync) await runCase('startup-1m', startupCase);
   log(`\ndone in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
   process.exitCode = failed ? 1 : 0;
@@ -320,6 +325,54 @@ async function rawWrite(keys, values) {
   const cpu = cpuMs(process.cpuUsage(cpu0));
   await db.close();
   return { seconds, cpuMs: cpu };
+}
+
+async function liveChatCase() {
+  const n = SIZES.live;
+  const decoded = new Chatter(NICKS.map(() => ephemeralIdentity()), { fastSign: true }).next(n).map(decodeStored);
+  log(`\nlive-chat: ${n} messages stored one per append, then read back whole…`);
+  const live = await storeAndRead(decoded, 1);
+  const batched = await storeAndRead(decoded, BATCH);
+  log(`live-chat: ${live.appendUs.toFixed(0)} µs per append; ${Math.round(live.diskBytes / n)} bytes and ${(live.records / n).toFixed(3)} records per message; ` +
+    `history read in ${live.readSeconds.toFixed(2)} s (stored ${BATCH} per append: ${batched.readSeconds.toFixed(2)} s)`);
+  return {
+    messages: n,
+    append_us: round(live.appendUs, 1),
+    disk_bytes_per_msg: round(live.diskBytes / n, 1),
+    compacted_disk_bytes_per_msg: round(live.settledBytes / n, 1),
+    records_per_msg: round(live.records / n, 3),
+    history_seconds: round(live.readSeconds, 3),
+    batched_history_seconds: round(batched.readSeconds, 3),
+    batched_disk_bytes_per_msg: round(batched.diskBytes / n, 1),
+    batched_compacted_disk_bytes_per_msg: round(batched.settledBytes / n, 1),
+    batched_records_per_msg: round(batched.records / n, 3),
+  };
+}
+
+/** Stores `messages` `perAppend` at a time in a fresh store, closes it, then reads its whole history back. */
+async function storeAndRead(messages, perAppend) {
+  const location = join(tempDir('live'), 'history');
+  let store = await LevelHistoryStore.open(location);
+  const t0 = performance.now();
+  for (let i = 0; i < messages.length; i += perAppend) await store.append(messages.slice(i, i + perAppend));
+  const appendUs = ((performance.now() - t0) * 1000) / Math.ceil(messages.length / perAppend);
+  await store.close();
+  const diskBytes = folderBytes(location);
+  // What the folder settles at once LevelDB has compacted away the records the joins replaced (it does
+  // so on its own as the history grows; until then they sit in its log and newest tables).
+  const raw = new Level(location, { keyEncoding: 'utf8', valueEncoding: 'view' });
+  const records = (await raw.keys().all()).filter((k) => k.startsWith('s!') || k.startsWith('p!')).length;
+  await raw.compactRange('', '~');
+  await raw.close();
+  const settledBytes = folderBytes(location);
+  store = await LevelHistoryStore.open(location);
+  const t1 = performance.now();
+  let read = 0;
+  for await (const chunk of store.history()) read += chunk.length;
+  const readSeconds = (performance.now() - t1) / 1000;
+  await store.close();
+  if (read !== messages.length) throw new Error(`read ${read} of ${messages.length}`);
+  return { appendUs, diskBytes, settledBytes, records, readSeconds };
 }
 
 async function startupCase() {

@@ -3,17 +3,19 @@ import { LanchatError } from '../wire/errors.js';
 import type { DisplayPosition, HistoryStore, StoredMessage, VersionVector } from './history-store.js';
 import { decodeStored } from './stored-message.js';
 import { upgradeFormat } from './format.js';
-import { compareOrder, decodePage, PAGE_SPAN_MS, pageRecords } from './display-page.js';
+import { compareOrder, decodePage, encodePage, PAGE_SPAN_MS } from './display-page.js';
 import {
   bucketKey,
   bucketOf,
   isPageOf,
   orderSuffix,
+  pageKey,
   pageNewestOrder,
   pagePrefix,
   prefixEnd,
   readRunKey,
   readVectorEntry,
+  runKey,
   RUN_PREFIX,
   runPrefix,
   runSeekKey,
@@ -22,7 +24,8 @@ import {
   type VectorEntry,
 } from './keys.js';
 import { moveHeld } from './held-move.js';
-import { decodeRun, runRecords, type RunSpan } from './message-run.js';
+import { decodeRun, type RunSpan } from './message-run.js';
+import { joinTails, planPages, planRuns, type PageWrite, type RunWrite, type RunPiece } from './record-tails.js';
 import { PlaceHeap } from './place-heap.js';
 
 export type HistoryDb = Level<string, Uint8Array>;
@@ -42,6 +45,13 @@ export class LevelHistoryStore implements HistoryStore {
   readonly #buckets: Set<string>;
   /** Appends, one after another: each reads the vector the previous one left. */
   #appending: Promise<unknown> = Promise.resolve();
+  /**
+   * The small runs and pages appends wrote lately, per origin and per bucket, to be joined into one
+   * record (record-tails.ts). Only appends write runs and pages once the store is open, and they update
+   * these after each write, so a tail's pieces are always records on disk.
+   */
+  readonly #tailRuns = new Map<string, RunPiece[]>();
+  readonly #tailPages = new Map<string, DisplayPosition[][]>();
 
   private constructor(db: HistoryDb, vector: Map<string, number>, top: Map<string, number>, buckets: Set<string>) {
     this.#db = db;
@@ -89,7 +99,8 @@ export class LevelHistoryStore implements HistoryStore {
     const fresh = await this.missing(messages);
     if (fresh.length === 0) return [];
     const batch = this.#db.batch();
-    for (const [key, value] of runRecords(fresh)) batch.put(key, value);
+    const runs = planRuns(fresh, this.#tailRuns);
+    for (const write of runs.writes) putRun(batch, write);
     const placesByBucket = new Map<string, DisplayPosition[]>();
     for (const m of fresh) {
       const bucket = bucketOf(m);
@@ -98,8 +109,11 @@ export class LevelHistoryStore implements HistoryStore {
       else places.push(m);
     }
     const newBuckets: string[] = [];
+    const tailPages = new Map<string, DisplayPosition[][] | undefined>();
     for (const [bucket, places] of placesByBucket) {
-      for (const [key, value] of pageRecords(bucket, places)) batch.put(key, value);
+      const pages = planPages(places, this.#tailPages.get(bucket));
+      for (const write of pages.writes) putPage(batch, bucket, write);
+      tailPages.set(bucket, pages.tail);
       if (!this.#buckets.has(bucket)) {
         newBuckets.push(bucket);
         batch.put(bucketKey(bucket), EMPTY);
@@ -114,6 +128,8 @@ export class LevelHistoryStore implements HistoryStore {
       this.#top.set(origin, top);
     }
     for (const bucket of newBuckets) this.#buckets.add(bucket);
+    keepTails(this.#tailRuns, runs.tails);
+    keepTails(this.#tailPages, tailPages);
     return fresh;
   }
 
@@ -352,7 +368,21 @@ export class LevelHistoryStore implements HistoryStore {
 
   async close(): Promise<void> {
     await this.#appending;
+    if (this.#db.status === 'open') await this.#joinTails();
     await this.#db.close();
+  }
+
+  /** Joins the pieces of every tail, which a new opening would not know to join (best effort: they read fine as they are). */
+  async #joinTails(): Promise<void> {
+    const { runs, pages } = joinTails(this.#tailRuns, this.#tailPages);
+    this.#tailRuns.clear();
+    this.#tailPages.clear();
+    if (runs.length === 0 && pages.length === 0) return;
+    const batch = this.#db.batch();
+    for (const write of runs) putRun(batch, write);
+    for (const [bucket, write] of pages) putPage(batch, bucket, write);
+    // A store that cannot write any more still closes: the pieces read fine as they are.
+    await batch.write().catch(() => undefined);
   }
 
   /**
@@ -384,6 +414,34 @@ export class LevelHistoryStore implements HistoryStore {
 }
 
 const EMPTY = new Uint8Array(0);
+
+type HistoryBatch = ReturnType<HistoryDb['batch']>;
+
+/** Puts a run record, deleting those it replaces first (a key can be both: then it is put). */
+function putRun(batch: HistoryBatch, { origin, span, value, replaces }: RunWrite): void {
+  for (const replaced of replaces) batch.del(runKey(origin, replaced));
+  batch.put(runKey(origin, span), value);
+}
+
+function putPage(batch: HistoryBatch, bucket: string, { page, replaces }: PageWrite): void {
+  for (const replaced of replaces) batch.del(pageKey(bucket, replaced));
+  batch.put(pageKey(bucket, page.at(-1)!), encodePage(page));
+}
+
+/** Tails are kept for this many origins and buckets at most (a few KiB each); the least recent go first. */
+const TAILS_KEPT = 256;
+
+/** Sets (or, for undefined, drops) each entry of `updates` in `tails`, most recent last, within TAILS_KEPT. */
+function keepTails<T>(tails: Map<string, T>, updates: ReadonlyMap<string, T | undefined>): void {
+  for (const [key, tail] of updates) {
+    tails.delete(key);
+    if (tail !== undefined) tails.set(key, tail);
+  }
+  for (const key of tails.keys()) {
+    if (tails.size <= TAILS_KEPT) break;
+    tails.delete(key);
+  }
+}
 
 /** A run record: its origin, the seqs it covers, and its value. */
 interface Run extends RunSpan {

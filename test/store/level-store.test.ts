@@ -65,6 +65,36 @@ describe('LevelHistoryStore', () => {
       });
     }));
 
+  it('joins live messages, stored one at a time, into few records, and reads them all back in order', () =>
+    inHistoryFolder(async (location) => {
+      // Two authors taking turns in two rooms, a message per append as live chat comes; the store is
+      // closed and opened again in the middle (its tails are lost there) and the chat goes on.
+      const live = Array.from({ length: 200 }, (_, i) =>
+        chat(i % 2 === 0 ? ALICE : BOB, Math.floor(i / 2) + 1, 1_000 + i, `line ${i}`, i % 5 === 0 ? '#dev' : '#lobby'),
+      );
+      await withStore(location, async (store) => {
+        for (const m of live.slice(0, 90)) await store.append([m]);
+      });
+      await withStore(location, async (store) => {
+        for (const m of live.slice(90)) await store.append([m]);
+        const all: unknown[] = [];
+        for await (const chunk of store.history()) all.push(...chunk.map((m) => m.message.text));
+        expect(all).toEqual(live.map((m) => m.message.text));
+        const dev: unknown[] = [];
+        for await (const chunk of store.history({ room: '#dev' })) dev.push(...chunk.map((m) => m.message.text));
+        expect(dev).toEqual(live.filter((m) => m.room === '#dev').map((m) => m.message.text));
+        expect((await store.latest({ limit: 3, room: '#lobby' })).map((m) => m.message.text)).toEqual(['line 197', 'line 198', 'line 199']);
+        expect((await store.since(BOB, 40, 100)).length).toBe(60);
+        expect(await store.get(ALICE, 45)).toEqual(live[88]!.bytes);
+        expect(store.versionVector()).toEqual(new Map([[ALICE, 100], [BOB, 100]]));
+        expect(await store.count()).toBe(200);
+      });
+      const keys = await rawKeys(location);
+      // A record per message would be 200 runs and 200 pages; joined, a few per origin and room.
+      expect(keys.filter((k) => k.startsWith('s!')).length).toBeLessThan(20);
+      expect(keys.filter((k) => k.startsWith('p!')).length).toBeLessThan(20);
+    }));
+
   it('refuses a second opening of the same history with a clear error', () =>
     inHistoryFolder(async (location) => {
       await withStore(location, async (first) => {
