@@ -24,7 +24,8 @@ import {
   type VectorEntry,
 } from './keys.js';
 import { moveHeld } from './held-move.js';
-import { decodeRun, type RunSpan } from './message-run.js';
+import { decodeRun, messageIn, type Run, type RunSpan } from './message-run.js';
+import { RunCursors } from './run-cursors.js';
 import { joinTails, planPages, planRuns, type PageWrite, type RunWrite, type RunPiece } from './record-tails.js';
 import { PlaceHeap } from './place-heap.js';
 
@@ -235,7 +236,7 @@ export class LevelHistoryStore implements HistoryStore {
     const pagesOf = (bucket: string) => this.#db.iterator({ gte: pagePrefix(bucket), lt: prefixEnd(pagePrefix(bucket)) });
     const pages: ReturnType<typeof pagesOf>[] = [];
     const waiting = new PlaceHeap();
-    const lastRun = new Map<string, Run>();
+    const runs = new RunCursors(this.#db);
     try {
       for (const bucket of buckets) pages.push(pagesOf(bucket));
       const nextPage = async (i: number): Promise<[string, Uint8Array] | undefined> => {
@@ -256,7 +257,7 @@ export class LevelHistoryStore implements HistoryStore {
         const ready: DisplayPosition[] = [];
         while (waiting.size > 0 && waiting.peek()!.time <= shownBefore) ready.push(waiting.pop()!);
         for (let at = 0; at < ready.length; at += HISTORY_CHUNK) {
-          const values = await this.#readMany(ready.slice(at, at + HISTORY_CHUNK), lastRun);
+          const values = await this.#readMany(ready.slice(at, at + HISTORY_CHUNK), runs);
           yield values.filter((v): v is Uint8Array => v !== undefined).map(decodeStored);
         }
         if (key === undefined) return;
@@ -264,7 +265,7 @@ export class LevelHistoryStore implements HistoryStore {
         heads[next] = await nextPage(next);
       }
     } finally {
-      await Promise.all(pages.map((it) => it.close()));
+      await Promise.all([...pages.map((it) => it.close()), runs.close()]);
     }
   }
 
@@ -275,14 +276,16 @@ export class LevelHistoryStore implements HistoryStore {
 
   /**
    * The bytes of each place's message (copies). In display order an origin's seqs rise, so the run read
-   * last for an origin most often holds its next place too: each run is read about once.
+   * last for an origin most often holds its next place too, and the run after it the place after that:
+   * `cursors` read those ahead.
    */
-  async #readMany(places: readonly Pick<DisplayPosition, 'origin' | 'seq'>[], lastRun = new Map<string, Run>()): Promise<(Uint8Array | undefined)[]> {
+  async #readMany(places: readonly Pick<DisplayPosition, 'origin' | 'seq'>[], cursors?: RunCursors): Promise<(Uint8Array | undefined)[]> {
     const values: (Uint8Array | undefined)[] = [];
+    const lastRun = new Map<string, Run>();
     for (const { origin, seq } of places) {
       let run = lastRun.get(origin);
       if (run === undefined || seq < run.first || seq > run.last) {
-        run = await this.#runHolding(origin, seq);
+        run = (await cursors?.holding(origin, seq)) ?? (await this.#runHolding(origin, seq));
         if (run !== undefined) lastRun.set(origin, run);
       }
       values.push(run === undefined ? undefined : messageIn(run, seq));
@@ -441,23 +444,6 @@ function keepTails<T>(tails: Map<string, T>, updates: ReadonlyMap<string, T | un
     if (tails.size <= TAILS_KEPT) break;
     tails.delete(key);
   }
-}
-
-/** A run record: its origin, the seqs it covers, and its value. */
-interface Run extends RunSpan {
-  origin: string;
-  value: Uint8Array;
-  /** Its messages, once split (views of `value`). */
-  messages?: Uint8Array[];
-}
-
-/**
- * The bytes of message `seq` of a run, copied: a view would keep the whole run in memory as long as it.
- * The run is split once, however many of its messages are read.
- */
-function messageIn(run: Run, seq: number): Uint8Array {
-  run.messages ??= decodeRun(run.value, run.last - run.first + 1);
-  return Buffer.from(run.messages[seq - run.first]!);
 }
 
 /** The span of `spans` (in seq order, not overlapping) that holds `seq`, found by bisection. */

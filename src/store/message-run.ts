@@ -54,6 +54,23 @@ export function splitRuns<M extends Pick<StoredMessage, 'origin' | 'seq' | 'byte
   return runs;
 }
 
+/** A run record as read: its origin, the seqs it covers, and its value. */
+export interface Run extends RunSpan {
+  origin: string;
+  value: Uint8Array;
+  /** Its messages, once split (views of `value`). */
+  messages?: Uint8Array[];
+}
+
+/**
+ * The bytes of message `seq` of a run, copied: a view would keep the whole run in memory as long as it.
+ * The run is split once, however many of its messages are read.
+ */
+export function messageIn(run: Run, seq: number): Uint8Array {
+  run.messages ??= decodeRun(run.value, run.last - run.first + 1);
+  return Buffer.from(run.messages[seq - run.first]!);
+}
+
 /** The LevelDB records (key, value) of messages not held yet: one per run. */
 export function runRecords(messages: readonly Pick<StoredMessage, 'origin' | 'seq' | 'bytes'>[]): [key: string, value: Uint8Array][] {
   return splitRuns(messages).map((run) => [

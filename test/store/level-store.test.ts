@@ -95,6 +95,27 @@ describe('LevelHistoryStore', () => {
       expect(keys.filter((k) => k.startsWith('p!')).length).toBeLessThan(20);
     }));
 
+  it('reads the whole history in display order across many origins, late arrivals and a clock that went back', () =>
+    inHistoryFolder(async (location) => {
+      // 70 origins (more than history() keeps cursors open for). Each origin's seq 2 is stored before
+      // its seq 1 (two runs that never join), and its seq 4 was written by a clock set back: it shows
+      // before seq 3, so reading in display order goes back in that origin's seqs.
+      const origins = Array.from({ length: 70 }, (_, i) => (i + 16).toString(16).padStart(2, '0').repeat(32));
+      const messages = origins.flatMap((origin, i) => [
+        chat(origin, 2, 20_000 + i, `${i}/2`),
+        chat(origin, 1, 10_000 + i, `${i}/1`),
+        chat(origin, 3, 40_000 + i, `${i}/3`),
+        chat(origin, 4, 30_000 + i, `${i}/4`),
+      ]);
+      await withStore(location, async (store) => {
+        for (const m of messages) await store.append([m]);
+        const read: unknown[] = [];
+        for await (const chunk of store.history()) read.push(...chunk.map((m) => m.message.text));
+        const inOrder = [...messages].sort((a, b) => a.time - b.time).map((m) => m.message.text);
+        expect(read).toEqual(inOrder);
+      });
+    }));
+
   it('refuses a second opening of the same history with a clear error', () =>
     inHistoryFolder(async (location) => {
       await withStore(location, async (first) => {
