@@ -33,9 +33,9 @@ export type HistoryDb = Level<string, Uint8Array>;
 
 /**
  * The history store on LevelDB (`level`), in `<data folder>/history`. A record per run of an origin's
- * consecutive messages (message-run.ts) and a display page per bucket and append (its new messages'
- * places in display order); what is held is known in memory, so telling a new message from a known one
- * seldom reads the disk.
+ * consecutive messages (message-run.ts) and display pages per bucket (places in display order,
+ * display-page.ts); small ones, as live chat writes them, are joined as they add up (record-tails.ts).
+ * What is held is known in memory, so telling a new message from a known one seldom reads the disk.
  */
 export class LevelHistoryStore implements HistoryStore {
   readonly #db: HistoryDb;
@@ -110,11 +110,11 @@ export class LevelHistoryStore implements HistoryStore {
       else places.push(m);
     }
     const newBuckets: string[] = [];
-    const tailPages = new Map<string, DisplayPosition[][] | undefined>();
+    const pageTailsAfter = new Map<string, DisplayPosition[][] | undefined>();
     for (const [bucket, places] of placesByBucket) {
       const pages = planPages(places, this.#tailPages.get(bucket));
       for (const write of pages.writes) putPage(batch, bucket, write);
-      tailPages.set(bucket, pages.tail);
+      pageTailsAfter.set(bucket, pages.tail);
       if (!this.#buckets.has(bucket)) {
         newBuckets.push(bucket);
         batch.put(bucketKey(bucket), EMPTY);
@@ -130,7 +130,7 @@ export class LevelHistoryStore implements HistoryStore {
     }
     for (const bucket of newBuckets) this.#buckets.add(bucket);
     keepTails(this.#tailRuns, runs.tails);
-    keepTails(this.#tailPages, tailPages);
+    keepTails(this.#tailPages, pageTailsAfter);
     return fresh;
   }
 
@@ -420,18 +420,25 @@ const EMPTY = new Uint8Array(0);
 
 type HistoryBatch = ReturnType<HistoryDb['batch']>;
 
-/** Puts a run record, deleting those it replaces first (a key can be both: then it is put). */
+/** Puts a run record, deleting those it replaces. */
 function putRun(batch: HistoryBatch, { origin, span, value, replaces }: RunWrite): void {
   for (const replaced of replaces) batch.del(runKey(origin, replaced));
   batch.put(runKey(origin, span), value);
 }
 
+/**
+ * Puts a page record, deleting those it replaces first: a joined page takes the key of its newest piece
+ * (the same newest place), and in a batch the later of a del and a put of one key wins.
+ */
 function putPage(batch: HistoryBatch, bucket: string, { page, replaces }: PageWrite): void {
   for (const replaced of replaces) batch.del(pageKey(bucket, replaced));
   batch.put(pageKey(bucket, page.at(-1)!), encodePage(page));
 }
 
-/** Tails are kept for this many origins and buckets at most (a few KiB each); the least recent go first. */
+/**
+ * Tails are kept for this many origins and buckets at most (a run tail holds up to 16 KiB, a page tail
+ * up to 500 places); the least recent go first, their pieces left as they are on disk.
+ */
 const TAILS_KEPT = 256;
 
 /** Sets (or, for undefined, drops) each entry of `updates` in `tails`, most recent last, within TAILS_KEPT. */

@@ -6,8 +6,8 @@ import { runKey } from './keys.js';
  *
  * Why: a sync stores its batches author by author, and a LevelDB record per message made the fresh
  * node's writes cost as much as everything else it does together (measured in BENCHMARKS.md). A run
- * is written once and never changed; a message that arrives later (out of order, or live) starts a run
- * of its own, so runs of one origin never overlap.
+ * holds only messages not held before it was written, and is only ever replaced by a run of itself and
+ * the runs right after it, in the same batch (record-tails.ts), so runs of one origin never overlap.
  *
  * A run on disk: per message, its length as a varint, then its bytes, in seq order.
  */
@@ -88,7 +88,8 @@ function isAscending(list: readonly { seq: number }[]): boolean {
 export function encodeRun(messages: readonly Uint8Array[]): Uint8Array {
   let size = 0;
   for (const bytes of messages) size += varintLength(bytes.length) + bytes.length;
-  const out = Buffer.allocUnsafe(size);
+  // Not from Node's shared pool: a small run kept in memory (a record tail) would keep 8 KiB of it alive.
+  const out = Buffer.allocUnsafeSlow(size);
   let at = 0;
   for (const bytes of messages) {
     at = writeVarint(out, at, bytes.length);

@@ -41,6 +41,15 @@ export function planRuns(
 ): { writes: RunWrite[]; tails: Map<string, RunPiece[] | undefined> } {
   const writes: RunWrite[] = [];
   const after = new Map<string, RunPiece[] | undefined>();
+  /** Pieces this call writes alone, and their writes. */
+  const writtenAlone = new Map<RunPiece, RunWrite>();
+  /** Of a tail's pieces, those on disk: the writes of the others (made in this call) are dropped, the join holds them. */
+  const onDisk = (tail: readonly RunPiece[]): RunPiece[] =>
+    tail.filter((piece) => {
+      const alone = writtenAlone.get(piece);
+      if (alone !== undefined) writes.splice(writes.indexOf(alone), 1);
+      return alone === undefined;
+    });
   for (const run of splitRuns(fresh)) {
     const origin = run[0]!.origin;
     const piece: RunPiece = { first: run[0]!.seq, last: run.at(-1)!.seq, value: encodeRun(run.map((m) => m.bytes)) };
@@ -52,16 +61,18 @@ export function planRuns(
       bytesOf(tail) + piece.value.length <= JOINED_RUN_BYTES &&
       piece.last - tail[0]!.first + 1 <= RUN_MESSAGES;
     if (continues && tail.length + 1 >= JOIN_PIECES) {
-      writes.push(joinRuns(origin, [...tail, piece], tail));
+      writes.push(joinRuns(origin, [...tail, piece], onDisk(tail)));
       after.set(origin, undefined);
       continue;
     }
-    writes.push({ origin, span: { first: piece.first, last: piece.last }, value: piece.value, replaces: [] });
+    const alone: RunWrite = { origin, span: { first: piece.first, last: piece.last }, value: piece.value, replaces: [] };
+    writes.push(alone);
+    writtenAlone.set(piece, alone);
     if (continues) {
       after.set(origin, [...tail, piece]);
     } else if (end === undefined || piece.last > end.last) {
       // The origin's highest run, so its next message continues this one: the old tail is done.
-      if (tail.length > 1) writes.push(joinRuns(origin, tail));
+      if (tail.length > 1) writes.push(joinRuns(origin, tail, onDisk(tail)));
       after.set(origin, piece.value.length < JOINED_RUN_BYTES ? [piece] : undefined);
     }
   }
@@ -69,7 +80,7 @@ export function planRuns(
 }
 
 /** One run of consecutive pieces: a run's record is its messages one after another, so they concatenate. */
-function joinRuns(origin: string, pieces: readonly RunPiece[], stored: readonly RunSpan[] = pieces): RunWrite {
+function joinRuns(origin: string, pieces: readonly RunPiece[], stored: readonly RunSpan[]): RunWrite {
   return {
     origin,
     span: { first: pieces[0]!.first, last: pieces.at(-1)!.last },
@@ -83,7 +94,7 @@ export function joinTails(
   runTails: ReadonlyMap<string, readonly RunPiece[]>,
   pageTails: ReadonlyMap<string, readonly DisplayPosition[][]>,
 ): { runs: RunWrite[]; pages: [bucket: string, write: PageWrite][] } {
-  const runs = [...runTails].filter(([, tail]) => tail.length > 1).map(([origin, tail]) => joinRuns(origin, tail));
+  const runs = [...runTails].filter(([, tail]) => tail.length > 1).map(([origin, tail]) => joinRuns(origin, tail, tail));
   const pages = [...pageTails]
     .filter(([, tail]) => tail.length > 1)
     .map(([bucket, tail]): [string, PageWrite] => [bucket, joinPages(tail)]);
@@ -120,8 +131,9 @@ export function planPages(
   }
   const writes: PageWrite[] = paginate(own).map((page) => ({ page, replaces: [] }));
   const newest = writes.at(-1)!.page;
-  // A batch of older places (a catch-up) leaves the tail where it is: live chat goes on after it.
-  if (pieces.length > 0 && compareOrder(pieces.at(-1)!.at(-1)!, newest.at(-1)!) > 0) return { writes, tail: [...pieces] };
+  // A batch of older places (a catch-up) leaves the tail where it is: live chat goes on after it. (A
+  // late place may have joined the tail as its last piece: the tail's newest is any piece's.)
+  if (pieces.some((piece) => compareOrder(piece.at(-1)!, newest.at(-1)!) > 0)) return { writes, tail: [...pieces] };
   if (pieces.length > 1) writes.push(joinPages(pieces));
   return { writes, tail: newest.length < PAGE_ENTRIES ? [newest] : undefined };
 }

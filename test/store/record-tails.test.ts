@@ -51,6 +51,16 @@ describe('record tails: runs', () => {
     expect(tail?.map((p) => [p.first, p.last])).toEqual([[7, 7]]);
   });
 
+  it('writes a piece that a join in the same append takes in only once, in the join', () => {
+    const { tail } = liveRuns([1, 2]);
+    const plan = planRuns([msg(A, 3), msg(A, 5)], new Map([[A, tail!]]));
+    // 3 continues the tail, 5 skips a seq and ends it: pieces 1, 2 and 3 are joined, 3 never alone.
+    expect(plan.writes.map((w) => [w.span, w.replaces])).toEqual([
+      [{ first: 5, last: 5 }, []],
+      [{ first: 1, last: 3 }, [{ first: 1, last: 1 }, { first: 2, last: 2 }]],
+    ]);
+  });
+
   it('leaves the tail alone for messages below it (a gap filled late) and for other origins', () => {
     const first = planRuns([msg(A, 5)], new Map());
     const tails = new Map([[A, first.tails.get(A)!]]);
@@ -110,6 +120,13 @@ describe('record tails: pages', () => {
     expect(older.tail).toEqual(tail);
     const full = planPages(seqs(1, PAGE_ENTRIES).map((s) => place(s, s)), undefined);
     expect(full.tail).toBeUndefined();
+  });
+
+  it('knows the tail’s newest place when a late place joined it last', () => {
+    const { tail } = livePages([place(1, 5_000), place(2, 1_000)]); // the second piece is the older
+    // Places older than the tail's newest, too many with it for one page: a catch-up, the tail stays.
+    const many = [...seqs(10, 10 + PAGE_ENTRIES).map((s) => place(s, 2_000 + s, B)), place(3, 3_000, B)];
+    expect(planPages(many, tail).tail).toEqual(tail);
   });
 
   it('keeps plain places in its tail, not the messages it was given', () => {
