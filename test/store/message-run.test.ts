@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { A, B, runMessage } from '../helpers/run-message.js';
 import { decodeRun, encodeRun, RUN_BYTES, RUN_MESSAGES, splitRuns } from '../../src/store/message-run.js';
 
-const A = 'a1'.repeat(32);
-const B = 'b2'.repeat(32);
-const msg = (origin: string, seq: number, size = 10): { origin: string; seq: number; bytes: Uint8Array } => ({
-  origin,
-  seq,
-  bytes: new Uint8Array(size).fill(seq & 0xff),
-});
+const msg = runMessage;
 const spans = (runs: { origin: string; seq: number }[][]): string[] => runs.map((r) => `${r[0]!.origin.slice(0, 2)}:${r[0]!.seq}-${r.at(-1)!.seq}`);
 
 describe('message runs', () => {

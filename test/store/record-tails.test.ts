@@ -1,16 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { A, B, runMessage } from '../helpers/run-message.js';
 import { PAGE_ENTRIES, PAGE_SPAN_MS } from '../../src/store/display-page.js';
 import type { DisplayPosition } from '../../src/store/history-store.js';
 import { decodeRun } from '../../src/store/message-run.js';
 import { JOIN_PIECES, JOINED_RUN_BYTES, planPages, planRuns, type RunPiece } from '../../src/store/record-tails.js';
 
-const A = 'a1'.repeat(32);
-const B = 'b2'.repeat(32);
-const msg = (origin: string, seq: number, size = 10): { origin: string; seq: number; bytes: Uint8Array } => ({
-  origin,
-  seq,
-  bytes: new Uint8Array(size).fill(seq & 0xff),
-});
+const msg = runMessage;
 const place = (seq: number, time = seq * 1000, origin = A): DisplayPosition => ({ time, counter: 0, origin, seq });
 
 /** Appends messages of A one at a time, as live chat does; what each append wrote, and the tail after. */
