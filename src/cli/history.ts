@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { normalizeRoom, roomProblem } from '../chat/names.js';
 import { loadIdentity } from '../identity/identity.js';
 import { messageView } from '../member/message-view.js';
-import { askHistory, type HistoryQuery } from '../control/control-socket.js';
+import { askHistory, historyChunks, type HistoryQuery } from '../control/control-socket.js';
 import type { StoredMessage } from '../store/history-store.js';
 import { LevelHistoryStore } from '../store/level-store.js';
 import { decodeStored } from '../store/stored-message.js';
@@ -75,8 +75,7 @@ async function readHistory(dataDir: string, query: HistoryQuery, print: (message
     return;
   }
   try {
-    if (Number.isFinite(query.limit)) await print(await store.latest(query));
-    else for await (const chunk of store.history(query.room === undefined ? {} : { room: query.room })) await print(chunk);
+    for await (const chunk of historyChunks(store, query)) await print(chunk);
   } finally {
     await store.close();
   }

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { chmod, unlink } from 'node:fs/promises';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
-import type { HistoryStore } from '../store/history-store.js';
+import type { HistoryStore, StoredMessage } from '../store/history-store.js';
 import { decodeFrame, encodeFrame, type Frame } from '../wire/codec.js';
 import { type ErrorCode, LanchatError } from '../wire/errors.js';
 import { FrameDecoder } from '../wire/frame-decoder.js';
@@ -77,12 +77,20 @@ function answerQueries(socket: Socket, store: HistoryStore): void {
   });
 }
 
+/**
+ * What `query` asks of `store`, oldest first, a chunk at a time: the last N messages in one, or the whole
+ * history as the store reads it (never held whole). The store's own reader and this socket's both use it.
+ */
+export async function* historyChunks(store: HistoryStore, query: HistoryQuery): AsyncGenerator<StoredMessage[]> {
+  if (Number.isFinite(query.limit)) yield await store.latest(query);
+  else yield* store.history(query.room === undefined ? {} : { room: query.room });
+}
+
 async function sendHistory(socket: Socket, store: HistoryStore, query: HistoryQuery): Promise<void> {
-  // A whole history is read a chunk at a time, and sent as it is read: neither side holds all of it.
-  const chunks = Number.isFinite(query.limit) ? [await store.latest(query)] : store.history(query.room === undefined ? {} : { room: query.room });
+  // Sent as it is read: neither side holds the whole history.
   let page: Uint8Array[] = [];
   let bytes = 0;
-  for await (const chunk of chunks) {
+  for await (const chunk of historyChunks(store, query)) {
     for (const m of chunk) {
       if (page.length > 0 && bytes + m.bytes.length > PAGE_BYTES) {
         // The asker reads at its own pace. An asker that goes away (Ctrl-C) ends the answer, or the

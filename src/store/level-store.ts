@@ -52,7 +52,7 @@ export class LevelHistoryStore implements HistoryStore {
    * these after each write, so a tail's pieces are always records on disk.
    */
   readonly #tailRuns = new Map<string, RunPiece[]>();
-  readonly #tailPages = new Map<string, DisplayPosition[][]>();
+  readonly #tailPages = new Map<string, readonly DisplayPosition[][]>();
 
   private constructor(db: HistoryDb, vector: Map<string, number>, top: Map<string, number>, buckets: Set<string>) {
     this.#db = db;
@@ -110,7 +110,7 @@ export class LevelHistoryStore implements HistoryStore {
       else places.push(m);
     }
     const newBuckets: string[] = [];
-    const pageTailsAfter = new Map<string, DisplayPosition[][] | undefined>();
+    const pageTailsAfter = new Map<string, readonly DisplayPosition[][] | undefined>();
     for (const [bucket, places] of placesByBucket) {
       const pages = planPages(places, this.#tailPages.get(bucket));
       for (const write of pages.writes) putPage(batch, bucket, write);

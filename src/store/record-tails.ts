@@ -120,10 +120,10 @@ export interface PageWrite {
 export function planPages(
   places: readonly DisplayPosition[],
   tail: readonly DisplayPosition[][] | undefined,
-): { writes: PageWrite[]; tail: DisplayPosition[][] | undefined } {
+): { writes: PageWrite[]; tail: readonly DisplayPosition[][] | undefined } {
   // Plain places: a tail must not keep the messages (and the frames their bytes are views of) alive.
   const own = places.map(({ time, counter, origin, seq }) => ({ time, counter, origin, seq })).sort(compareOrder);
-  if (own.length === 0) return { writes: [], tail: tail === undefined ? undefined : [...tail] };
+  if (own.length === 0) return { writes: [], tail };
   const pieces = tail ?? [];
   if (pieces.length > 0 && fitOnePage([...pieces, own])) {
     if (pieces.length + 1 < JOIN_PIECES) return { writes: [{ page: own, replaces: [] }], tail: [...pieces, own] };
@@ -133,7 +133,7 @@ export function planPages(
   const newest = writes.at(-1)!.page;
   // A batch of older places (a catch-up) leaves the tail where it is: live chat goes on after it. (A
   // late place may have joined the tail as its last piece: the tail's newest is any piece's.)
-  if (pieces.some((piece) => compareOrder(piece.at(-1)!, newest.at(-1)!) > 0)) return { writes, tail: [...pieces] };
+  if (pieces.some((piece) => compareOrder(piece.at(-1)!, newest.at(-1)!) > 0)) return { writes, tail };
   if (pieces.length > 1) writes.push(joinPages(pieces));
   return { writes, tail: newest.length < PAGE_ENTRIES ? [newest] : undefined };
 }

@@ -77,8 +77,8 @@ describe('record tails: runs', () => {
 
 describe('record tails: pages', () => {
   /** Places appended one at a time; each append's writes, and the tail after. */
-  function livePages(places: DisplayPosition[]): { writes: ReturnType<typeof planPages>['writes'][]; tail: DisplayPosition[][] | undefined } {
-    let tail: DisplayPosition[][] | undefined;
+  function livePages(places: DisplayPosition[]): { writes: ReturnType<typeof planPages>['writes'][]; tail: readonly DisplayPosition[][] | undefined } {
+    let tail: readonly DisplayPosition[][] | undefined;
     const writes: ReturnType<typeof planPages>['writes'][] = [];
     for (const p of places) {
       const plan = planPages([p], tail);
