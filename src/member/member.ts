@@ -21,42 +21,19 @@ import { backoffDelay } from './backoff.js';
 import { Pacer } from './pacer.js';
 import { type MessageView, messageView } from './message-view.js';
 import { Roster } from './roster.js';
+import type { PresenceView, RelayAddress, RelayInfo } from '../chat/views.js';
 
-export type { MessageView };
-
-export interface RelayAddress {
-  host: string;
-  port: number;
-}
-
-export interface RelayInfo extends RelayAddress {
-  /** The relay's node id, hex. */
-  id: string;
-  nick: string;
-  /** How many relays the network has had, as that relay counts. */
-  epoch: number;
-}
-
-export interface PresenceView {
-  nick: string;
-  state: 'joined' | 'left' | 'renamed';
-  /** The room joined or left; null for the network as a whole. */
-  room: string | null;
-  /** For a rename: the nick before. */
-  from?: string;
-  /** Why a node left the network. */
-  reason?: string;
-  /** For a node joining the network: the rooms it is in. */
-  rooms?: string[];
-  /** It is about this node's own user. */
-  self: boolean;
-}
-
+export type { MessageView, PresenceView, RelayAddress, RelayInfo };
+/** What the member reports today: a code and a sentence. Moving to chat/views.ts `Problem` (data only). */
 export interface Problem {
   code: ErrorCode | string;
   message: string;
   suggestion?: string;
 }
+
+
+
+
 
 export interface MemberOptions {
   identity: Identity;

@@ -2,21 +2,10 @@ import { messageId } from '../chat/message-id.js';
 import type { Identity } from '../identity/identity.js';
 import { unseal } from '../identity/seal.js';
 import type { lanchat } from '../wire/protobuf.js';
+import type { MessageView } from '../chat/views.js';
 
-export interface MessageView {
-  id: string;
-  from: string;
-  fromId: string;
-  room: string | null;
-  to: string | null;
-  text: string;
-  /** Author's hybrid-clock time, ms since the epoch. */
-  ts: number;
-  /** Written by this node. */
-  own: boolean;
-  /** From the store (shown on start, on request, or caught up after being away), not live. */
-  history?: boolean;
-}
+export type { MessageView };
+
 
 /**
  * How a chat message is shown on the node of `self`, live or from history; undefined for a private

@@ -28,6 +28,16 @@ export function lanTestsRunnable(): boolean {
 }
 
 /**
+ * The namespace prefix a test file asked for, behind LANCHAT_NS_TAG when that is set: two checkouts of
+ * lanchat (worktrees) can then run the same LAN test at once without tearing down each other's hosts.
+ */
+export function nsPrefix(prefix: string): string {
+  const tag = process.env.LANCHAT_NS_TAG ?? '';
+  if (!/^[a-z0-9]{0,6}$/.test(tag)) throw new Error(`LANCHAT_NS_TAG must be up to 6 lower-case letters or digits, not "${tag}"`);
+  return `${tag}${prefix}`;
+}
+
+/**
  * A LAN of network namespaces (scripts/lan.sh) with real lanchat processes on its hosts, mDNS on. Every
  * test file uses its own prefix; `down()` kills what it started and removes the namespaces.
  */
@@ -38,7 +48,7 @@ export class Lan {
   readonly #root = mkdtempSync(join(tmpdir(), 'lanchat-lan-'));
 
   constructor(prefix: string, hosts: number) {
-    this.prefix = prefix;
+    this.prefix = nsPrefix(prefix);
     this.hosts = hosts;
   }
 

@@ -8,7 +8,7 @@ describe.runIf(lanTestsRunnable())('lanchat doctor on a LAN of network namespace
 
   /** Runs `lanchat doctor --json` on host 1 and returns its findings and exit code. */
   function doctor(...args: string[]): { cause: string; text: string; status: number | null } {
-    const run = spawnSync('ip', ['netns', 'exec', 'ldr-n1', process.execPath, LANCHAT_BIN, 'doctor', '--json', '--listen', '1000', ...args], {
+    const run = spawnSync('ip', ['netns', 'exec', `${lan.prefix}-n1`, process.execPath, LANCHAT_BIN, 'doctor', '--json', '--listen', '1000', ...args], {
       encoding: 'utf8',
       timeout: 15_000,
     });
@@ -31,11 +31,11 @@ describe.runIf(lanTestsRunnable())('lanchat doctor on a LAN of network namespace
   });
 
   it('says so when multicast cannot be sent at all', () => {
-    execFileSync('ip', ['-n', 'ldr-n1', 'route', 'del', '224.0.0.0/4']);
+    execFileSync('ip', ['-n', `${lan.prefix}-n1`, 'route', 'del', '224.0.0.0/4']);
     try {
       expect(doctor()).toMatchObject({ cause: 'MULTICAST_UNSENDABLE', status: 1 });
     } finally {
-      execFileSync('ip', ['-n', 'ldr-n1', 'route', 'add', '224.0.0.0/4', 'dev', 'eth0']);
+      execFileSync('ip', ['-n', `${lan.prefix}-n1`, 'route', 'add', '224.0.0.0/4', 'dev', 'eth0']);
     }
   });
 });

@@ -2,10 +2,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lanForSuite, lanTestsRunnable } from '../helpers/lan.js';
+import { lanForSuite, lanTestsRunnable, nsPrefix } from '../helpers/lan.js';
 import type { LanchatProcess } from '../helpers/lanchat-process.js';
 
-const PREFIX = 'lcs';
+const PREFIX = nsPrefix('lcs');
 
 /**
  * Everything that crosses the LAN's bridge, on every port of it (a bridge device alone shows only flooded
@@ -44,7 +44,7 @@ class BridgeCapture {
 const relayOf = (n: LanchatProcess): string | undefined => (n.all('role').at(-1)?.relay as { id: string } | undefined)?.id;
 
 describe.runIf(lanTestsRunnable())('a room secret on a LAN of network namespaces', () => {
-  const lan = lanForSuite(PREFIX, 3);
+  const lan = lanForSuite('lcs', 3);
   const secretFile = (name: string, passphrase: string): string => {
     const file = join(lan.dataRoot, `${name}.secret`);
     writeFileSync(file, `${passphrase}\n`, { mode: 0o600 });

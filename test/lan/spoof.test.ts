@@ -2,11 +2,11 @@ import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { instanceName } from '../../src/discovery/advert.js';
-import { lanForSuite, lanTestsRunnable } from '../helpers/lan.js';
+import { lanForSuite, lanTestsRunnable, nsPrefix } from '../helpers/lan.js';
 import { LANCHAT_BIN, type LanchatProcess } from '../helpers/lanchat-process.js';
 
 const SPOOF = fileURLToPath(new URL('../helpers/mdns-spoof.mjs', import.meta.url));
-const PREFIX = 'lsp';
+const PREFIX = nsPrefix('lsp');
 
 const relayOf = (n: LanchatProcess): string | undefined => (n.all('role').at(-1)?.relay as { id: string } | undefined)?.id;
 
@@ -27,7 +27,7 @@ function spoof(host: number, ...args: string[]): void {
 }
 
 describe.runIf(lanTestsRunnable())('forged mDNS on a LAN of network namespaces', () => {
-  const lan = lanForSuite(PREFIX, 4);
+  const lan = lanForSuite('lsp', 4);
 
   it('a spoofed goodbye of the relay and a fake relay advert do not split the network', async () => {
     const nodes = [lan.start(1, 'ann'), lan.start(2, 'ben'), lan.start(3, 'cat')];

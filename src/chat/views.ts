@@ -1,0 +1,96 @@
+/**
+ * What the faces (full-screen UI, line mode, --json, and next the browser and the IRC gateway) are shown:
+ * plain data, no sentences. Each face words these itself (src/ui/). They live at the bottom of the import
+ * graph because the layers that produce them (member, relay, node) and the faces that show them all use them.
+ */
+
+export interface RelayAddress {
+  host: string;
+  port: number;
+}
+
+export interface RelayInfo extends RelayAddress {
+  /** The relay's node id, hex. */
+  id: string;
+  nick: string;
+  /** How many relays the network has had, as that relay counts. */
+  epoch: number;
+}
+
+export interface MessageView {
+  id: string;
+  from: string;
+  fromId: string;
+  room: string | null;
+  to: string | null;
+  text: string;
+  /** Author's hybrid-clock time, ms since the epoch. */
+  ts: number;
+  /** Written by this node. */
+  own: boolean;
+  /** From the store (shown on start, on request, or caught up after being away), not live. */
+  history?: boolean;
+}
+
+export interface PresenceView {
+  nick: string;
+  state: 'joined' | 'left' | 'renamed';
+  /** The room joined or left; null for the network as a whole. */
+  room: string | null;
+  /** For a rename: the nick before. */
+  from?: string;
+  /** Why a node left the network. */
+  reason?: string;
+  /** For a node joining the network: the rooms it is in. */
+  rooms?: string[];
+  /** It is about this node's own user. */
+  self: boolean;
+}
+
+/** Why a nick is refused (chat/names.ts `nickRule`). */
+export type NickRule = 'empty' | 'too-long' | 'characters';
+
+/**
+ * Things the user should know that are neither chat nor errors: a code and the data to word it with.
+ * `reason`, `cause` and `detail` fields carry what a lower layer or a library said (a socket error, a
+ * verification failure), for the face to show after its own words.
+ */
+export type Notice =
+  | { code: 'OPEN' }
+  | { code: 'SECRET' }
+  | { code: 'LOOKING' }
+  | { code: 'RELAY_LOST'; relay: string; reason: string }
+  | { code: 'HANDING_OVER'; host: string; port: number }
+  | { code: 'TWO_FORCED'; keeper: 'self' | 'other'; host: string }
+  | { code: 'MDNS_TROUBLE'; detail: string }
+  /** A pinned nick came with another node id; `proven`: node ids are proven on this network (a secret). */
+  | { code: 'NICK_KEY_CHANGED'; nick: string; nodeId: string; pinned: string; proven: boolean }
+  /**
+   * Messages a sync brought: `count` in all, the last `shown` of them follow as message events. `away`:
+   * what happened while this node was not connected; otherwise lines that came at once while it was.
+   */
+  | { code: 'CAUGHT_UP'; count: number; shown: number; away: boolean };
+
+export type NoticeCode = Notice['code'];
+
+/**
+ * Something the user asked for that failed, or something that went wrong: a stable code and its data.
+ * `remote` is an error frame from the relay: its code, and the relay's own words as a fallback for codes
+ * this node does not know how to word. Tell the two apart with `'remote' in problem` before switching on
+ * the code.
+ */
+export type Problem =
+  | { code: 'NOT_IN_ROOM'; room: string | null }
+  | { code: 'NO_SUCH_NICK'; nick: string; reason: 'offline' | 'self' | 'unsealable' }
+  | { code: 'ROOM_INVALID'; room: string }
+  | { code: 'NICK_INVALID'; nick: string; rule: NickRule }
+  | { code: 'TEXT_INVALID'; maxBytes: number }
+  /** Lines stored but not delivered when the node stopped: they go out on a later run. */
+  | { code: 'CONNECT_FAILED'; undelivered: number }
+  | { code: 'STORE_FAILED'; what: 'own' | 'received'; count: number; cause: string }
+  | { code: 'BAD_SIGNATURE'; what: 'sync' | 'message'; origin?: string; seq?: number; reason: string }
+  | { code: 'BAD_IDENTITY'; host: string; port: number }
+  | { code: 'WRONG_SECRET'; host: string; port: number; network: string; cause: 'mismatch' | 'maybe-needed'; detail?: string }
+  | { code: 'BAD_FRAME'; detail: string }
+  | { code: 'USAGE'; detail: string }
+  | { code: string; remote: { message: string; suggestion?: string } };
