@@ -21,10 +21,11 @@ import {
   runSeekKey,
   vectorKey,
   writeVectorEntry,
+  type RunSpan,
   type VectorEntry,
 } from './keys.js';
 import { moveHeld } from './held-move.js';
-import { decodeRun, messageIn, type Run, type RunSpan } from './message-run.js';
+import { decodeRun, messageIn, type Run } from './message-run.js';
 import { RunCursors } from './run-cursors.js';
 import { joinTails, planPages, planRuns, type PageWrite, type RunWrite, type RunPiece } from './record-tails.js';
 import { PlaceHeap } from './place-heap.js';
