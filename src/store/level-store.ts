@@ -1,6 +1,7 @@
 import { Level } from 'level';
 import { LanchatError } from '../wire/errors.js';
 import type { DisplayPosition, HistoryStore, StoredMessage, VersionVector } from './history-store.js';
+import type { HistoryDb } from './history-db.js';
 import { decodeStored } from './stored-message.js';
 import { upgradeFormat } from './format.js';
 import { compareOrder, decodePage, encodePage, PAGE_SPAN_MS } from './display-page.js';
@@ -29,8 +30,6 @@ import { decodeRun, messageIn, type Run } from './message-run.js';
 import { RunCursors } from './run-cursors.js';
 import { joinTails, planPages, planRuns, type PageWrite, type RunWrite, type RunPiece } from './record-tails.js';
 import { PlaceHeap } from './place-heap.js';
-
-export type HistoryDb = Level<string, Uint8Array>;
 
 /**
  * The history store on LevelDB (`level`), in `<data folder>/history`. A record per run of an origin's
