@@ -1,5 +1,5 @@
 import { LanchatError } from '../wire/errors.js';
-import type { HistoryDb } from './level-store.js';
+import type { HistoryDb } from './history-db.js';
 import { pageRecords } from './display-page.js';
 import type { DisplayPosition } from './history-store.js';
 import {

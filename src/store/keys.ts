@@ -16,7 +16,6 @@
  */
 
 import type { DisplayPosition, StoredMessage } from './history-store.js';
-import type { RunSpan } from './message-run.js';
 
 /**
  * Format 1 had a global display index (t!) and one per room (r!); format 2 one index record per message
@@ -40,6 +39,12 @@ export function messageKey(origin: string, seq: number): string {
 }
 
 export const MESSAGE_PREFIX = 'm!';
+
+/** The seqs a run covers: what a run's key holds besides its origin. */
+export interface RunSpan {
+  first: number;
+  last: number;
+}
 
 export function runKey(origin: string, { first, last }: RunSpan): string {
   return `s!${origin}!${num(last)}!${num(first)}`;

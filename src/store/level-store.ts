@@ -1,41 +1,24 @@
 import { Level } from 'level';
 import { LanchatError } from '../wire/errors.js';
 import type { DisplayPosition, HistoryStore, StoredMessage, VersionVector } from './history-store.js';
+import type { HistoryDb } from './history-db.js';
 import { decodeStored } from './stored-message.js';
 import { upgradeFormat } from './format.js';
-import { compareOrder, decodePage, encodePage, PAGE_SPAN_MS } from './display-page.js';
-import {
-  bucketKey,
-  bucketOf,
-  isPageOf,
-  orderSuffix,
-  pageKey,
-  pageNewestOrder,
-  pagePrefix,
-  prefixEnd,
-  readRunKey,
-  readVectorEntry,
-  runKey,
-  RUN_PREFIX,
-  runPrefix,
-  runSeekKey,
-  vectorKey,
-  writeVectorEntry,
-  type VectorEntry,
-} from './keys.js';
+import { compareOrder, encodePage } from './display-page.js';
+import { bucketKey, bucketOf, pageKey, prefixEnd, readVectorEntry, runKey, vectorKey, writeVectorEntry, type VectorEntry } from './keys.js';
 import { moveHeld } from './held-move.js';
-import { decodeRun, messageIn, type Run, type RunSpan } from './message-run.js';
-import { RunCursors } from './run-cursors.js';
+import { messageIn } from './message-run.js';
 import { joinTails, planPages, planRuns, type PageWrite, type RunWrite, type RunPiece } from './record-tails.js';
-import { PlaceHeap } from './place-heap.js';
-
-export type HistoryDb = Level<string, Uint8Array>;
+import { countMessages, heldAmong, readMany, readSince, runHolding, spanHolding } from './run-reads.js';
+import { latestPlaces, readHistory } from './display-reads.js';
 
 /**
  * The history store on LevelDB (`level`), in `<data folder>/history`. A record per run of an origin's
  * consecutive messages (message-run.ts) and display pages per bucket (places in display order,
  * display-page.ts); small ones, as live chat writes them, are joined as they add up (record-tails.ts).
  * What is held is known in memory, so telling a new message from a known one seldom reads the disk.
+ * This class keeps that memory and writes; the reads, which need only the database, are run-reads.ts
+ * (by origin and seq) and display-reads.ts (in display order).
  */
 export class LevelHistoryStore implements HistoryStore {
   readonly #db: HistoryDb;
@@ -159,16 +142,16 @@ export class LevelHistoryStore implements HistoryStore {
     }
     const unsure = fresh.filter((m) => m.seq <= (this.#top.get(m.origin) ?? 0));
     if (unsure.length === 0) return fresh;
-    const stored = await this.#heldAmong(unsure);
+    const stored = await heldAmong(this.#db, unsure);
     return fresh.filter((m) => !stored.has(m));
   }
 
   async has(origin: string, seq: number): Promise<boolean> {
-    return (await this.#spanHolding(origin, seq)) !== undefined;
+    return (await spanHolding(this.#db, origin, seq)) !== undefined;
   }
 
   async get(origin: string, seq: number): Promise<Uint8Array | undefined> {
-    const run = await this.#runHolding(origin, seq);
+    const run = await runHolding(this.#db, origin, seq);
     return run === undefined ? undefined : messageIn(run, seq);
   }
 
@@ -181,92 +164,24 @@ export class LevelHistoryStore implements HistoryStore {
   }
 
   async since(origin: string, after: number, limit: number, { bytes = Infinity }: { bytes?: number } = {}): Promise<Uint8Array[]> {
-    const found: Uint8Array[] = [];
-    let size = 0;
-    // One trip to LevelDB's thread reads runs until they hold `bytes`, not one per 16 KiB (the default).
-    const runs = this.#db.iterator({
-      gte: runSeekKey(origin, after + 1),
-      lt: prefixEnd(runPrefix(origin)),
-      limit,
-      highWaterMarkBytes: Math.max(1, Math.min(bytes, SINCE_READ_BYTES)),
-    });
-    try {
-      while (found.length < limit) {
-        const entries = await runs.nextv(limit);
-        if (entries.length === 0) break;
-        for (const [key, value] of entries) {
-          const { first, last } = readRunKey(key);
-          const count = last - first + 1;
-          const taken: Uint8Array[] = [];
-          for (const m of decodeRun(value, count, Math.max(0, after + 1 - first), limit - found.length)) {
-            taken.push(m);
-            size += m.length;
-            if (size > bytes) break;
-          }
-          // A run taken whole is handed out as views of it; of a run taken in part, only that part is
-          // kept (copied): a batch of the tails of many runs must not keep every run in memory.
-          found.push(...(taken.length === count ? taken : taken.map((m) => Buffer.from(m))));
-          if (size > bytes || found.length >= limit) return found;
-        }
-      }
-      return found;
-    } finally {
-      await runs.close();
-    }
+    return readSince(this.#db, origin, after, limit, bytes);
   }
 
   async latest({ limit, room, before }: { limit: number; room?: string; before?: DisplayPosition }): Promise<StoredMessage[]> {
     this.#assertOpen();
     const buckets = room === undefined ? [...this.#buckets] : [room];
-    const perBucket = await Promise.all(buckets.map((bucket) => this.#latestPlaces(bucket, limit, before)));
+    const perBucket = await Promise.all(buckets.map((bucket) => latestPlaces(this.#db, bucket, limit, before)));
     // Each bucket's newest `limit`, merged: the newest `limit` of all are among them.
     const places = perBucket.flat();
     if (buckets.length > 1) places.sort(compareOrder);
     const newest = places.slice(-limit);
-    const values = await this.#readMany(newest);
+    const values = await readMany(this.#db, newest);
     return values.filter((v): v is Uint8Array => v !== undefined).map(decodeStored);
   }
 
   async *history({ room }: { room?: string } = {}): AsyncGenerator<StoredMessage[]> {
     this.#assertOpen();
-    const buckets = room === undefined ? [...this.#buckets] : this.#buckets.has(room) ? [room] : [];
-    // Pages are read in the order of their newest place, all buckets merged. Every place of a page not
-    // read yet is within PAGE_SPAN_MS of that page's newest or after it, so what waits in the heap
-    // from further back than that precedes everything still unread, and is shown.
-    const pagesOf = (bucket: string) => this.#db.iterator({ gte: pagePrefix(bucket), lt: prefixEnd(pagePrefix(bucket)) });
-    const pages: ReturnType<typeof pagesOf>[] = [];
-    const waiting = new PlaceHeap();
-    const runs = new RunCursors(this.#db);
-    try {
-      for (const bucket of buckets) pages.push(pagesOf(bucket));
-      const nextPage = async (i: number): Promise<[string, Uint8Array] | undefined> => {
-        for (;;) {
-          const entry = await pages[i]!.next();
-          if (entry === undefined || isPageOf(entry[0], buckets[i]!)) return entry;
-        }
-      };
-      const heads = await Promise.all(pages.map((_, i) => nextPage(i)));
-      for (;;) {
-        let next = -1;
-        for (let i = 0; i < heads.length; i++) {
-          const head = heads[i];
-          if (head !== undefined && (next < 0 || pageNewestOrder(head[0]) < pageNewestOrder(heads[next]![0]))) next = i;
-        }
-        const [key, value] = next < 0 ? [undefined, undefined] : heads[next]!;
-        const shownBefore = key === undefined ? Infinity : parseInt(pageNewestOrder(key).slice(0, 13), 16) - PAGE_SPAN_MS;
-        const ready: DisplayPosition[] = [];
-        while (waiting.size > 0 && waiting.peek()!.time <= shownBefore) ready.push(waiting.pop()!);
-        for (let at = 0; at < ready.length; at += HISTORY_CHUNK) {
-          const values = await this.#readMany(ready.slice(at, at + HISTORY_CHUNK), runs);
-          yield values.filter((v): v is Uint8Array => v !== undefined).map(decodeStored);
-        }
-        if (key === undefined) return;
-        for (const place of decodePage(value!)) waiting.push(place);
-        heads[next] = await nextPage(next);
-      }
-    } finally {
-      await Promise.all([...pages.map((it) => it.close()), runs.close()]);
-    }
+    yield* readHistory(this.#db, room === undefined ? [...this.#buckets] : this.#buckets.has(room) ? [room] : []);
   }
 
   /** A closed store says so, even where it has nothing to read: "no history" would be a wrong answer. */
@@ -274,99 +189,8 @@ export class LevelHistoryStore implements HistoryStore {
     if (this.#db.status !== 'open') throw new LanchatError('STORE_FAILED', 'the history store is closed');
   }
 
-  /**
-   * The bytes of each place's message (copies). In display order an origin's seqs rise, so the run read
-   * last for an origin most often holds its next place too, and the run after it the place after that:
-   * `cursors` read those ahead.
-   */
-  async #readMany(places: readonly Pick<DisplayPosition, 'origin' | 'seq'>[], cursors?: RunCursors): Promise<(Uint8Array | undefined)[]> {
-    const values: (Uint8Array | undefined)[] = [];
-    const lastRun = new Map<string, Run>();
-    for (const { origin, seq } of places) {
-      let run = lastRun.get(origin);
-      if (run === undefined || seq < run.first || seq > run.last) {
-        run = (await cursors?.holding(origin, seq)) ?? (await this.#runHolding(origin, seq));
-        if (run !== undefined) lastRun.set(origin, run);
-      }
-      values.push(run === undefined ? undefined : messageIn(run, seq));
-    }
-    return values;
-  }
-
-  /** The run holding (origin, seq), if one does. */
-  async #runHolding(origin: string, seq: number): Promise<Run | undefined> {
-    const [entry] = await this.#db.iterator({ gte: runSeekKey(origin, seq), lt: prefixEnd(runPrefix(origin)), limit: 1 }).all();
-    if (entry === undefined) return undefined;
-    const span = readRunKey(entry[0]);
-    return span.first <= seq ? { ...span, value: entry[1] } : undefined;
-  }
-
-  /** The seqs of the run holding (origin, seq), if one does; from its key alone. */
-  async #spanHolding(origin: string, seq: number): Promise<RunSpan | undefined> {
-    const [key] = await this.#db.keys({ gte: runSeekKey(origin, seq), lt: prefixEnd(runPrefix(origin)), limit: 1 }).all();
-    const span = key === undefined ? undefined : readRunKey(key);
-    return span !== undefined && span.first <= seq ? span : undefined;
-  }
-
-  /** Those of `messages` held on disk: per origin, the run keys over their seqs are read once. */
-  async #heldAmong(messages: readonly StoredMessage[]): Promise<Set<StoredMessage>> {
-    const byOrigin = new Map<string, StoredMessage[]>();
-    for (const m of messages) {
-      const list = byOrigin.get(m.origin);
-      if (list === undefined) byOrigin.set(m.origin, [m]);
-      else list.push(m);
-    }
-    const held = new Set<StoredMessage>();
-    for (const [origin, list] of byOrigin) {
-      let from = Infinity;
-      let to = 0;
-      for (const { seq } of list) {
-        from = Math.min(from, seq);
-        to = Math.max(to, seq);
-      }
-      const spans: RunSpan[] = [];
-      for await (const key of this.#db.keys({ gte: runSeekKey(origin, from), lt: prefixEnd(runPrefix(origin)) })) {
-        const span = readRunKey(key);
-        if (span.first > to) break;
-        spans.push(span);
-      }
-      for (const m of list) if (spanOf(spans, m.seq) !== undefined) held.add(m);
-    }
-    return held;
-  }
-
-  /**
-   * The newest `limit` places of a bucket (before `before`, if given), oldest first. Pages are read from
-   * the newest down; every place in a page is at or below its key, so once `limit` places are newer than
-   * the next page's key, no older page can change the answer.
-   */
-  async #latestPlaces(bucket: string, limit: number, before: DisplayPosition | undefined): Promise<DisplayPosition[]> {
-    const prefix = pagePrefix(bucket);
-    // A page holding a place before `before` has its newest within PAGE_SPAN_MS of it.
-    const end = before === undefined ? prefixEnd(prefix) : prefix + orderSuffix(before.time + PAGE_SPAN_MS, 0, '', 0);
-    const found: DisplayPosition[] = [];
-    /** Once `limit` places are found: the oldest of the newest `limit`. */
-    let cutoff: string | undefined;
-    for await (const [key, value] of this.#db.iterator({ gte: prefix, lt: end, reverse: true })) {
-      if (!isPageOf(key, bucket)) continue;
-      if (cutoff !== undefined && cutoff > pageNewestOrder(key)) break;
-      for (const place of decodePage(value)) if (before === undefined || compareOrder(place, before) < 0) found.push(place);
-      if (found.length >= limit) {
-        found.sort((a, b) => compareOrder(b, a)).length = limit;
-        cutoff = orderOf(found.at(-1)!);
-      }
-    }
-    found.sort((a, b) => compareOrder(b, a));
-    return found.reverse();
-  }
-
   async count(): Promise<number> {
-    let n = 0;
-    for await (const key of this.#db.keys({ gte: RUN_PREFIX, lt: prefixEnd(RUN_PREFIX) })) {
-      const { first, last } = readRunKey(key);
-      n += last - first + 1;
-    }
-    return n;
+    return countMessages(this.#db);
   }
 
   async close(): Promise<void> {
@@ -404,7 +228,7 @@ export class LevelHistoryStore implements HistoryStore {
           next++;
           continue;
         }
-        const span = next <= topBefore ? await this.#spanHolding(origin, next) : undefined;
+        const span = next <= topBefore ? await spanHolding(this.#db, origin, next) : undefined;
         if (span === undefined) break;
         next = span.last + 1;
       }
@@ -453,23 +277,3 @@ function keepTails<T>(tails: Map<string, T>, updates: ReadonlyMap<string, T | un
   }
 }
 
-/** The span of `spans` (in seq order, not overlapping) that holds `seq`, found by bisection. */
-function spanOf(spans: readonly RunSpan[], seq: number): RunSpan | undefined {
-  let low = 0;
-  let high = spans.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (spans[mid]!.last < seq) low = mid + 1;
-    else high = mid;
-  }
-  const span = spans[low];
-  return span !== undefined && span.first <= seq ? span : undefined;
-}
-
-function orderOf(p: DisplayPosition): string {
-  return orderSuffix(p.time, p.counter, p.origin, p.seq);
-}
-/** Messages `history()` gives at a time. */
-const HISTORY_CHUNK = 1_000;
-/** What `since` reads from disk at most per trip to LevelDB's thread, when not told less. */
-const SINCE_READ_BYTES = 512 * 1024;

@@ -1,5 +1,5 @@
 import type { StoredMessage } from './history-store.js';
-import { runKey } from './keys.js';
+import { runKey, type RunSpan } from './keys.js';
 
 /**
  * Message runs: consecutive messages of one origin (seq n, n+1, … with no gap) kept as one LevelDB record.
@@ -16,12 +16,6 @@ import { runKey } from './keys.js';
 export const RUN_MESSAGES = 500;
 /** ... and this many bytes of them, so reading one message out of a run stays cheap. */
 export const RUN_BYTES = 128 * 1024;
-
-/** The seqs a run covers. */
-export interface RunSpan {
-  first: number;
-  last: number;
-}
 
 /**
  * Splits messages into runs: each run is one origin's consecutive seqs, within RUN_MESSAGES and

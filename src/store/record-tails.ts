@@ -1,6 +1,7 @@
 import { compareOrder, PAGE_ENTRIES, PAGE_SPAN_MS, paginate } from './display-page.js';
 import type { DisplayPosition, StoredMessage } from './history-store.js';
-import { encodeRun, RUN_MESSAGES, type RunSpan, splitRuns } from './message-run.js';
+import type { RunSpan } from './keys.js';
+import { encodeRun, RUN_MESSAGES, splitRuns } from './message-run.js';
 
 /**
  * Record tails: the small runs an origin's last appends wrote, and the small pages a bucket's last
