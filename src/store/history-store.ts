@@ -48,6 +48,17 @@ export interface HistoryStore {
   /** The version vector as of the last completed append: kept in memory, live (copy it to keep a snapshot). */
   versionVector(): VersionVector;
   /**
+   * For each origin, the highest seq held at all (above its vector entry when a seq below is missing),
+   * as of the last completed append: in memory, live.
+   */
+  topVector(): VersionVector;
+  /**
+   * The seqs of `origin` held above `after`, as spans of consecutive seqs in seq order, at most `limit`
+   * spans; the last may end short of where the held seqs do (a long one is read in parts): go on from
+   * its end until none is left. An origin held with no gap is answered from memory.
+   */
+  heldSpans(origin: string, after: number, limit: number): Promise<{ first: number; last: number }[]>;
+  /**
    * The encoded messages of `origin` with seq above `after`, in seq order (gaps skipped), at most `limit`;
    * with `bytes`, reading stops at the first message that takes their total past it (that one included).
    */

@@ -5,11 +5,11 @@ import type { HistoryDb } from './history-db.js';
 import { decodeStored } from './stored-message.js';
 import { upgradeFormat } from './format.js';
 import { compareOrder, encodePage } from './display-page.js';
-import { bucketKey, bucketOf, pageKey, prefixEnd, readVectorEntry, runKey, vectorKey, writeVectorEntry, type VectorEntry } from './keys.js';
+import { bucketKey, bucketOf, pageKey, prefixEnd, readVectorEntry, runKey, vectorKey, writeVectorEntry, type RunSpan, type VectorEntry } from './keys.js';
 import { moveHeld } from './held-move.js';
 import { messageIn } from './message-run.js';
 import { joinTails, planPages, planRuns, type PageWrite, type RunWrite, type RunPiece } from './record-tails.js';
-import { countMessages, heldAmong, readMany, readSince, runHolding, spanHolding } from './run-reads.js';
+import { countMessages, heldAmong, readHeldSpans, readMany, readSince, runHolding, spanHolding } from './run-reads.js';
 import { latestPlaces, readHistory } from './display-reads.js';
 
 /**
@@ -161,6 +161,23 @@ export class LevelHistoryStore implements HistoryStore {
 
   versionVector(): VersionVector {
     return this.#vector;
+  }
+
+  topVector(): VersionVector {
+    return this.#top;
+  }
+
+  async heldSpans(origin: string, after: number, limit: number): Promise<RunSpan[]> {
+    const held = this.#vector.get(origin) ?? 0;
+    const top = this.#top.get(origin) ?? 0;
+    if (after >= top || limit <= 0) return [];
+    // Up to the vector entry, every seq is held; past it the run keys tell (held + 1 is not held).
+    const first: RunSpan[] = after < held ? [{ first: after + 1, last: held }] : [];
+    if (held === top) return first;
+    const rest = await readHeldSpans(this.#db, origin, Math.max(after, held) + 1, limit - first.length + 1);
+    // An append under way may have put held + 1 on disk before the vector moved: one span then.
+    if (first.length > 0 && rest[0]?.first === held + 1) first[0]!.last = rest.shift()!.last;
+    return [...first, ...rest].slice(0, limit);
   }
 
   async since(origin: string, after: number, limit: number, { bytes = Infinity }: { bytes?: number } = {}): Promise<Uint8Array[]> {

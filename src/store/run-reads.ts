@@ -109,6 +109,32 @@ export async function readSince(db: HistoryDb, origin: string, after: number, li
   }
 }
 
+/** Run keys read by one heldSpans call at most: a long run of held seqs past a gap is read in parts. */
+const SPAN_KEYS_READ = 1_024;
+
+/**
+ * HistoryStore.heldSpans from `from` (at least 1): the seqs of `origin` held from `from` on, as spans of
+ * consecutive seqs (adjacent runs joined), at most `limit` spans, from the run keys alone; the last span
+ * may end early, where SPAN_KEYS_READ keys were read.
+ */
+export async function readHeldSpans(db: HistoryDb, origin: string, from: number, limit: number): Promise<RunSpan[]> {
+  const spans: RunSpan[] = [];
+  if (limit <= 0) return spans;
+  const keys = db.keys({ gte: runSeekKey(origin, from), lt: prefixEnd(runPrefix(origin)), limit: SPAN_KEYS_READ });
+  for await (const key of keys) {
+    const { first, last } = readRunKey(key);
+    const start = Math.max(first, from);
+    const previous = spans.at(-1);
+    if (previous !== undefined && start <= previous.last + 1) {
+      previous.last = Math.max(previous.last, last);
+      continue;
+    }
+    if (spans.length === limit) break;
+    spans.push({ first: start, last });
+  }
+  return spans;
+}
+
 /** How many messages the runs hold, from their keys alone. */
 export async function countMessages(db: HistoryDb): Promise<number> {
   let n = 0;

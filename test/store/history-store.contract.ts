@@ -144,6 +144,31 @@ export function historyStoreContract(name: string, fresh: () => { open: () => Pr
       expect(await store.count()).toBe(8);
     });
 
+    it('tells the spans held past a gap and the top of each origin, after a reopening too', async () => {
+      const spans = (after: number, limit = 10) => store.heldSpans(ALICE, after, limit);
+      await store.append([chat(ALICE, 1, 1), chat(ALICE, 2, 2), chat(BOB, 1, 1)]);
+      expect(await spans(0)).toEqual([{ first: 1, last: 2 }]);
+      expect(await spans(1)).toEqual([{ first: 2, last: 2 }]);
+      expect(await spans(2)).toEqual([]);
+      // 5-6 and 9-12, stored in two appends (two runs that join), and 20.
+      await store.append([chat(ALICE, 5, 5), chat(ALICE, 6, 6), chat(ALICE, 9, 9), chat(ALICE, 10, 10)]);
+      await store.append([chat(ALICE, 11, 11), chat(ALICE, 12, 12), chat(ALICE, 20, 20)]);
+      expect(store.versionVector()).toEqual(new Map([[ALICE, 2], [BOB, 1]]));
+      expect(store.topVector()).toEqual(new Map([[ALICE, 20], [BOB, 1]]));
+      const all = [{ first: 1, last: 2 }, { first: 5, last: 6 }, { first: 9, last: 12 }, { first: 20, last: 20 }];
+      expect(await spans(0)).toEqual(all);
+      expect(await spans(0, 2)).toEqual(all.slice(0, 2));
+      expect(await spans(10)).toEqual([{ first: 11, last: 12 }, { first: 20, last: 20 }]);
+      expect(await spans(20)).toEqual([]);
+      expect(await spans(0, 0)).toEqual([]);
+      expect(await store.heldSpans(BOB, 0, 5)).toEqual([{ first: 1, last: 1 }]);
+      expect(await store.heldSpans(ALICE.replace('a', 'c'), 0, 5)).toEqual([]);
+      await store.close();
+      store = await place.open();
+      expect(store.topVector()).toEqual(new Map([[ALICE, 20], [BOB, 1]]));
+      expect(await spans(3)).toEqual(all.slice(1));
+    });
+
     it('gives the latest messages in display order: clock, then origin, then seq', async () => {
       await store.append([chat(BOB, 1, 200), chat(ALICE, 2, 300), chat(ALICE, 1, 200), chat(BOB, 2, 100, 'dev', '#dev')]);
       expect((await store.latest({ limit: 10 })).map((m) => m.message.text)).toEqual(['dev', 'a1-1', 'b2-1', 'a1-2']);
