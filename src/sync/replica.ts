@@ -1,12 +1,27 @@
 import type { HistoryStore, StoredMessage, VersionVector } from '../store/history-store.js';
 import { decodeStored } from '../store/stored-message.js';
+import { planAsk, type SyncAsk, SYNC_PAGE_ENTRIES, toSend } from './page.js';
 import { messageHash, messageHashString, verifyMessages } from './signature.js';
-import { aheadOf } from './vector.js';
+import { mergeSpans, type Span, type SyncPoint } from './spans.js';
 
 /** A sync batch holds at most this many messages ... */
 export const SYNC_BATCH_MESSAGES = 500;
-/** ... and this many bytes of them (a frame is at most 256 KiB). */
+/**
+ * ... and this many bytes of them (a frame is at most 256 KiB). A stored message bigger than this alone
+ * (none the live path lets through) is never sent by sync: a batch of it would not fit in a frame.
+ */
 export const SYNC_BATCH_BYTES = 200 * 1024;
+
+/** One answer to a SyncAsk. */
+export interface SyncAnswer {
+  messages: Uint8Array[];
+  /** More in the range that the asker lacks: it asks again from `resume`. */
+  more: boolean;
+  resume?: SyncPoint;
+}
+
+/** Spans of an origin read from the store at a time, while answering. */
+const SPANS_READ = 64;
 
 /** A message that was not stored, and why; its identity when it could be read. */
 export interface Refusal {
@@ -54,6 +69,10 @@ export class Replica {
   #verifications = 0;
   /** Hashes of message bytes verified lately (a set kept in insertion order: the oldest go first). */
   readonly #verified = new Set<string>();
+  /** The origins held, in the order a sync round walks them; sorted again when the vector grows. */
+  #walk: string[] = [];
+  /** The store's last append failed, and no append has worked since. */
+  #storeFailing = false;
 
   constructor(store: HistoryStore, network: string) {
     this.store = store;
@@ -77,6 +96,27 @@ export class Replica {
 
   get vector(): VersionVector {
     return this.store.versionVector();
+  }
+
+  /** For each origin, the highest seq held at all. */
+  get tops(): VersionVector {
+    return this.store.topVector();
+  }
+
+  /**
+   * Records a store failure: true when it is news (the store worked until now), so a full disk is
+   * reported once rather than at every sync round; a working append clears it.
+   */
+  storeFailed(): boolean {
+    const news = !this.#storeFailing;
+    this.#storeFailing = true;
+    return news;
+  }
+
+  async #append(messages: readonly StoredMessage[]): Promise<StoredMessage[]> {
+    const fresh = await this.store.append(messages);
+    this.#storeFailing = false;
+    return fresh;
   }
 
   /** Reads wire bytes into messages; what cannot be read is refused. Cheap next to verifying. */
@@ -117,7 +157,7 @@ export class Replica {
     this.#refusedCount += refused.length;
     if (!whole) for (const m of verdict.accepted) this.#remember(m.bytes);
     const accepted = [...proven, ...verdict.accepted];
-    const fresh = await this.store.append(accepted);
+    const fresh = await this.#append(accepted);
     // Known: held before, or stored meanwhile by another ingest into the same store.
     const stored = new Set(fresh);
     const known = accepted.filter((m) => !stored.has(m));
@@ -127,7 +167,7 @@ export class Replica {
   /** Stores messages this node just wrote and signed itself (no need to verify them); returns them decoded. */
   async appendOwn(encoded: readonly Uint8Array[]): Promise<StoredMessage[]> {
     const decoded = encoded.map(decodeStored);
-    await this.store.append(decoded);
+    await this.#append(decoded);
     return decoded;
   }
 
@@ -138,20 +178,78 @@ export class Replica {
     return last === undefined ? { lastSeq } : { lastSeq, lastHash: messageHash(last) };
   }
 
-  /** What a peer holding `theirs` lacks, up to one batch; `more` if there is more after it. */
-  async batchFor(theirs: VersionVector): Promise<{ messages: Uint8Array[]; more: boolean }> {
+  /** The origins held from `origin` on, in walk order. */
+  #walkFrom(origin: string): string[] {
+    const vector = this.vector;
+    if (this.#walk.length !== vector.size) this.#walk = [...vector.keys()].sort();
+    const walk = this.#walk;
+    let low = 0;
+    let high = walk.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (walk[mid]! < origin) low = mid + 1;
+      else high = mid;
+    }
+    return walk.slice(low);
+  }
+
+  /** This side's request from `from`: what it holds from there on, a page of it. */
+  async ask(from: SyncPoint): Promise<SyncAsk> {
+    const holdings: [string, Span[]][] = [];
+    let count = 0;
+    for (const origin of this.#walkFrom(from.origin)) {
+      if (count > SYNC_PAGE_ENTRIES) break;
+      const spans: Span[] = [];
+      let after = origin === from.origin ? Math.max(from.seq - 1, 0) : 0;
+      // Past SYNC_PAGE_ENTRIES, one more span tells where the page ends.
+      while (count + spans.length <= SYNC_PAGE_ENTRIES) {
+        const read = await this.store.heldSpans(origin, after, SYNC_PAGE_ENTRIES + 1 - count - spans.length);
+        if (read.length === 0) break;
+        spans.push(...read);
+        after = read.at(-1)!.last;
+      }
+      holdings.push([origin, mergeSpans(spans)]);
+      count += spans.length;
+    }
+    return planAsk(from, holdings);
+  }
+
+  /**
+   * What a peer asking `ask` lacks, up to one batch, origin by origin in walk order: each origin's seqs
+   * in the range that this side holds and the peer does not, what the peer holds past a gap skipped.
+   * With `more`, the peer asks again from `resume`.
+   */
+  async batchFor(ask: SyncAsk): Promise<SyncAnswer> {
     const messages: Uint8Array[] = [];
     let bytes = 0;
-    for (const [origin, after] of aheadOf(this.vector, theirs)) {
-      const room = SYNC_BATCH_MESSAGES - messages.length;
-      // One message past the room, or past the bytes left, tells that more remains.
-      const found = await this.store.since(origin, after, room + 1, { bytes: SYNC_BATCH_BYTES - bytes });
-      for (const m of found.slice(0, room)) {
-        if (bytes + m.length > SYNC_BATCH_BYTES && messages.length > 0) return { messages, more: true };
-        messages.push(m);
-        bytes += m.length;
+    for (const origin of this.#walkFrom(ask.from.origin)) {
+      if (ask.to !== undefined && origin > ask.to.origin) break;
+      let after = origin === ask.from.origin ? Math.max(ask.from.seq - 1, 0) : 0;
+      for (;;) {
+        const mine = await this.store.heldSpans(origin, after, SPANS_READ);
+        if (mine.length === 0) break;
+        after = mine.at(-1)!.last;
+        for (const { first, last } of toSend(ask, origin, mine)) {
+          let next = first;
+          while (next <= last) {
+            const room = SYNC_BATCH_MESSAGES - messages.length;
+            if (room === 0) return { messages, more: true, resume: { origin, seq: next } };
+            const found = await this.store.since(origin, next - 1, Math.min(room, last - next + 1), { bytes: SYNC_BATCH_BYTES - bytes });
+            if (found.length === 0) break;
+            for (const m of found) {
+              if (m.length > SYNC_BATCH_BYTES) {
+                next++;
+                continue;
+              }
+              if (bytes + m.length > SYNC_BATCH_BYTES) return { messages, more: true, resume: { origin, seq: next } };
+              messages.push(m);
+              bytes += m.length;
+              next++;
+            }
+          }
+        }
+        if (ask.to !== undefined && origin === ask.to.origin && after >= ask.to.seq - 1) break;
       }
-      if (found.length > room) return { messages, more: true };
     }
     return { messages, more: false };
   }

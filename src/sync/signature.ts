@@ -41,7 +41,7 @@ function signedInput(network: string, unsigned: Uint8Array): Buffer {
 }
 
 /** Encodes and signs a message of `identity`'s (its author key is filled in); returns its wire bytes. */
-export function signMessage(message: lanchat.ChatMessage.$Shape, identity: Identity, network: string): Buffer {
+export function signMessage(message: lanchat.ChatMessage.$Shape, identity: Pick<Identity, 'publicKeyRaw' | 'privateKey'>, network: string): Buffer {
   const unsigned = lanchat.ChatMessage.encode({ ...message, authorKey: identity.publicKeyRaw, signature: undefined }).finish();
   const signature = sign(null, signedInput(network, unsigned), identity.privateKey);
   return Buffer.concat([unsigned, SIGNATURE_HEADER, signature]);

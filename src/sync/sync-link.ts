@@ -2,11 +2,12 @@ import { EventEmitter } from 'node:events';
 import type { Connection } from '../net/connection.js';
 import type { StoredMessage } from '../store/history-store.js';
 import type { Frame } from '../wire/codec.js';
-import type { VersionVector } from '../store/history-store.js';
-import type { IngestResult, Refusal, Replica } from './replica.js';
-import { lacksFrom, vectorAfter, vectorFromWire, vectorMax, vectorToWire } from './vector.js';
+import type { lanchat } from '../wire/protobuf.js';
+import { askFromWire, askToWire, holdsNews, nextPoint, type Offered, planOffer, pointFromWire, pointToWire, spansFromWire, spansToWire, type SyncAsk } from './page.js';
+import type { DecodedBatch, IngestResult, Refusal, Replica, SyncAnswer } from './replica.js';
+import { START, type SyncPoint } from './spans.js';
 
-/** A request not answered within this is given up (the answer may come later and is still taken). */
+/** A request not answered within this is given up, and its round with it (the next round asks again). */
 export const SYNC_ANSWER_TIMEOUT_MS = 30_000;
 
 interface SyncLinkEvents {
@@ -14,9 +15,14 @@ interface SyncLinkEvents {
   learned: [fresh: StoredMessage[]];
   /** A batch was refused whole (undecodable or forged); nothing of it was stored. */
   refused: [refusals: Refusal[]];
+  /**
+   * The store failed to write a batch (a full disk): not the peer's doing. Said once, when the store
+   * starts failing, not at every round; the round ends, and the next one tries again.
+   */
+  storeFailed: [error: Error];
   /** A round of requests ended: this side holds what the peer offered. `fresh`: how many were new. */
   settled: [info: { fresh: number }];
-  /** This side answered a request with everything the peer lacked (no `more`). */
+  /** This side answered the last page of a peer's round with everything the peer lacked (no `more`). */
   served: [];
 }
 
@@ -28,13 +34,19 @@ interface SyncLinkEvents {
  */
 export const SYNC_PIPELINE_DEPTH = 4;
 
+/** What the answer to a request needs to know of it. */
+type Asked = Pick<SyncAsk, 'from' | 'to'>;
+
 /**
- * Anti-entropy over one connection, the same on both ends. Each side asks for what it lacks by sending
- * its version vector (SyncRequest); the other answers with one bounded batch and says whether it holds
- * more, and the asker asks again until it holds everything: the asker sets the pace, so a catch-up of
- * any size never piles up in a send buffer. The asker asks for the next batch as soon as one arrives,
- * naming the vector it will hold once that batch is stored, so reading at one end and writing at the
- * other overlap. A SyncOffer tells the peer what this side holds, so it can ask if it lacks something.
+ * Anti-entropy over one connection, the same on both ends. A round walks every history in one order
+ * (origins, then seqs; spans.ts): each request covers a range of the walk and lists the spans this side
+ * holds there, at most SYNC_PAGE_ENTRIES (page.ts); the other side answers with one bounded batch of
+ * what this side lacks in the range, skipping what it holds past a gap, and says where it stopped; this
+ * side asks on from there, then from the end of the range, until the walk is done. So no frame grows
+ * with the number of origins, and an origin with a gap nobody can fill is passed, not waited on: it is
+ * asked for again at the next round. The asker sets the pace, so a catch-up of any size never piles up
+ * in a send buffer, and asks for the next batch as soon as one arrives, so reading at one end and
+ * writing at the other overlap. A SyncOffer tells the peer what changed here, so it can ask.
  */
 export class SyncLink extends EventEmitter<SyncLinkEvents> {
   readonly #conn: Connection;
@@ -44,22 +56,22 @@ export class SyncLink extends EventEmitter<SyncLinkEvents> {
   #askTimer: NodeJS.Timeout | undefined;
   /** Messages new to this side in the current round (they went out in `learned`, batch by batch). */
   #roundFresh = 0;
-  /** The vector this side will hold once the batches received in this round are stored. */
-  #expected: VersionVector | undefined;
+  /** The request sent and not answered yet (one at a time). */
+  #asked: Asked | undefined;
   /** Batches received and not stored yet. */
   #unstored = 0;
-  /** The next request waits for a batch to be stored (the pipeline is full). */
-  #deferred = false;
-  /** Requests sent and not answered yet. */
-  #outstanding = 0;
-  /** Answers still to come to a round that ended in a refused batch: dropped unread. */
+  /** Where the next request starts, once a batch is stored (the pipeline was full). */
+  #deferred: SyncPoint | undefined;
+  /** Answers still to come to a round that ended early: dropped unread. */
   #abandoned = 0;
-  /** Counts rounds of asking: results of a round that ended (a refused batch) only tell what they stored. */
+  /** Counts rounds of asking: results of a round that ended early only tell what they stored. */
   #round = 0;
   /** Batches are stored one after another, in the order they came. */
   #storing: Promise<void> = Promise.resolve();
   /** Answers go out in the order requests came. */
   #answering: Promise<void> = Promise.resolve();
+  /** What this side's offers told the peer so far. */
+  readonly #offered: Offered = new Map();
   #closed = false;
 
   constructor(conn: Connection, replica: Replica) {
@@ -72,7 +84,7 @@ export class SyncLink extends EventEmitter<SyncLinkEvents> {
     });
   }
 
-  /** Asks the peer for what this side lacks (once at a time; a call meanwhile asks again after). */
+  /** Asks the peer for what this side lacks (one round at a time; a call meanwhile asks again after). */
   request(): void {
     if (this.#closed) return;
     if (this.#asking) {
@@ -81,79 +93,112 @@ export class SyncLink extends EventEmitter<SyncLinkEvents> {
     }
     this.#asking = true;
     this.#askAgain = false;
-    this.#expected = undefined;
-    this.#send(this.#replica.vector);
+    this.#askFrom(START);
   }
 
-  /** Tells the peer what this side holds now. */
+  /** Tells the peer what changed here since the last offer (a bounded list; `more` past it). */
   offer(): void {
-    if (!this.#closed) this.#conn.sendFrame({ syncOffer: { have: vectorToWire(this.#replica.vector) } });
+    if (this.#closed) return;
+    const { have, more } = planOffer(this.#replica.vector, this.#replica.tops, this.#offered);
+    if (have.size > 0 || more) this.#conn.sendFrame({ syncOffer: { have: spansToWire(have), more } });
   }
 
   /** Takes a sync frame; false for any other kind. */
   handle(frame: Frame): boolean {
     switch (frame.kind) {
       case 'syncOffer':
-        if (lacksFrom(this.#replica.vector, vectorFromWire(frame.syncOffer.have))) this.request();
+        if (frame.syncOffer.more || this.#holdsNews(spansFromWire(frame.syncOffer.have))) this.request();
         return true;
       case 'syncRequest': {
-        const theirs = vectorFromWire(frame.syncRequest.have);
-        this.#answering = this.#answering.then(() => this.#answer(theirs));
-        if (lacksFrom(this.#replica.vector, theirs)) this.request();
+        const ask = askFromWire(frame.syncRequest);
+        this.#answering = this.#answering.then(() => this.#answer(ask));
+        if (this.#holdsNews(ask.held)) this.request();
         return true;
       }
       case 'syncBatch':
-        this.#receive(frame.syncBatch.messages ?? [], frame.syncBatch.more ?? false);
+        this.#receive(frame.syncBatch);
         return true;
       default:
         return false;
     }
   }
 
-  #send(have: VersionVector): void {
-    this.#outstanding++;
-    clearTimeout(this.#askTimer);
-    this.#askTimer = setTimeout(() => {
-      this.#asking = false;
-      this.#outstanding = 0;
-    }, SYNC_ANSWER_TIMEOUT_MS);
-    this.#askTimer.unref();
-    this.#conn.sendFrame({ syncRequest: { have: vectorToWire(have) } });
-    // Now, not at the end of this turn: the peer reads the next batch while this side verifies the last.
-    this.#conn.flush();
+  #holdsNews(held: SyncAsk['held']): boolean {
+    return holdsNews(held, this.#replica.vector, this.#replica.tops);
   }
 
-  async #answer(theirs: VersionVector): Promise<void> {
-    if (this.#closed) return;
-    const { messages, more } = await this.#replica.batchFor(theirs);
-    if (this.#closed) return;
-    this.#conn.sendFrame({ syncBatch: { messages, more } });
-    if (!more) this.emit('served');
+  /** Sends the request of this round that starts at `from`, once what this side holds there is read. */
+  #askFrom(from: SyncPoint): void {
+    const round = this.#round;
+    this.#replica.ask(from).then(
+      (ask) => {
+        if (this.#closed || round !== this.#round) return;
+        this.#asked = ask;
+        clearTimeout(this.#askTimer);
+        this.#askTimer = setTimeout(() => this.#giveUp(), SYNC_ANSWER_TIMEOUT_MS);
+        this.#askTimer.unref();
+        this.#conn.sendFrame({ syncRequest: askToWire(ask) });
+        // Now, not at the end of this turn: the peer reads the next batch while this side verifies the last.
+        this.#conn.flush();
+      },
+      (err: unknown) => {
+        if (!this.#closed && round === this.#round) this.#storeFailure(err as Error);
+      },
+    );
   }
 
-  #receive(encoded: Uint8Array[], more: boolean): void {
-    this.#outstanding = Math.max(0, this.#outstanding - 1);
+  async #answer(ask: SyncAsk): Promise<void> {
+    if (this.#closed) return;
+    let answer: SyncAnswer;
+    try {
+      answer = await this.#replica.batchFor(ask);
+    } catch {
+      // A store that cannot be read has nothing to send now: the peer goes on, and asks again next round.
+      answer = { messages: [], more: false };
+    }
+    if (this.#closed) return;
+    const { messages, more, resume } = answer;
+    this.#conn.sendFrame({ syncBatch: { messages, more, ranged: true, ...(resume === undefined ? {} : { resume: pointToWire(resume) }) } });
+    if (!more && ask.to === undefined) this.emit('served');
+  }
+
+  #receive(batch: lanchat.SyncBatch.$Properties): void {
     if (this.#abandoned > 0) {
       this.#abandoned--;
       return;
     }
-    const batch = this.#replica.decode(encoded);
-    let last = !more;
-    if (more && batch.refused.length === 0) {
-      const before = this.#expected ?? this.#replica.vector;
-      const after = vectorAfter(before, batch.messages);
-      // A batch that brings nothing past what is held would be answered by the same batch: stop there.
-      if (lacksFrom(before, after)) {
-        this.#expected = after;
-        if (this.#unstored < SYNC_PIPELINE_DEPTH) this.#askOn();
-        else this.#deferred = true;
-      } else {
-        last = true;
-      }
+    const encoded = batch.messages ?? [];
+    const decoded = this.#replica.decode(encoded);
+    const asked = this.#asked;
+    if (asked === undefined) {
+      // Not asked for: stored all the same (a peer pushing what it wrote), and no round moves on it.
+      this.#store(decoded, () => undefined);
+      return;
     }
+    this.#asked = undefined;
+    clearTimeout(this.#askTimer);
+    const more = batch.more ?? false;
+    // An older node answers for every origin and says no more than `more`: once this batch is stored, it
+    // is asked again from the same place, while batches bring something new (a node that pages says where).
+    const older = batch.ranged !== true;
+    const next = older ? undefined : nextPoint(asked, { more, resume: pointFromWire(batch.resume), count: encoded.length });
+    if (next !== undefined) {
+      if (this.#unstored < SYNC_PIPELINE_DEPTH) this.#askFrom(next);
+      else this.#deferred = next;
+    }
+    this.#store(decoded, (result) => {
+      if (older && more && result.fresh.length > 0) this.#askFrom(asked.from);
+      else if (next === undefined) this.#endRound(this.#askAgain);
+    });
+  }
+
+  /**
+   * Verifies and stores a batch; what follows from it is taken in the order the batches came. `then`
+   * runs for a batch of the current round that was stored (refused or not), with the round's news out.
+   */
+  #store(batch: DecodedBatch, then: (result: IngestResult) => void): void {
     this.#unstored++;
-    // Verifying starts now, while the batch before is still being written (the store keeps appends in
-    // order); what follows from each batch is taken in the order the batches came.
+    // Verifying starts now, while the batch before is still being written (the store keeps appends in order).
     const stored = this.#replica.ingest(batch, { whole: true });
     const round = this.#round;
     this.#storing = this.#storing.then(async () => {
@@ -161,48 +206,54 @@ export class SyncLink extends EventEmitter<SyncLinkEvents> {
       try {
         result = await stored;
       } catch (err) {
-        // The store failed (a disk error): like a refused batch, nothing of it is held; the next round retries.
-        result = { fresh: [], known: [], refused: [{ reason: `not stored: ${(err as Error).message}` }] };
+        this.#unstored--;
+        if (!this.#closed) this.#storeFailure(err as Error, round === this.#round);
+        return;
       }
-      this.#stored(result, last, round === this.#round);
+      this.#unstored--;
+      if (this.#closed) return;
+      const current = round === this.#round;
+      // A refused batch is passed like a gap (the walk goes on past it): one bad message must not stop
+      // the rest of the round. The peer's side decides what a refusal costs the sender.
+      if (result.refused.length > 0) this.emit('refused', result.refused);
+      if (result.fresh.length > 0) {
+        if (current) this.#roundFresh += result.fresh.length;
+        this.emit('learned', result.fresh);
+      }
+      if (!current) return;
+      const deferred = this.#deferred;
+      if (deferred !== undefined && this.#unstored < SYNC_PIPELINE_DEPTH) {
+        this.#deferred = undefined;
+        this.#askFrom(deferred);
+      }
+      then(result);
     });
   }
 
-  /** Asks for the batch after those received, from the vector this side will hold then. */
-  #askOn(): void {
-    this.#deferred = false;
-    if (!this.#closed) this.#send(vectorMax(this.#expected ?? new Map(), this.#replica.vector));
+  /** The store failed (reading or writing): not the peer's fault. The round ends; the next one retries. */
+  #storeFailure(err: Error, endsRound = true): void {
+    if (this.#replica.storeFailed()) this.emit('storeFailed', err);
+    if (endsRound && this.#asking) this.#abandon();
   }
 
-  /** What follows from one stored batch; `current` is false when its round already ended (refused). */
-  #stored({ fresh, refused }: IngestResult, last: boolean, current: boolean): void {
-    this.#unstored--;
-    if (this.#closed) return;
-    if (!current) {
-      if (fresh.length > 0) this.emit('learned', fresh);
-      return;
-    }
-    if (refused.length > 0) {
-      // Asking again would bring the same batch: drop what is still coming, wait for the next round.
-      this.#abandoned += this.#outstanding;
-      this.#deferred = false;
-      this.emit('refused', refused);
-      this.#endRound(false);
-      return;
-    }
-    if (fresh.length > 0) {
-      this.#roundFresh += fresh.length;
-      this.emit('learned', fresh);
-    }
-    if (this.#deferred && this.#unstored < SYNC_PIPELINE_DEPTH) this.#askOn();
-    if (last) this.#endRound(this.#askAgain);
+  /** No answer in time: the round ends, and what is still to come to it is dropped. */
+  #giveUp(): void {
+    if (!this.#closed && this.#asking) this.#abandon();
+  }
+
+  #abandon(): void {
+    if (this.#asked !== undefined) this.#abandoned++;
+    this.#asked = undefined;
+    this.#deferred = undefined;
+    this.#endRound(false);
   }
 
   #endRound(again: boolean): void {
     this.#round++;
     clearTimeout(this.#askTimer);
     this.#asking = false;
-    this.#expected = undefined;
+    this.#asked = undefined;
+    this.#deferred = undefined;
     if (again) {
       this.request();
       return;

@@ -75,6 +75,9 @@ export const MALLORY_PRIVATE = signMessage(
 
 export const MESSAGES: readonly Buffer[] = [...MALLORY_LINES, MALLORY_PRIVATE, ...CAROL_LINES];
 
+/** One line each from authors seen nowhere else: what grows a version vector by one origin a line. */
+export const MANY_AUTHORS = Array.from({ length: 12 }, (_, i) => chain(fixedIdentity(`author ${i}`), `a${i}`, ['one line'])[0]!);
+
 const rank = { forced: false, weight: 3, startedAt: T0 };
 
 function peer(identity: Identity, nick: string, rooms: string[]): lanchat.Peer.$Properties {
@@ -138,12 +141,32 @@ const SHAPES: { [K in FrameKind]: lanchat.Frame.$Shape[] } = {
   join: [{ join: { room: '#fuzz' } }, { join: { room: 'lobby' } }],
   part: [{ part: { room: '#fuzz' } }],
   nick: [{ nick: { nick: 'mallory2' } }],
-  syncOffer: [{ syncOffer: { have: vector([[MALLORY, 3], [CAROL, 4]]) } }],
-  syncRequest: [{ syncRequest: { have: [] } }, { syncRequest: { have: vector([[MALLORY, 1], [CAROL, 0]]) } }],
+  syncOffer: [
+    { syncOffer: { have: vector([[MALLORY, 3], [CAROL, 4]]) } },
+    // An origin held only past a gap (its top), and more changed than listed.
+    { syncOffer: { have: [{ origin: CAROL.nodeId, seq: 4, first: 4 }], more: true } },
+  ],
+  syncRequest: [
+    { syncRequest: { have: [] } },
+    { syncRequest: { have: vector([[MALLORY, 1], [CAROL, 0]]) } },
+    // A page of a round: a range, spans past a gap, and one origin listed twice.
+    {
+      syncRequest: {
+        have: [{ origin: CAROL.nodeId, seq: 4, first: 2 }, { origin: MALLORY.nodeId, seq: 2 }, { origin: MALLORY.nodeId, seq: 5, first: 4 }],
+        from: { origin: CAROL.nodeId, seq: 2 },
+        to: { origin: MALLORY.nodeId, seq: 6 },
+      },
+    },
+  ],
   syncBatch: [
     { syncBatch: { messages: CAROL_LINES, more: false } },
     { syncBatch: { messages: CAROL_LINES.slice(0, 2), more: true } },
     { syncBatch: { messages: [...MALLORY_LINES, MALLORY_PRIVATE], more: false } },
+    // A chain withheld at its first seq (finding 2's upload), answered as a page that goes on.
+    { syncBatch: { messages: CAROL_LINES.slice(1), more: true, resume: { origin: CAROL.nodeId, seq: 5 }, ranged: true } },
+    { syncBatch: { messages: CAROL_LINES.slice(0, 1), more: false, ranged: true } },
+    // One line from each of many fresh authors (finding 1's upload, scaled down).
+    { syncBatch: { messages: MANY_AUTHORS, more: false } },
   ],
   probe: [{ probe: { nodeId: CAROL.nodeId, network: FUZZ_NETWORK, rank, relay: true, port: 7001, epoch: 2 } }],
   // Control-socket frames: a network peer that sends them is refused like any unexpected frame.

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ephemeralIdentity } from '../../src/identity/identity.js';
+import { ASK_ALL, type SyncAsk } from '../../src/sync/page.js';
 import { SYNC_BATCH_MESSAGES, type Replica } from '../../src/sync/replica.js';
 import { authored } from '../helpers/authored.js';
 import { tempReplica } from '../helpers/replica.js';
@@ -75,15 +76,16 @@ describe('Replica (real LevelDB)', () => {
     expect(replica.vector).toEqual(new Map([[ann.nodeIdHex, 1]]));
   });
 
-  it('answers a version vector with what it lacks, in bounded batches', async () => {
+  it('answers an ask with what it lacks, in bounded batches', async () => {
     await replica.ingest(authored(ann, 'net', SYNC_BATCH_MESSAGES + 20));
     await replica.ingest(authored(bob, 'net', 5));
-    const first = await replica.batchFor(new Map([[bob.nodeIdHex, 3]]));
+    const holding = (entries: [string, number][]): SyncAsk => ({ ...ASK_ALL, held: new Map(entries.map(([origin, seq]) => [origin, [{ first: 1, last: seq }]])) });
+    const first = await replica.batchFor(holding([[bob.nodeIdHex, 3]]));
     expect(first.more).toBe(true);
     expect(first.messages).toHaveLength(SYNC_BATCH_MESSAGES);
-    const caughtUp = await replica.batchFor(new Map([[ann.nodeIdHex, SYNC_BATCH_MESSAGES + 20], [bob.nodeIdHex, 3]]));
+    const caughtUp = await replica.batchFor(holding([[ann.nodeIdHex, SYNC_BATCH_MESSAGES + 20], [bob.nodeIdHex, 3]]));
     expect(caughtUp).toMatchObject({ more: false });
     expect(caughtUp.messages).toHaveLength(2);
-    expect((await replica.batchFor(replica.vector)).messages).toEqual([]);
+    expect((await replica.batchFor(holding([...replica.vector]))).messages).toEqual([]);
   });
 });

@@ -6,7 +6,11 @@ import { listen } from '../../src/net/listener.js';
 import type { Replica } from '../../src/sync/replica.js';
 import { SYNC_PIPELINE_DEPTH, SyncLink } from '../../src/sync/sync-link.js';
 import type { StoredMessage } from '../../src/store/history-store.js';
-import { authored } from '../helpers/authored.js';
+import { decodeStored } from '../../src/store/stored-message.js';
+import { encodeFrame } from '../../src/wire/codec.js';
+import { MAX_FRAME_BYTES } from '../../src/wire/limits.js';
+import { messageHash } from '../../src/sync/signature.js';
+import { authored, freshAuthor, oneLineEach } from '../helpers/authored.js';
 import { tempReplica } from '../helpers/replica.js';
 
 const ann = ephemeralIdentity();
@@ -14,7 +18,7 @@ const bob = ephemeralIdentity();
 const cid = ephemeralIdentity();
 
 /** Two replicas joined by a real TCP connection on loopback, a SyncLink on each end. */
-async function linked(left: Replica, right: Replica): Promise<{ a: SyncLink; b: SyncLink; b2a: Connection; close: () => void }> {
+async function linked(left: Replica, right: Replica): Promise<{ a: SyncLink; b: SyncLink; a2b: Connection; b2a: Connection; close: () => void }> {
   let accepted!: (conn: Connection) => void;
   const inbound = new Promise<Connection>((resolve) => (accepted = resolve));
   const { server, port } = await listen(0, (conn) => accepted(conn), { heartbeatMs: 0 }, '127.0.0.1');
@@ -24,8 +28,29 @@ async function linked(left: Replica, right: Replica): Promise<{ a: SyncLink; b: 
   const b = new SyncLink(other, right);
   outbound.on('frame', (frame) => a.handle(frame));
   other.on('frame', (frame) => b.handle(frame));
-  return { a, b, b2a: other, close: () => (outbound.close(), other.close(), server.close()) };
+  return { a, b, a2b: outbound, b2a: other, close: () => (outbound.close(), other.close(), server.close()) };
 }
+
+/** The size of every frame `conn` sends from now on, by kind. */
+function frameSizes(conn: Connection): Map<string, number[]> {
+  const sizes = new Map<string, number[]>();
+  const sendFrame = conn.sendFrame.bind(conn);
+  conn.sendFrame = (frame) => {
+    const kind = Object.keys(frame).find((k) => k.startsWith('sync')) ?? 'other';
+    let size = Infinity;
+    try {
+      size = encodeFrame(frame).length;
+    } catch {
+      // Too large to encode: recorded as such.
+    }
+    sizes.set(kind, [...(sizes.get(kind) ?? []), size]);
+    return sendFrame(frame);
+  };
+  return sizes;
+}
+
+/** The same messages, as the store takes them without verifying (a source's history is written fast). */
+const stored = (encoded: Buffer[]): StoredMessage[] => encoded.map(decodeStored);
 
 const settled = (link: SyncLink) => new Promise<number>((resolve) => link.once('settled', ({ fresh }) => resolve(fresh)));
 
@@ -117,24 +142,98 @@ describe('SyncLink', () => {
     close();
   });
 
-  it('a store that fails mid-sync ends the round with a refusal, and the next round brings everything', async () => {
+  it('syncs a history of 7,000 origins to a fresh node completely, in pages, no frame over the limit, both ways', { timeout: 90_000 }, async () => {
+    await left.store.append(stored(oneLineEach(7_000, 'net')));
+    await right.store.append(stored(oneLineEach(300, 'net')));
+    const { a, b, a2b, b2a, close } = await linked(left, right);
+    const sent = [frameSizes(a2b), frameSizes(b2a)];
+    const requests: { to: boolean; entries: number }[] = [];
+    a2b.on('frame', (frame) => frame.kind === 'syncRequest' && requests.push({ to: frame.syncRequest.to != null, entries: frame.syncRequest.have?.length ?? 0 }));
+    const [rightGot, leftGot] = await Promise.all([settled(b), settled(a), b.request(), a.request()]);
+    expect([rightGot, leftGot]).toEqual([7_000, 300]);
+    expect(await right.store.count()).toBe(7_300);
+    expect(right.vector).toEqual(left.vector);
+    // Now both hold 7,300 origins: a round asks in pages of at most 1,000 entries and brings nothing.
+    requests.length = 0;
+    const again = settled(b);
+    b.request();
+    expect(await again).toBe(0);
+    expect(requests.length).toBeGreaterThanOrEqual(8);
+    expect(requests.every((r) => r.entries <= 1_000)).toBe(true);
+    expect(requests.filter((r) => !r.to)).toHaveLength(1);
+    // An offer of everything is bounded too.
+    a.offer();
+    const sizes = sent.flatMap((bySize) => [...bySize.values()].flat());
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(MAX_FRAME_BYTES);
+    expect(sent[0]!.get('syncOffer')).toHaveLength(1);
+    close();
+  });
+
+  it('an origin withheld at its first seq holds nothing else back, and a round that cannot fill it ends', async () => {
+    // Ground to sort first, as in the trial: every answer began with its 500 held messages.
+    const mallory = freshAuthor('00');
+    const chain = authored(mallory, 'net', 601);
+    await left.ingest(chain.slice(1));
+    await left.ingest(authored(ann, 'net', 3));
+    await left.ingest(authored(bob, 'net', 700));
+    const { b, close } = await linked(left, right);
+    const first = settled(b);
+    b.request();
+    expect(await first).toBe(600 + 3 + 700);
+    expect(right.vector).toEqual(new Map([[mallory.nodeIdHex, 0], [ann.nodeIdHex, 3], [bob.nodeIdHex, 700]]));
+    // Nobody holds seq 1: the next round asks, is sent nothing, and ends.
+    const second = settled(b);
+    b.request();
+    expect(await second).toBe(0);
+    close();
+  });
+
+  it('is sent only what it lacks: what it holds past a gap is skipped', async () => {
+    const chain = authored(ann, 'net', 1_400);
+    await left.ingest(chain);
+    await right.ingest([...chain.slice(1, 600), ...chain.slice(900)]);
+    const { b, b2a, close } = await linked(left, right);
+    const batches: number[] = [];
+    b2a.on('frame', (frame) => frame.kind === 'syncBatch' && batches.push(frame.syncBatch.messages?.length ?? 0));
+    const done = settled(b);
+    b.request();
+    expect(await done).toBe(1 + 300);
+    expect(batches.reduce((sum, n) => sum + n, 0)).toBe(301);
+    expect(right.vector).toEqual(left.vector);
+    close();
+  });
+
+  it('a store that fails mid-sync is a store failure, said once while it lasts, not a refusal; the next round brings everything', async () => {
     await left.ingest(authored(ann, 'net', 1_200));
     const { b, close } = await linked(left, right);
     const append = right.store.append.bind(right.store);
-    let failures = 1;
+    let full = true;
     right.store.append = async (messages: readonly StoredMessage[]) => {
-      if (failures-- > 0) throw new Error('disk full');
+      if (full) throw Object.assign(new Error('IO error: No space left on device'), { code: 'ENOSPC' });
       return append(messages);
     };
-    const refused = new Promise<string>((resolve) => b.once('refused', (r) => resolve(r[0]!.reason)));
-    const first = settled(b);
-    b.request();
-    expect(await refused).toMatch(/not stored: disk full/);
-    await first;
-    const second = settled(b);
-    b.request();
-    await second;
+    const said: string[] = [];
+    const refused: unknown[] = [];
+    b.on('storeFailed', (err) => said.push(err.message));
+    b.on('refused', (r) => refused.push(r));
+    const round = async (): Promise<number> => {
+      const done = settled(b);
+      b.request();
+      return done;
+    };
+    expect(await round()).toBe(0);
+    expect(await round()).toBe(0);
+    // The disk is still full at the second round: nothing new to say.
+    expect(said).toEqual(['IO error: No space left on device']);
+    full = false;
+    expect(await round()).toBe(1_200);
     expect(right.vector).toEqual(left.vector);
+    // Full again after it worked: that is news again.
+    await left.ingest(authored(ann, 'net', 1, { from: 1_201, prev: messageHash(authored(ann, 'net', 1_200).at(-1)!) }));
+    full = true;
+    await round();
+    expect(said).toHaveLength(2);
+    expect(refused).toEqual([]);
     close();
   });
 });

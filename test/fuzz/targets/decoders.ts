@@ -1,6 +1,7 @@
 import { probeClaim } from '../../../src/election/probe.js';
 import { decodeStored } from '../../../src/store/stored-message.js';
-import { vectorFromWire } from '../../../src/sync/vector.js';
+import { askFromWire, askToWire, nextPoint, pointFromWire, rangeOf, spansFromWire } from '../../../src/sync/page.js';
+import { comparePoints, type Span, START } from '../../../src/sync/spans.js';
 import { decodeFrame, encodeMessageFrame, type Frame, messageBytesOfFrame } from '../../../src/wire/codec.js';
 import { isLanchatError } from '../../../src/wire/errors.js';
 import { lanchat } from '../../../src/wire/protobuf.js';
@@ -11,13 +12,24 @@ import { payloadFrom } from '../inputs.js';
 
 /** The decoders, by `variant`. */
 /** New decoders go at the end: a crash fixture names its decoder by index. */
-export const DECODERS = ['decodeFrame', 'decodeStored', 'vectorFromWire', 'messageBytesOfFrame', 'probeClaim'] as const;
+export const DECODERS = ['decodeFrame', 'decodeStored', 'syncFromWire', 'messageBytesOfFrame', 'probeClaim'] as const;
 
 const KNOWN_KINDS = new Set<string>(FRAME_PAYLOADS.keys());
-const VECTOR_PAYLOADS = [...FRAME_PAYLOADS.get('syncOffer')!, ...FRAME_PAYLOADS.get('syncRequest')!];
+const SYNC_PAYLOADS = [...FRAME_PAYLOADS.get('syncOffer')!, ...FRAME_PAYLOADS.get('syncRequest')!, ...FRAME_PAYLOADS.get('syncBatch')!];
 const MESSAGE_PAYLOADS = FRAME_PAYLOADS.get('message')!;
 const PROBE_PAYLOADS = FRAME_PAYLOADS.get('probe')!;
 const MESSAGE_FRAMES = MESSAGE_PAYLOADS.map((p) => framed(p));
+
+/** Spans held, per origin, as the sync decoders give them: sorted, apart, within 1..2^53. */
+function wellFormedSpans(held: ReadonlyMap<string, readonly Span[]>): void {
+  for (const [origin, spans] of held) {
+    invariant(/^[0-9a-f]{64}$/.test(origin), 'an origin is 32 bytes, hex');
+    spans.forEach((span, i) => {
+      invariant(Number.isSafeInteger(span.first) && Number.isSafeInteger(span.last) && span.first >= 1 && span.first <= span.last, `a span ${JSON.stringify(span)} is seqs from 1`);
+      invariant(i === 0 || span.first > spans[i - 1]!.last + 1, 'spans are sorted and apart');
+    });
+  }
+}
 
 /** A decoder's only way to refuse input: a LanchatError BAD_FRAME. */
 function expectBadFrame(err: unknown, what: string): void {
@@ -67,13 +79,27 @@ const DECODE: Record<(typeof DECODERS)[number], (bytes: Buffer) => void> = {
     invariant(Buffer.from(stored.authorKey ?? []).equals(Buffer.from(whole.authorKey)), 'author key agrees');
     invariant(Buffer.from(stored.prev ?? []).equals(Buffer.from(whole.prev)), 'prev agrees');
   },
-  vectorFromWire(bytes) {
+  syncFromWire(bytes) {
     const frame = tryDecodeFrame(bytes);
     if (frame === undefined) return;
-    const have = frame.kind === 'syncOffer' ? frame.syncOffer.have : frame.kind === 'syncRequest' ? frame.syncRequest.have : undefined;
-    for (const [origin, seq] of vectorFromWire(have)) {
-      invariant(/^[0-9a-f]{64}$/.test(origin), 'a vector origin is 32 bytes, hex');
-      invariant(Number.isSafeInteger(seq) && seq >= 0, `a vector seq ${seq} is a count`);
+    if (frame.kind === 'syncOffer') wellFormedSpans(spansFromWire(frame.syncOffer.have));
+    if (frame.kind === 'syncRequest') {
+      const ask = askFromWire(frame.syncRequest);
+      wellFormedSpans(ask.held);
+      for (const point of [ask.from, ask.to ?? START]) invariant(point.origin === '' || /^[0-9a-f]{64}$/.test(point.origin), 'a place names an origin of 32 bytes, hex');
+      for (const [origin, spans] of ask.held) {
+        const range = rangeOf(ask, origin);
+        invariant(range !== undefined && spans.every((span) => span.first >= range.lo && span.last <= range.hi), 'what a request lists is inside its range');
+      }
+      // Read back, what was read is read the same: an answerer never sees two meanings in one request.
+      const again = askFromWire(lanchat.SyncRequest.decode(lanchat.SyncRequest.encode(askToWire(ask)).finish()));
+      invariant(JSON.stringify([again.from, again.to, [...again.held]]) === JSON.stringify([ask.from, ask.to, [...ask.held]]), 'a request read, written and read again is the same');
+    }
+    if (frame.kind === 'syncBatch') {
+      const { more, resume, messages } = frame.syncBatch;
+      const point = pointFromWire(resume);
+      const next = nextPoint({ from: START, to: undefined }, { more: more ?? false, resume: point, count: messages?.length ?? 0 });
+      invariant(next === undefined || comparePoints(next, START) > 0, 'a round only ever goes forward');
     }
   },
   probeClaim(bytes) {
@@ -114,8 +140,8 @@ export const decodersTarget: FuzzTarget = {
       case 'decodeStored':
         bytes = payloadFrom(MESSAGES, rng, 0.9);
         break;
-      case 'vectorFromWire':
-        bytes = payloadFrom(VECTOR_PAYLOADS, rng, 0.9);
+      case 'syncFromWire':
+        bytes = payloadFrom(SYNC_PAYLOADS, rng, 0.9);
         break;
       case 'probeClaim':
         bytes = payloadFrom(PROBE_PAYLOADS, rng, 0.9);
