@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import { decodeFrame, encodeFrame, type Frame } from '../wire/codec.js';
-import { type ErrorCode, LanchatError } from '../wire/errors.js';
+import { type ErrorCode, isLanchatError, LanchatError } from '../wire/errors.js';
 import { FrameDecoder } from '../wire/frame-decoder.js';
 import { InboundThrottle, type RateLimitOptions } from './rate-limit.js';
 import {
@@ -157,8 +157,20 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     throttle?.release();
   }
 
+  /**
+   * Encodes and queues a frame. One too large to send is not sent (false) rather than thrown: frames go
+   * out from timers and socket callbacks, where a throw ends the process, and some are built from what
+   * peers sent (sizes bound them, this is the net under them).
+   */
   sendFrame(frame: Parameters<typeof encodeFrame>[0]): boolean {
-    return this.send(encodeFrame(frame));
+    let raw: Buffer;
+    try {
+      raw = encodeFrame(frame);
+    } catch (err) {
+      if (isLanchatError(err, 'FRAME_TOO_LARGE')) return false;
+      throw err;
+    }
+    return this.send(raw);
   }
 
   /** Hands what is queued to the kernel now, for a frame that should not wait for the work after it. */

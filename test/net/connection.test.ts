@@ -46,6 +46,22 @@ describe('Connection', () => {
     expect(await atClient).toBe('part');
   });
 
+  it('never throws on a frame too large to send: it is not sent, and the connection goes on', async () => {
+    const { port, accepted } = await serverWith({ heartbeatMs: 0 });
+    const client = await dial('127.0.0.1', port, { heartbeatMs: 0 });
+    cleanups.push(() => client.close());
+    const server = await accepted;
+    const frames: string[] = [];
+    const arrived = new Promise<void>((resolve) => server.on('frame', (f) => frames.push(f.kind ?? '?') && f.kind === 'part' && resolve()));
+    const huge = { syncBatch: { messages: [Buffer.alloc(300 * 1024)], more: false } };
+    expect(() => encodeFrame(huge)).toThrow(/refusing to send/);
+    expect(client.sendFrame(huge)).toBe(false);
+    expect(client.sendFrame({ part: { room: '#a' } })).toBe(true);
+    await arrived;
+    expect(frames).toEqual(['part']);
+    expect(client.isOpen).toBe(true);
+  });
+
   it('closes on an oversized frame, telling the peer why', async () => {
     const { port, accepted } = await serverWith({ heartbeatMs: 0, maxFrameBytes: 1024 });
     const socket = await rawClient(port);
