@@ -611,6 +611,9 @@ export class Member extends EventEmitter<MemberEvents> {
     link.on('refused', (refusals) => {
       this.#problem({ code: 'BAD_SIGNATURE', message: `refused a sync batch from the relay: ${refusals[0]?.reason ?? 'invalid'}; nothing of it was stored` });
     });
+    link.on('storeFailed', (err) => {
+      this.#problem({ code: 'STORE_FAILED', message: `messages from the relay could not be stored: ${err.message}` });
+    });
     link.request();
     clearInterval(this.#syncTimer);
     this.#syncTimer = setInterval(() => link.request(), SYNC_INTERVAL_MS);
