@@ -178,8 +178,8 @@ export class Replica {
     return last === undefined ? { lastSeq } : { lastSeq, lastHash: messageHash(last) };
   }
 
-  /** The origins held from `origin` on, in walk order. */
-  #walkFrom(origin: string): string[] {
+  /** The origins held, in walk order, and where those from `origin` on start among them. */
+  #walkFrom(origin: string): { walk: readonly string[]; start: number } {
     const vector = this.vector;
     if (this.#walk.length !== vector.size) this.#walk = [...vector.keys()].sort();
     const walk = this.#walk;
@@ -190,23 +190,36 @@ export class Replica {
       if (walk[mid]! < origin) low = mid + 1;
       else high = mid;
     }
-    return walk.slice(low);
+    return { walk, start: low };
+  }
+
+  /**
+   * The store's heldSpans, answered here for an origin held with no gap (most of them), which would
+   * otherwise cost a turn of the event loop each: a round of a node that has seen 7,000 origins asks
+   * for every one of them.
+   */
+  #heldSpans(origin: string, after: number, limit: number): Span[] | Promise<Span[]> {
+    const held = this.vector.get(origin) ?? 0;
+    if (held !== (this.tops.get(origin) ?? 0)) return this.store.heldSpans(origin, after, limit);
+    return after < held && limit > 0 ? [{ first: after + 1, last: held }] : [];
   }
 
   /** This side's request from `from`: what it holds from there on, a page of it. */
   async ask(from: SyncPoint): Promise<SyncAsk> {
     const holdings: [string, Span[]][] = [];
     let count = 0;
-    for (const origin of this.#walkFrom(from.origin)) {
-      if (count > SYNC_PAGE_ENTRIES) break;
+    const { walk, start } = this.#walkFrom(from.origin);
+    for (let i = start; i < walk.length && count <= SYNC_PAGE_ENTRIES; i++) {
+      const origin = walk[i]!;
       const spans: Span[] = [];
       let after = origin === from.origin ? Math.max(from.seq - 1, 0) : 0;
       // Past SYNC_PAGE_ENTRIES, one more span tells where the page ends.
       while (count + spans.length <= SYNC_PAGE_ENTRIES) {
-        const read = await this.store.heldSpans(origin, after, SYNC_PAGE_ENTRIES + 1 - count - spans.length);
-        if (read.length === 0) break;
-        spans.push(...read);
-        after = read.at(-1)!.last;
+        const read = this.#heldSpans(origin, after, SYNC_PAGE_ENTRIES + 1 - count - spans.length);
+        const got = Array.isArray(read) ? read : await read;
+        if (got.length === 0) break;
+        spans.push(...got);
+        after = got.at(-1)!.last;
       }
       holdings.push([origin, mergeSpans(spans)]);
       count += spans.length;
@@ -222,11 +235,14 @@ export class Replica {
   async batchFor(ask: SyncAsk): Promise<SyncAnswer> {
     const messages: Uint8Array[] = [];
     let bytes = 0;
-    for (const origin of this.#walkFrom(ask.from.origin)) {
+    const { walk, start } = this.#walkFrom(ask.from.origin);
+    for (let i = start; i < walk.length; i++) {
+      const origin = walk[i]!;
       if (ask.to !== undefined && origin > ask.to.origin) break;
       let after = origin === ask.from.origin ? Math.max(ask.from.seq - 1, 0) : 0;
       for (;;) {
-        const mine = await this.store.heldSpans(origin, after, SPANS_READ);
+        const read = this.#heldSpans(origin, after, SPANS_READ);
+        const mine = Array.isArray(read) ? read : await read;
         if (mine.length === 0) break;
         after = mine.at(-1)!.last;
         for (const { first, last } of toSend(ask, origin, mine)) {

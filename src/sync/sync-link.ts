@@ -232,7 +232,9 @@ export class SyncLink extends EventEmitter<SyncLinkEvents> {
 
   /** The store failed (reading or writing): not the peer's fault. The round ends; the next one retries. */
   #storeFailure(err: Error, endsRound = true): void {
-    if (this.#replica.storeFailed()) this.emit('storeFailed', err);
+    // Said once to whoever listens: a relay's links, which share the store with the node's own member
+    // and have no one to tell, must not use up the news before the member's link can say it.
+    if (this.listenerCount('storeFailed') > 0 && this.#replica.storeFailed()) this.emit('storeFailed', err);
     if (endsRound && this.#asking) this.#abandon();
   }
 
