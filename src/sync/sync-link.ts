@@ -93,7 +93,7 @@ export class SyncLink extends EventEmitter<SyncLinkEvents> {
     }
     this.#asking = true;
     this.#askAgain = false;
-    this.#askFrom(START);
+    void this.#askFrom(START);
   }
 
   /** Tells the peer what changed here since the last offer (a bounded list; `more` past it). */
@@ -128,9 +128,9 @@ export class SyncLink extends EventEmitter<SyncLinkEvents> {
   }
 
   /** Sends the request of this round that starts at `from`, once what this side holds there is read. */
-  #askFrom(from: SyncPoint): void {
+  #askFrom(from: SyncPoint): Promise<void> {
     const round = this.#round;
-    this.#replica.ask(from).then(
+    return this.#replica.ask(from).then(
       (ask) => {
         if (this.#closed || round !== this.#round) return;
         this.#asked = ask;
@@ -171,8 +171,11 @@ export class SyncLink extends EventEmitter<SyncLinkEvents> {
     const decoded = this.#replica.decode(encoded);
     const asked = this.#asked;
     if (asked === undefined) {
-      // Not asked for: stored all the same (a peer pushing what it wrote), and no round moves on it.
-      this.#store(decoded, () => undefined);
+      // Not asked for: stored all the same (a peer pushing what it wrote), and no round moves on it;
+      // outside a round, what it brought is news of its own.
+      this.#store(decoded, () => {
+        if (!this.#asking) this.#settle();
+      });
       return;
     }
     this.#asked = undefined;
@@ -182,14 +185,18 @@ export class SyncLink extends EventEmitter<SyncLinkEvents> {
     // is asked again from the same place, while batches bring something new (a node that pages says where).
     const older = batch.ranged !== true;
     const next = older ? undefined : nextPoint(asked, { more, resume: pointFromWire(batch.resume), count: encoded.length });
-    if (next !== undefined) {
-      if (this.#unstored < SYNC_PIPELINE_DEPTH) this.#askFrom(next);
-      else this.#deferred = next;
+    const store = (): void =>
+      this.#store(decoded, (result) => {
+        if (older && more && result.fresh.length > 0) void this.#askFrom(asked.from);
+        else if (next === undefined) this.#endRound(this.#askAgain);
+      });
+    if (next !== undefined && this.#unstored < SYNC_PIPELINE_DEPTH) {
+      // The next request goes out before this batch is verified: the peer reads it meanwhile.
+      void this.#askFrom(next).then(store);
+      return;
     }
-    this.#store(decoded, (result) => {
-      if (older && more && result.fresh.length > 0) this.#askFrom(asked.from);
-      else if (next === undefined) this.#endRound(this.#askAgain);
-    });
+    if (next !== undefined) this.#deferred = next;
+    store();
   }
 
   /**
@@ -224,7 +231,7 @@ export class SyncLink extends EventEmitter<SyncLinkEvents> {
       const deferred = this.#deferred;
       if (deferred !== undefined && this.#unstored < SYNC_PIPELINE_DEPTH) {
         this.#deferred = undefined;
-        this.#askFrom(deferred);
+        void this.#askFrom(deferred);
       }
       then(result);
     });
@@ -256,10 +263,11 @@ export class SyncLink extends EventEmitter<SyncLinkEvents> {
     this.#asking = false;
     this.#asked = undefined;
     this.#deferred = undefined;
-    if (again) {
-      this.request();
-      return;
-    }
+    if (again) this.request();
+    else this.#settle();
+  }
+
+  #settle(): void {
     const fresh = this.#roundFresh;
     this.#roundFresh = 0;
     this.emit('settled', { fresh });
