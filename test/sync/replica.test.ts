@@ -1,8 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ephemeralIdentity } from '../../src/identity/identity.js';
 import { ASK_ALL, type SyncAsk } from '../../src/sync/page.js';
+import { SYNC_BATCH_BYTES } from '../../src/sync/replica.js';
 import { SYNC_BATCH_MESSAGES, type Replica } from '../../src/sync/replica.js';
-import { authored } from '../helpers/authored.js';
+import { decodeStored } from '../../src/store/stored-message.js';
+import { signMessage } from '../../src/sync/signature.js';
+import { authored, freshAuthor } from '../helpers/authored.js';
 import { tempReplica } from '../helpers/replica.js';
 
 const ann = ephemeralIdentity();
@@ -87,5 +90,37 @@ describe('Replica (real LevelDB)', () => {
     expect(caughtUp).toMatchObject({ more: false });
     expect(caughtUp.messages).toHaveLength(2);
     expect((await replica.batchFor(holding([...replica.vector]))).messages).toEqual([]);
+  });
+
+  it('answers a page of the walk alone, and says where it stopped', async () => {
+    const first = freshAuthor('0');
+    const last = freshAuthor('f');
+    await replica.ingest(authored(first, 'net', SYNC_BATCH_MESSAGES + 20));
+    await replica.ingest(authored(last, 'net', 5));
+    const seqs = (messages: Uint8Array[]) => messages.map((m) => [decodeStored(m).origin, decodeStored(m).seq]);
+    // The whole walk: a batch of the first origin, and where to go on.
+    const page = await replica.batchFor(ASK_ALL);
+    expect(page).toMatchObject({ more: true, resume: { origin: first.nodeIdHex, seq: SYNC_BATCH_MESSAGES + 1 } });
+    expect(page.messages).toHaveLength(SYNC_BATCH_MESSAGES);
+    // From there, to the third seq of the last origin: the rest of the first, the last's first two.
+    const rest = await replica.batchFor({ from: page.resume!, to: { origin: last.nodeIdHex, seq: 3 }, held: new Map() });
+    expect(rest.more).toBe(false);
+    expect(seqs(rest.messages)).toEqual([
+      ...Array.from({ length: 20 }, (_, i) => [first.nodeIdHex, SYNC_BATCH_MESSAGES + 1 + i]),
+      [last.nodeIdHex, 1],
+      [last.nodeIdHex, 2],
+    ]);
+  });
+
+  it('never sends a stored message too big for a batch on its own, and goes on past it', async () => {
+    const author = freshAuthor();
+    const lines = authored(author, 'net', 3);
+    const huge = signMessage({ origin: author.nodeId, seq: 4, time: 1, counter: 0, nick: 'n', room: '#lobby', text: 'x'.repeat(SYNC_BATCH_BYTES) }, author, 'net');
+    const after = signMessage({ origin: author.nodeId, seq: 5, time: 2, counter: 0, nick: 'n', room: '#lobby', text: 'after' }, author, 'net');
+    // Stored as an older node may have stored it, before any limit: the store takes what it is given.
+    await replica.store.append([...lines, huge, after].map(decodeStored));
+    const answer = await replica.batchFor(ASK_ALL);
+    expect(answer.more).toBe(false);
+    expect(answer.messages.map((m) => decodeStored(m).seq)).toEqual([1, 2, 3, 5]);
   });
 });
