@@ -1,17 +1,8 @@
 import type { Notice, RelayAddress } from '../chat/views.js';
 import { isLoopback } from '../net/address.js';
 import { type Candidate, decide, type Role, successors } from './decide.js';
-import type {
-  FailoverAction,
-  FailoverEvent,
-  FailoverSelf,
-  FailoverState,
-  FailoverStep,
-  Following,
-  LinkLost,
-  NextDial,
-  RosterPeer,
-} from './failover-types.js';
+import type { FailoverAction, FailoverEvent, FailoverSelf, FailoverState, FailoverStep, Following } from './failover-types.js';
+import type { LinkLost, NextDial, ProbeProof, RosterPeer } from './failover-types.js';
 import type { ProbeClaim } from './probe.js';
 import { compareRank } from './rank.js';
 
@@ -100,12 +91,6 @@ export function nextDialOf(actions: readonly FailoverAction[]): NextDial | undef
   const dial = actions.findLast((a) => a.type === 'dial');
   if (dial === undefined) return undefined;
   return { target: dial.target, delay: dial.delay, ...(dial.dialTimeoutMs === undefined ? {} : { dialTimeoutMs: dial.dialTimeoutMs }) };
-}
-
-/** Whether `nodeId` is left out of elections at `now`. */
-export function isUnreachable(state: FailoverState, nodeId: string, now: number): boolean {
-  const until = state.unreachable.get(nodeId);
-  return until !== undefined && until > now;
 }
 
 type Draft = { -readonly [K in keyof FailoverState]: FailoverState[K] } & {
@@ -222,7 +207,7 @@ class Turn {
   }
 
   /** Another node's probe (or its answer to ours): if both are relays, the lower-ranked one steps down. */
-  probe(claim: ProbeClaim, host: string, proof: 'none' | 'proven' | 'refuted'): void {
+  probe(claim: ProbeClaim, host: string, proof: ProbeProof): void {
     if (this.s.role !== 'relay' || claim.nodeId === this.s.self.nodeId || proof === 'refuted') return;
     const other = claim.rank;
     const mine = this.s.self.rank;

@@ -131,7 +131,8 @@ export class FailoverDriver {
     switch (action.type) {
       case 'dial': {
         const { target, delay, dialTimeoutMs, force } = action;
-        this.#options.member.retarget(target, { backoff: delay === 'backoff', ...(force === undefined ? {} : { force }), ...(dialTimeoutMs === undefined ? {} : { dialTimeoutMs }) });
+        const timeout = dialTimeoutMs === undefined ? {} : { dialTimeoutMs };
+        this.#options.member.retarget(target, { backoff: delay === 'backoff', ...(force === undefined ? {} : { force }), ...timeout });
         break;
       }
       case 'lead':
