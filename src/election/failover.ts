@@ -165,7 +165,8 @@ class Turn {
         else this.#dial(info.target, 'now', PROBABLY_GONE_DIAL_MS);
         this.s.following = { ...following, triedRedirect: true };
       } else {
-        this.#dial(info.target, 'now'); // where the relay sent us, at once
+        // Where we were sent, at once: what the member did by itself, said outright for its reconnect policy.
+        this.#dial(info.target, 'now');
       }
       return;
     }
