@@ -1,6 +1,5 @@
 import { EventEmitter } from 'node:events';
 import type { Server } from 'node:net';
-import { DEFAULT_ROOM } from '../chat/names.js';
 import type { Notice as NoticeData } from '../chat/views.js';
 import { serveControl } from '../control/control-socket.js';
 import type { Advert } from '../discovery/advert.js';
@@ -8,20 +7,19 @@ import { Discovery } from '../discovery/mdns.js';
 import type { Role } from '../election/decide.js';
 import type { Rank } from '../election/rank.js';
 import type { Identity } from '../identity/identity.js';
-import { Member, type MessageView, type RelayAddress, type RelayInfo } from '../member/member.js';
+import type { Member, MessageView, RelayInfo } from '../member/member.js';
 import type { Roster } from '../member/roster.js';
 import type { Connection } from '../net/connection.js';
 import { lanAddresses } from '../net/listener.js';
 import type { NetworkSecret } from '../net/secret.js';
 import { Relay } from '../relay/relay.js';
-import { saveChainHead } from '../store/chain-head.js';
 import type { Replica } from '../sync/replica.js';
 import { PROTOCOL_VERSION } from '../wire/limits.js';
 import { DISCOVERY_WINDOW_MS, FailoverDriver } from './failover-driver.js';
 import { latestHistory, olderHistory } from './history.js';
 import { routeInbound } from './inbound.js';
 import { withLegacyText } from './legacy-notice-text.js';
-import { type NodeParts, openParts } from './open.js';
+import { newMember, type NodeParts, openParts } from './open.js';
 import { PinWatch } from './pin-watch.js';
 import { RelayProbes } from './relay-probes.js';
 import type { NodeEvents, NodeOptions } from './types.js';
@@ -89,22 +87,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     this.#rank = { forced: options.host, weight: 0, startedAt, nodeId: identity.nodeIdHex };
     const notice = (data: NoticeData): void => void this.emit('notice', withLegacyText(data));
     this.#pins = new PinWatch({ dataDir: options.dataDir, selfId: identity.nodeIdHex, pins, proven: secret !== undefined, notice });
-    const member = new Member({
-      identity,
-      network: options.network,
-      nick: options.nick,
-      rooms: options.rooms ?? [DEFAULT_ROOM],
-      listenPort: port,
-      addresses: lanAddresses(),
-      rank: { forced: options.host, weight: 0, startedAt },
-      relay: options.connect ?? this.#loopback(),
-      replica: this.#replica,
-      ...chain,
-      saveHead: (head) => saveChainHead(options.dataDir, head),
-      ...(secret === undefined ? {} : { secret }),
-      ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
-    });
-    this.#member = member;
+    const member = (this.#member = newMember(options, { identity, port, replica, chain, secret }, startedAt));
     if (options.discovery) this.#discovery = new Discovery(options.network, secret?.tag);
     const discovery = this.#discovery;
     this.#failover = new FailoverDriver({
@@ -289,10 +272,6 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
       addresses: [],
       ...(this.#secret === undefined ? {} : { secretTag: this.#secret.tag }),
     };
-  }
-
-  #loopback(): RelayAddress {
-    return { host: '127.0.0.1', port: this.port };
   }
 
   #onConnected(relay: RelayInfo): void {

@@ -1,12 +1,14 @@
 import type { Server } from 'node:net';
 import { join } from 'node:path';
+import { DEFAULT_ROOM } from '../chat/names.js';
 import { type Identity, loadOrCreateIdentity } from '../identity/identity.js';
 import { loadPins, type NickPins } from '../identity/nick-pins.js';
 import { AddressGuard } from '../net/address-guard.js';
 import type { Connection } from '../net/connection.js';
-import { listen } from '../net/listener.js';
+import { Member } from '../member/member.js';
+import { lanAddresses, listen } from '../net/listener.js';
 import { deriveSecret, type NetworkSecret } from '../net/secret.js';
-import { furtherHead, loadChainHead } from '../store/chain-head.js';
+import { furtherHead, loadChainHead, saveChainHead } from '../store/chain-head.js';
 import { claimDataDir } from '../store/data-dir.js';
 import type { HistoryStore } from '../store/history-store.js';
 import { LevelHistoryStore } from '../store/level-store.js';
@@ -59,4 +61,30 @@ export async function openParts(options: NodeOptions, onInbound: (conn: Connecti
     await releaseDataDir();
     throw err;
   }
+}
+
+/**
+ * This node's member: its user's chat client. It dials the --connect address, or this node's own
+ * listener over loopback (where its relay will be, if it leads) until failover points it elsewhere.
+ */
+export function newMember(
+  options: NodeOptions,
+  { identity, port, replica, chain, secret }: Pick<NodeParts, 'identity' | 'port' | 'replica' | 'chain' | 'secret'>,
+  startedAt: number,
+): Member {
+  return new Member({
+    identity,
+    network: options.network,
+    nick: options.nick,
+    rooms: options.rooms ?? [DEFAULT_ROOM],
+    listenPort: port,
+    addresses: lanAddresses(),
+    rank: { forced: options.host, weight: 0, startedAt },
+    relay: options.connect ?? { host: '127.0.0.1', port },
+    replica,
+    ...chain,
+    saveHead: (head) => saveChainHead(options.dataDir, head),
+    ...(secret === undefined ? {} : { secret }),
+    ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
+  });
 }
