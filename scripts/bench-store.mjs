@@ -67,7 +67,7 @@ const SIZES = quick
 const START_RUNS = 3;
 /** Sync and raw write take turns this many times (once with --quick). */
 const SYNC_ROUNDS = quick ? 1 : 3;
-/** Messages of a first screen (START_HISTORY in src/node.ts): the baseline store holds exactly this many. */
+/** Messages of a first screen (START_HISTORY in src/node/node.ts): the baseline store holds exactly this many. */
 const SCREEN = 50;
 const BUILD_BATCH = 5_000; // the start-up store is filled in bigger batches: it is set-up, not measured
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { LanchatNode } from '../node.js';
+import { LanchatNode } from '../node/node.js';
 import { runJsonMode } from '../ui/json-mode.js';
 import { runLineMode } from '../ui/line-mode.js';
 import { isLanchatError, LanchatError } from '../wire/errors.js';

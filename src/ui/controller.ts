@@ -1,5 +1,5 @@
 import { normalizeRoom, roomProblem } from '../chat/names.js';
-import type { LanchatNode } from '../node.js';
+import type { LanchatNode } from '../node/node.js';
 import type { UiEvent } from './events.js';
 import { COMMANDS, parseInput } from './input.js';
 

@@ -1,5 +1,5 @@
 import type { MessageView, PresenceView, Problem, RelayInfo } from '../member/member.js';
-import type { NodeEvents, Notice } from '../node.js';
+import type { NodeEvents, Notice } from '../node/node.js';
 
 /** Everything a user interface shows: the node's events, plus the answers to local commands. */
 export type UiEvent =

@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import type { LanchatNode } from '../node.js';
+import type { LanchatNode } from '../node/node.js';
 import { ChatController } from './controller.js';
 
 /**

@@ -1,5 +1,5 @@
 import { clearLine, createInterface, cursorTo, moveCursor } from 'node:readline';
-import type { LanchatNode } from '../node.js';
+import type { LanchatNode } from '../node/node.js';
 import { ChatController } from './controller.js';
 import type { UiEvent } from './events.js';
 import { parseInput } from './input.js';

@@ -1,5 +1,5 @@
 import { emitKeypressEvents } from 'node:readline';
-import type { LanchatNode } from '../../node.js';
+import type { LanchatNode } from '../../node/node.js';
 import { ChatController } from '../controller.js';
 import { COMMANDS, parseInput } from '../input.js';
 import { complete, type CompletionCycle } from './completion.js';
