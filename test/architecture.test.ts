@@ -65,21 +65,19 @@ const RULES: Rules = {
 const KNOWN_VIOLATIONS: readonly string[] = [
   // Faces reach into the node and the member role; they are to go through a session.
   'import: src/cli/history.ts -> src/member/message-view.ts',
-  'import: src/cli/main.ts -> src/node.ts',
+  'import: src/cli/main.ts -> src/node/node.ts',
   'import: src/cli/options.ts -> src/member/member.ts',
-  'import: src/ui/controller.ts -> src/node.ts',
+  'import: src/ui/controller.ts -> src/node/node.ts',
   'import: src/ui/events.ts -> src/member/member.ts',
-  'import: src/ui/events.ts -> src/node.ts',
-  'import: src/ui/json-mode.ts -> src/node.ts',
-  'import: src/ui/line-mode.ts -> src/node.ts',
-  'import: src/ui/tui/run.ts -> src/node.ts',
+  'import: src/ui/events.ts -> src/node/node.ts',
+  'import: src/ui/json-mode.ts -> src/node/node.ts',
+  'import: src/ui/line-mode.ts -> src/node/node.ts',
+  'import: src/ui/tui/run.ts -> src/node/node.ts',
   'import: src/ui/tui/state.ts -> src/member/member.ts',
   // The three big modules, being split.
   'file: src/member/member.ts',
-  'file: src/node.ts',
   'file: src/relay/relay.ts',
   'class: src/member/member.ts#Member',
-  'class: src/node.ts#LanchatNode',
   'class: src/relay/relay.ts#Relay',
 ];
 
@@ -228,7 +226,7 @@ describe('the checkers', () => {
     });
 
     it('refuses a forbidden pair even where the layers allow it', () => {
-      expect(check(mod('src/cli/main.ts', '../node.js'), mod('src/node.ts'))).toEqual(['import: src/cli/main.ts -> src/node.ts']);
+      expect(check(mod('src/cli/main.ts', '../node.js'), mod('src/node.ts'))).toEqual(['import: src/cli/main.ts -> src/node/node.ts']);
       expect(check(mod('src/ui/tui/run.ts', '../../member/m.js'), mod('src/member/m.ts'))).toEqual([
         'import: src/ui/tui/run.ts -> src/member/m.ts',
       ]);
