@@ -59,7 +59,7 @@ export const SAFE_TEXT_RULES: readonly Rule[] = [
 
 const MATCHER = new RegExp(SAFE_TEXT_RULES.map((r) => `(${r.pattern})`).join('|'), 'gu');
 const NOT_PRINTABLE_ASCII = /[^\x20-\x7e]/;
-/** The same characters, without the sequences kept whole: what `safeJson` escapes. */
+/** The same characters, with no sequence kept whole (a flag's tags are escaped too): what `safeJson` escapes. */
 const CHANGED = new RegExp(SAFE_TEXT_RULES.filter((r) => r.replace !== keep).map((r) => `(?:${r.pattern})`).join('|'), 'gu');
 
 /** `text` with nothing a terminal would act on and nothing invisible that changes how it reads. */
@@ -73,7 +73,7 @@ export function safeText(text: string): string {
 
 /**
  * JSON for a terminal or a log: the same value as JSON.stringify, with every character that `safeText`
- * would change written as a \u escape. JSON.stringify escapes C0 controls but writes DEL, C1 controls,
+ * would change (and a flag's invisible tags) written as a \u escape. JSON.stringify escapes C0 controls but writes DEL, C1 controls,
  * bidi controls and invisible characters as they are; a program reading the JSON still gets the exact text.
  */
 export function safeJson(value: object): string {
