@@ -1,3 +1,6 @@
+import { skeleton } from './confusables.js';
+import { mixedScripts } from './scripts.js';
+
 /**
  * Rules for nicknames and room names, shared by the relay that enforces them and the member that checks
  * user input before sending it.
@@ -10,10 +13,45 @@ export const DEFAULT_ROOM = '#lobby';
 const NICK_PATTERN = /^[\p{L}\p{N}_\-[\]{}^`|.]+$/u;
 const ROOM_PATTERN = /^#[\p{L}\p{N}_\-.]+$/u;
 
-/** Nicks compare case-insensitively: "Bob" and "bob" are the same person. */
+/**
+ * The key two nicks are compared by: equal keys are the same nick to the relay (one holder at a time) and
+ * to the nick pins. Nicks that look alike share a key: case is ignored ("Bob", "bob"), compatibility forms
+ * are folded (fullwidth "ｗａｔｃｈ", "ﬁ"), and confusable characters map to one prototype (Cyrillic "wаtch",
+ * "b0b", "rn" for "m"), after UTS #39's skeleton. Case is folded first, as nicks ignore it: so "I" and "l",
+ * confusable in some fonts, stay apart ("i" and "l" do not look alike). A key is never shown.
+ */
 export function nickKey(nick: string): string {
-  return nick.normalize('NFC').toLowerCase();
+  const cached = keys.get(nick);
+  if (cached !== undefined) return cached;
+  // One pass can leave a foldable or mappable prototype ("M" becomes "m", then "rn"): repeat until stable
+  // (three passes at most for every character, measured over all of Unicode).
+  let key = nick;
+  for (let pass = 0; pass < 4; pass++) {
+    const next = foldCase(skeleton(foldCase(key.normalize('NFKC'))));
+    if (next === key) break;
+    key = next;
+  }
+  if (keys.size >= KEY_CACHE_SIZE) keys.delete(keys.keys().next().value!);
+  keys.set(nick, key);
+  return key;
 }
+
+/** Full case folding as far as JavaScript has it: "ß" and "ẞ" become "ss", final sigma a sigma. */
+function foldCase(text: string): string {
+  return text.toUpperCase().toLowerCase();
+}
+
+/** Keys of the nicks seen lately: a roster lookup compares one nick with every other. */
+const keys = new Map<string, string>();
+const KEY_CACHE_SIZE = 4_096;
+
+/** Display order for nick lists: alphabetical, ignoring case and accents (a key is for equality only). */
+export function compareNicks(a: string, b: string): number {
+  return a.localeCompare(b, undefined, { sensitivity: 'base' }) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+const INVISIBLE = /\p{Default_Ignorable_Code_Point}/u;
+const scriptNames = new Intl.DisplayNames(['en'], { type: 'script' });
 
 /** Why `nick` is not acceptable, or undefined when it is. */
 export function nickProblem(nick: string): string | undefined {
@@ -21,6 +59,13 @@ export function nickProblem(nick: string): string | undefined {
   if ([...nick].length > MAX_NICK_LENGTH) return `a nick has at most ${MAX_NICK_LENGTH} characters`;
   if (!NICK_PATTERN.test(nick)) {
     return 'a nick is letters, digits and _-[]{}^`|. only (no spaces, no # or @)';
+  }
+  // Letters that draw as nothing (Hangul fillers): a blank nick, or one that looks like another.
+  if (INVISIBLE.test(nick)) return 'a nick has no invisible characters';
+  const mixed = mixedScripts(nick);
+  if (mixed !== undefined) {
+    const names = mixed.map((code) => scriptNames.of(code) ?? code);
+    return `a nick is written in one script, not a mix (this one mixes ${names.join(' and ')}): a mix is how lookalike nicks are made`;
   }
   return undefined;
 }
@@ -46,11 +91,12 @@ export function suggestNick(nick: string, isTaken: (candidate: string) => boolea
   }
 }
 
-/** Makes a usable nick out of anything (an OS user name may contain spaces or be empty). */
+/** Makes a usable nick out of anything (an OS user name may contain spaces, be empty, or mix scripts). */
 export function sanitizeNick(input: string): string {
   const cleaned = [...input.normalize('NFC')]
-    .map((ch) => (NICK_PATTERN.test(ch) ? ch : '_'))
+    .map((ch) => (NICK_PATTERN.test(ch) && !INVISIBLE.test(ch) ? ch : '_'))
     .slice(0, MAX_NICK_LENGTH)
     .join('');
-  return cleaned.replace(/^_+$/, '') || 'anon';
+  const nick = cleaned.replace(/^_+$/, '') || 'anon';
+  return nickProblem(nick) === undefined ? nick : 'anon';
 }

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { normalizeRoom, roomProblem } from '../chat/names.js';
+import { safeJson } from '../chat/safe-text.js';
 import { loadIdentity } from '../identity/identity.js';
 import { messageView } from '../member/message-view.js';
 import { askHistory, historyChunks, type HistoryQuery } from '../control/control-socket.js';
@@ -41,8 +42,9 @@ export async function runHistory(options: HistoryOptions, out: NodeJS.WritableSt
       const readable = messageView(stored.message, identity);
       if (readable === undefined) continue; // a private message between two others
       const view = { ...readable, history: true };
+      // Peers wrote these fields: formatEvent makes them safe to show, safeJson escapes what it would change.
       const line = options.json
-        ? `${JSON.stringify({ event: 'message', ...view })}\n`
+        ? `${safeJson({ event: 'message', ...view })}\n`
         : `${formatEvent({ event: 'message', ...view }, { rooms: [] })}\n`;
       if (!out.write(line)) await once(out, 'drain');
     }

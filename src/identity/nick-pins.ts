@@ -8,13 +8,20 @@ export type PinVerdict = { verdict: 'new' } | { verdict: 'same' } | { verdict: '
 /**
  * Trust on first use for nicks, as ssh does for host keys: the first node id seen with a nick is pinned;
  * later, the same nick with another node id is worth a warning (someone else may be using that name).
- * Nicks compare as the relay compares them (case-insensitively).
+ * Nicks compare as the relay compares them (nickKey: case and lookalike characters ignored), so a
+ * lookalike of a pinned nick is warned about too.
  */
 export class NickPins {
   readonly #pins: Map<string, string>;
 
   constructor(pins: Iterable<[string, string]> = []) {
-    this.#pins = new Map(pins);
+    this.#pins = new Map();
+    // A file written by an older lanchat has keys of an older nickKey: keyed again, lookalikes that now
+    // share a key keep the first pin.
+    for (const [nick, nodeId] of pins) {
+      const key = nickKey(nick);
+      if (!this.#pins.has(key)) this.#pins.set(key, nodeId);
+    }
   }
 
   /** Pins the nick on first sight; otherwise says whether the node id is the pinned one. */

@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline';
+import { safeJson } from '../chat/safe-text.js';
 import type { LanchatNode } from '../node/node.js';
 import { ChatController } from './controller.js';
 
@@ -8,7 +9,8 @@ import { ChatController } from './controller.js';
  */
 export function runJsonMode(node: LanchatNode, input: NodeJS.ReadableStream, output: NodeJS.WritableStream): Promise<void> {
   const controller = new ChatController(node, (event) => {
-    output.write(`${JSON.stringify(event)}\n`);
+    // Exact text for the program reading it; no raw control or bidi character for a terminal showing it.
+    output.write(`${safeJson(event)}\n`);
   });
   const rl = createInterface({ input, terminal: false });
   return new Promise((resolve) => {

@@ -1,4 +1,5 @@
 import { clearLine, createInterface, cursorTo, moveCursor } from 'node:readline';
+import { safeText } from '../chat/safe-text.js';
 import type { LanchatNode } from '../node/node.js';
 import { ChatController } from './controller.js';
 import type { UiEvent } from './events.js';
@@ -13,7 +14,8 @@ import { formatEvent } from './line-format.js';
 export function runLineMode(node: LanchatNode, input: NodeJS.ReadableStream, output: NodeJS.WriteStream): Promise<void> {
   const terminal = output.isTTY === true;
   const rl = createInterface({ input, output, terminal, historySize: 200 });
-  const promptText = (): string => `${node.currentRoom ?? '(no room)'}> `;
+  // The rooms come from the relay's welcome: text from a peer like any other.
+  const promptText = (): string => `${safeText(node.currentRoom ?? '(no room)')}> `;
   const print = (text: string): void => {
     if (!terminal) {
       output.write(`${text}\n`);

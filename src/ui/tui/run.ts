@@ -9,6 +9,7 @@ import { ENTER_SCREEN, type Frame, frameUpdate, LEAVE_SCREEN } from './frame.js'
 import { keyAction, type KeyPress } from './keys.js';
 import { CHROME_ROWS, entryRows, layoutScreen, type Screen } from './layout.js';
 import { ChatState, NO_ROOM, type NodeSnapshot } from './state.js';
+import { sanitize } from './text.js';
 import { Painter } from './view.js';
 
 /** At most one frame per this many ms: a flood of messages is drawn in batches, not line by line. */
@@ -158,8 +159,10 @@ export function runTui(node: LanchatNode, input: NodeJS.ReadStream, output: Node
           break;
         }
         case 'complete': {
-          const rooms = new Set([...node.rooms, ...node.roster.rooms().map((r) => r.room)]);
-          const nicks = node.roster.peers().map((p) => p.nick).filter((n) => n !== node.nick);
+          // Names from the roster are a peer's text: one that would not show as it is is not typed in for the user.
+          const typeable = (name: string): boolean => sanitize(name) === name;
+          const rooms = new Set([...node.rooms, ...node.roster.rooms().map((r) => r.room)].filter(typeable));
+          const nicks = node.roster.peers().map((p) => p.nick).filter((n) => n !== node.nick && typeable(n));
           const result = complete(line.text, line.cursor, { nicks, commands: COMMAND_WORDS, rooms: [...rooms] }, cycle);
           line = { text: result.text, cursor: result.cursor };
           cycle = result.cycle;
