@@ -1,3 +1,5 @@
+import type { NickRule } from './views.js';
+
 /**
  * Rules for nicknames and room names, shared by the relay that enforces them and the member that checks
  * user input before sending it.
@@ -15,14 +17,26 @@ export function nickKey(nick: string): string {
   return nick.normalize('NFC').toLowerCase();
 }
 
+/** Which rule `nick` breaks, or undefined when it is acceptable. */
+export function nickRule(nick: string): NickRule | undefined {
+  if (nick.length === 0) return 'empty';
+  if ([...nick].length > MAX_NICK_LENGTH) return 'too-long';
+  if (!NICK_PATTERN.test(nick)) return 'characters';
+  return undefined;
+}
+
 /** Why `nick` is not acceptable, or undefined when it is. */
 export function nickProblem(nick: string): string | undefined {
-  if (nick.length === 0) return 'a nick cannot be empty';
-  if ([...nick].length > MAX_NICK_LENGTH) return `a nick has at most ${MAX_NICK_LENGTH} characters`;
-  if (!NICK_PATTERN.test(nick)) {
-    return 'a nick is letters, digits and _-[]{}^`|. only (no spaces, no # or @)';
+  switch (nickRule(nick)) {
+    case 'empty':
+      return 'a nick cannot be empty';
+    case 'too-long':
+      return `a nick has at most ${MAX_NICK_LENGTH} characters`;
+    case 'characters':
+      return 'a nick is letters, digits and _-[]{}^`|. only (no spaces, no # or @)';
+    case undefined:
+      return undefined;
   }
-  return undefined;
 }
 
 /** Accepts "dev" or "#Dev" and returns the canonical "#dev"; undefined when it cannot be a room name. */

@@ -80,7 +80,8 @@ export type NoticeCode = Notice['code'];
  * the code.
  */
 export type Problem =
-  | { code: 'NOT_IN_ROOM'; room: string | null }
+  /** `asked`: what the user tried without a room (the words differ); `room`: the room named, if one was. */
+  | { code: 'NOT_IN_ROOM'; room: string | null; asked?: 'say' | 'part' | 'who' }
   | { code: 'NO_SUCH_NICK'; nick: string; reason: 'offline' | 'self' | 'unsealable' }
   | { code: 'ROOM_INVALID'; room: string }
   | { code: 'NICK_INVALID'; nick: string; rule: NickRule }
