@@ -111,7 +111,7 @@ export class Inbox {
     this.#caughtUpCount = 0;
     const recent: MessageView[] = [];
     for (const m of latest) {
-      const view = messageView(m.message, this.#options.identity);
+      const view = messageView(m.shown, this.#options.identity);
       if (view === undefined) count--; // a private message whose seal does not open
       else recent.push({ ...view, history: true });
     }
@@ -130,7 +130,7 @@ export class Inbox {
     if (m.room !== null) return this.#options.rooms().has(m.room);
     if (!m.isPrivate) return false;
     const { identity } = this.#options;
-    return m.origin === identity.nodeIdHex || Buffer.from(m.message.to?.nodeId ?? []).equals(identity.nodeId);
+    return m.origin === identity.nodeIdHex || Buffer.from(m.shown.to?.nodeId ?? []).equals(identity.nodeId);
   }
 
   #store(batch: Uint8Array[]): void {
@@ -155,7 +155,7 @@ export class Inbox {
         const id = storedMessageId(m);
         if (seen.has(id)) continue;
         seen.add(id);
-        const view = messageView(m.message, identity);
+        const view = messageView(m.shown, identity);
         if (view !== undefined) this.#options.show(view);
       }
       // A live message ahead of what is held of its author: ask for the missing ones now.

@@ -148,6 +148,7 @@ export class Link extends EventEmitter<LinkEvents> {
     const { secret, network } = this.#options;
     this.#dial(host, port, {
       heartbeatMs: this.#options.heartbeatMs,
+      messageBytes: true,
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
       ...(secret === undefined ? {} : { secret }),
     }).then(

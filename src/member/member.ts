@@ -304,7 +304,8 @@ export class Member extends EventEmitter<MemberEvents> {
     if (this.#sync.handle(frame)) return;
     switch (frame.kind) {
       case 'message':
-        // The connection hands chat messages over as their bytes; a frame holding more than one comes here.
+        // The link's connection hands a chat message over as its bytes; only an odd frame (a message field
+        // and more, or one held by a rate limit) comes here decoded.
         try {
           this.#inbox.receive(messageBytesOfFrame(raw));
         } catch (err) {

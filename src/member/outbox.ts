@@ -152,7 +152,7 @@ export class Outbox {
         return;
       }
       for (const m of stored) {
-        const view = messageView(m.message, identity);
+        const view = messageView(m.shown, identity);
         if (view !== undefined) this.#options.show(view);
       }
       const route = this.#options.route();

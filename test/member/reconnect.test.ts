@@ -112,4 +112,9 @@ describe('Member reconnect policy', () => {
     expect(relay.dials.map((d) => d.target)).toEqual([A, B]);
   });
 
+  it('dials with the message frames handed over undecoded', async () => {
+    const relay = new MemoryRelay(ephemeralIdentity());
+    await connected(relay);
+    expect(relay.dials[0]!.options.messageBytes).toBe(true);
+  });
 });
