@@ -42,6 +42,10 @@ interface LinkEvents {
 
 const MAX_REDIRECTS = 3;
 
+/** What a dial attempt learned of where its relay is, for the LostInfo of its loss. */
+type Learned = Pick<LostInfo, 'refusal' | 'redirected' | 'redirectedTo'>;
+const NOTHING_LEARNED: Learned = { refusal: undefined, redirected: false, redirectedTo: undefined };
+
 /**
  * The member's link to its relay: dials it, says hello, checks the welcome, follows redirects, and redials
  * with backoff when the link goes, where `reconnect` or a 'lost' listener says. Frames of a session go
@@ -61,10 +65,8 @@ export class Link extends EventEmitter<LinkEvents> {
   #redialNow = false;
   /** For the next dial only: a shorter timeout when the target is probably gone. */
   #nextDialTimeoutMs: number | undefined;
-  #redirected = false;
+  #learned = NOTHING_LEARNED;
   #inLost = false;
-  #redirectedTo: string | undefined;
-  #refusal: string | undefined;
   #lastRefusal: string | undefined;
 
   constructor(options: LinkOptions) {
@@ -208,7 +210,7 @@ export class Link extends EventEmitter<LinkEvents> {
    * refusing, except NOT_RELAY: the normal answer of a node about to become the relay, not worth a word.
    */
   #refused(problem: Problem): void {
-    this.#refusal = problem.code;
+    this.#learned = { ...this.#learned, refusal: problem.code };
     const key = JSON.stringify(problem);
     if (key !== this.#lastRefusal && problem.code !== 'NOT_RELAY') this.emit('problem', problem);
     this.#lastRefusal = key;
@@ -275,8 +277,7 @@ export class Link extends EventEmitter<LinkEvents> {
   #follow(target: RelayAddress, relayId: Uint8Array | null | undefined): void {
     this.#target = target;
     this.#redialNow = true;
-    this.#redirected = true;
-    this.#redirectedTo = relayId && relayId.length > 0 ? Buffer.from(relayId).toString('hex') : undefined;
+    this.#learned = { ...this.#learned, redirected: true, redirectedTo: relayId && relayId.length > 0 ? Buffer.from(relayId).toString('hex') : undefined };
   }
 
   #lost(reason: string): void {
@@ -285,17 +286,8 @@ export class Link extends EventEmitter<LinkEvents> {
     this.emit('down');
     if (this.#state === 'stopped') return;
     this.#state = 'idle';
-    const info: LostInfo = {
-      reason,
-      relay: wasConnected ? this.#relay : undefined,
-      target: this.#target,
-      refusal: this.#refusal,
-      redirected: this.#redirected,
-      redirectedTo: this.#redirectedTo,
-    };
-    this.#redirectedTo = undefined;
-    this.#refusal = undefined;
-    this.#redirected = false;
+    const info: LostInfo = { reason, relay: wasConnected ? this.#relay : undefined, target: this.#target, ...this.#learned };
+    this.#learned = NOTHING_LEARNED;
     this.#inLost = true;
     try {
       this.emit('lost', info);
