@@ -1,5 +1,6 @@
 import { skeleton } from './confusables.js';
 import { mixedScripts } from './scripts.js';
+import type { NickRule } from './views.js';
 
 /**
  * Rules for nicknames and room names, shared by the relay that enforces them and the member that checks
@@ -53,21 +54,35 @@ export function compareNicks(a: string, b: string): number {
 const INVISIBLE = /\p{Default_Ignorable_Code_Point}/u;
 const scriptNames = new Intl.DisplayNames(['en'], { type: 'script' });
 
+/** Which rule `nick` breaks, or undefined when it is acceptable. */
+export function nickRule(nick: string): NickRule | undefined {
+  if (nick.length === 0) return 'empty';
+  if ([...nick].length > MAX_NICK_LENGTH) return 'too-long';
+  if (!NICK_PATTERN.test(nick)) return 'characters';
+  // Letters that draw as nothing (Hangul fillers): a blank nick, or one that looks like another.
+  if (INVISIBLE.test(nick)) return 'invisible';
+  if (mixedScripts(nick) !== undefined) return 'mixed-scripts';
+  return undefined;
+}
+
 /** Why `nick` is not acceptable, or undefined when it is. */
 export function nickProblem(nick: string): string | undefined {
-  if (nick.length === 0) return 'a nick cannot be empty';
-  if ([...nick].length > MAX_NICK_LENGTH) return `a nick has at most ${MAX_NICK_LENGTH} characters`;
-  if (!NICK_PATTERN.test(nick)) {
-    return 'a nick is letters, digits and _-[]{}^`|. only (no spaces, no # or @)';
+  switch (nickRule(nick)) {
+    case 'empty':
+      return 'a nick cannot be empty';
+    case 'too-long':
+      return `a nick has at most ${MAX_NICK_LENGTH} characters`;
+    case 'characters':
+      return 'a nick is letters, digits and _-[]{}^`|. only (no spaces, no # or @)';
+    case 'invisible':
+      return 'a nick has no invisible characters';
+    case 'mixed-scripts': {
+      const names = (mixedScripts(nick) ?? []).map((code) => scriptNames.of(code) ?? code);
+      return `a nick is written in one script, not a mix (this one mixes ${names.join(' and ')}): a mix is how lookalike nicks are made`;
+    }
+    case undefined:
+      return undefined;
   }
-  // Letters that draw as nothing (Hangul fillers): a blank nick, or one that looks like another.
-  if (INVISIBLE.test(nick)) return 'a nick has no invisible characters';
-  const mixed = mixedScripts(nick);
-  if (mixed !== undefined) {
-    const names = mixed.map((code) => scriptNames.of(code) ?? code);
-    return `a nick is written in one script, not a mix (this one mixes ${names.join(' and ')}): a mix is how lookalike nicks are made`;
-  }
-  return undefined;
 }
 
 /** Accepts "dev" or "#Dev" and returns the canonical "#dev"; undefined when it cannot be a room name. */

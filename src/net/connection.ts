@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
-import { decodeFrame, encodeFrame, type Frame } from '../wire/codec.js';
+import { decodeFrame, encodeFrame, type Frame, messageOfPayload } from '../wire/codec.js';
 import { type ErrorCode, LanchatError } from '../wire/errors.js';
 import { FrameDecoder } from '../wire/frame-decoder.js';
 import { InboundThrottle, type RateLimitOptions } from './rate-limit.js';
@@ -25,6 +25,12 @@ export interface ConnectionOptions {
   sendStallMs?: number;
   /** Limit the rate of frames read from the peer (rate-limit.ts); off unless given. */
   rateLimit?: RateLimitOptions;
+  /**
+   * Hand each chat message frame over undecoded, as its author's bytes (the 'message' event): a member
+   * reads a message once, on its way to its store, instead of here and again there. Off by default: the
+   * relay routes by a message's fields. Frames that a rate limit holds back are decoded as usual.
+   */
+  messageBytes?: boolean;
 }
 
 /** Why a connection ended. `code` is one of the stable error codes, or CLOSED for an orderly end. */
@@ -37,6 +43,8 @@ export interface CloseInfo {
 
 interface ConnectionEvents {
   frame: [frame: Frame, raw: Buffer];
+  /** With `messageBytes`: a chat message frame, as the message's bytes (a view of `raw`) and the frame. */
+  message: [message: Uint8Array, raw: Buffer];
   close: [info: CloseInfo];
 }
 
@@ -81,6 +89,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       sendSoftBytes: options.sendSoftBytes ?? SEND_BUFFER_SOFT_BYTES,
       sendHardBytes: options.sendHardBytes ?? SEND_BUFFER_HARD_BYTES,
       sendStallMs: options.sendStallMs ?? SEND_STALL_MS,
+      messageBytes: options.messageBytes ?? false,
     };
     this.#decoder = new FrameDecoder(this.#options.maxFrameBytes);
     if (options.rateLimit !== undefined) {
@@ -205,6 +214,13 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     try {
       this.#decoder.push(chunk, (payload, raw) => {
         if (this.#closing !== undefined) return;
+        if (this.#options.messageBytes && this.#throttle === undefined) {
+          const message = messageOfPayload(payload);
+          if (message !== undefined) {
+            this.emit('message', message, raw);
+            return;
+          }
+        }
         const frame = decodeFrame(payload);
         if (this.#throttle === undefined) this.emit('frame', frame, raw);
         else this.#throttle.push(frame, raw);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareNicks, nickKey, nickProblem, normalizeRoom, sanitizeNick, suggestNick } from '../../src/chat/names.js';
+import { compareNicks, nickKey, nickProblem, nickRule, normalizeRoom, sanitizeNick, suggestNick } from '../../src/chat/names.js';
 import { skeleton } from '../../src/chat/confusables.js';
 import { mixedScripts } from '../../src/chat/scripts.js';
 
@@ -91,6 +91,10 @@ describe('nicks', () => {
     expect(nickProblem('#room')).toMatch(/no # or @/);
     expect(nickProblem('@bob')).toMatch(/no # or @/);
     expect(nickProblem('x'.repeat(33))).toMatch(/at most 32/);
+  });
+
+  it('name the rule a nick breaks, as data', () => {
+    expect(['bob', '', 'two words', '@bob', 'x'.repeat(33), 'x'.repeat(32)].map(nickRule)).toEqual([undefined, 'empty', 'characters', 'characters', 'too-long', undefined]);
   });
 
   it('suggest the first free numbered variant', () => {
