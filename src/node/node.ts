@@ -7,7 +7,7 @@ import { Discovery } from '../discovery/mdns.js';
 import type { Role } from '../election/decide.js';
 import type { Rank } from '../election/rank.js';
 import type { Identity } from '../identity/identity.js';
-import type { Member, MessageView, RelayInfo } from '../member/member.js';
+import type { LostInfo, Member, MessageView, NextDial, RelayInfo } from '../member/member.js';
 import type { Roster } from '../member/roster.js';
 import type { Connection } from '../net/connection.js';
 import { lanAddresses } from '../net/listener.js';
@@ -87,7 +87,10 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     this.#rank = { forced: options.host, weight: 0, startedAt, nodeId: identity.nodeIdHex };
     const notice = (data: NoticeData): void => void this.emit('notice', withLegacyText(data));
     this.#pins = new PinWatch({ dataDir: options.dataDir, selfId: identity.nodeIdHex, pins, proven: secret !== undefined, notice });
-    const member = (this.#member = newMember(options, { identity, port, replica, chain, secret }, startedAt));
+    // The failover driver decides where the member dials when its link is lost (it is built just below;
+    // the member asks only once it runs).
+    const reconnect = (lost: LostInfo): NextDial | undefined => this.#failover.reconnect(lost);
+    const member = (this.#member = newMember(options, { identity, port, replica, chain, secret, reconnect }, startedAt));
     if (options.discovery) this.#discovery = new Discovery(options.network, secret?.tag);
     const discovery = this.#discovery;
     this.#failover = new FailoverDriver({
@@ -111,13 +114,6 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
       onClaim: (claim, host, proof) => this.#failover.onProbe(claim, host, proof),
     });
     member.on('connected', (relay) => this.#onConnected(relay));
-    // The failover driver's reconnect policy, carried out through retarget() until the member takes it as an option.
-    member.on('lost', (info) => {
-      const next = this.#failover.reconnect(info);
-      if (next === undefined) return;
-      const { target, delay, dialTimeoutMs } = next;
-      member.retarget(target, { backoff: delay === 'backoff', ...(dialTimeoutMs === undefined ? {} : { dialTimeoutMs }) });
-    });
     member.on('disconnected', (info) => this.emit('connection', { state: 'disconnected', ...info }));
     member.on('message', (view) => this.emit('message', view));
     member.on('caughtUp', ({ count, recent, away }) => {

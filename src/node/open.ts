@@ -5,7 +5,7 @@ import { type Identity, loadOrCreateIdentity } from '../identity/identity.js';
 import { loadPins, type NickPins } from '../identity/nick-pins.js';
 import { AddressGuard } from '../net/address-guard.js';
 import type { Connection } from '../net/connection.js';
-import { Member } from '../member/member.js';
+import { Member, type Reconnect } from '../member/member.js';
 import { lanAddresses, listen } from '../net/listener.js';
 import { deriveSecret, type NetworkSecret } from '../net/secret.js';
 import { furtherHead, loadChainHead, saveChainHead } from '../store/chain-head.js';
@@ -69,7 +69,7 @@ export async function openParts(options: NodeOptions, onInbound: (conn: Connecti
  */
 export function newMember(
   options: NodeOptions,
-  { identity, port, replica, chain, secret }: Pick<NodeParts, 'identity' | 'port' | 'replica' | 'chain' | 'secret'>,
+  { identity, port, replica, chain, secret, reconnect }: Pick<NodeParts, 'identity' | 'port' | 'replica' | 'chain' | 'secret'> & { reconnect: Reconnect },
   startedAt: number,
 ): Member {
   return new Member({
@@ -84,6 +84,7 @@ export function newMember(
     replica,
     ...chain,
     saveHead: (head) => saveChainHead(options.dataDir, head),
+    reconnect,
     ...(secret === undefined ? {} : { secret }),
     ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
   });
