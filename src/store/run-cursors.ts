@@ -1,4 +1,4 @@
-import type { Level } from 'level';
+import type { HistoryDb } from './history-db.js';
 import { prefixEnd, readRunKey, runPrefix, runSeekKey } from './keys.js';
 import type { Run } from './message-run.js';
 
@@ -6,7 +6,7 @@ import type { Run } from './message-run.js';
 const CURSORS_KEPT = 64;
 
 /** An origin's runs, from the one holding `seq` on. */
-function runsFrom(db: Level<string, Uint8Array>, origin: string, seq: number) {
+function runsFrom(db: HistoryDb, origin: string, seq: number) {
   return db.iterator({ gte: runSeekKey(origin, seq), lt: prefixEnd(runPrefix(origin)) });
 }
 
@@ -24,12 +24,12 @@ interface Cursor {
  * run each, as a store written before runs were joined holds them).
  */
 export class RunCursors {
-  readonly #db: Level<string, Uint8Array>;
+  readonly #db: HistoryDb;
   /** Least recently asked first. */
   readonly #cursors = new Map<string, Cursor>();
   readonly #closing: Promise<void>[] = [];
 
-  constructor(db: Level<string, Uint8Array>) {
+  constructor(db: HistoryDb) {
     this.#db = db;
   }
 
