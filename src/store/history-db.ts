@@ -7,14 +7,14 @@ import { LanchatError } from '../wire/errors.js';
 export type HistoryDb = ClassicLevel<string, Uint8Array>;
 
 /**
- * The files of a LevelDB folder that hold data: tables, write-ahead logs, the manifest and CURRENT, which
- * names the manifest. LOCK and the info log (LOG, LOG.old) hold none: a first start killed before it wrote
- * anything leaves only them.
+ * The files of a LevelDB folder that hold messages: tables and write-ahead logs. A first start killed
+ * early leaves LOCK, LOG, perhaps MANIFEST-000001 and 000001.dbtmp (CURRENT before its rename), none of
+ * which holds any: such a folder is still a new history.
  */
-const DATA_FILE = /^(\d+\.(ldb|sst|log)|MANIFEST-\d+|CURRENT)$/;
+const DATA_FILE = /^\d+\.(ldb|sst|log)$/;
 
 /**
- * Opens the LevelDB folder of a history. Only an absent folder, or one holding no data file, is made
+ * Opens the LevelDB folder of a history. Only an absent folder, or one holding no table or log, is made
  * into a new history: LevelDB, told to create a database where CURRENT is missing, starts an empty one
  * and deletes the tables it does not know (a history of 50,000 messages was wiped so, without a word).
  * A folder that cannot be opened as it is, or whose reads fail, is STORE_DAMAGED, naming the file.

@@ -145,14 +145,14 @@ describe('a damaged history', () => {
     expectIntact(after.bySeq);
   });
 
-  it('an absent or empty folder, or one a first start left with only LOCK and LOG, is a new history', async () => {
+  it('an absent or empty folder, or one a first start killed early left with no table or log, is a new history', async () => {
     const absent = join(root, 'new-absent', 'history');
     const empty = join(root, 'new-empty', 'history');
     const early = join(root, 'new-early', 'history');
     mkdirSync(empty, { recursive: true });
     mkdirSync(early, { recursive: true });
-    writeFileSync(join(early, 'LOCK'), '');
-    writeFileSync(join(early, 'LOG'), 'opening\n');
+    // Killed before CURRENT was renamed into place: a manifest naming nothing, and its temporary file.
+    for (const name of ['LOCK', 'LOG', 'MANIFEST-000001', '000001.dbtmp']) writeFileSync(join(early, name), '');
     for (const location of [absent, empty, early]) {
       const store = await LevelHistoryStore.open(location);
       expect(await store.count()).toBe(0);
