@@ -54,16 +54,31 @@ export async function openHistoryDb(location: string): Promise<HistoryDb> {
  * table, so a table cut short (a crash, a full disk, a bad copy) would otherwise show only when a sync
  * or a history read reaches it, as `IO error: …: Invalid argument`. One stat a table.
  */
-async function tableProblem(db: ClassicLevel<string, Uint8Array>, location: string): Promise<string | undefined> {
-  // " 7:2109701['smallest' @ … .. 'largest' @ …]": file number, then size. Keys are printed escaped, so
-  // no key can hold a line break that would fake a table here.
-  for (const [, number, size] of db.getProperty('leveldb.sstables').matchAll(/^\s*(\d+):(\d+)\[/gm)) {
+async function tableProblem(db: HistoryDb, location: string): Promise<string | undefined> {
+  for (const [number, size] of listedTables(db)) {
     const base = join(location, String(number).padStart(6, '0'));
     const found = (await sizeOf(`${base}.ldb`)) ?? (await sizeOf(`${base}.sst`));
-    if (found === undefined) return `the table ${base}.ldb is missing`;
-    if (found.size !== Number(size)) return `the table ${found.path} is cut short or changed (${found.size} bytes, not ${size})`;
+    if (found === undefined) {
+      // A compaction begun at opening may have replaced it since the list was read, and deleted it.
+      // LevelDB deletes no table of the current version, so one still listed now is missing indeed.
+      if (listedTables(db).has(number)) return `the table ${base}.ldb is missing`;
+    } else if (found.size !== size) {
+      // A table is listed only once written whole, and never changes after.
+      return `the table ${found.path} is cut short or changed (${found.size} bytes, not ${size})`;
+    }
   }
   return undefined;
+}
+
+/** The tables of the current version: file number to size. */
+function listedTables(db: HistoryDb): Map<number, number> {
+  // " 7:2109701['smallest' @ … .. 'largest' @ …]": file number, then size. Keys are printed escaped, so
+  // no key can hold a line break that would fake a table here.
+  const listed = new Map<number, number>();
+  for (const [, number, size] of db.getProperty('leveldb.sstables').matchAll(/^\s*(\d+):(\d+)\[/gm)) {
+    listed.set(Number(number), Number(size));
+  }
+  return listed;
 }
 
 async function sizeOf(path: string): Promise<{ path: string; size: number } | undefined> {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClassicLevel } from 'classic-level';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openHistoryDb } from '../../src/store/history-db.js';
 import { prefixEnd, readRunKey, RUN_PREFIX, vectorKey, writeVectorEntry } from '../../src/store/keys.js';
 import { LevelHistoryStore } from '../../src/store/level-store.js';
 import { runRecords } from '../../src/store/message-run.js';
@@ -157,6 +158,26 @@ describe('a damaged history', () => {
       const store = await LevelHistoryStore.open(location);
       expect(await store.count()).toBe(0);
       await store.close();
+    }
+  });
+
+  // Seen in the full suite: LevelDB compacts right after opening and deletes the tables it replaced,
+  // between the reading of the table list and the look at the files. Level-0 tables that overlap are
+  // compacted at once: before the list was read again, about one opening in six was refused.
+  it('a compaction begun at opening is not taken for a missing table', async () => {
+    const base = join(root, 'compacting');
+    const db = new ClassicLevel<string, Uint8Array>(base, { writeBufferSize: 64 * 1024, valueEncoding: 'view' });
+    await db.open();
+    for (let pass = 0; pass < 3; pass++) {
+      for (let i = 0; i < 200; i++) await db.put(`s!${String(i).padStart(6, '0')}`, Buffer.alloc(1000, pass + i));
+    }
+    await db.close();
+    expect(tables(base).length).toBeGreaterThanOrEqual(4);
+    for (let round = 0; round < 20; round++) {
+      const location = join(root, `compacting-${round}`);
+      cpSync(base, location, { recursive: true });
+      const opened = await openHistoryDb(location);
+      await opened.close();
     }
   });
 
