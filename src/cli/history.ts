@@ -6,6 +6,7 @@ import { loadIdentity } from '../identity/identity.js';
 import { messageView } from '../member/message-view.js';
 import { askHistory, historyChunks, type HistoryQuery } from '../control/control-socket.js';
 import type { StoredMessage } from '../store/history-store.js';
+import { storeError } from '../store/history-db.js';
 import { LevelHistoryStore } from '../store/level-store.js';
 import { decodeStored } from '../store/stored-message.js';
 import { formatEvent } from '../ui/line-format.js';
@@ -68,8 +69,9 @@ export async function runHistory(options: HistoryOptions, out: NodeJS.WritableSt
  */
 async function readHistory(dataDir: string, query: HistoryQuery, print: (messages: readonly StoredMessage[]) => Promise<void>): Promise<void> {
   let store: LevelHistoryStore;
+  const location = join(dataDir, 'history');
   try {
-    store = await LevelHistoryStore.open(join(dataDir, 'history'));
+    store = await LevelHistoryStore.open(location);
   } catch (err) {
     if (!isLanchatError(err, 'DATA_DIR_IN_USE')) throw err;
     const answered = await askHistory(dataDir, query, (page) => print(page.map(decodeStored)));
@@ -78,6 +80,9 @@ async function readHistory(dataDir: string, query: HistoryQuery, print: (message
   }
   try {
     for await (const chunk of historyChunks(store, query)) await print(chunk);
+  } catch (err) {
+    // A damaged table may be read only now, past the opening: named, as the opening names one.
+    throw storeError(err, location);
   } finally {
     await store.close();
   }

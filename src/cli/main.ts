@@ -7,6 +7,7 @@ import { isLanchatError, LanchatError } from '../wire/errors.js';
 import { defaultDataDir } from '../store/data-dir.js';
 import { runDoctor } from './doctor.js';
 import { runHistory } from './history.js';
+import { repairCommand } from './repair.js';
 import { readSecret } from './secret.js';
 import { resolveOptions, type CliOptions, type RawOptions } from './options.js';
 
@@ -81,6 +82,8 @@ program
       fail(err, raw.json === true, isLanchatError(err, 'USAGE') ? 2 : 1);
     }
   });
+
+program.addCommand(repairCommand(fail));
 
 await program.parseAsync();
 

@@ -30,7 +30,7 @@ export interface CliOptions {
   discovery: boolean;
 }
 
-const NETWORK_PATTERN = /^[a-z0-9][a-z0-9._-]{0,31}$/;
+export const NETWORK_PATTERN = /^[a-z0-9][a-z0-9._-]{0,31}$/;
 
 /** Checks everything the user typed before anything starts; throws a USAGE error naming the option. */
 export function resolveOptions(raw: RawOptions, env: NodeJS.ProcessEnv = process.env): CliOptions {

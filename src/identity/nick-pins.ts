@@ -1,6 +1,7 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { nickKey } from '../chat/names.js';
+import { writeFileAtomic } from '../util/atomic-file.js';
 
 /** What seeing a nick with a node id means, given the pins. */
 export type PinVerdict = { verdict: 'new' } | { verdict: 'same' } | { verdict: 'changed'; pinned: string };
@@ -54,9 +55,7 @@ export async function loadPins(dataDir: string): Promise<NickPins> {
   }
 }
 
-/** Writes the pins whole, then renames: a crash leaves the old file or the new one, never half of one. */
+/** Written atomically: a crash leaves the old file or the new one, never half of one. */
 export async function savePins(dataDir: string, pins: NickPins): Promise<void> {
-  const file = join(dataDir, PINS_FILE);
-  await writeFile(`${file}.tmp`, `${JSON.stringify(pins)}\n`, { mode: 0o600 });
-  await rename(`${file}.tmp`, file);
+  await writeFileAtomic(join(dataDir, PINS_FILE), `${JSON.stringify(pins)}\n`);
 }

@@ -34,6 +34,13 @@ export const ErrorCode = {
   BAD_SIGNATURE: 'BAD_SIGNATURE',
   STORE_FAILED: 'STORE_FAILED',
   STORE_FORMAT: 'STORE_FORMAT',
+  // The history folder cannot be read as it is (a file missing, truncated or garbled): never taken for a
+  // new, empty one; `lanchat repair` keeps a copy of it, then recovers what it can.
+  STORE_DAMAGED: 'STORE_DAMAGED',
+  // The identity key file is empty or not a key: refused; `lanchat repair` moves it aside.
+  IDENTITY_DAMAGED: 'IDENTITY_DAMAGED',
+  // A file or folder of the data folder cannot be read or written (permissions, a full disk, not a folder).
+  DATA_DIR_ACCESS: 'DATA_DIR_ACCESS',
   // The room secret: the other side has another one, or none (or has one where this side has none).
   WRONG_SECRET: 'WRONG_SECRET',
   // A hello or welcome whose node id is not proven by a signature over this very TLS session.
