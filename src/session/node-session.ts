@@ -29,6 +29,20 @@ interface Subscription {
   listener: (event: SessionEvent) => void;
 }
 
+export interface NodeSessionOptions {
+  /**
+   * Called with what a face's listener threw, after the other faces had the event. By default it is
+   * thrown again on its own turn, as an uncaught error: a face's bug is not swallowed.
+   */
+  listenerError?: (err: unknown) => void;
+}
+
+function rethrow(err: unknown): void {
+  queueMicrotask(() => {
+    throw err;
+  });
+}
+
 /**
  * The session over one LanchatNode: the only module above the node that knows it. Node events become
  * SessionEvents for every subscriber; a problem the node raises while carrying out a command of a face
@@ -36,13 +50,15 @@ interface Subscription {
  */
 export class NodeSession implements ChatSession {
   readonly #node: LanchatNode;
+  readonly #listenerError: (err: unknown) => void;
   readonly #subscriptions = new Set<Subscription>();
   #running = false;
   /** Set while a command runs: the first problem the node raises meanwhile is its refusal. */
   #command: { refusal: Refusal | undefined } | undefined;
 
-  constructor(node: LanchatNode) {
+  constructor(node: LanchatNode, options: NodeSessionOptions = {}) {
     this.#node = node;
+    this.#listenerError = options.listenerError ?? rethrow;
     node.on('ready', (info) =>
       this.#emit({ type: 'ready', node: info.node, nick: info.nick, port: info.port, secret: info.secret, network: node.network }),
     );
@@ -163,19 +179,14 @@ export class NodeSession implements ChatSession {
     return command.refusal;
   }
 
-  /**
-   * Hands `event` to those subscribed when it happened. A face that throws does not rob the others of
-   * the event; its error is thrown again on its own, as an uncaught one.
-   */
+  /** Hands `event` to those subscribed when it happened; a face that throws does not rob the others of it. */
   #emit(event: SessionEvent): void {
     for (const subscription of [...this.#subscriptions]) {
       if (!this.#subscriptions.has(subscription)) continue; // unsubscribed by an earlier face meanwhile
       try {
         subscription.listener(event);
       } catch (err) {
-        queueMicrotask(() => {
-          throw err;
-        });
+        this.#listenerError(err);
       }
     }
   }
