@@ -170,11 +170,13 @@ export class NodeSession implements ChatSession {
 
   #refusalOf(act: () => void): Refusal | undefined {
     const command: { refusal: Refusal | undefined } = { refusal: undefined };
+    // A face may give a command while handling an event the outer command caused (a rename offline).
+    const outer = this.#command;
     this.#command = command;
     try {
       act();
     } finally {
-      this.#command = undefined;
+      this.#command = outer;
     }
     return command.refusal;
   }

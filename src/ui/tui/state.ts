@@ -1,4 +1,5 @@
 import type { MessageView, RelayInfo } from '../../chat/views.js';
+import type { Role } from '../../session/chat-session.js';
 import type { UiEvent } from '../events.js';
 import { formatEvent } from '../line-format.js';
 import { sanitize } from './text.js';
@@ -13,7 +14,7 @@ export interface SessionSnapshot {
   currentRoom: string | undefined;
   /** Nicks of everyone online, this user included. */
   people: readonly string[];
-  role: 'relay' | 'member' | 'electing';
+  role: Role;
   relay: RelayInfo | undefined;
 }
 
