@@ -105,6 +105,7 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
     const finish = (): void => {
       if (done) return;
       done = true;
+      controller.close(); // nothing is drawn any more: the session's last events are not this screen's
       clearTimeout(timer);
       clearInterval(clockTimer);
       input.off('keypress', onKey);
