@@ -7,7 +7,7 @@ import type { MessageView, Notice, PresenceView, Problem, RelayInfo } from '../c
  * never sees the node, the member or the relay behind it.
  */
 export interface ChatSession {
-  // --- what a face reads, at any moment (read it again after an event: nothing is copied) ---
+  // --- what a face reads: as it is at the moment read (read again after an event) ---
   /** This node's id, hex. */
   readonly nodeId: string;
   readonly nick: string;
@@ -88,17 +88,24 @@ export interface WhoAnswer {
 
 /**
  * TRANSITION, while node/ and member/ still attach today's sentence to a notice (`text`) or a problem
- * (`message`): that sentence, kept only when the event lacks the data a face needs to word it itself
- * (session/legacy.ts decides; ui/words.ts `noticeSentence`/`problemSentence` are the only readers).
- * Once every emitter sends the data forms, delete this interface: the compiler then points at those
- * two places and nothing else.
+ * (`message`): that sentence, kept only when the event lacks the data a face needs to word it itself.
+ * session/legacy.ts is the only writer, ui/words.ts `noticeSentence` and `problemSentence` the only
+ * readers. Once every emitter sends the data forms: delete this interface, its two uses just below and
+ * session/legacy.ts (NodeSession then passes the node's notice and problem on as they are), and have
+ * those two functions of ui/words.ts return noticeText and problemText.
  */
 export interface LegacyWords {
   legacyText?: string;
 }
 
-/** A command refused at once (bad input, nobody of that nick, no room): what a face shows its user. */
-export type Refusal = { problem: Problem } & LegacyWords;
+/** A notice as the session hands it to the faces. */
+export type NoticeReport = { notice: Notice } & LegacyWords;
+
+/** A problem as the session hands it to the faces: an event, or a command's refusal. */
+export type ProblemReport = { problem: Problem } & LegacyWords;
+
+/** A command refused at once (bad input, nobody of that nick, no room), for the face that gave it. */
+export type Refusal = ProblemReport;
 
 export type SessionEvent =
   /** Once, when the node listens: who this node is. */
@@ -110,8 +117,8 @@ export type SessionEvent =
   | { type: 'connection'; state: 'disconnected'; reason: string; retryInMs: number }
   | { type: 'message'; message: MessageView }
   | { type: 'presence'; presence: PresenceView }
-  | ({ type: 'notice'; notice: Notice } & LegacyWords)
+  | ({ type: 'notice' } & NoticeReport)
   /** Something that went wrong that no command of a face asked for at that moment (those are returned). */
-  | ({ type: 'problem'; problem: Problem } & LegacyWords);
+  | ({ type: 'problem' } & ProblemReport);
 
 export type SessionEventType = SessionEvent['type'];

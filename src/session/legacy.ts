@@ -1,10 +1,10 @@
 import type { Notice, NoticeCode, Problem } from '../chat/views.js';
-import type { LegacyWords } from './chat-session.js';
+import type { NoticeReport, ProblemReport } from './chat-session.js';
 
 /**
  * TRANSITION: the node's notices and problems as data, whether the node sends today's form (a code and a
  * sentence: `text` for a notice, `message` for a problem) or the data forms of chat/views.ts (with the
- * sentence still attached while the faces move to ui/words.ts). Delete this file, and `LegacyWords`, once
+ * sentence still attached while the faces move to ui/words.ts). Delete this file with `LegacyWords`, once
  * every emitter sends data only; the node's events then go to the faces as they are.
  */
 
@@ -53,7 +53,7 @@ const PROBLEM_FIELDS: { readonly [C in LocalCode]: readonly Exclude<keyof Extrac
   USAGE: ['detail'],
 };
 
-export function noticeOf(raw: NodeNotice): { notice: Notice } & LegacyWords {
+export function noticeOf(raw: NodeNotice): NoticeReport {
   const { text, ...data } = raw;
   if (hasFields<Notice>(NOTICE_FIELDS, data)) return { notice: data };
   // Today's node: the code and its sentence, without the data. Faces take the code from `notice` and the
@@ -61,7 +61,7 @@ export function noticeOf(raw: NodeNotice): { notice: Notice } & LegacyWords {
   return { notice: data as Notice, ...(text === undefined ? {} : { legacyText: text }) };
 }
 
-export function problemOf(raw: NodeProblem): { problem: Problem } & LegacyWords {
+export function problemOf(raw: NodeProblem): ProblemReport {
   const { message, suggestion, ...data } = raw;
   if ('remote' in data) return { problem: data as Problem }; // the data form of a relay's refusal
   if (Object.hasOwn(PROBLEM_FIELDS, data.code)) {

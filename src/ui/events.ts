@@ -1,5 +1,5 @@
-import type { MessageView, NoticeCode, PresenceView, Problem, RelayInfo } from '../chat/views.js';
-import type { LegacyWords, RoomEntry, SessionEvent } from '../session/chat-session.js';
+import type { MessageView, NoticeCode, PresenceView, RelayInfo } from '../chat/views.js';
+import type { ProblemReport, RoomEntry, SessionEvent } from '../session/chat-session.js';
 import type { CommandName } from '../session/dispatch.js';
 import { noticeSentence, problemSentence } from './words.js';
 
@@ -48,7 +48,7 @@ export function messageEvent(message: MessageView): UiEvent {
 }
 
 /** A problem as an `error` event; `command`: the command it refuses, if any. */
-export function errorEvent(report: { problem: Problem } & LegacyWords, command?: CommandName): UiEvent {
+export function errorEvent(report: ProblemReport, command?: CommandName): UiEvent {
   const { problem } = report;
   const suggestion = 'remote' in problem ? problem.remote.suggestion : undefined;
   return { event: 'error', code: problem.code, message: problemSentence(report, command), ...(suggestion === undefined ? {} : { suggestion }) };

@@ -1,6 +1,6 @@
 import { MAX_NICK_LENGTH, MAX_ROOM_LENGTH } from '../chat/names.js';
 import type { NickRule, Notice, Problem } from '../chat/views.js';
-import type { LegacyWords } from '../session/chat-session.js';
+import type { NoticeReport, ProblemReport } from '../session/chat-session.js';
 import type { CommandName } from '../session/dispatch.js';
 
 /**
@@ -98,11 +98,11 @@ const NICK_RULES: { readonly [R in NickRule]: string } = {
  * TRANSITION (see LegacyWords): the sentence of a notice event. The node's own sentence comes only with
  * a notice that lacks the data to word it here, so these words win whenever they can be said.
  */
-export function noticeSentence(event: { notice: Notice } & LegacyWords): string {
-  return event.legacyText ?? noticeText(event.notice);
+export function noticeSentence(report: NoticeReport): string {
+  return report.legacyText ?? noticeText(report.notice);
 }
 
 /** TRANSITION (see LegacyWords): the sentence of a problem, as `noticeSentence`. */
-export function problemSentence(event: { problem: Problem } & LegacyWords, command?: CommandName): string {
-  return event.legacyText ?? problemText(event.problem, command);
+export function problemSentence(report: ProblemReport, command?: CommandName): string {
+  return report.legacyText ?? problemText(report.problem, command);
 }
