@@ -1,24 +1,10 @@
-import type { MessageView, RelayAddress, RelayInfo } from '../chat/views.js';
-import { LanchatNode } from '../node.js';
+import type { MessageView, RelayInfo } from '../chat/views.js';
+import { LanchatNode, type NodeOptions } from '../node.js';
 import type { ChatSession, PersonView, Refusal, Role, RoomEntry, SessionEvent, WhoAnswer } from './chat-session.js';
 import { noticeOf, problemOf } from './legacy.js';
 
-/** What starting a session takes: the command line's choices, checked (cli/options.ts). */
-export interface SessionOptions {
-  nick: string;
-  network: string;
-  dataDir: string;
-  /** Take the relay role, unseating a relay that was not started with --host. */
-  host: boolean;
-  /** Join the relay (or any node, which points at its relay) at this address. */
-  connect?: RelayAddress;
-  /** TCP port to listen on; 0 for any free one. */
-  port: number;
-  /** Find the others with mDNS and elect a relay. */
-  discovery: boolean;
-  /** The room secret's passphrase. */
-  secret?: string;
-}
+/** What starting a session takes: the command line's choices, checked (cli/options.ts); the node's tuning stays its own. */
+export type SessionOptions = Pick<NodeOptions, 'nick' | 'network' | 'dataDir' | 'host' | 'connect' | 'port' | 'discovery' | 'secret'>;
 
 /** Opens the data folder, the store and the listener; the session chats once a face calls `run()`. */
 export async function startSession(options: SessionOptions): Promise<ChatSession> {
