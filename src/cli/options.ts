@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
 import { nickProblem, sanitizeNick } from '../chat/names.js';
-import type { RelayAddress } from '../member/member.js';
-import { defaultDataDir } from '../store/data-dir.js';
+import type { RelayAddress } from '../chat/views.js';
+import { defaultDataDir } from '../session/data-folder.js';
 import { LanchatError } from '../wire/errors.js';
 
 /** The options as commander hands them over: strings, unchecked. */

@@ -1,12 +1,5 @@
-import { rename } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Command } from 'commander';
-import { KEY_FILE, loadIdentity } from '../identity/identity.js';
-import { CHAIN_HEAD_FILE } from '../store/chain-head.js';
-import { claimDataDir, defaultDataDir } from '../store/data-dir.js';
-import { isFolder } from '../store/history-db.js';
-import { repairHistory, type RepairReport } from '../store/repair.js';
-import { syncDir } from '../util/atomic-file.js';
+import { defaultDataDir, repairDataFolder, type RepairOutcome } from '../session/data-folder.js';
 import { isLanchatError, LanchatError } from '../wire/errors.js';
 import { NETWORK_PATTERN } from './options.js';
 
@@ -15,54 +8,14 @@ export interface RepairOptions {
   json: boolean;
 }
 
-/** What `lanchat repair` did: to the identity key, and to the history. */
-export interface RepairOutcome {
-  dataDir: string;
-  /** `moved`: the key was damaged and is now at `identityMovedTo`. */
-  identity: 'ok' | 'absent' | 'moved';
-  identityMovedTo?: string;
-  /** Undefined when the folder has no history. */
-  history?: RepairReport;
-}
-
 /**
- * `lanchat repair`: what a user runs when lanchat says its data folder is damaged. Nothing is deleted:
- * the history is copied before LevelDB's repair (store/repair.ts), and a damaged identity key is moved
- * aside, with the chain head that belonged to it, so that the next start makes a new identity.
+ * `lanchat repair`: what a user runs when lanchat says its data folder is damaged. Nothing is deleted
+ * (session/data-folder.ts `repairDataFolder`); this prints what was done.
  */
 export async function runRepair(options: RepairOptions, out: NodeJS.WritableStream = process.stdout): Promise<RepairOutcome> {
-  const { dataDir } = options;
-  if (!(await isFolder(dataDir))) throw new LanchatError('USAGE', `there is no lanchat data folder at ${dataDir}`);
-  // Never under a running lanchat: that one holds the history open, and would write on.
-  const release = await claimDataDir(dataDir);
-  try {
-    const outcome: RepairOutcome = { dataDir, identity: 'ok' };
-    const stamp = new Date();
-    try {
-      if ((await loadIdentity(dataDir)) === undefined) outcome.identity = 'absent';
-    } catch (err) {
-      if (!isLanchatError(err, 'IDENTITY_DAMAGED')) throw err;
-      outcome.identity = 'moved';
-      outcome.identityMovedTo = await moveAside(dataDir, KEY_FILE, 'damaged', stamp);
-      // The head of the old identity's chain: a new identity starts a chain of its own.
-      await moveAside(dataDir, CHAIN_HEAD_FILE, 'old', stamp).catch((e: NodeJS.ErrnoException) => {
-        if (e.code !== 'ENOENT') throw e;
-      });
-      await syncDir(dataDir);
-    }
-    const history = join(dataDir, 'history');
-    if (await isFolder(history)) outcome.history = await repairHistory(history, stamp);
-    out.write(options.json ? `${JSON.stringify({ event: 'repaired', ...outcome })}\n` : describeOutcome(outcome));
-    return outcome;
-  } finally {
-    await release();
-  }
-}
-
-async function moveAside(dataDir: string, name: string, why: 'damaged' | 'old', stamp: Date): Promise<string> {
-  const to = join(dataDir, `${name}.${why}-${stamp.toISOString().replace(/[:.]/g, '-')}`);
-  await rename(join(dataDir, name), to);
-  return to;
+  const outcome = await repairDataFolder(options.dataDir);
+  out.write(options.json ? `${JSON.stringify({ event: 'repaired', ...outcome })}\n` : describeOutcome(outcome));
+  return outcome;
 }
 
 function describeOutcome({ dataDir, identity, identityMovedTo, history }: RepairOutcome): string {

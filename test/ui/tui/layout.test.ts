@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { UiEvent } from '../../../src/ui/events.js';
 import { clock, entryRows, layoutScreen, nickColor, paneRows } from '../../../src/ui/tui/layout.js';
-import { ChatState, type NodeSnapshot } from '../../../src/ui/tui/state.js';
+import { ChatState, type SessionSnapshot } from '../../../src/ui/tui/state.js';
 import { displayWidth, rowWidth } from '../../../src/ui/tui/text.js';
 import { Painter } from '../../../src/ui/tui/view.js';
 
-const snap: NodeSnapshot = {
+const snap: SessionSnapshot = {
   nick: 'alice',
   network: 'lanchat',
   secret: false,
