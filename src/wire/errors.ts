@@ -8,6 +8,10 @@ export const ErrorCode = {
   HELLO_TIMEOUT: 'HELLO_TIMEOUT',
   HEARTBEAT_TIMEOUT: 'HEARTBEAT_TIMEOUT',
   SLOW_CONSUMER: 'SLOW_CONSUMER',
+  // A frame not whole within FRAME_DEADLINE_MS of its first byte.
+  FRAME_TIMEOUT: 'FRAME_TIMEOUT',
+  // Unfinished frames of all a listener's connections passed PARTIAL_FRAMES_MAX_BYTES; this one held the biggest.
+  FRAME_BUFFERS_FULL: 'FRAME_BUFFERS_FULL',
   // Sent frames faster than the rate limit for too long.
   RATE_LIMITED: 'RATE_LIMITED',
   // Refused at accept: that address holds too many connections, or is banned for failed handshakes.
