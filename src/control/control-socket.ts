@@ -20,6 +20,12 @@ const PAGE_BYTES = 192 * 1024;
 const MAX_QUERY_BYTES = 1024;
 /** How long `lanchat history` waits for a running node's answer before giving up. */
 export const CONTROL_TIMEOUT_MS = 10_000;
+/**
+ * A `--limit` up to this many messages is read in one go (the store's newest first); a bigger one is read
+ * as the whole history is, a chunk at a time, skipping what comes before the last N: `--limit 1000000000`
+ * holds no more than no limit at all.
+ */
+export const HISTORY_LIMIT_READ_AT_ONCE = 1_000;
 
 export interface HistoryQuery {
   room?: string;
@@ -78,12 +84,26 @@ function answerQueries(socket: Socket, store: HistoryStore): void {
 }
 
 /**
- * What `query` asks of `store`, oldest first, a chunk at a time: the last N messages in one, or the whole
- * history as the store reads it (never held whole). The store's own reader and this socket's both use it.
+ * What `query` asks of `store`, oldest first, a chunk at a time, never the whole history at once: the last
+ * N messages in one chunk when N is small, else the history as the store reads it, skipping what comes
+ * before the last N. The store's own reader and this socket's both use it.
  */
 export async function* historyChunks(store: HistoryStore, query: HistoryQuery): AsyncGenerator<StoredMessage[]> {
-  if (Number.isFinite(query.limit)) yield await store.latest(query);
-  else yield* store.history(query.room === undefined ? {} : { room: query.room });
+  if (query.limit <= HISTORY_LIMIT_READ_AT_ONCE) {
+    yield await store.latest(query);
+    return;
+  }
+  const room = query.room === undefined ? {} : { room: query.room };
+  // Counted from the display pages alone: a few thousand records for a million messages.
+  let skip = Number.isFinite(query.limit) ? Math.max(0, (await store.count(room)) - query.limit) : 0;
+  for await (const chunk of store.history(room)) {
+    if (skip >= chunk.length) {
+      skip -= chunk.length;
+      continue;
+    }
+    yield skip === 0 ? chunk : chunk.slice(skip);
+    skip = 0;
+  }
 }
 
 async function sendHistory(socket: Socket, store: HistoryStore, query: HistoryQuery): Promise<void> {

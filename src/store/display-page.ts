@@ -84,6 +84,13 @@ export function decodePage(bytes: Uint8Array): DisplayPosition[] {
   return places;
 }
 
+/** How many places a page holds, read from its header alone. Throws on bytes that are not a page. */
+export function pageEntryCount(bytes: Uint8Array): number {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  if (buf.length < 5 || buf.readUInt8(0) !== VERSION) throw new Error('not a display page');
+  return buf.readUInt16BE(3 + buf.readUInt16BE(1) * ORIGIN_BYTES);
+}
+
 /** The LevelDB records (key, value) of a bucket's new places: its pages, each under its newest place. */
 export function pageRecords(bucket: string, places: readonly DisplayPosition[]): [key: string, value: Uint8Array][] {
   return paginate(places).map((page) => [pageKey(bucket, page.at(-1)!), encodePage(page)]);

@@ -3,8 +3,15 @@ import { connect, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { askHistory, controlSocketPath, type HistoryQuery, serveControl } from '../../src/control/control-socket.js';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  askHistory,
+  controlSocketPath,
+  historyChunks,
+  HISTORY_LIMIT_READ_AT_ONCE,
+  type HistoryQuery,
+  serveControl,
+} from '../../src/control/control-socket.js';
 import { LevelHistoryStore } from '../../src/store/level-store.js';
 import { decodeStored } from '../../src/store/stored-message.js';
 import { decodeFrame, encodeFrame } from '../../src/wire/codec.js';
@@ -141,5 +148,41 @@ describe('control socket', () => {
     }
     expect(isLanchatError(error, 'STORE_FAILED')).toBe(true);
     store = await LevelHistoryStore.open(join(dataDir, 'history')); // for afterEach
+  });
+
+  /** `count` messages of ALICE's, 2 s apart, about 1 KiB each: enough to fill any socket's buffers. */
+  async function storeMany(count: number): Promise<void> {
+    const text = 'a line of an ordinary length, '.repeat(32);
+    for (let seq = 1; seq <= count; seq += 500) {
+      await store.append(Array.from({ length: Math.min(500, count - seq + 1) }, (_, i) => chat(ALICE, seq + i, (seq + i) * 2_000, `${text}${seq + i}`)));
+    }
+  }
+
+  it('streams a --limit bigger than the history, or than what is read at once, like the whole history', async () => {
+    await storeMany(2_500);
+    const latest = vi.spyOn(store, 'latest');
+    const seqs = async (limit: number, room?: string): Promise<{ seqs: number[]; chunks: number }> => {
+      const found: number[] = [];
+      let chunks = 0;
+      for await (const chunk of historyChunks(store, { limit, ...(room === undefined ? {} : { room }) })) {
+        chunks++;
+        found.push(...chunk.map((m) => m.seq));
+      }
+      return { seqs: found, chunks };
+    };
+    const everything = Array.from({ length: 2_500 }, (_, i) => i + 1);
+    // Read as the whole history is: in the store's chunks, not in one.
+    for (const room of [undefined, '#lobby']) {
+      const { seqs: found, chunks } = await seqs(1_000_000_000, room);
+      expect(found).toEqual(everything);
+      expect(chunks).toBeGreaterThan(1);
+    }
+    expect((await seqs(1_800)).seqs).toEqual(everything.slice(-1_800));
+    expect((await seqs(HISTORY_LIMIT_READ_AT_ONCE + 1)).seqs).toEqual(everything.slice(-(HISTORY_LIMIT_READ_AT_ONCE + 1)));
+    expect(latest).not.toHaveBeenCalled();
+    // A small count is read in one go, the newest first.
+    expect(await seqs(3)).toEqual({ seqs: [2_498, 2_499, 2_500], chunks: 1 });
+    expect(latest).toHaveBeenCalledTimes(1);
+    expect(await seqs(1_000_000_000, '#nowhere')).toEqual({ seqs: [], chunks: 0 });
   });
 });
