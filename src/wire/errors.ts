@@ -37,6 +37,8 @@ export const ErrorCode = {
   // A message whose signature, author key or chain does not hold: refused, never stored.
   BAD_SIGNATURE: 'BAD_SIGNATURE',
   STORE_FAILED: 'STORE_FAILED',
+  // The control socket is answering MAX_CONTROL_QUERIES history queries already.
+  TOO_MANY_QUERIES: 'TOO_MANY_QUERIES',
   STORE_FORMAT: 'STORE_FORMAT',
   // The room secret: the other side has another one, or none (or has one where this side has none).
   WRONG_SECRET: 'WRONG_SECRET',
