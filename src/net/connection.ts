@@ -5,6 +5,7 @@ import { decodeFrame, encodeFrame, type Frame } from '../wire/codec.js';
 import { type ErrorCode, LanchatError } from '../wire/errors.js';
 import { FrameDecoder } from '../wire/frame-decoder.js';
 import type { FrameHolder, PartialFrameBudget } from './frame-budget.js';
+import { FrameDeadline } from './frame-deadline.js';
 import { InboundThrottle, type RateLimitOptions } from './rate-limit.js';
 import {
   FRAME_DEADLINE_MS,
@@ -66,9 +67,7 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameH
   readonly #budget: PartialFrameBudget | undefined;
   #throttle: InboundThrottle | undefined;
   #heartbeatTimer: NodeJS.Timeout | undefined;
-  /** When the first byte of the unfinished frame arrived; undefined while none is. */
-  #frameStartedAt: number | undefined;
-  #frameTimer: NodeJS.Timeout | undefined;
+  readonly #frameDeadline: FrameDeadline;
   /** What the decoder held when the budget was last told. */
   #reportedHeld = 0;
   #lastReceivedAt = Date.now();
@@ -97,6 +96,13 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameH
       frameDeadlineMs: options.frameDeadlineMs ?? FRAME_DEADLINE_MS,
     };
     this.#budget = options.frameBudget;
+    // Not reading is our doing while the rate limit holds the peer back: the frame's clock starts again
+    // then (a peer held back for long is dropped by the rate limit itself).
+    this.#frameDeadline = new FrameDeadline(
+      this.#options.frameDeadlineMs,
+      (age) => this.close('FRAME_TIMEOUT', `a frame was not whole ${age} ms after it began (${this.#decoder?.bufferedBytes ?? 0} bytes came)`),
+      () => this.#throttle?.throttled === true,
+    );
     this.#decoder = new FrameDecoder(this.#options.maxFrameBytes);
     if (options.rateLimit !== undefined) {
       this.#throttle = new InboundThrottle(
@@ -245,44 +251,12 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameH
       return;
     }
     if (this.#closing !== undefined) return;
-    if (decoder.bufferedBytes === 0) this.#frameStartedAt = undefined;
-    else if (frames > 0 || this.#frameStartedAt === undefined) this.#frameBegun(now);
+    this.#frameDeadline.read(now, decoder.bufferedBytes > 0, frames);
     const held = decoder.heldBytes;
     if (held !== this.#reportedHeld) {
       this.#reportedHeld = held;
       this.#budget?.hold(this, held);
     }
-  }
-
-  /** A frame's first bytes came: it has the deadline to be whole. One timer, re-armed only when it fires. */
-  #frameBegun(now: number): void {
-    this.#frameStartedAt = now;
-    const deadline = this.#options.frameDeadlineMs;
-    if (deadline > 0 && this.#frameTimer === undefined) {
-      this.#frameTimer = setTimeout(() => this.#onFrameTimer(), deadline);
-      this.#frameTimer.unref();
-    }
-  }
-
-  #onFrameTimer(): void {
-    this.#frameTimer = undefined;
-    const started = this.#frameStartedAt;
-    if (started === undefined || this.#closing !== undefined) return;
-    const now = Date.now();
-    // Not reading is our doing while the rate limit holds the peer back: the frame's clock starts again
-    // (a peer held back for long is dropped by the rate limit itself).
-    if (this.#throttle?.throttled) {
-      this.#frameBegun(now);
-      return;
-    }
-    const age = now - started;
-    const deadline = this.#options.frameDeadlineMs;
-    if (age >= deadline) {
-      this.close('FRAME_TIMEOUT', `a frame was not whole ${age} ms after it began (${this.#decoder?.bufferedBytes ?? 0} bytes came)`);
-      return;
-    }
-    this.#frameTimer = setTimeout(() => this.#onFrameTimer(), deadline - age);
-    this.#frameTimer.unref();
   }
 
   /** A frame the rate limit held back, handed on later. */
@@ -329,8 +303,7 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameH
     this.#closing = info;
     // Nothing more is read: the unfinished frame goes, and stops counting toward the listener's cap.
     this.#decoder = undefined;
-    this.#frameStartedAt = undefined;
-    clearTimeout(this.#frameTimer);
+    this.#frameDeadline.stop();
     this.#budget?.release(this);
   }
 

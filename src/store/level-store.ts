@@ -3,7 +3,7 @@ import { LanchatError } from '../wire/errors.js';
 import type { DisplayPosition, HistoryStore, StoredMessage, VersionVector } from './history-store.js';
 import { decodeStored } from './stored-message.js';
 import { upgradeFormat } from './format.js';
-import { compareOrder, decodePage, encodePage, PAGE_SPAN_MS, pageEntryCount } from './display-page.js';
+import { compareOrder, countPlaces, decodePage, encodePage, PAGE_SPAN_MS } from './display-page.js';
 import {
   bucketKey,
   bucketOf,
@@ -362,14 +362,7 @@ export class LevelHistoryStore implements HistoryStore {
 
   async count({ room }: { room?: string } = {}): Promise<number> {
     let n = 0;
-    if (room !== undefined) {
-      // A room's display pages, by their headers: a few thousand records for a million messages.
-      const prefix = pagePrefix(room);
-      for await (const [key, value] of this.#db.iterator({ gte: prefix, lt: prefixEnd(prefix) })) {
-        if (isPageOf(key, room)) n += pageEntryCount(value);
-      }
-      return n;
-    }
+    if (room !== undefined) return countPlaces(room, this.#db.iterator({ gte: pagePrefix(room), lt: prefixEnd(pagePrefix(room)) }));
     for await (const key of this.#db.keys({ gte: RUN_PREFIX, lt: prefixEnd(RUN_PREFIX) })) {
       const { first, last } = readRunKey(key);
       n += last - first + 1;
