@@ -67,6 +67,7 @@ export interface HistoryStore {
    * bounded by a chunk and the places of one display page's span, not by the size of the history.
    */
   history(options?: { room?: string }): AsyncIterable<StoredMessage[]>;
-  count(): Promise<number>;
+  /** How many messages are stored; with `room`, how many of that room (what `history({ room })` gives). */
+  count(options?: { room?: string }): Promise<number>;
   close(): Promise<void>;
 }

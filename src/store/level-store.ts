@@ -3,8 +3,8 @@ import { openHistoryDb, storeError, type HistoryDb } from './history-db.js';
 import type { DisplayPosition, HistoryStore, StoredMessage, VersionVector } from './history-store.js';
 import { decodeStored } from './stored-message.js';
 import { upgradeFormat } from './format.js';
-import { compareOrder, encodePage } from './display-page.js';
-import { bucketKey, bucketOf, pageKey, prefixEnd, readVectorEntry, runKey, vectorKey, writeVectorEntry, type VectorEntry } from './keys.js';
+import { compareOrder, countPlaces, encodePage } from './display-page.js';
+import { bucketKey, bucketOf, pageKey, pagePrefix, prefixEnd, readVectorEntry, runKey, vectorKey, writeVectorEntry, type VectorEntry } from './keys.js';
 import { moveHeld } from './held-move.js';
 import { messageIn } from './message-run.js';
 import { joinTails, planPages, planRuns, type PageWrite, type RunWrite, type RunPiece } from './record-tails.js';
@@ -183,7 +183,8 @@ export class LevelHistoryStore implements HistoryStore {
     if (this.#db.status !== 'open') throw new LanchatError('STORE_FAILED', 'the history store is closed');
   }
 
-  async count(): Promise<number> {
+  async count({ room }: { room?: string } = {}): Promise<number> {
+    if (room !== undefined) return countPlaces(room, this.#db.iterator({ gte: pagePrefix(room), lt: prefixEnd(pagePrefix(room)) }));
     return countMessages(this.#db);
   }
 

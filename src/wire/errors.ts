@@ -8,6 +8,10 @@ export const ErrorCode = {
   HELLO_TIMEOUT: 'HELLO_TIMEOUT',
   HEARTBEAT_TIMEOUT: 'HEARTBEAT_TIMEOUT',
   SLOW_CONSUMER: 'SLOW_CONSUMER',
+  // A frame not whole within FRAME_DEADLINE_MS of its first byte.
+  FRAME_TIMEOUT: 'FRAME_TIMEOUT',
+  // Unfinished frames of all a listener's connections passed PARTIAL_FRAMES_MAX_BYTES; this one held the biggest.
+  FRAME_BUFFERS_FULL: 'FRAME_BUFFERS_FULL',
   // Sent frames faster than the rate limit for too long.
   RATE_LIMITED: 'RATE_LIMITED',
   // Refused at accept: that address holds too many connections, or is banned for failed handshakes.
@@ -33,6 +37,8 @@ export const ErrorCode = {
   // A message whose signature, author key or chain does not hold: refused, never stored.
   BAD_SIGNATURE: 'BAD_SIGNATURE',
   STORE_FAILED: 'STORE_FAILED',
+  // The control socket is answering MAX_CONTROL_QUERIES history queries already.
+  TOO_MANY_QUERIES: 'TOO_MANY_QUERIES',
   STORE_FORMAT: 'STORE_FORMAT',
   // The history folder cannot be read as it is (a file missing, truncated or garbled): never taken for a
   // new, empty one; `lanchat repair` keeps a copy of it, then recovers what it can.
