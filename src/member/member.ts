@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { observe, tick, type HlcTimestamp } from '../chat/clock.js';
 import { nickRule, normalizeRoom } from '../chat/names.js';
-import type { MessageView, PresenceView, Problem as ProblemData, RelayAddress, RelayInfo } from '../chat/views.js';
+import type { MessageView, PresenceView, Problem, RelayAddress, RelayInfo } from '../chat/views.js';
 import type { Identity } from '../identity/identity.js';
 import type { Connection } from '../net/connection.js';
 import type { NetworkSecret } from '../net/secret.js';
@@ -10,7 +10,6 @@ import type { Replica } from '../sync/replica.js';
 import { type Frame, messageBytesOfFrame } from '../wire/codec.js';
 import type { lanchat } from '../wire/protobuf.js';
 import { type CaughtUp, Inbox, Seen } from './inbox.js';
-import { type Problem, type WordedProblem, worded } from './legacy-words.js';
 import { type Dial, Link } from './link.js';
 import { Outbox } from './outbox.js';
 import { presenceView } from './presence-view.js';
@@ -19,7 +18,7 @@ import { Roster } from './roster.js';
 import { StoreQueue } from './store-queue.js';
 import { SyncRounds } from './sync-rounds.js';
 
-export type { Dial, MessageView, PresenceView, Problem, RelayAddress, RelayInfo, WordedProblem };
+export type { Dial, MessageView, PresenceView, Problem, RelayAddress, RelayInfo };
 export type { LostInfo, NextDial, Reconnect } from './reconnect.js';
 export { CAUGHT_UP_SHOWN, LIVE_ROUND_SHOWN } from './inbox.js';
 export { SYNC_INTERVAL_MS } from './sync-rounds.js';
@@ -68,7 +67,8 @@ interface MemberEvents {
    */
   caughtUp: [info: CaughtUp];
   presence: [presence: PresenceView];
-  problem: [problem: WordedProblem];
+  /** Data only (chat/views.ts); the faces word it (src/ui/words.ts). */
+  problem: [problem: Problem];
 }
 
 /** On a clean stop, lines no relay has taken yet wait this long for one (they are stored either way). */
@@ -101,7 +101,7 @@ export class Member extends EventEmitter<MemberEvents> {
     this.#currentRoom = options.rooms[0];
     const { identity, replica } = options;
     const seen = new Seen();
-    const problem = (p: ProblemData): void => this.#problem(p);
+    const problem = (p: Problem): void => this.#problem(p);
     const show = (view: MessageView): boolean => this.emit('message', view);
     this.#link = new Link({ ...options, hello: () => ({ nick: this.#nick, rooms: [...this.#rooms] }) });
     this.#outbox = new Outbox({
@@ -332,12 +332,12 @@ export class Member extends EventEmitter<MemberEvents> {
   }
 
   /** Tells the user why what they asked for was not done; false, for the caller to return. */
-  #refuse(problem: ProblemData): false {
+  #refuse(problem: Problem): false {
     this.#problem(problem);
     return false;
   }
 
-  #problem(problem: ProblemData): void {
-    this.emit('problem', worded(problem));
+  #problem(problem: Problem): void {
+    this.emit('problem', problem);
   }
 }

@@ -18,13 +18,13 @@ import { PROTOCOL_VERSION } from '../wire/limits.js';
 import { DISCOVERY_WINDOW_MS, FailoverDriver } from './failover-driver.js';
 import { latestHistory, olderHistory } from './history.js';
 import { routeInbound } from './inbound.js';
-import { withLegacyText } from './legacy-notice-text.js';
 import { newMember, type NodeParts, openParts } from './open.js';
 import { PinWatch } from './pin-watch.js';
 import { RelayProbes } from './relay-probes.js';
 import type { NodeEvents, NodeOptions } from './types.js';
 
-export type { NodeEvents, NodeOptions, Notice, Role } from './types.js';
+export type { NodeEvents, NodeOptions, Role } from './types.js';
+export type { Notice } from '../chat/views.js';
 export { FOLLOW_PATIENCE_MS, UNREACHABLE_MS } from '../election/failover.js';
 export { DISCOVERY_WINDOW_MS } from './failover-driver.js';
 export { PROBE_INTERVAL_MS } from './relay-probes.js';
@@ -85,7 +85,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     this.#releaseDataDir = releaseDataDir;
     const startedAt = Date.now();
     this.#rank = { forced: options.host, weight: 0, startedAt, nodeId: identity.nodeIdHex };
-    const notice = (data: NoticeData): void => void this.emit('notice', withLegacyText(data));
+    const notice = (data: NoticeData): void => void this.emit('notice', data);
     this.#pins = new PinWatch({ dataDir: options.dataDir, selfId: identity.nodeIdHex, pins, proven: secret !== undefined, notice });
     // The failover driver decides where the member dials when its link is lost (it is built just below;
     // the member asks only once it runs).
@@ -141,7 +141,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
    */
   run(): void {
     this.emit('ready', { node: this.identity.nodeIdHex, nick: this.#member.nick, port: this.port, secret: this.#secret !== undefined });
-    this.emit('notice', withLegacyText({ code: this.#secret === undefined ? 'OPEN' : 'SECRET' }));
+    this.emit('notice', { code: this.#secret === undefined ? 'OPEN' : 'SECRET' });
     this.#startHistory = this.showHistory(this.#member.currentRoom, START_HISTORY);
     this.#discovery?.start(this.#advert(this.#failover.role, this.#failover.epoch));
     const { host, connect, discovery } = this.#options;

@@ -24,12 +24,6 @@ export interface NodeOptions {
   secret?: string;
 }
 
-/** Things the user should know that are neither chat nor errors. */
-export interface Notice {
-  code: NoticeData['code'];
-  text: string;
-}
-
 export interface NodeEvents {
   ready: [info: { node: string; nick: string; port: number; secret: boolean }];
   role: [info: { role: Exclude<Role, 'electing'>; relay: RelayInfo }];
@@ -37,6 +31,6 @@ export interface NodeEvents {
   message: [message: MessageView];
   presence: [presence: PresenceView];
   problem: [problem: Problem];
-  /** The notice's data (src/chat/views.ts) and, for now, its sentence. */
-  notice: [notice: NoticeData & Notice];
+  /** Things the user should know that are neither chat nor errors: data only; the faces word them. */
+  notice: [notice: NoticeData];
 }

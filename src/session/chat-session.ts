@@ -86,23 +86,15 @@ export interface WhoAnswer {
   nicks: string[];
 }
 
-/**
- * TRANSITION, while node/ and member/ still attach today's sentence to a notice (`text`) or a problem
- * (`message`): that sentence, kept only when the event lacks the data a face needs to word it itself.
- * session/legacy.ts is the only writer, ui/words.ts `noticeSentence` and `problemSentence` the only
- * readers. Once every emitter sends the data forms: delete this interface, its two uses just below and
- * session/legacy.ts (NodeSession then passes the node's notice and problem on as they are), and have
- * those two functions of ui/words.ts return noticeText and problemText.
- */
-export interface LegacyWords {
-  legacyText?: string;
+/** A notice as the session hands it to the faces. */
+export interface NoticeReport {
+  notice: Notice;
 }
 
-/** A notice as the session hands it to the faces. */
-export type NoticeReport = { notice: Notice } & LegacyWords;
-
 /** A problem as the session hands it to the faces: an event, or a command's refusal. */
-export type ProblemReport = { problem: Problem } & LegacyWords;
+export interface ProblemReport {
+  problem: Problem;
+}
 
 /** A command refused at once (bad input, nobody of that nick, no room), for the face that gave it. */
 export type Refusal = ProblemReport;

@@ -1,7 +1,6 @@
 import type { MessageView, RelayInfo } from '../chat/views.js';
 import { LanchatNode, type NodeOptions } from '../node/node.js';
 import type { ChatSession, PersonView, Refusal, Role, RoomEntry, SessionEvent, WhoAnswer } from './chat-session.js';
-import { noticeOf, problemOf } from './legacy.js';
 
 /** What starting a session takes: the command line's choices, checked (cli/options.ts); the node's tuning stays its own. */
 export type SessionOptions = Pick<NodeOptions, 'nick' | 'network' | 'dataDir' | 'host' | 'connect' | 'port' | 'discovery' | 'secret'>;
@@ -52,9 +51,9 @@ export class NodeSession implements ChatSession {
     node.on('connection', (info) => this.#emit({ type: 'connection', ...info }));
     node.on('message', (message) => this.#emit({ type: 'message', message }));
     node.on('presence', (presence) => this.#emit({ type: 'presence', presence }));
-    node.on('notice', (notice) => this.#emit({ type: 'notice', ...noticeOf(notice) }));
-    node.on('problem', (raw) => {
-      const problem = problemOf(raw);
+    node.on('notice', (notice) => this.#emit({ type: 'notice', notice }));
+    node.on('problem', (data) => {
+      const problem = { problem: data };
       // The member checks a command's input synchronously, inside the call (member.ts say, join...).
       if (this.#command !== undefined && this.#command.refusal === undefined) this.#command.refusal = problem;
       else this.#emit({ type: 'problem', ...problem });

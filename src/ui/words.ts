@@ -52,8 +52,8 @@ export function problemText(problem: Problem, command?: CommandName): string {
   switch (problem.code) {
     case 'NOT_IN_ROOM':
       if (problem.room !== null) return `you are not in ${problem.room}`;
-      if (command === 'part') return 'you are not in any room';
-      return command === 'who' ? 'you are in no room; /who #room' : 'you are in no room; /join #room first';
+      if ((problem.asked ?? command) === 'part') return 'you are not in any room';
+      return (problem.asked ?? command) === 'who' ? 'you are in no room; /who #room' : 'you are in no room; /join #room first';
     case 'NO_SUCH_NICK':
       if (problem.reason === 'self') return 'that is you';
       return problem.reason === 'offline'
@@ -108,15 +108,12 @@ function nickRuleText(rule: NickRule, nick: string): string {
   }
 }
 
-/**
- * TRANSITION (see LegacyWords): the sentence of a notice event. The node's own sentence comes only with
- * a notice that lacks the data to word it here, so these words win whenever they can be said.
- */
+/** The sentence of a notice event as the session reports it. */
 export function noticeSentence(report: NoticeReport): string {
-  return report.legacyText ?? noticeText(report.notice);
+  return noticeText(report.notice);
 }
 
-/** TRANSITION (see LegacyWords): the sentence of a problem, as `noticeSentence`. */
+/** The sentence of a problem as the session reports it (an event, or the refusal of `command`). */
 export function problemSentence(report: ProblemReport, command?: CommandName): string {
-  return report.legacyText ?? problemText(report.problem, command);
+  return problemText(report.problem, command);
 }

@@ -56,7 +56,7 @@ describe('the command dispatcher', () => {
   });
 
   it("returns the session's refusal with the command it refuses", () => {
-    const refusal = { problem: { code: 'NOT_IN_ROOM' as const, room: null }, legacyText: 'you are not in any room' };
+    const refusal = { problem: { code: 'NOT_IN_ROOM' as const, room: null } };
     const session = fakeSession({}, refusal);
     expect(dispatch(session, { kind: 'part' })).toEqual({ kind: 'refused', command: 'part', ...refusal });
     expect(dispatch(session, { kind: 'say', text: 'x' })).toEqual({ kind: 'refused', command: 'say', ...refusal });

@@ -138,11 +138,11 @@ describe('the words of problems', () => {
   });
 });
 
-describe('the node sentence, while the node still sends one (TRANSITION)', () => {
-  it('is used only when it came, which is when the event lacks the data to word it', () => {
+describe('the sentence of a session report', () => {
+  it('is the words of its data, with the refused command where one was given', () => {
     expect(noticeSentence({ notice: { code: 'OPEN' } })).toBe(NOTICES[0]![1]);
-    expect(noticeSentence({ notice: { code: 'LOOKING' }, legacyText: 'the node said so' })).toBe('the node said so');
     expect(problemSentence({ problem: { code: 'NOT_IN_ROOM', room: null } }, 'who')).toBe('you are in no room; /who #room');
-    expect(problemSentence({ problem: { code: 'USAGE', detail: 'd' }, legacyText: 'the node said so' })).toBe('the node said so');
+    expect(problemSentence({ problem: { code: 'NOT_IN_ROOM', room: null, asked: 'part' } })).toBe('you are not in any room');
+    expect(problemSentence({ problem: { code: 'USAGE', detail: 'd' } })).toBe('d');
   });
 });

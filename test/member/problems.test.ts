@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { MAX_NICK_LENGTH } from '../../src/chat/names.js';
 import type { Problem } from '../../src/chat/views.js';
 import { ephemeralIdentity } from '../../src/identity/identity.js';
-import { legacyWords, worded } from '../../src/member/legacy-words.js';
-import { Member, type WordedProblem } from '../../src/member/member.js';
+import { Member } from '../../src/member/member.js';
+import { problemText } from '../../src/ui/words.js';
 import { tempReplica } from '../helpers/replica.js';
 
-/** The sentences the member said before its problems became data, byte for byte (faces and tests read them). */
+/** The sentences the member said before its problems became data, byte for byte: the faces word the data so (ui/words.ts). */
 const SENTENCES: [Problem, string][] = [
   [{ code: 'NOT_IN_ROOM', room: null, asked: 'say' }, 'you are in no room; /join #room first'],
   [{ code: 'NOT_IN_ROOM', room: null, asked: 'part' }, 'you are not in any room'],
@@ -38,23 +38,12 @@ const SENTENCES: [Problem, string][] = [
   [{ code: 'NICK_IN_USE', remote: { message: 'the nick bob is taken', suggestion: 'bob2' } }, 'the nick bob is taken'],
 ];
 
-describe('legacy words of the member’s problems', () => {
-  it('are the sentences of before, byte for byte', () => {
-    for (const [problem, sentence] of SENTENCES) expect(legacyWords(problem), JSON.stringify(problem)).toBe(sentence);
+describe('the member’s problems', () => {
+  it('are worded by the faces as the member said them before, byte for byte', () => {
+    for (const [problem, sentence] of SENTENCES) expect(problemText(problem), JSON.stringify(problem)).toBe(sentence);
   });
 
-  it('go out with the data, and a relay’s suggestion where the faces read it', () => {
-    expect(worded({ code: 'NO_SUCH_NICK', nick: 'bob', reason: 'offline' })).toEqual({ code: 'NO_SUCH_NICK', nick: 'bob', reason: 'offline', message: 'no one called bob is online' });
-    expect(worded({ code: 'NICK_IN_USE', remote: { message: 'the nick bob is taken', suggestion: 'bob2' } })).toEqual({
-      code: 'NICK_IN_USE',
-      remote: { message: 'the nick bob is taken', suggestion: 'bob2' },
-      message: 'the nick bob is taken',
-      suggestion: 'bob2',
-    });
-    expect(worded({ code: 'BANNED', remote: { message: 'go away' } })).not.toHaveProperty('suggestion');
-  });
-
-  it('are what a member emits, with the data, for what its user asked and it refused', async () => {
+  it('are what a member emits, data only, for what its user asked and it refused', async () => {
     const { replica, close } = await tempReplica();
     // Never started: these are refused before anything would go to a relay.
     const member = new Member({
@@ -68,19 +57,19 @@ describe('legacy words of the member’s problems', () => {
       relay: { host: '10.0.0.1', port: 1 },
       replica,
     });
-    const problems: WordedProblem[] = [];
+    const problems: Problem[] = [];
     member.on('problem', (p) => problems.push(p));
     expect([member.say('hi'), member.part(), member.part('#dev'), member.whisper('bob', 'hi'), member.join('a b'), member.setNick('a b')]).toEqual([false, false, false, false, false, false]);
     expect(member.join('#dev')).toBe(true);
     expect(member.say('')).toBe(false);
     expect(problems).toEqual([
-      { code: 'NOT_IN_ROOM', room: null, asked: 'say', message: 'you are in no room; /join #room first' },
-      { code: 'NOT_IN_ROOM', room: null, asked: 'part', message: 'you are not in any room' },
-      { code: 'NOT_IN_ROOM', room: '#dev', asked: 'part', message: 'you are not in #dev' },
-      { code: 'NO_SUCH_NICK', nick: 'bob', reason: 'offline', message: 'no one called bob is online' },
-      { code: 'ROOM_INVALID', room: 'a b', message: '"a b" is not a room name: # followed by up to 49 letters, digits, _ - or .' },
-      { code: 'NICK_INVALID', nick: 'a b', rule: 'characters', message: 'a nick is letters, digits and _-[]{}^`|. only (no spaces, no # or @)' },
-      { code: 'TEXT_INVALID', maxBytes: 16_384, message: 'a message is 1 to 16384 bytes of text' },
+      { code: 'NOT_IN_ROOM', room: null, asked: 'say' },
+      { code: 'NOT_IN_ROOM', room: null, asked: 'part' },
+      { code: 'NOT_IN_ROOM', room: '#dev', asked: 'part' },
+      { code: 'NO_SUCH_NICK', nick: 'bob', reason: 'offline' },
+      { code: 'ROOM_INVALID', room: 'a b' },
+      { code: 'NICK_INVALID', nick: 'a b', rule: 'characters' },
+      { code: 'TEXT_INVALID', maxBytes: 16_384 },
     ]);
     await member.stop('quit', 0);
     await close();
