@@ -1,4 +1,7 @@
-/** Protocol limits shared by every node. See DESIGN.md (Limits) for where each figure comes from. */
+/**
+ * Protocol limits shared by every node. Where each figure comes from: docs/ARCHITECTURE.md ("A new limit");
+ * what each does to a peer over it: the README's limits table, which gets a row for every new one.
+ */
 
 export const PROTOCOL_VERSION = 1;
 
