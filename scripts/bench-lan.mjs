@@ -2,8 +2,9 @@
  * `npm run bench:lan`: how fast zero-config lanchat finds its relay, and how fast it fails over, on a real
  * (virtual) LAN with mDNS on.
  *
- * Why it exists: the election and failover logic (src/node.ts) is driven by timers (discovery window,
- * heartbeats, dial timeouts, NOT_RELAY patience) whose sum is what a user waits. The LAN tests check that
+ * Why it exists: the election and failover logic (src/election/failover.ts, carried out by
+ * src/node/failover-driver.ts) runs on timers (discovery window, heartbeats, dial timeouts, NOT_RELAY
+ * patience) whose sum is what a user waits. The LAN tests check that
  * it works; this measures how long it takes, with real `lanchat --json` processes on a LAN of network
  * namespaces built with `bash scripts/lan.sh up lbn 5` (helpers in scripts/bench/lan-node.mjs). Nothing
  * multicasts in the host's namespace.

@@ -67,7 +67,7 @@ const SIZES = quick
 const START_RUNS = 3;
 /** Sync and raw write take turns this many times (once with --quick). */
 const SYNC_ROUNDS = quick ? 1 : 3;
-/** Messages of a first screen (START_HISTORY in src/node.ts): the baseline store holds exactly this many. */
+/** Messages of a first screen (START_HISTORY in src/node/node.ts): the baseline store holds exactly this many. */
 const SCREEN = 50;
 const BUILD_BATCH = 5_000; // the start-up store is filled in bigger batches: it is set-up, not measured
 
@@ -218,7 +218,7 @@ async function syncCase() {
     raw_seconds: round(rawSeconds, 2),
     // the fresh node alone: no source process, no network (what a LAN's other machine would take off it)
     // plain level writing the store's own records (a record per run): not the target's baseline, which
-    // is LevelDB's rate per record (DESIGN.md); it shows what the store's layout saves
+    // is LevelDB's rate per record (docs/ARCHITECTURE.md, sync); it shows what the store's layout saves
     raw_runs_seconds: round(median(rounds.map((r) => r.rawRuns.seconds)), 3),
     ingest_only_seconds: round(median(rounds.map((r) => r.ingest.seconds)), 2),
     ingest_only_ratio: round(rawSeconds / median(rounds.map((r) => r.ingest.seconds)), 3),

@@ -48,7 +48,7 @@ export interface PresenceView {
 }
 
 /** Why a nick is refused (chat/names.ts `nickRule`). */
-export type NickRule = 'empty' | 'too-long' | 'characters';
+export type NickRule = 'empty' | 'too-long' | 'characters' | 'invisible' | 'mixed-scripts';
 
 /**
  * Things the user should know that are neither chat nor errors: a code and the data to word it with.
@@ -80,7 +80,8 @@ export type NoticeCode = Notice['code'];
  * the code.
  */
 export type Problem =
-  | { code: 'NOT_IN_ROOM'; room: string | null }
+  /** `asked`: what the user tried without a room (the words differ); `room`: the room named, if one was. */
+  | { code: 'NOT_IN_ROOM'; room: string | null; asked?: 'say' | 'part' | 'who' }
   | { code: 'NO_SUCH_NICK'; nick: string; reason: 'offline' | 'self' | 'unsealable' }
   | { code: 'ROOM_INVALID'; room: string }
   | { code: 'NICK_INVALID'; nick: string; rule: NickRule }

@@ -1,3 +1,4 @@
+import { safeJson, safeText } from '../chat/safe-text.js';
 import { diagnose } from '../discovery/diagnose.js';
 import { verdict } from '../discovery/verdict.js';
 
@@ -12,7 +13,7 @@ export async function runDoctor(options: DoctorOptions, out: NodeJS.WritableStre
   const findings = await diagnose(options.network, options.listenMs);
   const result = verdict(findings);
   if (options.json) {
-    out.write(`${JSON.stringify({ event: 'doctor', ...findings, verdict: result })}\n`);
+    out.write(`${safeJson({ event: 'doctor', ...findings, verdict: result })}\n`);
     return result.cause === 'OK' ? 0 : 1;
   }
   const lines: string[] = [];
@@ -40,6 +41,7 @@ export async function runDoctor(options: DoctorOptions, out: NodeJS.WritableStre
     }
   }
   lines.push(`verdict: ${result.text}`);
-  out.write(`${lines.join('\n')}\n`);
+  // Nicks and networks come from any host's mDNS advert: made safe to show, line by line.
+  out.write(`${lines.map(safeText).join('\n')}\n`);
   return result.cause === 'OK' ? 0 : 1;
 }

@@ -1,14 +1,12 @@
 import { once } from 'node:events';
-import { join } from 'node:path';
-import { normalizeRoom, roomProblem } from '../chat/names.js';
-import { loadIdentity } from '../identity/identity.js';
-import { messageView } from '../member/message-view.js';
-import { askHistory, historyChunks, type HistoryQuery } from '../control/control-socket.js';
-import type { StoredMessage } from '../store/history-store.js';
-import { LevelHistoryStore } from '../store/level-store.js';
-import { decodeStored } from '../store/stored-message.js';
+import { normalizeRoom } from '../chat/names.js';
+import { safeJson } from '../chat/safe-text.js';
+import type { MessageView } from '../chat/views.js';
+import { readStoredHistory } from '../session/data-folder.js';
+import { messageEvent } from '../ui/events.js';
 import { formatEvent } from '../ui/line-format.js';
-import { isLanchatError, LanchatError } from '../wire/errors.js';
+import { problemText } from '../ui/words.js';
+import { LanchatError } from '../wire/errors.js';
 
 export interface HistoryOptions {
   dataDir: string;
@@ -25,31 +23,27 @@ export interface HistoryOptions {
  */
 export async function runHistory(options: HistoryOptions, out: NodeJS.WritableStream = process.stdout): Promise<void> {
   const room = options.room === undefined ? undefined : normalizeRoom(options.room);
-  if (options.room !== undefined && room === undefined) throw new LanchatError('USAGE', `--room: ${roomProblem(options.room)}`);
-  const identity = await loadIdentity(options.dataDir);
-  if (identity === undefined) {
-    throw new LanchatError('USAGE', `no lanchat history in ${options.dataDir} (lanchat never ran with this data folder)`);
+  if (options.room !== undefined && room === undefined) {
+    throw new LanchatError('USAGE', `--room: ${problemText({ code: 'ROOM_INVALID', room: options.room })}`);
   }
   // The output's pace sets the reading's: a history of a million lines piped into a pager or a slow
   // reader is not queued in memory. A write that fails between two waits fails the next line.
   let outputFailed: Error | undefined;
   const onOutputError = (err: Error): void => void (outputFailed ??= err);
   out.on('error', onOutputError);
-  const print = async (messages: readonly StoredMessage[]): Promise<void> => {
-    for (const stored of messages) {
+  const print = async (views: readonly MessageView[]): Promise<void> => {
+    for (const view of views) {
       if (outputFailed !== undefined) throw outputFailed;
-      const readable = messageView(stored.message, identity);
-      if (readable === undefined) continue; // a private message between two others
-      const view = { ...readable, history: true };
-      const line = options.json
-        ? `${JSON.stringify({ event: 'message', ...view })}\n`
-        : `${formatEvent({ event: 'message', ...view }, { rooms: [] })}\n`;
+      const event = messageEvent(view);
+      // Peers wrote these fields: formatEvent makes them safe to show, safeJson escapes what it would change.
+      const line = options.json ? `${safeJson(event)}\n` : `${formatEvent(event, { rooms: [] })}\n`;
       if (!out.write(line)) await once(out, 'drain');
     }
   };
   let readerGone = false;
+  let found = true;
   try {
-    await readHistory(options.dataDir, { limit: options.limit, ...(room === undefined ? {} : { room }) }, print);
+    found = await readStoredHistory(options.dataDir, { limit: options.limit, ...(room === undefined ? {} : { room }) }, print);
   } catch (err) {
     // The reader went away (`lanchat history | head`): reading stops, quietly, as a filter's does.
     if ((err as NodeJS.ErrnoException).code !== 'EPIPE') throw err;
@@ -58,25 +52,5 @@ export async function runHistory(options: HistoryOptions, out: NodeJS.WritableSt
     // Once the reader is gone the listener stays: writes still queued fail the same way.
     if (!readerGone) out.off('error', onOutputError);
   }
-}
-
-/**
- * Hands the history to `print` a part at a time, so a history of any size is never held whole: from the
- * store itself, or, while a lanchat runs on this data folder and holds it, from that lanchat.
- */
-async function readHistory(dataDir: string, query: HistoryQuery, print: (messages: readonly StoredMessage[]) => Promise<void>): Promise<void> {
-  let store: LevelHistoryStore;
-  try {
-    store = await LevelHistoryStore.open(join(dataDir, 'history'));
-  } catch (err) {
-    if (!isLanchatError(err, 'DATA_DIR_IN_USE')) throw err;
-    const answered = await askHistory(dataDir, query, (page) => print(page.map(decodeStored)));
-    if (!answered) throw err;
-    return;
-  }
-  try {
-    for await (const chunk of historyChunks(store, query)) await print(chunk);
-  } finally {
-    await store.close();
-  }
+  if (!found) throw new LanchatError('USAGE', `no lanchat history in ${options.dataDir} (lanchat never ran with this data folder)`);
 }

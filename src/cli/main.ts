@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { LanchatNode } from '../node.js';
 import { runJsonMode } from '../ui/json-mode.js';
 import { runLineMode } from '../ui/line-mode.js';
+import type { ChatSession } from '../session/chat-session.js';
+import { defaultDataDir } from '../session/data-folder.js';
+import { startSession } from '../session/node-session.js';
 import { isLanchatError, LanchatError } from '../wire/errors.js';
-import { defaultDataDir } from '../store/data-dir.js';
 import { runDoctor } from './doctor.js';
 import { runHistory } from './history.js';
+import { repairCommand } from './repair.js';
 import { readSecret } from './secret.js';
 import { resolveOptions, type CliOptions, type RawOptions } from './options.js';
 
@@ -82,12 +84,14 @@ program
     }
   });
 
+program.addCommand(repairCommand(fail));
+
 await program.parseAsync();
 
 async function run(options: CliOptions, secret: string | undefined): Promise<void> {
-  let node: LanchatNode;
+  let session: ChatSession;
   try {
-    node = await LanchatNode.start({
+    session = await startSession({
       nick: options.nick,
       network: options.network,
       dataDir: options.dataDir,
@@ -103,7 +107,7 @@ async function run(options: CliOptions, secret: string | undefined): Promise<voi
 
   let signals = 0;
   const quit = async (): Promise<void> => {
-    await node.stop();
+    await session.stop();
     process.exit(0);
   };
   const onSignal = (): void => {
@@ -114,18 +118,18 @@ async function run(options: CliOptions, secret: string | undefined): Promise<voi
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  if (options.json) await runJsonMode(node, process.stdin, process.stdout);
-  else if (!options.plain && process.stdout.isTTY && process.stdin.isTTY) await runFullScreen(node);
-  else await runLineMode(node, process.stdin, process.stdout);
+  if (options.json) await runJsonMode(session, process.stdin, process.stdout);
+  else if (!options.plain && process.stdout.isTTY && process.stdin.isTTY) await runFullScreen(session);
+  else await runLineMode(session, process.stdin, process.stdout);
   await quit();
 }
 
 /** The full-screen UI, loaded only when used: line and --json modes start without React. */
-async function runFullScreen(node: LanchatNode): Promise<void> {
+async function runFullScreen(session: ChatSession): Promise<void> {
   // React's development build is twice as slow to render and only helps whoever debugs React itself.
   process.env.NODE_ENV ??= 'production';
   const { runTui } = await import('../ui/tui/run.js');
-  await runTui(node, process.stdin, process.stdout);
+  await runTui(session, process.stdin, process.stdout);
 }
 
 function fail(err: unknown, json: boolean, exitCode: number): never {

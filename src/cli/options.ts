@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
 import { nickProblem, sanitizeNick } from '../chat/names.js';
-import type { RelayAddress } from '../member/member.js';
-import { defaultDataDir } from '../store/data-dir.js';
+import type { RelayAddress } from '../chat/views.js';
+import { defaultDataDir } from '../session/data-folder.js';
 import { LanchatError } from '../wire/errors.js';
 
 /** The options as commander hands them over: strings, unchecked. */
@@ -30,7 +30,7 @@ export interface CliOptions {
   discovery: boolean;
 }
 
-const NETWORK_PATTERN = /^[a-z0-9][a-z0-9._-]{0,31}$/;
+export const NETWORK_PATTERN = /^[a-z0-9][a-z0-9._-]{0,31}$/;
 
 /** Checks everything the user typed before anything starts; throws a USAGE error naming the option. */
 export function resolveOptions(raw: RawOptions, env: NodeJS.ProcessEnv = process.env): CliOptions {

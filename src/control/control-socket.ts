@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { chmod, unlink } from 'node:fs/promises';
-import { connect, createServer, type Server, type Socket } from 'node:net';
+import { connect, Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import type { HistoryStore, StoredMessage } from '../store/history-store.js';
 import { decodeFrame, encodeFrame, type Frame } from '../wire/codec.js';
@@ -18,8 +18,24 @@ export const CONTROL_SOCKET = 'control.sock';
 const PAGE_BYTES = 192 * 1024;
 /** A query is a few bytes: anything bigger is not one. */
 const MAX_QUERY_BYTES = 1024;
-/** How long `lanchat history` waits for a running node's answer before giving up. */
+/**
+ * How long `lanchat history` waits for a running node's answer before giving up, and how long a node
+ * waits for the query of a connection on its control socket.
+ */
 export const CONTROL_TIMEOUT_MS = 10_000;
+/**
+ * History queries a node answers at once; one more is refused (TOO_MANY_QUERIES). Each holds a page of
+ * the answer and the store's reading place (a chunk of messages, a display page's span of places) for as
+ * long as its asker takes to read: a pager left open, or a pipe into a reader that stopped, holds it for
+ * ever. Eight is more than one person runs at once, and bounds what they can hold together.
+ */
+export const MAX_CONTROL_QUERIES = 8;
+/**
+ * A `--limit` up to this many messages is read in one go (the store's newest first); a bigger one is read
+ * as the whole history is, a chunk at a time, skipping what comes before the last N: `--limit 1000000000`
+ * holds no more than no limit at all.
+ */
+export const HISTORY_LIMIT_READ_AT_ONCE = 1_000;
 
 export interface HistoryQuery {
   room?: string;
@@ -35,12 +51,14 @@ export function controlSocketPath(dataDir: string): string {
  * Answers history queries on the data folder's control socket. Call it only while holding the data
  * folder (claimDataDir): a socket file found there was left by a node that died, and is replaced.
  * Resolves to undefined when the socket cannot be made (a path too long for a Unix socket, say):
- * `lanchat history` then reports the store as in use, as it would without this.
+ * `lanchat history` then reports the store as in use, as it would without this. Its close() ends the
+ * answers in progress at once, whoever is (not) reading them, and calls back once they have let go of
+ * the store: the node's stop() waits for no reader.
  */
-export async function serveControl(dataDir: string, store: HistoryStore): Promise<Server | undefined> {
+export async function serveControl(dataDir: string, store: HistoryStore, maxQueries = MAX_CONTROL_QUERIES): Promise<Server | undefined> {
   const path = controlSocketPath(dataDir);
   await unlink(path).catch(() => undefined);
-  const server = createServer((socket) => answerQueries(socket, store));
+  const server = new ControlServer(store, maxQueries);
   try {
     server.listen(path);
     await once(server, 'listening');
@@ -52,49 +70,119 @@ export async function serveControl(dataDir: string, store: HistoryStore): Promis
   }
 }
 
-function answerQueries(socket: Socket, store: HistoryStore): void {
-  const decoder = new FrameDecoder(MAX_QUERY_BYTES);
-  const refuse = (code: ErrorCode, message: string): void => {
-    socket.end(encodeFrame({ error: { code, message } }));
-  };
-  socket.on('error', () => socket.destroy());
-  socket.on('data', (chunk: Buffer) => {
-    try {
-      decoder.push(chunk, (payload) => {
-        const frame = decodeFrame(payload);
-        if (frame.kind !== 'historyQuery') throw new LanchatError('UNEXPECTED_FRAME', 'the control socket answers history queries only');
-        socket.pause(); // one query per connection
-        const limit = Number(frame.historyQuery.limit ?? 0);
-        const room = frame.historyQuery.room || undefined;
-        sendHistory(socket, store, { limit: limit > 0 ? limit : Number.POSITIVE_INFINITY, ...(room === undefined ? {} : { room }) }).catch(
-          (err: unknown) => refuse('STORE_FAILED', `could not read the history: ${(err as Error).message}`),
-        );
-      });
-    } catch (err) {
-      const problem = err instanceof LanchatError ? err : new LanchatError('BAD_FRAME', (err as Error).message);
-      refuse(problem.code, problem.message);
+class ControlServer extends Server {
+  readonly #store: HistoryStore;
+  readonly #maxQueries: number;
+  /** Every socket of this server, refused ones included: close() ends them all. */
+  readonly #sockets = new Set<Socket>();
+  /** Connections admitted: waiting for their query, or being answered. */
+  #admitted = 0;
+  /** Answers in progress, until they let go of the store. */
+  readonly #answers = new Set<Promise<void>>();
+
+  constructor(store: HistoryStore, maxQueries: number) {
+    super();
+    this.#store = store;
+    this.#maxQueries = maxQueries;
+    this.on('connection', (socket: Socket) => this.#accept(socket));
+  }
+
+  override close(callback?: (err?: Error) => void): this {
+    for (const socket of this.#sockets) socket.destroy();
+    const settled = Promise.allSettled([...this.#answers]);
+    return super.close((err) => void settled.then(() => callback?.(err)));
+  }
+
+  #accept(socket: Socket): void {
+    this.#sockets.add(socket);
+    socket.once('close', () => this.#sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    if (this.#admitted >= this.#maxQueries) {
+      socket.resume(); // its query is read and dropped: a socket closed on unread bytes resets, and the asker would not see why
+      refuse(socket, 'TOO_MANY_QUERIES', `this lanchat is answering ${this.#admitted} history queries, its most at once; try again when one has ended`);
+      return;
     }
-  });
+    this.#admitted++;
+    socket.once('close', () => this.#admitted--);
+    const timer = setTimeout(() => socket.destroy(), CONTROL_TIMEOUT_MS).unref();
+    const decoder = new FrameDecoder(MAX_QUERY_BYTES);
+    let asked = false;
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        decoder.push(chunk, (payload) => {
+          if (asked) return; // one query per connection: what follows it is not read
+          const frame = decodeFrame(payload);
+          if (frame.kind !== 'historyQuery') throw new LanchatError('UNEXPECTED_FRAME', 'the control socket answers history queries only');
+          asked = true;
+          socket.pause();
+          clearTimeout(timer);
+          const limit = Number(frame.historyQuery.limit ?? 0);
+          const room = frame.historyQuery.room || undefined;
+          this.#answer(socket, { limit: limit > 0 ? limit : Number.POSITIVE_INFINITY, ...(room === undefined ? {} : { room }) });
+        });
+      } catch (err) {
+        if (asked) return; // junk after the query: the answer goes on, and nothing more is read
+        clearTimeout(timer);
+        const problem = err instanceof LanchatError ? err : new LanchatError('BAD_FRAME', (err as Error).message);
+        refuse(socket, problem.code, problem.message);
+      }
+    });
+  }
+
+  #answer(socket: Socket, query: HistoryQuery): void {
+    const answer = sendHistory(socket, this.#store, query).catch((err: unknown) => {
+      refuse(socket, 'STORE_FAILED', `could not read the history: ${(err as Error).message}`);
+    });
+    this.#answers.add(answer);
+    void answer.finally(() => this.#answers.delete(answer));
+  }
+}
+
+/** Ends `socket` with an error frame; destroyed soon whether or not its peer reads (or was already). */
+function refuse(socket: Socket, code: ErrorCode, message: string): void {
+  if (socket.destroyed) return;
+  socket.end(encodeFrame({ error: { code, message } }));
+  setTimeout(() => socket.destroy(), REFUSED_LINGER_MS).unref();
+}
+
+/** A refused socket is kept at most this long for its error frame to leave. */
+const REFUSED_LINGER_MS = 1_000;
+
+/**
+ * What `query` asks of `store`, oldest first, a chunk at a time, never the whole history at once: the last
+ * N messages in one chunk when N is small, else the history as the store reads it, skipping what comes
+ * before the last N. The store's own reader and this socket's both use it.
+ */
+export async function* historyChunks(store: HistoryStore, query: HistoryQuery): AsyncGenerator<StoredMessage[]> {
+  if (query.limit <= HISTORY_LIMIT_READ_AT_ONCE) {
+    yield await store.latest(query);
+    return;
+  }
+  const room = query.room === undefined ? {} : { room: query.room };
+  // Counted from the display pages alone: a few thousand records for a million messages.
+  let skip = Number.isFinite(query.limit) ? Math.max(0, (await store.count(room)) - query.limit) : 0;
+  for await (const chunk of store.history(room)) {
+    if (skip >= chunk.length) {
+      skip -= chunk.length;
+      continue;
+    }
+    yield skip === 0 ? chunk : chunk.slice(skip);
+    skip = 0;
+  }
 }
 
 /**
- * What `query` asks of `store`, oldest first, a chunk at a time: the last N messages in one, or the whole
- * history as the store reads it (never held whole). The store's own reader and this socket's both use it.
+ * Sends the answer as it is read, a page at a time: neither side holds the whole history. While the
+ * socket holds a page its reader has not taken, the store is not read; an asker that goes away (Ctrl-C),
+ * or a node that stops, ends the answer at its next step.
  */
-export async function* historyChunks(store: HistoryStore, query: HistoryQuery): AsyncGenerator<StoredMessage[]> {
-  if (Number.isFinite(query.limit)) yield await store.latest(query);
-  else yield* store.history(query.room === undefined ? {} : { room: query.room });
-}
-
 async function sendHistory(socket: Socket, store: HistoryStore, query: HistoryQuery): Promise<void> {
-  // Sent as it is read: neither side holds the whole history.
   let page: Uint8Array[] = [];
   let bytes = 0;
   for await (const chunk of historyChunks(store, query)) {
+    if (socket.destroyed) return;
     for (const m of chunk) {
       if (page.length > 0 && bytes + m.bytes.length > PAGE_BYTES) {
-        // The asker reads at its own pace. An asker that goes away (Ctrl-C) ends the answer, or the
-        // read would go on for nobody.
         if (!socket.write(encodeFrame({ historyPage: { messages: page } }))) await writable(socket);
         if (socket.destroyed) return;
         page = [];
@@ -104,7 +192,7 @@ async function sendHistory(socket: Socket, store: HistoryStore, query: HistoryQu
       bytes += m.bytes.length;
     }
   }
-  socket.end(encodeFrame({ historyPage: { messages: page, done: true } }));
+  if (!socket.destroyed) socket.end(encodeFrame({ historyPage: { messages: page, done: true } }));
 }
 
 /** Resolves when `socket` can take more, or is gone. */

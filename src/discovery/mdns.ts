@@ -45,7 +45,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
   start(advert: Advert): void {
     if (this.#bonjour !== undefined || this.#stopped) return;
     this.#advert = advert;
-    this.#bonjour = new Bonjour({}, (err: Error) => this.emit('trouble', `mDNS: ${err.message}`));
+    this.#bonjour = new Bonjour({}, (err: Error) => this.emit('trouble', err.message));
     this.#publish(advert);
     const browser = this.#bonjour.find({ type: SERVICE_TYPE });
     browser.on('up', (service) => this.#onService(service));

@@ -7,8 +7,10 @@ import {
   type KeyObject,
   sign,
 } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../util/atomic-file.js';
+import { LanchatError } from '../wire/errors.js';
 
 /** A node's long-lived identity: an Ed25519 key pair kept in its data folder. */
 export interface Identity {
@@ -30,30 +32,55 @@ export interface Identity {
 /** What a signature over a seal key starts with, so it can never pass for a message signature. */
 export const SEAL_KEY_DOMAIN = 'lanchat seal key\0';
 
-const KEY_FILE = 'identity.pem';
+export const KEY_FILE = 'identity.pem';
 
 export async function loadOrCreateIdentity(dataDir: string): Promise<Identity> {
-  const path = join(dataDir, KEY_FILE);
-  let privateKey: KeyObject;
+  const existing = await loadIdentity(dataDir);
+  if (existing !== undefined) return existing;
+  const privateKey = generateKeyPairSync('ed25519').privateKey;
   try {
-    privateKey = createPrivateKey(await readFile(path, 'utf8'));
+    // Whole or not at all, and only if no key is there: two first starts racing for one folder must not
+    // overwrite each other's key.
+    await writeFileAtomic(join(dataDir, KEY_FILE), privateKey.export({ type: 'pkcs8', format: 'pem' }), { exclusive: true });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    privateKey = generateKeyPairSync('ed25519').privateKey;
-    // 'wx': two first starts racing for one folder must not overwrite each other's key.
-    await writeFile(path, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw accessError(join(dataDir, KEY_FILE), 'write', err);
+    const other = await loadIdentity(dataDir);
+    if (other !== undefined) return other;
   }
   return identityFromPrivateKey(privateKey);
 }
 
-/** The identity of a data folder lanchat has already used, or undefined if it has none. */
+/**
+ * The identity of a data folder lanchat has already used, or undefined if it has none. A key file that
+ * is there but is no Ed25519 key (empty, cut short, garbled) is IDENTITY_DAMAGED, naming the file: never
+ * replaced by a new key without a word, which would make this node someone else.
+ */
 export async function loadIdentity(dataDir: string): Promise<Identity | undefined> {
+  const path = join(dataDir, KEY_FILE);
+  let text: string;
   try {
-    return identityFromPrivateKey(createPrivateKey(await readFile(join(dataDir, KEY_FILE), 'utf8')));
+    text = await readFile(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
+    throw accessError(path, 'read', err);
   }
+  try {
+    return identityFromPrivateKey(createPrivateKey(text));
+  } catch (err) {
+    const what = text.trim() === '' ? 'is empty' : 'does not hold an Ed25519 private key';
+    throw new LanchatError(
+      'IDENTITY_DAMAGED',
+      `the identity key ${path} ${what}. \`lanchat repair --data ${dataDir}\` moves it aside, and the next start makes ` +
+        'a new identity (a new node id: others are told that your nick comes with a new key); ' +
+        'or put back a copy of the key, if you have one.',
+      { cause: err },
+    );
+  }
+}
+
+function accessError(path: string, doing: 'read' | 'write', err: unknown): LanchatError {
+  const code = (err as NodeJS.ErrnoException).code ?? 'error';
+  return new LanchatError('DATA_DIR_ACCESS', `cannot ${doing} the identity key ${path} (${code})`, { cause: err });
 }
 
 export function identityFromPrivateKey(privateKey: KeyObject): Identity {

@@ -1,6 +1,7 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { nickKey } from '../chat/names.js';
+import { writeFileAtomic } from '../util/atomic-file.js';
 
 /** What seeing a nick with a node id means, given the pins. */
 export type PinVerdict = { verdict: 'new' } | { verdict: 'same' } | { verdict: 'changed'; pinned: string };
@@ -8,13 +9,20 @@ export type PinVerdict = { verdict: 'new' } | { verdict: 'same' } | { verdict: '
 /**
  * Trust on first use for nicks, as ssh does for host keys: the first node id seen with a nick is pinned;
  * later, the same nick with another node id is worth a warning (someone else may be using that name).
- * Nicks compare as the relay compares them (case-insensitively).
+ * Nicks compare as the relay compares them (nickKey: case and lookalike characters ignored), so a
+ * lookalike of a pinned nick is warned about too.
  */
 export class NickPins {
   readonly #pins: Map<string, string>;
 
   constructor(pins: Iterable<[string, string]> = []) {
-    this.#pins = new Map(pins);
+    this.#pins = new Map();
+    // A file written by an older lanchat has keys of an older nickKey: keyed again, lookalikes that now
+    // share a key keep the first pin.
+    for (const [nick, nodeId] of pins) {
+      const key = nickKey(nick);
+      if (!this.#pins.has(key)) this.#pins.set(key, nodeId);
+    }
   }
 
   /** Pins the nick on first sight; otherwise says whether the node id is the pinned one. */
@@ -47,9 +55,7 @@ export async function loadPins(dataDir: string): Promise<NickPins> {
   }
 }
 
-/** Writes the pins whole, then renames: a crash leaves the old file or the new one, never half of one. */
+/** Written atomically: a crash leaves the old file or the new one, never half of one. */
 export async function savePins(dataDir: string, pins: NickPins): Promise<void> {
-  const file = join(dataDir, PINS_FILE);
-  await writeFile(`${file}.tmp`, `${JSON.stringify(pins)}\n`, { mode: 0o600 });
-  await rename(`${file}.tmp`, file);
+  await writeFileAtomic(join(dataDir, PINS_FILE), `${JSON.stringify(pins)}\n`);
 }

@@ -1,17 +1,17 @@
 import { messageId } from '../chat/message-id.js';
 import type { Identity } from '../identity/identity.js';
 import { unseal } from '../identity/seal.js';
-import type { lanchat } from '../wire/protobuf.js';
+import type { ShownFields } from '../store/history-store.js';
 import type { MessageView } from '../chat/views.js';
 
 export type { MessageView };
 
-
 /**
  * How a chat message is shown on the node of `self`, live or from history; undefined for a private
- * message between two others (carried, never readable here) or one whose seal does not open.
+ * message between two others (carried, never readable here) or one whose seal does not open. Takes a
+ * stored message's `shown` fields (read with the rest of it), or a whole decoded message.
  */
-export function messageView(message: lanchat.ChatMessage.$Properties, self: Identity): MessageView | undefined {
+export function messageView(message: ShownFields, self: Identity): MessageView | undefined {
   const origin = Buffer.from(message.origin ?? []);
   const fromId = origin.toString('hex');
   const own = fromId === self.nodeIdHex;

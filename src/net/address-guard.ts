@@ -35,6 +35,8 @@ const FAILURE_CODES: ReadonlySet<CloseInfo['code']> = new Set([
   'HELLO_TIMEOUT',
   'BAD_FRAME',
   'FRAME_TOO_LARGE',
+  // No lanchat takes seconds over one frame on a LAN: a peer that does is holding memory on purpose.
+  'FRAME_TIMEOUT',
   'UNEXPECTED_FRAME',
   'PROTOCOL_VERSION',
   'WRONG_NETWORK',

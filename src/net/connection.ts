@@ -1,11 +1,14 @@
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
-import { decodeFrame, encodeFrame, type Frame } from '../wire/codec.js';
+import { decodeFrame, encodeFrame, type Frame, messageOfPayload } from '../wire/codec.js';
 import { type ErrorCode, isLanchatError, LanchatError } from '../wire/errors.js';
 import { FrameDecoder } from '../wire/frame-decoder.js';
+import type { FrameHolder, PartialFrameBudget } from './frame-budget.js';
+import { FrameDeadline } from './frame-deadline.js';
 import { InboundThrottle, type RateLimitOptions } from './rate-limit.js';
 import {
+  FRAME_DEADLINE_MS,
   HEARTBEAT_INTERVAL_MS,
   MAX_FRAME_BYTES,
   PEER_DEAD_AFTER_MS,
@@ -25,6 +28,16 @@ export interface ConnectionOptions {
   sendStallMs?: number;
   /** Limit the rate of frames read from the peer (rate-limit.ts); off unless given. */
   rateLimit?: RateLimitOptions;
+  /**
+   * Hand each chat message frame over undecoded, as its author's bytes (the 'message' event): a member
+   * reads a message once, on its way to its store, instead of here and again there. Off by default: the
+   * relay routes by a message's fields. Frames that a rate limit holds back are decoded as usual.
+   */
+  messageBytes?: boolean;
+  /** A frame not whole this long after its first byte closes the connection (FRAME_TIMEOUT); 0 turns it off. */
+  frameDeadlineMs?: number;
+  /** Shared by the connections of one listener: caps what they hold for unfinished frames together. */
+  frameBudget?: PartialFrameBudget;
 }
 
 /** Why a connection ended. `code` is one of the stable error codes, or CLOSED for an orderly end. */
@@ -37,6 +50,8 @@ export interface CloseInfo {
 
 interface ConnectionEvents {
   frame: [frame: Frame, raw: Buffer];
+  /** With `messageBytes`: a chat message frame, as the message's bytes (a view of `raw`) and the frame. */
+  message: [message: Uint8Array, raw: Buffer];
   close: [info: CloseInfo];
 }
 
@@ -50,14 +65,19 @@ interface ConnectionEvents {
  * write per peer rather than one per frame or per sender (cheaper than cork/uncork, which still pays the
  * stream machinery once per frame). Measured: +25–45 % fan-out at 50 members, same p99 at 200 msg/s.
  */
-export class Connection extends EventEmitter<ConnectionEvents> {
+export class Connection extends EventEmitter<ConnectionEvents> implements FrameHolder {
   readonly socket: Socket;
   readonly remoteAddress: string;
   readonly remotePort: number;
-  readonly #decoder: FrameDecoder;
-  readonly #options: Required<Omit<ConnectionOptions, 'rateLimit'>>;
+  /** Dropped when the connection closes, with the unfinished frame it may hold. */
+  #decoder: FrameDecoder | undefined;
+  readonly #options: Required<Omit<ConnectionOptions, 'rateLimit' | 'frameBudget'>>;
+  readonly #budget: PartialFrameBudget | undefined;
   #throttle: InboundThrottle | undefined;
   #heartbeatTimer: NodeJS.Timeout | undefined;
+  readonly #frameDeadline: FrameDeadline;
+  /** What the decoder held when the budget was last told. */
+  #reportedHeld = 0;
   #lastReceivedAt = Date.now();
   #lastSentAt = Date.now();
   #lastProgressAt = Date.now();
@@ -81,7 +101,17 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       sendSoftBytes: options.sendSoftBytes ?? SEND_BUFFER_SOFT_BYTES,
       sendHardBytes: options.sendHardBytes ?? SEND_BUFFER_HARD_BYTES,
       sendStallMs: options.sendStallMs ?? SEND_STALL_MS,
+      messageBytes: options.messageBytes ?? false,
+      frameDeadlineMs: options.frameDeadlineMs ?? FRAME_DEADLINE_MS,
     };
+    this.#budget = options.frameBudget;
+    // Not reading is our doing while the rate limit holds the peer back: the frame's clock starts again
+    // then (a peer held back for long is dropped by the rate limit itself).
+    this.#frameDeadline = new FrameDeadline(
+      this.#options.frameDeadlineMs,
+      (age) => this.close('FRAME_TIMEOUT', `a frame was not whole ${age} ms after it began (${this.#decoder?.bufferedBytes ?? 0} bytes came)`),
+      () => this.#throttle?.throttled === true,
+    );
     this.#decoder = new FrameDecoder(this.#options.maxFrameBytes);
     if (options.rateLimit !== undefined) {
       this.#throttle = new InboundThrottle(
@@ -150,8 +180,12 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     return !this.congested;
   }
 
-  /** Stops limiting the rate of this peer's frames (a trusted peer: the node's own member). */
+  /**
+   * Trusts this peer (the node's own member): the rate of its frames is no longer limited, and it is never
+   * the one closed when the listener's unfinished frames pass their cap.
+   */
   unthrottle(): void {
+    this.#budget?.exempt(this);
     const throttle = this.#throttle;
     this.#throttle = undefined;
     throttle?.release();
@@ -211,18 +245,45 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.#lastSentAt = Date.now();
   }
 
+  /** FrameHolder: the listener's unfinished frames are over their cap, and this connection holds the most. */
+  shed(message: string): void {
+    this.#reportedHeld = 0;
+    this.close('FRAME_BUFFERS_FULL', message);
+  }
+
   #onData(chunk: Buffer): void {
-    if (this.#closing !== undefined) return;
-    this.#lastReceivedAt = Date.now();
+    const decoder = this.#decoder;
+    if (this.#closing !== undefined || decoder === undefined) return;
+    // Any byte proves the link is up (a frame being sent delays the heartbeats queued behind it). A peer
+    // that trickles a frame to stay "alive" gains nothing by it: the frame deadline still runs.
+    const now = Date.now();
+    this.#lastReceivedAt = now;
+    let frames = 0;
     try {
-      this.#decoder.push(chunk, (payload, raw) => {
+      decoder.push(chunk, (payload, raw) => {
+        frames++;
         if (this.#closing !== undefined) return;
+        if (this.#options.messageBytes && this.#throttle === undefined) {
+          const message = messageOfPayload(payload);
+          if (message !== undefined) {
+            this.emit('message', message, raw);
+            return;
+          }
+        }
         const frame = decodeFrame(payload);
         if (this.#throttle === undefined) this.emit('frame', frame, raw);
         else this.#throttle.push(frame, raw);
       });
     } catch (err) {
       this.#failed(err);
+      return;
+    }
+    if (this.#closing !== undefined) return;
+    this.#frameDeadline.read(now, decoder.bufferedBytes > 0, frames);
+    const held = decoder.heldBytes;
+    if (held !== this.#reportedHeld) {
+      this.#reportedHeld = held;
+      this.#budget?.hold(this, held);
     }
   }
 
@@ -266,7 +327,12 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   }
 
   #beginClose(info: CloseInfo): void {
-    if (this.#closing === undefined) this.#closing = info;
+    if (this.#closing !== undefined) return;
+    this.#closing = info;
+    // Nothing more is read: the unfinished frame goes, and stops counting toward the listener's cap.
+    this.#decoder = undefined;
+    this.#frameDeadline.stop();
+    this.#budget?.release(this);
   }
 
   #onSocketClose(): void {

@@ -3,6 +3,7 @@ import { networkInterfaces } from 'node:os';
 import { createServer as createTlsServer } from 'node:tls';
 import { type AddressGuard, refuse } from './address-guard.js';
 import { Connection, type ConnectionOptions } from './connection.js';
+import { PartialFrameBudget } from './frame-budget.js';
 import { handshakeProblem, type NetworkSecret, serverTlsOptions } from './secret.js';
 
 export interface ListenOptions extends ConnectionOptions {
@@ -18,14 +19,17 @@ export interface ListenOptions extends ConnectionOptions {
  * A TCP listener, on every interface unless `host` says otherwise; `port` 0 picks a free one. Resolves
  * once it is accepting. With a secret, a connection is handed over only once its TLS handshake is done;
  * the guard still judges every TCP connection as it arrives, before any TLS work is spent on it.
+ * Its connections share one cap on what they hold for unfinished frames (`frameBudget`, a new one of
+ * PARTIAL_FRAMES_MAX_BYTES unless given), returned with the server.
  */
 export async function listen(
   port: number,
   onConnection: (conn: Connection) => void,
   options: ListenOptions = {},
   host?: string,
-): Promise<{ server: Server; port: number }> {
-  const { guard, secret, onHandshakeFailed, ...connectionOptions } = options;
+): Promise<{ server: Server; port: number; frameBudget: PartialFrameBudget }> {
+  const { guard, secret, onHandshakeFailed, ...rest } = options;
+  const connectionOptions = { ...rest, frameBudget: rest.frameBudget ?? new PartialFrameBudget() };
   const handOver = (socket: Socket, counted: boolean): void => {
     const conn = new Connection(socket, connectionOptions);
     guard?.watch(conn, socket.remoteAddress ?? '', { release: counted });
@@ -70,7 +74,11 @@ export async function listen(
     });
   });
   const address = server.address();
-  return { server, port: typeof address === 'object' && address !== null ? address.port : port };
+  return {
+    server,
+    port: typeof address === 'object' && address !== null ? address.port : port,
+    frameBudget: connectionOptions.frameBudget,
+  };
 }
 
 /** This machine's own addresses that other LAN hosts could reach, IPv4 first. */

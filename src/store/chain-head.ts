@@ -1,5 +1,6 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../util/atomic-file.js';
 
 /** Where a node's own chain of messages ends: its last seq and that message's hash. */
 export interface ChainHead {
@@ -25,12 +26,10 @@ export async function loadChainHead(dataDir: string): Promise<ChainHead> {
   }
 }
 
-/** Written whole, then renamed: a crash leaves the old head or the new one. */
+/** Written atomically: a crash leaves the old head or the new one. */
 export async function saveChainHead(dataDir: string, head: ChainHead): Promise<void> {
-  const file = join(dataDir, CHAIN_HEAD_FILE);
   const text = JSON.stringify({ lastSeq: head.lastSeq, lastHash: head.lastHash?.toString('hex') });
-  await writeFile(`${file}.tmp`, `${text}\n`, { mode: 0o600 });
-  await rename(`${file}.tmp`, file);
+  await writeFileAtomic(join(dataDir, CHAIN_HEAD_FILE), `${text}\n`);
 }
 
 /** The further of two heads: the store's, and the copy beside the identity. */

@@ -1,5 +1,5 @@
 import type { DisplayPosition } from './history-store.js';
-import { pageKey } from './keys.js';
+import { isPageOf, pageKey } from './keys.js';
 
 /**
  * Display pages: a bucket's display order (a room's, or that of private messages) kept as a few records
@@ -82,6 +82,24 @@ export function decodePage(bytes: Uint8Array): DisplayPosition[] {
     places[i] = { time: buf.readUIntBE(at, 6), counter: buf.readUInt32BE(at + 6), origin, seq: buf.readUIntBE(at + 12, 6) };
   }
   return places;
+}
+
+/** How many places a page holds, read from its header alone. Throws on bytes that are not a page. */
+export function pageEntryCount(bytes: Uint8Array): number {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  if (buf.length < 5 || buf.readUInt8(0) !== VERSION) throw new Error('not a display page');
+  return buf.readUInt16BE(3 + buf.readUInt16BE(1) * ORIGIN_BYTES);
+}
+
+/**
+ * The places in a bucket's pages, from `records` (the records under its page prefix, which may hold
+ * another bucket's whose name starts the same), by their headers alone: a few thousand records for a
+ * million messages.
+ */
+export async function countPlaces(bucket: string, records: AsyncIterable<[key: string, value: Uint8Array]>): Promise<number> {
+  let n = 0;
+  for await (const [key, value] of records) if (isPageOf(key, bucket)) n += pageEntryCount(value);
+  return n;
 }
 
 /** The LevelDB records (key, value) of a bucket's new places: its pages, each under its newest place. */

@@ -78,7 +78,24 @@ async function gatherRuns(db: HistoryDb): Promise<void> {
  * widened to hold the top seq too; then the indexes of formats 1 (t!, r!) and 2 (d!) dropped.
  */
 async function rebuildIndexes(db: HistoryDb): Promise<void> {
-  await db.clear({ gte: 'p!', lt: prefixEnd('p!') }); // pages of an upgrade cut short
+  const top = await rebuildPages(db);
+  const batch = db.batch();
+  for await (const [key, value] of db.iterator({ gte: 'v!', lt: prefixEnd('v!') })) {
+    if (value.length !== 8) continue; // format 2, or rewritten by an upgrade cut short
+    const origin = key.slice(2);
+    const held = readVectorEntry(Buffer.concat([value, Buffer.alloc(8)])).held;
+    batch.put(vectorKey(origin), writeVectorEntry({ held, top: top.get(origin) ?? held }));
+  }
+  await batch.write();
+  for (const old of ['t!', 'r!', 'd!']) await db.clear({ gte: old, lt: prefixEnd(old) });
+}
+
+/**
+ * Display pages and bucket records, made again from the runs (an upgrade; a repair, after which pages
+ * may name messages lost with a table). Returns each origin's top seq.
+ */
+export async function rebuildPages(db: HistoryDb): Promise<Map<string, number>> {
+  await db.clear({ gte: 'p!', lt: prefixEnd('p!') }); // pages of an upgrade cut short, or of a damaged store
   const top = new Map<string, number>();
   const buckets = new Set<string>();
   let places = new Map<string, DisplayPosition[]>();
@@ -110,14 +127,8 @@ async function rebuildIndexes(db: HistoryDb): Promise<void> {
   await writePages();
   const batch = db.batch();
   for (const bucket of buckets) batch.put(bucketKey(bucket), EMPTY);
-  for await (const [key, value] of db.iterator({ gte: 'v!', lt: prefixEnd('v!') })) {
-    if (value.length !== 8) continue; // format 2, or rewritten by an upgrade cut short
-    const origin = key.slice(2);
-    const held = readVectorEntry(Buffer.concat([value, Buffer.alloc(8)])).held;
-    batch.put(vectorKey(origin), writeVectorEntry({ held, top: top.get(origin) ?? held }));
-  }
   await batch.write();
-  for (const old of ['t!', 'r!', 'd!']) await db.clear({ gte: old, lt: prefixEnd(old) });
+  return top;
 }
 
 async function isEmpty(db: HistoryDb): Promise<boolean> {

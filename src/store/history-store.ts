@@ -1,5 +1,8 @@
 import type { lanchat } from '../wire/protobuf.js';
 
+/** The fields of a message that a face shows (member/message-view.ts). */
+export type ShownFields = Pick<lanchat.ChatMessage.$Properties, 'origin' | 'seq' | 'time' | 'nick' | 'room' | 'to' | 'text' | 'sealed'>;
+
 /**
  * One stored chat message: its identity, its place in display order, what storing and verifying it
  * need, and its wire bytes. The whole message is decoded when first asked for.
@@ -18,6 +21,11 @@ export interface StoredMessage {
   /** The hash of the author's message before this one; empty or absent for seq 1. */
   readonly prev: Uint8Array | undefined;
   readonly message: lanchat.ChatMessage;
+  /**
+   * What a face shows of it, as `message` has it, but read in the pass that read the rest: showing a
+   * message received live costs no second decode.
+   */
+  readonly shown: ShownFields;
   /** The encoded ChatMessage exactly as stored and replicated. */
   readonly bytes: Uint8Array;
 }
@@ -70,6 +78,7 @@ export interface HistoryStore {
    * bounded by a chunk and the places of one display page's span, not by the size of the history.
    */
   history(options?: { room?: string }): AsyncIterable<StoredMessage[]>;
-  count(): Promise<number>;
+  /** How many messages are stored; with `room`, how many of that room (what `history({ room })` gives). */
+  count(options?: { room?: string }): Promise<number>;
   close(): Promise<void>;
 }

@@ -1,16 +1,17 @@
-import { Level } from 'level';
 import { LanchatError } from '../wire/errors.js';
+import { openHistoryDb, storeError, type HistoryDb } from './history-db.js';
 import type { DisplayPosition, HistoryStore, StoredMessage, VersionVector } from './history-store.js';
-import type { HistoryDb } from './history-db.js';
 import { decodeStored } from './stored-message.js';
 import { upgradeFormat } from './format.js';
-import { compareOrder, encodePage } from './display-page.js';
-import { bucketKey, bucketOf, pageKey, prefixEnd, readVectorEntry, runKey, vectorKey, writeVectorEntry, type RunSpan, type VectorEntry } from './keys.js';
+import { compareOrder, countPlaces, encodePage } from './display-page.js';
+import { bucketKey, bucketOf, pageKey, pagePrefix, prefixEnd, readVectorEntry, runKey, vectorKey, writeVectorEntry, type RunSpan, type VectorEntry } from './keys.js';
 import { moveHeld } from './held-move.js';
 import { messageIn } from './message-run.js';
 import { joinTails, planPages, planRuns, type PageWrite, type RunWrite, type RunPiece } from './record-tails.js';
 import { countMessages, heldAmong, readHeldSpans, readMany, readSince, runHolding, spanHolding } from './run-reads.js';
 import { latestPlaces, readHistory } from './display-reads.js';
+
+export type { HistoryDb } from './history-db.js';
 
 /**
  * The history store on LevelDB (`level`), in `<data folder>/history`. A record per run of an origin's
@@ -44,33 +45,26 @@ export class LevelHistoryStore implements HistoryStore {
     this.#buckets = buckets;
   }
 
+  /** Opens the history at `location`: a new one only where there is none (history-db.ts). */
   static async open(location: string): Promise<LevelHistoryStore> {
-    const db: HistoryDb = new Level<string, Uint8Array>(location, { keyEncoding: 'utf8', valueEncoding: 'view' });
-    try {
-      await db.open();
-    } catch (err) {
-      const cause = (err as { cause?: { code?: string } }).cause;
-      if (cause?.code === 'LEVEL_LOCKED') {
-        throw new LanchatError('DATA_DIR_IN_USE', `the history in ${location} is open in another lanchat`, { cause: err });
-      }
-      throw err;
-    }
+    const db = await openHistoryDb(location);
     try {
       await upgradeFormat(db, location);
+      const vector = new Map<string, number>();
+      const top = new Map<string, number>();
+      for await (const [key, value] of db.iterator({ gte: 'v!', lt: prefixEnd('v!') })) {
+        const entry = readVectorEntry(value);
+        vector.set(key.slice(2), entry.held);
+        top.set(key.slice(2), entry.top);
+      }
+      const buckets = new Set<string>();
+      for await (const key of db.keys({ gte: 'b!', lt: prefixEnd('b!') })) buckets.add(key.slice(2));
+      return new LevelHistoryStore(db, vector, top, buckets);
     } catch (err) {
+      // A table that cannot be read shows here, on the first reads, as often as at opening.
       await db.close();
-      throw err;
+      throw storeError(err, location);
     }
-    const vector = new Map<string, number>();
-    const top = new Map<string, number>();
-    for await (const [key, value] of db.iterator({ gte: 'v!', lt: prefixEnd('v!') })) {
-      const entry = readVectorEntry(value);
-      vector.set(key.slice(2), entry.held);
-      top.set(key.slice(2), entry.top);
-    }
-    const buckets = new Set<string>();
-    for await (const key of db.keys({ gte: 'b!', lt: prefixEnd('b!') })) buckets.add(key.slice(2));
-    return new LevelHistoryStore(db, vector, top, buckets);
   }
 
   append(messages: readonly StoredMessage[]): Promise<StoredMessage[]> {
@@ -206,7 +200,8 @@ export class LevelHistoryStore implements HistoryStore {
     if (this.#db.status !== 'open') throw new LanchatError('STORE_FAILED', 'the history store is closed');
   }
 
-  async count(): Promise<number> {
+  async count({ room }: { room?: string } = {}): Promise<number> {
+    if (room !== undefined) return countPlaces(room, this.#db.iterator({ gte: pagePrefix(room), lt: prefixEnd(pagePrefix(room)) }));
     return countMessages(this.#db);
   }
 

@@ -3,7 +3,7 @@ import { ChatMessageField as Field } from '../wire/generated/fields.js';
 import { LanchatError } from '../wire/errors.js';
 import { lanchat, Reader } from '../wire/protobuf.js';
 import { MAX_PLACE_VALUE } from './display-page.js';
-import type { StoredMessage } from './history-store.js';
+import type { ShownFields, StoredMessage } from './history-store.js';
 
 const VARINT = 0;
 const LENGTH_DELIMITED = 2;
@@ -42,6 +42,9 @@ function readFields(into: DecodedMessage): void {
   const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
   const reader = Reader.create(buffer);
   let room: string | null = null;
+  // A sub-message that comes twice merges into the first, as protobufjs reads it: decoding both joined does that.
+  let to: Buffer | undefined;
+  let sealed: Buffer | undefined;
   while (reader.pos < reader.len) {
     const tag = reader.tag();
     const field = tag >>> 3;
@@ -50,6 +53,7 @@ function readFields(into: DecodedMessage): void {
       case Field.origin: {
         const [start, end] = span(reader, field, wireType);
         into.origin = end - start === 32 ? lastOrigin.read(buffer, start, end) : '';
+        into.originAt = start;
         break;
       }
       case Field.seq:
@@ -76,15 +80,24 @@ function readFields(into: DecodedMessage): void {
         const [start, end] = span(reader, field, wireType);
         if (!isText(buffer, start, end)) throw new LanchatError('BAD_FRAME', `undecodable message: field ${field} is not UTF-8`);
         if (field === Field.room) room = lastRoom.read(buffer, start, end);
+        // Nick and text are read when shown: a catch-up shows the latest few of thousands.
+        else if (field === Field.nick) [into.nickStart, into.nickEnd] = [start, end];
+        else [into.textStart, into.textEnd] = [start, end];
         break;
       }
-      case Field.to:
-        lanchat.Recipient.decode(buffer.subarray(...span(reader, field, wireType)));
+      case Field.to: {
+        const part = buffer.subarray(...span(reader, field, wireType));
+        to = to === undefined ? part : Buffer.concat([to, part]);
+        into.to = lanchat.Recipient.decode(to);
         into.isPrivate = true;
         break;
-      case Field.sealed:
-        lanchat.Sealed.decode(buffer.subarray(...span(reader, field, wireType)));
+      }
+      case Field.sealed: {
+        const part = buffer.subarray(...span(reader, field, wireType));
+        sealed = sealed === undefined ? part : Buffer.concat([sealed, part]);
+        into.sealed = lanchat.Sealed.decode(sealed);
         break;
+      }
       case Field.signature:
         span(reader, field, wireType);
         break;
@@ -165,7 +178,17 @@ class DecodedMessage implements StoredMessage {
   authorKey: Uint8Array | undefined;
   prev: Uint8Array | undefined;
   readonly bytes: Uint8Array;
+  /** Where the last origin field's bytes start; nick and text, where the last of each is (-1: none). */
+  originAt = 0;
+  nickStart = -1;
+  nickEnd = -1;
+  textStart = -1;
+  textEnd = -1;
+  /** Decoded to check them, and kept: only private messages have them. */
+  to: lanchat.Recipient | undefined;
+  sealed: lanchat.Sealed | undefined;
   #message: lanchat.ChatMessage | undefined;
+  #shown: ShownFields | undefined;
 
   constructor(bytes: Uint8Array) {
     this.bytes = bytes;
@@ -173,5 +196,25 @@ class DecodedMessage implements StoredMessage {
 
   get message(): lanchat.ChatMessage {
     return (this.#message ??= lanchat.ChatMessage.decode(this.bytes));
+  }
+
+  get shown(): ShownFields {
+    return (this.#shown ??= this.#readShown());
+  }
+
+  #readShown(): ShownFields {
+    const { bytes } = this;
+    const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+    const text = (start: number, end: number): string | undefined => (start < 0 ? undefined : buffer.toString('utf8', start, end));
+    return {
+      origin: buffer.subarray(this.originAt, this.originAt + 32),
+      seq: this.seq,
+      time: this.time,
+      nick: text(this.nickStart, this.nickEnd),
+      room: this.room,
+      to: this.to,
+      text: text(this.textStart, this.textEnd),
+      sealed: this.sealed,
+    };
   }
 }

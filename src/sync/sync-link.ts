@@ -19,7 +19,7 @@ interface SyncLinkEvents {
    * The store failed to write a batch (a full disk): not the peer's doing. Said once, when the store
    * starts failing, not at every round; the round ends, and the next one tries again.
    */
-  storeFailed: [error: Error];
+  storeFailed: [error: Error, count: number];
   /** A round of requests ended: this side holds what the peer offered. `fresh`: how many were new. */
   settled: [info: { fresh: number }];
   /** This side answered the last page of a peer's round with everything the peer lacked (no `more`). */
@@ -141,8 +141,9 @@ export class SyncLink extends EventEmitter<SyncLinkEvents> {
         // Now, not at the end of this turn: the peer reads the next batch while this side verifies the last.
         this.#conn.flush();
       },
-      (err: unknown) => {
-        if (!this.#closed && round === this.#round) this.#storeFailure(err as Error);
+      () => {
+        // The store could not be read: this round ends here, and the next one tries again.
+        if (!this.#closed && round === this.#round && this.#asking) this.#abandon();
       },
     );
   }
@@ -214,7 +215,7 @@ export class SyncLink extends EventEmitter<SyncLinkEvents> {
         result = await stored;
       } catch (err) {
         this.#unstored--;
-        if (!this.#closed) this.#storeFailure(err as Error, round === this.#round);
+        if (!this.#closed) this.#storeFailure(err as Error, batch.messages.length, round === this.#round);
         return;
       }
       this.#unstored--;
@@ -237,11 +238,11 @@ export class SyncLink extends EventEmitter<SyncLinkEvents> {
     });
   }
 
-  /** The store failed (reading or writing): not the peer's fault. The round ends; the next one retries. */
-  #storeFailure(err: Error, endsRound = true): void {
+  /** The store failed to write `count` messages: not the peer's fault. The round ends; the next one retries. */
+  #storeFailure(err: Error, count: number, endsRound: boolean): void {
     // Said once to whoever listens: a relay's links, which share the store with the node's own member
     // and have no one to tell, must not use up the news before the member's link can say it.
-    if (this.listenerCount('storeFailed') > 0 && this.#replica.storeFailed()) this.emit('storeFailed', err);
+    if (this.listenerCount('storeFailed') > 0 && this.#replica.storeFailed()) this.emit('storeFailed', err, count);
     if (endsRound && this.#asking) this.#abandon();
   }
 

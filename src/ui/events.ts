@@ -1,16 +1,55 @@
-import type { MessageView, PresenceView, Problem, RelayInfo } from '../member/member.js';
-import type { NodeEvents, Notice } from '../node.js';
+import type { MessageView, NoticeCode, PresenceView, RelayInfo } from '../chat/views.js';
+import type { ProblemReport, RoomEntry, SessionEvent } from '../session/chat-session.js';
+import type { CommandName } from '../session/dispatch.js';
+import { noticeSentence, problemSentence } from './words.js';
 
-/** Everything a user interface shows: the node's events, plus the answers to local commands. */
+/**
+ * Everything the terminal faces show, worded: session events and the answers to the user's own commands.
+ * Each is also one line of --json output, exactly as written (README's table): build them here only, so
+ * that their fields keep their order.
+ */
 export type UiEvent =
-  | { event: 'ready'; node: string; nick: string; port: number; network: string; secret: boolean }
-  | { event: 'role'; role: NodeEvents['role'][0]['role']; relay: RelayInfo }
-  | ({ event: 'connection' } & NodeEvents['connection'][0])
+  | { event: 'ready'; node: string; nick: string; port: number; secret: boolean; network: string }
+  | { event: 'role'; role: 'relay' | 'member'; relay: RelayInfo }
+  | { event: 'connection'; state: 'connected' }
+  | { event: 'connection'; state: 'disconnected'; reason: string; retryInMs: number }
   | ({ event: 'message' } & MessageView)
   | ({ event: 'presence' } & PresenceView)
-  | ({ event: 'error' } & Problem)
-  | ({ event: 'notice' } & Notice)
+  | { event: 'error'; code: string; message: string; suggestion?: string }
+  | { event: 'notice'; code: NoticeCode; text: string }
   | { event: 'who'; room: string; nicks: string[] }
-  | { event: 'rooms'; rooms: { room: string; people: number; joined: boolean }[] }
+  | { event: 'rooms'; rooms: RoomEntry[] }
   | { event: 'help'; commands: { usage: string; summary: string }[] }
   | { event: 'quit' };
+
+export function uiEvent(event: SessionEvent): UiEvent {
+  switch (event.type) {
+    case 'ready':
+      return { event: 'ready', node: event.node, nick: event.nick, port: event.port, secret: event.secret, network: event.network };
+    case 'role':
+      return { event: 'role', role: event.role, relay: event.relay };
+    case 'connection':
+      return event.state === 'connected'
+        ? { event: 'connection', state: 'connected' }
+        : { event: 'connection', state: 'disconnected', reason: event.reason, retryInMs: event.retryInMs };
+    case 'message':
+      return messageEvent(event.message);
+    case 'presence':
+      return { event: 'presence', ...event.presence };
+    case 'notice':
+      return { event: 'notice', code: event.notice.code, text: noticeSentence(event) };
+    case 'problem':
+      return errorEvent(event);
+  }
+}
+
+export function messageEvent(message: MessageView): UiEvent {
+  return { event: 'message', ...message };
+}
+
+/** A problem as an `error` event; `command`: the command it refuses, if any. */
+export function errorEvent(report: ProblemReport, command?: CommandName): UiEvent {
+  const { problem } = report;
+  const suggestion = 'remote' in problem ? problem.remote.suggestion : undefined;
+  return { event: 'error', code: problem.code, message: problemSentence(report, command), ...(suggestion === undefined ? {} : { suggestion }) };
+}

@@ -1,17 +1,7 @@
+import type { Command } from '../session/dispatch.js';
+
 /** What one line typed by the user (or fed on stdin in --json mode) asks for. Pure parsing, no effects. */
-export type Input =
-  | { kind: 'empty' }
-  | { kind: 'say'; text: string }
-  | { kind: 'msg'; nick: string; text: string }
-  | { kind: 'join'; room: string }
-  | { kind: 'part'; room?: string }
-  | { kind: 'nick'; nick: string }
-  | { kind: 'who'; room?: string }
-  | { kind: 'rooms' }
-  | { kind: 'history'; room?: string; count: number }
-  | { kind: 'help' }
-  | { kind: 'quit' }
-  | { kind: 'invalid'; message: string };
+export type Input = Command | { kind: 'empty' } | { kind: 'invalid'; message: string };
 
 export const COMMANDS: readonly { usage: string; summary: string }[] = [
   { usage: '/help', summary: 'list the commands' },

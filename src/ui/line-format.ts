@@ -1,3 +1,4 @@
+import { safeText } from '../chat/safe-text.js';
 import type { UiEvent } from './events.js';
 
 export interface LineContext {
@@ -5,8 +6,21 @@ export interface LineContext {
   rooms: readonly string[];
 }
 
-/** The line (or lines) line mode prints for an event, or undefined for events it does not show. */
+/**
+ * The line (or lines) line mode prints for an event, or undefined for events it does not show. Made safe
+ * as a whole (see chat/safe-text.ts): nicks, lines, room names, reasons and the relay's sentences are
+ * written by peers, and only the help's own line breaks are kept.
+ */
 export function formatEvent(event: UiEvent, context: LineContext): string | undefined {
+  if (event.event === 'help') {
+    const width = Math.max(...event.commands.map((c) => c.usage.length));
+    return event.commands.map((c) => safeText(`  ${c.usage.padEnd(width)}  ${c.summary}`)).join('\n');
+  }
+  const line = describe(event, context);
+  return line === undefined ? undefined : safeText(line);
+}
+
+function describe(event: Exclude<UiEvent, { event: 'help' }>, context: LineContext): string | undefined {
   switch (event.event) {
     case 'ready':
       return `* lanchat on network "${event.network}": you are ${event.nick} (node ${event.node.slice(0, 8)}); /help lists the commands`;
@@ -37,10 +51,6 @@ export function formatEvent(event: UiEvent, context: LineContext): string | unde
       return event.rooms.length === 0
         ? '* no rooms yet; /join #room creates one'
         : `* rooms: ${event.rooms.map((r) => `${r.room} (${r.people})${r.joined ? '*' : ''}`).join(', ')}`;
-    case 'help': {
-      const width = Math.max(...event.commands.map((c) => c.usage.length));
-      return event.commands.map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`).join('\n');
-    }
     case 'quit':
       return undefined;
   }

@@ -1,5 +1,6 @@
 import { clearLine, createInterface, cursorTo, moveCursor } from 'node:readline';
-import type { LanchatNode } from '../node.js';
+import { safeText } from '../chat/safe-text.js';
+import type { ChatSession } from '../session/chat-session.js';
 import { ChatController } from './controller.js';
 import type { UiEvent } from './events.js';
 import { parseInput } from './input.js';
@@ -10,10 +11,11 @@ import { formatEvent } from './line-format.js';
  * terminal, an incoming line clears the prompt row, prints, and redraws the prompt with whatever was
  * half-typed, so the two never garble each other. Resolves when the user quits or input ends.
  */
-export function runLineMode(node: LanchatNode, input: NodeJS.ReadableStream, output: NodeJS.WriteStream): Promise<void> {
+export function runLineMode(session: ChatSession, input: NodeJS.ReadableStream, output: NodeJS.WriteStream): Promise<void> {
   const terminal = output.isTTY === true;
   const rl = createInterface({ input, output, terminal, historySize: 200 });
-  const promptText = (): string => `${node.currentRoom ?? '(no room)'}> `;
+  // The rooms come from the relay's welcome: text from a peer like any other.
+  const promptText = (): string => `${safeText(session.currentRoom ?? '(no room)')}> `;
   const print = (text: string): void => {
     if (!terminal) {
       output.write(`${text}\n`);
@@ -26,10 +28,10 @@ export function runLineMode(node: LanchatNode, input: NodeJS.ReadableStream, out
     rl.prompt(true);
   };
   const show = (event: UiEvent): void => {
-    const line = formatEvent(event, { rooms: node.rooms });
+    const line = formatEvent(event, { rooms: session.rooms });
     if (line !== undefined) print(line);
   };
-  const controller = new ChatController(node, show);
+  const controller = new ChatController(session, show);
 
   return new Promise((resolve) => {
     rl.on('line', (line) => {
@@ -51,7 +53,7 @@ export function runLineMode(node: LanchatNode, input: NodeJS.ReadableStream, out
       }
     });
     rl.on('close', () => resolve());
-    node.run();
+    session.run();
     if (terminal) {
       rl.setPrompt(promptText());
       rl.prompt();

@@ -41,6 +41,25 @@ export function encodeMessageFrame(message: Uint8Array): Buffer {
 }
 
 /**
+ * The author's bytes when `payload` (a frame without its length prefix) is one chat message field and
+ * nothing else; undefined for any other frame, or one that is not well formed (decodeFrame says why).
+ * It reads the field's tag and length, never the message: a view into `payload`, not a copy.
+ */
+export function messageOfPayload(payload: Uint8Array): Uint8Array | undefined {
+  if (payload[0] !== MESSAGE_TAG) return undefined;
+  // The length: a varint of at most 5 bytes (a uint32, as protobuf reads it).
+  let length = 0;
+  let pos = 1;
+  for (let shift = 0; ; shift += 7) {
+    if (pos >= payload.length || shift > 28) return undefined;
+    const byte = payload[pos++]!;
+    length += (byte & 0x7f) * 2 ** shift;
+    if (byte < 0x80) break;
+  }
+  return pos + length === payload.length ? payload.subarray(pos) : undefined;
+}
+
+/**
  * The author's bytes of the chat message in `raw`, a whole message frame (length prefix included) as
  * received: a view into it, not a copy.
  */

@@ -8,6 +8,10 @@ export const ErrorCode = {
   HELLO_TIMEOUT: 'HELLO_TIMEOUT',
   HEARTBEAT_TIMEOUT: 'HEARTBEAT_TIMEOUT',
   SLOW_CONSUMER: 'SLOW_CONSUMER',
+  // A frame not whole within FRAME_DEADLINE_MS of its first byte.
+  FRAME_TIMEOUT: 'FRAME_TIMEOUT',
+  // Unfinished frames of all a listener's connections passed PARTIAL_FRAMES_MAX_BYTES; this one held the biggest.
+  FRAME_BUFFERS_FULL: 'FRAME_BUFFERS_FULL',
   // Sent frames faster than the rate limit for too long.
   RATE_LIMITED: 'RATE_LIMITED',
   // Refused at accept: that address holds too many connections, or is banned for failed handshakes.
@@ -33,7 +37,16 @@ export const ErrorCode = {
   // A message whose signature, author key or chain does not hold: refused, never stored.
   BAD_SIGNATURE: 'BAD_SIGNATURE',
   STORE_FAILED: 'STORE_FAILED',
+  // The control socket is answering MAX_CONTROL_QUERIES history queries already.
+  TOO_MANY_QUERIES: 'TOO_MANY_QUERIES',
   STORE_FORMAT: 'STORE_FORMAT',
+  // The history folder cannot be read as it is (a file missing, truncated or garbled): never taken for a
+  // new, empty one; `lanchat repair` keeps a copy of it, then recovers what it can.
+  STORE_DAMAGED: 'STORE_DAMAGED',
+  // The identity key file is empty or not a key: refused; `lanchat repair` moves it aside.
+  IDENTITY_DAMAGED: 'IDENTITY_DAMAGED',
+  // A file or folder of the data folder cannot be read or written (permissions, a full disk, not a folder).
+  DATA_DIR_ACCESS: 'DATA_DIR_ACCESS',
   // The room secret: the other side has another one, or none (or has one where this side has none).
   WRONG_SECRET: 'WRONG_SECRET',
   // A hello or welcome whose node id is not proven by a signature over this very TLS session.

@@ -5,69 +5,119 @@ import { MAX_FRAME_BYTES } from './limits.js';
 export type FrameSink = (payload: Buffer, raw: Buffer) => void;
 
 /**
+ * What an unfinished frame is first given room for. Small, so that a peer announcing a big frame and
+ * sending a few bytes of it makes the decoder hold a few bytes, not the announced size.
+ */
+const FIRST_ROOM_BYTES = 1024;
+
+/**
  * Splits a byte stream into varint length-delimited frames. It never touches a socket: feed it chunks as
  * they arrive, in any sizes, and it calls the sink once per whole frame, in order.
  *
  * The announced length is checked against the limit as soon as its first bytes arrive, before anything is
  * buffered for it. A frame that arrives within one chunk is handed out as a view of that chunk, not a copy.
- * After it throws, the stream is out of step and the decoder must be discarded with its connection.
+ * A frame that arrives in pieces is copied into one buffer of its own, grown by doubling up to the frame's
+ * size: the chunks themselves are never kept, so a peer that sends a frame a byte at a time costs a byte
+ * a byte (plus the doubling), not a Buffer a byte (hundreds of bytes each). After it throws, the stream is
+ * out of step and the decoder must be discarded with its connection.
  */
 export class FrameDecoder {
   readonly #maxFrameBytes: number;
   readonly #maxHeaderBytes: number;
-  #pending: Buffer[] = [];
-  #pendingBytes = 0;
-  /** What the frame begun in #pending takes in all, prefix included; 0 while its prefix is cut off. */
+  /** The frame begun and not whole yet, prefix included, in [0, #filled); undefined when none is. */
+  #partial: Buffer | undefined;
+  #filled = 0;
+  /** What that frame takes in all, prefix included, and its prefix alone; both 0 while the prefix is cut off. */
   #needed = 0;
+  #headerBytes = 0;
 
   constructor(maxFrameBytes = MAX_FRAME_BYTES) {
     this.#maxFrameBytes = maxFrameBytes;
     this.#maxHeaderBytes = varintLength(maxFrameBytes);
   }
 
-  /** Bytes held for a frame that is not whole yet. */
+  /** Bytes received of a frame that is not whole yet. */
   get bufferedBytes(): number {
-    return this.#pendingBytes;
+    return this.#filled;
+  }
+
+  /** Memory held for that frame: its buffer's size, at most twice what was received of it (or FIRST_ROOM_BYTES). */
+  get heldBytes(): number {
+    return this.#partial?.length ?? 0;
   }
 
   push(chunk: Buffer, onFrame: FrameSink): void {
-    if (this.#pendingBytes === 0) {
+    if (this.#partial === undefined) {
       this.#scan(chunk, onFrame);
       return;
     }
-    this.#pending.push(chunk);
-    this.#pendingBytes += chunk.length;
-    // A big frame comes in several chunks: they are joined once, when it is whole, not at every chunk.
-    if (this.#pendingBytes < this.#needed) return;
-    const joined = Buffer.concat(this.#pending, this.#pendingBytes);
-    this.#pending = [];
-    this.#pendingBytes = 0;
+    const used = this.#fill(chunk);
+    if (this.#needed === 0 || this.#filled < this.#needed) return;
+    // Whole: the buffer is the frame's own, handed out with it and never written again.
+    const frame = this.#partial.subarray(0, this.#filled);
+    const headerBytes = this.#headerBytes;
+    this.#partial = undefined;
+    this.#filled = 0;
     this.#needed = 0;
-    this.#scan(joined, onFrame);
+    this.#headerBytes = 0;
+    onFrame(frame.subarray(headerBytes), frame);
+    if (used < chunk.length) this.#scan(chunk.subarray(used), onFrame);
+  }
+
+  /** Copies what `chunk` holds of the unfinished frame into its buffer; returns how many bytes it took. */
+  #fill(chunk: Buffer): number {
+    let used = 0;
+    if (this.#needed === 0) {
+      // The prefix is cut off: take its missing bytes one at a time (it is at most a few bytes long).
+      while (used < chunk.length && this.#needed === 0) {
+        this.#append(chunk.subarray(used, used + 1));
+        used++;
+        const header = readLengthPrefix(this.#partial!, 0, this.#maxFrameBytes, this.#maxHeaderBytes, this.#filled);
+        if (header !== undefined) this.#expect(header);
+      }
+      if (this.#needed === 0) return used;
+    }
+    const take = Math.min(chunk.length - used, this.#needed - this.#filled);
+    this.#append(chunk.subarray(used, used + take));
+    return used + take;
+  }
+
+  /** Appends `bytes` to the unfinished frame, doubling its buffer as needed, never past the frame's size. */
+  #append(bytes: Buffer): void {
+    const want = this.#filled + bytes.length;
+    const room = this.#partial?.length ?? 0;
+    if (want > room) {
+      const limit = this.#needed > 0 ? this.#needed : this.#maxHeaderBytes;
+      const size = Math.min(limit, Math.max(want, room * 2, FIRST_ROOM_BYTES));
+      // Not from Node's shared pool: a small slice of it would keep the whole 8 KiB pool alive.
+      const grown = Buffer.allocUnsafeSlow(size);
+      if (this.#partial !== undefined) this.#partial.copy(grown, 0, 0, this.#filled);
+      this.#partial = grown;
+    }
+    bytes.copy(this.#partial!, this.#filled);
+    this.#filled = want;
+  }
+
+  #expect(header: LengthPrefix): void {
+    this.#needed = header.bytes + header.length;
+    this.#headerBytes = header.bytes;
   }
 
   #scan(buf: Buffer, onFrame: FrameSink): void {
     let offset = 0;
-    let needed = 0;
     while (offset < buf.length) {
       const header = readLengthPrefix(buf, offset, this.#maxFrameBytes, this.#maxHeaderBytes);
       if (header === undefined) break;
       const end = offset + header.bytes + header.length;
       if (end > buf.length) {
-        needed = end - offset;
+        this.#expect(header);
         break;
       }
       onFrame(buf.subarray(offset + header.bytes, end), buf.subarray(offset, end));
       offset = end;
     }
-    if (offset < buf.length) {
-      // Keep only the unfinished frame. Most of a chunk (the start of a big frame) is kept as a view; a
-      // small rest is copied, so that a few bytes do not keep the caller's whole chunk in memory.
-      const rest = buf.length - offset > buf.length / 2 ? buf.subarray(offset) : Buffer.from(buf.subarray(offset));
-      this.#pending.push(rest);
-      this.#pendingBytes = rest.length;
-      this.#needed = needed;
-    }
+    // The start of an unfinished frame: copied, so that the caller's chunk is not kept for it.
+    if (offset < buf.length) this.#append(buf.subarray(offset));
   }
 }
 
@@ -79,18 +129,20 @@ interface LengthPrefix {
 }
 
 /**
- * Reads a varint length at `offset`. Returns undefined when the prefix is cut off by the end of `buf`;
- * throws as soon as the bytes seen already announce more than `max`, or use more bytes than `max` needs.
+ * Reads a varint length at `offset`, in `buf` up to `end`. Returns undefined when the prefix is cut off
+ * there; throws as soon as the bytes seen already announce more than `max`, or use more bytes than `max`
+ * needs.
  */
 export function readLengthPrefix(
   buf: Buffer,
   offset: number,
   max: number,
   maxHeaderBytes = varintLength(max),
+  end = buf.length,
 ): LengthPrefix | undefined {
   let length = 0;
   for (let i = 0; i < maxHeaderBytes; i++) {
-    if (offset + i >= buf.length) return undefined;
+    if (offset + i >= end) return undefined;
     const byte = buf[offset + i]!;
     length += (byte & 0x7f) * 2 ** (7 * i);
     if (length > max) {

@@ -1,9 +1,28 @@
-/** Protocol limits shared by every node. See DESIGN.md (Limits) for where each figure comes from. */
+/**
+ * Protocol limits shared by every node. Where each figure comes from: docs/ARCHITECTURE.md ("A new limit");
+ * what each does to a peer over it: the README's limits table, which gets a row for every new one.
+ */
 
 export const PROTOCOL_VERSION = 1;
 
 /** A frame whose announced length exceeds this closes the connection before any byte of it is buffered. */
 export const MAX_FRAME_BYTES = 256 * 1024;
+
+/**
+ * A frame must be whole within this of its first byte arriving, or the connection is closed
+ * (FRAME_TIMEOUT). On a LAN the biggest frame takes milliseconds; a peer that sends one a byte at a time
+ * (each byte proving the link alive) holds its buffer for this long at most, however it paces the bytes.
+ */
+export const FRAME_DEADLINE_MS = 10_000;
+
+/**
+ * Bytes held for unfinished frames by all the inbound connections of one listener together. Over it, the
+ * connection holding the biggest unfinished frame is closed (FRAME_BUFFERS_FULL) until the rest fit. 32 MiB
+ * is a hundred and twenty peers each half-way through a full frame at the same moment, far more than a LAN
+ * relay sees (frames arrive whole or nearly in one read); without it, a few hundred connections each
+ * sending most of a frame and stalling would hold MAX_FRAME_BYTES each until their deadline.
+ */
+export const PARTIAL_FRAMES_MAX_BYTES = 32 * 1024 * 1024;
 
 /** Longest chat line, in UTF-8 bytes. */
 export const MAX_TEXT_BYTES = 16 * 1024;

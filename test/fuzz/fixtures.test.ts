@@ -1,14 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type Fixture, inputsOf, replay } from './engine.js';
 import { decodersTarget } from './targets/decoders.js';
 import { memberTarget } from './targets/member.js';
 import { parserTarget } from './targets/parser.js';
 import { relayTarget } from './targets/relay.js';
-
-// A member dials its relay in memory here: fuzzed redirects name any address, and none is ever contacted.
-vi.mock('../../src/net/dial.js', () => import('./memory-dial.js'));
 
 /**
  * Every input the fuzzer ever failed on (and a few seed inputs that reach its trickiest paths), replayed

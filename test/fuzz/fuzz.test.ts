@@ -1,13 +1,10 @@
 import { appendFileSync } from 'node:fs';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type Crash, fuzz, type FuzzTarget, toFixture, writeFixture } from './engine.js';
 import { decodersTarget } from './targets/decoders.js';
 import { memberTarget } from './targets/member.js';
 import { parserTarget } from './targets/parser.js';
 import { relayTarget } from './targets/relay.js';
-
-// A member dials its relay in memory here: fuzzed redirects name any address, and none is ever contacted.
-vi.mock('../../src/net/dial.js', () => import('./memory-dial.js'));
 
 /**
  * The fuzzer, as CI runs it: 100,000 cases from a fixed seed, split across the frame parser, the

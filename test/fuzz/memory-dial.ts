@@ -1,23 +1,17 @@
+import type { Dial } from '../../src/member/member.js';
 import type { Connection, ConnectionOptions } from '../../src/net/connection.js';
 import { LanchatError } from '../../src/wire/errors.js';
 
 /**
- * Stands in for src/net/dial.js in the fuzz tests (vi.mock): a member dials whatever the fuzzer's fake
- * relay answers with, in memory, whatever host and port it was given. A fuzzed redirect can name any
- * address; with this, none of them is ever contacted.
+ * A dial (src/net/dial.ts's signature) that `answer` answers in memory, whatever host and port it is
+ * given: a member handed it (its `dial` option) reaches the fuzzer's fake relay, and a fuzzed redirect to
+ * any address contacts nothing. `answer` returning undefined refuses the dial.
  */
-
-export const DIAL_TIMEOUT_MS = 1_500;
-
-let answer: ((options: ConnectionOptions) => Connection) | undefined;
-
-/** Who answers the next dials; undefined refuses them. */
-export function answerDials(handler: ((options: ConnectionOptions) => Connection) | undefined): void {
-  answer = handler;
-}
-
-export async function dial(host: string, port: number, options: ConnectionOptions & { timeoutMs?: number } = {}): Promise<Connection> {
-  if (answer === undefined) throw new LanchatError('CONNECT_FAILED', `cannot reach ${host}:${port}: no in-memory relay`);
-  const { timeoutMs: _, ...connectionOptions } = options;
-  return answer(connectionOptions);
+export function memoryDial(answer: (options: ConnectionOptions) => Connection | undefined): Dial {
+  return async (host, port, options = {}) => {
+    const { timeoutMs: _, secret: __, ...connectionOptions } = options;
+    const conn = answer(connectionOptions);
+    if (conn === undefined) throw new LanchatError('CONNECT_FAILED', `cannot reach ${host}:${port}: no in-memory relay`);
+    return conn;
+  };
 }

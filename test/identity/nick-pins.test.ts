@@ -17,6 +17,19 @@ describe('NickPins', () => {
     expect(pins.see('bob', A)).toEqual({ verdict: 'same' });
   });
 
+  it('takes a lookalike of a pinned nick for that nick', () => {
+    const pins = new NickPins();
+    pins.see('watch', A);
+    expect(pins.see('w\u0430tch', B)).toEqual({ verdict: 'changed', pinned: A });
+    expect(pins.see('\uff57\uff41\uff54\uff43\uff48', B)).toEqual({ verdict: 'changed', pinned: A });
+  });
+
+  it('keys the pins of an older file again, keeping the first of two that now share a key', () => {
+    const pins = new NickPins([['b0b', A], ['bob', B], ['rnark', B]]);
+    expect(pins.see('BOB', A)).toEqual({ verdict: 'same' });
+    expect(pins.see('mark', B)).toEqual({ verdict: 'same' });
+  });
+
   it('keeps its pins in the data folder, and starts empty from a missing or broken file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lanchat-pins-'));
     try {

@@ -77,9 +77,9 @@ describe('a full disk during a sync', () => {
     // Full for what the sync brings; the line it writes below still fits.
     fillDisk(mine, me.nodeIdHex);
     const full = member(port, 'full', mine, me);
-    const problems: { code: string; message: string }[] = [];
+    const problems: { code: string; cause?: string; what?: string }[] = [];
     const reported = new Promise<void>((resolve) => full.on('problem', (p) => (problems.push(p), resolve())));
-    full.on('disconnected', () => problems.push({ code: 'DISCONNECTED', message: '' }));
+    full.on('disconnected', () => problems.push({ code: 'DISCONNECTED' }));
     const up = connected(full);
     full.start();
     await up;
@@ -93,7 +93,7 @@ describe('a full disk during a sync', () => {
     full.say('still here');
     await heard;
     expect(problems.map((p) => p.code)).toEqual(['STORE_FAILED']);
-    expect(problems[0]!.message).toMatch(/No space left on device/);
+    expect(problems[0]).toMatchObject({ what: 'received', cause: 'IO error: No space left on device' });
     expect(full.isConnected).toBe(true);
   });
 

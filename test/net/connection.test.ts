@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Connection, type CloseInfo } from '../../src/net/connection.js';
 import { dial } from '../../src/net/dial.js';
 import { listen } from '../../src/net/listener.js';
-import { encodeFrame } from '../../src/wire/codec.js';
+import { encodeFrame, encodeMessageFrame } from '../../src/wire/codec.js';
 import { isLanchatError } from '../../src/wire/errors.js';
 
 // Real sockets on 127.0.0.1; the server side is a Connection with the options under test.
@@ -148,5 +148,21 @@ describe('Connection', () => {
       error = err;
     }
     expect(isLanchatError(error, 'CONNECT_FAILED')).toBe(true);
+  });
+
+  it('with messageBytes, hands chat message frames over as their bytes, in order with the other frames', async () => {
+    const { port, accepted } = await serverWith({ heartbeatMs: 0 });
+    const client = await dial('127.0.0.1', port, { heartbeatMs: 0, messageBytes: true });
+    cleanups.push(() => client.close());
+    const server = await accepted;
+    const got: string[] = [];
+    const done = new Promise<void>((resolve) => {
+      client.on('frame', (frame) => got.push(frame.kind ?? '?') && frame.kind === 'part' && resolve());
+      client.on('message', (bytes, raw) => got.push(`message ${Buffer.from(bytes).toString()} in ${raw.length}`));
+    });
+    // One write: the three frames come in one chunk.
+    server.send(Buffer.concat([encodeMessageFrame(Buffer.from('one')), encodeFrame({ join: { room: '#a' } }), encodeMessageFrame(Buffer.from('two')), encodeFrame({ part: { room: '#a' } })]));
+    await done;
+    expect(got).toEqual(['message one in 6', 'join', 'message two in 6', 'part']);
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageView } from '../../src/member/member.js';
-import { LanchatNode } from '../../src/node.js';
+import { LanchatNode } from '../../src/node/node.js';
 
 // A lone node (no discovery: it relays for itself on loopback) writes a room's history, then reads it back in pages.
 describe('older messages from the store', () => {

@@ -236,6 +236,21 @@ export function historyStoreContract(name: string, fresh: () => { open: () => Pr
       expect(await readHistory(store, '#nowhere')).toEqual([]);
     });
 
+    it('counts a room\u2019s messages as history() gives them, over many appends and after reopening', async () => {
+      // Live lines one at a time (small pages, joined as they add up), then a big batch, in two rooms.
+      for (let seq = 1; seq <= 40; seq++) await store.append([chat(ALICE, seq, seq * 1_000, `a-${seq}`, seq % 3 === 0 ? '#dev' : '#lobby')]);
+      await store.append(Array.from({ length: 1_300 }, (_, i) => chat(BOB, i + 1, 500 + i * 100, `b-${i}`, i % 5 === 0 ? '#dev' : '#lobby')));
+      await store.append([whisper(ALICE, 41, 99_000, 'psst')]);
+      const counted = async (): Promise<number[]> => [await store.count({ room: '#lobby' }), await store.count({ room: '#dev' }), await store.count({ room: '#nowhere' })];
+      const read = async (): Promise<number[]> => [(await readHistory(store, '#lobby')).length, (await readHistory(store, '#dev')).length, 0];
+      expect(await counted()).toEqual([27 + 1_040, 13 + 260, 0]);
+      expect(await counted()).toEqual(await read());
+      expect(await store.count()).toBe(1_341);
+      await store.close();
+      store = await place.open();
+      expect(await counted()).toEqual(await read());
+    });
+
     it('lists what it lacks of a batch, and gives stored bytes back unchanged', async () => {
       const first = chat(ALICE, 1, 100);
       await store.append([first]);

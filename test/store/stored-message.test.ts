@@ -59,4 +59,38 @@ describe('decodeStored', () => {
     }
     expect(isLanchatError(refusal(Buffer.from([0xff, 0xff])), 'BAD_FRAME')).toBe(true);
   });
+
+  it('reads what a face shows in the same pass, as the whole message has it, a sub-message given twice merged', () => {
+    const plain = decodeStored(encode({ nick: 'zoë', room: '#café', text: 'naïve ☕ 漢字' }));
+    const fields = (m: ReturnType<typeof decodeStored>) => ({
+      origin: Buffer.from(m.shown.origin ?? []).toString('hex'),
+      seq: m.shown.seq,
+      time: m.shown.time,
+      nick: m.shown.nick ?? '',
+      room: m.shown.room || null,
+      text: m.shown.text ?? '',
+      to: m.shown.to ? { nodeId: Buffer.from(m.shown.to.nodeId ?? []).toString('hex'), nick: m.shown.to.nick ?? '' } : null,
+      nonce: m.shown.sealed ? Buffer.from(m.shown.sealed.nonce ?? []).toString('hex') : null,
+    });
+    const whole = (m: ReturnType<typeof decodeStored>) => ({
+      origin: Buffer.from(m.message.origin).toString('hex'),
+      seq: m.message.seq,
+      time: m.message.time,
+      nick: m.message.nick,
+      room: m.message.room || null,
+      text: m.message.text ?? '',
+      to: m.message.to ? { nodeId: Buffer.from(m.message.to.nodeId ?? []).toString('hex'), nick: m.message.to.nick } : null,
+      nonce: m.message.sealed ? Buffer.from(m.message.sealed.nonce ?? []).toString('hex') : null,
+    });
+    expect(fields(plain)).toEqual(whole(plain));
+    expect(fields(plain)).toMatchObject({ nick: 'zoë', room: '#café', text: 'naïve ☕ 漢字', to: null });
+
+    // Recipient and sealed body twice (lanchat never writes that; a signed message may hold it): protobuf
+    // merges the second into the first, field by field.
+    const base = encode({ room: undefined, text: undefined, nick: '', to: { nodeId: Buffer.alloc(32, 3), nick: 'bo' }, sealed: { nonce: Buffer.alloc(12, 1), ciphertext: Buffer.alloc(4) } });
+    const again = lanchat.ChatMessage.encode({ to: { nick: 'bob' }, sealed: { nonce: Buffer.alloc(12, 2) } }).finish();
+    const twice = decodeStored(Buffer.concat([base, again]));
+    expect(fields(twice)).toEqual(whole(twice));
+    expect(fields(twice)).toMatchObject({ nick: '', to: { nodeId: '03'.repeat(32), nick: 'bob' }, nonce: '02'.repeat(12) });
+  });
 });

@@ -51,3 +51,41 @@ describe('line mode formatting', () => {
     expect(member).toBe('* the relay is ann at 192.168.1.5:4000');
   });
 });
+
+// What a peer writes, in every field it can write: none of it may reach the terminal as a control.
+const HOSTILE = '\x1b[2J\x1b]0;owned\x07\u202e\x9b31m\r\n\b';
+const CONTROL = /[\x00-\x1f\x7f-\x9f\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]/u;
+
+describe('line mode and text written by peers', () => {
+  const message = { event: 'message', id: 'a-1', fromId: 'a', ts: at, own: false } as const;
+  const relay = { id: 'x', nick: HOSTILE, host: '10.0.0.9', port: 4000, epoch: 1 };
+  const events: [string, Parameters<typeof formatEvent>[0]][] = [
+    ['a room line', { ...message, from: HOSTILE, room: `#lobby${HOSTILE}`, to: null, text: HOSTILE }],
+    ['a private line', { ...message, from: HOSTILE, room: null, to: HOSTILE, text: HOSTILE }],
+    ['a join', { event: 'presence', nick: HOSTILE, state: 'joined', room: null, rooms: [HOSTILE], self: false }],
+    ['a join of a room', { event: 'presence', nick: HOSTILE, state: 'joined', room: '#lobby', self: false }],
+    ['a leave with a reason', { event: 'presence', nick: HOSTILE, state: 'left', room: null, reason: HOSTILE, self: false }],
+    ['a rename', { event: 'presence', nick: HOSTILE, state: 'renamed', room: null, from: HOSTILE, self: false }],
+    ['an error from the relay', { event: 'error', code: 'X', message: HOSTILE, suggestion: HOSTILE }],
+    ['a notice', { event: 'notice', code: 'NICK_KEY_CHANGED', text: HOSTILE } as Parameters<typeof formatEvent>[0]],
+    ['the relay nick', { event: 'role', role: 'member', relay }],
+    ['a lost relay', { event: 'connection', state: 'disconnected', reason: HOSTILE, retryInMs: 100 } as Parameters<typeof formatEvent>[0]],
+    ['who', { event: 'who', room: HOSTILE, nicks: [HOSTILE] }],
+    ['rooms', { event: 'rooms', rooms: [{ room: HOSTILE, people: 1, joined: false }] }],
+    ['ready', { event: 'ready', node: 'ab', nick: HOSTILE, port: 1, network: 'n', secret: false }],
+  ];
+
+  it.each(events)('%s shows the controls as visible symbols, on one line', (_what, event) => {
+    const line = formatEvent(event, { rooms: ['#lobby'] });
+    expect(line).toBeDefined();
+    expect(CONTROL.test(line!)).toBe(false);
+    expect(line).not.toContain('\n');
+    expect(line).toContain('\u241b[2J\u241b]0;owned\u2407\ufffd\ufffd31m\u240d\u240a\u2408');
+  });
+
+  it('keeps the line breaks of the help, and only those', () => {
+    const help = formatEvent({ event: 'help', commands: [{ usage: '/a', summary: 'one' }, { usage: '/b', summary: `two${HOSTILE}` }] }, context);
+    expect(help!.split('\n')).toHaveLength(2);
+    expect(CONTROL.test(help!.replace(/\n/g, ''))).toBe(false);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeFrame, encodeFrame, encodeMessageFrame, messageBytesOfFrame } from '../../src/wire/codec.js';
+import { decodeFrame, encodeFrame, encodeMessageFrame, messageBytesOfFrame, messageOfPayload } from '../../src/wire/codec.js';
 import { lanchat } from '../../src/wire/protobuf.js';
 import { isLanchatError } from '../../src/wire/errors.js';
 
@@ -62,4 +62,35 @@ describe('frame codec', () => {
     expect(fails(Buffer.concat([frame, Buffer.from([0x52, 0x00])]))).toBe(true);
     expect(fails(encodeFrame({ heartbeat: { time: 1 } }))).toBe(true);
   });
+
+  it('finds a chat message in a frame from its tag and length alone, in a frame that holds that alone', () => {
+    const payloadOf = (raw: Buffer): Buffer => raw.subarray(raw.length - payloadLength(raw));
+    for (const size of [0, 3, 127, 128, 300, 20_000]) {
+      const message = Buffer.alloc(size, 7);
+      const raw = encodeMessageFrame(message);
+      const found = messageOfPayload(payloadOf(raw));
+      expect(Buffer.from(found!)).toEqual(message);
+      expect(Buffer.from(found!)).toEqual(Buffer.from(messageBytesOfFrame(raw)));
+    }
+    // Anything else is left to decodeFrame: another kind, a message field and more, a cut one, a long varint.
+    const whole = payloadOf(encodeMessageFrame(Buffer.from('abc')));
+    for (const other of [
+      payloadOf(encodeFrame({ heartbeat: { time: 1 } })),
+      Buffer.concat([whole, Buffer.from([0x52, 0x00])]),
+      Buffer.concat([Buffer.from([0x98, 0x06, 0x01]), whole]),
+      whole.subarray(0, whole.length - 1),
+      Buffer.from([0x52]),
+      Buffer.from([0x52, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00]),
+      Buffer.alloc(0),
+    ]) {
+      expect(messageOfPayload(other)).toBeUndefined();
+    }
+  });
 });
+
+/** The payload length of a whole frame: what follows its varint prefix. */
+function payloadLength(raw: Buffer): number {
+  let prefix = 1;
+  while (raw[prefix - 1]! & 0x80) prefix++;
+  return raw.length - prefix;
+}

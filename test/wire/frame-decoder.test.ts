@@ -67,18 +67,67 @@ describe('FrameDecoder', () => {
     }
   });
 
-  it('joins the chunks of a big frame once, when it is whole, not at every chunk', () => {
+  it('copies the pieces of a big frame into one buffer, grown a few times, never joined chunk by chunk', () => {
     const stream = Buffer.concat([Buffer.from([0x88, 0x27]), Buffer.alloc(5_000, 1)]);
     const concat = vi.spyOn(Buffer, 'concat');
+    const alloc = vi.spyOn(Buffer, 'allocUnsafeSlow');
     try {
       const decoder = new FrameDecoder();
       let frames = 0;
       for (let at = 0; at < stream.length; at += 7) decoder.push(stream.subarray(at, at + 7), () => frames++);
       expect(frames).toBe(1);
-      expect(concat).toHaveBeenCalledTimes(1);
+      expect(concat).not.toHaveBeenCalled();
+      // Doubling from 1 KiB: 1024, 2048, 4096, then the frame's own 5002 bytes; 715 chunks came in.
+      expect(alloc.mock.calls.map(([size]) => size)).toEqual([1024, 2048, 4096, 5002]);
     } finally {
       concat.mockRestore();
+      alloc.mockRestore();
     }
+  });
+
+  it('holds a frame sent a byte at a time in one buffer of at most twice what came, never the announced size', () => {
+    const max = 256 * 1024;
+    const body = Buffer.alloc(max);
+    for (let i = 0; i < body.length; i++) body[i] = i % 253;
+    const stream = Buffer.concat([Buffer.from([0x80, 0x80, 0x10]), body]); // announces 262144 bytes
+    const decoder = new FrameDecoder(max);
+    const got: Buffer[] = [];
+    let worst = 0;
+    let miscounted = 0;
+    for (let at = 0; at < stream.length; at++) {
+      decoder.push(stream.subarray(at, at + 1), (payload) => got.push(payload));
+      if (got.length > 0) continue;
+      if (decoder.bufferedBytes !== at + 1) miscounted++;
+      worst = Math.max(worst, decoder.heldBytes / Math.max(decoder.bufferedBytes, 1024));
+    }
+    expect(miscounted).toBe(0);
+    expect(worst).toBeLessThanOrEqual(2);
+    expect(got).toHaveLength(1);
+    expect(got[0]!.equals(body)).toBe(true);
+    expect(decoder.heldBytes).toBe(0);
+    expect(decoder.bufferedBytes).toBe(0);
+  });
+
+  it('keeps only a few bytes for an announced frame whose body has not come', () => {
+    const decoder = new FrameDecoder();
+    decoder.push(Buffer.from([0x80, 0x80]), () => undefined); // a prefix cut short
+    expect(decoder.heldBytes).toBe(3);
+    decoder.push(Buffer.from([0x10, 1]), () => undefined); // 262144 announced, one byte of it
+    expect(decoder.bufferedBytes).toBe(4);
+    expect(decoder.heldBytes).toBe(1024);
+  });
+
+  it('copies a frame that came in pieces: the caller may reuse its chunks', () => {
+    const frames: string[] = [];
+    const scratch = Buffer.alloc(STREAM.length);
+    const decoder = new FrameDecoder();
+    for (let at = 0; at < STREAM.length; at += 4) {
+      const piece = STREAM.subarray(at, at + 4);
+      piece.copy(scratch);
+      decoder.push(scratch.subarray(0, piece.length), (_payload, raw) => frames.push(raw.toString('hex')));
+      scratch.fill(0xee); // the chunk is reused, as a socket's read buffer may be
+    }
+    expect(frames).toEqual(expectedRaws);
   });
 
   it('hands out a frame inside one chunk as a view, not a copy', () => {

@@ -2,7 +2,7 @@ import type { EditLine } from './editor.js';
 import { visibleSlice } from './editor.js';
 import type { ChatState, Entry, Window } from './state.js';
 import { NO_ROOM } from './state.js';
-import { displayWidth, padToWidth, type Row, rowWidth, type Span, wrapSpans } from './text.js';
+import { displayWidth, padToWidth, type Row, rowWidth, sanitize, type Span, wrapSpans } from './text.js';
 
 /**
  * Pure layout: the model and the input line become exactly `rows` screen rows of styled spans, each at
@@ -130,9 +130,10 @@ export function layoutScreen(state: ChatState, line: EditLine, columns: number, 
   const window = state.current;
   const pane = paneRows(window, columns, Math.max(0, rows - CHROME_ROWS));
 
-  const status: Span[] = [{ text: `[${clock(now)}] [${snap.nick}] [` }];
+  // This user's nick and rooms are the ones the relay's welcome gave.
+  const status: Span[] = [{ text: `[${clock(now)}] [${sanitize(snap.nick)}] [` }];
   state.order.forEach((w, i) => {
-    const label = `${i + 1}:${w.name}${w.unread > 0 ? `(${w.unread}${w.mentioned ? '!' : ''})` : ''}`;
+    const label = `${i + 1}:${sanitize(w.name)}${w.unread > 0 ? `(${w.unread}${w.mentioned ? '!' : ''})` : ''}`;
     if (i > 0) status.push({ text: ' ' });
     if (w === window) status.push({ text: label, style: { bold: true } });
     else if (w.mentioned) status.push({ text: label, style: { color: 'yellow', bold: true } });
@@ -143,12 +144,13 @@ export function layoutScreen(state: ChatState, line: EditLine, columns: number, 
   if (window.scroll > 0) status.push({ text: ' -- more --', style: { bold: true } });
   if (window.loading) status.push({ text: ' (loading older…)' });
 
-  const prompt = `[${window.name === NO_ROOM ? 'no room' : window.name}] `;
+  const prompt = `[${window.name === NO_ROOM ? 'no room' : sanitize(window.name)}] `;
   const promptWidth = Math.min(displayWidth(prompt), Math.max(0, columns - 2));
   const slice = visibleSlice(line, columns - promptWidth);
   return {
     columns,
-    title: [{ text: padToWidth(` ${title}`, columns), style: bar }],
+    // The relay's nick (in the title and the connection state) is a peer's text.
+    title: [{ text: padToWidth(sanitize(` ${title}`), columns), style: bar }],
     pane: pane.rows,
     status: barRow(status, columns),
     input: [{ text: padToWidth(prompt, promptWidth), style: { bold: true } }, { text: slice.text }],

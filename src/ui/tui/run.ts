@@ -1,5 +1,5 @@
 import { emitKeypressEvents } from 'node:readline';
-import type { LanchatNode } from '../../node.js';
+import type { ChatSession } from '../../session/chat-session.js';
 import { ChatController } from '../controller.js';
 import { COMMANDS, parseInput } from '../input.js';
 import { complete, type CompletionCycle } from './completion.js';
@@ -8,7 +8,8 @@ import { EMPTY_LINE, type EditLine, InputHistory } from './editor.js';
 import { ENTER_SCREEN, type Frame, frameUpdate, LEAVE_SCREEN } from './frame.js';
 import { keyAction, type KeyPress } from './keys.js';
 import { CHROME_ROWS, entryRows, layoutScreen, type Screen } from './layout.js';
-import { ChatState, NO_ROOM, type NodeSnapshot } from './state.js';
+import { ChatState, NO_ROOM, type SessionSnapshot } from './state.js';
+import { sanitize } from './text.js';
 import { Painter } from './view.js';
 
 /** At most one frame per this many ms: a flood of messages is drawn in batches, not line by line. */
@@ -22,30 +23,30 @@ export interface TuiOptions {
   onFrame?: (info: { ms: number; rows: string[] }) => void;
 }
 
-export function snapshotOf(node: LanchatNode): NodeSnapshot {
+export function snapshotOf(session: ChatSession): SessionSnapshot {
   return {
-    nick: node.nick,
-    network: node.network,
-    secret: node.secret,
-    rooms: node.rooms,
-    currentRoom: node.currentRoom,
-    people: node.roster.peers().map((p) => p.nick),
-    role: node.role,
-    relay: node.relay,
+    nick: session.nick,
+    network: session.network,
+    secret: session.secret,
+    rooms: session.rooms,
+    currentRoom: session.currentRoom,
+    people: session.people().map((p) => p.nick),
+    role: session.role,
+    relay: session.relay,
   };
 }
 
 const COMMAND_WORDS = COMMANDS.map((c) => c.usage.split(' ')[0]!);
 
 /**
- * The full-screen UI: the alternate screen, the keyboard in raw mode, node events into the model, and
+ * The full-screen UI: the alternate screen, the keyboard in raw mode, session events into the model, and
  * frames painted at most every FRAME_MS. Resolves when the user quits (/quit, Ctrl-D on an empty line,
- * Ctrl-C) with the terminal restored; the caller stops the node.
+ * Ctrl-C) with the terminal restored; the caller stops the session.
  */
-export function runTui(node: LanchatNode, input: NodeJS.ReadStream, output: NodeJS.WriteStream, options: TuiOptions = {}): Promise<void> {
+export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: NodeJS.WriteStream, options: TuiOptions = {}): Promise<void> {
   const frameMs = options.frameMs ?? FRAME_MS;
   const size = (): { columns: number; rows: number } => ({ columns: Math.max(10, output.columns || 80), rows: Math.max(CHROME_ROWS + 1, output.rows || 24) });
-  const state = new ChatState(snapshotOf(node), { rowsOf: (entry) => entryRows(entry, size().columns).length });
+  const state = new ChatState(snapshotOf(session), { rowsOf: (entry) => entryRows(entry, size().columns).length });
   const painter = new Painter();
   const history = new InputHistory();
   let line: EditLine = EMPTY_LINE;
@@ -57,7 +58,7 @@ export function runTui(node: LanchatNode, input: NodeJS.ReadStream, output: Node
   let bell = false;
   let done = false;
 
-  const sync = (): void => state.sync(snapshotOf(node));
+  const sync = (): void => state.sync(snapshotOf(session));
   const schedule = (): void => {
     if (timer !== undefined || done) return;
     timer = setTimeout(draw, Math.max(0, frameMs - (Date.now() - lastFrame)));
@@ -82,14 +83,14 @@ export function runTui(node: LanchatNode, input: NodeJS.ReadStream, output: Node
   const loadOlder = (): void => {
     const want = state.wantOlder();
     if (want === undefined) return;
-    node
-      .olderMessages(want.room, OLDER_BATCH, want.before)
+    session
+      .older(want.room, OLDER_BATCH, want.before)
       .then((views) => state.addOlder(want.room, views))
       .catch(() => state.olderFailed(want.room))
       .finally(schedule);
   };
 
-  const controller = new ChatController(node, (event) => {
+  const controller = new ChatController(session, (event) => {
     sync();
     if (state.apply(event).bell) bell = true;
     schedule();
@@ -105,6 +106,7 @@ export function runTui(node: LanchatNode, input: NodeJS.ReadStream, output: Node
     const finish = (): void => {
       if (done) return;
       done = true;
+      controller.close(); // nothing is drawn any more: the session's last events are not this screen's
       clearTimeout(timer);
       clearInterval(clockTimer);
       input.off('keypress', onKey);
@@ -120,7 +122,7 @@ export function runTui(node: LanchatNode, input: NodeJS.ReadStream, output: Node
     };
     const switchTo = (index: number): void => {
       const target = state.order[index];
-      if (target !== undefined && target.name !== NO_ROOM) node.join(target.name);
+      if (target !== undefined && target.name !== NO_ROOM) controller.run({ kind: 'join', room: target.name });
       sync();
     };
     const onKey = (ch: string | undefined, key: KeyPress | undefined): void => {
@@ -158,8 +160,10 @@ export function runTui(node: LanchatNode, input: NodeJS.ReadStream, output: Node
           break;
         }
         case 'complete': {
-          const rooms = new Set([...node.rooms, ...node.roster.rooms().map((r) => r.room)]);
-          const nicks = node.roster.peers().map((p) => p.nick).filter((n) => n !== node.nick);
+          // Names from the roster are a peer's text: one that would not show as it is is not typed in for the user.
+          const typeable = (name: string): boolean => sanitize(name) === name;
+          const rooms = new Set([...session.rooms, ...session.roomList().map((r) => r.room)].filter(typeable));
+          const nicks = session.people().map((p) => p.nick).filter((n) => n !== session.nick && typeable(n));
           const result = complete(line.text, line.cursor, { nicks, commands: COMMAND_WORDS, rooms: [...rooms] }, cycle);
           line = { text: result.text, cursor: result.cursor };
           cycle = result.cycle;
@@ -221,7 +225,7 @@ export function runTui(node: LanchatNode, input: NodeJS.ReadStream, output: Node
     input.on('keypress', onKey);
     input.resume();
     output.on('resize', onResize);
-    node.run();
+    session.run();
     sync();
     schedule();
   });

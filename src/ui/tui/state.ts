@@ -1,10 +1,11 @@
-import type { MessageView, RelayInfo } from '../../member/member.js';
+import type { MessageView, RelayInfo } from '../../chat/views.js';
+import type { Role } from '../../session/chat-session.js';
 import type { UiEvent } from '../events.js';
 import { formatEvent } from '../line-format.js';
 import { sanitize } from './text.js';
 
-/** What the screen shows of the node at a moment: read from the node, never kept in two places. */
-export interface NodeSnapshot {
+/** What the screen shows of the session at a moment: read from the session, never kept in two places. */
+export interface SessionSnapshot {
   nick: string;
   network: string;
   /** The network has a room secret. */
@@ -13,7 +14,7 @@ export interface NodeSnapshot {
   currentRoom: string | undefined;
   /** Nicks of everyone online, this user included. */
   people: readonly string[];
-  role: 'relay' | 'member' | 'electing';
+  role: Role;
   relay: RelayInfo | undefined;
 }
 
@@ -57,19 +58,19 @@ export interface ApplyResult {
 
 /**
  * The screen's model: windows (one per room, with scrollback, unread counts and scroll position) and the
- * status facts, changed by UiEvents and by node snapshots. No I/O and no timers, so it is tested with
+ * status facts, changed by UiEvents and by session snapshots. No I/O and no timers, so it is tested with
  * plain values; `rowsOf` (from the layout) says how many screen rows an entry takes at the current width.
  */
 export class ChatState {
   readonly windows = new Map<string, Window>();
-  snapshot: NodeSnapshot;
+  snapshot: SessionSnapshot;
   /** Connection state for the status line: "looking for peers…", "relay changed to …". */
   connection = 'starting…';
   readonly #limit: number;
   readonly #rowsOf: (entry: Entry) => number;
   #lastRelayId: string | undefined;
 
-  constructor(snapshot: NodeSnapshot, options: { scrollback?: number; rowsOf?: (entry: Entry) => number } = {}) {
+  constructor(snapshot: SessionSnapshot, options: { scrollback?: number; rowsOf?: (entry: Entry) => number } = {}) {
     this.#limit = options.scrollback ?? SCROLLBACK_LIMIT;
     this.#rowsOf = options.rowsOf ?? (() => 1);
     this.snapshot = snapshot;
@@ -91,8 +92,8 @@ export class ChatState {
     return names.map((n) => this.#window(n));
   }
 
-  /** Takes in the node's current facts: rooms joined or left, the current room (whose unread count is reset). */
-  sync(snapshot: NodeSnapshot): void {
+  /** Takes in the session's current facts: rooms joined or left, the current room (whose unread count is reset). */
+  sync(snapshot: SessionSnapshot): void {
     this.snapshot = snapshot;
     const keep = new Set([...snapshot.rooms, this.currentName]);
     for (const name of this.windows.keys()) {

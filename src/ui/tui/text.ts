@@ -1,4 +1,5 @@
 import stringWidth from 'string-width';
+import { safeText } from '../../chat/safe-text.js';
 
 /**
  * Text measured the way a terminal draws it: by grapheme cluster and display width (CJK and most emoji
@@ -17,14 +18,10 @@ export function displayWidth(text: string): number {
 
 /**
  * Text from the network is drawn into a terminal: a peer must not be able to move the cursor, change
- * colours or retitle the window, so control characters become visible symbols (tab becomes a space).
+ * colours, retitle the window or reorder a line (chat/safe-text.ts says how each character is shown).
  */
 export function sanitize(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => {
-    if (c === '\t') return ' ';
-    const code = c.charCodeAt(0);
-    return code < 0x20 ? String.fromCharCode(0x2400 + code) : code === 0x7f ? '\u2421' : '\ufffd';
-  });
+  return safeText(text);
 }
 
 /** The longest prefix of `text` no wider than `width` columns, and its width. */

@@ -2,7 +2,7 @@ import { probeClaim } from '../../../src/election/probe.js';
 import { decodeStored } from '../../../src/store/stored-message.js';
 import { askFromWire, askToWire, nextPoint, pointFromWire, rangeOf, spansFromWire } from '../../../src/sync/page.js';
 import { comparePoints, type Span, START } from '../../../src/sync/spans.js';
-import { decodeFrame, encodeMessageFrame, type Frame, messageBytesOfFrame } from '../../../src/wire/codec.js';
+import { decodeFrame, encodeMessageFrame, type Frame, messageBytesOfFrame, messageOfPayload } from '../../../src/wire/codec.js';
 import { isLanchatError } from '../../../src/wire/errors.js';
 import { lanchat } from '../../../src/wire/protobuf.js';
 import { ALL_PAYLOADS, FRAME_PAYLOADS, FUZZ_NETWORK, MESSAGES } from '../corpus.js';
@@ -48,6 +48,14 @@ function tryDecodeFrame(payload: Uint8Array): Frame | undefined {
 
 const DECODE: Record<(typeof DECODERS)[number], (bytes: Buffer) => void> = {
   decodeFrame(bytes) {
+    // A member's connection takes a message frame by its tag and length alone: what it takes must be what
+    // the relay's full decode and messageBytesOfFrame see as one chat message.
+    const message = messageOfPayload(bytes);
+    if (message !== undefined) {
+      invariant(Buffer.from(messageBytesOfFrame(framed(bytes))).equals(Buffer.from(message)), 'messageOfPayload finds the message messageBytesOfFrame finds');
+      const frame = tryDecodeFrame(bytes);
+      invariant(frame === undefined || frame.kind === 'message', `messageOfPayload found a message in a ${frame?.kind} frame`);
+    }
     const frame = tryDecodeFrame(bytes);
     if (frame === undefined) return;
     invariant(frame.kind === undefined || KNOWN_KINDS.has(frame.kind), `decoded an unknown kind ${frame.kind}`);
@@ -78,6 +86,14 @@ const DECODE: Record<(typeof DECODERS)[number], (bytes: Buffer) => void> = {
     invariant(room === stored.room && (whole.target === 'to') === stored.isPrivate, 'target agrees with the whole message');
     invariant(Buffer.from(stored.authorKey ?? []).equals(Buffer.from(whole.authorKey)), 'author key agrees');
     invariant(Buffer.from(stored.prev ?? []).equals(Buffer.from(whole.prev)), 'prev agrees');
+    // What a face is shown is read in the same pass, and must be what the whole message says.
+    const { shown } = stored;
+    const same = (a: Uint8Array | null | undefined, b: Uint8Array | null | undefined): boolean => Buffer.from(a ?? []).equals(Buffer.from(b ?? []));
+    invariant(same(shown.origin, whole.origin) && shown.seq === whole.seq && shown.time === whole.time, 'shown: place agrees');
+    invariant((shown.nick ?? '') === whole.nick && (shown.text ?? '') === (whole.text ?? '') && (shown.room || null) === (whole.room || null), 'shown: nick, text and room agree');
+    invariant(shown.to ? !!whole.to && same(shown.to.nodeId, whole.to.nodeId) && (shown.to.nick ?? '') === whole.to.nick : !whole.to, 'shown: recipient agrees');
+    const sealedAgrees = (['ephemeralKey', 'nonce', 'ciphertext', 'forRecipient', 'forSender'] as const).every((f) => same(shown.sealed?.[f], whole.sealed?.[f]));
+    invariant(!!shown.sealed === !!whole.sealed && sealedAgrees, 'shown: sealed body agrees');
   },
   syncFromWire(bytes) {
     const frame = tryDecodeFrame(bytes);

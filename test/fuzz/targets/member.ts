@@ -10,7 +10,7 @@ import { Waiters } from '../../helpers/waiters.js';
 import { fixedIdentity, FRAME_PAYLOADS, FUZZ_NETWORK } from '../corpus.js';
 import { type FuzzInput, type FuzzTarget, type Harness, invariant } from '../engine.js';
 import { frameStream } from '../inputs.js';
-import { answerDials } from '../memory-dial.js';
+import { memoryDial } from '../memory-dial.js';
 import { memoryConnection, memoryPair, type MemorySocket } from '../memory-socket.js';
 import { chunked } from '../mutate.js';
 import { auditStore, FailureLog, LIVENESS_TIMEOUT_MS, turn } from './session.js';
@@ -61,11 +61,12 @@ class MemberHarness implements Harness {
   #lastShown = '';
   #aliceSeq = 0;
   #alicePrev: Buffer | undefined;
+  /** Closed: dials are refused from now on. */
+  #closed = false;
 
   private constructor(replica: { replica: Replica; close: () => Promise<void> }) {
     this.#replica = replica.replica;
     this.#closeReplica = replica.close;
-    answerDials((options) => this.#answer(options));
     this.#member = new Member({
       identity: fixedIdentity('member'),
       network: FUZZ_NETWORK,
@@ -78,6 +79,7 @@ class MemberHarness implements Harness {
       replica: replica.replica,
       heartbeatMs: 0,
       helloTimeoutMs: 60_000,
+      dial: memoryDial((options) => (this.#closed ? undefined : this.#answer(options))),
     });
     this.#member.on('lost', () => this.#member.retarget(RELAY_ADDRESS));
     this.#member.on('connected', () => this.#waiters.notify());
@@ -166,7 +168,7 @@ class MemberHarness implements Harness {
       const count = await auditStore(this.#replica.store);
       invariant(count >= this.#aliceSeq, 'every checked line of alice is stored');
     } finally {
-      answerDials(undefined);
+      this.#closed = true;
       await this.#closeReplica();
     }
   }

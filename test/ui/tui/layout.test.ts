@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { UiEvent } from '../../../src/ui/events.js';
 import { clock, entryRows, layoutScreen, nickColor, paneRows } from '../../../src/ui/tui/layout.js';
-import { ChatState, type NodeSnapshot } from '../../../src/ui/tui/state.js';
+import { ChatState, type SessionSnapshot } from '../../../src/ui/tui/state.js';
 import { displayWidth, rowWidth } from '../../../src/ui/tui/text.js';
 import { Painter } from '../../../src/ui/tui/view.js';
 
-const snap: NodeSnapshot = {
+const snap: SessionSnapshot = {
   nick: 'alice',
   network: 'lanchat',
   secret: false,
@@ -33,6 +33,20 @@ describe('screen layout', () => {
       for (const row of all) expect(rowWidth(row)).toBeLessThanOrEqual(columns);
       expect(screen.cursor).toEqual({ row: rows - 1, column: displayWidth('[#lobby] typing') });
     }
+  });
+
+  it('draws no control a peer wrote: the relay nick in the title, lines and nicks in the pane', () => {
+    const hostile = '\x1b]0;owned\x07\u202e\x9b2J';
+    const state = new ChatState({ ...snap, nick: `me${hostile}`, relay: { ...snap.relay!, nick: hostile } });
+    state.apply({ event: 'role', role: 'member', relay: { ...snap.relay!, id: 'r0' } });
+    state.apply({ event: 'role', role: 'member', relay: { ...snap.relay!, nick: hostile } });
+    say(state, hostile, { from: hostile });
+    const screen = layoutScreen(state, { text: '', cursor: 0 }, 200, 8, at);
+    const all = [screen.title, ...screen.pane, screen.status].map(text).join('\n');
+    expect(all).toContain('relay: \u241b]0;owned\u2407\ufffd\ufffd2J');
+    expect(all).toContain('relay changed to \u241b]0;owned');
+    expect(all).toContain('<\u241b]0;owned\u2407\ufffd\ufffd2J> \u241b]0;owned');
+    expect(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/u.test(all)).toBe(false);
   });
 
   it('names network, relay, role, people online and connection state in the title, rooms with unread in the status bar', () => {

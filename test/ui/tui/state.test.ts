@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { UiEvent } from '../../../src/ui/events.js';
-import { ChatState, mentions, NO_ROOM, type NodeSnapshot } from '../../../src/ui/tui/state.js';
+import { ChatState, mentions, NO_ROOM, type SessionSnapshot } from '../../../src/ui/tui/state.js';
 
-const snap = (over: Partial<NodeSnapshot> = {}): NodeSnapshot => ({
+const snap = (over: Partial<SessionSnapshot> = {}): SessionSnapshot => ({
   nick: 'alice',
   network: 'lanchat',
   secret: false,

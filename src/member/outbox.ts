@@ -1,0 +1,180 @@
+import type { HlcTimestamp } from '../chat/clock.js';
+import { messageId } from '../chat/message-id.js';
+import type { MessageView, Problem } from '../chat/views.js';
+import type { Identity } from '../identity/identity.js';
+import { seal } from '../identity/seal.js';
+import type { Connection } from '../net/connection.js';
+import type { StoredMessage } from '../store/history-store.js';
+import type { Replica } from '../sync/replica.js';
+import { messageHash, signMessage } from '../sync/signature.js';
+import { TurnBatch } from '../util/turn-batch.js';
+import { encodeMessageFrame } from '../wire/codec.js';
+import { MAX_TEXT_BYTES } from '../wire/limits.js';
+import type { lanchat } from '../wire/protobuf.js';
+import { messageView } from './message-view.js';
+import { Pacer } from './pacer.js';
+import type { StoreQueue } from './store-queue.js';
+
+export type Outgoing = { room: string; text: string } | { to: { nodeId: Buffer; nick: string; sealKey: Buffer }; text: string };
+
+/** Where written lines go now: a relay's session, `direct` when that relay is this node's own. */
+export interface Route {
+  conn: Connection;
+  direct: boolean;
+}
+
+export interface OutboxOptions {
+  identity: Identity;
+  network: string;
+  replica: Replica;
+  queue: StoreQueue;
+  /** The last seq this node's messages used (from its store), and that message's hash. */
+  lastSeq?: number;
+  lastHash?: Buffer;
+  saveHead?: (head: { lastSeq: number; lastHash?: Buffer }) => Promise<void>;
+  /** The member's clock, ticked for each line written. */
+  tick: () => HlcTimestamp;
+  /** The session to send on, if any, when a batch is stored. */
+  route: () => Route | undefined;
+  /** The connection paced lines go out on, if any, when their turn comes. */
+  connection: () => Connection | undefined;
+  /** A line written here: its copy coming back from the relay or a sync is not shown again. */
+  written: (id: string) => void;
+  show: (view: MessageView) => void;
+  problem: (problem: Problem) => void;
+}
+
+/**
+ * This node's own lines: each is signed and takes its place in its author's chain when written, is
+ * stored before it leaves (with the others of its turn), then shown and sent, paced under a remote
+ * relay's rate limit. Lines no relay has taken yet stay counted until a relay's sync takes them.
+ */
+export class Outbox {
+  readonly #options: OutboxOptions;
+  readonly #unstored = new TurnBatch<Uint8Array>((batch) => this.#store(batch));
+  #seq: number;
+  #lastHash: Buffer | undefined;
+  #savingHead: Promise<void> = Promise.resolve();
+  /** Lines stored and not known to be delivered: the relay's sync takes them (see delivered()). */
+  #unsent = 0;
+  readonly #pacer = new Pacer<Buffer>((frame) => {
+    const conn = this.#options.connection();
+    if (conn === undefined) return;
+    conn.send(frame);
+    this.#unsent = Math.max(0, this.#unsent - 1);
+  });
+  /** stop() waiting for the undelivered lines to be delivered. */
+  #onDelivered: (() => void)[] = [];
+
+  constructor(options: OutboxOptions) {
+    this.#options = options;
+    this.#seq = options.lastSeq ?? 0;
+    this.#lastHash = options.lastHash;
+  }
+
+  get undelivered(): number {
+    return this.#unsent;
+  }
+
+  /** Lines waiting for their turn under the pace. */
+  get pacing(): number {
+    return this.#pacer.waiting;
+  }
+
+  write(outgoing: Outgoing, nick: string): boolean {
+    const text = outgoing.text;
+    if (text.length === 0 || Buffer.byteLength(text) > MAX_TEXT_BYTES) {
+      this.#options.problem({ code: 'TEXT_INVALID', maxBytes: MAX_TEXT_BYTES });
+      return false;
+    }
+    // The message gets its identity, time and place in its author's chain when written, not when it leaves.
+    const clock = this.#options.tick();
+    const { identity, network } = this.#options;
+    const seq = ++this.#seq;
+    const message: lanchat.ChatMessage.$Shape = {
+      origin: identity.nodeId,
+      seq,
+      time: clock.time,
+      counter: clock.counter,
+      nick,
+      prev: this.#lastHash,
+      ...('room' in outgoing
+        ? { room: outgoing.room, text }
+        : { to: { nodeId: outgoing.to.nodeId, nick: outgoing.to.nick }, sealed: seal(text, outgoing.to.sealKey, identity.sealKeyRaw) }),
+    };
+    const bytes = signMessage(message, identity, network);
+    this.#lastHash = messageHash(bytes);
+    this.#options.written(messageId(identity.nodeId, seq));
+    this.#unstored.push(bytes);
+    return true;
+  }
+
+  /** The link is gone: lines waiting for their turn stay stored, and the next relay's sync takes them. */
+  dropPaced(): void {
+    this.#pacer.clear();
+  }
+
+  /** A relay's sync took every line it lacked: none is undelivered any more. */
+  delivered(): void {
+    this.#unsent = 0;
+    for (const done of this.#onDelivered.splice(0)) done();
+  }
+
+  /** Resolves when a relay has taken the undelivered lines, or after `timeoutMs`. */
+  deliveredWithin(timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.#onDelivered.push(done);
+    });
+  }
+
+  /** Resolves once the chain head of the lines stored so far is saved (or failed to be). */
+  headSaved(): Promise<void> {
+    return this.#savingHead;
+  }
+
+  /**
+   * Stores the lines written this turn in one batch, then shows and sends them: a line is on disk before
+   * it leaves, so a crash can never send two lines under one seq.
+   */
+  #store(batch: Uint8Array[]): void {
+    const { replica, identity, queue } = this.#options;
+    queue.run(async () => {
+      let stored: StoredMessage[];
+      try {
+        stored = await replica.appendOwn(batch);
+      } catch (err) {
+        this.#options.problem({ code: 'STORE_FAILED', what: 'own', count: batch.length, cause: (err as Error).message });
+        return;
+      }
+      for (const m of stored) {
+        const view = messageView(m.shown, identity);
+        if (view !== undefined) this.#options.show(view);
+      }
+      const route = this.#options.route();
+      // Its own relay, over loopback, is not rate limited: nothing to pace.
+      if (route?.direct) {
+        for (const bytes of batch) route.conn.send(encodeMessageFrame(bytes));
+      } else {
+        this.#unsent += batch.length;
+        if (route !== undefined) for (const bytes of batch) this.#pacer.push(encodeMessageFrame(bytes));
+      }
+      this.#saveHead(stored.at(-1));
+    });
+  }
+
+  /**
+   * One save at a time, in order; one that fails costs nothing now (the store holds the chain; the copy
+   * is for the store's loss).
+   */
+  #saveHead(last: StoredMessage | undefined): void {
+    const save = this.#options.saveHead;
+    if (last === undefined || save === undefined) return;
+    const head = { lastSeq: last.seq, lastHash: messageHash(last.bytes) };
+    this.#savingHead = this.#savingHead.then(() => save(head)).catch(() => undefined);
+  }
+}

@@ -1,0 +1,91 @@
+import type { Server } from 'node:net';
+import { join } from 'node:path';
+import { DEFAULT_ROOM } from '../chat/names.js';
+import { type Identity, loadOrCreateIdentity } from '../identity/identity.js';
+import { loadPins, type NickPins } from '../identity/nick-pins.js';
+import { AddressGuard } from '../net/address-guard.js';
+import type { Connection } from '../net/connection.js';
+import { Member, type Reconnect } from '../member/member.js';
+import { lanAddresses, listen } from '../net/listener.js';
+import { deriveSecret, type NetworkSecret } from '../net/secret.js';
+import { furtherHead, loadChainHead, saveChainHead } from '../store/chain-head.js';
+import { claimDataDir } from '../store/data-dir.js';
+import type { HistoryStore } from '../store/history-store.js';
+import { LevelHistoryStore } from '../store/level-store.js';
+import { Replica } from '../sync/replica.js';
+import type { NodeOptions } from './types.js';
+
+/** What a node holds from its data folder and the network before it is built. */
+export interface NodeParts {
+  identity: Identity;
+  server: Server;
+  port: number;
+  releaseDataDir: () => Promise<void>;
+  replica: Replica;
+  chain: { lastSeq: number; lastHash?: Buffer };
+  secret: NetworkSecret | undefined;
+  pins: NickPins;
+}
+
+/**
+ * Claims the data folder, loads the identity, the pins and the store, derives the room secret and
+ * listens. `onInbound` takes the connections that arrive meanwhile. On failure, what was opened is closed.
+ */
+export async function openParts(options: NodeOptions, onInbound: (conn: Connection) => void): Promise<NodeParts> {
+  const releaseDataDir = await claimDataDir(options.dataDir);
+  let store: HistoryStore | undefined;
+  // scrypt runs on the thread pool while the identity and the store load.
+  const deriving = options.secret === undefined ? undefined : deriveSecret(options.secret, options.network);
+  deriving?.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+  try {
+    const identity = await loadOrCreateIdentity(options.dataDir);
+    const pins = await loadPins(options.dataDir);
+    store = await LevelHistoryStore.open(join(options.dataDir, 'history'));
+    const secret = await deriving;
+    const { server, port } = await listen(
+      options.port,
+      onInbound,
+      // Its own member dials from 127.0.0.1: never capped or banned, and unthrottled by the inbound router.
+      {
+        heartbeatMs: options.heartbeatMs,
+        rateLimit: {},
+        guard: new AddressGuard({ exempt: ['127.0.0.1'] }),
+        ...(secret === undefined ? {} : { secret }),
+      },
+    );
+    const replica = new Replica(store, options.network);
+    const chain = furtherHead(await replica.head(identity.nodeIdHex), await loadChainHead(options.dataDir));
+    return { identity, server, port, releaseDataDir, replica, chain, secret, pins };
+  } catch (err) {
+    await store?.close();
+    await releaseDataDir();
+    throw err;
+  }
+}
+
+/**
+ * This node's member: its user's chat client. It dials the --connect address, or this node's own
+ * listener over loopback (where its relay will be, if it leads) until failover points it elsewhere.
+ */
+export function newMember(
+  options: NodeOptions,
+  { identity, port, replica, chain, secret, reconnect }: Pick<NodeParts, 'identity' | 'port' | 'replica' | 'chain' | 'secret'> & { reconnect: Reconnect },
+  startedAt: number,
+): Member {
+  return new Member({
+    identity,
+    network: options.network,
+    nick: options.nick,
+    rooms: options.rooms ?? [DEFAULT_ROOM],
+    listenPort: port,
+    addresses: lanAddresses(),
+    rank: { forced: options.host, weight: 0, startedAt },
+    relay: options.connect ?? { host: '127.0.0.1', port },
+    replica,
+    ...chain,
+    saveHead: (head) => saveChainHead(options.dataDir, head),
+    reconnect,
+    ...(secret === undefined ? {} : { secret }),
+    ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
+  });
+}

@@ -1,0 +1,100 @@
+import type { StoredMessage } from '../store/history-store.js';
+import type { Replica } from '../sync/replica.js';
+import { SyncLink } from '../sync/sync-link.js';
+import { OncePerTurn, TurnBatch } from '../util/turn-batch.js';
+import { messageBytesOfFrame } from '../wire/codec.js';
+import type { Session } from './session.js';
+
+export interface ReplicationOptions {
+  replica: Replica;
+  /** The open sessions, told what the relay holds whenever it learns something. */
+  sessions: ReadonlyMap<string, Session>;
+  /** Messages new to this node that one sync batch from a member brought. */
+  learned: (fresh: StoredMessage[]) => void;
+  /** A round of sync with a member that brought something new has ended. */
+  settled: () => void;
+}
+
+/**
+ * The relay's history: it stores every message the relay forwards, off the fan-out path (the messages of
+ * one turn in one verified batch at its end), syncs with every member, and tells all of them when it has
+ * learned something, once per turn however many batches brought it.
+ */
+export class Replication {
+  readonly #options: ReplicationOptions;
+  /** Messages forwarded this turn, and who sent each. */
+  readonly #unstored: TurnBatch<{ session: Session; bytes: Uint8Array }>;
+  readonly #offer: OncePerTurn;
+  #storing: Promise<void> = Promise.resolve();
+  #stopped = false;
+
+  constructor(options: ReplicationOptions) {
+    this.#options = options;
+    this.#unstored = new TurnBatch((batch) => this.#storeBatch(batch));
+    this.#offer = new OncePerTurn(() => {
+      if (this.#stopped) return;
+      for (const session of this.#options.sessions.values()) session.sync?.offer();
+    });
+  }
+
+  /** Settles once the batches handed to the store so far are stored. */
+  get storing(): Promise<void> {
+    return this.#storing;
+  }
+
+  /** Asks a newcomer for what it holds that the relay lacks: lines written offline, another side's chat. */
+  link(session: Session): void {
+    const link = new SyncLink(session.conn, this.#options.replica);
+    session.sync = link;
+    link.on('learned', (fresh) => {
+      this.#offer.request();
+      this.#options.learned(fresh);
+    });
+    // Its own user sees what a round brought at once, when it settles.
+    link.on('settled', ({ fresh }) => fresh > 0 && this.#options.settled());
+    link.on('refused', (refusals) => {
+      session.conn.close('BAD_SIGNATURE', `a sync batch failed verification: ${refusals[0]?.reason ?? 'invalid'}`);
+    });
+    link.request();
+  }
+
+  /**
+   * Queues the message in `raw` (a whole message frame) to be stored at the end of the turn. Returns why
+   * not when `raw` is not one message frame.
+   */
+  store(session: Session, raw: Buffer): string | undefined {
+    let bytes: Uint8Array;
+    try {
+      // A copy: the frame is a view of a whole network chunk that must not stay pinned.
+      bytes = Uint8Array.prototype.slice.call(messageBytesOfFrame(raw));
+    } catch (err) {
+      return (err as Error).message;
+    }
+    this.#unstored.push({ session, bytes });
+    return undefined;
+  }
+
+  /** No more offers; what is queued is still stored. */
+  stop(): void {
+    this.#stopped = true;
+  }
+
+  /**
+   * Stores one turn's messages in one batch, verified: a member that sent a forged message is disconnected
+   * (its bytes were already forwarded; every member verifies before it stores or shows).
+   */
+  #storeBatch(batch: { session: Session; bytes: Uint8Array }[]): void {
+    const replica = this.#options.replica;
+    this.#storing = this.#storing.then(async () => {
+      try {
+        const { refused } = await replica.ingest(batch.map((b) => b.bytes));
+        for (const refusal of refused) {
+          const sender = batch.find((b) => refusal.origin === b.session.nodeIdHex)?.session;
+          sender?.conn.close('BAD_SIGNATURE', `message ${refusal.seq ?? '?'} refused: ${refusal.reason}`);
+        }
+      } catch {
+        // A store failure on the relay costs no member anything: each stores what it receives.
+      }
+    });
+  }
+}

@@ -1,0 +1,116 @@
+import type { MessageView, Notice, PresenceView, Problem, RelayInfo } from '../chat/views.js';
+
+/**
+ * The one interface every face (full-screen UI, line mode, --json, and next the browser and the IRC
+ * gateway) uses to chat: a stream of events that are data only (codes and fields, never sentences: each
+ * face words them, see ui/words.ts), the commands a user can give, and the state a face reads. A face
+ * never sees the node, the member or the relay behind it.
+ */
+export interface ChatSession {
+  // --- what a face reads: as it is at the moment read (read again after an event) ---
+  /** This node's id, hex. */
+  readonly nodeId: string;
+  readonly nick: string;
+  readonly network: string;
+  /** The network has a room secret (every link TLS); false: it is open. */
+  readonly secret: boolean;
+  readonly role: Role;
+  /** The relay this node is attached to (itself when it relays), once known. */
+  readonly relay: RelayInfo | undefined;
+  /** The rooms this user is in, in the order joined. */
+  readonly rooms: readonly string[];
+  /** Where a plain line goes; undefined when the user is in no room. */
+  readonly currentRoom: string | undefined;
+  readonly connected: boolean;
+  /** Everyone online as the relay's roster has it, this user included. */
+  people(): PersonView[];
+
+  // --- events ---
+  /**
+   * Calls `listener` with every event from now on, until the returned function is called (safe to call
+   * twice). Several faces may listen at once; each subscription is its own, even for the same function.
+   * While an event is handed out, a face that unsubscribes gets nothing more, not even that event, and one
+   * that subscribes gets the events after it. A face that throws does not keep the event from the others.
+   */
+  subscribe(listener: (event: SessionEvent) => void): () => void;
+
+  // --- the session's life ---
+  /**
+   * Starts chatting: a `ready` event, the recent history of the current room, then finding a relay.
+   * Faces subscribe before; a second call does nothing, so every face may call it.
+   */
+  run(): void;
+  /** Leaves cleanly (the others are told); safe to call twice. Problems met on the way still come as events. */
+  stop(): Promise<void>;
+
+  // --- commands: a refusal is returned to the face that gave the command, and to no other ---
+  /** A line to the current room. */
+  say(text: string): Refusal | undefined;
+  /** A private line to the person called `nick`. */
+  whisper(nick: string, text: string): Refusal | undefined;
+  /** Joins `room` (created on first join) and makes it current; also switches to a room already joined. */
+  join(room: string): Refusal | undefined;
+  /** Leaves `room`, or the current room. */
+  part(room?: string): Refusal | undefined;
+  /** Asks for a new nick: the relay confirms it (a `presence` event) or refuses it (a `problem` event). */
+  setNick(nick: string): Refusal | undefined;
+  /** Who is in `room` (a room's name as the session gives it: `#dev`, not `Dev`; session/dispatch.ts normalizes typed names). */
+  who(room: string): WhoAnswer;
+  /** Every room with people in it, and whether this user is in it, sorted by name. */
+  roomList(): RoomEntry[];
+  /** The last `count` stored messages of `room`, oldest first, marked `history`. */
+  history(room: string, count: number): Promise<MessageView[]>;
+  /** Stored messages of `room` shown before `before` (the newest when undefined), at most `count`, oldest first: scroll-back. */
+  older(room: string, count: number, before?: Pick<MessageView, 'id' | 'fromId'>): Promise<MessageView[]>;
+}
+
+export type Role = 'relay' | 'member' | 'electing';
+
+/** One person online. */
+export interface PersonView {
+  nodeId: string;
+  nick: string;
+  rooms: readonly string[];
+}
+
+export interface RoomEntry {
+  room: string;
+  people: number;
+  /** This user is in it. */
+  joined: boolean;
+}
+
+export interface WhoAnswer {
+  room: string;
+  /** Sorted case-insensitively. */
+  nicks: string[];
+}
+
+/** A notice as the session hands it to the faces. */
+export interface NoticeReport {
+  notice: Notice;
+}
+
+/** A problem as the session hands it to the faces: an event, or a command's refusal. */
+export interface ProblemReport {
+  problem: Problem;
+}
+
+/** A command refused at once (bad input, nobody of that nick, no room), for the face that gave it. */
+export type Refusal = ProblemReport;
+
+export type SessionEvent =
+  /** Once, when the node listens: who this node is. */
+  | { type: 'ready'; node: string; nick: string; port: number; secret: boolean; network: string }
+  /** Whenever this node's role or its relay changes. */
+  | { type: 'role'; role: 'relay' | 'member'; relay: RelayInfo }
+  | { type: 'connection'; state: 'connected' }
+  /** `reason`: what the connection's end was (a lower layer's words, shown after the face's own). */
+  | { type: 'connection'; state: 'disconnected'; reason: string; retryInMs: number }
+  | { type: 'message'; message: MessageView }
+  | { type: 'presence'; presence: PresenceView }
+  | ({ type: 'notice' } & NoticeReport)
+  /** Something that went wrong that no command of a face asked for at that moment (those are returned). */
+  | ({ type: 'problem' } & ProblemReport);
+
+export type SessionEventType = SessionEvent['type'];

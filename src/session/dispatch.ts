@@ -1,0 +1,73 @@
+import { normalizeRoom } from '../chat/names.js';
+import type { MessageView } from '../chat/views.js';
+import type { ChatSession, Refusal, RoomEntry, WhoAnswer } from './chat-session.js';
+
+/**
+ * What a user can ask of a session, whatever the face: ui/input.ts parses the terminal's slash commands
+ * into these; a browser or an IRC gateway builds them from its own input. Rooms and nicks are as typed.
+ */
+export type Command =
+  | { kind: 'say'; text: string }
+  | { kind: 'msg'; nick: string; text: string }
+  | { kind: 'join'; room: string }
+  | { kind: 'part'; room?: string }
+  | { kind: 'nick'; nick: string }
+  | { kind: 'who'; room?: string }
+  | { kind: 'rooms' }
+  | { kind: 'history'; room?: string; count: number }
+  | { kind: 'help' }
+  | { kind: 'quit' };
+
+export type CommandName = Command['kind'];
+
+/** What a command comes to, for the face that gave it: data, worded by that face. */
+export type Answer =
+  /** The session acts; what follows comes as events. */
+  | { kind: 'done' }
+  /** The user leaves: the face ends, and whoever started the session stops it. */
+  | { kind: 'quit' }
+  /** The face lists its commands (their words and syntax are the face's own). */
+  | { kind: 'help' }
+  | ({ kind: 'who' } & WhoAnswer)
+  | { kind: 'rooms'; rooms: RoomEntry[] }
+  /** Stored messages, oldest first, for this face alone. */
+  | { kind: 'history'; messages: Promise<MessageView[]> }
+  /** Refused at once. `command` lets the face word the problem for what its user did. */
+  | ({ kind: 'refused'; command: CommandName } & Refusal);
+
+/** One command to the session, or answered from its state: the same for every face. */
+export function dispatch(session: ChatSession, command: Command): Answer {
+  switch (command.kind) {
+    case 'say':
+      return done(command.kind, session.say(command.text));
+    case 'msg':
+      return done(command.kind, session.whisper(command.nick, command.text));
+    case 'join':
+      return done(command.kind, session.join(command.room));
+    case 'part':
+      return done(command.kind, session.part(command.room));
+    case 'nick':
+      return done(command.kind, session.setNick(command.nick));
+    case 'who': {
+      const room = command.room === undefined ? session.currentRoom : normalizeRoom(command.room);
+      if (room !== undefined) return { kind: 'who', ...session.who(room) };
+      const problem = command.room === undefined ? { code: 'NOT_IN_ROOM' as const, room: null } : { code: 'ROOM_INVALID' as const, room: command.room };
+      return { kind: 'refused', command: command.kind, problem };
+    }
+    case 'rooms':
+      return { kind: 'rooms', rooms: session.roomList() };
+    case 'history': {
+      const room = command.room === undefined ? session.currentRoom : normalizeRoom(command.room);
+      if (room !== undefined) return { kind: 'history', messages: session.history(room, command.count) };
+      // In no room, the --json output has always said ROOM_INVALID for the room "" (README: stable).
+      return { kind: 'refused', command: command.kind, problem: { code: 'ROOM_INVALID', room: command.room ?? '' } };
+    }
+    case 'help':
+    case 'quit':
+      return { kind: command.kind };
+  }
+}
+
+function done(command: CommandName, refusal: Refusal | undefined): Answer {
+  return refusal === undefined ? { kind: 'done' } : { kind: 'refused', command, ...refusal };
+}

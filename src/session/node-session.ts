@@ -1,0 +1,180 @@
+import type { MessageView, RelayInfo } from '../chat/views.js';
+import { LanchatNode, type NodeOptions } from '../node/node.js';
+import type { ChatSession, PersonView, Refusal, Role, RoomEntry, SessionEvent, WhoAnswer } from './chat-session.js';
+
+/** What starting a session takes: the command line's choices, checked (cli/options.ts); the node's tuning stays its own. */
+export type SessionOptions = Pick<NodeOptions, 'nick' | 'network' | 'dataDir' | 'host' | 'connect' | 'port' | 'discovery' | 'secret'>;
+
+/** Opens the data folder, the store and the listener; the session chats once a face calls `run()`. */
+export async function startSession(options: SessionOptions): Promise<ChatSession> {
+  return new NodeSession(await LanchatNode.start(options));
+}
+
+interface Subscription {
+  listener: (event: SessionEvent) => void;
+}
+
+export interface NodeSessionOptions {
+  /**
+   * Called with what a face's listener threw, after the other faces had the event. By default it is
+   * thrown again on its own turn, as an uncaught error: a face's bug is not swallowed.
+   */
+  listenerError?: (err: unknown) => void;
+}
+
+function rethrow(err: unknown): void {
+  queueMicrotask(() => {
+    throw err;
+  });
+}
+
+/**
+ * The session over one LanchatNode: the only module above the node that knows it. Node events become
+ * SessionEvents for every subscriber; a problem the node raises while carrying out a command of a face
+ * is that command's refusal, returned to that face alone.
+ */
+export class NodeSession implements ChatSession {
+  readonly #node: LanchatNode;
+  readonly #listenerError: (err: unknown) => void;
+  readonly #subscriptions = new Set<Subscription>();
+  #running = false;
+  /** Set while a command runs: the first problem the node raises meanwhile is its refusal. */
+  #command: { refusal: Refusal | undefined } | undefined;
+
+  constructor(node: LanchatNode, options: NodeSessionOptions = {}) {
+    this.#node = node;
+    this.#listenerError = options.listenerError ?? rethrow;
+    node.on('ready', (info) =>
+      this.#emit({ type: 'ready', node: info.node, nick: info.nick, port: info.port, secret: info.secret, network: node.network }),
+    );
+    node.on('role', (info) => this.#emit({ type: 'role', role: info.role, relay: info.relay }));
+    node.on('connection', (info) => this.#emit({ type: 'connection', ...info }));
+    node.on('message', (message) => this.#emit({ type: 'message', message }));
+    node.on('presence', (presence) => this.#emit({ type: 'presence', presence }));
+    node.on('notice', (notice) => this.#emit({ type: 'notice', notice }));
+    node.on('problem', (data) => {
+      const problem = { problem: data };
+      // The member checks a command's input synchronously, inside the call (member.ts say, join...).
+      if (this.#command !== undefined && this.#command.refusal === undefined) this.#command.refusal = problem;
+      else this.#emit({ type: 'problem', ...problem });
+    });
+  }
+
+  get nodeId(): string {
+    return this.#node.identity.nodeIdHex;
+  }
+
+  get nick(): string {
+    return this.#node.nick;
+  }
+
+  get network(): string {
+    return this.#node.network;
+  }
+
+  get secret(): boolean {
+    return this.#node.secret;
+  }
+
+  get role(): Role {
+    return this.#node.role;
+  }
+
+  get relay(): RelayInfo | undefined {
+    return this.#node.relay;
+  }
+
+  get rooms(): readonly string[] {
+    return this.#node.rooms;
+  }
+
+  get currentRoom(): string | undefined {
+    return this.#node.currentRoom;
+  }
+
+  get connected(): boolean {
+    return this.#node.isConnected;
+  }
+
+  people(): PersonView[] {
+    return this.#node.roster.peers().map((p) => ({ nodeId: p.nodeId, nick: p.nick, rooms: p.rooms }));
+  }
+
+  subscribe(listener: (event: SessionEvent) => void): () => void {
+    const subscription = { listener };
+    this.#subscriptions.add(subscription);
+    return () => void this.#subscriptions.delete(subscription);
+  }
+
+  run(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#node.run();
+  }
+
+  stop(): Promise<void> {
+    return this.#node.stop();
+  }
+
+  say(text: string): Refusal | undefined {
+    return this.#refusalOf(() => this.#node.say(text));
+  }
+
+  whisper(nick: string, text: string): Refusal | undefined {
+    return this.#refusalOf(() => this.#node.whisper(nick, text));
+  }
+
+  join(room: string): Refusal | undefined {
+    return this.#refusalOf(() => this.#node.join(room));
+  }
+
+  part(room?: string): Refusal | undefined {
+    return this.#refusalOf(() => this.#node.part(room));
+  }
+
+  setNick(nick: string): Refusal | undefined {
+    return this.#refusalOf(() => this.#node.setNick(nick));
+  }
+
+  who(room: string): WhoAnswer {
+    return { room, nicks: this.#node.roster.inRoom(room) };
+  }
+
+  roomList(): RoomEntry[] {
+    const joined = new Set(this.#node.rooms);
+    return this.#node.roster.rooms().map((r) => ({ ...r, joined: joined.has(r.room) }));
+  }
+
+  history(room: string, count: number): Promise<MessageView[]> {
+    return this.#node.olderMessages(room, count);
+  }
+
+  older(room: string, count: number, before?: Pick<MessageView, 'id' | 'fromId'>): Promise<MessageView[]> {
+    return this.#node.olderMessages(room, count, before);
+  }
+
+  #refusalOf(act: () => void): Refusal | undefined {
+    const command: { refusal: Refusal | undefined } = { refusal: undefined };
+    // A face may give a command while handling an event the outer command caused (a rename offline).
+    const outer = this.#command;
+    this.#command = command;
+    try {
+      act();
+    } finally {
+      this.#command = outer;
+    }
+    return command.refusal;
+  }
+
+  /** Hands `event` to those subscribed when it happened; a face that throws does not rob the others of it. */
+  #emit(event: SessionEvent): void {
+    for (const subscription of [...this.#subscriptions]) {
+      if (!this.#subscriptions.has(subscription)) continue; // unsubscribed by an earlier face meanwhile
+      try {
+        subscription.listener(event);
+      } catch (err) {
+        this.#listenerError(err);
+      }
+    }
+  }
+}

@@ -1,0 +1,99 @@
+import { nickRuleWords, roomProblem } from '../chat/names.js';
+import type { Notice, Problem } from '../chat/views.js';
+import type { NoticeReport, ProblemReport } from '../session/chat-session.js';
+import type { CommandName } from '../session/dispatch.js';
+
+/**
+ * The English of every notice and problem: the session hands the faces data (chat/views.ts), and this
+ * is where it becomes a sentence, the same in line mode, in --json (a notice's `text`, an error's
+ * `message`) and on the full screen.
+ */
+
+export function noticeText(notice: Notice): string {
+  switch (notice.code) {
+    case 'OPEN':
+      return 'the network is open: anyone on this LAN can read it (for a room secret: LANCHAT_SECRET or --secret-file)';
+    case 'SECRET':
+      return 'the network has a room secret: only those who know it can read or write';
+    case 'LOOKING':
+      return 'looking for peers…';
+    case 'RELAY_LOST':
+      return `lost the relay ${notice.relay} (${notice.reason}); electing another…`;
+    case 'HANDING_OVER':
+      return `another relay outranks this one; handing over to ${notice.host}:${notice.port}`;
+    case 'TWO_FORCED': {
+      const keeper = notice.keeper === 'self' ? 'this node' : `the node at ${notice.host}`;
+      return `another node was started with --host; ${keeper} keeps the relay (the lower node id)`;
+    }
+    case 'MDNS_TROUBLE':
+      return `mDNS: ${notice.detail}`;
+    case 'NICK_KEY_CHANGED':
+      return (
+        `warning: ${notice.nick} now comes with another key (node ${notice.nodeId.slice(0, 8)}, before: ${notice.pinned.slice(0, 8)}); ` +
+        'it may be someone else using that nick' +
+        // Without a secret no node id is proven: a node could also claim the pinned one.
+        (notice.proven ? '' : ' (on an open network node ids are not proven either)')
+      );
+    case 'CAUGHT_UP': {
+      const messages = `${notice.count} message${notice.count === 1 ? '' : 's'}`;
+      const shown = notice.shown < notice.count ? ` (the last ${notice.shown} below; /history for more)` : '';
+      return notice.away ? `${messages} while you were away${shown}` : `${messages} arrived at once${shown}`;
+    }
+  }
+}
+
+/**
+ * `command`: the command the problem refuses, when a face gave one; the hint depends on it ("you are in
+ * no room; /who #room" after /who).
+ */
+export function problemText(problem: Problem, command?: CommandName): string {
+  if ('remote' in problem) return problem.remote.message; // the relay's words: a code this node does not word
+  switch (problem.code) {
+    case 'NOT_IN_ROOM':
+      if (problem.room !== null) return `you are not in ${problem.room}`;
+      if ((problem.asked ?? command) === 'part') return 'you are not in any room';
+      return (problem.asked ?? command) === 'who' ? 'you are in no room; /who #room' : 'you are in no room; /join #room first';
+    case 'NO_SUCH_NICK':
+      if (problem.reason === 'self') return 'that is you';
+      return problem.reason === 'offline'
+        ? `no one called ${problem.nick} is online`
+        : `${problem.nick} has no proven seal key; a private message to them cannot be sealed`;
+    case 'ROOM_INVALID':
+      return roomProblem(problem.room);
+    case 'NICK_INVALID':
+      return nickRuleWords(problem.rule, problem.nick);
+    case 'TEXT_INVALID':
+      return `a message is 1 to ${problem.maxBytes} bytes of text`;
+    case 'CONNECT_FAILED':
+      return `${problem.undelivered} line(s) not delivered yet: no relay reachable. They are kept and go out when lanchat next meets a relay.`;
+    case 'STORE_FAILED':
+      return problem.what === 'own'
+        ? `${problem.count} line(s) could not be stored and were not sent: ${problem.cause}`
+        : `${problem.count} message(s) could not be stored: ${problem.cause}`;
+    case 'BAD_SIGNATURE': {
+      if (problem.what === 'sync') return `refused a sync batch from the relay: ${problem.reason}; nothing of it was stored`;
+      const from = problem.origin === undefined ? 'a member' : `node ${problem.origin.slice(0, 16)}`;
+      return `refused a message from ${from} (seq ${problem.seq ?? '?'}): ${problem.reason}`;
+    }
+    case 'BAD_IDENTITY':
+      return `the relay at ${problem.host}:${problem.port} does not prove its node id`;
+    case 'WRONG_SECRET':
+      if (problem.cause === 'maybe-needed') {
+        return `the node at ${problem.host}:${problem.port} hung up without answering: it may need a room secret (LANCHAT_SECRET or --secret-file)`;
+      }
+      return `wrong secret for network "${problem.network}": ${problem.detail ?? `the node at ${problem.host}:${problem.port} has another one`}`;
+    case 'BAD_FRAME':
+    case 'USAGE':
+      return problem.detail;
+  }
+}
+
+/** The sentence of a notice event as the session reports it. */
+export function noticeSentence(report: NoticeReport): string {
+  return noticeText(report.notice);
+}
+
+/** The sentence of a problem as the session reports it (an event, or the refusal of `command`). */
+export function problemSentence(report: ProblemReport, command?: CommandName): string {
+  return problemText(report.problem, command);
+}

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import type { MessageView } from '../../src/chat/views.js';
+import type { ChatSession, Refusal } from '../../src/session/chat-session.js';
+import { dispatch } from '../../src/session/dispatch.js';
+
+/** A session that records the commands it is given and refuses what `refuse` says. */
+function fakeSession(state: { currentRoom?: string } = {}, refuse: Refusal | undefined = undefined): ChatSession & { calls: unknown[][] } {
+  const calls: unknown[][] = [];
+  const act = (name: string, ...args: unknown[]): Refusal | undefined => {
+    calls.push([name, ...args]);
+    return refuse;
+  };
+  const stored: MessageView = { id: 'a-1', from: 'ann', fromId: 'a', room: '#dev', to: null, text: 'hi', ts: 1, own: false, history: true };
+  return {
+    calls,
+    nodeId: 'a',
+    nick: 'ann',
+    network: 'lanchat',
+    secret: false,
+    role: 'member',
+    relay: undefined,
+    rooms: state.currentRoom === undefined ? [] : [state.currentRoom],
+    currentRoom: state.currentRoom,
+    connected: true,
+    people: () => [],
+    subscribe: () => () => undefined,
+    run: () => undefined,
+    stop: async () => undefined,
+    say: (text) => act('say', text),
+    whisper: (nick, text) => act('whisper', nick, text),
+    join: (room) => act('join', room),
+    part: (room) => act('part', room),
+    setNick: (nick) => act('setNick', nick),
+    who: (room) => (calls.push(['who', room]), { room, nicks: ['ann', 'bob'] }),
+    roomList: () => [{ room: '#dev', people: 2, joined: true }],
+    history: async (room, count) => (calls.push(['history', room, count]), [stored]),
+    older: async () => [],
+  };
+}
+
+describe('the command dispatcher', () => {
+  it('hands each chat command to the session, as typed', () => {
+    const session = fakeSession({ currentRoom: '#dev' });
+    expect(dispatch(session, { kind: 'say', text: 'hi' })).toEqual({ kind: 'done' });
+    expect(dispatch(session, { kind: 'msg', nick: 'bob', text: 'psst' })).toEqual({ kind: 'done' });
+    expect(dispatch(session, { kind: 'join', room: 'Dev' })).toEqual({ kind: 'done' });
+    expect(dispatch(session, { kind: 'part' })).toEqual({ kind: 'done' });
+    expect(dispatch(session, { kind: 'nick', nick: 'ann2' })).toEqual({ kind: 'done' });
+    expect(session.calls).toEqual([
+      ['say', 'hi'],
+      ['whisper', 'bob', 'psst'],
+      ['join', 'Dev'],
+      ['part', undefined],
+      ['setNick', 'ann2'],
+    ]);
+  });
+
+  it("returns the session's refusal with the command it refuses", () => {
+    const refusal = { problem: { code: 'NOT_IN_ROOM' as const, room: null } };
+    const session = fakeSession({}, refusal);
+    expect(dispatch(session, { kind: 'part' })).toEqual({ kind: 'refused', command: 'part', ...refusal });
+    expect(dispatch(session, { kind: 'say', text: 'x' })).toEqual({ kind: 'refused', command: 'say', ...refusal });
+  });
+
+  it('answers who in the current room or the one named, and refuses what is no room', () => {
+    expect(dispatch(fakeSession({ currentRoom: '#dev' }), { kind: 'who' })).toEqual({ kind: 'who', room: '#dev', nicks: ['ann', 'bob'] });
+    const session = fakeSession();
+    expect(dispatch(session, { kind: 'who', room: 'Dev' })).toMatchObject({ kind: 'who', room: '#dev' });
+    expect(dispatch(session, { kind: 'who' })).toEqual({ kind: 'refused', command: 'who', problem: { code: 'NOT_IN_ROOM', room: null } });
+    expect(dispatch(session, { kind: 'who', room: 'bad!' })).toEqual({
+      kind: 'refused',
+      command: 'who',
+      problem: { code: 'ROOM_INVALID', room: 'bad!' },
+    });
+  });
+
+  it('reads history for the face that asked, and refuses what is no room as it always has', async () => {
+    const session = fakeSession({ currentRoom: '#lobby' });
+    const answer = dispatch(session, { kind: 'history', room: '#Dev', count: 5 });
+    expect(answer.kind).toBe('history');
+    if (answer.kind === 'history') expect((await answer.messages).map((m) => m.text)).toEqual(['hi']);
+    dispatch(session, { kind: 'history', count: 50 });
+    expect(session.calls).toEqual([
+      ['history', '#dev', 5],
+      ['history', '#lobby', 50],
+    ]);
+    expect(dispatch(fakeSession(), { kind: 'history', count: 3 })).toEqual({
+      kind: 'refused',
+      command: 'history',
+      problem: { code: 'ROOM_INVALID', room: '' },
+    });
+    expect(dispatch(session, { kind: 'history', room: 'bad!', count: 3 })).toMatchObject({ kind: 'refused', problem: { room: 'bad!' } });
+  });
+
+  it('answers rooms from the state, and leaves help and quit to the face', () => {
+    const session = fakeSession();
+    expect(dispatch(session, { kind: 'rooms' })).toEqual({ kind: 'rooms', rooms: [{ room: '#dev', people: 2, joined: true }] });
+    expect(dispatch(session, { kind: 'help' })).toEqual({ kind: 'help' });
+    expect(dispatch(session, { kind: 'quit' })).toEqual({ kind: 'quit' });
+    expect(session.calls).toEqual([]);
+  });
+});

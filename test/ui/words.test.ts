@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import type { Notice, NoticeCode, Problem } from '../../src/chat/views.js';
+import type { CommandName } from '../../src/session/dispatch.js';
+import { noticeSentence, noticeText, problemSentence, problemText } from '../../src/ui/words.js';
+
+const NODE = 'b7e1c0de99aa77331234567890abcdef00112233445566778899aabbccddeeff';
+const PINNED = '0badc0ffee1234567890abcdef00112233445566778899aabbccddeeff001122';
+
+// Each expected sentence is the one lanchat printed before notices and problems became data: the words of
+// node.ts (emit('notice', ...)), member/member.ts (#problem, #refused) and ui/controller.ts, filled in.
+const NOTICES: [Notice, string][] = [
+  [{ code: 'OPEN' }, 'the network is open: anyone on this LAN can read it (for a room secret: LANCHAT_SECRET or --secret-file)'],
+  [{ code: 'SECRET' }, 'the network has a room secret: only those who know it can read or write'],
+  [{ code: 'LOOKING' }, 'looking for peers…'],
+  [{ code: 'RELAY_LOST', relay: 'bob', reason: 'the relay closed the connection' }, 'lost the relay bob (the relay closed the connection); electing another…'],
+  [{ code: 'HANDING_OVER', host: '10.0.0.7', port: 40123 }, 'another relay outranks this one; handing over to 10.0.0.7:40123'],
+  [{ code: 'TWO_FORCED', keeper: 'other', host: '10.0.0.7' }, 'another node was started with --host; the node at 10.0.0.7 keeps the relay (the lower node id)'],
+  [{ code: 'TWO_FORCED', keeper: 'self', host: '10.0.0.7' }, 'another node was started with --host; this node keeps the relay (the lower node id)'],
+  [{ code: 'MDNS_TROUBLE', detail: 'send EHOSTUNREACH 224.0.0.251:5353' }, 'mDNS: send EHOSTUNREACH 224.0.0.251:5353'],
+  [
+    { code: 'NICK_KEY_CHANGED', nick: 'bob', nodeId: NODE, pinned: PINNED, proven: true },
+    'warning: bob now comes with another key (node b7e1c0de, before: 0badc0ff); it may be someone else using that nick',
+  ],
+  [
+    { code: 'NICK_KEY_CHANGED', nick: 'bob', nodeId: NODE, pinned: PINNED, proven: false },
+    'warning: bob now comes with another key (node b7e1c0de, before: 0badc0ff); it may be someone else using that nick (on an open network node ids are not proven either)',
+  ],
+  [{ code: 'CAUGHT_UP', count: 1, shown: 1, away: true }, '1 message while you were away'],
+  [{ code: 'CAUGHT_UP', count: 3, shown: 3, away: true }, '3 messages while you were away'],
+  [{ code: 'CAUGHT_UP', count: 60, shown: 50, away: true }, '60 messages while you were away (the last 50 below; /history for more)'],
+  [{ code: 'CAUGHT_UP', count: 1200, shown: 1000, away: false }, '1200 messages arrived at once (the last 1000 below; /history for more)'],
+];
+
+const PROBLEMS: [Problem, CommandName | undefined, string][] = [
+  [{ code: 'NOT_IN_ROOM', room: null }, 'say', 'you are in no room; /join #room first'],
+  [{ code: 'NOT_IN_ROOM', room: null }, undefined, 'you are in no room; /join #room first'],
+  [{ code: 'NOT_IN_ROOM', room: null }, 'who', 'you are in no room; /who #room'],
+  [{ code: 'NOT_IN_ROOM', room: null }, 'part', 'you are not in any room'],
+  [{ code: 'NOT_IN_ROOM', room: '#dev' }, 'part', 'you are not in #dev'],
+  [{ code: 'NOT_IN_ROOM', room: 'dev' }, 'part', 'you are not in dev'],
+  [{ code: 'NO_SUCH_NICK', nick: 'nobody', reason: 'offline' }, 'msg', 'no one called nobody is online'],
+  [{ code: 'NO_SUCH_NICK', nick: 'ann', reason: 'self' }, 'msg', 'that is you'],
+  [{ code: 'NO_SUCH_NICK', nick: 'Bob', reason: 'unsealable' }, 'msg', 'Bob has no proven seal key; a private message to them cannot be sealed'],
+  [{ code: 'ROOM_INVALID', room: 'bad!' }, 'join', '"bad!" is not a room name: # followed by up to 49 letters, digits, _ - or .'],
+  [{ code: 'ROOM_INVALID', room: '' }, 'history', '"" is not a room name: # followed by up to 49 letters, digits, _ - or .'],
+  [{ code: 'NICK_INVALID', nick: '', rule: 'empty' }, 'nick', 'a nick cannot be empty'],
+  [{ code: 'NICK_INVALID', nick: 'x'.repeat(40), rule: 'too-long' }, 'nick', 'a nick has at most 32 characters'],
+  [{ code: 'NICK_INVALID', nick: 'bad#nick', rule: 'characters' }, 'nick', 'a nick is letters, digits and _-[]{}^`|. only (no spaces, no # or @)'],
+  [{ code: 'TEXT_INVALID', maxBytes: 16384 }, 'say', 'a message is 1 to 16384 bytes of text'],
+  [
+    { code: 'CONNECT_FAILED', undelivered: 2 },
+    undefined,
+    '2 line(s) not delivered yet: no relay reachable. They are kept and go out when lanchat next meets a relay.',
+  ],
+  [{ code: 'STORE_FAILED', what: 'own', count: 3, cause: 'disk full' }, undefined, '3 line(s) could not be stored and were not sent: disk full'],
+  [{ code: 'STORE_FAILED', what: 'received', count: 7, cause: 'disk full' }, undefined, '7 message(s) could not be stored: disk full'],
+  [
+    { code: 'BAD_SIGNATURE', what: 'sync', reason: 'bad signature' },
+    undefined,
+    'refused a sync batch from the relay: bad signature; nothing of it was stored',
+  ],
+  [
+    { code: 'BAD_SIGNATURE', what: 'message', origin: NODE, seq: 12, reason: 'chain broken' },
+    undefined,
+    'refused a message from node b7e1c0de99aa7733 (seq 12): chain broken',
+  ],
+  [{ code: 'BAD_SIGNATURE', what: 'message', reason: 'no origin' }, undefined, 'refused a message from a member (seq ?): no origin'],
+  [{ code: 'BAD_IDENTITY', host: '10.0.0.7', port: 40123 }, undefined, 'the relay at 10.0.0.7:40123 does not prove its node id'],
+  [
+    {
+      code: 'WRONG_SECRET',
+      host: '10.0.0.7',
+      port: 40123,
+      network: 'lanchat',
+      cause: 'mismatch',
+      detail: 'the node at 10.0.0.7:40123 has another secret for this network',
+    },
+    undefined,
+    'wrong secret for network "lanchat": the node at 10.0.0.7:40123 has another secret for this network',
+  ],
+  [
+    { code: 'WRONG_SECRET', host: '10.0.0.7', port: 40123, network: 'lanchat', cause: 'maybe-needed' },
+    undefined,
+    'the node at 10.0.0.7:40123 hung up without answering: it may need a room secret (LANCHAT_SECRET or --secret-file)',
+  ],
+  [{ code: 'BAD_FRAME', detail: 'index out of range: 4 + 10 > 6' }, undefined, 'index out of range: 4 + 10 > 6'],
+  [{ code: 'USAGE', detail: 'usage: /nick NICK' }, 'nick', 'usage: /nick NICK'],
+  [{ code: 'NICK_IN_USE', remote: { message: 'the nick CAROL is taken', suggestion: 'CAROL2' } }, 'nick', 'the nick CAROL is taken'],
+  // A code this node words itself, refused by the relay: the relay's words.
+  [{ code: 'ROOM_INVALID', remote: { message: 'the relay says no' } }, 'join', 'the relay says no'],
+];
+
+describe('the words of notices', () => {
+  it.each(NOTICES)('%j', (notice, sentence) => {
+    expect(noticeText(notice)).toBe(sentence);
+  });
+
+  it('has a row for every code', () => {
+    // A code added to chat/views.ts's Notice fails to compile here until it has its row.
+    const codes: Record<NoticeCode, true> = {
+      OPEN: true,
+      SECRET: true,
+      LOOKING: true,
+      RELAY_LOST: true,
+      HANDING_OVER: true,
+      TWO_FORCED: true,
+      MDNS_TROUBLE: true,
+      NICK_KEY_CHANGED: true,
+      CAUGHT_UP: true,
+    };
+    expect(new Set(NOTICES.map(([n]) => n.code))).toEqual(new Set(Object.keys(codes)));
+  });
+});
+
+describe('the words of problems', () => {
+  it.each(PROBLEMS)('%j after %s', (problem, command, sentence) => {
+    expect(problemText(problem, command)).toBe(sentence);
+  });
+
+  it('has a row for every code it words itself', () => {
+    const local = PROBLEMS.filter(([p]) => !('remote' in p)).map(([p]) => p.code);
+    // A code added to chat/views.ts's Problem fails to compile here until it has its row.
+    const codes: Record<Exclude<Problem, { remote: unknown }>['code'], true> = {
+      NOT_IN_ROOM: true,
+      NO_SUCH_NICK: true,
+      ROOM_INVALID: true,
+      NICK_INVALID: true,
+      TEXT_INVALID: true,
+      CONNECT_FAILED: true,
+      STORE_FAILED: true,
+      BAD_SIGNATURE: true,
+      BAD_IDENTITY: true,
+      WRONG_SECRET: true,
+      BAD_FRAME: true,
+      USAGE: true,
+    };
+    expect(new Set(local)).toEqual(new Set(Object.keys(codes)));
+  });
+});
+
+describe('the sentence of a session report', () => {
+  it('is the words of its data, with the refused command where one was given', () => {
+    expect(noticeSentence({ notice: { code: 'OPEN' } })).toBe(NOTICES[0]![1]);
+    expect(problemSentence({ problem: { code: 'NOT_IN_ROOM', room: null } }, 'who')).toBe('you are in no room; /who #room');
+    expect(problemSentence({ problem: { code: 'NOT_IN_ROOM', room: null, asked: 'part' } })).toBe('you are not in any room');
+    expect(problemSentence({ problem: { code: 'USAGE', detail: 'd' } })).toBe('d');
+  });
+});
