@@ -24,7 +24,7 @@ export function decodeStored(bytes: Uint8Array): StoredMessage {
   if (stored.origin === '' || !isPlaceValue(stored.seq) || stored.seq < 1) {
     throw new LanchatError('BAD_FRAME', 'a message needs a 32-byte origin and a seq from 1 below 2^48');
   }
-  // Time 0 is no clock lanchat keeps; left out, protobufjs would give the whole message a Long for it.
+  // Time 0 is no clock lanchat keeps.
   if (!isPlaceValue(stored.time) || stored.time < 1 || !Number.isSafeInteger(stored.counter)) {
     throw new LanchatError('BAD_FRAME', 'a message needs a valid time');
   }
