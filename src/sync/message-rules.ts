@@ -103,7 +103,7 @@ function sealedProblem(sealed: MessageFields['sealed'], text: string): MessagePr
 /**
  * A live line timed more than MAX_CLOCK_SKEW_MS ahead of the relay's clock: refused (its author is told:
  * its clock is wrong). Only the live path refuses it: its author holds it, and a sync still brings it to
- * everyone, so its chain keeps no gap.
+ * everyone, placed at a clamped time (clock-clamp.ts), so its chain keeps no gap.
  */
 export function clockProblem(time: number, nowMs: number): MessageProblem | undefined {
   if (time <= nowMs + MAX_CLOCK_SKEW_MS) return undefined;

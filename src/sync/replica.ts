@@ -1,5 +1,6 @@
 import type { HistoryStore, StoredMessage, VersionVector } from '../store/history-store.js';
 import { decodeStored } from '../store/stored-message.js';
+import { clampTime } from './clock-clamp.js';
 import { messageProblem } from './message-rules.js';
 import { messageHash, messageHashString, verifyMessages } from './signature.js';
 import { aheadOf } from './vector.js';
@@ -62,9 +63,13 @@ export class Replica {
   /** Hashes of message bytes verified lately (a set kept in insertion order: the oldest go first). */
   readonly #verified = new Set<string>();
 
-  constructor(store: HistoryStore, network: string) {
+  /** This node's clock: a message far ahead of it is placed at most MAX_CLOCK_SKEW_MS after it (clock-clamp.ts). */
+  readonly #now: () => number;
+
+  constructor(store: HistoryStore, network: string, now: () => number = Date.now) {
     this.store = store;
     this.network = network;
+    this.#now = now;
   }
 
   /** Messages put through signature verification since start (bytes verified a moment ago are not). */
@@ -137,7 +142,8 @@ export class Replica {
     if (whole && refused.length > 0) return this.#refuseAll(count, refused);
     this.#refusedCount += refused.length;
     if (!whole) for (const m of verdict.accepted) this.#remember(m.bytes);
-    const accepted = [...proven, ...verdict.accepted];
+    const now = this.#now();
+    const accepted = [...proven, ...verdict.accepted].map((m) => clampTime(m, now));
     const fresh = await this.store.append(accepted);
     // Known: held before, or stored meanwhile by another ingest into the same store.
     const stored = new Set(fresh);
