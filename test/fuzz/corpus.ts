@@ -73,7 +73,30 @@ export const MALLORY_PRIVATE = signMessage(
   FUZZ_NETWORK,
 );
 
-export const MESSAGES: readonly Buffer[] = [...MALLORY_LINES, MALLORY_PRIVATE, ...CAROL_LINES];
+/**
+ * Signed lines of mallory's that break a message rule (src/sync/message-rules.ts; finding 9 of issue 15):
+ * a relay refuses each live, and every node drops each from a sync batch. Seqs past mallory's chain, each
+ * chained to nothing held, so they reach the rules rather than stopping at a chain check. (No line over
+ * MAX_TEXT_BYTES: a 16 KiB seed slows every target's mutations; test/relay/message-rules.test.ts has one.)
+ */
+export const RULE_BREAKERS: readonly Buffer[] = (
+  [
+    { text: '' },
+    { room: '#Not A Room\u001b[2J' },
+    { time: Date.UTC(10889, 0, 1) },
+    { nick: 'bob' },
+    { nick: 'a b' },
+    { seq: 0 },
+  ] as const
+).map((fields, i) =>
+  signMessage(
+    { origin: MALLORY.nodeId, seq: 20 + i, time: T0 + 20 + i, counter: 0, nick: 'mallory', room: '#lobby', text: 'rule', prev: Buffer.alloc(32, i), ...fields },
+    MALLORY,
+    FUZZ_NETWORK,
+  ),
+);
+
+export const MESSAGES: readonly Buffer[] = [...MALLORY_LINES, MALLORY_PRIVATE, ...CAROL_LINES, ...RULE_BREAKERS];
 
 const rank = { forced: false, weight: 3, startedAt: T0 };
 
@@ -144,6 +167,7 @@ const SHAPES: { [K in FrameKind]: lanchat.Frame.$Shape[] } = {
     { syncBatch: { messages: CAROL_LINES, more: false } },
     { syncBatch: { messages: CAROL_LINES.slice(0, 2), more: true } },
     { syncBatch: { messages: [...MALLORY_LINES, MALLORY_PRIVATE], more: false } },
+    { syncBatch: { messages: [...CAROL_LINES, ...RULE_BREAKERS], more: false } },
   ],
   probe: [{ probe: { nodeId: CAROL.nodeId, network: FUZZ_NETWORK, rank, relay: true, port: 7001, epoch: 2 } }],
   // Control-socket frames: a network peer that sends them is refused like any unexpected frame.
