@@ -1,6 +1,6 @@
 import { safeText } from '../chat/safe-text.js';
 import type { UiEvent } from './events.js';
-import { shownNick } from './words.js';
+import { shownNick } from './shown-nick.js';
 
 export interface LineContext {
   /** Rooms this user is in: presence in other rooms is not shown in line mode. */

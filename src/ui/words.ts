@@ -1,6 +1,6 @@
 import { MAX_NICK_LENGTH, MAX_ROOM_LENGTH } from '../chat/names.js';
 import { mixedScripts } from '../chat/scripts.js';
-import type { MessageView, NickRule, Notice, Problem } from '../chat/views.js';
+import type { NickRule, Notice, Problem } from '../chat/views.js';
 import type { NoticeReport, ProblemReport } from '../session/chat-session.js';
 import type { CommandName } from '../session/dispatch.js';
 
@@ -119,13 +119,4 @@ export function noticeSentence(report: NoticeReport): string {
 /** TRANSITION (see LegacyWords): the sentence of a problem, as `noticeSentence`. */
 export function problemSentence(report: ProblemReport, command?: CommandName): string {
   return report.legacyText ?? problemText(report.problem, command);
-}
-
-/**
- * The nick a line is shown under: its own, or, when that nick is pinned to another node id (a line signed
- * by someone else under it), the nick, a question mark and the author's node id prefix (`bob?1a2b3c4d`),
- * so that it never passes for the person known by that nick.
- */
-export function shownNick(view: Pick<MessageView, 'from' | 'fromId' | 'nickPinnedTo'>): string {
-  return view.nickPinnedTo === undefined ? view.from : `${view.from}?${view.fromId.slice(0, 8)}`;
 }

@@ -2,7 +2,7 @@ import type { MessageView, RelayInfo } from '../../chat/views.js';
 import type { Role } from '../../session/chat-session.js';
 import type { UiEvent } from '../events.js';
 import { formatEvent } from '../line-format.js';
-import { shownNick } from '../words.js';
+import { shownNick } from '../shown-nick.js';
 import { sanitize } from './text.js';
 
 /** What the screen shows of the session at a moment: read from the session, never kept in two places. */
