@@ -36,6 +36,11 @@ export class NickPins {
     return pinned === nodeId ? { verdict: 'same' } : { verdict: 'changed', pinned };
   }
 
+  /** The node id `nick` (or a lookalike of it) is pinned to, without pinning it. */
+  pinned(nick: string): string | undefined {
+    return this.#pins.get(nickKey(nick));
+  }
+
   toJSON(): Record<string, string> {
     return Object.fromEntries(this.#pins);
   }

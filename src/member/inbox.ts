@@ -4,7 +4,7 @@ import type { Identity } from '../identity/identity.js';
 import type { StoredMessage } from '../store/history-store.js';
 import type { Replica } from '../sync/replica.js';
 import { TurnBatch } from '../util/turn-batch.js';
-import { messageView } from './message-view.js';
+import { messageView, type NickOwner } from './message-view.js';
 import type { StoreQueue } from './store-queue.js';
 
 const MAX_SEEN = 50_000;
@@ -48,6 +48,8 @@ export interface InboxOptions {
   /** A live message came ahead of what is held of its author: ask for the missing ones. */
   gap: () => void;
   show: (view: MessageView) => void;
+  /** Who each nick is pinned to: a line under another's pinned nick is marked. */
+  nickOwner?: NickOwner;
   caughtUp: (info: CaughtUp) => void;
   problem: (problem: Problem) => void;
 }
@@ -111,7 +113,7 @@ export class Inbox {
     this.#caughtUpCount = 0;
     const recent: MessageView[] = [];
     for (const m of latest) {
-      const view = messageView(m.shown, this.#options.identity);
+      const view = messageView(m.shown, this.#options.identity, this.#options.nickOwner);
       if (view === undefined) count--; // a private message whose seal does not open
       else recent.push({ ...view, history: true });
     }
@@ -155,7 +157,7 @@ export class Inbox {
         const id = storedMessageId(m);
         if (seen.has(id)) continue;
         seen.add(id);
-        const view = messageView(m.shown, identity);
+        const view = messageView(m.shown, identity, this.#options.nickOwner);
         if (view !== undefined) this.#options.show(view);
       }
       // A live message ahead of what is held of its author: ask for the missing ones now.

@@ -51,6 +51,8 @@ export interface MemberOptions {
    * no policy, keeps the default: the same target after backoff (at once where a redirect sent it).
    */
   reconnect?: Reconnect;
+  /** The node id a nick is pinned to (identity/nick-pins.ts): lines under a nick pinned to another are marked. */
+  nickOwner?: (nick: string) => string | undefined;
 }
 
 interface MemberEvents {
@@ -128,6 +130,7 @@ export class Member extends EventEmitter<MemberEvents> {
       show,
       caughtUp: (info) => this.emit('caughtUp', info),
       problem,
+      ...(options.nickOwner === undefined ? {} : { nickOwner: options.nickOwner }),
     });
     this.#sync = new SyncRounds(replica, {
       served: () => this.#outbox.delivered(),

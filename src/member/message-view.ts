@@ -6,12 +6,17 @@ import type { MessageView } from '../chat/views.js';
 
 export type { MessageView };
 
+/** The node id (hex) a nick is pinned to, if any (identity/nick-pins.ts). */
+export type NickOwner = (nick: string) => string | undefined;
+
 /**
  * How a chat message is shown on the node of `self`, live or from history; undefined for a private
  * message between two others (carried, never readable here) or one whose seal does not open. Takes a
- * stored message's `shown` fields (read with the rest of it), or a whole decoded message.
+ * stored message's `shown` fields (read with the rest of it), or a whole decoded message. With `nickOwner`,
+ * a line whose nick is pinned to another node id is marked (nickPinnedTo): a signature proves the author's
+ * key, not the nick it wrote, and a synced line passed no relay's nick check.
  */
-export function messageView(message: ShownFields, self: Identity): MessageView | undefined {
+export function messageView(message: ShownFields, self: Identity, nickOwner?: NickOwner): MessageView | undefined {
   const origin = Buffer.from(message.origin ?? []);
   const fromId = origin.toString('hex');
   const own = fromId === self.nodeIdHex;
@@ -24,9 +29,12 @@ export function messageView(message: ShownFields, self: Identity): MessageView |
     if (opened === undefined) return undefined;
     text = opened;
   }
+  const from = message.nick ?? '';
+  const pinnedTo = own ? undefined : nickOwner?.(from);
   return {
+    ...(pinnedTo === undefined || pinnedTo === fromId ? {} : { nickPinnedTo: pinnedTo }),
     id: messageId(origin, message.seq ?? 0),
-    from: message.nick ?? '',
+    from,
     fromId,
     room: message.room ? message.room : null,
     to: message.to ? (message.to.nick ?? null) : null,

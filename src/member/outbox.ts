@@ -15,6 +15,15 @@ import { messageView } from './message-view.js';
 import { Pacer } from './pacer.js';
 import type { StoreQueue } from './store-queue.js';
 
+/** A line written, waiting to be stored: its bytes, and the chain head before it (given back if it is not stored). */
+interface Written {
+  bytes: Uint8Array;
+  seq: number;
+  prevHead: { seq: number; hash: Buffer | undefined };
+  /** Counts store failures: a line written before the last failure chains onto a line that was never stored. */
+  generation: number;
+}
+
 export type Outgoing = { room: string; text: string } | { to: { nodeId: Buffer; nick: string; sealKey: Buffer }; text: string };
 
 /** Where written lines go now: a relay's session, `direct` when that relay is this node's own. */
@@ -51,9 +60,10 @@ export interface OutboxOptions {
  */
 export class Outbox {
   readonly #options: OutboxOptions;
-  readonly #unstored = new TurnBatch<Uint8Array>((batch) => this.#store(batch));
+  readonly #unstored = new TurnBatch<Written>((batch) => this.#store(batch));
   #seq: number;
   #lastHash: Buffer | undefined;
+  #generation = 0;
   #savingHead: Promise<void> = Promise.resolve();
   /** Lines stored and not known to be delivered: the relay's sync takes them (see delivered()). */
   #unsent = 0;
@@ -90,6 +100,7 @@ export class Outbox {
     // The message gets its identity, time and place in its author's chain when written, not when it leaves.
     const clock = this.#options.tick();
     const { identity, network } = this.#options;
+    const prevHead = { seq: this.#seq, hash: this.#lastHash };
     const seq = ++this.#seq;
     const message: lanchat.ChatMessage.$Shape = {
       origin: identity.nodeId,
@@ -105,7 +116,7 @@ export class Outbox {
     const bytes = signMessage(message, identity, network);
     this.#lastHash = messageHash(bytes);
     this.#options.written(messageId(identity.nodeId, seq));
-    this.#unstored.push(bytes);
+    this.#unstored.push({ bytes, seq, prevHead, generation: this.#generation });
     return true;
   }
 
@@ -141,13 +152,21 @@ export class Outbox {
    * Stores the lines written this turn in one batch, then shows and sends them: a line is on disk before
    * it leaves, so a crash can never send two lines under one seq.
    */
-  #store(batch: Uint8Array[]): void {
+  #store(written: Written[]): void {
     const { replica, identity, queue } = this.#options;
     queue.run(async () => {
+      // Lines written before a store failed chain onto a line that is not stored: they are not sent either.
+      const current = written.filter((w) => w.generation === this.#generation);
+      if (current.length < written.length) {
+        this.#options.problem({ code: 'STORE_FAILED', what: 'own', count: written.length - current.length, cause: 'a line written before them could not be stored' });
+      }
+      if (current.length === 0) return;
+      const batch = current.map((w) => w.bytes);
       let stored: StoredMessage[];
       try {
         stored = await replica.appendOwn(batch);
       } catch (err) {
+        this.#giveBack(current[0]!);
         this.#options.problem({ code: 'STORE_FAILED', what: 'own', count: batch.length, cause: (err as Error).message });
         return;
       }
@@ -165,6 +184,17 @@ export class Outbox {
       }
       this.#saveHead(stored.at(-1));
     });
+  }
+
+  /**
+   * A line that could not be stored was not sent: its seq and chain hash are given back, so the next line
+   * takes them and its author's chain keeps no gap (a gap would hold up every peer's catch-up of it). The
+   * lines written after it, chained onto it, are dropped when their turn to be stored comes.
+   */
+  #giveBack(first: Written): void {
+    this.#seq = first.prevHead.seq;
+    this.#lastHash = first.prevHead.hash;
+    this.#generation++;
   }
 
   /**

@@ -90,7 +90,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     // The failover driver decides where the member dials when its link is lost (it is built just below;
     // the member asks only once it runs).
     const reconnect = (lost: LostInfo): NextDial | undefined => this.#failover.reconnect(lost);
-    const member = (this.#member = newMember(options, { identity, port, replica, chain, secret, reconnect }, startedAt));
+    const member = (this.#member = newMember(options, { identity, port, replica, chain, secret, pins, reconnect }, startedAt));
     if (options.discovery) this.#discovery = new Discovery(options.network, secret?.tag);
     const discovery = this.#discovery;
     this.#failover = new FailoverDriver({

@@ -69,7 +69,7 @@ export async function openParts(options: NodeOptions, onInbound: (conn: Connecti
  */
 export function newMember(
   options: NodeOptions,
-  { identity, port, replica, chain, secret, reconnect }: Pick<NodeParts, 'identity' | 'port' | 'replica' | 'chain' | 'secret'> & { reconnect: Reconnect },
+  { identity, port, replica, chain, secret, pins, reconnect }: Pick<NodeParts, 'identity' | 'port' | 'replica' | 'chain' | 'secret' | 'pins'> & { reconnect: Reconnect },
   startedAt: number,
 ): Member {
   return new Member({
@@ -85,6 +85,7 @@ export function newMember(
     ...chain,
     saveHead: (head) => saveChainHead(options.dataDir, head),
     reconnect,
+    nickOwner: (nick) => pins.pinned(nick),
     ...(secret === undefined ? {} : { secret }),
     ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
   });

@@ -1,7 +1,8 @@
 import { nickKey, nickProblem, normalizeRoom, roomProblem, suggestNick } from '../chat/names.js';
 import type { Frame } from '../wire/codec.js';
 import type { ErrorCode } from '../wire/errors.js';
-import { MAX_ROOMS_PER_MEMBER, MAX_TEXT_BYTES } from '../wire/limits.js';
+import { clockProblem, messageProblem } from '../sync/message-rules.js';
+import { MAX_ROOMS_PER_MEMBER } from '../wire/limits.js';
 import { lanchat } from '../wire/protobuf.js';
 import type { Fanout } from './fanout.js';
 import type { Registry } from './registry.js';
@@ -13,6 +14,8 @@ export interface RelayContext {
   readonly sessions: Registry<Session>;
   readonly fanout: Fanout<Session>;
   readonly replication: Replication | undefined;
+  /** The relay's clock, ms since the epoch (lines far ahead of it are refused). */
+  readonly now: () => number;
 }
 
 /** "quit", "timeout", a sentence at most. */
@@ -55,12 +58,20 @@ function onMessage(ctx: RelayContext, session: Session, message: lanchat.ChatMes
     reject(ctx, session, 'BAD_ORIGIN', 'a member can only send messages it wrote');
     return;
   }
+  // What the message alone must be, as every node checks it again before storing it (live or synced):
+  // refused here, its sender is told once, and nobody else sees it.
+  const problem = messageProblem(message) ?? clockProblem(message.time ?? 0, ctx.now());
+  if (problem !== undefined) {
+    reject(ctx, session, problem.code, `message ${message.seq ?? 0} refused: ${problem.detail}`);
+    return;
+  }
+  // The nick a line shows is its sender's: the signature proves the author's key, not the name it wrote.
+  const nick = message.nick ?? '';
+  if (nick !== session.nick && nick !== session.formerNick) {
+    reject(ctx, session, 'NOT_YOUR_NICK', `you are ${session.nick}; a line signed as ${nick} is refused`);
+    return;
+  }
   if (message.target === 'room') {
-    const text = message.text ?? '';
-    if (text.length === 0 || Buffer.byteLength(text) > MAX_TEXT_BYTES) {
-      reject(ctx, session, 'TEXT_INVALID', `a message is 1 to ${MAX_TEXT_BYTES} bytes of text`);
-      return;
-    }
     const members = ctx.sessions.room(message.room ?? '');
     if (members === undefined || !members.has(session)) {
       reject(ctx, session, 'NOT_IN_ROOM', `you are not in ${message.room}; /join it first`);
@@ -130,6 +141,7 @@ function onNick(ctx: RelayContext, session: Session, request: lanchat.SetNick.$S
     return;
   }
   const oldNick = session.nick;
+  session.formerNick = oldNick;
   ctx.sessions.rename(session, nick);
   ctx.fanout.broadcast({ presence: { state: lanchat.Presence.State.RENAMED, peer: peerOf(session), oldNick } });
 }

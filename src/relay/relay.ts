@@ -76,7 +76,7 @@ export class Relay extends EventEmitter<RelayEvents> {
             learned: (fresh) => this.emit('learned', fresh),
             settled: () => this.emit('settled'),
           });
-    this.#context = { sessions: this.#sessions, fanout: this.#fanout, replication: this.#replication };
+    this.#context = { sessions: this.#sessions, fanout: this.#fanout, replication: this.#replication, now: Date.now };
   }
 
   get sessionCount(): number {

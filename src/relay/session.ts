@@ -20,6 +20,11 @@ export interface Session extends Seat {
   sync: SyncLink | undefined;
   /** Told to the others when the connection closes; set when the relay or the member ends it on purpose. */
   leaveReason: string | undefined;
+  /**
+   * The nick before the last rename: lines the member wrote before it saw the rename confirmed may still be
+   * on their way (paced), signed with it.
+   */
+  formerNick?: string;
 }
 
 /** The roster entry of a member, as welcomes and presences carry it. */

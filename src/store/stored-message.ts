@@ -106,6 +106,9 @@ function readFields(into: DecodedMessage): void {
     }
   }
   if (into.isPrivate && room !== null) throw new LanchatError('BAD_FRAME', 'a message is for a room or for a person, not both');
+  // The body is a oneof too: protobufjs keeps the last of the two and drops the other, which would show
+  // a text the whole message does not have. No lanchat writes both.
+  if (sealed !== undefined && into.textStart >= 0) throw new LanchatError('BAD_FRAME', 'a message has a text or a sealed body, not both');
   into.room = room || null;
 }
 

@@ -1,6 +1,8 @@
 import type { HistoryStore, StoredMessage, VersionVector } from '../store/history-store.js';
 import { decodeStored } from '../store/stored-message.js';
 import { planAsk, type SyncAsk, SYNC_PAGE_ENTRIES, toSend } from './page.js';
+import { clampTime } from './clock-clamp.js';
+import { messageProblem } from './message-rules.js';
 import { messageHash, messageHashString, verifyMessages } from './signature.js';
 import { mergeSpans, type Span, type SyncPoint } from './spans.js';
 
@@ -36,6 +38,11 @@ export interface IngestResult {
   /** Messages already held, or stored meanwhile by another ingest; verified all the same. */
   known: StoredMessage[];
   refused: Refusal[];
+  /**
+   * Messages that break a rule of message-rules.ts, dropped one by one and never stored: not a reason to
+   * refuse a whole sync batch (a peer may hold one stored before the rule), only to leave them out.
+   */
+  dropped?: Refusal[];
 }
 
 /** Messages verified lately whose bytes are not verified again (a few seconds of a busy relay). */
@@ -66,6 +73,7 @@ export class Replica {
   readonly store: HistoryStore;
   readonly network: string;
   #refusedCount = 0;
+  #droppedCount = 0;
   #verifications = 0;
   /** Hashes of message bytes verified lately (a set kept in insertion order: the oldest go first). */
   readonly #verified = new Set<string>();
@@ -74,9 +82,13 @@ export class Replica {
   /** The store's last append failed, and no append has worked since. */
   #storeFailing = false;
 
-  constructor(store: HistoryStore, network: string) {
+  /** This node's clock: a message far ahead of it is placed at most MAX_CLOCK_SKEW_MS after it (clock-clamp.ts). */
+  readonly #now: () => number;
+
+  constructor(store: HistoryStore, network: string, now: () => number = Date.now) {
     this.store = store;
     this.network = network;
+    this.#now = now;
   }
 
   /** Messages put through signature verification since start (bytes verified a moment ago are not). */
@@ -92,6 +104,11 @@ export class Replica {
   /** How many messages failed verification since start. */
   get refusedCount(): number {
     return this.#refusedCount;
+  }
+
+  /** How many messages were dropped for breaking a message rule since start. */
+  get droppedCount(): number {
+    return this.#droppedCount;
   }
 
   get vector(): VersionVector {
@@ -148,20 +165,30 @@ export class Replica {
     // every live message.
     const unproven: StoredMessage[] = [];
     const proven: StoredMessage[] = [];
-    // (Live messages only: a sync batch is seldom seen twice, and hashing it once more would slow a catch-up.)
-    for (const m of batch.messages) (!whole && this.#verified.has(verifiedKey(m.bytes)) ? proven : unproven).push(m);
+    const dropped: Refusal[] = [];
+    for (const m of batch.messages) {
+      const problem = messageProblem(m.shown);
+      if (problem !== undefined) {
+        dropped.push({ reason: `${problem.rule}: ${problem.detail}`, origin: m.origin, seq: m.seq });
+        continue;
+      }
+      // (Live messages only: a sync batch is seldom seen twice, and hashing it once more would slow a catch-up.)
+      (!whole && this.#verified.has(verifiedKey(m.bytes)) ? proven : unproven).push(m);
+    }
+    this.#droppedCount += dropped.length;
     const verdict = verifyMessages(unproven, this.network);
     this.#verifications += unproven.length;
     refused.push(...verdict.refused.map(({ message, reason }) => ({ reason, origin: message.origin, seq: message.seq })));
     if (whole && refused.length > 0) return this.#refuseAll(count, refused);
     this.#refusedCount += refused.length;
     if (!whole) for (const m of verdict.accepted) this.#remember(m.bytes);
-    const accepted = [...proven, ...verdict.accepted];
+    const now = this.#now();
+    const accepted = [...proven, ...verdict.accepted].map((m) => clampTime(m, now));
     const fresh = await this.#append(accepted);
     // Known: held before, or stored meanwhile by another ingest into the same store.
     const stored = new Set(fresh);
     const known = accepted.filter((m) => !stored.has(m));
-    return { fresh, known, refused };
+    return { fresh, known, refused, dropped };
   }
 
   /** Stores messages this node just wrote and signed itself (no need to verify them); returns them decoded. */

@@ -1,5 +1,6 @@
 import { safeText } from '../chat/safe-text.js';
 import type { UiEvent } from './events.js';
+import { shownNick } from './shown-nick.js';
 
 export interface LineContext {
   /** Rooms this user is in: presence in other rooms is not shown in line mode. */
@@ -35,9 +36,9 @@ function describe(event: Exclude<UiEvent, { event: 'help' }>, context: LineConte
     case 'message': {
       const time = clock(event.ts);
       if (event.to !== null) {
-        return event.own ? `${time} -> *${event.to}* ${event.text}` : `${time} *${event.from}* ${event.text}`;
+        return event.own ? `${time} -> *${event.to}* ${event.text}` : `${time} *${shownNick(event)}* ${event.text}`;
       }
-      return `${time} ${event.room} <${event.from}> ${event.text}`;
+      return `${time} ${event.room} <${shownNick(event)}> ${event.text}`;
     }
     case 'presence':
       return formatPresence(event, context);

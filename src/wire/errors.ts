@@ -29,6 +29,10 @@ export const ErrorCode = {
   NO_SUCH_NICK: 'NO_SUCH_NICK',
   TEXT_INVALID: 'TEXT_INVALID',
   BAD_ORIGIN: 'BAD_ORIGIN',
+  // A live line signed with a nick that is not its sender's (the session's nick, or the one it had just before).
+  NOT_YOUR_NICK: 'NOT_YOUR_NICK',
+  // A live line timed more than MAX_CLOCK_SKEW_MS ahead of the relay's clock: the author's clock is wrong.
+  CLOCK_AHEAD: 'CLOCK_AHEAD',
   DUPLICATE_NODE: 'DUPLICATE_NODE',
   NOT_RELAY: 'NOT_RELAY',
   CONNECT_FAILED: 'CONNECT_FAILED',

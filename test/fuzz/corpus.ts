@@ -73,7 +73,30 @@ export const MALLORY_PRIVATE = signMessage(
   FUZZ_NETWORK,
 );
 
-export const MESSAGES: readonly Buffer[] = [...MALLORY_LINES, MALLORY_PRIVATE, ...CAROL_LINES];
+/**
+ * Signed lines of mallory's that break a message rule (src/sync/message-rules.ts; finding 9 of issue 15):
+ * a relay refuses each live, and every node drops each from a sync batch. Seqs past mallory's chain, each
+ * chained to nothing held, so they reach the rules rather than stopping at a chain check. (No line over
+ * MAX_TEXT_BYTES: a 16 KiB seed slows every target's mutations; test/relay/message-rules.test.ts has one.)
+ */
+export const RULE_BREAKERS: readonly Buffer[] = (
+  [
+    { text: '' },
+    { room: '#Not A Room\u001b[2J' },
+    { time: Date.UTC(10889, 0, 1) },
+    { nick: 'bob' },
+    { nick: 'a b' },
+    { seq: 0 },
+  ] as const
+).map((fields, i) =>
+  signMessage(
+    { origin: MALLORY.nodeId, seq: 20 + i, time: T0 + 20 + i, counter: 0, nick: 'mallory', room: '#lobby', text: 'rule', prev: Buffer.alloc(32, i), ...fields },
+    MALLORY,
+    FUZZ_NETWORK,
+  ),
+);
+
+export const MESSAGES: readonly Buffer[] = [...MALLORY_LINES, MALLORY_PRIVATE, ...CAROL_LINES, ...RULE_BREAKERS];
 
 /** One line each from authors seen nowhere else: what grows a version vector by one origin a line. */
 export const MANY_AUTHORS = Array.from({ length: 12 }, (_, i) => chain(fixedIdentity(`author ${i}`), `a${i}`, ['one line'])[0]!);
@@ -167,6 +190,7 @@ const SHAPES: { [K in FrameKind]: lanchat.Frame.$Shape[] } = {
     { syncBatch: { messages: CAROL_LINES.slice(0, 1), more: false, ranged: true } },
     // One line from each of many fresh authors (finding 1's upload, scaled down).
     { syncBatch: { messages: MANY_AUTHORS, more: false } },
+    { syncBatch: { messages: [...CAROL_LINES, ...RULE_BREAKERS], more: false } },
   ],
   probe: [{ probe: { nodeId: CAROL.nodeId, network: FUZZ_NETWORK, rank, relay: true, port: 7001, epoch: 2 } }],
   // Control-socket frames: a network peer that sends them is refused like any unexpected frame.

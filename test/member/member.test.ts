@@ -161,7 +161,7 @@ describe('Member', () => {
     const wire = await WireClient.connect(port, forger.nodeId);
     wire.hello('forger');
     await wire.next('welcome');
-    const [honest, second] = authored(forger, 'test', 2);
+    const [honest, second] = authored(forger, 'test', 2, { nick: 'forger' });
     const altered = Buffer.from(second!);
     altered[altered.indexOf(Buffer.from('line 2'))] = 'L'.charCodeAt(0);
     wire.conn.send(Buffer.concat([encodeMessageFrame(honest!), encodeMessageFrame(altered)]));

@@ -46,7 +46,7 @@ describe('Relay', () => {
     expect(got.raw.equals(sent)).toBe(true);
     // A later line to #other, which c is in, proves c was sent nothing for #lobby before it.
     const d = await join('fd', ['#other']);
-    d.conn.sendFrame({ message: { origin: d.nodeId, seq: 1, nick: 'fd', room: '#other', text: 'other marker' } });
+    d.conn.sendFrame({ message: { origin: d.nodeId, seq: 1, time: Date.now(), nick: 'fd', room: '#other', text: 'other marker' } });
     await c!.next('message', (f) => f.message.text === 'other marker');
     expect(c!.received('message').map((f) => f.kind === 'message' && f.message.text)).toEqual(['other marker']);
     expect(a!.received('message')).toHaveLength(0);
@@ -55,13 +55,13 @@ describe('Relay', () => {
   it('keeps each recipient’s order when frames of one chunk are batched', async () => {
     const [a, b, c] = await Promise.all([join('oa1'), join('ob1'), join('oc1')]);
     const room = (seq: number, text: string) =>
-      encodeFrame({ message: { origin: a!.nodeId, seq, nick: 'oa1', room: '#lobby', text } });
+      encodeFrame({ message: { origin: a!.nodeId, seq, time: Date.now(), nick: 'oa1', room: '#lobby', text } });
     // One write, so the relay reads these frames from one chunk.
     a!.conn.send(
       Buffer.concat([
         room(1, 'r1'),
         room(2, 'r2'),
-        encodeFrame({ message: { origin: a!.nodeId, seq: 3, nick: 'oa1', to: { nodeId: b!.nodeId, nick: 'ob1' }, sealed: { ciphertext: Buffer.from('p3') } } }),
+        encodeFrame({ message: { origin: a!.nodeId, seq: 3, time: Date.now(), nick: 'oa1', to: { nodeId: b!.nodeId, nick: 'ob1' }, sealed: { ciphertext: Buffer.from('p3') } } }),
         room(4, 'r4'),
         encodeFrame({ part: { room: '#lobby' } }),
       ]),
@@ -83,11 +83,11 @@ describe('Relay', () => {
 
   it('refuses a message claiming another author, or for a room the sender is not in', async () => {
     const [a, b] = await Promise.all([join('oa'), join('ob')]);
-    a!.conn.sendFrame({ message: { origin: b!.nodeId, seq: 1, nick: 'ob', room: '#lobby', text: 'forged' } });
+    a!.conn.sendFrame({ message: { origin: b!.nodeId, seq: 1, time: Date.now(), nick: 'ob', room: '#lobby', text: 'forged' } });
     await a!.next('error', (f) => f.error.code === 'BAD_ORIGIN');
-    a!.conn.sendFrame({ message: { origin: a!.nodeId, seq: 1, nick: 'oa', room: '#secret', text: 'sneaky' } });
+    a!.conn.sendFrame({ message: { origin: a!.nodeId, seq: 1, time: Date.now(), nick: 'oa', room: '#secret', text: 'sneaky' } });
     await a!.next('error', (f) => f.error.code === 'NOT_IN_ROOM');
-    a!.conn.sendFrame({ message: { origin: a!.nodeId, seq: 2, nick: 'oa', room: '#lobby', text: 'honest' } });
+    a!.conn.sendFrame({ message: { origin: a!.nodeId, seq: 2, time: Date.now(), nick: 'oa', room: '#lobby', text: 'honest' } });
     await b!.next('message', (f) => f.message.text === 'honest');
     expect(b!.received('message').map((f) => f.kind === 'message' && f.message.text)).not.toContain('forged');
   });
@@ -95,13 +95,13 @@ describe('Relay', () => {
   it('routes a private message to its recipient only, and says when nobody has that id', async () => {
     const [a, b, c] = await Promise.all([join('pa'), join('pb'), join('pc')]);
     const sealed = (body: string) => ({ ciphertext: Buffer.from(body) });
-    a!.conn.sendFrame({ message: { origin: a!.nodeId, seq: 1, nick: 'pa', to: { nodeId: b!.nodeId, nick: 'pb' }, sealed: sealed('private') } });
+    a!.conn.sendFrame({ message: { origin: a!.nodeId, seq: 1, time: Date.now(), nick: 'pa', to: { nodeId: b!.nodeId, nick: 'pb' }, sealed: sealed('private') } });
     await b!.next('message', (f) => Buffer.from(f.message.sealed?.ciphertext ?? []).toString() === 'private');
-    a!.conn.sendFrame({ message: { origin: a!.nodeId, seq: 2, nick: 'pa', to: { nodeId: randomBytes(32), nick: 'gone' }, sealed: sealed('x') } });
+    a!.conn.sendFrame({ message: { origin: a!.nodeId, seq: 2, time: Date.now(), nick: 'pa', to: { nodeId: randomBytes(32), nick: 'gone' }, sealed: sealed('x') } });
     await a!.next('error', (f) => f.error.code === 'NO_SUCH_NICK');
-    a!.conn.sendFrame({ message: { origin: a!.nodeId, seq: 3, nick: 'pa', to: { nodeId: b!.nodeId, nick: 'pb' }, text: 'in clear' } });
+    a!.conn.sendFrame({ message: { origin: a!.nodeId, seq: 3, time: Date.now(), nick: 'pa', to: { nodeId: b!.nodeId, nick: 'pb' }, text: 'in clear' } });
     await a!.next('error', (f) => f.error.code === 'BAD_FRAME');
-    a!.conn.sendFrame({ message: { origin: a!.nodeId, seq: 4, nick: 'pa', room: '#lobby', text: 'public' } });
+    a!.conn.sendFrame({ message: { origin: a!.nodeId, seq: 4, time: Date.now(), nick: 'pa', room: '#lobby', text: 'public' } });
     await c!.next('message', (f) => f.message.text === 'public');
     expect(c!.received('message').map((f) => f.kind === 'message' && (f.message.text || 'sealed'))).toEqual(['public']);
   });

@@ -44,11 +44,11 @@ describe('a member that stops reading', () => {
    */
   async function round(): Promise<number> {
     for (let i = 0; i < BULK_PER_ROUND; i++) {
-      pub.conn.sendFrame({ message: { origin: pub.nodeId, seq: ++seq, nick: 'pub', room: '#lobby', text: BULK } });
+      pub.conn.sendFrame({ message: { origin: pub.nodeId, seq: ++seq, time: Date.now(), nick: 'pub', room: '#lobby', text: BULK } });
     }
     const ping = `ping ${++seq}`;
     const sent = performance.now();
-    pub.conn.sendFrame({ message: { origin: pub.nodeId, seq, nick: 'pub', room: '#lobby', text: ping } });
+    pub.conn.sendFrame({ message: { origin: pub.nodeId, seq, time: Date.now(), nick: 'pub', room: '#lobby', text: ping } });
     await fast.next('message', (f) => f.message.text === ping, 5_000);
     return performance.now() - sent;
   }

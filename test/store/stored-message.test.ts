@@ -53,6 +53,12 @@ describe('decodeStored', () => {
     }
   });
 
+  it('refuses a text and a sealed body together: protobufjs keeps only the last, and the face would show the other', () => {
+    const withText = Buffer.from(encode({ text: 'c3' }));
+    const sealed = lanchat.ChatMessage.encode({ sealed: { ciphertext: Buffer.alloc(4) } }).finish();
+    expect(isLanchatError(refusal(Buffer.concat([withText, sealed])), 'BAD_FRAME')).toBe(true);
+  });
+
   it('refuses what could not be stored in order: no origin, seq 0, seqs and times past 48 bits', () => {
     for (const bad of [{ origin: Buffer.alloc(31) }, { seq: 0 }, { seq: 2 ** 48 }, { time: 2 ** 48 }]) {
       expect(isLanchatError(refusal(encode(bad)), 'BAD_FRAME')).toBe(true);

@@ -37,6 +37,19 @@ describe('Replica (real LevelDB)', () => {
     expect(await replica.store.has(bob.nodeIdHex, 1)).toBe(false);
   });
 
+  it('drops a signed message that breaks a message rule, live or in a whole sync batch, and stores the rest', async () => {
+    const [good] = authored(ann, 'net', 1);
+    const [oversized] = authored(bob, 'net', 1, { room: '#Not A Room' });
+    for (const whole of [false, true]) {
+      const result = await replica.ingest([good!, oversized!], { whole });
+      expect(result.refused).toEqual([]);
+      expect(result.dropped?.map((d) => [d.origin, d.seq, d.reason.split(':')[0]])).toEqual([[bob.nodeIdHex, 1, 'room']]);
+    }
+    expect(await replica.store.has(ann.nodeIdHex, 1)).toBe(true);
+    expect(await replica.store.has(bob.nodeIdHex, 1)).toBe(false);
+    expect(replica.droppedCount).toBe(2);
+  });
+
   it('refuses an altered copy of a held message: it does not pass for the one held', async () => {
     const chain = authored(ann, 'net', 2);
     await replica.ingest(chain);

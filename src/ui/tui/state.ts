@@ -2,6 +2,7 @@ import type { MessageView, RelayInfo } from '../../chat/views.js';
 import type { Role } from '../../session/chat-session.js';
 import type { UiEvent } from '../events.js';
 import { formatEvent } from '../line-format.js';
+import { shownNick } from '../shown-nick.js';
 import { sanitize } from './text.js';
 
 /** What the screen shows of the session at a moment: read from the session, never kept in two places. */
@@ -204,7 +205,7 @@ export class ChatState {
     const kind: EntryKind = view.to !== null ? (view.own ? 'private-out' : 'private-in') : view.own ? 'own' : 'chat';
     const text = sanitize(view.text);
     const mention = !view.own && (kind === 'private-in' || mentions(text, this.snapshot.nick));
-    return { kind, ts: view.ts, text, id: view.id, fromId: view.fromId, nick: sanitize(view.to !== null && view.own ? view.to : view.from), mention };
+    return { kind, ts: view.ts, text, id: view.id, fromId: view.fromId, nick: sanitize(view.to !== null && view.own ? view.to : shownNick(view)), mention };
   }
 
   #info(event: UiEvent, w: Window): void {

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_CLOCK_SKEW_MS } from '../../src/chat/clock.js';
+import { clockProblem, MAX_SEALED_TEXT_BYTES, type MessageFields, messageProblem, type MessageRule } from '../../src/sync/message-rules.js';
+import { MAX_TEXT_BYTES } from '../../src/wire/limits.js';
+
+const room: MessageFields = { seq: 1, time: 1_700_000_000_000, nick: 'ann', room: '#lobby', text: 'hi' };
+const sealed = { ephemeralKey: Buffer.alloc(32), nonce: Buffer.alloc(12), ciphertext: Buffer.alloc(18), forRecipient: Buffer.alloc(48), forSender: Buffer.alloc(48) };
+const priv: MessageFields = { seq: 2, time: 1_700_000_000_000, nick: 'ann', to: { nodeId: Buffer.alloc(32, 1), nick: 'bob' }, sealed };
+
+describe('messageProblem', () => {
+  const cases: [string, MessageFields, MessageRule | undefined][] = [
+    ['a room line', room, undefined],
+    ['a private line', priv, undefined],
+    ['a line of MAX_TEXT_BYTES', { ...room, text: 'x'.repeat(MAX_TEXT_BYTES) }, undefined],
+    ['seq 0', { ...room, seq: 0 }, 'seq'],
+    ['no seq', { ...room, seq: undefined }, 'seq'],
+    ['time 0', { ...room, time: 0 }, 'time'],
+    ['no nick', { ...room, nick: '' }, 'nick'],
+    ['a nick with a space', { ...room, nick: 'a b' }, 'nick'],
+    ['a nick mixing scripts', { ...room, nick: 'wаtch' }, 'nick'],
+    ['an empty line', { ...room, text: '' }, 'text'],
+    ['a 150 KiB line', { ...room, text: 'x'.repeat(150 * 1024) }, 'text'],
+    ['one byte over, in multi-byte characters', { ...room, text: 'é'.repeat(MAX_TEXT_BYTES / 2) + 'x' }, 'text'],
+    ['a room with spaces and an escape', { ...room, room: '#Not A Room\u001b[2J' }, 'room'],
+    ['a room not in canonical case', { ...room, room: '#Lobby' }, 'room'],
+    ['a room without #', { ...room, room: 'lobby' }, 'room'],
+    ['a room line with a sealed body too', { ...room, sealed }, 'sealed'],
+    ['neither room nor recipient', { ...room, room: '' }, 'target'],
+    ['both room and recipient', { ...room, to: priv.to }, 'target'],
+    ['a recipient id of 31 bytes', { ...priv, to: { nodeId: Buffer.alloc(31), nick: 'bob' } }, 'recipient'],
+    ['a recipient nick with an escape', { ...priv, to: { nodeId: Buffer.alloc(32), nick: 'bob\u001b' } }, 'recipient'],
+    ['a private line without a body', { ...priv, sealed: null }, 'sealed'],
+    ['a private line with text in clear', { ...priv, text: 'in clear' }, 'sealed'],
+    ['an empty sealed text', { ...priv, sealed: { ...sealed, ciphertext: Buffer.alloc(0) } }, 'sealed'],
+    ['a sealed text over the limit', { ...priv, sealed: { ...sealed, ciphertext: Buffer.alloc(MAX_SEALED_TEXT_BYTES + 1) } }, 'sealed'],
+    ['a 1 MiB ephemeral key', { ...priv, sealed: { ...sealed, ephemeralKey: Buffer.alloc(1 << 20) } }, 'sealed'],
+    ['an oversized key wrap', { ...priv, sealed: { ...sealed, forSender: Buffer.alloc(49) } }, 'sealed'],
+  ];
+  it.each(cases)('%s', (_name, message, rule) => {
+    expect(messageProblem(message)?.rule).toBe(rule);
+  });
+
+  it('gives the wire code of each rule', () => {
+    expect(messageProblem({ ...room, text: '' })?.code).toBe('TEXT_INVALID');
+    expect(messageProblem({ ...room, room: '#A B' })?.code).toBe('ROOM_INVALID');
+    expect(messageProblem({ ...room, nick: '' })?.code).toBe('NICK_INVALID');
+    expect(messageProblem({ ...room, seq: 0 })?.code).toBe('BAD_FRAME');
+  });
+});
+
+describe('clockProblem', () => {
+  const now = 1_700_000_000_000;
+  it.each([
+    [now, undefined],
+    [now + MAX_CLOCK_SKEW_MS, undefined],
+    [now - 86_400_000, undefined],
+    [now + MAX_CLOCK_SKEW_MS + 1, 'CLOCK_AHEAD'],
+    [Date.UTC(10889, 0, 1), 'CLOCK_AHEAD'],
+  ])('time %d', (time, code) => {
+    expect(clockProblem(time, now)?.code).toBe(code);
+  });
+});
