@@ -27,6 +27,7 @@ export function initialState(self: FailoverSelf): FailoverState {
   return {
     self,
     pinned: false,
+    home: undefined,
     role: 'electing',
     epoch: 0,
     windowOpen: false,
@@ -116,6 +117,7 @@ class Turn {
 
   start(host: boolean, connect: RelayAddress | undefined, discovery: boolean): void {
     this.s.pinned = connect !== undefined;
+    this.s.home = connect;
     if (host) {
       this.#lead(this.#nextEpoch());
     } else if (connect !== undefined) {
@@ -191,6 +193,13 @@ class Turn {
       return;
     }
     if (following === undefined) {
+      const home = this.s.home;
+      // Sent somewhere (a redirect, a hand-over) that does not answer: back to the --connect address,
+      // not the dead place for ever.
+      if (this.s.pinned && home !== undefined && (info.target.host !== home.host || info.target.port !== home.port)) {
+        this.#dial(home, 'backoff');
+        return;
+      }
       this.reconsider();
       return;
     }
@@ -207,12 +216,20 @@ class Turn {
     this.#skip(following);
   }
 
-  /** Another node's probe (or its answer to ours): if both are relays, the lower-ranked one steps down. */
+  /**
+   * Another node's probe (or its answer to ours): if both are relays, the lower-ranked one steps down. A
+   * claim that would make this one step down counts only once verified (failover-types.ts ProbeProof):
+   * anyone can send a probe naming any rank and any port.
+   */
   probe(claim: ProbeClaim, host: string, proof: ProbeProof): void {
     if (this.s.role !== 'relay' || claim.nodeId === this.s.self.nodeId || proof === 'refuted') return;
     const other = claim.rank;
     const mine = this.s.self.rank;
     const theyWin = compareRank(other, mine) < 0;
+    if (proof !== 'verified') {
+      if (theyWin) this.#actions.push({ type: 'verify-probe', to: { nodeId: claim.nodeId, host, port: claim.port } });
+      return;
+    }
     if (other.forced && mine.forced) this.#notice({ code: 'TWO_FORCED', keeper: theyWin ? 'other' : 'self', host });
     if (!theyWin) return;
     this.#notice({ code: 'HANDING_OVER', host, port: claim.port });

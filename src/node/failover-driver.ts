@@ -36,6 +36,8 @@ export interface FailoverDriverOptions {
   notice: (notice: Notice) => void;
   /** Asks the relays mDNS shows whether this one should step down (relay-probes.ts). */
   probeOtherRelays: () => void;
+  /** Dials the place a probe named and has the node there prove the claim (relay-probes.ts). */
+  verifyProbe: (to: { nodeId: string; host: string; port: number }) => void;
 }
 
 /**
@@ -155,6 +157,9 @@ export class FailoverDriver {
         break;
       case 'probe':
         this.#options.probeOtherRelays();
+        break;
+      case 'verify-probe':
+        this.#options.verifyProbe(action.to);
         break;
       case 'notice':
         this.#options.notice(action.notice);

@@ -102,6 +102,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
       advertise: (role, epoch) => void discovery?.update(this.#advert(role, epoch)),
       notice,
       probeOtherRelays: () => this.#probes.probe(discovery?.peers() ?? []),
+      verifyProbe: (to) => this.#probes.verify(to),
     });
     this.#probes = new RelayProbes({
       identity,

@@ -10,6 +10,7 @@ import {
   initialState,
   type LinkLost,
   linkLost,
+  type ProbeProof,
   PROBABLY_GONE_DIAL_MS,
   type RosterPeer,
   step,
@@ -78,7 +79,7 @@ const refused = (now: number, who: Cast, refusal = 'NOT_RELAY') => lost(now, { t
 /** `by` sent us to `to` (the member is already on its way there). */
 const redirect = (now: number, to: Cast) => lost(now, { reason: 'redirected', target: to.address, redirected: true, redirectedTo: to.nodeId });
 const claim = (who: Cast, epoch: number, rankOf = who.rank): ProbeClaim => ({ nodeId: who.nodeId, rank: rankOf, port: who.address.port, epoch });
-const probe = (now: number, who: Cast, epoch: number, rankOf = who.rank, proof: 'none' | 'proven' | 'refuted' = 'none'): FailoverEvent => ({
+const probe = (now: number, who: Cast, epoch: number, rankOf = who.rank, proof: ProbeProof = 'none'): FailoverEvent => ({
   type: 'probe',
   now,
   claim: claim(who, epoch, rankOf),
@@ -97,6 +98,8 @@ const lead = (epoch: number): FailoverAction[] => [
 ];
 const LOOKING: FailoverAction = { type: 'notice', notice: { code: 'LOOKING' } };
 const relayLostNotice = (who: Cast, reason = 'no heartbeat'): FailoverAction => ({ type: 'notice', notice: { code: 'RELAY_LOST', relay: who.nick, reason } });
+/** A probe said `who` outranks this relay: go and ask it, where it says it listens. */
+const verify = (who: Cast): FailoverAction => ({ type: 'verify-probe', to: { nodeId: who.nodeId, ...who.address } });
 const handingOver = (who: Cast): FailoverAction[] => [
   { type: 'notice', notice: { code: 'HANDING_OVER', ...who.address } },
   setRole('electing', 1),
@@ -292,7 +295,8 @@ describe('failover (pure: state + event -> actions)', () => {
       ...LONE_RELAY,
       // mDNS shows another relay: ask it over TCP.
       { event: advert(2_000, ANN, 'relay', 5), actions: [{ type: 'probe' }] },
-      { event: probe(2_010, ANN, 5), actions: handingOver(ANN), state: { role: 'electing', following: ANN.nodeId } },
+      // ann's answer to our probe, proven over our challenge, from where mDNS said she listens.
+      { event: probe(2_010, ANN, 5, ANN.rank, 'verified'), actions: handingOver(ANN), state: { role: 'electing', following: ANN.nodeId } },
       // Our own relay sent our own member to ann.
       { event: redirect(2_020, ANN), actions: [dial(ANN)] },
       { event: connected(2_030, ANN, 5), actions: [setRole('member', 5)], state: { role: 'member', following: undefined } },
@@ -308,12 +312,33 @@ describe('failover (pure: state + event -> actions)', () => {
     ]);
   });
 
-  it('a probe whose node id proof fails is ignored; a proven one counts', () => {
+  it('a probe whose node id proof fails is ignored; a proven one is checked where it says it listens; a verified one counts', () => {
     play([
       ...LONE_RELAY,
       { event: probe(2_000, ANN, 5, ANN.rank, 'refuted'), actions: [], state: { role: 'relay' } },
-      { event: probe(2_010, ANN, 5, ANN.rank, 'proven'), actions: handingOver(ANN) },
+      { event: probe(2_010, ANN, 5, ANN.rank, 'proven'), actions: [verify(ANN)], state: { role: 'relay', following: undefined } },
+      { event: probe(2_020, ANN, 5, ANN.rank, 'verified'), actions: handingOver(ANN) },
     ]);
+  });
+
+  it('finding 5: an unproven probe claiming forced and oldest changes nothing until the node it names proves it', () => {
+    const forcedOldest = rank(ANN.nodeId, 1, true);
+    const forcedSelf: FailoverSelf = { ...SELF, rank: rank(CAT.nodeId, CAT.rank.startedAt, true) };
+    for (const from of [play(LONE_RELAY), play([{ event: start(0, { host: true }), actions: lead(1) }], initialState(forcedSelf))]) {
+      play(
+        [
+          // One TCP connection, no proof: only a reason to dial the port it names. No notice, no hand-over.
+          { event: probe(2_000, ANN, 1, forcedOldest, 'none'), actions: [verify(ANN)], state: { role: 'relay', following: undefined } },
+          // Nobody there proved it (a dead port answers nothing; a liar cannot sign): nothing more.
+          { event: probe(2_100, ANN, 1, forcedOldest, 'refuted'), actions: [], state: { role: 'relay', following: undefined } },
+        ],
+        from,
+      );
+    }
+  });
+
+  it('finding 5: a probe of a lower rank is not even checked', () => {
+    play([...LONE_RELAY, { event: probe(2_000, EVE, 1, EVE.rank, 'none'), actions: [], state: { role: 'relay' } }]);
   });
 
   it('a probe reaching a node that is not the relay changes nothing', () => {
@@ -322,7 +347,11 @@ describe('failover (pure: state + event -> actions)', () => {
 
   it('--host arrives: an unforced relay hands over to it, whatever their ages', () => {
     const forcedEve = rank(EVE.nodeId, EVE.rank.startedAt, true);
-    play([...LONE_RELAY, { event: probe(2_000, EVE, 1, forcedEve), actions: handingOver(EVE) }]);
+    play([
+      ...LONE_RELAY,
+      { event: probe(2_000, EVE, 1, forcedEve), actions: [verify(EVE)], state: { role: 'relay' } },
+      { event: probe(2_050, EVE, 1, forcedEve, 'verified'), actions: handingOver(EVE) },
+    ]);
   });
 
   it('--host: the node leads at once, above every epoch it sees', () => {
@@ -334,9 +363,9 @@ describe('failover (pure: state + event -> actions)', () => {
     const hosting = play([{ event: start(0, { host: true }), actions: lead(1) }], initialState(forcedSelf));
     const twoForced = (keeper: 'self' | 'other', who: Cast): FailoverAction => ({ type: 'notice', notice: { code: 'TWO_FORCED', keeper, host: who.address.host } });
     // Between two forced nodes age does not count: eve (started long before) has the higher node id, so this node keeps it.
-    play([{ event: probe(1_000, EVE, 1, rank(EVE.nodeId, 1, true)), actions: [twoForced('self', EVE)], state: { role: 'relay' } }], hosting);
-    // ann's node id is lower: this node hands over.
-    play([{ event: probe(1_000, ANN, 1, rank(ANN.nodeId, 9_999, true)), actions: [twoForced('other', ANN), ...handingOver(ANN)] }], hosting);
+    play([{ event: probe(1_000, EVE, 1, rank(EVE.nodeId, 1, true), 'verified'), actions: [twoForced('self', EVE)], state: { role: 'relay' } }], hosting);
+    // ann's node id is lower: this node hands over, once she proved it.
+    play([{ event: probe(1_000, ANN, 1, rank(ANN.nodeId, 9_999, true), 'verified'), actions: [twoForced('other', ANN), ...handingOver(ANN)] }], hosting);
   });
 
   it('--connect: the member stays on that address and never elects', () => {
@@ -344,6 +373,20 @@ describe('failover (pure: state + event -> actions)', () => {
     play([
       { event: start(0, { connect: there }), actions: [{ type: 'dial', target: there, delay: 'now' }] },
       { event: lost(100, { target: there }), actions: [], state: { role: 'electing', following: undefined } },
+    ]);
+  });
+
+  it('finding 5: a --connect member sent to a place that does not answer goes back to its --connect address', () => {
+    const there = { host: '192.168.1.20', port: 40123 };
+    const dead = { host: '192.168.1.66', port: 7999 };
+    play([
+      { event: start(0, { connect: there }), actions: [{ type: 'dial', target: there, delay: 'now' }] },
+      { event: connected(50, ANN, 1), actions: [setRole('member', 1)] },
+      // The relay handed over to a place nobody answers at (its members were redirected there).
+      { event: lost(100, { reason: 'redirected', target: dead, redirected: true, redirectedTo: BEN.nodeId }), actions: [{ type: 'dial', target: dead, delay: 'now' }] },
+      { event: lost(200, { target: dead }), actions: [{ type: 'dial', target: there, delay: 'backoff' }], state: { following: undefined } },
+      // Back home, the old relay answers NOT_RELAY or a redirect: the member's default (redial home) stands.
+      { event: lost(300, { target: there, refusal: 'NOT_RELAY' }), actions: [] },
     ]);
   });
 
