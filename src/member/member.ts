@@ -52,6 +52,8 @@ export interface MemberOptions {
    * no policy, keeps the default: the same target after backoff (at once where a redirect sent it).
    */
   reconnect?: Reconnect;
+  /** A welcome must prove the relay's node id on an open network too (see link.ts). */
+  requireRelayProof?: boolean;
 }
 
 interface MemberEvents {

@@ -288,6 +288,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
   #onInbound(conn: Connection): void {
     routeInbound(conn, {
       nodeId: this.identity.nodeId,
+      network: this.#options.network,
       stopping: () => this.#stopping !== undefined,
       relay: () => this.#failover.relay,
       memberOf: () => (this.#member.isConnected && this.#failover.role === 'member' ? this.#member.relay : undefined),

@@ -85,6 +85,7 @@ export function newMember(
     ...chain,
     saveHead: (head) => saveChainHead(options.dataDir, head),
     reconnect,
+    requireRelayProof: true,
     ...(secret === undefined ? {} : { secret }),
     ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
   });
