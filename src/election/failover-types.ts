@@ -46,6 +46,12 @@ export interface FailoverState {
   readonly unreachable: ReadonlyMap<string, number>;
   /** The other nodes of the network mDNS shows that could be elected (our protocol, an address). */
   readonly peers: ReadonlyMap<string, Candidate>;
+  /**
+   * Where a relay of this network was once reached (the --connect address, relays this node lost), most
+   * recent first: while this node is the relay it probes them too, mDNS or not, so that a relay that
+   * comes back there (a --host restarted) and the one that took over meet and merge.
+   */
+  readonly known: readonly RelayAddress[];
 }
 
 /** Why the member lost its link (the member's LostInfo, same fields). */

@@ -20,6 +20,8 @@ export const FOLLOW_PATIENCE_MS = 3_000;
 export const UNREACHABLE_MS = 10_000;
 /** Dial timeout for a relay we had given up on (the dead relay a stale successor points us to). */
 export const PROBABLY_GONE_DIAL_MS = 300;
+/** Known relay addresses kept (failover-types.ts FailoverState.known). */
+export const MAX_KNOWN_RELAYS = 8;
 
 const LOOPBACK = '127.0.0.1';
 
@@ -36,7 +38,13 @@ export function initialState(self: FailoverSelf): FailoverState {
     following: undefined,
     unreachable: new Map(),
     peers: new Map(),
+    known: [],
   };
+}
+
+/** The known addresses a relay probes besides what mDNS shows: all but its own listener. */
+export function knownRelays(state: FailoverState): RelayAddress[] {
+  return state.known.filter((a) => !(isLoopback(a.host) && a.port === state.self.port));
 }
 
 export function step(state: FailoverState, event: FailoverEvent): FailoverStep {
@@ -118,6 +126,7 @@ class Turn {
   start(host: boolean, connect: RelayAddress | undefined, discovery: boolean): void {
     this.s.pinned = connect !== undefined;
     this.s.home = connect;
+    if (connect !== undefined) this.#remember(connect);
     if (host) {
       this.#lead(this.#nextEpoch());
     } else if (connect !== undefined) {
@@ -175,6 +184,7 @@ class Turn {
     const lost = info.relay;
     if (lost !== undefined) {
       if (lost.id === this.s.self.nodeId) return; // our own relay: the member just redials it
+      this.#remember(info.target);
       this.s.unreachable.set(lost.id, this.#now + UNREACHABLE_MS);
       this.#notice({ code: 'RELAY_LOST', relay: lost.nick, reason: info.reason });
       this.setRole('electing');
@@ -269,6 +279,11 @@ class Turn {
     } else {
       this.#follow(next, rest);
     }
+  }
+
+  #remember(address: RelayAddress): void {
+    const others = this.s.known.filter((a) => a.host !== address.host || a.port !== address.port);
+    this.s.known = [address, ...others].slice(0, MAX_KNOWN_RELAYS);
   }
 
   #backTo(following: Following): void {

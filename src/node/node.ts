@@ -101,7 +101,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
       newRelay: (epoch) => this.#newRelay(epoch),
       advertise: (role, epoch) => void discovery?.update(this.#advert(role, epoch)),
       notice,
-      probeOtherRelays: () => this.#probes.probe(discovery?.peers() ?? []),
+      probeOtherRelays: (known) => this.#probes.probe(discovery?.peers() ?? [], known),
       verifyProbe: (to) => this.#probes.verify(to),
     });
     this.#probes = new RelayProbes({

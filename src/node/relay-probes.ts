@@ -1,3 +1,4 @@
+import type { RelayAddress } from '../chat/views.js';
 import type { Advert } from '../discovery/advert.js';
 import type { Role } from '../election/decide.js';
 import type { ProbeProof } from '../election/failover.js';
@@ -49,12 +50,17 @@ export class RelayProbes {
     this.#options = options;
   }
 
-  /** mDNS says these nodes are relays; ask them over TCP (mDNS may be stale) and let the lower step down. */
-  probe(adverts: readonly Advert[]): void {
+  /**
+   * mDNS says these nodes are relays, and a relay was once reached at the `known` addresses: ask them over
+   * TCP (mDNS may be stale, or off) and let the lower step down. A node there that is not a relay answers
+   * as one that is not, and nothing follows.
+   */
+  probe(adverts: readonly Advert[], known: readonly RelayAddress[] = []): void {
     for (const advert of adverts) {
       if (advert.role !== 'relay' || advert.addresses.length === 0) continue;
       this.#ask(advert.addresses[0]!, advert.port, advert.nodeId);
     }
+    for (const { host, port } of known) this.#ask(host, port, undefined);
   }
 
   /** Asks the node at `host:port` whether it is the relay `nodeId`, proven (an inbound probe said so). */

@@ -8,6 +8,7 @@ import {
   type FailoverState,
   FOLLOW_PATIENCE_MS,
   initialState,
+  knownRelays,
   type LinkLost,
   linkLost,
   type ProbeProof,
@@ -388,6 +389,48 @@ describe('failover (pure: state + event -> actions)', () => {
       // Back home, the old relay answers NOT_RELAY or a redirect: the member's default (redial home) stands.
       { event: lost(300, { target: there, refusal: 'NOT_RELAY' }), actions: [] },
     ]);
+  });
+
+  it('finding 7b: a relay keeps probing where a relay was once reached, and merges with one back there', () => {
+    const there = ANN.address;
+    const catAndEve = ROSTER.filter((p) => p.nodeId === CAT.nodeId || p.nodeId === EVE.nodeId);
+    const took = play([
+      { event: start(0, { connect: there }), actions: [dial(ANN)] },
+      { event: connected(50, ANN, 1), actions: [setRole('member', 1)] },
+      // ann (--host) is gone; this node is first in the roster: it takes over.
+      { event: relayLost(1_000, ANN, 1, catAndEve), actions: [relayLostNotice(ANN), setRole('electing', 1), ...lead(2)], state: { role: 'relay' } },
+    ]);
+    // No mDNS: without this, nothing would ever probe ann's address again.
+    expect(knownRelays(took)).toEqual([there]);
+    // ann restarted there with --host: her answer to our probe there, verified, outranks this node.
+    const forcedAnn = rank(ANN.nodeId, 5_000, true);
+    play(
+      [
+        {
+          event: probe(6_000, ANN, 1, forcedAnn, 'verified'),
+          actions: [
+            { type: 'notice', notice: { code: 'HANDING_OVER', ...there } },
+            setRole('electing', 2),
+            { type: 'hand-over', to: { nodeId: ANN.nodeId, ...there } },
+          ],
+          state: { following: ANN.nodeId },
+        },
+      ],
+      took,
+    );
+  });
+
+  it('known relays: the lost relays, most recent first, never this node itself', () => {
+    const state = play([
+      { event: start(0), actions: [LOOKING] },
+      { event: advert(10, BEN, 'relay', 1), actions: [dial(BEN)] },
+      { event: connected(20, BEN, 1), actions: [setRole('member', 1)] },
+      { event: relayLost(1_000, BEN, 1), actions: [relayLostNotice(BEN), setRole('electing', 1), dial(ANN)] },
+      { event: connected(1_100, ANN, 2), actions: [setRole('member', 2)] },
+      { event: relayLost(2_000, ANN, 2), actions: [relayLostNotice(ANN), setRole('electing', 2), dial(BEN)] },
+    ]);
+    expect(knownRelays(state)).toEqual([ANN.address, BEN.address]);
+    expect(knownRelays(play([{ event: start(0, { connect: LOOP }), actions: [{ type: 'dial', target: LOOP, delay: 'now' }] }]))).toEqual([]);
   });
 
   it('no discovery and no --connect: a lone relay', () => {
