@@ -44,6 +44,12 @@ export interface FailoverState {
   readonly following: Following | undefined;
   /** Node id -> until when (ms) it is left out of elections: it did not answer. */
   readonly unreachable: ReadonlyMap<string, number>;
+  /**
+   * "host:port" -> until when (ms) whatever advertises that place is left out: it did not answer. An advert
+   * is only a hint, and anyone can send one: a new advert (another epoch, say) clears the node id's mark,
+   * never this one.
+   */
+  readonly unreachableAt: ReadonlyMap<string, number>;
   /** The other nodes of the network mDNS shows that could be elected (our protocol, an address). */
   readonly peers: ReadonlyMap<string, Candidate>;
   /**

@@ -18,6 +18,13 @@ export type * from './failover-types.js';
 export const FOLLOW_PATIENCE_MS = 3_000;
 /** A node that did not answer is left out of elections this long, or until it announces itself again. */
 export const UNREACHABLE_MS = 10_000;
+/**
+ * A place (address and port) where a candidate did not answer is left out this long, whatever its adverts
+ * say meanwhile: longer than a round of tries through several such places (each costs a hello timeout),
+ * or forged adverts would keep a node trying them in turn for ever. A real relay there is still found by
+ * probes (a relay probes every relay it sees) and by the roster.
+ */
+export const UNREACHABLE_PLACE_MS = 60_000;
 /** Dial timeout for a relay we had given up on (the dead relay a stale successor points us to). */
 export const PROBABLY_GONE_DIAL_MS = 300;
 /** Known relay addresses kept (failover-types.ts FailoverState.known). */
@@ -37,6 +44,7 @@ export function initialState(self: FailoverSelf): FailoverState {
     stopped: false,
     following: undefined,
     unreachable: new Map(),
+    unreachableAt: new Map(),
     peers: new Map(),
     known: [],
   };
@@ -104,6 +112,7 @@ export function nextDialOf(actions: readonly FailoverAction[]): NextDial | undef
 
 type Draft = { -readonly [K in keyof FailoverState]: FailoverState[K] } & {
   unreachable: Map<string, number>;
+  unreachableAt: Map<string, number>;
   peers: Map<string, Candidate>;
 };
 
@@ -116,7 +125,8 @@ class Turn {
   constructor(state: FailoverState, now: number) {
     this.#now = now;
     const unreachable = new Map([...state.unreachable].filter(([, until]) => until > now));
-    this.s = { ...state, unreachable, peers: new Map(state.peers) };
+    const unreachableAt = new Map([...state.unreachableAt].filter(([, until]) => until > now));
+    this.s = { ...state, unreachable, unreachableAt, peers: new Map(state.peers) };
   }
 
   result(): FailoverStep {
@@ -143,7 +153,9 @@ class Turn {
   advert(peer: Candidate, electable: boolean): void {
     if (electable) this.s.peers.set(peer.nodeId, peer);
     else this.s.peers.delete(peer.nodeId);
-    this.s.unreachable.delete(peer.nodeId); // it announced itself again: worth another try
+    // It announced itself again: worth another try, unless at the very place that just failed to answer
+    // (a forged advert need only change its epoch to look new).
+    this.s.unreachable.delete(peer.nodeId);
     // Two relays (nodes that elected at the same moment, a healed partition): settle it now.
     if (this.s.role === 'relay' && peer.role === 'relay' && !this.s.stopped) this.#actions.push({ type: 'probe' });
     this.reconsider();
@@ -293,6 +305,7 @@ class Turn {
   /** The candidate did not answer (in time): leave it out for a while and try the next one. */
   #skip(following: Following): void {
     this.s.unreachable.set(following.candidate.nodeId, this.#now + UNREACHABLE_MS);
+    this.s.unreachableAt.set(placeOf(following.candidate), this.#now + UNREACHABLE_PLACE_MS);
     this.#tryNext(following.queue);
   }
 
@@ -315,12 +328,17 @@ class Turn {
     return { nodeId, rank, role: this.s.role, epoch: this.s.epoch, host: LOOPBACK, port };
   }
 
-  /** Nodes of the network mDNS has seen, minus those that recently failed to answer. */
+  /** Nodes of the network mDNS has seen, minus those that recently failed to answer, by id or by place. */
   #reachablePeers(): Candidate[] {
-    return [...this.s.peers.values()].filter((p) => !this.s.unreachable.has(p.nodeId));
+    return [...this.s.peers.values()].filter((p) => !this.s.unreachable.has(p.nodeId) && !this.s.unreachableAt.has(placeOf(p)));
   }
 
   #nextEpoch(): number {
     return Math.max(this.s.epoch, ...this.#reachablePeers().map((p) => p.epoch)) + 1;
   }
+}
+
+/** Where a candidate says it listens, as unreachableAt keys it. */
+function placeOf(c: { host: string; port: number }): string {
+  return `${c.host}:${c.port}`;
 }

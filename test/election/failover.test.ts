@@ -16,6 +16,7 @@ import {
   type RosterPeer,
   step,
   UNREACHABLE_MS,
+  UNREACHABLE_PLACE_MS,
 } from '../../src/election/failover.js';
 import type { ProbeClaim } from '../../src/election/probe.js';
 import type { Rank } from '../../src/election/rank.js';
@@ -255,15 +256,45 @@ describe('failover (pure: state + event -> actions)', () => {
     play([...AFTER_ANN_LOST, { event: refused(1_200, BEN, 'BANNED'), actions: [dial(DAN)], state: { following: DAN.nodeId } }]);
   });
 
-  it('a node we gave up on comes back: its advert clears the mark', () => {
+  it('a node we gave up on comes back elsewhere (restarted on a new port): its advert clears the mark', () => {
+    const annAgain: Cast = { ...ANN, address: { ...ANN.address, port: 4100 } };
     play([
       { event: start(0), actions: [LOOKING] },
       { event: advert(10, ANN, 'relay', 3), actions: [dial(ANN)] },
       // ann does not answer: marked; with the window still open and no other relay, wait.
       { event: silent(100, ANN), actions: [], state: { following: undefined, unreachable: [ANN.nodeId], windowOpen: true } },
       { event: advert(150, BEN, 'member'), actions: [], state: { unreachable: [ANN.nodeId] } },
-      // ann announces itself again: worth another try.
-      { event: advert(200, ANN, 'relay', 3), actions: [dial(ANN)], state: { following: ANN.nodeId, unreachable: [] } },
+      // ann announces herself again at the place that did not answer: still left out (finding 6).
+      { event: advert(200, ANN, 'relay', 4), actions: [], state: { following: undefined, unreachable: [] } },
+      // ann announces herself again from elsewhere: worth another try.
+      { event: advert(250, annAgain, 'relay', 4), actions: [dial(annAgain)], state: { following: ANN.nodeId, unreachable: [] } },
+    ]);
+  });
+
+  it('finding 6: forged relay adverts that never answer, their epoch changing each time, are each tried once', () => {
+    const forged = (n: number): Cast => ({ nodeId: `0${n}`, nick: 'fake', rank: rank(`0${n}`, 1, true), address: { host: '10.0.0.66', port: 5000 + n } });
+    const [f1, f2, f3] = [forged(1), forged(2), forged(3)];
+    let epoch = 900;
+    const fake = (now: number, who: Cast): FailoverEvent => advert(now, who, 'relay', ++epoch);
+    play([
+      { event: start(0), actions: [LOOKING] },
+      { event: fake(10, f1), actions: [dial(f1)] },
+      { event: fake(11, f2), actions: [] },
+      { event: fake(12, f3), actions: [] },
+      { event: advert(20, BEN, 'member'), actions: [] },
+      { event: windowClosed(500), actions: [] },
+      // Each accepts TCP and never answers a hello: skipped for the next one.
+      { event: silent(5_100, f1), actions: [dial(f2)] },
+      { event: fake(5_200, f1), actions: [] },
+      { event: silent(10_200, f2), actions: [dial(f3)] },
+      { event: fake(10_300, f1), actions: [] },
+      { event: fake(10_300, f2), actions: [] },
+      // All three failed: whatever their adverts say next, the election goes on without them.
+      { event: silent(15_300, f3), actions: [dial(BEN)], state: { following: BEN.nodeId } },
+      { event: fake(15_400, f1), actions: [] },
+      { event: fake(15_400, f2), actions: [] },
+      { event: fake(15_400, f3), actions: [] },
+      { event: connected(15_500, BEN, 1), actions: [setRole('member', 1)], state: { role: 'member' } },
     ]);
   });
 
@@ -280,14 +311,17 @@ describe('failover (pure: state + event -> actions)', () => {
     ]);
   });
 
-  it('a mark runs out after UNREACHABLE_MS', () => {
+  it('a mark runs out after UNREACHABLE_MS, the mark of the place after UNREACHABLE_PLACE_MS', () => {
     play([
       { event: start(0), actions: [LOOKING] },
       { event: advert(10, ANN, 'relay', 3), actions: [dial(ANN)] },
       { event: silent(100, ANN), actions: [], state: { unreachable: [ANN.nodeId] } },
       // (The window is left open so that only the mark decides: no relay but ann, so wait while it is marked.)
       { event: advert(100 + UNREACHABLE_MS - 1, EVE, 'member'), actions: [], state: { unreachable: [ANN.nodeId] } },
-      { event: advert(100 + UNREACHABLE_MS, EVE, 'member'), actions: [dial(ANN)], state: { unreachable: [], following: ANN.nodeId } },
+      // Her node id is no longer marked, but she still advertises the place that did not answer (finding 6).
+      { event: advert(100 + UNREACHABLE_MS, EVE, 'member'), actions: [], state: { unreachable: [], following: undefined } },
+      { event: advert(100 + UNREACHABLE_PLACE_MS - 1, EVE, 'member'), actions: [], state: { following: undefined } },
+      { event: advert(100 + UNREACHABLE_PLACE_MS, EVE, 'member'), actions: [dial(ANN)], state: { unreachable: [], following: ANN.nodeId } },
     ]);
   });
 
