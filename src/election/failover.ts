@@ -250,6 +250,9 @@ class Turn {
     const theyWin = compareRank(other, mine) < 0;
     if (proof !== 'verified') {
       if (theyWin) this.#actions.push({ type: 'verify-probe', to: { nodeId: claim.nodeId, host, port: claim.port } });
+      // This one keeps the relay either way: the other --host is told by its own probe's answer, and
+      // steps down before this one's probe would reach it as a relay. Only a warning: nothing changes.
+      else if (other.forced && mine.forced) this.#notice({ code: 'TWO_FORCED', keeper: 'self', host });
       return;
     }
     if (other.forced && mine.forced) this.#notice({ code: 'TWO_FORCED', keeper: theyWin ? 'other' : 'self', host });

@@ -399,6 +399,8 @@ describe('failover (pure: state + event -> actions)', () => {
     const twoForced = (keeper: 'self' | 'other', who: Cast): FailoverAction => ({ type: 'notice', notice: { code: 'TWO_FORCED', keeper, host: who.address.host } });
     // Between two forced nodes age does not count: eve (started long before) has the higher node id, so this node keeps it.
     play([{ event: probe(1_000, EVE, 1, rank(EVE.nodeId, 1, true), 'verified'), actions: [twoForced('self', EVE)], state: { role: 'relay' } }], hosting);
+    // eve's own probe reaching this node (unverified): it keeps the relay, and says so.
+    play([{ event: probe(1_000, EVE, 1, rank(EVE.nodeId, 1, true), 'none'), actions: [twoForced('self', EVE)], state: { role: 'relay' } }], hosting);
     // ann's node id is lower: this node hands over, once she proved it.
     play([{ event: probe(1_000, ANN, 1, rank(ANN.nodeId, 9_999, true), 'verified'), actions: [twoForced('other', ANN), ...handingOver(ANN)] }], hosting);
   });
