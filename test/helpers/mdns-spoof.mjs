@@ -4,9 +4,11 @@
  *   node mdns-spoof.mjs goodbye <instance fqdn>       a goodbye (TTL 0) for someone else's service
  *   node mdns-spoof.mjs relay <address> <network>     an advert of a relay that does not exist: started
  *                                                     with --host, older than anyone, a port nobody serves
- *   node mdns-spoof.mjs stuck <address> <network> <s>  three such relays, at a port that accepts TCP and
+ *   node mdns-spoof.mjs stuck <address> <network> <s> [tag]
+ *                                                     three such relays, at a port that accepts TCP and
  *                                                     never answers, their epoch new every second, for <s>
- *                                                     seconds (finding 6 of issue 15)
+ *                                                     seconds (finding 6 of issue 15); with a secret's
+ *                                                     advert tag (anyone can read it off a real advert)
  * Each answer goes out three times, 100 ms apart, then the script exits (stuck: when its time is up).
  */
 import { randomBytes } from 'node:crypto';
@@ -31,6 +33,7 @@ if (kind === 'goodbye') {
   ];
 } else if (kind === 'stuck') {
   const seconds = Number(process.argv[5] ?? '30');
+  const tag = process.argv[6];
   const held = [];
   // One port per fake, each accepting connections and never answering on them.
   const servers = await Promise.all(
@@ -46,7 +49,7 @@ if (kind === 'goodbye') {
     fakes.flatMap((id, i) => {
       const fqdn = `fake${i}-${id.slice(0, 8)}.${TYPE}`;
       const host = `fake${i}-${id.slice(0, 12)}.local`;
-      const txt = { v: '1', net: network, id, nick: `fake${i}`, role: 'relay', ep: String(epoch), f: '1', w: '9', t: '1' };
+      const txt = { v: '1', net: network, id, nick: `fake${i}`, role: 'relay', ep: String(epoch), f: '1', w: '9', t: '1', ...(tag ? { sec: tag } : {}) };
       return [
         { name: TYPE, type: 'PTR', ttl: 120, data: fqdn },
         { name: fqdn, type: 'SRV', ttl: 120, data: { port: servers[i].address().port, target: host } },
