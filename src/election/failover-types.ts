@@ -33,6 +33,8 @@ export interface FailoverState {
   readonly self: FailoverSelf;
   /** Started with --connect: the member stays on that address, and this node never elects. */
   readonly pinned: boolean;
+  /** With --connect: that address, where the member goes back to when a place it was sent to is dead. */
+  readonly home: RelayAddress | undefined;
   readonly role: Role;
   readonly epoch: number;
   /** The first discovery window after start: no relay seen yet may just mean not seen yet. */
@@ -43,8 +45,20 @@ export interface FailoverState {
   readonly following: Following | undefined;
   /** Node id -> until when (ms) it is left out of elections: it did not answer. */
   readonly unreachable: ReadonlyMap<string, number>;
+  /**
+   * "host:port" -> until when (ms) whatever advertises that place is left out: it did not answer. An advert
+   * is only a hint, and anyone can send one: a new advert (another epoch, say) clears the node id's mark,
+   * never this one.
+   */
+  readonly unreachableAt: ReadonlyMap<string, number>;
   /** The other nodes of the network mDNS shows that could be elected (our protocol, an address). */
   readonly peers: ReadonlyMap<string, Candidate>;
+  /**
+   * Where a relay of this network was once reached (the --connect address, relays this node lost), most
+   * recent first: while this node is the relay it probes them too, mDNS or not, so that a relay that
+   * comes back there (a --host restarted) and the one that took over meet and merge.
+   */
+  readonly known: readonly RelayAddress[];
 }
 
 /** Why the member lost its link. */
@@ -60,8 +74,13 @@ export interface RosterPeer {
 
 export type { NextDial };
 
-/** How a relay's probe proved its node id: on an open network nothing can be proven ('none'). */
-export type ProbeProof = 'none' | 'proven' | 'refuted';
+/**
+ * How a relay's probe proved its node id. An inbound probe: over TLS 'proven' or 'refuted', on an open
+ * network 'none'; either way it only names a place to check. The answer to a probe this node sent to that
+ * place itself: 'verified' (the node there signed our fresh challenge with the claimed node id's key and
+ * listens where it says) or 'refuted'. Only a verified claim makes a relay hand over.
+ */
+export type ProbeProof = 'none' | 'proven' | 'refuted' | 'verified';
 
 export type FailoverEvent =
   | { type: 'start'; now: number; host: boolean; connect: RelayAddress | undefined; discovery: boolean }
@@ -88,6 +107,8 @@ export type FailoverAction =
   | { type: 'set-role'; role: Role; epoch: number }
   /** Ask the relays mDNS shows whether this one should step down. */
   | { type: 'probe' }
+  /** A probe claimed to outrank this relay: dial the place it named and have the node there prove it. */
+  | { type: 'verify-probe'; to: { nodeId: string; host: string; port: number } }
   | { type: 'notice'; notice: Notice };
 
 export interface FailoverStep {

@@ -18,8 +18,17 @@ export type * from './failover-types.js';
 export const FOLLOW_PATIENCE_MS = 3_000;
 /** A node that did not answer is left out of elections this long, or until it announces itself again. */
 export const UNREACHABLE_MS = 10_000;
+/**
+ * A place (address and port) where a candidate did not answer is left out this long, whatever its adverts
+ * say meanwhile: longer than a round of tries through several such places (each costs a hello timeout),
+ * or forged adverts would keep a node trying them in turn for ever. A real relay there is still found by
+ * probes (a relay probes every relay it sees) and by the roster.
+ */
+export const UNREACHABLE_PLACE_MS = 60_000;
 /** Dial timeout for a relay we had given up on (the dead relay a stale successor points us to). */
 export const PROBABLY_GONE_DIAL_MS = 300;
+/** Known relay addresses kept (failover-types.ts FailoverState.known). */
+export const MAX_KNOWN_RELAYS = 8;
 
 const LOOPBACK = '127.0.0.1';
 
@@ -27,6 +36,7 @@ export function initialState(self: FailoverSelf): FailoverState {
   return {
     self,
     pinned: false,
+    home: undefined,
     role: 'electing',
     epoch: 0,
     windowOpen: false,
@@ -34,8 +44,15 @@ export function initialState(self: FailoverSelf): FailoverState {
     stopped: false,
     following: undefined,
     unreachable: new Map(),
+    unreachableAt: new Map(),
     peers: new Map(),
+    known: [],
   };
+}
+
+/** The known addresses a relay probes besides what mDNS shows: all but its own listener. */
+export function knownRelays(state: FailoverState): RelayAddress[] {
+  return state.known.filter((a) => !(isLoopback(a.host) && a.port === state.self.port));
 }
 
 export function step(state: FailoverState, event: FailoverEvent): FailoverStep {
@@ -95,6 +112,7 @@ export function nextDialOf(actions: readonly FailoverAction[]): NextDial | undef
 
 type Draft = { -readonly [K in keyof FailoverState]: FailoverState[K] } & {
   unreachable: Map<string, number>;
+  unreachableAt: Map<string, number>;
   peers: Map<string, Candidate>;
 };
 
@@ -107,7 +125,8 @@ class Turn {
   constructor(state: FailoverState, now: number) {
     this.#now = now;
     const unreachable = new Map([...state.unreachable].filter(([, until]) => until > now));
-    this.s = { ...state, unreachable, peers: new Map(state.peers) };
+    const unreachableAt = new Map([...state.unreachableAt].filter(([, until]) => until > now));
+    this.s = { ...state, unreachable, unreachableAt, peers: new Map(state.peers) };
   }
 
   result(): FailoverStep {
@@ -116,6 +135,8 @@ class Turn {
 
   start(host: boolean, connect: RelayAddress | undefined, discovery: boolean): void {
     this.s.pinned = connect !== undefined;
+    this.s.home = connect;
+    if (connect !== undefined) this.#remember(connect);
     if (host) {
       this.#lead(this.#nextEpoch());
     } else if (connect !== undefined) {
@@ -132,7 +153,9 @@ class Turn {
   advert(peer: Candidate, electable: boolean): void {
     if (electable) this.s.peers.set(peer.nodeId, peer);
     else this.s.peers.delete(peer.nodeId);
-    this.s.unreachable.delete(peer.nodeId); // it announced itself again: worth another try
+    // It announced itself again: worth another try, unless at the very place that just failed to answer
+    // (a forged advert need only change its epoch to look new).
+    this.s.unreachable.delete(peer.nodeId);
     // Two relays (nodes that elected at the same moment, a healed partition): settle it now.
     if (this.s.role === 'relay' && peer.role === 'relay' && !this.s.stopped) this.#actions.push({ type: 'probe' });
     this.reconsider();
@@ -173,6 +196,7 @@ class Turn {
     const lost = info.relay;
     if (lost !== undefined) {
       if (lost.id === this.s.self.nodeId) return; // our own relay: the member just redials it
+      this.#remember(info.target);
       this.s.unreachable.set(lost.id, this.#now + UNREACHABLE_MS);
       this.#notice({ code: 'RELAY_LOST', relay: lost.nick, reason: info.reason });
       this.setRole('electing');
@@ -191,6 +215,13 @@ class Turn {
       return;
     }
     if (following === undefined) {
+      const home = this.s.home;
+      // Sent somewhere (a redirect, a hand-over) that does not answer: back to the --connect address,
+      // not the dead place for ever.
+      if (this.s.pinned && home !== undefined && (info.target.host !== home.host || info.target.port !== home.port)) {
+        this.#dial(home, 'backoff');
+        return;
+      }
       this.reconsider();
       return;
     }
@@ -207,12 +238,23 @@ class Turn {
     this.#skip(following);
   }
 
-  /** Another node's probe (or its answer to ours): if both are relays, the lower-ranked one steps down. */
+  /**
+   * Another node's probe (or its answer to ours): if both are relays, the lower-ranked one steps down. A
+   * claim that would make this one step down counts only once verified (failover-types.ts ProbeProof):
+   * anyone can send a probe naming any rank and any port.
+   */
   probe(claim: ProbeClaim, host: string, proof: ProbeProof): void {
     if (this.s.role !== 'relay' || claim.nodeId === this.s.self.nodeId || proof === 'refuted') return;
     const other = claim.rank;
     const mine = this.s.self.rank;
     const theyWin = compareRank(other, mine) < 0;
+    if (proof !== 'verified') {
+      if (theyWin) this.#actions.push({ type: 'verify-probe', to: { nodeId: claim.nodeId, host, port: claim.port } });
+      // This one keeps the relay either way: the other --host is told by its own probe's answer, and
+      // steps down before this one's probe would reach it as a relay. Only a warning: nothing changes.
+      else if (other.forced && mine.forced) this.#notice({ code: 'TWO_FORCED', keeper: 'self', host });
+      return;
+    }
     if (other.forced && mine.forced) this.#notice({ code: 'TWO_FORCED', keeper: theyWin ? 'other' : 'self', host });
     if (!theyWin) return;
     this.#notice({ code: 'HANDING_OVER', host, port: claim.port });
@@ -254,6 +296,11 @@ class Turn {
     }
   }
 
+  #remember(address: RelayAddress): void {
+    const others = this.s.known.filter((a) => a.host !== address.host || a.port !== address.port);
+    this.s.known = [address, ...others].slice(0, MAX_KNOWN_RELAYS);
+  }
+
   #backTo(following: Following): void {
     this.#dial({ host: following.candidate.host, port: following.candidate.port }, 'backoff');
   }
@@ -261,6 +308,7 @@ class Turn {
   /** The candidate did not answer (in time): leave it out for a while and try the next one. */
   #skip(following: Following): void {
     this.s.unreachable.set(following.candidate.nodeId, this.#now + UNREACHABLE_MS);
+    this.s.unreachableAt.set(placeOf(following.candidate), this.#now + UNREACHABLE_PLACE_MS);
     this.#tryNext(following.queue);
   }
 
@@ -283,12 +331,17 @@ class Turn {
     return { nodeId, rank, role: this.s.role, epoch: this.s.epoch, host: LOOPBACK, port };
   }
 
-  /** Nodes of the network mDNS has seen, minus those that recently failed to answer. */
+  /** Nodes of the network mDNS has seen, minus those that recently failed to answer, by id or by place. */
   #reachablePeers(): Candidate[] {
-    return [...this.s.peers.values()].filter((p) => !this.s.unreachable.has(p.nodeId));
+    return [...this.s.peers.values()].filter((p) => !this.s.unreachable.has(p.nodeId) && !this.s.unreachableAt.has(placeOf(p)));
   }
 
   #nextEpoch(): number {
     return Math.max(this.s.epoch, ...this.#reachablePeers().map((p) => p.epoch)) + 1;
   }
+}
+
+/** Where a candidate says it listens, as unreachableAt keys it. */
+function placeOf(c: { host: string; port: number }): string {
+  return `${c.host}:${c.port}`;
 }

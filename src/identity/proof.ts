@@ -1,4 +1,4 @@
-import { sign, verify } from 'node:crypto';
+import { createHash, randomBytes, sign, verify } from 'node:crypto';
 import type { lanchat } from '../wire/protobuf.js';
 import { ed25519PublicKey, type Identity, nodeIdOf } from './identity.js';
 
@@ -29,4 +29,29 @@ export function identityProven(
   } catch {
     return false;
   }
+}
+
+const CHALLENGE_DOMAIN = 'lanchat challenge\0';
+/** Length of a challenge nonce. */
+export const CHALLENGE_BYTES = 32;
+
+/**
+ * What a proof signs on an open network, where no TLS session gives both ends the same fresh material:
+ * the network, the node id of the one who asked (so a proof made for one relay is worth nothing to
+ * another) and fresh nonces. `purpose` keeps a probe's proof from standing for a hello's.
+ */
+export function challengeMaterial(purpose: 'link' | 'probe', network: string, askerId: Uint8Array, ...nonces: Uint8Array[]): Buffer {
+  const hash = createHash('sha256').update(CHALLENGE_DOMAIN).update(purpose).update('\0').update(network).update('\0').update(askerId);
+  for (const nonce of nonces) hash.update(nonce);
+  return hash.digest();
+}
+
+/** A fresh nonce for a challenge. */
+export function challengeNonce(): Buffer {
+  return randomBytes(CHALLENGE_BYTES);
+}
+
+/** Whether `nonce` is one a challenge can use (the right length). */
+export function isNonce(nonce: Uint8Array | null | undefined): nonce is Uint8Array {
+  return nonce instanceof Uint8Array && nonce.length === CHALLENGE_BYTES;
 }

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Problem, RelayAddress, RelayInfo } from '../chat/views.js';
+import { challengeNonce } from '../identity/proof.js';
 import type { Connection } from '../net/connection.js';
 import { dial as dialTcp, type DialOptions } from '../net/dial.js';
 import type { NetworkSecret } from '../net/secret.js';
@@ -8,7 +9,7 @@ import { isLanchatError } from '../wire/errors.js';
 import { HELLO_TIMEOUT_MS } from '../wire/limits.js';
 import type { lanchat } from '../wire/protobuf.js';
 import { backoffDelay } from './backoff.js';
-import { type HelloSelf, helloOf, relayOf, welcomeProven } from './hello.js';
+import { answerChallenge, type HelloSelf, helloOf, relayOf, welcomeProven } from './hello.js';
 import type { LostInfo, Reconnect } from '../net/link-policy.js';
 
 /** Opens a connection to a node: src/net/dial.ts, or an in-memory pair in tests. */
@@ -23,6 +24,11 @@ export interface LinkOptions extends HelloSelf {
   reconnect?: Reconnect;
   /** The nick and rooms a hello asks for, as they stand at each dial. */
   hello: () => { nick: string; rooms: string[] };
+  /**
+   * A welcome must prove the relay's node id even on an open network (the relay challenges the hello,
+   * src/node/hello-challenge.ts). Off only for relays built bare in tests, which do not challenge.
+   */
+  requireRelayProof?: boolean;
 }
 
 interface LinkEvents {
@@ -172,12 +178,14 @@ export class Link extends EventEmitter<LinkEvents> {
     this.#relayLeaveReason = undefined;
     const timer = setTimeout(() => conn.close('HELLO_TIMEOUT', 'no welcome within the time limit', false), this.#options.helloTimeoutMs ?? HELLO_TIMEOUT_MS);
     let answered = false;
+    const nonce = challengeNonce();
     conn.on('frame', (frame, raw) => {
       if (this.#conn !== conn) return;
       answered = true;
       if (this.#state !== 'handshaking') return this.#onSessionFrame(frame, raw);
-      clearTimeout(timer);
-      this.#onHandshakeFrame(conn, frame);
+      // A challenge comes before the welcome: the welcome still has the time limit to come.
+      if (frame.kind !== 'challenge') clearTimeout(timer);
+      this.#onHandshakeFrame(conn, frame, nonce);
     });
     conn.on('message', (bytes) => {
       if (this.#conn !== conn) return;
@@ -193,7 +201,7 @@ export class Link extends EventEmitter<LinkEvents> {
       if (info.byPeer && !answered && this.#state === 'handshaking' && this.#options.secret === undefined) this.#maybeSecretNeeded();
       this.#lost(this.#relayLeaveReason ?? (info.byPeer ? 'the relay closed the connection' : info.message));
     });
-    conn.sendFrame({ hello: helloOf(this.#options, this.#options.hello(), conn.proofMaterial()) });
+    conn.sendFrame({ hello: helloOf(this.#options, this.#options.hello(), conn.proofMaterial(), nonce) });
   }
 
   /**
@@ -216,10 +224,21 @@ export class Link extends EventEmitter<LinkEvents> {
     this.#lastRefusal = key;
   }
 
-  #onHandshakeFrame(conn: Connection, frame: Frame): void {
+  #onHandshakeFrame(conn: Connection, frame: Frame, nonce: Buffer): void {
     switch (frame.kind) {
+      case 'challenge': {
+        // Once per link, and only where nothing else binds a proof (TLS does).
+        const answer = conn.proofMaterial() === undefined ? answerChallenge(this.#options, frame.challenge, nonce) : undefined;
+        if (answer === undefined) {
+          conn.close('BAD_FRAME', 'an unexpected or malformed challenge');
+          return;
+        }
+        conn.adoptProofMaterial(answer.material);
+        conn.sendFrame({ challenge: { proof: answer.proof } });
+        return;
+      }
       case 'welcome': {
-        if (!welcomeProven(frame.welcome, conn.proofMaterial())) {
+        if (!welcomeProven(frame.welcome, conn.proofMaterial(), this.#options.requireRelayProof === true)) {
           this.emit('problem', { code: 'BAD_IDENTITY', host: this.#target.host, port: this.#target.port });
           conn.close('BAD_IDENTITY', 'the welcome does not prove the relay id');
           return;

@@ -53,6 +53,8 @@ export interface MemberOptions {
   reconnect?: Reconnect;
   /** The node id a nick is pinned to (identity/nick-pins.ts): lines under a nick pinned to another are marked. */
   nickOwner?: (nick: string) => string | undefined;
+  /** A welcome must prove the relay's node id on an open network too (see link.ts). */
+  requireRelayProof?: boolean;
 }
 
 interface MemberEvents {

@@ -88,6 +88,8 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameH
   #flushScheduled = false;
   #closing: CloseInfo | undefined;
   #closed = false;
+  /** The challenge material of a plain TCP link, once both ends derived it (adoptProofMaterial). */
+  #adoptedMaterial: Buffer | undefined;
 
   constructor(socket: Socket, options: ConnectionOptions = {}) {
     super();
@@ -144,7 +146,15 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameH
    * on plain TCP (an open network, where there is nothing to bind a proof to).
    */
   proofMaterial(): Buffer | undefined {
-    return this.socket instanceof TLSSocket ? this.socket.exportKeyingMaterial(32, PROOF_LABEL, Buffer.alloc(0)) : undefined;
+    return this.socket instanceof TLSSocket ? this.socket.exportKeyingMaterial(32, PROOF_LABEL, Buffer.alloc(0)) : this.#adoptedMaterial;
+  }
+
+  /**
+   * On plain TCP: the material both ends derived from a challenge (src/identity/proof.ts), proofs on this
+   * link sign it from now on as they would a TLS session's. Ignored on TLS, whose own material is better.
+   */
+  adoptProofMaterial(material: Buffer): void {
+    if (!(this.socket instanceof TLSSocket)) this.#adoptedMaterial = material;
   }
 
   get isOpen(): boolean {

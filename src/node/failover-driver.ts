@@ -8,6 +8,7 @@ import {
   type FailoverSelf,
   type FailoverState,
   initialState,
+  knownRelays,
   linkLost,
   type NextDial,
   type ProbeProof,
@@ -34,8 +35,13 @@ export interface FailoverDriverOptions {
   /** Announces this node's role and epoch (mDNS). */
   advertise: (role: Role, epoch: number) => void;
   notice: (notice: Notice) => void;
-  /** Asks the relays mDNS shows whether this one should step down (relay-probes.ts). */
-  probeOtherRelays: () => void;
+  /**
+   * Asks the relays mDNS shows, and the addresses where a relay was once reached (`known`), whether this
+   * one should step down (relay-probes.ts).
+   */
+  probeOtherRelays: (known: readonly RelayAddress[]) => void;
+  /** Dials the place a probe named and has the node there prove the claim (relay-probes.ts). */
+  verifyProbe: (to: { nodeId: string; host: string; port: number }) => void;
 }
 
 /**
@@ -154,7 +160,10 @@ export class FailoverDriver {
         this.#options.advertise(action.role, action.epoch);
         break;
       case 'probe':
-        this.#options.probeOtherRelays();
+        this.#options.probeOtherRelays(knownRelays(this.#state));
+        break;
+      case 'verify-probe':
+        this.#options.verifyProbe(action.to);
         break;
       case 'notice':
         this.#options.notice(action.notice);
@@ -162,15 +171,16 @@ export class FailoverDriver {
     }
   }
 
+  /** Without mDNS too: the known addresses (a restarted --host, say) are probed whatever mDNS shows. */
   #startProbing(): void {
     const discovery = this.#options.discovery;
-    if (discovery === undefined || this.#probeTimer !== undefined) return;
+    if (this.#probeTimer !== undefined) return;
     let ticks = 0;
     this.#probeTimer = setInterval(() => {
       // mDNS caches never refresh an unchanged answer, and miss changes made behind a partition:
       // a relay asks again now and then, so a healed partition shows its other relay.
-      if (++ticks % REQUERY_EVERY_PROBES === 0) discovery.query();
-      if (this.#role === 'relay' && !this.#state.stopped) this.#options.probeOtherRelays();
+      if (++ticks % REQUERY_EVERY_PROBES === 0) discovery?.query();
+      if (this.#role === 'relay' && !this.#state.stopped) this.#options.probeOtherRelays(knownRelays(this.#state));
     }, PROBE_INTERVAL_MS);
     this.#probeTimer.unref();
   }

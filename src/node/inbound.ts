@@ -4,12 +4,14 @@ import type { Connection } from '../net/connection.js';
 import type { Relay } from '../relay/relay.js';
 import type { Frame } from '../wire/codec.js';
 import { HELLO_TIMEOUT_MS } from '../wire/limits.js';
+import { challengeHello } from './hello-challenge.js';
 import type { lanchat } from '../wire/protobuf.js';
 
 /** What an inbound link's first frame is routed by, read when it arrives. */
 export interface InboundRoutes {
-  /** This node's id: its own member's hello, over loopback, is never throttled. */
+  /** This node's id: its own member's hello, over loopback, is never throttled; a challenge names it. */
   nodeId: Buffer;
+  network: string;
   stopping: () => boolean;
   /** This node's relay, while it has the role. */
   relay: () => Relay | undefined;
@@ -41,6 +43,12 @@ function onFirstFrame(conn: Connection, frame: Frame, routes: InboundRoutes): vo
   }
   const relay = routes.relay();
   if (relay !== undefined) {
+    if (frame.kind === 'hello' && conn.proofMaterial() === undefined) {
+      // An open network: the node proves its id first (hello-challenge.ts). The relay may have handed
+      // over in the meantime: then the hello is answered as any node's would be.
+      challengeHello(conn, frame.hello, { network: routes.network, nodeId: routes.nodeId }, (proven) => onFirstFrame(conn, proven, routes));
+      return;
+    }
     // The relay's own user is trusted with any rate: its member is this process.
     if (isOwnMember(conn, frame, routes.nodeId)) conn.unthrottle();
     relay.accept(conn, frame);

@@ -101,7 +101,8 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
       newRelay: (epoch) => this.#newRelay(epoch),
       advertise: (role, epoch) => void discovery?.update(this.#advert(role, epoch)),
       notice,
-      probeOtherRelays: () => this.#probes.probe(discovery?.peers() ?? []),
+      probeOtherRelays: (known) => this.#probes.probe(discovery?.peers() ?? [], known),
+      verifyProbe: (to) => this.#probes.verify(to),
     });
     this.#probes = new RelayProbes({
       identity,
@@ -287,6 +288,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
   #onInbound(conn: Connection): void {
     routeInbound(conn, {
       nodeId: this.identity.nodeId,
+      network: this.#options.network,
       stopping: () => this.#stopping !== undefined,
       relay: () => this.#failover.relay,
       memberOf: () => (this.#member.isConnected && this.#failover.role === 'member' ? this.#member.relay : undefined),

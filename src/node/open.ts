@@ -86,6 +86,7 @@ export function newMember(
     saveHead: (head) => saveChainHead(options.dataDir, head),
     reconnect,
     nickOwner: (nick) => pins.pinned(nick),
+    requireRelayProof: true,
     ...(secret === undefined ? {} : { secret }),
     ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
   });

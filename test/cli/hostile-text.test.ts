@@ -13,7 +13,7 @@ import { PROTOCOL_VERSION } from '../../src/wire/limits.js';
 import { lanchat } from '../../src/wire/protobuf.js';
 import { Cluster, LANCHAT_BIN } from '../helpers/lanchat-process.js';
 import { Waiters } from '../helpers/waiters.js';
-import { serve, WireClient } from '../helpers/wire-client.js';
+import { challengeHello, serve, WireClient } from '../helpers/wire-client.js';
 
 // Issue 15, finding 4: what a peer writes reaches a terminal. Real lanchat processes on 127.0.0.1 with
 // mDNS off; the hostile peer is the project's own codec on a socket.
@@ -97,7 +97,7 @@ describe('text written by peers, shown by lanchat --plain and lanchat history', 
     await relay.proc.waitFor('presence', (e) => e.nick === 'reader' && e.state === 'joined');
 
     const evil = ephemeralIdentity();
-    const client = await WireClient.connect(relay.port, evil.nodeId);
+    const client = await WireClient.connect(relay.port, evil);
     client.hello('mallory', ['#lobby'], NETWORK);
     await client.next('welcome');
     const lines = chain(evil, [
@@ -139,9 +139,11 @@ describe('text written by peers, shown by lanchat --plain and lanchat history', 
       { nick: 'relay', text: 'the end' },
     ]);
     const { server, port } = await serve((conn: Connection) => {
-      conn.on('frame', (frame) => {
-        if (frame.kind !== 'hello') return;
-        for (const f of frames(frame.hello.nick ?? '')) conn.sendFrame(f);
+      // It proves its node id as any relay must, then sends what it likes.
+      challengeHello(conn, evil, NETWORK, (hello, proof) => {
+        const [welcome, ...rest] = frames(hello.nick ?? '');
+        conn.sendFrame({ welcome: { ...welcome!.welcome, ...proof } });
+        for (const f of rest) conn.sendFrame(f);
         for (const bytes of messages) conn.send(encodeMessageFrame(bytes));
       });
     });

@@ -1,74 +1,139 @@
 import { writeFileSync } from 'node:fs';
+import type { Server } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ephemeralIdentity, type Identity } from '../../src/identity/identity.js';
 import { nodeKeysOf } from '../../src/identity/node-keys.js';
-import { proveIdentity } from '../../src/identity/proof.js';
+import { challengeMaterial, isNonce, proveIdentity } from '../../src/identity/proof.js';
+import type { Connection } from '../../src/net/connection.js';
 import { dial } from '../../src/net/dial.js';
-import { deriveSecret } from '../../src/net/secret.js';
+import { listen } from '../../src/net/listener.js';
+import { deriveSecret, type NetworkSecret } from '../../src/net/secret.js';
 import { Cluster } from '../helpers/lanchat-process.js';
 
 const PASSPHRASE = 'correct horse battery';
+const FORCED_OLDEST = { forced: true, weight: 0, startedAt: 1 };
 
-describe('relay probes with a room secret (real process on loopback)', () => {
+/**
+ * A node that answers every probe as a relay started with --host, older than anyone, claiming `claimedId`
+ * and signing with `signer`: over the TLS session with a secret, over the prober's challenge without.
+ * Counts the probes it was asked (the relay comes to check a claim here).
+ */
+async function fakeRelay(signer: Identity, claimedId: Buffer, secret?: NetworkSecret): Promise<{ server: Server; port: number; asked: () => number }> {
+  let asked = 0;
+  let port = 0;
+  const answer = (conn: Connection): void => {
+    conn.once('frame', (frame) => {
+      if (frame.kind !== 'probe') return conn.close();
+      asked++;
+      const { nodeId: askerId, challenge } = frame.probe;
+      const material = conn.proofMaterial() ?? (isNonce(challenge) ? challengeMaterial('probe', 'lanchat', askerId!, challenge) : undefined);
+      conn.sendFrame({
+        probe: {
+          nodeId: claimedId,
+          network: 'lanchat',
+          rank: FORCED_OLDEST,
+          relay: true,
+          port,
+          epoch: 1,
+          ...(material === undefined ? {} : { keys: nodeKeysOf(signer), proof: proveIdentity(signer, material) }),
+        },
+      });
+    });
+  };
+  const served = await listen(0, answer, { heartbeatMs: 0, ...(secret === undefined ? {} : { secret }) }, '127.0.0.1');
+  port = served.port;
+  return { ...served, asked: () => asked };
+}
+
+describe('relay probes (real process on loopback)', () => {
   const cluster = new Cluster();
-  afterAll(() => cluster.cleanup());
+  const servers: Server[] = [];
+  afterAll(async () => {
+    for (const s of servers) s.close();
+    await cluster.cleanup();
+  });
 
-  it('a relay hands over only to a probe that proves its node id, not to one that borrows a better one', async () => {
+  /** Probes the relay at `relayPort` as a relay started with --host and older than anyone; resolves on its answer. */
+  const probe = async (relayPort: number, claim: { nodeId: Buffer; port: number; signer?: Identity }, secret?: NetworkSecret): Promise<void> => {
+    const conn = await dial('127.0.0.1', relayPort, { heartbeatMs: 0, ...(secret === undefined ? {} : { secret }) });
+    const answered = new Promise((resolve) => conn.once('frame', resolve));
+    const material = conn.proofMaterial();
+    const signer = claim.signer;
+    conn.sendFrame({
+      probe: {
+        nodeId: claim.nodeId,
+        network: 'lanchat',
+        rank: FORCED_OLDEST,
+        relay: true,
+        port: claim.port,
+        epoch: 1,
+        ...(signer === undefined || material === undefined ? {} : { keys: nodeKeysOf(signer), proof: proveIdentity(signer, material) }),
+      },
+    });
+    await answered;
+    conn.close();
+  };
+
+  it('with a secret, a relay hands over only to a probe that proves its node id, not to one that borrows a better one', async () => {
     const file = `${cluster.dataDir('secret')}.txt`;
     writeFileSync(file, `${PASSPHRASE}\n`);
     const relay = await cluster.relay('keeper', ['--secret-file', file]);
     const relayId = Buffer.from((await relay.proc.waitFor('ready')).node as string, 'hex');
     const secret = await deriveSecret(PASSPHRASE, 'lanchat');
 
-    /** Probes the relay as a relay started with --host and older than anyone; resolves on its answer. */
-    const probe = async (claimedId: Buffer, signer: Identity, port: number): Promise<void> => {
-      const conn = await dial('127.0.0.1', relay.port, { heartbeatMs: 0, secret });
-      const answered = new Promise((resolve) => conn.once('frame', resolve));
-      conn.sendFrame({
-        probe: {
-          nodeId: claimedId,
-          network: 'lanchat',
-          rank: { forced: true, weight: 0, startedAt: 1 },
-          relay: true,
-          port,
-          epoch: 1,
-          keys: nodeKeysOf(signer),
-          proof: proveIdentity(signer, conn.proofMaterial()!),
-        },
-      });
-      await answered;
-      conn.close();
-    };
-
     // Two relays started with --host: the lower node id keeps the role. The lowest id there is, borrowed:
-    await probe(Buffer.alloc(32), ephemeralIdentity(), 1111);
-    // A real node whose own id is lower than the relay's, proven:
+    const borrowed = await fakeRelay(ephemeralIdentity(), Buffer.alloc(32), secret);
+    servers.push(borrowed.server);
+    await probe(relay.port, { nodeId: Buffer.alloc(32), port: borrowed.port, signer: ephemeralIdentity() }, secret);
+    // A real node whose own id is lower than the relay's, proven, and listening where it says:
     let real = ephemeralIdentity();
     for (let i = 0; i < 64 && Buffer.compare(real.nodeId, relayId) >= 0; i++) real = ephemeralIdentity();
     expect(Buffer.compare(real.nodeId, relayId)).toBeLessThan(0);
-    await probe(real.nodeId, real, 2222);
+    const there = await fakeRelay(real, real.nodeId, secret);
+    servers.push(there.server);
+    await probe(relay.port, { nodeId: real.nodeId, port: there.port, signer: real }, secret);
 
     const handover = await relay.proc.waitFor('notice', (e) => e.code === 'HANDING_OVER');
-    expect(handover.text).toContain(':2222');
+    expect(handover.text).toContain(`:${there.port}`);
     expect(relay.proc.all('notice', (e) => e.code === 'HANDING_OVER')).toHaveLength(1);
+    expect(borrowed.asked()).toBe(0);
+    expect(there.asked()).toBe(1);
   });
 
-  it('on an open network, a relay does not hand over to a probe it could not send its members to', async () => {
+  it('finding 5: on an open network a forged probe naming a dead port, or a node that cannot prove the id, changes nothing', async () => {
     const relay = await cluster.relay('open-keeper');
-    const probe = async (nodeId: Buffer, port: number): Promise<void> => {
-      const conn = await dial('127.0.0.1', relay.port, { heartbeatMs: 0 });
-      const answered = new Promise((resolve) => conn.once('frame', resolve));
-      conn.sendFrame({ probe: { nodeId, network: 'lanchat', rank: { forced: true, weight: 0, startedAt: 1 }, relay: true, port, epoch: 1 } });
-      await answered;
-      conn.close();
-    };
-    // Forced and the lowest id there is, but no port to send members to, or a node id too short to be one:
-    await probe(Buffer.alloc(32), 0);
-    await probe(Buffer.alloc(4), 4444);
-    // The same rank, well formed: this one wins.
-    await probe(Buffer.alloc(32), 3333);
+    const relayId = Buffer.from((await relay.proc.waitFor('ready')).node as string, 'hex');
+    const member = await cluster.member('open-member', relay.port);
+    // Forced and the lowest id there is, naming a port nobody listens on (the finding's probe):
+    const dead = await listen(0, () => undefined, { heartbeatMs: 0 }, '127.0.0.1');
+    dead.server.close();
+    await probe(relay.port, { nodeId: Buffer.alloc(32), port: dead.port });
+    // ... or a port where a node answers as that id but signs with another key:
+    const liar = await fakeRelay(ephemeralIdentity(), Buffer.alloc(32));
+    servers.push(liar.server);
+    await probe(relay.port, { nodeId: Buffer.alloc(32), port: liar.port });
+    await until(() => liar.asked() === 1, 'the relay to check the liar');
+    // A real node (its id below the relay's: between two --host that wins) that proves its id where it
+    // says it listens: this one wins.
+    let real = ephemeralIdentity();
+    for (let i = 0; i < 64 && Buffer.compare(real.nodeId, relayId) >= 0; i++) real = ephemeralIdentity();
+    const there = await fakeRelay(real, real.nodeId);
+    servers.push(there.server);
+    await probe(relay.port, { nodeId: real.nodeId, port: there.port });
     const handover = await relay.proc.waitFor('notice', (e) => e.code === 'HANDING_OVER');
-    expect(handover.text).toContain(':3333');
+    expect(handover.text).toContain(`:${there.port}`);
     expect(relay.proc.all('notice', (e) => e.code === 'HANDING_OVER')).toHaveLength(1);
+    // The member was sent to the fake, which never welcomes it: it goes back to its --connect address.
+    const sent = await member.waitFor('connection', (e) => e.state === 'disconnected' && String(e.reason).includes(`:${there.port}`));
+    await member.waitFor('connection', (e) => e.state === 'connected' && member.events.indexOf(e) > member.events.indexOf(sent), 15_000);
   });
 });
+
+/** Resolves once `done()` holds, polling briefly; fails after 5 s naming `what`. */
+async function until(done: () => boolean, what: string): Promise<void> {
+  const end = Date.now() + 5_000;
+  while (!done()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -8,12 +8,15 @@ import {
   type FailoverState,
   FOLLOW_PATIENCE_MS,
   initialState,
+  knownRelays,
   type LinkLost,
   linkLost,
+  type ProbeProof,
   PROBABLY_GONE_DIAL_MS,
   type RosterPeer,
   step,
   UNREACHABLE_MS,
+  UNREACHABLE_PLACE_MS,
 } from '../../src/election/failover.js';
 import type { ProbeClaim } from '../../src/election/probe.js';
 import type { Rank } from '../../src/election/rank.js';
@@ -78,7 +81,7 @@ const refused = (now: number, who: Cast, refusal = 'NOT_RELAY') => lost(now, { t
 /** `by` sent us to `to` (the member is already on its way there). */
 const redirect = (now: number, to: Cast) => lost(now, { reason: 'redirected', target: to.address, redirected: true, redirectedTo: to.nodeId });
 const claim = (who: Cast, epoch: number, rankOf = who.rank): ProbeClaim => ({ nodeId: who.nodeId, rank: rankOf, port: who.address.port, epoch });
-const probe = (now: number, who: Cast, epoch: number, rankOf = who.rank, proof: 'none' | 'proven' | 'refuted' = 'none'): FailoverEvent => ({
+const probe = (now: number, who: Cast, epoch: number, rankOf = who.rank, proof: ProbeProof = 'none'): FailoverEvent => ({
   type: 'probe',
   now,
   claim: claim(who, epoch, rankOf),
@@ -97,6 +100,8 @@ const lead = (epoch: number): FailoverAction[] => [
 ];
 const LOOKING: FailoverAction = { type: 'notice', notice: { code: 'LOOKING' } };
 const relayLostNotice = (who: Cast, reason = 'no heartbeat'): FailoverAction => ({ type: 'notice', notice: { code: 'RELAY_LOST', relay: who.nick, reason } });
+/** A probe said `who` outranks this relay: go and ask it, where it says it listens. */
+const verify = (who: Cast): FailoverAction => ({ type: 'verify-probe', to: { nodeId: who.nodeId, ...who.address } });
 const handingOver = (who: Cast): FailoverAction[] => [
   { type: 'notice', notice: { code: 'HANDING_OVER', ...who.address } },
   setRole('electing', 1),
@@ -251,15 +256,45 @@ describe('failover (pure: state + event -> actions)', () => {
     play([...AFTER_ANN_LOST, { event: refused(1_200, BEN, 'BANNED'), actions: [dial(DAN)], state: { following: DAN.nodeId } }]);
   });
 
-  it('a node we gave up on comes back: its advert clears the mark', () => {
+  it('a node we gave up on comes back elsewhere (restarted on a new port): its advert clears the mark', () => {
+    const annAgain: Cast = { ...ANN, address: { ...ANN.address, port: 4100 } };
     play([
       { event: start(0), actions: [LOOKING] },
       { event: advert(10, ANN, 'relay', 3), actions: [dial(ANN)] },
       // ann does not answer: marked; with the window still open and no other relay, wait.
       { event: silent(100, ANN), actions: [], state: { following: undefined, unreachable: [ANN.nodeId], windowOpen: true } },
       { event: advert(150, BEN, 'member'), actions: [], state: { unreachable: [ANN.nodeId] } },
-      // ann announces itself again: worth another try.
-      { event: advert(200, ANN, 'relay', 3), actions: [dial(ANN)], state: { following: ANN.nodeId, unreachable: [] } },
+      // ann announces herself again at the place that did not answer: still left out (finding 6).
+      { event: advert(200, ANN, 'relay', 4), actions: [], state: { following: undefined, unreachable: [] } },
+      // ann announces herself again from elsewhere: worth another try.
+      { event: advert(250, annAgain, 'relay', 4), actions: [dial(annAgain)], state: { following: ANN.nodeId, unreachable: [] } },
+    ]);
+  });
+
+  it('finding 6: forged relay adverts that never answer, their epoch changing each time, are each tried once', () => {
+    const forged = (n: number): Cast => ({ nodeId: `0${n}`, nick: 'fake', rank: rank(`0${n}`, 1, true), address: { host: '10.0.0.66', port: 5000 + n } });
+    const [f1, f2, f3] = [forged(1), forged(2), forged(3)];
+    let epoch = 900;
+    const fake = (now: number, who: Cast): FailoverEvent => advert(now, who, 'relay', ++epoch);
+    play([
+      { event: start(0), actions: [LOOKING] },
+      { event: fake(10, f1), actions: [dial(f1)] },
+      { event: fake(11, f2), actions: [] },
+      { event: fake(12, f3), actions: [] },
+      { event: advert(20, BEN, 'member'), actions: [] },
+      { event: windowClosed(500), actions: [] },
+      // Each accepts TCP and never answers a hello: skipped for the next one.
+      { event: silent(5_100, f1), actions: [dial(f2)] },
+      { event: fake(5_200, f1), actions: [] },
+      { event: silent(10_200, f2), actions: [dial(f3)] },
+      { event: fake(10_300, f1), actions: [] },
+      { event: fake(10_300, f2), actions: [] },
+      // All three failed: whatever their adverts say next, the election goes on without them.
+      { event: silent(15_300, f3), actions: [dial(BEN)], state: { following: BEN.nodeId } },
+      { event: fake(15_400, f1), actions: [] },
+      { event: fake(15_400, f2), actions: [] },
+      { event: fake(15_400, f3), actions: [] },
+      { event: connected(15_500, BEN, 1), actions: [setRole('member', 1)], state: { role: 'member' } },
     ]);
   });
 
@@ -276,14 +311,17 @@ describe('failover (pure: state + event -> actions)', () => {
     ]);
   });
 
-  it('a mark runs out after UNREACHABLE_MS', () => {
+  it('a mark runs out after UNREACHABLE_MS, the mark of the place after UNREACHABLE_PLACE_MS', () => {
     play([
       { event: start(0), actions: [LOOKING] },
       { event: advert(10, ANN, 'relay', 3), actions: [dial(ANN)] },
       { event: silent(100, ANN), actions: [], state: { unreachable: [ANN.nodeId] } },
       // (The window is left open so that only the mark decides: no relay but ann, so wait while it is marked.)
       { event: advert(100 + UNREACHABLE_MS - 1, EVE, 'member'), actions: [], state: { unreachable: [ANN.nodeId] } },
-      { event: advert(100 + UNREACHABLE_MS, EVE, 'member'), actions: [dial(ANN)], state: { unreachable: [], following: ANN.nodeId } },
+      // Her node id is no longer marked, but she still advertises the place that did not answer (finding 6).
+      { event: advert(100 + UNREACHABLE_MS, EVE, 'member'), actions: [], state: { unreachable: [], following: undefined } },
+      { event: advert(100 + UNREACHABLE_PLACE_MS - 1, EVE, 'member'), actions: [], state: { following: undefined } },
+      { event: advert(100 + UNREACHABLE_PLACE_MS, EVE, 'member'), actions: [dial(ANN)], state: { unreachable: [], following: ANN.nodeId } },
     ]);
   });
 
@@ -292,7 +330,8 @@ describe('failover (pure: state + event -> actions)', () => {
       ...LONE_RELAY,
       // mDNS shows another relay: ask it over TCP.
       { event: advert(2_000, ANN, 'relay', 5), actions: [{ type: 'probe' }] },
-      { event: probe(2_010, ANN, 5), actions: handingOver(ANN), state: { role: 'electing', following: ANN.nodeId } },
+      // ann's answer to our probe, proven over our challenge, from where mDNS said she listens.
+      { event: probe(2_010, ANN, 5, ANN.rank, 'verified'), actions: handingOver(ANN), state: { role: 'electing', following: ANN.nodeId } },
       // Our own relay sent our own member to ann.
       { event: redirect(2_020, ANN), actions: [dial(ANN)] },
       { event: connected(2_030, ANN, 5), actions: [setRole('member', 5)], state: { role: 'member', following: undefined } },
@@ -308,12 +347,33 @@ describe('failover (pure: state + event -> actions)', () => {
     ]);
   });
 
-  it('a probe whose node id proof fails is ignored; a proven one counts', () => {
+  it('a probe whose node id proof fails is ignored; a proven one is checked where it says it listens; a verified one counts', () => {
     play([
       ...LONE_RELAY,
       { event: probe(2_000, ANN, 5, ANN.rank, 'refuted'), actions: [], state: { role: 'relay' } },
-      { event: probe(2_010, ANN, 5, ANN.rank, 'proven'), actions: handingOver(ANN) },
+      { event: probe(2_010, ANN, 5, ANN.rank, 'proven'), actions: [verify(ANN)], state: { role: 'relay', following: undefined } },
+      { event: probe(2_020, ANN, 5, ANN.rank, 'verified'), actions: handingOver(ANN) },
     ]);
+  });
+
+  it('finding 5: an unproven probe claiming forced and oldest changes nothing until the node it names proves it', () => {
+    const forcedOldest = rank(ANN.nodeId, 1, true);
+    const forcedSelf: FailoverSelf = { ...SELF, rank: rank(CAT.nodeId, CAT.rank.startedAt, true) };
+    for (const from of [play(LONE_RELAY), play([{ event: start(0, { host: true }), actions: lead(1) }], initialState(forcedSelf))]) {
+      play(
+        [
+          // One TCP connection, no proof: only a reason to dial the port it names. No notice, no hand-over.
+          { event: probe(2_000, ANN, 1, forcedOldest, 'none'), actions: [verify(ANN)], state: { role: 'relay', following: undefined } },
+          // Nobody there proved it (a dead port answers nothing; a liar cannot sign): nothing more.
+          { event: probe(2_100, ANN, 1, forcedOldest, 'refuted'), actions: [], state: { role: 'relay', following: undefined } },
+        ],
+        from,
+      );
+    }
+  });
+
+  it('finding 5: a probe of a lower rank is not even checked', () => {
+    play([...LONE_RELAY, { event: probe(2_000, EVE, 1, EVE.rank, 'none'), actions: [], state: { role: 'relay' } }]);
   });
 
   it('a probe reaching a node that is not the relay changes nothing', () => {
@@ -322,7 +382,11 @@ describe('failover (pure: state + event -> actions)', () => {
 
   it('--host arrives: an unforced relay hands over to it, whatever their ages', () => {
     const forcedEve = rank(EVE.nodeId, EVE.rank.startedAt, true);
-    play([...LONE_RELAY, { event: probe(2_000, EVE, 1, forcedEve), actions: handingOver(EVE) }]);
+    play([
+      ...LONE_RELAY,
+      { event: probe(2_000, EVE, 1, forcedEve), actions: [verify(EVE)], state: { role: 'relay' } },
+      { event: probe(2_050, EVE, 1, forcedEve, 'verified'), actions: handingOver(EVE) },
+    ]);
   });
 
   it('--host: the node leads at once, above every epoch it sees', () => {
@@ -334,9 +398,11 @@ describe('failover (pure: state + event -> actions)', () => {
     const hosting = play([{ event: start(0, { host: true }), actions: lead(1) }], initialState(forcedSelf));
     const twoForced = (keeper: 'self' | 'other', who: Cast): FailoverAction => ({ type: 'notice', notice: { code: 'TWO_FORCED', keeper, host: who.address.host } });
     // Between two forced nodes age does not count: eve (started long before) has the higher node id, so this node keeps it.
-    play([{ event: probe(1_000, EVE, 1, rank(EVE.nodeId, 1, true)), actions: [twoForced('self', EVE)], state: { role: 'relay' } }], hosting);
-    // ann's node id is lower: this node hands over.
-    play([{ event: probe(1_000, ANN, 1, rank(ANN.nodeId, 9_999, true)), actions: [twoForced('other', ANN), ...handingOver(ANN)] }], hosting);
+    play([{ event: probe(1_000, EVE, 1, rank(EVE.nodeId, 1, true), 'verified'), actions: [twoForced('self', EVE)], state: { role: 'relay' } }], hosting);
+    // eve's own probe reaching this node (unverified): it keeps the relay, and says so.
+    play([{ event: probe(1_000, EVE, 1, rank(EVE.nodeId, 1, true), 'none'), actions: [twoForced('self', EVE)], state: { role: 'relay' } }], hosting);
+    // ann's node id is lower: this node hands over, once she proved it.
+    play([{ event: probe(1_000, ANN, 1, rank(ANN.nodeId, 9_999, true), 'verified'), actions: [twoForced('other', ANN), ...handingOver(ANN)] }], hosting);
   });
 
   it('--connect: the member stays on that address and never elects', () => {
@@ -345,6 +411,62 @@ describe('failover (pure: state + event -> actions)', () => {
       { event: start(0, { connect: there }), actions: [{ type: 'dial', target: there, delay: 'now' }] },
       { event: lost(100, { target: there }), actions: [], state: { role: 'electing', following: undefined } },
     ]);
+  });
+
+  it('finding 5: a --connect member sent to a place that does not answer goes back to its --connect address', () => {
+    const there = { host: '192.168.1.20', port: 40123 };
+    const dead = { host: '192.168.1.66', port: 7999 };
+    play([
+      { event: start(0, { connect: there }), actions: [{ type: 'dial', target: there, delay: 'now' }] },
+      { event: connected(50, ANN, 1), actions: [setRole('member', 1)] },
+      // The relay handed over to a place nobody answers at (its members were redirected there).
+      { event: lost(100, { reason: 'redirected', target: dead, redirected: true, redirectedTo: BEN.nodeId }), actions: [{ type: 'dial', target: dead, delay: 'now' }] },
+      { event: lost(200, { target: dead }), actions: [{ type: 'dial', target: there, delay: 'backoff' }], state: { following: undefined } },
+      // Back home, the old relay answers NOT_RELAY or a redirect: the member's default (redial home) stands.
+      { event: lost(300, { target: there, refusal: 'NOT_RELAY' }), actions: [] },
+    ]);
+  });
+
+  it('finding 7b: a relay keeps probing where a relay was once reached, and merges with one back there', () => {
+    const there = ANN.address;
+    const catAndEve = ROSTER.filter((p) => p.nodeId === CAT.nodeId || p.nodeId === EVE.nodeId);
+    const took = play([
+      { event: start(0, { connect: there }), actions: [dial(ANN)] },
+      { event: connected(50, ANN, 1), actions: [setRole('member', 1)] },
+      // ann (--host) is gone; this node is first in the roster: it takes over.
+      { event: relayLost(1_000, ANN, 1, catAndEve), actions: [relayLostNotice(ANN), setRole('electing', 1), ...lead(2)], state: { role: 'relay' } },
+    ]);
+    // No mDNS: without this, nothing would ever probe ann's address again.
+    expect(knownRelays(took)).toEqual([there]);
+    // ann restarted there with --host: her answer to our probe there, verified, outranks this node.
+    const forcedAnn = rank(ANN.nodeId, 5_000, true);
+    play(
+      [
+        {
+          event: probe(6_000, ANN, 1, forcedAnn, 'verified'),
+          actions: [
+            { type: 'notice', notice: { code: 'HANDING_OVER', ...there } },
+            setRole('electing', 2),
+            { type: 'hand-over', to: { nodeId: ANN.nodeId, ...there } },
+          ],
+          state: { following: ANN.nodeId },
+        },
+      ],
+      took,
+    );
+  });
+
+  it('known relays: the lost relays, most recent first, never this node itself', () => {
+    const state = play([
+      { event: start(0), actions: [LOOKING] },
+      { event: advert(10, BEN, 'relay', 1), actions: [dial(BEN)] },
+      { event: connected(20, BEN, 1), actions: [setRole('member', 1)] },
+      { event: relayLost(1_000, BEN, 1), actions: [relayLostNotice(BEN), setRole('electing', 1), dial(ANN)] },
+      { event: connected(1_100, ANN, 2), actions: [setRole('member', 2)] },
+      { event: relayLost(2_000, ANN, 2), actions: [relayLostNotice(ANN), setRole('electing', 2), dial(BEN)] },
+    ]);
+    expect(knownRelays(state)).toEqual([ANN.address, BEN.address]);
+    expect(knownRelays(play([{ event: start(0, { connect: LOOP }), actions: [{ type: 'dial', target: LOOP, delay: 'now' }] }]))).toEqual([]);
   });
 
   it('no discovery and no --connect: a lone relay', () => {

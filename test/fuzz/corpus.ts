@@ -1,6 +1,7 @@
 import { createPrivateKey, createHash } from 'node:crypto';
 import { type Identity, identityFromPrivateKey } from '../../src/identity/identity.js';
 import { nodeKeysOf } from '../../src/identity/node-keys.js';
+import { challengeMaterial, proveIdentity } from '../../src/identity/proof.js';
 import { messageHash, signMessage } from '../../src/sync/signature.js';
 import { encodeFrame, encodeMessageFrame, type FrameKind } from '../../src/wire/codec.js';
 import { PROTOCOL_VERSION } from '../../src/wire/limits.js';
@@ -102,6 +103,8 @@ export const MESSAGES: readonly Buffer[] = [...MALLORY_LINES, MALLORY_PRIVATE, .
 export const MANY_AUTHORS = Array.from({ length: 12 }, (_, i) => chain(fixedIdentity(`author ${i}`), `a${i}`, ['one line'])[0]!);
 
 const rank = { forced: false, weight: 3, startedAt: T0 };
+/** A challenge nonce, fixed so that the corpus is the same at every run. */
+const NONCE = Buffer.alloc(32, 0x5a);
 
 function peer(identity: Identity, nick: string, rooms: string[]): lanchat.Peer.$Properties {
   return { nodeId: identity.nodeId, nick, addresses: ['127.0.0.1', '::1'], port: 7000, rank, rooms, keys: nodeKeysOf(identity) };
@@ -129,9 +132,22 @@ const SHAPES: { [K in FrameKind]: lanchat.Frame.$Shape[] } = {
         rank,
         network: FUZZ_NETWORK,
         keys: nodeKeysOf(MALLORY),
+        challenge: NONCE,
       },
     },
     { hello: { protocolVersion: PROTOCOL_VERSION, nodeId: CAROL.nodeId, nick: 'carol', network: FUZZ_NETWORK } },
+    // Someone else's node id and keys, with a proof that signs nothing of this link (finding 7a's shape).
+    {
+      hello: {
+        protocolVersion: PROTOCOL_VERSION,
+        nodeId: CAROL.nodeId,
+        nick: 'carol',
+        network: FUZZ_NETWORK,
+        keys: nodeKeysOf(CAROL),
+        proof: Buffer.alloc(64, 7),
+        challenge: Buffer.alloc(31, 1),
+      },
+    },
   ],
   welcome: [
     {
@@ -192,7 +208,39 @@ const SHAPES: { [K in FrameKind]: lanchat.Frame.$Shape[] } = {
     { syncBatch: { messages: MANY_AUTHORS, more: false } },
     { syncBatch: { messages: [...CAROL_LINES, ...RULE_BREAKERS], more: false } },
   ],
-  probe: [{ probe: { nodeId: CAROL.nodeId, network: FUZZ_NETWORK, rank, relay: true, port: 7001, epoch: 2 } }],
+  probe: [
+    { probe: { nodeId: CAROL.nodeId, network: FUZZ_NETWORK, rank, relay: true, port: 7001, epoch: 2 } },
+    // Forced, the oldest there is, a port nobody answers on, a challenge for the answer (finding 5's shape).
+    {
+      probe: {
+        nodeId: MALLORY.nodeId,
+        network: FUZZ_NETWORK,
+        rank: { forced: true, weight: 0, startedAt: 1 },
+        relay: true,
+        port: 7999,
+        epoch: 1,
+        challenge: NONCE,
+      },
+    },
+    {
+      probe: {
+        nodeId: CAROL.nodeId,
+        network: FUZZ_NETWORK,
+        rank,
+        relay: true,
+        port: 7001,
+        epoch: 2,
+        keys: nodeKeysOf(MALLORY),
+        proof: proveIdentity(MALLORY, challengeMaterial('probe', FUZZ_NETWORK, CAROL.nodeId, NONCE)),
+        challenge: Buffer.alloc(0),
+      },
+    },
+  ],
+  challenge: [
+    { challenge: { nonce: NONCE, relayId: CAROL.nodeId } },
+    { challenge: { proof: proveIdentity(MALLORY, challengeMaterial('link', FUZZ_NETWORK, CAROL.nodeId, NONCE, NONCE)) } },
+    { challenge: { nonce: Buffer.alloc(3), relayId: Buffer.alloc(0), proof: Buffer.alloc(64) } },
+  ],
   // Control-socket frames: a network peer that sends them is refused like any unexpected frame.
   historyQuery: [{ historyQuery: { room: '#fuzz', limit: 10 } }, { historyQuery: {} }],
   historyPage: [{ historyPage: { messages: CAROL_LINES, done: true } }],

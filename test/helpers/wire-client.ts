@@ -1,5 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:net';
+import { ephemeralIdentity, type Identity } from '../../src/identity/identity.js';
+import { nodeKeysOf } from '../../src/identity/node-keys.js';
+import { challengeMaterial, challengeNonce, identityProven, isNonce, proveIdentity } from '../../src/identity/proof.js';
+import { lanchat } from '../../src/wire/protobuf.js';
 import type { Connection } from '../../src/net/connection.js';
 import { dial } from '../../src/net/dial.js';
 import { listen } from '../../src/net/listener.js';
@@ -12,21 +15,38 @@ export class WireClient {
   readonly conn: Connection;
   readonly frames: { frame: Frame; raw: Buffer }[] = [];
   readonly nodeId: Buffer;
+  /** Whose keys it holds: it answers a relay's challenge with them (a bare node id cannot). */
+  readonly identity: Identity | undefined;
   readonly #waiters = new Waiters();
   readonly closed: Promise<void>;
+  /** The nonce of the last hello (what a challenge is answered over) and the network it named. */
+  #nonce = challengeNonce();
+  #network = 'test';
 
-  private constructor(conn: Connection, nodeId: Buffer) {
+  private constructor(conn: Connection, who: Buffer | Identity) {
     this.conn = conn;
-    this.nodeId = nodeId;
+    this.identity = Buffer.isBuffer(who) ? undefined : who;
+    this.nodeId = Buffer.isBuffer(who) ? who : who.nodeId;
     conn.on('frame', (frame, raw) => {
+      if (frame.kind === 'challenge' && this.identity !== undefined) this.#answer(frame.challenge);
       this.frames.push({ frame, raw: Buffer.from(raw) });
       this.#waiters.notify();
     });
     this.closed = new Promise((resolve) => conn.once('close', () => resolve()));
   }
 
-  static async connect(port: number, nodeId: Buffer = randomBytes(32)): Promise<WireClient> {
-    return new WireClient(await dial('127.0.0.1', port, { heartbeatMs: 0 }), nodeId);
+  /** Connects as `who`: an identity (answers challenges, as a real node does) or a bare node id. */
+  static async connect(port: number, who: Buffer | Identity = ephemeralIdentity()): Promise<WireClient> {
+    return new WireClient(await dial('127.0.0.1', port, { heartbeatMs: 0 }), who);
+  }
+
+  /** Signs a relay's challenge (hello-challenge in src/node/), as a node's member does. */
+  #answer(challenge: lanchat.Challenge.$Properties): void {
+    const { nonce, relayId } = challenge;
+    if (!isNonce(nonce) || !relayId) return;
+    const material = challengeMaterial('link', this.#network, relayId, nonce, this.#nonce);
+    this.conn.adoptProofMaterial(material);
+    this.conn.sendFrame({ challenge: { proof: proveIdentity(this.identity!, material) } });
   }
 
   /** Connects and completes the handshake. */
@@ -38,8 +58,11 @@ export class WireClient {
   }
 
   hello(nick: string, rooms = ['#lobby'], network = 'test'): void {
+    this.#nonce = challengeNonce();
+    this.#network = network;
+    const keys = this.identity === undefined ? {} : { keys: nodeKeysOf(this.identity) };
     this.conn.sendFrame({
-      hello: { protocolVersion: PROTOCOL_VERSION, nodeId: this.nodeId, nick, rooms, network, listenPort: 0 },
+      hello: { protocolVersion: PROTOCOL_VERSION, nodeId: this.nodeId, nick, rooms, network, listenPort: 0, challenge: this.#nonce, ...keys },
     });
   }
 
@@ -66,4 +89,27 @@ export class WireClient {
 /** A TCP listener on port 0 handing every connection to `accept`. */
 export async function serve(accept: (conn: Connection) => void, heartbeatMs = 0): Promise<{ server: Server; port: number }> {
   return listen(0, accept, { heartbeatMs }, '127.0.0.1');
+}
+
+/**
+ * A fake relay's side of an open network's handshake (as src/node/hello-challenge.ts does it): answers
+ * the hello with a challenge from `relay`, and hands the proven hello to `welcome` with what the welcome
+ * must carry to prove `relay`'s node id.
+ */
+export function challengeHello(
+  conn: Connection,
+  relay: Identity,
+  network: string,
+  welcome: (hello: lanchat.Hello.$Properties, proof: Pick<lanchat.Welcome.$Properties, 'relayKeys' | 'proof'>) => void,
+): void {
+  conn.once('frame', (first) => {
+    if (first.kind !== 'hello' || !isNonce(first.hello.challenge)) return conn.close();
+    const nonce = challengeNonce();
+    const material = challengeMaterial('link', network, relay.nodeId, nonce, first.hello.challenge);
+    conn.once('frame', (answer) => {
+      if (answer.kind !== 'challenge' || !identityProven(first.hello.nodeId!, first.hello.keys, answer.challenge.proof, material)) return conn.close();
+      welcome(first.hello, { relayKeys: nodeKeysOf(relay), proof: proveIdentity(relay, material) });
+    });
+    conn.sendFrame({ challenge: { nonce, relayId: relay.nodeId } });
+  });
 }
