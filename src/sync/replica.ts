@@ -2,11 +2,12 @@ import type { HistoryStore, StoredMessage, VersionVector } from '../store/histor
 import { decodeStored } from '../store/stored-message.js';
 import { messageHash, messageHashString, verifyMessages } from './signature.js';
 import { aheadOf } from './vector.js';
+import { DEFAULT_LIMITS } from '../wire/limits.js';
 
 /** A sync batch holds at most this many messages ... */
-export const SYNC_BATCH_MESSAGES = 500;
+export const SYNC_BATCH_MESSAGES = DEFAULT_LIMITS.syncBatchMessages;
 /** ... and this many bytes of them (a frame is at most 256 KiB). */
-export const SYNC_BATCH_BYTES = 200 * 1024;
+export const SYNC_BATCH_BYTES = DEFAULT_LIMITS.syncBatchBytes;
 
 /** A message that was not stored, and why; its identity when it could be read. */
 export interface Refusal {

@@ -2,12 +2,13 @@ import { EventEmitter } from 'node:events';
 import type { Connection } from '../net/connection.js';
 import type { StoredMessage } from '../store/history-store.js';
 import type { Frame } from '../wire/codec.js';
+import { DEFAULT_LIMITS } from '../wire/limits.js';
 import type { VersionVector } from '../store/history-store.js';
 import type { IngestResult, Refusal, Replica } from './replica.js';
 import { lacksFrom, vectorAfter, vectorFromWire, vectorMax, vectorToWire } from './vector.js';
 
 /** A request not answered within this is given up (the answer may come later and is still taken). */
-export const SYNC_ANSWER_TIMEOUT_MS = 30_000;
+export const SYNC_ANSWER_TIMEOUT_MS = DEFAULT_LIMITS.syncAnswerTimeoutMs;
 
 interface SyncLinkEvents {
   /** Messages new to this node, stored from one batch. */
@@ -26,7 +27,7 @@ interface SyncLinkEvents {
  * At 2, a sync of 100k messages waited on it often enough to take 0.50-0.59 s; at 4, 0.42-0.44 s
  * (bench:store, side by side). It bounds what a catch-up holds: 4 batches of 200 KiB.
  */
-export const SYNC_PIPELINE_DEPTH = 4;
+export const SYNC_PIPELINE_DEPTH = DEFAULT_LIMITS.syncPipelineDepth;
 
 /**
  * Anti-entropy over one connection, the same on both ends. Each side asks for what it lacks by sending
