@@ -218,7 +218,7 @@ async function syncCase() {
     raw_seconds: round(rawSeconds, 2),
     // the fresh node alone: no source process, no network (what a LAN's other machine would take off it)
     // plain level writing the store's own records (a record per run): not the target's baseline, which
-    // is LevelDB's rate per record (DESIGN.md); it shows what the store's layout saves
+    // is LevelDB's rate per record (docs/ARCHITECTURE.md, sync); it shows what the store's layout saves
     raw_runs_seconds: round(median(rounds.map((r) => r.rawRuns.seconds)), 3),
     ingest_only_seconds: round(median(rounds.map((r) => r.ingest.seconds)), 2),
     ingest_only_ratio: round(rawSeconds / median(rounds.map((r) => r.ingest.seconds)), 3),

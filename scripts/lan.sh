@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A LAN of network namespaces on this machine, for tests, benchmarks and demos that need real multicast
-# without ever sending it from the host's own namespace (see shared LAB notes):
+# without ever sending it from the host's own namespace (docs/ARCHITECTURE.md, section 5, "LAN"):
 #
 #   lan.sh up PREFIX N     hosts PREFIX-n1..nN (10.77.0.1..N/24, eth0) on a bridge in namespace PREFIX-br
 #   lan.sh down PREFIX     remove them (idempotent)

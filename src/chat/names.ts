@@ -68,7 +68,16 @@ export function nickRule(nick: string): NickRule | undefined {
 
 /** Why `nick` is not acceptable, or undefined when it is. */
 export function nickProblem(nick: string): string | undefined {
-  switch (nickRule(nick)) {
+  const rule = nickRule(nick);
+  return rule === undefined ? undefined : nickRuleWords(rule, nick);
+}
+
+/**
+ * The words of a broken nick rule: said by the relay in its refusals (old nodes show them as they are)
+ * and by this node's faces (ui/words.ts), so one sentence serves both.
+ */
+export function nickRuleWords(rule: NickRule, nick: string): string {
+  switch (rule) {
     case 'empty':
       return 'a nick cannot be empty';
     case 'too-long':
@@ -81,8 +90,6 @@ export function nickProblem(nick: string): string | undefined {
       const names = (mixedScripts(nick) ?? []).map((code) => scriptNames.of(code) ?? code);
       return `a nick is written in one script, not a mix (this one mixes ${names.join(' and ')}): a mix is how lookalike nicks are made`;
     }
-    case undefined:
-      return undefined;
   }
 }
 
@@ -93,6 +100,7 @@ export function normalizeRoom(input: string): string | undefined {
   return room;
 }
 
+/** Why `input` is no room name: said by the relay in its refusals and by this node's faces (ui/words.ts). */
 export function roomProblem(input: string): string {
   return `"${input}" is not a room name: # followed by up to ${MAX_ROOM_LENGTH - 1} letters, digits, _ - or .`;
 }

@@ -1,3 +1,4 @@
+import type { LostInfo, NextDial } from '../net/link-policy.js';
 import type { Notice, RelayAddress, RelayInfo } from '../chat/views.js';
 import type { Candidate, Role } from './decide.js';
 import type { ProbeClaim } from './probe.js';
@@ -46,20 +47,8 @@ export interface FailoverState {
   readonly peers: ReadonlyMap<string, Candidate>;
 }
 
-/** Why the member lost its link (the member's LostInfo, same fields). */
-export interface LinkLost {
-  reason: string;
-  /** The relay it was connected to, if it was (else a dial or handshake failed). */
-  relay: RelayInfo | undefined;
-  /** The address it was dialing or connected to (after a redirect: where it was sent). */
-  target: RelayAddress;
-  /** The node answered but refused the hello with this code (NOT_RELAY: alive, not relay yet). */
-  refusal: string | undefined;
-  /** The relay sent it elsewhere. */
-  redirected: boolean;
-  /** With `redirected`: the node id of the relay it was sent to, when the redirect named it. */
-  redirectedTo: string | undefined;
-}
+/** Why the member lost its link. */
+export type LinkLost = LostInfo;
 
 /** A peer of the lost relay's roster, as the member holds it. */
 export interface RosterPeer {
@@ -69,15 +58,7 @@ export interface RosterPeer {
   port: number;
 }
 
-/**
- * Where the member dials after losing its link: `now`, or after its usual backoff; `dialTimeoutMs` cuts
- * that one dial short. The shape of the member's `reconnect` policy answer (its NextDial).
- */
-export interface NextDial {
-  target: RelayAddress;
-  delay: 'now' | 'backoff';
-  dialTimeoutMs?: number;
-}
+export type { NextDial };
 
 /** How a relay's probe proved its node id: on an open network nothing can be proven ('none'). */
 export type ProbeProof = 'none' | 'proven' | 'refuted';

@@ -9,7 +9,7 @@ import { DEFAULT_LIMITS, type Limits } from '../wire/limits.js';
 import type { lanchat } from '../wire/protobuf.js';
 import { backoffDelay } from './backoff.js';
 import { type HelloSelf, helloOf, relayOf, welcomeProven } from './hello.js';
-import type { LostInfo, Reconnect } from './reconnect.js';
+import type { LostInfo, Reconnect } from '../net/link-policy.js';
 
 /** Opens a connection to a node: src/net/dial.ts, or an in-memory pair in tests. */
 export type Dial = (host: string, port: number, options?: DialOptions) => Promise<Connection>;

@@ -14,13 +14,13 @@ import { type CaughtUp, Inbox, Seen } from './inbox.js';
 import { type Dial, Link } from './link.js';
 import { Outbox } from './outbox.js';
 import { presenceView } from './presence-view.js';
-import type { LostInfo, Reconnect } from './reconnect.js';
+import type { LostInfo, Reconnect } from '../net/link-policy.js';
 import { Roster } from './roster.js';
 import { StoreQueue } from './store-queue.js';
 import { SyncRounds } from './sync-rounds.js';
 
 export type { Dial, MessageView, PresenceView, Problem, RelayAddress, RelayInfo };
-export type { LostInfo, NextDial, Reconnect } from './reconnect.js';
+export type { LostInfo, NextDial, Reconnect } from '../net/link-policy.js';
 export { CAUGHT_UP_SHOWN, LIVE_ROUND_SHOWN } from './inbox.js';
 export { SYNC_INTERVAL_MS } from './sync-rounds.js';
 

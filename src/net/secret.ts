@@ -21,7 +21,7 @@ export interface NetworkSecret {
 /** scrypt cost: ~0.1–0.5 s once at start on a small machine, the same for every guess of an attacker. */
 const SCRYPT = { N: 1 << 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
 export const TLS_CIPHERS = 'TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256';
-/** A TLS handshake not done within this is dropped (DESIGN.md: handshake within 5 s). */
+/** A TLS handshake not done within this is dropped: the same 5 s as a hello (docs/ARCHITECTURE.md, "A new limit"). */
 export const TLS_HANDSHAKE_TIMEOUT_MS = DEFAULT_LIMITS.tlsHandshakeTimeoutMs;
 /** The PSK identity sent in the clear: the same for every node, so it says nothing about anyone. */
 const PSK_IDENTITY = 'lanchat';

@@ -1,6 +1,5 @@
-import { MAX_NICK_LENGTH, MAX_ROOM_LENGTH } from '../chat/names.js';
-import { mixedScripts } from '../chat/scripts.js';
-import type { NickRule, Notice, Problem } from '../chat/views.js';
+import { nickRuleWords, roomProblem } from '../chat/names.js';
+import type { Notice, Problem } from '../chat/views.js';
 import type { NoticeReport, ProblemReport } from '../session/chat-session.js';
 import type { CommandName } from '../session/dispatch.js';
 
@@ -60,9 +59,9 @@ export function problemText(problem: Problem, command?: CommandName): string {
         ? `no one called ${problem.nick} is online`
         : `${problem.nick} has no proven seal key; a private message to them cannot be sealed`;
     case 'ROOM_INVALID':
-      return `"${problem.room}" is not a room name: # followed by up to ${MAX_ROOM_LENGTH - 1} letters, digits, _ - or .`;
+      return roomProblem(problem.room);
     case 'NICK_INVALID':
-      return nickRuleText(problem.rule, problem.nick);
+      return nickRuleWords(problem.rule, problem.nick);
     case 'TEXT_INVALID':
       return `a message is 1 to ${problem.maxBytes} bytes of text`;
     case 'CONNECT_FAILED':
@@ -86,25 +85,6 @@ export function problemText(problem: Problem, command?: CommandName): string {
     case 'BAD_FRAME':
     case 'USAGE':
       return problem.detail;
-  }
-}
-
-const scriptNames = new Intl.DisplayNames(['en'], { type: 'script' });
-
-function nickRuleText(rule: NickRule, nick: string): string {
-  switch (rule) {
-    case 'empty':
-      return 'a nick cannot be empty';
-    case 'too-long':
-      return `a nick has at most ${MAX_NICK_LENGTH} characters`;
-    case 'characters':
-      return 'a nick is letters, digits and _-[]{}^`|. only (no spaces, no # or @)';
-    case 'invisible':
-      return 'a nick has no invisible characters';
-    case 'mixed-scripts': {
-      const names = (mixedScripts(nick) ?? []).map((code) => scriptNames.of(code) ?? code);
-      return `a nick is written in one script, not a mix (this one mixes ${names.join(' and ')}): a mix is how lookalike nicks are made`;
-    }
   }
 }
 

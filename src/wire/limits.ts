@@ -4,7 +4,8 @@
  * A node takes `limits?: Partial<Limits>` in its options and merges it over these once (resolveLimits),
  * then hands the result down to its relay, member, listener and connections; a module with no options
  * object reads its entry here. README.md's "Limits" table names every entry and states its value, and
- * test/wire/limits.test.ts holds the two to each other. See DESIGN.md (Limits) for where figures come from.
+ * test/wire/limits.test.ts holds the two to each other. Where the figures come from: docs/ARCHITECTURE.md
+ * ("A new limit").
  */
 
 export const PROTOCOL_VERSION = 1;

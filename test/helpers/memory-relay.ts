@@ -1,4 +1,8 @@
-import type { Dial, RelayAddress } from '../../src/member/member.js';
+import { type Dial, Member, type RelayAddress } from '../../src/member/member.js';
+import type { Reconnect } from '../../src/net/link-policy.js';
+import { ephemeralIdentity } from '../../src/identity/identity.js';
+import type { Replica } from '../../src/sync/replica.js';
+import { tempReplica } from './replica.js';
 import type { Connection } from '../../src/net/connection.js';
 import type { DialOptions } from '../../src/net/dial.js';
 import type { Identity } from '../../src/identity/identity.js';
@@ -35,4 +39,40 @@ export class MemoryRelay {
       return answer(host, port, options);
     };
   }
+}
+
+/**
+ * A Member dialing `relay` (in memory), started and welcomed; `stop` stops it and closes its store. Its
+ * first target is `target` (the relay answers any address).
+ */
+export async function connectedMember(
+  relay: MemoryRelay,
+  { target = { host: '10.0.0.1', port: 1 }, reconnect }: { target?: RelayAddress; reconnect?: Reconnect } = {},
+): Promise<{ member: Member; replica: Replica; stop: () => Promise<void> }> {
+  const { replica, close } = await tempReplica();
+  const member = new Member({
+    identity: ephemeralIdentity(),
+    network: 'test',
+    nick: 'member',
+    rooms: ['#lobby'],
+    listenPort: 0,
+    addresses: [],
+    rank: { forced: false, weight: 0, startedAt: 1 },
+    relay: target,
+    replica,
+    heartbeatMs: 0,
+    dial: relay.dial,
+    ...(reconnect === undefined ? {} : { reconnect }),
+  });
+  const welcomed = new Promise((resolve) => member.once('connected', resolve));
+  member.start();
+  await welcomed;
+  return {
+    member,
+    replica,
+    stop: async () => {
+      await member.stop('quit', 0);
+      await close();
+    },
+  };
 }

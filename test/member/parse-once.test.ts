@@ -1,11 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ephemeralIdentity } from '../../src/identity/identity.js';
-import { Member } from '../../src/member/member.js';
 import { encodeMessageFrame } from '../../src/wire/codec.js';
 import { lanchat, Reader } from '../../src/wire/protobuf.js';
 import { authored } from '../helpers/authored.js';
-import { MemoryRelay } from '../helpers/memory-relay.js';
-import { tempReplica } from '../helpers/replica.js';
+import { connectedMember, MemoryRelay } from '../helpers/memory-relay.js';
 
 /**
  * How often a chat message received live is parsed on its way to the user, counted: protobuf readers
@@ -23,27 +21,8 @@ describe('a chat message on its way to the user', () => {
 
   it('is parsed once: one reader over it, no whole decode, and it is stored and shown all the same', async () => {
     const relay = new MemoryRelay(ephemeralIdentity());
-    const { replica, close } = await tempReplica();
-    const member = new Member({
-      identity: ephemeralIdentity(),
-      network: 'test',
-      nick: 'member',
-      rooms: ['#lobby'],
-      listenPort: 0,
-      addresses: [],
-      rank: { forced: false, weight: 0, startedAt: 1 },
-      relay: { host: '10.0.0.1', port: 1 },
-      replica,
-      heartbeatMs: 0,
-      dial: relay.dial,
-    });
-    cleanups.push(async () => {
-      await member.stop('quit', 0);
-      await close();
-    });
-    const welcomed = new Promise((resolve) => member.once('connected', resolve));
-    member.start();
-    await welcomed;
+    const { member, replica, stop } = await connectedMember(relay);
+    cleanups.push(stop);
 
     const count = 40;
     const lines = authored(ephemeralIdentity(), 'test', count);

@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ephemeralIdentity } from '../../src/identity/identity.js';
 import { type LostInfo, Member, type NextDial, type RelayAddress } from '../../src/member/member.js';
-import { MemoryRelay } from '../helpers/memory-relay.js';
-import { tempReplica } from '../helpers/replica.js';
+import { connectedMember, MemoryRelay } from '../helpers/memory-relay.js';
 
 // The member's link with its dial handed in (an in-memory relay) and its next-dial policy injected.
 describe('Member reconnect policy', () => {
@@ -15,28 +14,8 @@ describe('Member reconnect policy', () => {
   });
 
   async function connected(relay: MemoryRelay, reconnect?: (lost: LostInfo) => NextDial | undefined): Promise<Member> {
-    const { replica, close } = await tempReplica();
-    const member = new Member({
-      identity: ephemeralIdentity(),
-      network: 'test',
-      nick: 'member',
-      rooms: ['#lobby'],
-      listenPort: 0,
-      addresses: [],
-      rank: { forced: false, weight: 0, startedAt: 1 },
-      relay: A,
-      replica,
-      heartbeatMs: 0,
-      dial: relay.dial,
-      ...(reconnect === undefined ? {} : { reconnect }),
-    });
-    cleanups.push(async () => {
-      await member.stop('quit', 0);
-      await close();
-    });
-    const welcomed = new Promise((resolve) => member.once('connected', resolve));
-    member.start();
-    await welcomed;
+    const { member, stop } = await connectedMember(relay, { target: A, ...(reconnect === undefined ? {} : { reconnect }) });
+    cleanups.push(stop);
     return member;
   }
 

@@ -1,8 +1,9 @@
 import type { RelayAddress, RelayInfo } from '../chat/views.js';
 
 /**
- * The contract of the member's next-dial policy (as nats.js takes reconnectToServer): the link carries the
- * policy out; the policy, given why the link was lost, says where to dial and when.
+ * The contract of a link's next-dial policy (as nats.js takes reconnectToServer): the member's link
+ * carries the policy out; the policy (the failover of src/election/, driven by src/node/), given why the
+ * link was lost, says where to dial and when. Here, below both, so that each names the same types.
  */
 
 /** Why the member is without a relay, for whoever decides where it dials next. */
