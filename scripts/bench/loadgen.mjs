@@ -24,7 +24,7 @@ import { proveIdentity } from '../../dist/identity/proof.js';
 import { clientTlsOptions, deriveSecret } from '../../dist/net/secret.js';
 import { decodeFrame, encodeFrame } from '../../dist/wire/codec.js';
 import { readLengthPrefix } from '../../dist/wire/frame-decoder.js';
-import { MAX_FRAME_BYTES, PROTOCOL_VERSION } from '../../dist/wire/limits.js';
+import { DEFAULT_LIMITS, PROTOCOL_VERSION } from '../../dist/wire/limits.js';
 
 const cfg = JSON.parse(process.argv[2]);
 /** The room secret of the relay under test (relay 'lanchat-secret'), derived as a node derives it. */
@@ -318,7 +318,7 @@ function percentiles() {
 function selfCheck() {
   const frame = chatFrame(members[0]);
   members[0].seq = 0;
-  const payload = frame.subarray(readLengthPrefix(frame, 0, MAX_FRAME_BYTES).bytes);
+  const payload = frame.subarray(readLengthPrefix(frame, 0, DEFAULT_LIMITS.frameBytes).bytes);
   const text = decodeFrame(payload).message.text;
   const stampOk = sentAt(frame, frame.length) === Number(text.slice(-STAMP_DIGITS));
   if (payload[0] !== TAG_CHAT || Buffer.byteLength(text) !== cfg.textBytes || !stampOk) {

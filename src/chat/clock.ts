@@ -3,13 +3,15 @@
  * gets a timestamp greater than any it has seen before, even when clocks disagree a little.
  */
 
+import { DEFAULT_LIMITS } from '../wire/limits.js';
+
 export interface HlcTimestamp {
   time: number;
   counter: number;
 }
 
 /** A remote clock more than this far ahead of ours is not believed. */
-export const MAX_CLOCK_SKEW_MS = 60_000;
+export const MAX_CLOCK_SKEW_MS = DEFAULT_LIMITS.clockSkewMs;
 
 /** The timestamp of a new local event. */
 export function tick(last: HlcTimestamp, wallMs: number): HlcTimestamp {

@@ -1,14 +1,15 @@
 import { skeleton } from './confusables.js';
 import { mixedScripts } from './scripts.js';
 import type { NickRule } from './views.js';
+import { DEFAULT_LIMITS } from '../wire/limits.js';
 
 /**
  * Rules for nicknames and room names, shared by the relay that enforces them and the member that checks
  * user input before sending it.
  */
 
-export const MAX_NICK_LENGTH = 32;
-export const MAX_ROOM_LENGTH = 50;
+export const MAX_NICK_LENGTH = DEFAULT_LIMITS.nickChars;
+export const MAX_ROOM_LENGTH = DEFAULT_LIMITS.roomChars;
 export const DEFAULT_ROOM = '#lobby';
 
 const NICK_PATTERN = /^[\p{L}\p{N}_\-[\]{}^`|.]+$/u;

@@ -6,6 +6,7 @@ import type { HistoryStore, StoredMessage } from '../store/history-store.js';
 import { decodeFrame, encodeFrame, type Frame } from '../wire/codec.js';
 import { type ErrorCode, LanchatError } from '../wire/errors.js';
 import { FrameDecoder } from '../wire/frame-decoder.js';
+import { DEFAULT_LIMITS } from '../wire/limits.js';
 
 /**
  * The control socket of a running node: a Unix socket in its data folder where `lanchat history` asks
@@ -22,20 +23,20 @@ const MAX_QUERY_BYTES = 1024;
  * How long `lanchat history` waits for a running node's answer before giving up, and how long a node
  * waits for the query of a connection on its control socket.
  */
-export const CONTROL_TIMEOUT_MS = 10_000;
+export const CONTROL_TIMEOUT_MS = DEFAULT_LIMITS.controlTimeoutMs;
 /**
  * History queries a node answers at once; one more is refused (TOO_MANY_QUERIES). Each holds a page of
  * the answer and the store's reading place (a chunk of messages, a display page's span of places) for as
  * long as its asker takes to read: a pager left open, or a pipe into a reader that stopped, holds it for
  * ever. Eight is more than one person runs at once, and bounds what they can hold together.
  */
-export const MAX_CONTROL_QUERIES = 8;
+export const MAX_CONTROL_QUERIES = DEFAULT_LIMITS.controlQueries;
 /**
  * A `--limit` up to this many messages is read in one go (the store's newest first); a bigger one is read
  * as the whole history is, a chunk at a time, skipping what comes before the last N: `--limit 1000000000`
  * holds no more than no limit at all.
  */
-export const HISTORY_LIMIT_READ_AT_ONCE = 1_000;
+export const HISTORY_LIMIT_READ_AT_ONCE = DEFAULT_LIMITS.historyReadAtOnce;
 
 export interface HistoryQuery {
   room?: string;

@@ -5,6 +5,7 @@ import type { FailoverAction, FailoverEvent, FailoverSelf, FailoverState, Failov
 import type { LinkLost, NextDial, ProbeProof, RosterPeer } from './failover-types.js';
 import type { ProbeClaim } from './probe.js';
 import { compareRank } from './rank.js';
+import { DEFAULT_LIMITS } from '../wire/limits.js';
 
 export type * from './failover-types.js';
 
@@ -15,9 +16,9 @@ export type * from './failover-types.js';
  */
 
 /** A node we are told to join may answer NOT_RELAY while it notices it is the successor; this long. */
-export const FOLLOW_PATIENCE_MS = 3_000;
+export const FOLLOW_PATIENCE_MS = DEFAULT_LIMITS.followPatienceMs;
 /** A node that did not answer is left out of elections this long, or until it announces itself again. */
-export const UNREACHABLE_MS = 10_000;
+export const UNREACHABLE_MS = DEFAULT_LIMITS.unreachableMs;
 /**
  * A place (address and port) where a candidate did not answer is left out this long, whatever its adverts
  * say meanwhile: longer than a round of tries through several such places (each costs a hello timeout),
@@ -26,7 +27,7 @@ export const UNREACHABLE_MS = 10_000;
  */
 export const UNREACHABLE_PLACE_MS = 60_000;
 /** Dial timeout for a relay we had given up on (the dead relay a stale successor points us to). */
-export const PROBABLY_GONE_DIAL_MS = 300;
+export const PROBABLY_GONE_DIAL_MS = DEFAULT_LIMITS.probablyGoneDialMs;
 /** Known relay addresses kept (failover-types.ts FailoverState.known). */
 export const MAX_KNOWN_RELAYS = 8;
 

@@ -3,13 +3,14 @@ import type { MessageView, Problem } from '../chat/views.js';
 import type { Identity } from '../identity/identity.js';
 import type { StoredMessage } from '../store/history-store.js';
 import type { Replica } from '../sync/replica.js';
+import { DEFAULT_LIMITS } from '../wire/limits.js';
 import { TurnBatch } from '../util/turn-batch.js';
 import { messageView, type NickOwner } from './message-view.js';
 import type { StoreQueue } from './store-queue.js';
 
 const MAX_SEEN = 50_000;
 /** Of a catch-up after being away, this many of the latest messages are shown. */
-export const CAUGHT_UP_SHOWN = 50;
+export const CAUGHT_UP_SHOWN = DEFAULT_LIMITS.caughtUpShown;
 /**
  * Messages a sync brings while this user is here (a paste that a sync round overtook, a member back from
  * offline) are news like live ones: all are shown, up to this many.

@@ -1,12 +1,12 @@
 import { EventEmitter } from 'node:events';
 import type { Problem, RelayAddress, RelayInfo } from '../chat/views.js';
 import { challengeNonce } from '../identity/proof.js';
-import type { Connection } from '../net/connection.js';
+import { connectionLimits, type Connection } from '../net/connection.js';
 import { dial as dialTcp, type DialOptions } from '../net/dial.js';
 import type { NetworkSecret } from '../net/secret.js';
 import type { Frame } from '../wire/codec.js';
 import { isLanchatError } from '../wire/errors.js';
-import { HELLO_TIMEOUT_MS } from '../wire/limits.js';
+import { DEFAULT_LIMITS, type Limits } from '../wire/limits.js';
 import type { lanchat } from '../wire/protobuf.js';
 import { backoffDelay } from './backoff.js';
 import { answerChallenge, type HelloSelf, helloOf, relayOf, welcomeProven } from './hello.js';
@@ -19,6 +19,8 @@ export interface LinkOptions extends HelloSelf {
   relay: RelayAddress;
   helloTimeoutMs?: number;
   heartbeatMs?: number;
+  /** Resolved (wire/limits.ts resolveLimits); DEFAULT_LIMITS unless given. */
+  limits?: Readonly<Limits>;
   secret?: NetworkSecret;
   dial?: Dial;
   reconnect?: Reconnect;
@@ -46,8 +48,6 @@ interface LinkEvents {
   problem: [problem: Problem];
 }
 
-const MAX_REDIRECTS = 3;
-
 /** What a dial attempt learned of where its relay is, for the LostInfo of its loss. */
 type Learned = Pick<LostInfo, 'refusal' | 'redirected' | 'redirectedTo'>;
 const NOTHING_LEARNED: Learned = { refusal: undefined, redirected: false, redirectedTo: undefined };
@@ -59,6 +59,7 @@ const NOTHING_LEARNED: Learned = { refusal: undefined, redirected: false, redire
  */
 export class Link extends EventEmitter<LinkEvents> {
   readonly #options: LinkOptions;
+  readonly #limits: Readonly<Limits>;
   readonly #dial: Dial;
   #target: RelayAddress;
   #conn: Connection | undefined;
@@ -78,6 +79,7 @@ export class Link extends EventEmitter<LinkEvents> {
   constructor(options: LinkOptions) {
     super();
     this.#options = options;
+    this.#limits = options.limits ?? DEFAULT_LIMITS;
     this.#dial = options.dial ?? dialTcp;
     this.#target = options.relay;
   }
@@ -155,7 +157,8 @@ export class Link extends EventEmitter<LinkEvents> {
     this.#nextDialTimeoutMs = undefined;
     const { secret, network } = this.#options;
     this.#dial(host, port, {
-      heartbeatMs: this.#options.heartbeatMs,
+      ...connectionLimits(this.#limits),
+      heartbeatMs: this.#options.heartbeatMs ?? this.#limits.heartbeatMs,
       messageBytes: true,
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
       ...(secret === undefined ? {} : { secret }),
@@ -176,7 +179,7 @@ export class Link extends EventEmitter<LinkEvents> {
     this.#state = 'handshaking';
     this.#conn = conn;
     this.#relayLeaveReason = undefined;
-    const timer = setTimeout(() => conn.close('HELLO_TIMEOUT', 'no welcome within the time limit', false), this.#options.helloTimeoutMs ?? HELLO_TIMEOUT_MS);
+    const timer = setTimeout(() => conn.close('HELLO_TIMEOUT', 'no welcome within the time limit', false), this.#options.helloTimeoutMs ?? this.#limits.helloTimeoutMs);
     let answered = false;
     const nonce = challengeNonce();
     conn.on('frame', (frame, raw) => {
@@ -248,7 +251,7 @@ export class Link extends EventEmitter<LinkEvents> {
       }
       case 'redirect': {
         const { host, port } = frame.redirect;
-        if (host && port && this.#redirects < MAX_REDIRECTS) {
+        if (host && port && this.#redirects < this.#limits.redirects) {
           this.#redirects++;
           this.#follow({ host, port }, frame.redirect.relayId);
         }

@@ -8,6 +8,7 @@ import type { NetworkSecret } from '../net/secret.js';
 import type { StoredMessage } from '../store/history-store.js';
 import type { Replica } from '../sync/replica.js';
 import { type Frame, messageBytesOfFrame } from '../wire/codec.js';
+import { DEFAULT_LIMITS, type Limits, resolveLimits } from '../wire/limits.js';
 import type { lanchat } from '../wire/protobuf.js';
 import { type CaughtUp, Inbox, Seen } from './inbox.js';
 import { type Dial, Link } from './link.js';
@@ -42,6 +43,8 @@ export interface MemberOptions {
   saveHead?: (head: { lastSeq: number; lastHash?: Buffer }) => Promise<void>;
   helloTimeoutMs?: number;
   heartbeatMs?: number;
+  /** Over DEFAULT_LIMITS (wire/limits.ts): the link's hello timeout, redirects and connection limits. */
+  limits?: Partial<Limits>;
   /** The room secret: links are TLS with its PSK, and both ends prove their node ids. */
   secret?: NetworkSecret;
   /** How to reach a node (default: TCP, src/net/dial.ts); tests hand in an in-memory pair. */
@@ -76,7 +79,7 @@ interface MemberEvents {
 }
 
 /** On a clean stop, lines no relay has taken yet wait this long for one (they are stored either way). */
-export const FLUSH_ON_STOP_MS = 3_000;
+export const FLUSH_ON_STOP_MS = DEFAULT_LIMITS.flushOnStopMs;
 
 /**
  * The member role: this node's chat client. Its link dials the relay and redials when it goes; its outbox
@@ -107,7 +110,7 @@ export class Member extends EventEmitter<MemberEvents> {
     const seen = new Seen();
     const problem = (p: Problem): void => this.#problem(p);
     const show = (view: MessageView): boolean => this.emit('message', view);
-    this.#link = new Link({ ...options, hello: () => ({ nick: this.#nick, rooms: [...this.#rooms] }) });
+    this.#link = new Link({ ...options, limits: resolveLimits(options.limits), hello: () => ({ nick: this.#nick, rooms: [...this.#rooms] }) });
     this.#outbox = new Outbox({
       ...options,
       queue: this.#queue,

@@ -9,7 +9,7 @@ import type { Replica } from '../sync/replica.js';
 import { messageHash, signMessage } from '../sync/signature.js';
 import { TurnBatch } from '../util/turn-batch.js';
 import { encodeMessageFrame } from '../wire/codec.js';
-import { MAX_TEXT_BYTES } from '../wire/limits.js';
+import { DEFAULT_LIMITS } from '../wire/limits.js';
 import type { lanchat } from '../wire/protobuf.js';
 import { messageView } from './message-view.js';
 import { Pacer } from './pacer.js';
@@ -93,8 +93,8 @@ export class Outbox {
 
   write(outgoing: Outgoing, nick: string): boolean {
     const text = outgoing.text;
-    if (text.length === 0 || Buffer.byteLength(text) > MAX_TEXT_BYTES) {
-      this.#options.problem({ code: 'TEXT_INVALID', maxBytes: MAX_TEXT_BYTES });
+    if (text.length === 0 || Buffer.byteLength(text) > DEFAULT_LIMITS.textBytes) {
+      this.#options.problem({ code: 'TEXT_INVALID', maxBytes: DEFAULT_LIMITS.textBytes });
       return false;
     }
     // The message gets its identity, time and place in its author's chain when written, not when it leaves.

@@ -1,13 +1,13 @@
 import { TokenBucket, type Clock } from '../net/rate-limit.js';
-import { RATE_LIMIT_BURST, RATE_LIMIT_PER_SEC } from '../wire/limits.js';
+import { DEFAULT_LIMITS } from '../wire/limits.js';
 
 /**
  * A member keeps under the relay's rate limit of its own accord: a pasted block goes out at the rate, as
  * IRC clients pace a paste, instead of being held back by the relay and, past its patience, dropped.
  * A little under the relay's rate, since heartbeats and sync frames count there too.
  */
-export const PACE_PER_SEC = RATE_LIMIT_PER_SEC * 0.9;
-export const PACE_BURST = RATE_LIMIT_BURST * 0.9;
+export const PACE_PER_SEC = DEFAULT_LIMITS.ratePerSec * 0.9;
+export const PACE_BURST = DEFAULT_LIMITS.rateBurst * 0.9;
 
 export interface PacerOptions {
   now?: Clock;

@@ -3,9 +3,10 @@ import type { StoredMessage } from '../store/history-store.js';
 import type { Refusal, Replica } from '../sync/replica.js';
 import { SyncLink } from '../sync/sync-link.js';
 import type { Frame } from '../wire/codec.js';
+import { DEFAULT_LIMITS } from '../wire/limits.js';
 
 /** Besides on every connect, a member and its relay compare histories this often. */
-export const SYNC_INTERVAL_MS = 10_000;
+export const SYNC_INTERVAL_MS = DEFAULT_LIMITS.syncIntervalMs;
 
 export interface SyncRoundsEvents {
   /** The relay was sent all it lacked, lines written offline included (lines written since went live). */

@@ -4,12 +4,7 @@ import type { ErrorCode } from '../wire/errors.js';
 import { normalizeAddress } from './address.js';
 import type { CloseInfo, Connection } from './connection.js';
 import type { Clock } from './rate-limit.js';
-import {
-  BAN_MS,
-  FAILED_HANDSHAKE_WINDOW_MS,
-  FAILED_HANDSHAKES_TO_BAN,
-  MAX_CONNECTIONS_PER_ADDRESS,
-} from '../wire/limits.js';
+import { DEFAULT_LIMITS } from '../wire/limits.js';
 
 export interface AddressGuardOptions {
   maxPerAddress?: number;
@@ -67,10 +62,10 @@ export class AddressGuard {
   #sweepAbove = SWEEP_ABOVE;
 
   constructor(options: AddressGuardOptions = {}) {
-    this.#maxPerAddress = options.maxPerAddress ?? MAX_CONNECTIONS_PER_ADDRESS;
-    this.#failuresToBan = options.failuresToBan ?? FAILED_HANDSHAKES_TO_BAN;
-    this.#failureWindowMs = options.failureWindowMs ?? FAILED_HANDSHAKE_WINDOW_MS;
-    this.#banMs = options.banMs ?? BAN_MS;
+    this.#maxPerAddress = options.maxPerAddress ?? DEFAULT_LIMITS.connectionsPerAddress;
+    this.#failuresToBan = options.failuresToBan ?? DEFAULT_LIMITS.failedHandshakesToBan;
+    this.#failureWindowMs = options.failureWindowMs ?? DEFAULT_LIMITS.failedHandshakeWindowMs;
+    this.#banMs = options.banMs ?? DEFAULT_LIMITS.banMs;
     this.#exempt = new Set((options.exempt ?? []).map(normalizeAddress));
     this.#now = options.now ?? Date.now;
   }

@@ -7,15 +7,7 @@ import { FrameDecoder } from '../wire/frame-decoder.js';
 import type { FrameHolder, PartialFrameBudget } from './frame-budget.js';
 import { FrameDeadline } from './frame-deadline.js';
 import { InboundThrottle, type RateLimitOptions } from './rate-limit.js';
-import {
-  FRAME_DEADLINE_MS,
-  HEARTBEAT_INTERVAL_MS,
-  MAX_FRAME_BYTES,
-  PEER_DEAD_AFTER_MS,
-  SEND_BUFFER_HARD_BYTES,
-  SEND_BUFFER_SOFT_BYTES,
-  SEND_STALL_MS,
-} from '../wire/limits.js';
+import { DEFAULT_LIMITS, type Limits } from '../wire/limits.js';
 import { PROOF_LABEL } from './secret.js';
 
 export interface ConnectionOptions {
@@ -38,6 +30,19 @@ export interface ConnectionOptions {
   frameDeadlineMs?: number;
   /** Shared by the connections of one listener: caps what they hold for unfinished frames together. */
   frameBudget?: PartialFrameBudget;
+}
+
+/** The connection options that `limits` sets (all but the rate limit, which only inbound links have). */
+export function connectionLimits(limits: Readonly<Limits>): ConnectionOptions {
+  return {
+    maxFrameBytes: limits.frameBytes,
+    heartbeatMs: limits.heartbeatMs,
+    deadAfterMs: limits.peerDeadAfterMs,
+    sendSoftBytes: limits.sendSoftBytes,
+    sendHardBytes: limits.sendHardBytes,
+    sendStallMs: limits.sendStallMs,
+    frameDeadlineMs: limits.frameDeadlineMs,
+  };
 }
 
 /** Why a connection ended. `code` is one of the stable error codes, or CLOSED for an orderly end. */
@@ -97,14 +102,14 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameH
     this.remoteAddress = socket.remoteAddress ?? '';
     this.remotePort = socket.remotePort ?? 0;
     this.#options = {
-      maxFrameBytes: options.maxFrameBytes ?? MAX_FRAME_BYTES,
-      heartbeatMs: options.heartbeatMs ?? HEARTBEAT_INTERVAL_MS,
-      deadAfterMs: options.deadAfterMs ?? PEER_DEAD_AFTER_MS,
-      sendSoftBytes: options.sendSoftBytes ?? SEND_BUFFER_SOFT_BYTES,
-      sendHardBytes: options.sendHardBytes ?? SEND_BUFFER_HARD_BYTES,
-      sendStallMs: options.sendStallMs ?? SEND_STALL_MS,
+      maxFrameBytes: options.maxFrameBytes ?? DEFAULT_LIMITS.frameBytes,
+      heartbeatMs: options.heartbeatMs ?? DEFAULT_LIMITS.heartbeatMs,
+      deadAfterMs: options.deadAfterMs ?? DEFAULT_LIMITS.peerDeadAfterMs,
+      sendSoftBytes: options.sendSoftBytes ?? DEFAULT_LIMITS.sendSoftBytes,
+      sendHardBytes: options.sendHardBytes ?? DEFAULT_LIMITS.sendHardBytes,
+      sendStallMs: options.sendStallMs ?? DEFAULT_LIMITS.sendStallMs,
       messageBytes: options.messageBytes ?? false,
-      frameDeadlineMs: options.frameDeadlineMs ?? FRAME_DEADLINE_MS,
+      frameDeadlineMs: options.frameDeadlineMs ?? DEFAULT_LIMITS.frameDeadlineMs,
     };
     this.#budget = options.frameBudget;
     // Not reading is our doing while the rate limit holds the peer back: the frame's clock starts again

@@ -1,11 +1,12 @@
 import { connect } from 'node:net';
 import { connect as connectTls } from 'node:tls';
 import { LanchatError } from '../wire/errors.js';
+import { DEFAULT_LIMITS } from '../wire/limits.js';
 import { Connection, type ConnectionOptions } from './connection.js';
 import { clientTlsOptions, handshakeProblem, type NetworkSecret } from './secret.js';
 
 /** On a LAN a connection is up in milliseconds: a node silent this long is treated as unreachable. */
-export const DIAL_TIMEOUT_MS = 1_500;
+export const DIAL_TIMEOUT_MS = DEFAULT_LIMITS.dialTimeoutMs;
 
 export interface DialOptions extends ConnectionOptions {
   timeoutMs?: number;

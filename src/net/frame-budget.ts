@@ -1,4 +1,4 @@
-import { PARTIAL_FRAMES_MAX_BYTES } from '../wire/limits.js';
+import { DEFAULT_LIMITS } from '../wire/limits.js';
 
 /** Something that holds an unfinished frame (a connection) and can let go of it by closing. */
 export interface FrameHolder {
@@ -19,7 +19,7 @@ export class PartialFrameBudget {
   #total = 0;
   #peak = 0;
 
-  constructor(maxBytes = PARTIAL_FRAMES_MAX_BYTES) {
+  constructor(maxBytes = DEFAULT_LIMITS.partialFramesBytes) {
     this.maxBytes = maxBytes;
   }
 

@@ -20,7 +20,7 @@ export interface ListenOptions extends ConnectionOptions {
  * once it is accepting. With a secret, a connection is handed over only once its TLS handshake is done;
  * the guard still judges every TCP connection as it arrives, before any TLS work is spent on it.
  * Its connections share one cap on what they hold for unfinished frames (`frameBudget`, a new one of
- * PARTIAL_FRAMES_MAX_BYTES unless given), returned with the server.
+ * DEFAULT_LIMITS.partialFramesBytes unless given), returned with the server.
  */
 export async function listen(
   port: number,

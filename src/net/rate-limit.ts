@@ -1,10 +1,5 @@
 import type { Frame } from '../wire/codec.js';
-import {
-  RATE_LIMIT_BURST,
-  RATE_LIMIT_DROP_MS,
-  RATE_LIMIT_OTHER_COST,
-  RATE_LIMIT_PER_SEC,
-} from '../wire/limits.js';
+import { DEFAULT_LIMITS } from '../wire/limits.js';
 
 export type Clock = () => number;
 
@@ -67,7 +62,7 @@ export function frameCost(frame: Frame): number {
     case 'nick':
       return 1;
     default:
-      return RATE_LIMIT_OTHER_COST;
+      return DEFAULT_LIMITS.rateOtherCost;
   }
 }
 
@@ -112,10 +107,10 @@ export class InboundThrottle {
   constructor(target: ThrottleTarget, options: RateLimitOptions = {}) {
     this.#target = target;
     this.#now = options.now ?? Date.now;
-    this.#rate = options.ratePerSec ?? RATE_LIMIT_PER_SEC;
-    this.#burst = options.burst ?? RATE_LIMIT_BURST;
+    this.#rate = options.ratePerSec ?? DEFAULT_LIMITS.ratePerSec;
+    this.#burst = options.burst ?? DEFAULT_LIMITS.rateBurst;
     this.#bucket = new TokenBucket(this.#rate, this.#burst, this.#now);
-    this.#dropAfterMs = options.dropAfterMs ?? RATE_LIMIT_DROP_MS;
+    this.#dropAfterMs = options.dropAfterMs ?? DEFAULT_LIMITS.rateDropMs;
   }
 
   /** True while frames are held and the socket is not read. */

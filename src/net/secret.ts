@@ -1,5 +1,6 @@
 import { createHmac, scrypt } from 'node:crypto';
 import type { ConnectionOptions as TlsConnectOptions, TlsOptions } from 'node:tls';
+import { DEFAULT_LIMITS } from '../wire/limits.js';
 
 /**
  * The room secret: one passphrase shared by a group turns every link of its network into TLS 1.3 with an
@@ -21,7 +22,7 @@ export interface NetworkSecret {
 const SCRYPT = { N: 1 << 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
 export const TLS_CIPHERS = 'TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256';
 /** A TLS handshake not done within this is dropped: the same 5 s as a hello (docs/ARCHITECTURE.md, "A new limit"). */
-export const TLS_HANDSHAKE_TIMEOUT_MS = 5_000;
+export const TLS_HANDSHAKE_TIMEOUT_MS = DEFAULT_LIMITS.tlsHandshakeTimeoutMs;
 /** The PSK identity sent in the clear: the same for every node, so it says nothing about anyone. */
 const PSK_IDENTITY = 'lanchat';
 /** Label of the keying material each side signs with its identity key (RFC 5705 / 8446 exporter). */

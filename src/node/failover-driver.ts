@@ -17,11 +17,11 @@ import {
 import type { ProbeClaim } from '../election/probe.js';
 import type { LostInfo, Member } from '../member/member.js';
 import type { Relay } from '../relay/relay.js';
-import { PROTOCOL_VERSION } from '../wire/limits.js';
+import { DEFAULT_LIMITS, PROTOCOL_VERSION } from '../wire/limits.js';
 import { PROBE_INTERVAL_MS } from './relay-probes.js';
 
 /** mDNS answers arrive within tens of ms on a LAN; a relay already up is joined as soon as seen. */
-export const DISCOVERY_WINDOW_MS = 500;
+export const DISCOVERY_WINDOW_MS = DEFAULT_LIMITS.discoveryWindowMs;
 /** A relay re-queries mDNS every this many probe rounds. */
 const REQUERY_EVERY_PROBES = 2;
 

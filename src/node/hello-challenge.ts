@@ -1,8 +1,9 @@
 import { challengeMaterial, challengeNonce, identityProven, isNonce } from '../identity/proof.js';
 import type { Connection } from '../net/connection.js';
 import type { Frame } from '../wire/codec.js';
-import { HELLO_TIMEOUT_MS } from '../wire/limits.js';
+import { DEFAULT_LIMITS } from '../wire/limits.js';
 import { lanchat } from '../wire/protobuf.js';
+const HELLO_TIMEOUT_MS = DEFAULT_LIMITS.helloTimeoutMs;
 
 /**
  * On an open network, a hello to this node's relay must prove its node id before the relay sees it: the

@@ -3,7 +3,7 @@ import { isLoopback } from '../net/address.js';
 import type { Connection } from '../net/connection.js';
 import type { Relay } from '../relay/relay.js';
 import type { Frame } from '../wire/codec.js';
-import { HELLO_TIMEOUT_MS } from '../wire/limits.js';
+import { DEFAULT_LIMITS } from '../wire/limits.js';
 import { challengeHello } from './hello-challenge.js';
 import type { lanchat } from '../wire/protobuf.js';
 
@@ -21,13 +21,13 @@ export interface InboundRoutes {
   probe: (conn: Connection, probe: lanchat.Probe.$Properties) => void;
 }
 
-/** An inbound connection has HELLO_TIMEOUT_MS to say what it is; its first frame decides who takes it. */
+/** An inbound connection has helloTimeoutMs (wire/limits.ts) to say what it is; its first frame decides who takes it. */
 export function routeInbound(conn: Connection, routes: InboundRoutes): void {
   if (routes.stopping()) {
     conn.close();
     return;
   }
-  const timer = setTimeout(() => conn.close('HELLO_TIMEOUT', 'no hello within the time limit'), HELLO_TIMEOUT_MS);
+  const timer = setTimeout(() => conn.close('HELLO_TIMEOUT', 'no hello within the time limit'), DEFAULT_LIMITS.helloTimeoutMs);
   timer.unref();
   conn.once('close', () => clearTimeout(timer));
   conn.once('frame', (frame) => {

@@ -14,8 +14,8 @@ import { lanAddresses } from '../net/listener.js';
 import type { NetworkSecret } from '../net/secret.js';
 import { Relay } from '../relay/relay.js';
 import type { Replica } from '../sync/replica.js';
-import { PROTOCOL_VERSION } from '../wire/limits.js';
-import { DISCOVERY_WINDOW_MS, FailoverDriver } from './failover-driver.js';
+import { type Limits, PROTOCOL_VERSION } from '../wire/limits.js';
+import { FailoverDriver } from './failover-driver.js';
 import { latestHistory, olderHistory } from './history.js';
 import { routeInbound } from './inbound.js';
 import { newMember, type NodeParts, openParts } from './open.js';
@@ -42,6 +42,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
   readonly identity: Identity;
   readonly port: number;
   readonly #options: NodeOptions;
+  readonly #limits: Readonly<Limits>;
   readonly #server: Server;
   readonly #releaseDataDir: () => Promise<void>;
   readonly #member: Member;
@@ -74,9 +75,10 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     }
   }
 
-  private constructor(options: NodeOptions, { identity, server, port, releaseDataDir, replica, chain, secret, pins }: NodeParts) {
+  private constructor(options: NodeOptions, { identity, server, port, releaseDataDir, replica, chain, secret, pins, limits }: NodeParts) {
     super();
     this.#options = options;
+    this.#limits = limits;
     this.#secret = secret;
     this.#replica = replica;
     this.identity = identity;
@@ -90,14 +92,14 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     // The failover driver decides where the member dials when its link is lost (it is built just below;
     // the member asks only once it runs).
     const reconnect = (lost: LostInfo): NextDial | undefined => this.#failover.reconnect(lost);
-    const member = (this.#member = newMember(options, { identity, port, replica, chain, secret, pins, reconnect }, startedAt));
+    const member = (this.#member = newMember(options, { identity, port, replica, chain, secret, pins, limits, reconnect }, startedAt));
     if (options.discovery) this.#discovery = new Discovery(options.network, secret?.tag);
     const discovery = this.#discovery;
     this.#failover = new FailoverDriver({
       self: { nodeId: identity.nodeIdHex, rank: this.#rank, port },
       member,
       discovery,
-      discoveryWindowMs: options.discoveryWindowMs ?? DISCOVERY_WINDOW_MS,
+      discoveryWindowMs: limits.discoveryWindowMs,
       newRelay: (epoch) => this.#newRelay(epoch),
       advertise: (role, epoch) => void discovery?.update(this.#advert(role, epoch)),
       notice,
@@ -249,6 +251,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
       network: this.#options.network,
       epoch,
       replica: this.#replica,
+      limits: this.#limits,
     });
     // What the relay learns by sync is news to its own user too (its member shares the store).
     relay.on('learned', (fresh) => this.#member.collectCaughtUp(fresh));

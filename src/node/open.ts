@@ -4,7 +4,8 @@ import { DEFAULT_ROOM } from '../chat/names.js';
 import { type Identity, loadOrCreateIdentity } from '../identity/identity.js';
 import { loadPins, type NickPins } from '../identity/nick-pins.js';
 import { AddressGuard } from '../net/address-guard.js';
-import type { Connection } from '../net/connection.js';
+import { type Connection, connectionLimits } from '../net/connection.js';
+import { PartialFrameBudget } from '../net/frame-budget.js';
 import { Member, type Reconnect } from '../member/member.js';
 import { lanAddresses, listen } from '../net/listener.js';
 import { deriveSecret, type NetworkSecret } from '../net/secret.js';
@@ -13,6 +14,7 @@ import { claimDataDir } from '../store/data-dir.js';
 import type { HistoryStore } from '../store/history-store.js';
 import { LevelHistoryStore } from '../store/level-store.js';
 import { Replica } from '../sync/replica.js';
+import { type Limits, resolveLimits } from '../wire/limits.js';
 import type { NodeOptions } from './types.js';
 
 /** What a node holds from its data folder and the network before it is built. */
@@ -25,6 +27,8 @@ export interface NodeParts {
   chain: { lastSeq: number; lastHash?: Buffer };
   secret: NetworkSecret | undefined;
   pins: NickPins;
+  /** DEFAULT_LIMITS with the node's options over them: the one set every part of this node uses. */
+  limits: Readonly<Limits>;
 }
 
 /**
@@ -32,6 +36,7 @@ export interface NodeParts {
  * listens. `onInbound` takes the connections that arrive meanwhile. On failure, what was opened is closed.
  */
 export async function openParts(options: NodeOptions, onInbound: (conn: Connection) => void): Promise<NodeParts> {
+  const limits = resolveLimits({ ...options.limits, heartbeatMs: options.heartbeatMs, discoveryWindowMs: options.discoveryWindowMs });
   const releaseDataDir = await claimDataDir(options.dataDir);
   let store: HistoryStore | undefined;
   // scrypt runs on the thread pool while the identity and the store load.
@@ -47,15 +52,22 @@ export async function openParts(options: NodeOptions, onInbound: (conn: Connecti
       onInbound,
       // Its own member dials from 127.0.0.1: never capped or banned, and unthrottled by the inbound router.
       {
-        heartbeatMs: options.heartbeatMs,
-        rateLimit: {},
-        guard: new AddressGuard({ exempt: ['127.0.0.1'] }),
+        ...connectionLimits(limits),
+        rateLimit: { ratePerSec: limits.ratePerSec, burst: limits.rateBurst, dropAfterMs: limits.rateDropMs },
+        frameBudget: new PartialFrameBudget(limits.partialFramesBytes),
+        guard: new AddressGuard({
+          maxPerAddress: limits.connectionsPerAddress,
+          failuresToBan: limits.failedHandshakesToBan,
+          failureWindowMs: limits.failedHandshakeWindowMs,
+          banMs: limits.banMs,
+          exempt: ['127.0.0.1'],
+        }),
         ...(secret === undefined ? {} : { secret }),
       },
     );
     const replica = new Replica(store, options.network);
     const chain = furtherHead(await replica.head(identity.nodeIdHex), await loadChainHead(options.dataDir));
-    return { identity, server, port, releaseDataDir, replica, chain, secret, pins };
+    return { identity, server, port, releaseDataDir, replica, chain, secret, pins, limits };
   } catch (err) {
     await store?.close();
     await releaseDataDir();
@@ -69,7 +81,7 @@ export async function openParts(options: NodeOptions, onInbound: (conn: Connecti
  */
 export function newMember(
   options: NodeOptions,
-  { identity, port, replica, chain, secret, pins, reconnect }: Pick<NodeParts, 'identity' | 'port' | 'replica' | 'chain' | 'secret' | 'pins'> & { reconnect: Reconnect },
+  { identity, port, replica, chain, secret, pins, limits, reconnect }: Pick<NodeParts, 'identity' | 'port' | 'replica' | 'chain' | 'secret' | 'pins' | 'limits'> & { reconnect: Reconnect },
   startedAt: number,
 ): Member {
   return new Member({
@@ -87,7 +99,7 @@ export function newMember(
     reconnect,
     nickOwner: (nick) => pins.pinned(nick),
     requireRelayProof: true,
+    limits,
     ...(secret === undefined ? {} : { secret }),
-    ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
   });
 }

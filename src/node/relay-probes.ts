@@ -11,10 +11,11 @@ import { normalizeAddress } from '../net/address.js';
 import type { Connection } from '../net/connection.js';
 import { dial } from '../net/dial.js';
 import type { NetworkSecret } from '../net/secret.js';
+import { DEFAULT_LIMITS } from '../wire/limits.js';
 import type { lanchat } from '../wire/protobuf.js';
 
 /** A relay asks the other relays mDNS knows of who should step down this often. */
-export const PROBE_INTERVAL_MS = 1_000;
+export const PROBE_INTERVAL_MS = DEFAULT_LIMITS.probeIntervalMs;
 /**
  * Probes of our own under way at most: an inbound probe can make this node dial the address it names
  * (to check it), and a stream of probes naming other ports must not turn into a stream of dials.

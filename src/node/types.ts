@@ -1,5 +1,6 @@
 import type { Notice as NoticeData } from '../chat/views.js';
 import type { Role } from '../election/decide.js';
+import type { Limits } from '../wire/limits.js';
 import type { MessageView, PresenceView, Problem, RelayAddress, RelayInfo } from '../member/member.js';
 
 export type { Role };
@@ -20,6 +21,8 @@ export interface NodeOptions {
   heartbeatMs?: number;
   /** How long a starting node listens for a relay before electing one. */
   discoveryWindowMs?: number;
+  /** Over DEFAULT_LIMITS (wire/limits.ts), merged once at start and handed to the listener, relay and member. */
+  limits?: Partial<Limits>;
   /** The room secret's passphrase (LANCHAT_SECRET or --secret-file): every link is TLS with its PSK. */
   secret?: string;
 }

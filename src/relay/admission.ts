@@ -1,6 +1,6 @@
 import { nickKey, nickProblem, normalizeRoom, suggestNick } from '../chat/names.js';
 import { normalizeAddress } from '../net/address.js';
-import { MAX_ROOMS_PER_MEMBER } from '../wire/limits.js';
+import type { Limits } from '../wire/limits.js';
 import { lanchat } from '../wire/protobuf.js';
 import type { Seat } from './session.js';
 
@@ -11,23 +11,8 @@ import type { Seat } from './session.js';
  * verdict in, then carries the answer out; a refusal is data, worded by describeRefusal.
  */
 
-export interface AdmissionLimits {
-  /** A hello is a few hundred bytes; this leaves room for hundreds of rooms to rejoin. */
-  maxHelloBytes: number;
-  /** Rooms a hello may ask for; the first ones are kept. */
-  maxRooms: number;
-  /** Addresses a member announces beyond the one it is seen from: a host has a few, never hundreds. */
-  maxAnnouncedAddresses: number;
-  /** Longer announced addresses are dropped (an IPv6 address is at most 45 characters, before a zone id). */
-  maxAddressLength: number;
-}
-
-export const ADMISSION_LIMITS: Readonly<AdmissionLimits> = {
-  maxHelloBytes: 16 * 1024,
-  maxRooms: MAX_ROOMS_PER_MEMBER,
-  maxAnnouncedAddresses: 8,
-  maxAddressLength: 64,
-};
+/** The limits admission applies (their values and reasons are in wire/limits.ts). */
+export type AdmissionLimits = Pick<Limits, 'helloBytes' | 'roomsPerMember' | 'announcedAddresses' | 'announcedAddressChars'>;
 
 /**
  * What the TLS session says of the hello's node id: 'no-tls' on an open network (nothing to bind a proof
@@ -92,8 +77,8 @@ export function admit(first: lanchat.Frame.$Shape, state: AdmissionState): Admis
   // What a hello announces goes into every welcome and presence about its node: near the frame limit
   // itself, those frames would not encode, and the throw would leave a session behind or, on leaving,
   // escape a close handler.
-  if (lanchat.Hello.encode(hello).len > state.limits.maxHelloBytes) {
-    return { code: 'BAD_FRAME', problem: 'too-big', maxBytes: state.limits.maxHelloBytes };
+  if (lanchat.Hello.encode(hello).len > state.limits.helloBytes) {
+    return { code: 'BAD_FRAME', problem: 'too-big', maxBytes: state.limits.helloBytes };
   }
   if (state.proof === 'unproven') return { code: 'BAD_IDENTITY' };
   const askedNick = hello.nick ?? '';
@@ -110,7 +95,7 @@ export function admit(first: lanchat.Frame.$Shape, state: AdmissionState): Admis
   const rooms = new Set<string>();
   for (const asked of hello.rooms ?? []) {
     const room = normalizeRoom(asked);
-    if (room !== undefined && rooms.size < state.limits.maxRooms) rooms.add(room);
+    if (room !== undefined && rooms.size < state.limits.roomsPerMember) rooms.add(room);
   }
   return {
     nodeId: Buffer.from(nodeId),
@@ -157,6 +142,6 @@ export function describeNickTaken(asked: string, given: string): string {
  */
 function reachableAddresses(remote: string, announced: readonly string[], limits: Readonly<AdmissionLimits>): string[] {
   const seen = normalizeAddress(remote);
-  const others = announced.filter((a) => a !== seen && a.length <= limits.maxAddressLength).slice(0, limits.maxAnnouncedAddresses);
+  const others = announced.filter((a) => a !== seen && a.length <= limits.announcedAddressChars).slice(0, limits.announcedAddresses);
   return seen === '' ? others : [seen, ...others];
 }

@@ -2,7 +2,7 @@ import { nickKey, nickProblem, normalizeRoom, roomProblem, suggestNick } from '.
 import type { Frame } from '../wire/codec.js';
 import type { ErrorCode } from '../wire/errors.js';
 import { clockProblem, messageProblem } from '../sync/message-rules.js';
-import { MAX_ROOMS_PER_MEMBER } from '../wire/limits.js';
+import { DEFAULT_LIMITS, type Limits } from '../wire/limits.js';
 import { lanchat } from '../wire/protobuf.js';
 import type { Fanout } from './fanout.js';
 import type { Registry } from './registry.js';
@@ -16,10 +16,11 @@ export interface RelayContext {
   readonly replication: Replication | undefined;
   /** The relay's clock, ms since the epoch (lines far ahead of it are refused). */
   readonly now: () => number;
+  readonly limits: Readonly<Limits>;
 }
 
 /** "quit", "timeout", a sentence at most. */
-const MAX_LEAVE_REASON_CHARS = 200;
+const MAX_LEAVE_REASON_CHARS = DEFAULT_LIMITS.leaveReasonChars;
 
 const EMPTY = Buffer.alloc(0);
 
@@ -72,6 +73,11 @@ function onMessage(ctx: RelayContext, session: Session, message: lanchat.ChatMes
     return;
   }
   if (message.target === 'room') {
+    const text = message.text ?? '';
+    if (text.length === 0 || Buffer.byteLength(text) > ctx.limits.textBytes) {
+      reject(ctx, session, 'TEXT_INVALID', `a message is 1 to ${ctx.limits.textBytes} bytes of text`);
+      return;
+    }
     const members = ctx.sessions.room(message.room ?? '');
     if (members === undefined || !members.has(session)) {
       reject(ctx, session, 'NOT_IN_ROOM', `you are not in ${message.room}; /join it first`);
@@ -108,8 +114,8 @@ function onJoin(ctx: RelayContext, session: Session, join: lanchat.JoinRoom.$Sha
     return;
   }
   if (session.rooms.has(room)) return;
-  if (session.rooms.size >= MAX_ROOMS_PER_MEMBER) {
-    reject(ctx, session, 'TOO_MANY_ROOMS', `you are in ${MAX_ROOMS_PER_MEMBER} rooms already; /part one first`);
+  if (session.rooms.size >= ctx.limits.roomsPerMember) {
+    reject(ctx, session, 'TOO_MANY_ROOMS', `you are in ${ctx.limits.roomsPerMember} rooms already; /part one first`);
     return;
   }
   ctx.sessions.join(session, room);

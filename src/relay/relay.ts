@@ -6,11 +6,10 @@ import { nodeKeysOf } from '../identity/node-keys.js';
 import { identityProven, proveIdentity } from '../identity/proof.js';
 import type { Replica } from '../sync/replica.js';
 import { encodeFrame, type Frame } from '../wire/codec.js';
-import { HELLO_TIMEOUT_MS, PROTOCOL_VERSION } from '../wire/limits.js';
+import { type Limits, PROTOCOL_VERSION, resolveLimits } from '../wire/limits.js';
 import { lanchat } from '../wire/protobuf.js';
 import {
   admit,
-  ADMISSION_LIMITS,
   describeNickTaken,
   describeRefusal,
   isRefusal,
@@ -30,6 +29,8 @@ export interface RelayOptions {
   /** How many relays the network has had; told to members in the welcome. */
   epoch?: number;
   helloTimeoutMs?: number;
+  /** Over DEFAULT_LIMITS (wire/limits.ts): hello size and time, rooms, announced addresses, text size. */
+  limits?: Partial<Limits>;
   /** The relay node's identity: on a TLS link (a room secret), the welcome proves the relay id with it. */
   identity?: Identity;
   /**
@@ -76,7 +77,13 @@ export class Relay extends EventEmitter<RelayEvents> {
             learned: (fresh) => this.emit('learned', fresh),
             settled: () => this.emit('settled'),
           });
-    this.#context = { sessions: this.#sessions, fanout: this.#fanout, replication: this.#replication, now: Date.now };
+    this.#context = {
+      sessions: this.#sessions,
+      fanout: this.#fanout,
+      replication: this.#replication,
+      now: Date.now,
+      limits: resolveLimits(options.limits),
+    };
   }
 
   get sessionCount(): number {
@@ -95,7 +102,7 @@ export class Relay extends EventEmitter<RelayEvents> {
     this.#pending.add(conn);
     const timer = setTimeout(
       () => conn.close('HELLO_TIMEOUT', 'no hello within the time limit'),
-      this.#options.helloTimeoutMs ?? HELLO_TIMEOUT_MS,
+      this.#options.helloTimeoutMs ?? this.#context.limits.helloTimeoutMs,
     );
     timer.unref();
     let session: Session | undefined;
@@ -164,7 +171,7 @@ export class Relay extends EventEmitter<RelayEvents> {
       sessions: this.#sessions,
       proof: proofVerdict(frame, material),
       remoteAddress: conn.remoteAddress,
-      limits: ADMISSION_LIMITS,
+      limits: this.#context.limits,
     });
     if (isRefusal(admission)) {
       conn.close(admission.code, describeRefusal(admission));

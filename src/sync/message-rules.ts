@@ -1,7 +1,8 @@
 import { MAX_CLOCK_SKEW_MS } from '../chat/clock.js';
 import { nickRule, normalizeRoom } from '../chat/names.js';
 import type { ErrorCode } from '../wire/errors.js';
-import { MAX_TEXT_BYTES } from '../wire/limits.js';
+import { DEFAULT_LIMITS } from '../wire/limits.js';
+const MAX_TEXT_BYTES = DEFAULT_LIMITS.textBytes;
 
 /**
  * The rules a chat message must keep that can be checked from the message alone, whoever brings it: the

@@ -5,14 +5,15 @@ import { clampTime } from './clock-clamp.js';
 import { messageProblem } from './message-rules.js';
 import { messageHash, messageHashString, verifyMessages } from './signature.js';
 import { mergeSpans, type Span, type SyncPoint } from './spans.js';
+import { DEFAULT_LIMITS } from '../wire/limits.js';
 
 /** A sync batch holds at most this many messages ... */
-export const SYNC_BATCH_MESSAGES = 500;
+export const SYNC_BATCH_MESSAGES = DEFAULT_LIMITS.syncBatchMessages;
 /**
  * ... and this many bytes of them (a frame is at most 256 KiB). A stored message bigger than this alone
  * (none the live path lets through) is never sent by sync: a batch of it would not fit in a frame.
  */
-export const SYNC_BATCH_BYTES = 200 * 1024;
+export const SYNC_BATCH_BYTES = DEFAULT_LIMITS.syncBatchBytes;
 
 /** One answer to a SyncAsk. */
 export interface SyncAnswer {

@@ -2,13 +2,14 @@ import { EventEmitter } from 'node:events';
 import type { Connection } from '../net/connection.js';
 import type { StoredMessage } from '../store/history-store.js';
 import type { Frame } from '../wire/codec.js';
+import { DEFAULT_LIMITS } from '../wire/limits.js';
 import type { lanchat } from '../wire/protobuf.js';
 import { askFromWire, askToWire, holdsNews, nextPoint, type Offered, planOffer, pointFromWire, pointToWire, spansFromWire, spansToWire, type SyncAsk } from './page.js';
 import type { DecodedBatch, IngestResult, Refusal, Replica, SyncAnswer } from './replica.js';
 import { START, type SyncPoint } from './spans.js';
 
 /** A request not answered within this is given up, and its round with it (the next round asks again). */
-export const SYNC_ANSWER_TIMEOUT_MS = 30_000;
+export const SYNC_ANSWER_TIMEOUT_MS = DEFAULT_LIMITS.syncAnswerTimeoutMs;
 
 interface SyncLinkEvents {
   /** Messages new to this node, stored from one batch. */
@@ -32,7 +33,7 @@ interface SyncLinkEvents {
  * At 2, a sync of 100k messages waited on it often enough to take 0.50-0.59 s; at 4, 0.42-0.44 s
  * (bench:store, side by side). It bounds what a catch-up holds: 4 batches of 200 KiB.
  */
-export const SYNC_PIPELINE_DEPTH = 4;
+export const SYNC_PIPELINE_DEPTH = DEFAULT_LIMITS.syncPipelineDepth;
 
 /** What the answer to a request needs to know of it. */
 type Asked = Pick<SyncAsk, 'from' | 'to'>;

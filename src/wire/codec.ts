@@ -1,5 +1,5 @@
 import { LanchatError } from './errors.js';
-import { MAX_FRAME_BYTES } from './limits.js';
+import { DEFAULT_LIMITS } from './limits.js';
 import { lanchat, Reader, Writer } from './protobuf.js';
 
 export type Frame = lanchat.Frame & lanchat.Frame.$Shape;
@@ -10,7 +10,7 @@ export function encodeFrame(frame: lanchat.Frame.$Shape): Buffer {
   const writer = Writer.create();
   lanchat.Frame.encode(frame, writer.fork()).ldelim();
   const bytes = writer.finish();
-  if (bytes.length > MAX_FRAME_BYTES + 3) {
+  if (bytes.length > DEFAULT_LIMITS.frameBytes + 3) {
     throw new LanchatError('FRAME_TOO_LARGE', `refusing to send a ${bytes.length}-byte frame`);
   }
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);

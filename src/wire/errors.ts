@@ -8,9 +8,9 @@ export const ErrorCode = {
   HELLO_TIMEOUT: 'HELLO_TIMEOUT',
   HEARTBEAT_TIMEOUT: 'HEARTBEAT_TIMEOUT',
   SLOW_CONSUMER: 'SLOW_CONSUMER',
-  // A frame not whole within FRAME_DEADLINE_MS of its first byte.
+  // A frame not whole within frameDeadlineMs (limits.ts) of its first byte.
   FRAME_TIMEOUT: 'FRAME_TIMEOUT',
-  // Unfinished frames of all a listener's connections passed PARTIAL_FRAMES_MAX_BYTES; this one held the biggest.
+  // Unfinished frames of all a listener's connections passed partialFramesBytes (limits.ts); this one held the biggest.
   FRAME_BUFFERS_FULL: 'FRAME_BUFFERS_FULL',
   // Sent frames faster than the rate limit for too long.
   RATE_LIMITED: 'RATE_LIMITED',
@@ -41,7 +41,7 @@ export const ErrorCode = {
   // A message whose signature, author key or chain does not hold: refused, never stored.
   BAD_SIGNATURE: 'BAD_SIGNATURE',
   STORE_FAILED: 'STORE_FAILED',
-  // The control socket is answering MAX_CONTROL_QUERIES history queries already.
+  // The control socket is answering controlQueries (limits.ts) history queries already.
   TOO_MANY_QUERIES: 'TOO_MANY_QUERIES',
   STORE_FORMAT: 'STORE_FORMAT',
   // The history folder cannot be read as it is (a file missing, truncated or garbled): never taken for a

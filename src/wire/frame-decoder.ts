@@ -1,5 +1,5 @@
 import { LanchatError } from './errors.js';
-import { MAX_FRAME_BYTES } from './limits.js';
+import { DEFAULT_LIMITS } from './limits.js';
 
 /** Receives one whole frame: its payload, and the same bytes with their length prefix (for forwarding). */
 export type FrameSink = (payload: Buffer, raw: Buffer) => void;
@@ -31,7 +31,7 @@ export class FrameDecoder {
   #needed = 0;
   #headerBytes = 0;
 
-  constructor(maxFrameBytes = MAX_FRAME_BYTES) {
+  constructor(maxFrameBytes = DEFAULT_LIMITS.frameBytes) {
     this.#maxFrameBytes = maxFrameBytes;
     this.#maxHeaderBytes = varintLength(maxFrameBytes);
   }

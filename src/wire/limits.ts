@@ -1,80 +1,241 @@
 /**
- * Protocol limits shared by every node. Where each figure comes from: docs/ARCHITECTURE.md ("A new limit");
- * what each does to a peer over it: the README's limits table, which gets a row for every new one.
+ * Every tunable that bounds what a peer can do, or how long something waits, in one frozen defaults object
+ * (as ws's WebSocketServer and aedes's defaultOptions have one): each with its name, its value and why.
+ * A node takes `limits?: Partial<Limits>` in its options and merges it over these once (resolveLimits),
+ * then hands the result down to its relay, member, listener and connections; a module with no options
+ * object reads its entry here. README.md's "Limits" table names every entry and states its value, and
+ * test/wire/limits.test.ts holds the two to each other. Where the figures come from: docs/ARCHITECTURE.md
+ * ("A new limit").
  */
 
 export const PROTOCOL_VERSION = 1;
 
-/** A frame whose announced length exceeds this closes the connection before any byte of it is buffered. */
-export const MAX_FRAME_BYTES = 256 * 1024;
+export interface Limits {
+  // ---- frames and what is in them ----
+  /** A frame whose announced length exceeds this closes the connection before any byte of it is buffered. */
+  readonly frameBytes: number;
+  /**
+   * A frame must be whole within this of its first byte arriving, or the connection is closed
+   * (FRAME_TIMEOUT). On a LAN the biggest frame takes milliseconds; a peer that sends one a byte at a time
+   * (each byte proving the link alive) holds its buffer for this long at most, however it paces the bytes.
+   */
+  readonly frameDeadlineMs: number;
+  /**
+   * Bytes held for unfinished frames by all the inbound connections of one listener together. Over it, the
+   * connection holding the biggest unfinished frame is closed (FRAME_BUFFERS_FULL) until the rest fit.
+   * 32 MiB is a hundred and twenty peers each half-way through a full frame at the same moment, far more
+   * than a LAN relay sees (frames arrive whole or nearly in one read); without it, a few hundred
+   * connections each sending most of a frame and stalling would hold frameBytes each until their deadline.
+   */
+  readonly partialFramesBytes: number;
+  /** Longest chat line, in UTF-8 bytes: a long paste, and a sixteenth of a frame. */
+  readonly textBytes: number;
+  /**
+   * Biggest hello, encoded. A hello is a few hundred bytes; this leaves room for hundreds of rooms to
+   * rejoin, and keeps it small enough to repeat in the welcomes and presences that carry it.
+   */
+  readonly helloBytes: number;
+  /**
+   * Rooms one member may be in at once. Every join is announced to everyone and every room is listed in the
+   * member's roster entry, so without a cap one member's joins could flood the others (IRC servers cap
+   * channels per user the same way; 50 is well above what people sit in). A hello asking for more gets
+   * the first ones.
+   */
+  readonly roomsPerMember: number;
+  /** Addresses a member announces beyond the one it is seen from: a host has a few, never hundreds. */
+  readonly announcedAddresses: number;
+  /** Longer announced addresses are dropped (an IPv6 address is at most 45 characters, before a zone id). */
+  readonly announcedAddressChars: number;
+  /** A leave reason ("quit", "timeout") is a sentence at most: longer ones are cut before they are relayed. */
+  readonly leaveReasonChars: number;
+  /** Longest nick, in characters: a name on a screen, not a sentence. */
+  readonly nickChars: number;
+  /** Longest room name, in characters, with its '#'. */
+  readonly roomChars: number;
 
-/**
- * A frame must be whole within this of its first byte arriving, or the connection is closed
- * (FRAME_TIMEOUT). On a LAN the biggest frame takes milliseconds; a peer that sends one a byte at a time
- * (each byte proving the link alive) holds its buffer for this long at most, however it paces the bytes.
- */
-export const FRAME_DEADLINE_MS = 10_000;
+  // ---- handshakes ----
+  /** A dialing peer must say hello (and a member be welcomed) within this, or the socket is closed. */
+  readonly helloTimeoutMs: number;
+  /** A TLS handshake (with a room secret) not done within this is dropped, and counts towards a ban. */
+  readonly tlsHandshakeTimeoutMs: number;
 
-/**
- * Bytes held for unfinished frames by all the inbound connections of one listener together. Over it, the
- * connection holding the biggest unfinished frame is closed (FRAME_BUFFERS_FULL) until the rest fit. 32 MiB
- * is a hundred and twenty peers each half-way through a full frame at the same moment, far more than a LAN
- * relay sees (frames arrive whole or nearly in one read); without it, a few hundred connections each
- * sending most of a frame and stalling would hold MAX_FRAME_BYTES each until their deadline.
- */
-export const PARTIAL_FRAMES_MAX_BYTES = 32 * 1024 * 1024;
+  // ---- liveness and send buffers ----
+  /** A heartbeat goes to every peer this often, so silence can mean death. */
+  readonly heartbeatMs: number;
+  /** Silence for this long (three missed heartbeats) means the peer is gone. */
+  readonly peerDeadAfterMs: number;
+  /** Above this many bytes queued for one peer, only chat traffic is still sent to it (heartbeats wait). */
+  readonly sendSoftBytes: number;
+  /** Above this many bytes queued for one peer, the peer is dropped (SLOW_CONSUMER); it reconnects. */
+  readonly sendHardBytes: number;
+  /** Bytes queued for a peer and none of them taken for this long: the peer is dropped as well. */
+  readonly sendStallMs: number;
 
-/** Longest chat line, in UTF-8 bytes. */
-export const MAX_TEXT_BYTES = 16 * 1024;
+  // ---- rate, per inbound connection ----
+  /**
+   * Frames that the relay multiplies to everyone (chat lines, joins, parts, nick changes) may arrive at
+   * this sustained rate a second, after a burst of rateBurst. A fast typist manages two or three lines a
+   * second; a short pasted block fits in the burst.
+   */
+  readonly ratePerSec: number;
+  readonly rateBurst: number;
+  /**
+   * What any other frame (sync, heartbeats) costs: sync is already paced by the side that asks, so they are
+   * counted only so that a flood of them cannot hide under the limit.
+   */
+  readonly rateOtherCost: number;
+  /**
+   * Over the rate, the connection is not read until it is under again (nothing is lost, it is slowed). One
+   * that stays over it this long without easing off is dropped (RATE_LIMITED): its lines are stored on its
+   * side and reach the relay by the sync after it reconnects.
+   */
+  readonly rateDropMs: number;
 
-/** A dialing peer must say hello within this, or the socket is closed. */
-export const HELLO_TIMEOUT_MS = 5_000;
+  // ---- addresses ----
+  /**
+   * Open connections from one address. A LAN host may run a few lanchat instances (one per network or
+   * user), each with one connection to the relay, plus probes: 16 leaves room for that and stops one host
+   * from holding hundreds of sockets. The node's own loopback address is exempt (see address-guard.ts).
+   */
+  readonly connectionsPerAddress: number;
+  /** This many failed handshakes from one address within failedHandshakeWindowMs earn it a ban of banMs. */
+  readonly failedHandshakesToBan: number;
+  readonly failedHandshakeWindowMs: number;
+  readonly banMs: number;
 
-export const HEARTBEAT_INTERVAL_MS = 1_000;
+  // ---- the control socket (lanchat history on a running node) ----
+  /**
+   * History queries a node answers at once; one more is refused (TOO_MANY_QUERIES). Each holds a page of
+   * the answer and the store's reading place for as long as its asker takes to read: a pager left open, or
+   * a pipe into a reader that stopped, holds it for ever. Eight is more than one person runs at once, and
+   * bounds what they can hold together.
+   */
+  readonly controlQueries: number;
+  /**
+   * How long `lanchat history` waits for a running node's answer before giving up, and how long a node
+   * waits for the query of a connection on its control socket.
+   */
+  readonly controlTimeoutMs: number;
+  /**
+   * A `--limit` up to this many messages is read in one go (the store's newest first); a bigger one is read
+   * as the whole history is, a chunk at a time, skipping what comes before the last N: `--limit 1000000000`
+   * holds no more than no limit at all.
+   */
+  readonly historyReadAtOnce: number;
 
-/** Silence for this long (three missed heartbeats) means the peer is gone. */
-export const PEER_DEAD_AFTER_MS = 3_000;
+  // ---- sync ----
+  /** A sync batch holds at most this many messages ... */
+  readonly syncBatchMessages: number;
+  /** ... and this many bytes of them (a frame is at most 256 KiB). */
+  readonly syncBatchBytes: number;
+  /** Besides on every connect, a member and its relay compare histories this often. */
+  readonly syncIntervalMs: number;
+  /** A sync request not answered within this is given up (the answer may come later and is still taken). */
+  readonly syncAnswerTimeoutMs: number;
+  /**
+   * Sync batches received but not yet stored, at most: the next request goes out while a batch is verified
+   * and written. At 2, a sync of 100k messages took 0.50-0.59 s; at 4, 0.42-0.44 s (bench:store, side by
+   * side). It bounds what a catch-up holds: 4 batches of syncBatchBytes.
+   */
+  readonly syncPipelineDepth: number;
+  /** Of a catch-up after being away, this many of the latest messages are shown (`/history` shows more). */
+  readonly caughtUpShown: number;
 
-/** Above this many bytes queued for one peer, only chat traffic is still sent to it. */
-export const SEND_BUFFER_SOFT_BYTES = 1024 * 1024;
+  // ---- finding, joining and failing over ----
+  /** A starting node listens this long for a relay before electing one. */
+  readonly discoveryWindowMs: number;
+  /** On a LAN a connection is up in milliseconds: a node silent this long is treated as unreachable. */
+  readonly dialTimeoutMs: number;
+  /** Dial timeout for a relay we had given up on (the dead relay a stale successor points us to). */
+  readonly probablyGoneDialMs: number;
+  /** A node that did not answer is left out of elections this long, or until it announces itself again. */
+  readonly unreachableMs: number;
+  /** A node we are told to join may answer NOT_RELAY while it notices it is the successor; this long. */
+  readonly followPatienceMs: number;
+  /** A relay dials every other relay it sees this often (partition heal), and that dial's timeout. */
+  readonly probeIntervalMs: number;
+  /** Redial delays start here and double, each with up to ±25 % jitter so members do not dial in step ... */
+  readonly backoffFirstMs: number;
+  /** ... up to this. */
+  readonly backoffMaxMs: number;
+  /** Redirects (NOT_RELAY, pointing elsewhere) followed in a row before a dial counts as failed. */
+  readonly redirects: number;
+  /** On a clean stop, lines no relay has taken yet wait this long for one (they are stored either way). */
+  readonly flushOnStopMs: number;
+  /** A remote clock more than this far ahead of ours is not believed (hybrid logical clock). */
+  readonly clockSkewMs: number;
 
-/** Above this many bytes queued for one peer, or no progress for SEND_STALL_MS, the peer is dropped. */
-export const SEND_BUFFER_HARD_BYTES = 8 * 1024 * 1024;
-export const SEND_STALL_MS = 10_000;
+  // ---- the full-screen UI ----
+  /** Lines a window of the full-screen UI holds in memory; older ones leave it (the store keeps them). */
+  readonly scrollbackLines: number;
+}
 
-/**
- * Per inbound connection: frames that the relay multiplies to everyone (chat lines, joins, parts, nick
- * changes) may arrive at this sustained rate, after a burst of RATE_LIMIT_BURST. A fast typist manages two
- * or three lines a second; a short pasted block fits in the burst. Other frames (sync, heartbeats) cost
- * RATE_LIMIT_OTHER_COST each: sync is already paced by the side that asks, so they are counted only so
- * that a flood of them cannot hide under the limit.
- */
-export const RATE_LIMIT_PER_SEC = 10;
-export const RATE_LIMIT_BURST = 20;
-export const RATE_LIMIT_OTHER_COST = 0.1;
+const KiB = 1024;
+const MiB = 1024 * KiB;
 
-/**
- * Over the rate, the connection is not read until it is under again (nothing is lost, it is slowed). One
- * that stays over it this long without easing off is dropped (RATE_LIMITED): its lines are stored on its
- * side and reach the relay by the sync after it reconnects.
- */
-export const RATE_LIMIT_DROP_MS = 10_000;
+export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
+  frameBytes: 256 * KiB,
+  frameDeadlineMs: 10_000,
+  partialFramesBytes: 32 * MiB,
+  textBytes: 16 * KiB,
+  helloBytes: 16 * KiB,
+  roomsPerMember: 50,
+  announcedAddresses: 8,
+  announcedAddressChars: 64,
+  leaveReasonChars: 200,
+  nickChars: 32,
+  roomChars: 50,
 
-/**
- * Open connections from one address. A LAN host may run a few lanchat instances (one per network or
- * user), each with one connection to the relay, plus probes: 16 leaves room for that and stops one host
- * from holding hundreds of sockets. The node's own loopback address is exempt (see address-guard.ts).
- */
-export const MAX_CONNECTIONS_PER_ADDRESS = 16;
+  helloTimeoutMs: 5_000,
+  tlsHandshakeTimeoutMs: 5_000,
 
-/** This many failed handshakes from one address within the window earn it a ban of BAN_MS. */
-export const FAILED_HANDSHAKES_TO_BAN = 5;
-export const FAILED_HANDSHAKE_WINDOW_MS = 60_000;
-export const BAN_MS = 60_000;
+  heartbeatMs: 1_000,
+  peerDeadAfterMs: 3_000,
+  sendSoftBytes: 1 * MiB,
+  sendHardBytes: 8 * MiB,
+  sendStallMs: 10_000,
 
-/**
- * Rooms one member may be in at once. Every join is announced to everyone and every room is listed in the
- * member's roster entry, so without a cap one member's joins could flood the others (IRC servers cap
- * channels per user the same way; 50 is well above what people sit in).
- */
-export const MAX_ROOMS_PER_MEMBER = 50;
+  ratePerSec: 10,
+  rateBurst: 20,
+  rateOtherCost: 0.1,
+  rateDropMs: 10_000,
+
+  connectionsPerAddress: 16,
+  failedHandshakesToBan: 5,
+  failedHandshakeWindowMs: 60_000,
+  banMs: 60_000,
+
+  controlQueries: 8,
+  controlTimeoutMs: 10_000,
+  historyReadAtOnce: 1_000,
+
+  syncBatchMessages: 500,
+  syncBatchBytes: 200 * KiB,
+  syncIntervalMs: 10_000,
+  syncAnswerTimeoutMs: 30_000,
+  syncPipelineDepth: 4,
+  caughtUpShown: 50,
+
+  discoveryWindowMs: 500,
+  dialTimeoutMs: 1_500,
+  probablyGoneDialMs: 300,
+  unreachableMs: 10_000,
+  followPatienceMs: 3_000,
+  probeIntervalMs: 1_000,
+  backoffFirstMs: 100,
+  backoffMaxMs: 2_000,
+  redirects: 3,
+  flushOnStopMs: 3_000,
+  clockSkewMs: 60_000,
+
+  scrollbackLines: 5_000,
+});
+
+/** The defaults with `overrides` over them (an entry given as undefined keeps its default), frozen. */
+export function resolveLimits(overrides: Partial<Limits> = {}): Readonly<Limits> {
+  const limits: Limits = { ...DEFAULT_LIMITS };
+  for (const [name, value] of Object.entries(overrides) as [keyof Limits, number | undefined][]) {
+    if (value !== undefined) (limits as Record<keyof Limits, number>)[name] = value;
+  }
+  return Object.freeze(limits);
+}

@@ -4,7 +4,7 @@ import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeFrame, encodeFrame } from '../../src/wire/codec.js';
 import { FrameDecoder } from '../../src/wire/frame-decoder.js';
-import { HELLO_TIMEOUT_MS, PROTOCOL_VERSION, RATE_LIMIT_BURST, RATE_LIMIT_PER_SEC } from '../../src/wire/limits.js';
+import { DEFAULT_LIMITS, PROTOCOL_VERSION } from '../../src/wire/limits.js';
 import { Cluster, type LanchatProcess } from '../helpers/lanchat-process.js';
 
 // A real relay process (--host, no discovery) on loopback with two real members. Junk comes from other
@@ -85,7 +85,7 @@ describe('limits of a running relay', () => {
     const { codes, at } = await outcome;
     // The liveness limit (3 s of silence) comes first and closes without a word; the hello timeout is the bound.
     expect(codes.filter((c) => c !== 'HELLO_TIMEOUT')).toEqual([]);
-    expect(at - start).toBeLessThan(HELLO_TIMEOUT_MS + 1_500);
+    expect(at - start).toBeLessThan(DEFAULT_LIMITS.helloTimeoutMs + 1_500);
     console.log(`silent socket closed after ${at - start} ms`);
   });
 
@@ -121,7 +121,7 @@ describe('limits of a running relay', () => {
     expect(outcomes).toHaveLength(300);
     const closed = await Promise.all(outcomes);
     const lastClose = Math.max(...closed.map((c) => c.at)) - start;
-    expect(lastClose).toBeLessThan(HELLO_TIMEOUT_MS + 3_000);
+    expect(lastClose).toBeLessThan(DEFAULT_LIMITS.helloTimeoutMs + 3_000);
     // Every line arrived once, in order, on the other side.
     for (const [reader, author] of [[ben, 'ann'], [ann, 'ben']] as const) {
       const texts = reader.all('message', (e) => String(e.text).startsWith(`flood ${author}`)).map((e) => e.text);
@@ -172,7 +172,7 @@ describe('limits of a running relay', () => {
     const elapsed = Date.now() - start;
     expect(ben.all('message', (e) => String(e.text).startsWith('own ')).map((e) => e.text)).toEqual(lines);
     // At the member rate this would take 18 s; half of that shows it was not applied.
-    expect(elapsed).toBeLessThan((((count - RATE_LIMIT_BURST) / RATE_LIMIT_PER_SEC) * 1_000) / 2);
+    expect(elapsed).toBeLessThan((((count - DEFAULT_LIMITS.rateBurst) / DEFAULT_LIMITS.ratePerSec) * 1_000) / 2);
     console.log(`${count} lines from the relay's own user reached a member in ${elapsed} ms`);
   });
 });

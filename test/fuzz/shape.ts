@@ -1,7 +1,7 @@
 import type { Identity } from '../../src/identity/identity.js';
 import { signMessage } from '../../src/sync/signature.js';
 import { encodeMessageFrame, messageBytesOfFrame } from '../../src/wire/codec.js';
-import { MAX_FRAME_BYTES } from '../../src/wire/limits.js';
+import { DEFAULT_LIMITS } from '../../src/wire/limits.js';
 import { lanchat } from '../../src/wire/protobuf.js';
 import { CAROL, DAVE, FUZZ_NETWORK, MALLORY } from './corpus.js';
 import { framed, readVarint } from './mutate.js';
@@ -22,7 +22,7 @@ const STRINGS = [
   '', ' ', '#', '#lobby', '#LOBBY', 'lobby', '#fuzz', 'mallory', 'MALLORY', 'carol', '\u0000', 'a\nb', '\u202emirror', 'é', '😀',
   '#'.padEnd(51, 'r'), 'n'.repeat(33), 'x'.repeat(3_000), '127.0.0.1', '::1', 'NICK_IN_USE', '__proto__', 'constructor',
   // Just under the frame limit on its own: whatever a peer builds around it (a roster, a welcome) is not.
-  'x'.repeat(MAX_FRAME_BYTES - 160),
+  'x'.repeat(DEFAULT_LIMITS.frameBytes - 160),
 ];
 const NUMBERS = [0, 1, 2, 3, 0x7f, 0x80, 0xffff, 0x7fff_ffff, 0xffff_ffff, 2 ** 32, 2 ** 53 - 1, 2 ** 53, 2 ** 63, -1, 1.5];
 const IDS = [MALLORY.nodeId, CAROL.nodeId, DAVE.nodeId];

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { frameCost, InboundThrottle, TokenBucket, type ThrottleTarget } from '../../src/net/rate-limit.js';
 import type { Frame } from '../../src/wire/codec.js';
-import { RATE_LIMIT_OTHER_COST } from '../../src/wire/limits.js';
+import { DEFAULT_LIMITS } from '../../src/wire/limits.js';
 
 describe('TokenBucket', () => {
   it('allows a burst, then the sustained rate, and says how long to wait', () => {
@@ -41,8 +41,8 @@ describe('frameCost', () => {
     expect(frameCost({ kind: 'message' } as Frame)).toBe(1);
     expect(frameCost({ kind: 'join' } as Frame)).toBe(1);
     expect(frameCost({ kind: 'nick' } as Frame)).toBe(1);
-    expect(frameCost({ kind: 'heartbeat' } as Frame)).toBe(RATE_LIMIT_OTHER_COST);
-    expect(frameCost({ kind: 'syncBatch' } as Frame)).toBe(RATE_LIMIT_OTHER_COST);
+    expect(frameCost({ kind: 'heartbeat' } as Frame)).toBe(DEFAULT_LIMITS.rateOtherCost);
+    expect(frameCost({ kind: 'syncBatch' } as Frame)).toBe(DEFAULT_LIMITS.rateOtherCost);
   });
 });
 

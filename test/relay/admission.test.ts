@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { nickKey } from '../../src/chat/names.js';
 import {
   admit,
-  ADMISSION_LIMITS,
   type Admitted,
   type AdmissionState,
   describeNickTaken,
@@ -10,7 +9,7 @@ import {
   isRefusal,
   type Refusal,
 } from '../../src/relay/admission.js';
-import { MAX_ROOMS_PER_MEMBER, PROTOCOL_VERSION } from '../../src/wire/limits.js';
+import { DEFAULT_LIMITS, PROTOCOL_VERSION } from '../../src/wire/limits.js';
 import { lanchat } from '../../src/wire/protobuf.js';
 
 // Admission as a pure function: a first frame and the relay's state in, a session or a refusal out.
@@ -32,7 +31,7 @@ function state(open: [Buffer, string][] = [], overrides: Partial<AdmissionState>
     },
     proof: 'no-tls',
     remoteAddress: '10.0.0.5',
-    limits: ADMISSION_LIMITS,
+    limits: DEFAULT_LIMITS,
     ...overrides,
   };
 }
@@ -95,8 +94,8 @@ describe('admission refusals', () => {
     {
       name: 'a hello over the size limit',
       first: oversized,
-      refusal: { code: 'BAD_FRAME', problem: 'too-big', maxBytes: ADMISSION_LIMITS.maxHelloBytes },
-      message: `a hello is at most ${ADMISSION_LIMITS.maxHelloBytes} bytes`,
+      refusal: { code: 'BAD_FRAME', problem: 'too-big', maxBytes: DEFAULT_LIMITS.helloBytes },
+      message: `a hello is at most ${DEFAULT_LIMITS.helloBytes} bytes`,
     },
     {
       name: 'a node id the TLS session does not prove',
@@ -153,7 +152,7 @@ describe('admission refusals', () => {
   });
 
   it('lets a hello of exactly the size limit in, and not one byte more', () => {
-    const limits = { ...ADMISSION_LIMITS, maxHelloBytes: 300 };
+    const limits = { ...DEFAULT_LIMITS, helloBytes: 300 };
     const padded = (bytes: number): lanchat.Frame.$Shape => {
       // From 128 characters on, the address's length takes two bytes: both sizes below are past that.
       const base = lanchat.Hello.encode(hello({ addresses: ['a'.repeat(128)] }).hello!).len;
@@ -191,14 +190,14 @@ describe('admission of a session', () => {
   });
 
   it('keeps the rooms asked for, normalized, without duplicates or invalid names, up to the cap', () => {
-    const rooms = (asked: string[], maxRooms = MAX_ROOMS_PER_MEMBER): string[] => [
-      ...admitted(hello({ rooms: asked }), state([], { limits: { ...ADMISSION_LIMITS, maxRooms } })).rooms,
+    const rooms = (asked: string[], roomsPerMember = DEFAULT_LIMITS.roomsPerMember): string[] => [
+      ...admitted(hello({ rooms: asked }), state([], { limits: { ...DEFAULT_LIMITS, roomsPerMember } })).rooms,
     ];
     expect(rooms([])).toEqual([]);
     expect(rooms(['Dev', '#LOBBY', 'bad room', '#dev', ''])).toEqual(['#dev', '#lobby']);
     expect(rooms(['a', 'bad room', '#B', '#a', '#c', '#d'], 2)).toEqual(['#a', '#b']);
-    const many = Array.from({ length: MAX_ROOMS_PER_MEMBER + 10 }, (_, i) => `#r${i}`);
-    expect(rooms(many)).toEqual(many.slice(0, MAX_ROOMS_PER_MEMBER));
+    const many = Array.from({ length: DEFAULT_LIMITS.roomsPerMember + 10 }, (_, i) => `#r${i}`);
+    expect(rooms(many)).toEqual(many.slice(0, DEFAULT_LIMITS.roomsPerMember));
   });
 
   it('lists the address it is seen from first, then up to the cap of those it announces', () => {
@@ -208,7 +207,7 @@ describe('admission of a session', () => {
     expect(addresses('', ['192.168.1.2'])).toEqual(['192.168.1.2']);
     expect(addresses('10.0.0.5', ['x'.repeat(65), 'y'.repeat(64)])).toEqual(['10.0.0.5', 'y'.repeat(64)]);
     const twelve = Array.from({ length: 12 }, (_, i) => `192.168.1.${i}`);
-    expect(addresses('10.0.0.5', twelve)).toEqual(['10.0.0.5', ...twelve.slice(0, ADMISSION_LIMITS.maxAnnouncedAddresses)]);
+    expect(addresses('10.0.0.5', twelve)).toEqual(['10.0.0.5', ...twelve.slice(0, DEFAULT_LIMITS.announcedAddresses)]);
   });
 
   it('carries what the roster repeats, with its own copy of the node id', () => {

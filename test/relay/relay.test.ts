@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Relay } from '../../src/relay/relay.js';
 import { encodeFrame } from '../../src/wire/codec.js';
 import { serve, WireClient } from '../helpers/wire-client.js';
-import { MAX_ROOMS_PER_MEMBER, PROTOCOL_VERSION } from '../../src/wire/limits.js';
+import { DEFAULT_LIMITS, PROTOCOL_VERSION } from '../../src/wire/limits.js';
 
 // The relay in-process, on a real loopback listener, driven by protocol-level clients.
 describe('Relay', () => {
@@ -146,11 +146,11 @@ describe('Relay', () => {
     await old.closed;
   });
 
-  it('keeps a member to MAX_ROOMS_PER_MEMBER rooms, at hello and on joining', async () => {
-    const many = Array.from({ length: MAX_ROOMS_PER_MEMBER + 5 }, (_, i) => `#r${i}`);
+  it('keeps a member to roomsPerMember rooms, at hello and on joining', async () => {
+    const many = Array.from({ length: DEFAULT_LIMITS.roomsPerMember + 5 }, (_, i) => `#r${i}`);
     const ann = await WireClient.join(port, 'roomy', many);
     const { frame } = await ann.next('welcome');
-    expect(frame.welcome.rooms).toHaveLength(MAX_ROOMS_PER_MEMBER);
+    expect(frame.welcome.rooms).toHaveLength(DEFAULT_LIMITS.roomsPerMember);
     ann.conn.sendFrame({ join: { room: '#one-more' } });
     const refused = await ann.next('error', (f) => f.error.code === 'TOO_MANY_ROOMS');
     expect(refused.frame.error.code).toBe('TOO_MANY_ROOMS');
@@ -161,7 +161,7 @@ describe('Relay', () => {
 
   it('turns a newcomer away when the roster no longer fits in a welcome, and keeps no stale session', async () => {
     // The biggest roster entries a member can make: 50 rooms of long names, 8 long addresses.
-    const rooms = Array.from({ length: MAX_ROOMS_PER_MEMBER }, (_, i) => `#${String(i).padStart(2, '0')}${'r'.repeat(46)}`);
+    const rooms = Array.from({ length: DEFAULT_LIMITS.roomsPerMember }, (_, i) => `#${String(i).padStart(2, '0')}${'r'.repeat(46)}`);
     const addresses = Array.from({ length: 8 }, (_, i) => `${i}:${'a'.repeat(60)}`);
     const bulky = async (nick: string): Promise<WireClient> => {
       const client = await WireClient.connect(port);

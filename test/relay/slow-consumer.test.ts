@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CloseInfo, Connection } from '../../src/net/connection.js';
 import { Relay } from '../../src/relay/relay.js';
 import { encodeFrame } from '../../src/wire/codec.js';
-import { PROTOCOL_VERSION, SEND_BUFFER_HARD_BYTES } from '../../src/wire/limits.js';
+import { DEFAULT_LIMITS, PROTOCOL_VERSION } from '../../src/wire/limits.js';
 import { lanchat } from '../../src/wire/protobuf.js';
 import { serve, WireClient } from '../helpers/wire-client.js';
 
@@ -82,7 +82,7 @@ describe('a member that stops reading', () => {
     }
     expect(closeInfo?.code).toBe('SLOW_CONSUMER');
     // It was dropped at the cap, not before: the relay held up to 8 MiB for it.
-    expect(peakBuffered).toBeGreaterThan(SEND_BUFFER_HARD_BYTES - BULK_PER_ROUND * BULK.length - 1_024);
+    expect(peakBuffered).toBeGreaterThan(DEFAULT_LIMITS.sendHardBytes - BULK_PER_ROUND * BULK.length - 1_024);
     await fast.next('presence', (f) => f.presence.peer?.nick === 'slow' && f.presence.state === lanchat.Presence.State.LEFT);
 
     const after: number[] = [];

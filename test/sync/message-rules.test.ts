@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_CLOCK_SKEW_MS } from '../../src/chat/clock.js';
 import { clockProblem, MAX_SEALED_TEXT_BYTES, type MessageFields, messageProblem, type MessageRule } from '../../src/sync/message-rules.js';
-import { MAX_TEXT_BYTES } from '../../src/wire/limits.js';
+import { DEFAULT_LIMITS } from '../../src/wire/limits.js';
+const MAX_TEXT_BYTES = DEFAULT_LIMITS.textBytes;
 
 const room: MessageFields = { seq: 1, time: 1_700_000_000_000, nick: 'ann', room: '#lobby', text: 'hi' };
 const sealed = { ephemeralKey: Buffer.alloc(32), nonce: Buffer.alloc(12), ciphertext: Buffer.alloc(18), forRecipient: Buffer.alloc(48), forSender: Buffer.alloc(48) };

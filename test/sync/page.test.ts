@@ -17,7 +17,8 @@ import {
 } from '../../src/sync/page.js';
 import { type Span, START, type SyncPoint } from '../../src/sync/spans.js';
 import { decodeFrame, encodeFrame } from '../../src/wire/codec.js';
-import { MAX_FRAME_BYTES } from '../../src/wire/limits.js';
+import { DEFAULT_LIMITS } from '../../src/wire/limits.js';
+const MAX_FRAME_BYTES = DEFAULT_LIMITS.frameBytes;
 
 const A = 'aa'.repeat(32);
 const B = 'bb'.repeat(32);

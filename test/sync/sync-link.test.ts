@@ -8,10 +8,11 @@ import { SYNC_PIPELINE_DEPTH, SyncLink } from '../../src/sync/sync-link.js';
 import type { StoredMessage } from '../../src/store/history-store.js';
 import { decodeStored } from '../../src/store/stored-message.js';
 import { encodeFrame } from '../../src/wire/codec.js';
-import { MAX_FRAME_BYTES } from '../../src/wire/limits.js';
+import { DEFAULT_LIMITS } from '../../src/wire/limits.js';
 import { messageHash } from '../../src/sync/signature.js';
 import { authored, freshAuthor, oneLineEach } from '../helpers/authored.js';
 import { tempReplica } from '../helpers/replica.js';
+const MAX_FRAME_BYTES = DEFAULT_LIMITS.frameBytes;
 
 const ann = ephemeralIdentity();
 const bob = ephemeralIdentity();

@@ -4,6 +4,7 @@ import type { UiEvent } from '../events.js';
 import { formatEvent } from '../line-format.js';
 import { shownNick } from '../shown-nick.js';
 import { sanitize } from './text.js';
+import { DEFAULT_LIMITS } from '../../wire/limits.js';
 
 /** What the screen shows of the session at a moment: read from the session, never kept in two places. */
 export interface SessionSnapshot {
@@ -50,7 +51,7 @@ export interface Window {
 
 /** The window used while the user is in no room at all. */
 export const NO_ROOM = '(no room)';
-export const SCROLLBACK_LIMIT = 5_000;
+export const SCROLLBACK_LIMIT = DEFAULT_LIMITS.scrollbackLines;
 
 export interface ApplyResult {
   /** Ring the terminal bell: a live mention or private message. */

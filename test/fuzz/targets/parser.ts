@@ -1,7 +1,7 @@
 import type { FrameKind } from '../../../src/wire/codec.js';
 import { isLanchatError } from '../../../src/wire/errors.js';
 import { FrameDecoder, varintLength } from '../../../src/wire/frame-decoder.js';
-import { MAX_FRAME_BYTES } from '../../../src/wire/limits.js';
+import { DEFAULT_LIMITS } from '../../../src/wire/limits.js';
 import { FRAME_PAYLOADS } from '../corpus.js';
 import { type FuzzInput, type FuzzTarget, invariant } from '../engine.js';
 import { frameStream } from '../inputs.js';
@@ -11,7 +11,7 @@ import { chunked, readVarint } from '../mutate.js';
  * Frame limits the decoder is run with (`variant` indexes this). The real limit is never reached by small
  * inputs, so small ones are used too: with them, mutated streams cross the limit all the time.
  */
-export const PARSER_LIMITS = [MAX_FRAME_BYTES, MAX_FRAME_BYTES, 16, 127, 128, 1000, 0x3fff, 0x4000] as const;
+export const PARSER_LIMITS = [DEFAULT_LIMITS.frameBytes, DEFAULT_LIMITS.frameBytes, 16, 127, 128, 1000, 0x3fff, 0x4000] as const;
 
 const KINDS = [...FRAME_PAYLOADS.keys()] as FrameKind[];
 
