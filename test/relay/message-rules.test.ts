@@ -30,14 +30,14 @@ async function hostile(port: number, nick: string): Promise<{ client: WireClient
   return { client, identity, sign };
 }
 
-describe('the relay enforces the message rules on a live line', () => {
+/** A relay with a store on loopback for one describe block, and the wire clients its tests open. */
+function relayForSuite(): { relay: () => Relay; port: () => number; replica: () => Replica; clients: WireClient[] } {
   let relay: Relay;
   let server: Server;
   let port: number;
   let replica: Replica;
   let closeReplica: () => Promise<void>;
   const clients: WireClient[] = [];
-
   beforeAll(async () => {
     ({ replica, close: closeReplica } = await tempReplica(NETWORK));
     relay = new Relay({ nodeId: randomBytes(32), nick: 'relay', network: NETWORK, replica });
@@ -49,6 +49,11 @@ describe('the relay enforces the message rules on a live line', () => {
     await new Promise((resolve) => server.close(resolve));
     await closeReplica();
   });
+  return { relay: () => relay, port: () => port, replica: () => replica, clients };
+}
+
+describe('the relay enforces the message rules on a live line', () => {
+  const bed = relayForSuite();
 
   const cases: [string, lanchat.ChatMessage.$Properties, string][] = [
     ['seq 0', { seq: 0 }, 'BAD_FRAME'],
@@ -61,25 +66,25 @@ describe('the relay enforces the message rules on a live line', () => {
     ['a line signed as bob', { nick: 'bob' }, 'NOT_YOUR_NICK'],
   ];
   it.each(cases)('refuses %s, tells the sender, forwards and stores nothing', async (_name, fields, code) => {
-    const watcher = await WireClient.join(port, `w${clients.length}`);
-    clients.push(watcher);
-    const bad = await hostile(port, `m${clients.length}`);
-    clients.push(bad.client);
+    const watcher = await WireClient.join(bed.port(), `w${bed.clients.length}`);
+    bed.clients.push(watcher);
+    const bad = await hostile(bed.port(), `m${bed.clients.length}`);
+    bed.clients.push(bad.client);
     bad.client.conn.send(encodeMessageFrame(bad.sign({ seq: 1, ...fields })));
     await bad.client.next('error', (f) => f.error.code === code);
     // A good line after it reaches the watcher: the bad one, sent first, would have arrived before it.
     bad.client.conn.send(encodeMessageFrame(bad.sign({ seq: 2, text: 'marker' })));
     await watcher.next('message', (f) => f.message.text === 'marker');
     expect(watcher.received('message')).toHaveLength(1);
-    await relayStored(replica, bad.identity, 2);
-    expect(await replica.store.get(bad.identity.nodeIdHex, 1)).toBeUndefined();
+    await relayStored(bed.replica(), bad.identity, 2);
+    expect(await bed.replica().store.get(bad.identity.nodeIdHex, 1)).toBeUndefined();
   });
 
   it('takes a line signed with the nick held just before a rename (it may have been paced behind the rename)', async () => {
-    const watcher = await WireClient.join(port, 'renamewatch');
-    clients.push(watcher);
-    const member = await hostile(port, 'before');
-    clients.push(member.client);
+    const watcher = await WireClient.join(bed.port(), 'renamewatch');
+    bed.clients.push(watcher);
+    const member = await hostile(bed.port(), 'before');
+    bed.clients.push(member.client);
     member.client.conn.sendFrame({ nick: { nick: 'after' } });
     member.client.conn.send(encodeMessageFrame(member.sign({ nick: 'before', text: 'old nick' })));
     member.client.conn.send(encodeMessageFrame(member.sign({ nick: 'after', text: 'new nick' })));
@@ -89,28 +94,11 @@ describe('the relay enforces the message rules on a live line', () => {
 });
 
 describe('a sync batch pushed by a member', () => {
-  let relay: Relay;
-  let server: Server;
-  let port: number;
-  let replica: Replica;
-  let closeReplica: () => Promise<void>;
-  const clients: WireClient[] = [];
-
-  beforeAll(async () => {
-    ({ replica, close: closeReplica } = await tempReplica(NETWORK));
-    relay = new Relay({ nodeId: randomBytes(32), nick: 'relay', network: NETWORK, replica });
-    ({ server, port } = await serve((conn) => relay.accept(conn)));
-  });
-  afterAll(async () => {
-    relay.stop();
-    for (const c of clients) c.conn.close();
-    await new Promise((resolve) => server.close(resolve));
-    await closeReplica();
-  });
+  const bed = relayForSuite();
 
   it('has every line that breaks a rule dropped, and the rest stored', async () => {
-    const bad = await hostile(port, 'pusher');
-    clients.push(bad.client);
+    const bad = await hostile(bed.port(), 'pusher');
+    bed.clients.push(bad.client);
     const messages = [
       bad.sign({ seq: 1, text: 'x'.repeat(150 * 1024) }),
       bad.sign({ seq: 2, text: '' }),
@@ -119,9 +107,9 @@ describe('a sync batch pushed by a member', () => {
       bad.sign({ seq: 5, text: 'fine' }),
     ];
     bad.client.conn.sendFrame({ syncBatch: { messages, more: false } });
-    await relayStored(replica, bad.identity, 5);
-    for (const seq of [1, 2, 3, 4]) expect(await replica.store.get(bad.identity.nodeIdHex, seq)).toBeUndefined();
-    expect(replica.droppedCount).toBe(4);
+    await relayStored(bed.replica(), bad.identity, 5);
+    for (const seq of [1, 2, 3, 4]) expect(await bed.replica().store.get(bad.identity.nodeIdHex, seq)).toBeUndefined();
+    expect(bed.replica().droppedCount).toBe(4);
   });
 });
 
