@@ -34,7 +34,12 @@ const PLAN: { target: FuzzTarget; cases: number; time: number }[] = [
   { target: relayTarget, cases: 0.21, time: 0.35 },
   { target: memberTarget, cases: 0.04, time: 0.4 },
 ];
-const CI_BACKSTOP_SECONDS = 25;
+/**
+ * Only a backstop against a hang, never a speed target (speed is the benchmarks' business): the relay
+ * target takes 9 s alone here, and ran past 25 s while the suite's process and LAN tests shared the two
+ * cores with a second suite. Every case must still run: a hang or a crash fails.
+ */
+const CI_BACKSTOP_SECONDS = 60;
 
 function describeCrashes(crashes: readonly Crash[]): string {
   return crashes
