@@ -22,7 +22,8 @@ export function parseInput(line: string): Input {
   if (text.trim() === '') return { kind: 'empty' };
   if (text.startsWith('//')) return { kind: 'say', text: text.slice(1) };
   if (text.startsWith('@')) {
-    const match = /^@(\S+)\s+(.*\S.*)$/s.exec(text);
+    // A colon cannot be in a nick, so "@bob:hi" and "@bob: hi" (the seeds' and IRC's spelling) say the same.
+    const match = /^@([^\s:]+)(?::\s*|\s+)(.*\S.*)$/s.exec(text);
     if (match === null) return { kind: 'invalid', message: 'usage: @NICK TEXT' };
     return { kind: 'msg', nick: match[1]!, text: match[2]! };
   }

@@ -55,6 +55,19 @@ describe('chat through a relay', () => {
     }
   });
 
+  it('reads "@bob:hello" and "@bob: hello" as private messages (issue 16 item 8)', async () => {
+    bob.send('@carol:colon glued');
+    bob.send('@carol: colon spaced');
+    bob.send('marker after colons');
+    expect(await carol.waitForText('colon glued')).toMatchObject({ from: 'bob', to: 'carol', room: null });
+    expect(await carol.waitForText('colon spaced')).toMatchObject({ from: 'bob', to: 'carol', room: null });
+    for (const other of [alice, dave]) {
+      await other.waitForText('marker after colons');
+      expect(other.messages('colon glued')).toHaveLength(0);
+      expect(other.messages('colon spaced')).toHaveLength(0);
+    }
+  });
+
   it('refuses a private message to someone not online', async () => {
     bob.send('@nobody hi');
     const error = await bob.waitFor('error', (e) => e.code === 'NO_SUCH_NICK');
