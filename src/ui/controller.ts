@@ -1,7 +1,12 @@
 import type { ChatSession } from '../session/chat-session.js';
 import { type Command, dispatch } from '../session/dispatch.js';
-import { errorEvent, messageEvent, type UiEvent, uiEvent } from './events.js';
-import { COMMANDS, parseInput } from './input.js';
+import { errorEvent, type HelpLine, messageEvent, type UiEvent, uiEvent } from './events.js';
+import { ALIASES, COMMANDS, parseInput } from './input.js';
+
+export interface ControllerOptions {
+  /** The face's keys, listed by /help (a face without keys, as --json, gives none). */
+  keys?: readonly HelpLine[];
+}
 
 /**
  * Connects a terminal face to a session: session events become UiEvents for `show`, and typed lines
@@ -12,9 +17,11 @@ export class ChatController {
   readonly #session: ChatSession;
   readonly #show: (event: UiEvent) => void;
   readonly #unsubscribe: () => void;
+  readonly #keys: readonly HelpLine[] | undefined;
 
-  constructor(session: ChatSession, show: (event: UiEvent) => void) {
+  constructor(session: ChatSession, show: (event: UiEvent) => void, options: ControllerOptions = {}) {
     this.#session = session;
+    this.#keys = options.keys;
     this.#show = show;
     this.#unsubscribe = session.subscribe((event) => show(uiEvent(event)));
   }
@@ -43,7 +50,7 @@ export class ChatController {
       case 'done':
         break;
       case 'help':
-        show({ event: 'help', commands: [...COMMANDS] });
+        show({ event: 'help', commands: [...COMMANDS], aliases: [...ALIASES], ...(this.#keys === undefined ? {} : { keys: [...this.#keys] }) });
         break;
       case 'who':
         show({ event: 'who', room: answer.room, nicks: answer.nicks });

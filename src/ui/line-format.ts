@@ -1,5 +1,5 @@
 import { safeText } from '../chat/safe-text.js';
-import type { UiEvent } from './events.js';
+import type { HelpLine, UiEvent } from './events.js';
 
 export interface LineContext {
   /** Rooms this user is in: presence in other rooms is not shown in line mode. */
@@ -14,7 +14,9 @@ export interface LineContext {
 export function formatEvent(event: UiEvent, context: LineContext): string | undefined {
   if (event.event === 'help') {
     const width = Math.max(...event.commands.map((c) => c.usage.length));
-    return event.commands.map((c) => safeText(`  ${c.usage.padEnd(width)}  ${c.summary}`)).join('\n');
+    const table = (lines: readonly HelpLine[]): string[] => lines.map((c) => safeText(`  ${c.usage.padEnd(width)}  ${c.summary}`));
+    const section = (title: string, lines: readonly HelpLine[]): string[] => (lines.length === 0 ? [] : [`${title}:`, ...table(lines)]);
+    return [...table(event.commands), ...section('aliases', event.aliases), ...section('keys', event.keys ?? [])].join('\n');
   }
   const line = describe(event, context);
   return line === undefined ? undefined : safeText(line);

@@ -6,6 +6,14 @@ import type { UiEvent } from './events.js';
 import { parseInput } from './input.js';
 import { formatEvent } from './line-format.js';
 
+/** Line mode's keys (readline's), for /help. */
+export const LINE_KEYS: readonly { usage: string; summary: string }[] = [
+  { usage: 'Up/Down', summary: 'lines sent before' },
+  { usage: 'Ctrl-A/Ctrl-E', summary: 'start/end of the line' },
+  { usage: 'Ctrl-U, Ctrl-W', summary: 'delete everything before the cursor, the word before it' },
+  { usage: 'Ctrl-D', summary: 'leave' },
+];
+
 /**
  * Interactive line mode: a prompt showing the current room, incoming lines printed above it. On a
  * terminal, an incoming line clears the prompt row, prints, and redraws the prompt with whatever was
@@ -31,7 +39,7 @@ export function runLineMode(session: ChatSession, input: NodeJS.ReadableStream, 
     const line = formatEvent(event, { rooms: session.rooms });
     if (line !== undefined) print(line);
   };
-  const controller = new ChatController(session, show);
+  const controller = new ChatController(session, show, { keys: LINE_KEYS });
 
   return new Promise((resolve) => {
     rl.on('line', (line) => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ALIASES, COMMANDS } from '../../src/ui/input.js';
 import { formatEvent } from '../../src/ui/line-format.js';
 
 const context = { rooms: ['#lobby'] };
@@ -84,8 +85,20 @@ describe('line mode and text written by peers', () => {
   });
 
   it('keeps the line breaks of the help, and only those', () => {
-    const help = formatEvent({ event: 'help', commands: [{ usage: '/a', summary: 'one' }, { usage: '/b', summary: `two${HOSTILE}` }] }, context);
+    const help = formatEvent({ event: 'help', commands: [{ usage: '/a', summary: 'one' }, { usage: '/b', summary: `two${HOSTILE}` }], aliases: [] }, context);
     expect(help!.split('\n')).toHaveLength(2);
     expect(CONTROL.test(help!.replace(/\n/g, ''))).toBe(false);
+  });
+
+  it('lists the aliases and the keys after the commands (issue 16 item 13)', () => {
+    const help = formatEvent(
+      { event: 'help', commands: [...COMMANDS], aliases: [...ALIASES], keys: [{ usage: 'Tab', summary: 'complete' }] },
+      context,
+    )!.split('\n');
+    for (const alias of ['/j', '/leave', '/names', '/list', '/exit', '//TEXT']) {
+      expect(help).toContainEqual(expect.stringMatching(new RegExp(`^  ${alias.replace(/[/?]/g, '\\$&')} `)));
+    }
+    expect(help.indexOf('aliases:')).toBe(COMMANDS.length);
+    expect(help.slice(help.indexOf('keys:'))).toEqual(['keys:', expect.stringMatching(/^  Tab +complete$/)]);
   });
 });

@@ -6,7 +6,7 @@ import { complete, type CompletionCycle } from './completion.js';
 import * as edit from './editor.js';
 import { EMPTY_LINE, type EditLine, InputHistory } from './editor.js';
 import { ENTER_SCREEN, type Frame, frameUpdate, LEAVE_SCREEN } from './frame.js';
-import { keyAction, type KeyPress } from './keys.js';
+import { keyAction, type KeyPress, TUI_KEYS } from './keys.js';
 import { CHROME_ROWS, entryRows, layoutScreen, type Screen } from './layout.js';
 import { ChatState, NO_ROOM, type SessionSnapshot } from './state.js';
 import { sanitize } from './text.js';
@@ -94,7 +94,7 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
     sync();
     if (state.apply(event).bell) bell = true;
     schedule();
-  });
+  }, { keys: TUI_KEYS });
 
   return new Promise((resolve) => {
     const clockTimer = setInterval(schedule, 10_000);
