@@ -104,6 +104,19 @@ describe('chat through a relay', () => {
     await bob.waitFor('who', (e) => e.room === '#dev' && JSON.stringify(e.nicks) === '["bob"]');
   });
 
+  it('says who is here, unasked, on start and after each join of your own (issue 16 item 5)', async () => {
+    const gus = await cluster.member('gus', port);
+    const lobby = await gus.waitFor('who', (e) => e.room === '#lobby');
+    expect(lobby.nicks).toEqual(['alice', 'bob', 'carol', 'dave', 'gus']);
+    gus.send('/join #dev');
+    const dev = await gus.waitFor('who', (e) => e.room === '#dev');
+    expect(dev.nicks).toEqual(['bob', 'gus']);
+    // The same event /who answers with, and none for the others' joins.
+    expect(gus.all('who')).toHaveLength(2);
+    expect(bob.all('who', (e) => e.room === '#dev' && (e.nicks as string[]).includes('gus'))).toHaveLength(0);
+    expect(await gus.quit()).toBe(0);
+  });
+
   it('announces joins, renames and leaves', async () => {
     const erin = await cluster.member('erin', port);
     const joined = await dave.waitFor('presence', (e) => e.nick === 'erin' && e.state === 'joined');
