@@ -1,3 +1,4 @@
+import type { MessageView } from '../chat/views.js';
 import type { ChatSession, SessionEvent } from '../session/chat-session.js';
 import { type Command, dispatch } from '../session/dispatch.js';
 import { errorEvent, type HelpLine, messageEvent, type UiEvent, uiEvent } from './events.js';
@@ -6,6 +7,8 @@ import { ALIASES, COMMANDS, parseInput } from './input.js';
 export interface ControllerOptions {
   /** The face's keys, listed by /help (a face without keys, as --json, gives none). */
   keys?: readonly HelpLine[];
+  /** Shows the answer to /history itself (the full screen); otherwise its lines are message events. */
+  history?: (room: string, messages: MessageView[]) => void;
 }
 
 /**
@@ -18,12 +21,14 @@ export class ChatController {
   readonly #show: (event: UiEvent) => void;
   readonly #unsubscribe: () => void;
   readonly #keys: readonly HelpLine[] | undefined;
+  readonly #history: ControllerOptions['history'];
   /** The rooms were named once the first relay was known. */
   #named = false;
 
   constructor(session: ChatSession, show: (event: UiEvent) => void, options: ControllerOptions = {}) {
     this.#session = session;
     this.#keys = options.keys;
+    this.#history = options.history;
     this.#show = show;
     this.#unsubscribe = session.subscribe((event) => {
       show(uiEvent(event));
@@ -83,7 +88,8 @@ export class ChatController {
         break;
       case 'history':
         void answer.messages.then((messages) => {
-          for (const message of messages) show(messageEvent(message));
+          if (this.#history !== undefined) this.#history(answer.room, messages);
+          else for (const message of messages) show(messageEvent(message));
         });
         break;
       case 'refused':

@@ -64,6 +64,14 @@ describe.runIf(missing === undefined)('the full-screen UI in a terminal', () => 
     await tui.waitForScreen((rows) => inputRow(rows) === '[#lobby]');
   });
 
+  it('answers /history on the screen (issue 16 item 6)', async () => {
+    tui.type('/history 2');
+    tui.press('Enter');
+    const rows = await tui.waitForText('the last 2 stored messages of #lobby:');
+    const at = rows.findIndex((r) => r.includes('the last 2 stored messages of #lobby:'));
+    expect(rows.slice(at + 1).join('\n')).toContain('<observer> a line from the observer');
+  });
+
   it('re-wraps a long line when the terminal is resized', async () => {
     const words = Array.from({ length: 24 }, (_, i) => `word${i}`).join(' ');
     relay.send(words);

@@ -94,7 +94,14 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
     sync();
     if (state.apply(event).bell) bell = true;
     schedule();
-  }, { keys: TUI_KEYS });
+  }, {
+    keys: TUI_KEYS,
+    history: (room, messages) => {
+      sync();
+      state.showHistory(room, messages);
+      schedule();
+    },
+  });
 
   return new Promise((resolve) => {
     const clockTimer = setInterval(schedule, 10_000);
