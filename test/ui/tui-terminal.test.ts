@@ -92,6 +92,16 @@ describe.runIf(missing === undefined)('the full-screen UI in a terminal', () => 
     await tui.waitForScreen((rows) => rows.length === 24 && rowsOf(rows).length === 3);
   });
 
+  it('fits the title bar at 80 and 60 columns with the connection state whole (issue 16 item 4)', async () => {
+    const wide = await tui.waitForScreen((rows) => rows.length === 24 && (rows[0] ?? '').trimEnd().endsWith('│ connected'), 8_000, 'the title ends with the state at 80');
+    expect(wide[0]!.length).toBeLessThanOrEqual(80);
+    tui.resize(60, 20);
+    const narrow = await tui.waitForScreen((rows) => rows.length === 20 && (rows[0] ?? '').trimEnd().endsWith('│ connected'), 8_000, 'the title ends with the state at 60');
+    expect(narrow[0]).toContain('relay: observer');
+    tui.resize(80, 24);
+    await tui.waitForScreen((rows) => rows.length === 24);
+  });
+
   it('survives a burst of 1,000 lines while typing, and ends on the last of them', async () => {
     tui.type('still here');
     await tui.waitForScreen((rows) => inputRow(rows) === '[#lobby] still here');

@@ -50,6 +50,8 @@ export interface Window {
 /** The window used while the user is in no room at all. */
 export const NO_ROOM = '(no room)';
 export const SCROLLBACK_LIMIT = 5_000;
+/** "relay changed to …" stands in the title this long, then it says "connected" again. */
+export const RELAY_CHANGE_SHOWN_MS = 10_000;
 
 export interface ApplyResult {
   /** Ring the terminal bell: a live mention or private message. */
@@ -69,6 +71,7 @@ export class ChatState {
   readonly #limit: number;
   readonly #rowsOf: (entry: Entry) => number;
   #lastRelayId: string | undefined;
+  #relayChangedAt = 0;
   /** A catch-up notice just shown: the history lines it announces go below it, not above by their time. */
   #announcing: { w: Window; entry: Entry } | undefined;
 
@@ -133,7 +136,10 @@ export class ChatState {
       case 'role': {
         const changed = this.#lastRelayId !== undefined && this.#lastRelayId !== event.relay.id;
         this.#lastRelayId = event.relay.id;
-        if (changed) this.connection = `relay changed to ${event.relay.nick}`;
+        if (changed) {
+          this.connection = `relay changed to ${event.relay.nick}`;
+          this.#relayChangedAt = Date.now();
+        }
         break;
       }
       case 'presence':
@@ -149,6 +155,12 @@ export class ChatState {
     }
     this.#info(event, this.current);
     return { bell: false };
+  }
+
+  /** The connection state as the title shows it at `now`: a relay change is news for a while, then "connected". */
+  connectionText(now: number): string {
+    if (this.connection.startsWith('relay changed to ') && now - this.#relayChangedAt >= RELAY_CHANGE_SHOWN_MS) return 'connected';
+    return this.connection;
   }
 
   /** A line of the user interface's own (an answer to a key, a hint) in the current window. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { UiEvent } from '../../../src/ui/events.js';
-import { clock, entryRows, layoutScreen, nickColor, paneRows } from '../../../src/ui/tui/layout.js';
-import { ChatState, type SessionSnapshot } from '../../../src/ui/tui/state.js';
+import { clock, entryRows, layoutScreen, nickColor, paneRows, titleText } from '../../../src/ui/tui/layout.js';
+import { ChatState, RELAY_CHANGE_SHOWN_MS, type SessionSnapshot } from '../../../src/ui/tui/state.js';
 import { displayWidth, rowWidth } from '../../../src/ui/tui/text.js';
 import { Painter } from '../../../src/ui/tui/view.js';
 
@@ -23,6 +23,43 @@ const say = (state: ChatState, text: string, over: Partial<Extract<UiEvent, { ev
 const text = (row: { text: string }[]): string => row.map((s) => s.text).join('');
 
 describe('screen layout', () => {
+  it('fits the title bar in 80 and 60 columns in every state, the connection state whole (issue 16 item 4)', () => {
+    const relay = { id: 'r1', nick: 'a_rather_long_nick_of_thirty_two', host: 'fe80::1234:5678:9abc:def0', port: 40123, epoch: 1 };
+    const other = { ...relay, id: 'r2', nick: 'carol' };
+    const states: [string, (s: ChatState) => void][] = [
+      ['starting…', () => {}],
+      ['looking for peers…', (s) => s.apply({ event: 'notice', code: 'LOOKING', text: '' })],
+      ['connected', (s) => s.apply({ event: 'connection', state: 'connected' })],
+      ['relay lost; electing another…', (s) => s.apply({ event: 'notice', code: 'RELAY_LOST', text: '' })],
+      ['disconnected; retrying in 2.5 s', (s) => s.apply({ event: 'connection', state: 'disconnected', reason: 'x', retryInMs: 2_500 })],
+      ['handing the relay over…', (s) => s.apply({ event: 'notice', code: 'HANDING_OVER', text: '' })],
+      ['relay changed to carol', (s) => (s.apply({ event: 'role', role: 'member', relay }), s.apply({ event: 'role', role: 'member', relay: other }))],
+    ];
+    for (const secret of [false, true]) {
+      for (const [connection, reach] of states) {
+        const state = new ChatState({ ...snap, secret, network: 'our-team-network', relay });
+        reach(state);
+        for (const columns of [80, 60]) {
+          const title = titleText(state, columns, Date.now());
+          expect(displayWidth(title), `${columns}: ${title}`).toBeLessThanOrEqual(columns);
+          expect(title.endsWith(` │ ${connection}`), `${columns}: ${title}`).toBe(true);
+          expect(text(layoutScreen(state, { text: '', cursor: 0 }, columns, 24).title)).toContain(connection);
+        }
+      }
+    }
+  });
+
+  it('says "connected" again a while after a relay change (issue 16 item 4)', () => {
+    const state = new ChatState(snap);
+    const relay = { id: 'r1', nick: 'bob', host: 'h', port: 1, epoch: 1 };
+    state.apply({ event: 'role', role: 'member', relay });
+    state.apply({ event: 'connection', state: 'connected' });
+    state.apply({ event: 'role', role: 'member', relay: { ...relay, id: 'r2', nick: 'carol' } });
+    const now = Date.now();
+    expect(titleText(state, 80, now)).toContain('relay changed to carol');
+    expect(titleText(state, 80, now + RELAY_CHANGE_SHOWN_MS)).toMatch(/ │ connected$/);
+  });
+
   it('fills exactly the terminal: title, pane, status and input rows, none wider than the screen', () => {
     const state = new ChatState(snap);
     say(state, '日本語のテキストはとても長いのでここで折り返す必要があります 🎉🎉 and more words');
