@@ -5,10 +5,12 @@ import { ChatController } from './controller.js';
 import type { UiEvent } from './events.js';
 import { parseInput } from './input.js';
 import { formatEvent } from './line-format.js';
+import { completionSources, lineCompleter } from './tui/completion.js';
 
 /** Line mode's keys (readline's), for /help. */
 export const LINE_KEYS: readonly { usage: string; summary: string }[] = [
   { usage: 'Up/Down', summary: 'lines sent before' },
+  { usage: 'Tab', summary: 'complete a nick, a /command or a #room (twice: list the matches)' },
   { usage: 'Ctrl-A/Ctrl-E', summary: 'start/end of the line' },
   { usage: 'Ctrl-U, Ctrl-W', summary: 'delete everything before the cursor, the word before it' },
   { usage: 'Ctrl-D', summary: 'leave' },
@@ -21,7 +23,8 @@ export const LINE_KEYS: readonly { usage: string; summary: string }[] = [
  */
 export function runLineMode(session: ChatSession, input: NodeJS.ReadableStream, output: NodeJS.WriteStream): Promise<void> {
   const terminal = output.isTTY === true;
-  const rl = createInterface({ input, output, terminal, historySize: 200 });
+  const completer = lineCompleter(() => completionSources(session));
+  const rl = createInterface({ input, output, terminal, historySize: 200, ...(terminal ? { completer } : {}) });
   // The rooms come from the relay's welcome: text from a peer like any other.
   const promptText = (): string => `${safeText(session.currentRoom ?? '(no room)')}> `;
   const print = (text: string): void => {

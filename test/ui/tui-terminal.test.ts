@@ -145,6 +145,28 @@ describe.runIf(missing === undefined)('the full-screen UI in a terminal', () => 
     tui.press('C-u');
   });
 
+  it('completes with Tab in line mode too (issue 16 item 12)', async () => {
+    const plain = new TmuxSession(
+      [process.execPath, LANCHAT_BIN, '--plain', '--no-discovery', '--connect', `127.0.0.1:${port}`, '--name', 'pat', '--data', cluster.dataDir('pat')],
+      { columns: 80, rows: 24 },
+    );
+    sessions.push(plain);
+    await plain.waitForText('the relay is observer');
+    plain.type('obs');
+    plain.press('Tab');
+    await plain.waitForScreen((rows) => rows.some((r) => r.trimEnd() === '#lobby> observer:'), 8_000, 'the nick completed');
+    plain.type('hi from pat');
+    plain.press('Enter');
+    expect(await relay.waitForText('observer: hi from pat')).toMatchObject({ from: 'pat' });
+    plain.type('/jo');
+    plain.press('Tab');
+    await plain.waitForScreen((rows) => rows.some((r) => r.trimEnd() === '#lobby> /join'), 8_000, 'the command completed');
+    plain.type('#tabbed');
+    plain.press('Enter');
+    await relay.waitFor('presence', (e) => e.nick === 'pat' && e.room === '#tabbed' && e.state === 'joined');
+    plain.kill();
+  });
+
   it('quits on /quit with status 0, and the next start shows the history again', async () => {
     tui.type('/quit');
     tui.press('Enter');

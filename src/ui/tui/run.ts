@@ -1,15 +1,14 @@
 import { emitKeypressEvents } from 'node:readline';
 import type { ChatSession } from '../../session/chat-session.js';
 import { ChatController } from '../controller.js';
-import { COMMANDS, parseInput } from '../input.js';
-import { complete, type CompletionCycle } from './completion.js';
+import { parseInput } from '../input.js';
+import { complete, type CompletionCycle, completionSources } from './completion.js';
 import * as edit from './editor.js';
 import { EMPTY_LINE, type EditLine, InputHistory } from './editor.js';
 import { ENTER_SCREEN, type Frame, frameUpdate, LEAVE_SCREEN } from './frame.js';
 import { keyAction, type KeyPress, TUI_KEYS } from './keys.js';
 import { CHROME_ROWS, entryRows, layoutScreen, type Screen } from './layout.js';
 import { ChatState, NO_ROOM, type SessionSnapshot } from './state.js';
-import { sanitize } from './text.js';
 import { Painter } from './view.js';
 
 /** At most one frame per this many ms: a flood of messages is drawn in batches, not line by line. */
@@ -35,8 +34,6 @@ export function snapshotOf(session: ChatSession): SessionSnapshot {
     relay: session.relay,
   };
 }
-
-const COMMAND_WORDS = COMMANDS.map((c) => c.usage.split(' ')[0]!);
 
 /**
  * The full-screen UI: the alternate screen, the keyboard in raw mode, session events into the model, and
@@ -167,11 +164,7 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
           break;
         }
         case 'complete': {
-          // Names from the roster are a peer's text: one that would not show as it is is not typed in for the user.
-          const typeable = (name: string): boolean => sanitize(name) === name;
-          const rooms = new Set([...session.rooms, ...session.roomList().map((r) => r.room)].filter(typeable));
-          const nicks = session.people().map((p) => p.nick).filter((n) => n !== session.nick && typeable(n));
-          const result = complete(line.text, line.cursor, { nicks, commands: COMMAND_WORDS, rooms: [...rooms] }, cycle);
+          const result = complete(line.text, line.cursor, completionSources(session), cycle);
           line = { text: result.text, cursor: result.cursor };
           cycle = result.cycle;
           break;
