@@ -24,7 +24,9 @@ export const LINE_KEYS: readonly { usage: string; summary: string }[] = [
 export function runLineMode(session: ChatSession, input: NodeJS.ReadableStream, output: NodeJS.WriteStream): Promise<void> {
   const terminal = output.isTTY === true;
   const completer = lineCompleter(() => completionSources(session));
-  const rl = createInterface({ input, output, terminal, historySize: 200, ...(terminal ? { completer } : {}) });
+  // readline's history is newest first; the session keeps the lines typed across restarts oldest first.
+  const earlier = [...(session.inputHistory?.lines ?? [])].reverse();
+  const rl = createInterface({ input, output, terminal, historySize: 200, history: earlier, ...(terminal ? { completer } : {}) });
   // The rooms come from the relay's welcome: text from a peer like any other.
   const promptText = (): string => `${safeText(session.currentRoom ?? '(no room)')}> `;
   const print = (text: string): void => {
@@ -46,6 +48,7 @@ export function runLineMode(session: ChatSession, input: NodeJS.ReadableStream, 
 
   return new Promise((resolve) => {
     rl.on('line', (line) => {
+      session.inputHistory?.add(line);
       const kind = parseInput(line).kind;
       if (terminal && (kind === 'say' || kind === 'msg')) {
         // The typed line is about to be shown again as a chat line: remove the echo of it.

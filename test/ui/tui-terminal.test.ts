@@ -177,4 +177,12 @@ describe.runIf(missing === undefined)('the full-screen UI in a terminal', () => 
     const rows = await tui.waitForText('<observer> burst 999');
     expect(rows.some((r) => r.includes('burst 990'))).toBe(true);
   });
+
+  it('brings back the lines typed before the restart with Up (issue 16 item 10)', async () => {
+    await tui.waitForText('<observer> burst 999');
+    tui.press('Up');
+    await tui.waitForScreen((rows) => inputRow(rows).startsWith('[') && inputRow(rows).endsWith('] /quit'), 8_000, 'the last line typed before the restart');
+    tui.press('Up');
+    await tui.waitForScreen((rows) => !inputRow(rows).endsWith('] /quit') && /\] \S/.test(inputRow(rows)), 8_000, 'the line typed before it');
+  });
 });

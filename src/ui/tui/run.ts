@@ -46,6 +46,7 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
   const state = new ChatState(snapshotOf(session), { rowsOf: (entry) => entryRows(entry, size().columns).length });
   const painter = new Painter();
   const history = new InputHistory();
+  for (const earlier of session.inputHistory?.lines ?? []) history.add(earlier);
   let line: EditLine = EMPTY_LINE;
   let cycle: CompletionCycle | undefined;
   let shown: Frame | undefined;
@@ -202,6 +203,7 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
           const text = line.text;
           line = EMPTY_LINE;
           history.add(text);
+          session.inputHistory?.add(text);
           const kind = parseInput(text).kind;
           // Saying something brings the window back to its newest lines, as irssi does.
           if (kind === 'say' || kind === 'msg') state.current.scroll = 0;
