@@ -20,6 +20,8 @@ export interface TuiOptions {
   frameMs?: number;
   /** Called after every frame written, with how long layout and painting took (for tests and measurements). */
   onFrame?: (info: { ms: number; rows: string[] }) => void;
+  /** Colours on the screen (default: unless NO_COLOR is set). */
+  color?: boolean;
 }
 
 export function snapshotOf(session: ChatSession): SessionSnapshot {
@@ -44,7 +46,8 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
   const frameMs = options.frameMs ?? FRAME_MS;
   const size = (): { columns: number; rows: number } => ({ columns: Math.max(10, output.columns || 80), rows: Math.max(CHROME_ROWS + 1, output.rows || 24) });
   const state = new ChatState(snapshotOf(session), { rowsOf: (entry) => entryRows(entry, size().columns).length });
-  const painter = new Painter();
+  // https://no-color.org: set and not empty, no colour.
+  const painter = new Painter({ color: options.color ?? !process.env.NO_COLOR });
   const history = new InputHistory();
   for (const earlier of session.inputHistory?.lines ?? []) history.add(earlier);
   let line: EditLine = EMPTY_LINE;

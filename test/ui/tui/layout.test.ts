@@ -1,3 +1,4 @@
+import chalk from 'chalk';
 import { describe, expect, it } from 'vitest';
 import type { UiEvent } from '../../../src/ui/events.js';
 import { clock, entryRows, layoutScreen, nickColor, paneRows, titleText } from '../../../src/ui/tui/layout.js';
@@ -141,6 +142,29 @@ describe('painting with Ink', () => {
     expect(plain[7]).toBe('[#lobby] half');
     expect(plain[5]).toBe('09:05 <bob> hello 世界 🎉');
     for (const l of plain) expect(displayWidth(l)).toBeLessThanOrEqual(40);
+  });
+
+  it('paints no colour with NO_COLOR, the same text, bold and inverse kept (issue 16 item 11)', () => {
+    const state = new ChatState(snap);
+    say(state, 'hello from bob');
+    const screen = layoutScreen(state, { text: '', cursor: 0 }, 40, 8, at);
+    const colour = /\x1b\[(?:[0-9;]*;)?(?:3[0-79]|9[0-7]|38;[0-9;]+)m/;
+    // Ink's chalk paints nothing but plain text off a terminal: as on one, for this test.
+    const level = chalk.level;
+    chalk.level = 1;
+    let coloured: string[];
+    let plain: string[];
+    try {
+      coloured = new Painter().paint(screen);
+      plain = new Painter({ color: false }).paint(screen);
+    } finally {
+      chalk.level = level;
+    }
+    expect(coloured.some((l) => colour.test(l))).toBe(true);
+    expect(plain.some((l) => colour.test(l))).toBe(false);
+    const strip = (l: string): string => l.replace(/\x1b\[[0-9;]*m/g, '');
+    expect(plain.map(strip)).toEqual(coloured.map(strip));
+    expect(plain[0]).toContain('\x1b[7m'); // the title bar is still drawn inverse
   });
 
   it('paints a row again only when it is new', () => {
