@@ -65,7 +65,11 @@ export class NodeSession implements ChatSession {
     node.on('connection', (info) => this.#emit({ type: 'connection', ...info }));
     node.on('message', (message) => this.#emit({ type: 'message', message }));
     node.on('presence', (presence) => this.#emit({ type: 'presence', presence }));
-    node.on('notice', (notice) => this.#emit({ type: 'notice', notice }));
+    node.on('notice', (notice) => {
+      // An empty store is not always a first start: a user who came, read nothing and left has one too.
+      const first = notice.code === 'CAUGHT_UP' && notice.first && options.remembered?.existed === true;
+      this.#emit({ type: 'notice', notice: first ? { ...notice, first: false } : notice });
+    });
     node.on('problem', (data) => {
       const problem = { problem: data };
       // The member checks a command's input synchronously, inside the call (member.ts say, join...).

@@ -21,17 +21,21 @@ export interface RememberedState {
  */
 export class Remembered {
   readonly #path: string;
+  /** The file was there: lanchat ran with this data folder before (every run writes it when it stops). */
+  readonly existed: boolean;
   #state: RememberedState;
   #writing: Promise<void> = Promise.resolve();
 
-  private constructor(path: string, state: RememberedState) {
+  private constructor(path: string, state: RememberedState, existed: boolean) {
     this.#path = path;
     this.#state = state;
+    this.existed = existed;
   }
 
   static async load(dataDir: string): Promise<Remembered> {
     const path = join(dataDir, REMEMBERED_FILE);
-    return new Remembered(path, parseRemembered(await readFile(path, 'utf8').catch(() => '')));
+    const text = await readFile(path, 'utf8').catch(() => undefined);
+    return new Remembered(path, parseRemembered(text ?? ''), text !== undefined);
   }
 
   get state(): RememberedState {

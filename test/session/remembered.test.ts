@@ -26,11 +26,13 @@ describe('what a restart remembers (issue 16 item 10)', () => {
     const dir = mkdtempSync(join(root, 'data-'));
     const remembered = await Remembered.load(dir);
     expect(remembered.state).toEqual({ rooms: [], current: undefined, input: [] });
+    expect(remembered.existed).toBe(false);
     void remembered.update({ rooms: ['#a'], current: '#a' });
     void remembered.update({ rooms: ['#a', '#b'], current: '#b' });
     for (let i = 0; i < REMEMBERED_INPUT + 5; i++) void remembered.addInput(`line ${i}`);
     await remembered.addInput('   ');
     const again = await Remembered.load(dir);
+    expect(again.existed).toBe(true);
     expect(again.state.rooms).toEqual(['#a', '#b']);
     expect(again.state.current).toBe('#b');
     expect(again.state.input).toHaveLength(REMEMBERED_INPUT);
