@@ -89,3 +89,21 @@ function hostPort(host: string, port: number): string {
 function formatMs(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
+
+/** A day as the day-change lines name it: "Wed 2 Dec 2026", in English as every other word here. */
+export function dayText(ms: number): string {
+  return new Date(ms).toLocaleDateString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' }).replace(/,/g, '');
+}
+
+export function sameDay(a: number, b: number): boolean {
+  return new Date(a).toDateString() === new Date(b).toDateString();
+}
+
+/**
+ * The line above a message of `ts` when the day changed since the message before it (`previous`; none
+ * before the first: its day is said too), as irssi says it; undefined on the same day.
+ */
+export function dayHeader(previous: number | undefined, ts: number): string | undefined {
+  if (previous === undefined) return `--- ${dayText(ts)}`;
+  return sameDay(previous, ts) ? undefined : `--- Day changed to ${dayText(ts)}`;
+}

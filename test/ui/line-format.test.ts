@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ALIASES, COMMANDS } from '../../src/ui/input.js';
-import { formatEvent } from '../../src/ui/line-format.js';
+import { dayHeader, formatEvent } from '../../src/ui/line-format.js';
 
 const context = { rooms: ['#lobby'] };
 const at = new Date(2026, 10, 22, 9, 5).getTime();
@@ -100,5 +100,14 @@ describe('line mode and text written by peers', () => {
     }
     expect(help.indexOf('aliases:')).toBe(COMMANDS.length);
     expect(help.slice(help.indexOf('keys:'))).toEqual(['keys:', expect.stringMatching(/^  Tab +complete$/)]);
+  });
+
+  it('says the day above the first line and when it changes, as irssi does (issue 16 item 11)', () => {
+    const morning = new Date(2026, 11, 1, 9, 0).getTime();
+    const evening = new Date(2026, 11, 1, 23, 59).getTime();
+    const next = new Date(2026, 11, 2, 0, 1).getTime();
+    expect(dayHeader(undefined, morning)).toBe('--- Tue 1 Dec 2026');
+    expect(dayHeader(morning, evening)).toBeUndefined();
+    expect(dayHeader(evening, next)).toBe('--- Day changed to Wed 2 Dec 2026');
   });
 });

@@ -2,6 +2,7 @@ import type { EditLine } from './editor.js';
 import { visibleSlice } from './editor.js';
 import type { ChatState, Entry, Window } from './state.js';
 import { NO_ROOM } from './state.js';
+import { dayText, sameDay } from '../line-format.js';
 import { displayWidth, padToWidth, type Row, rowWidth, sanitize, type Span, wrapSpans } from './text.js';
 
 /**
@@ -96,6 +97,18 @@ export function entryRows(entry: Entry, width: number): Row[] {
   return rows;
 }
 
+const dayChanges = new WeakMap<Entry, Entry>();
+
+/** The line above the first entry of a new day, as irssi's: one object per entry, so it is painted once. */
+function dayChange(entry: Entry): Entry {
+  let line = dayChanges.get(entry);
+  if (line === undefined) {
+    line = { kind: 'info', ts: entry.ts, text: `Day changed to ${dayText(entry.ts)}`, mention: false };
+    dayChanges.set(entry, line);
+  }
+  return line;
+}
+
 /** The pane's rows: the newest at the bottom, `scroll` rows hidden below; blank rows above when short. */
 export function paneRows(window: Window, width: number, height: number): { rows: Row[]; atTop: boolean; maxScroll: number } {
   if (height <= 0) return { rows: [], atTop: false, maxScroll: 0 };
@@ -103,8 +116,14 @@ export function paneRows(window: Window, width: number, height: number): { rows:
   const collected: Row[] = [];
   let i = window.entries.length - 1;
   for (; i >= 0 && collected.length < want; i--) {
-    const rows = entryRows(window.entries[i]!, width);
+    const entry = window.entries[i]!;
+    const rows = entryRows(entry, width);
     for (let r = rows.length - 1; r >= 0; r--) collected.push(rows[r]!);
+    const before = window.entries[i - 1];
+    if (before !== undefined && !sameDay(before.ts, entry.ts)) {
+      const day = entryRows(dayChange(entry), width);
+      for (let r = day.length - 1; r >= 0; r--) collected.push(day[r]!);
+    }
   }
   const atTop = i < 0 && collected.length <= want;
   const scroll = Math.max(0, Math.min(window.scroll, collected.length - height));

@@ -130,6 +130,17 @@ describe('screen layout', () => {
   });
 });
 
+describe('the day in the pane', () => {
+  it('puts a "Day changed" line between two lines of different days, and only there (issue 16 item 11)', () => {
+    const state = new ChatState(snap);
+    say(state, 'late', { ts: new Date(2026, 11, 1, 23, 58).getTime() });
+    say(state, 'later', { ts: new Date(2026, 11, 1, 23, 59).getTime() });
+    say(state, 'early', { ts: new Date(2026, 11, 2, 0, 1).getTime() });
+    const rows = paneRows(state.current, 80, 6).rows.map(text).filter((r) => r !== '');
+    expect(rows).toEqual(['23:58 <bob> late', '23:59 <bob> later', '00:01 -!- Day changed to Wed 2 Dec 2026', '00:01 <bob> early']);
+  });
+});
+
 describe('painting with Ink', () => {
   it('paints one terminal row per screen row, text as laid out', () => {
     const state = new ChatState(snap);
