@@ -75,7 +75,8 @@ export type Notice =
    * Messages a sync brought: `count` in all, the last `shown` of them follow as message events. `away`:
    * what happened while this node was not connected; otherwise lines that came at once while it was.
    */
-  | { code: 'CAUGHT_UP'; count: number; shown: number; away: boolean };
+  /** `first`: the store held nothing before: the network's earlier messages, not what happened while away. */
+  | { code: 'CAUGHT_UP'; count: number; shown: number; away: boolean; first: boolean };
 
 export type NoticeCode = Notice['code'];
 

@@ -4,7 +4,7 @@ import { safeJson } from '../chat/safe-text.js';
 import type { MessageView } from '../chat/views.js';
 import { readStoredHistory } from '../session/data-folder.js';
 import { messageEvent } from '../ui/events.js';
-import { formatEvent } from '../ui/line-format.js';
+import { dayHeader, formatEvent } from '../ui/line-format.js';
 import { problemText } from '../ui/words.js';
 import { LanchatError } from '../wire/errors.js';
 
@@ -31,12 +31,16 @@ export async function runHistory(options: HistoryOptions, out: NodeJS.WritableSt
   let outputFailed: Error | undefined;
   const onOutputError = (err: Error): void => void (outputFailed ??= err);
   out.on('error', onOutputError);
+  let previous: number | undefined;
   const print = async (views: readonly MessageView[]): Promise<void> => {
     for (const view of views) {
       if (outputFailed !== undefined) throw outputFailed;
       const event = messageEvent(view);
+      // The lines give the time only: the day is said above its first line.
+      const day = options.json ? undefined : dayHeader(previous, view.ts);
+      previous = view.ts;
       // Peers wrote these fields: formatEvent makes them safe to show, safeJson escapes what it would change.
-      const line = options.json ? `${safeJson(event)}\n` : `${formatEvent(event, { rooms: [] })}\n`;
+      const line = options.json ? `${safeJson(event)}\n` : `${day === undefined ? '' : `${day}\n`}${formatEvent(event, { rooms: [] })}\n`;
       if (!out.write(line)) await once(out, 'drain');
     }
   };

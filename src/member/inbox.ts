@@ -35,6 +35,8 @@ export interface CaughtUp {
   count: number;
   recent: MessageView[];
   away: boolean;
+  /** The first catch-up of an empty store: this node's first start on the network. */
+  first: boolean;
 }
 
 export interface InboxOptions {
@@ -67,6 +69,8 @@ export class Inbox {
   #caughtUpCount = 0;
   /** The link's first sync round has not settled yet: what it brings happened while this node was away. */
   #firstRound = false;
+  /** The store held nothing when the link's first round began. */
+  #emptyStore = false;
 
   constructor(options: InboxOptions) {
     this.#options = options;
@@ -80,6 +84,7 @@ export class Inbox {
   /** A new link's first sync round begins. */
   linked(): void {
     this.#firstRound = true;
+    this.#emptyStore = this.#options.replica.vector.size === 0;
   }
 
   /**
@@ -109,7 +114,9 @@ export class Inbox {
   show(away: boolean): void {
     const latest = this.#latestCaughtUp();
     let count = this.#caughtUpCount;
+    const first = away && this.#emptyStore;
     this.#firstRound = false;
+    this.#emptyStore = false;
     this.#caughtUp = [];
     this.#caughtUpCount = 0;
     const recent: MessageView[] = [];
@@ -118,7 +125,7 @@ export class Inbox {
       if (view === undefined) count--; // a private message whose seal does not open
       else recent.push({ ...view, history: true });
     }
-    if (count > 0) this.#options.caughtUp({ count, recent, away });
+    if (count > 0) this.#options.caughtUp({ count, recent, away, first });
   }
 
   #shownOfRound(): number {

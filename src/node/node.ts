@@ -119,10 +119,10 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     member.on('connected', (relay) => this.#onConnected(relay));
     member.on('disconnected', (info) => this.emit('connection', { state: 'disconnected', ...info }));
     member.on('message', (view) => this.emit('message', view));
-    member.on('caughtUp', ({ count, recent, away }) => {
+    member.on('caughtUp', ({ count, recent, away, first }) => {
       // Lines that came by sync while this user was here (a paste, a member back from offline) are
       // simply shown; a count only when some are left out.
-      if (away || recent.length < count) notice({ code: 'CAUGHT_UP', count, shown: recent.length, away });
+      if (away || recent.length < count) notice({ code: 'CAUGHT_UP', count, shown: recent.length, away, first });
       for (const view of recent) this.emit('message', view);
     });
     member.on('presence', (p) => {

@@ -24,6 +24,8 @@ export interface ChatSession {
   readonly connected: boolean;
   /** Everyone online as the relay's roster has it, this user included. */
   people(): PersonView[];
+  /** The lines typed, kept across restarts (the data folder's); absent where nothing is kept. */
+  readonly inputHistory?: InputMemory;
 
   // --- events ---
   /**
@@ -65,6 +67,14 @@ export interface ChatSession {
 }
 
 export type Role = 'relay' | 'member' | 'electing';
+
+/** The input history a face offers with Up, as the session keeps it. */
+export interface InputMemory {
+  /** Oldest first. */
+  readonly lines: readonly string[];
+  /** A line the user typed (blank lines and a repeat of the last one are not kept). */
+  add(line: string): void;
+}
 
 /** One person online. */
 export interface PersonView {

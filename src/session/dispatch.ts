@@ -31,7 +31,7 @@ export type Answer =
   | ({ kind: 'who' } & WhoAnswer)
   | { kind: 'rooms'; rooms: RoomEntry[] }
   /** Stored messages, oldest first, for this face alone. */
-  | { kind: 'history'; messages: Promise<MessageView[]> }
+  | { kind: 'history'; room: string; messages: Promise<MessageView[]> }
   /** Refused at once. `command` lets the face word the problem for what its user did. */
   | ({ kind: 'refused'; command: CommandName } & Refusal);
 
@@ -58,7 +58,7 @@ export function dispatch(session: ChatSession, command: Command): Answer {
       return { kind: 'rooms', rooms: session.roomList() };
     case 'history': {
       const room = command.room === undefined ? session.currentRoom : normalizeRoom(command.room);
-      if (room !== undefined) return { kind: 'history', messages: session.history(room, command.count) };
+      if (room !== undefined) return { kind: 'history', room, messages: session.history(room, command.count) };
       // In no room, the --json output has always said ROOM_INVALID for the room "" (README: stable).
       return { kind: 'refused', command: command.kind, problem: { code: 'ROOM_INVALID', room: command.room ?? '' } };
     }

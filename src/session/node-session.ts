@@ -1,13 +1,19 @@
 import type { MessageView, RelayInfo } from '../chat/views.js';
 import { LanchatNode, type NodeOptions } from '../node/node.js';
-import type { ChatSession, PersonView, Refusal, Role, RoomEntry, SessionEvent, WhoAnswer } from './chat-session.js';
+import type { ChatSession, InputMemory, PersonView, Refusal, Role, RoomEntry, SessionEvent, WhoAnswer } from './chat-session.js';
+import { Remembered } from './remembered.js';
 
 /** What starting a session takes: the command line's choices, checked (cli/options.ts); the node's tuning stays its own. */
 export type SessionOptions = Pick<NodeOptions, 'nick' | 'network' | 'dataDir' | 'host' | 'connect' | 'port' | 'discovery' | 'secret'>;
 
 /** Opens the data folder, the store and the listener; the session chats once a face calls `run()`. */
 export async function startSession(options: SessionOptions): Promise<ChatSession> {
-  return new NodeSession(await LanchatNode.start(options));
+  // The rooms of the last run, and its current room: a restart puts the user back where they were.
+  const remembered = await Remembered.load(options.dataDir);
+  const { rooms, current } = remembered.state;
+  const node = await LanchatNode.start({ ...options, ...(rooms.length === 0 ? {} : { rooms }) });
+  if (current !== undefined) node.join(current);
+  return new NodeSession(node, { remembered });
 }
 
 interface Subscription {
@@ -20,6 +26,8 @@ export interface NodeSessionOptions {
    * thrown again on its own turn, as an uncaught error: a face's bug is not swallowed.
    */
   listenerError?: (err: unknown) => void;
+  /** Where the rooms and the input history are kept across restarts. */
+  remembered?: Remembered;
 }
 
 function rethrow(err: unknown): void {
@@ -40,9 +48,15 @@ export class NodeSession implements ChatSession {
   #running = false;
   /** Set while a command runs: the first problem the node raises meanwhile is its refusal. */
   #command: { refusal: Refusal | undefined } | undefined;
+  readonly #remembered: Remembered | undefined;
+  readonly inputHistory: InputMemory | undefined;
 
   constructor(node: LanchatNode, options: NodeSessionOptions = {}) {
     this.#node = node;
+    const remembered = options.remembered;
+    this.#remembered = remembered;
+    this.inputHistory =
+      remembered === undefined ? undefined : { get lines() { return remembered.state.input; }, add: (line) => void remembered.addInput(line) };
     this.#listenerError = options.listenerError ?? rethrow;
     node.on('ready', (info) =>
       this.#emit({ type: 'ready', node: info.node, nick: info.nick, port: info.port, secret: info.secret, network: node.network }),
@@ -51,7 +65,11 @@ export class NodeSession implements ChatSession {
     node.on('connection', (info) => this.#emit({ type: 'connection', ...info }));
     node.on('message', (message) => this.#emit({ type: 'message', message }));
     node.on('presence', (presence) => this.#emit({ type: 'presence', presence }));
-    node.on('notice', (notice) => this.#emit({ type: 'notice', notice }));
+    node.on('notice', (notice) => {
+      // An empty store is not always a first start: a user who came, read nothing and left has one too.
+      const first = notice.code === 'CAUGHT_UP' && notice.first && options.remembered?.existed === true;
+      this.#emit({ type: 'notice', notice: first ? { ...notice, first: false } : notice });
+    });
     node.on('problem', (data) => {
       const problem = { problem: data };
       // The member checks a command's input synchronously, inside the call (member.ts say, join...).
@@ -112,8 +130,9 @@ export class NodeSession implements ChatSession {
     this.#node.run();
   }
 
-  stop(): Promise<void> {
-    return this.#node.stop();
+  async stop(): Promise<void> {
+    await this.#remember();
+    await this.#node.stop();
   }
 
   say(text: string): Refusal | undefined {
@@ -125,11 +144,21 @@ export class NodeSession implements ChatSession {
   }
 
   join(room: string): Refusal | undefined {
-    return this.#refusalOf(() => this.#node.join(room));
+    return this.#remembering(this.#refusalOf(() => this.#node.join(room)));
   }
 
   part(room?: string): Refusal | undefined {
-    return this.#refusalOf(() => this.#node.part(room));
+    return this.#remembering(this.#refusalOf(() => this.#node.part(room)));
+  }
+
+  /** After a join or a part: the rooms as they are now, for the next start. */
+  #remembering(refusal: Refusal | undefined): Refusal | undefined {
+    if (refusal === undefined) void this.#remember();
+    return refusal;
+  }
+
+  #remember(): Promise<void> {
+    return this.#remembered?.update({ rooms: [...this.#node.rooms], current: this.#node.currentRoom }) ?? Promise.resolve();
   }
 
   setNick(nick: string): Refusal | undefined {

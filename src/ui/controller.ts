@@ -1,7 +1,15 @@
-import type { ChatSession } from '../session/chat-session.js';
+import type { MessageView } from '../chat/views.js';
+import type { ChatSession, SessionEvent } from '../session/chat-session.js';
 import { type Command, dispatch } from '../session/dispatch.js';
-import { errorEvent, messageEvent, type UiEvent, uiEvent } from './events.js';
-import { COMMANDS, parseInput } from './input.js';
+import { errorEvent, type HelpLine, messageEvent, type UiEvent, uiEvent } from './events.js';
+import { ALIASES, COMMANDS, parseInput } from './input.js';
+
+export interface ControllerOptions {
+  /** The face's keys, listed by /help (a face without keys, as --json, gives none). */
+  keys?: readonly HelpLine[];
+  /** Shows the answer to /history itself (the full screen); otherwise its lines are message events. */
+  history?: (room: string, messages: MessageView[]) => void;
+}
 
 /**
  * Connects a terminal face to a session: session events become UiEvents for `show`, and typed lines
@@ -12,11 +20,38 @@ export class ChatController {
   readonly #session: ChatSession;
   readonly #show: (event: UiEvent) => void;
   readonly #unsubscribe: () => void;
+  readonly #keys: readonly HelpLine[] | undefined;
+  readonly #history: ControllerOptions['history'];
+  /** The rooms were named once the first relay was known. */
+  #named = false;
 
-  constructor(session: ChatSession, show: (event: UiEvent) => void) {
+  constructor(session: ChatSession, show: (event: UiEvent) => void, options: ControllerOptions = {}) {
     this.#session = session;
+    this.#keys = options.keys;
+    this.#history = options.history;
     this.#show = show;
-    this.#unsubscribe = session.subscribe((event) => show(uiEvent(event)));
+    this.#unsubscribe = session.subscribe((event) => {
+      show(uiEvent(event));
+      for (const room of this.#roomsToName(event)) show(this.#whoEvent(room));
+    });
+  }
+
+  /**
+   * Who is here, unasked, as irssi's names line: for every room of the user once the first relay is known
+   * (its roster came with the welcome), and for a room the user has just joined.
+   */
+  #roomsToName(event: SessionEvent): readonly string[] {
+    if (event.type === 'role' && !this.#named) {
+      this.#named = true;
+      return this.#session.rooms;
+    }
+    const p = event.type === 'presence' ? event.presence : undefined;
+    return p !== undefined && p.self && p.state === 'joined' && p.room !== null ? [p.room] : [];
+  }
+
+  #whoEvent(room: string): UiEvent {
+    const answer = this.#session.who(room);
+    return { event: 'who', room: answer.room, nicks: answer.nicks };
   }
 
   /** Acts on one typed line. Returns false when the user asked to quit. */
@@ -43,17 +78,18 @@ export class ChatController {
       case 'done':
         break;
       case 'help':
-        show({ event: 'help', commands: [...COMMANDS] });
+        show({ event: 'help', commands: [...COMMANDS], aliases: [...ALIASES], ...(this.#keys === undefined ? {} : { keys: [...this.#keys] }) });
         break;
       case 'who':
-        show({ event: 'who', room: answer.room, nicks: answer.nicks });
+        show(this.#whoEvent(answer.room));
         break;
       case 'rooms':
         show({ event: 'rooms', rooms: answer.rooms });
         break;
       case 'history':
         void answer.messages.then((messages) => {
-          for (const message of messages) show(messageEvent(message));
+          if (this.#history !== undefined) this.#history(answer.room, messages);
+          else for (const message of messages) show(messageEvent(message));
         });
         break;
       case 'refused':

@@ -19,8 +19,14 @@ export type UiEvent =
   | { event: 'notice'; code: NoticeCode; text: string }
   | { event: 'who'; room: string; nicks: string[] }
   | { event: 'rooms'; rooms: RoomEntry[] }
-  | { event: 'help'; commands: { usage: string; summary: string }[] }
+  | { event: 'help'; commands: HelpLine[]; aliases: HelpLine[]; keys?: HelpLine[] }
   | { event: 'quit' };
+
+/** One line of /help: a command, an alias or a key, and what it does. */
+export interface HelpLine {
+  usage: string;
+  summary: string;
+}
 
 export function uiEvent(event: SessionEvent): UiEvent {
   switch (event.type) {

@@ -15,6 +15,18 @@ export const COMMANDS: readonly { usage: string; summary: string }[] = [
   { usage: '/quit', summary: 'leave the chat (also Ctrl-D)' },
 ];
 
+/** Other spellings of the commands (irssi's and IRC's), and `//`: listed by /help after the commands. */
+export const ALIASES: readonly { usage: string; summary: string }[] = [
+  { usage: '/j', summary: 'same as /join' },
+  { usage: '/leave', summary: 'same as /part' },
+  { usage: '/names', summary: 'same as /who' },
+  { usage: '/list', summary: 'same as /rooms' },
+  { usage: '/query', summary: 'same as /msg' },
+  { usage: '/exit', summary: 'same as /quit' },
+  { usage: '/?', summary: 'same as /help' },
+  { usage: '//TEXT', summary: 'send a line that starts with / ("//help" sends "/help")' },
+];
+
 const DEFAULT_HISTORY = 50;
 
 export function parseInput(line: string): Input {
@@ -22,7 +34,8 @@ export function parseInput(line: string): Input {
   if (text.trim() === '') return { kind: 'empty' };
   if (text.startsWith('//')) return { kind: 'say', text: text.slice(1) };
   if (text.startsWith('@')) {
-    const match = /^@(\S+)\s+(.*\S.*)$/s.exec(text);
+    // A colon cannot be in a nick, so "@bob:hi" and "@bob: hi" (the seeds' and IRC's spelling) say the same.
+    const match = /^@([^\s:]+)(?::\s*|\s+)(.*\S.*)$/s.exec(text);
     if (match === null) return { kind: 'invalid', message: 'usage: @NICK TEXT' };
     return { kind: 'msg', nick: match[1]!, text: match[2]! };
   }

@@ -1,5 +1,5 @@
 import { safeText } from '../chat/safe-text.js';
-import type { UiEvent } from './events.js';
+import type { HelpLine, UiEvent } from './events.js';
 import { shownNick } from './shown-nick.js';
 
 export interface LineContext {
@@ -15,7 +15,9 @@ export interface LineContext {
 export function formatEvent(event: UiEvent, context: LineContext): string | undefined {
   if (event.event === 'help') {
     const width = Math.max(...event.commands.map((c) => c.usage.length));
-    return event.commands.map((c) => safeText(`  ${c.usage.padEnd(width)}  ${c.summary}`)).join('\n');
+    const table = (lines: readonly HelpLine[]): string[] => lines.map((c) => safeText(`  ${c.usage.padEnd(width)}  ${c.summary}`));
+    const section = (title: string, lines: readonly HelpLine[]): string[] => (lines.length === 0 ? [] : [`${title}:`, ...table(lines)]);
+    return [...table(event.commands), ...section('aliases', event.aliases), ...section('keys', event.keys ?? [])].join('\n');
   }
   const line = describe(event, context);
   return line === undefined ? undefined : safeText(line);
@@ -87,4 +89,22 @@ function hostPort(host: string, port: number): string {
 
 function formatMs(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** A day as the day-change lines name it: "Wed 2 Dec 2026", in English as every other word here. */
+export function dayText(ms: number): string {
+  return new Date(ms).toLocaleDateString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' }).replace(/,/g, '');
+}
+
+export function sameDay(a: number, b: number): boolean {
+  return new Date(a).toDateString() === new Date(b).toDateString();
+}
+
+/**
+ * The line above a message of `ts` when the day changed since the message before it (`previous`; none
+ * before the first: its day is said too), as irssi says it; undefined on the same day.
+ */
+export function dayHeader(previous: number | undefined, ts: number): string | undefined {
+  if (previous === undefined) return `--- ${dayText(ts)}`;
+  return sameDay(previous, ts) ? undefined : `--- Day changed to ${dayText(ts)}`;
 }

@@ -5,6 +5,16 @@ import { ChatController } from './controller.js';
 import type { UiEvent } from './events.js';
 import { parseInput } from './input.js';
 import { formatEvent } from './line-format.js';
+import { completionSources, lineCompleter } from './tui/completion.js';
+
+/** Line mode's keys (readline's), for /help. */
+export const LINE_KEYS: readonly { usage: string; summary: string }[] = [
+  { usage: 'Up/Down', summary: 'lines sent before' },
+  { usage: 'Tab', summary: 'complete a nick, a /command or a #room (twice: list the matches)' },
+  { usage: 'Ctrl-A/Ctrl-E', summary: 'start/end of the line' },
+  { usage: 'Ctrl-U, Ctrl-W', summary: 'delete everything before the cursor, the word before it' },
+  { usage: 'Ctrl-D', summary: 'leave' },
+];
 
 /**
  * Interactive line mode: a prompt showing the current room, incoming lines printed above it. On a
@@ -13,7 +23,10 @@ import { formatEvent } from './line-format.js';
  */
 export function runLineMode(session: ChatSession, input: NodeJS.ReadableStream, output: NodeJS.WriteStream): Promise<void> {
   const terminal = output.isTTY === true;
-  const rl = createInterface({ input, output, terminal, historySize: 200 });
+  const completer = lineCompleter(() => completionSources(session));
+  // readline's history is newest first; the session keeps the lines typed across restarts oldest first.
+  const earlier = [...(session.inputHistory?.lines ?? [])].reverse();
+  const rl = createInterface({ input, output, terminal, historySize: 200, history: earlier, ...(terminal ? { completer } : {}) });
   // The rooms come from the relay's welcome: text from a peer like any other.
   const promptText = (): string => `${safeText(session.currentRoom ?? '(no room)')}> `;
   const print = (text: string): void => {
@@ -31,10 +44,11 @@ export function runLineMode(session: ChatSession, input: NodeJS.ReadableStream, 
     const line = formatEvent(event, { rooms: session.rooms });
     if (line !== undefined) print(line);
   };
-  const controller = new ChatController(session, show);
+  const controller = new ChatController(session, show, { keys: LINE_KEYS });
 
   return new Promise((resolve) => {
     rl.on('line', (line) => {
+      session.inputHistory?.add(line);
       const kind = parseInput(line).kind;
       if (terminal && (kind === 'say' || kind === 'msg')) {
         // The typed line is about to be shown again as a chat line: remove the echo of it.

@@ -37,6 +37,7 @@ export function noticeText(notice: Notice): string {
     case 'CAUGHT_UP': {
       const messages = `${notice.count} message${notice.count === 1 ? '' : 's'}`;
       const shown = notice.shown < notice.count ? ` (the last ${notice.shown} below; /history for more)` : '';
+      if (notice.first) return `${notice.count} earlier message${notice.count === 1 ? '' : 's'} of this network${shown}`;
       return notice.away ? `${messages} while you were away${shown}` : `${messages} arrived at once${shown}`;
     }
   }

@@ -55,6 +55,19 @@ describe('chat through a relay', () => {
     }
   });
 
+  it('reads "@bob:hello" and "@bob: hello" as private messages (issue 16 item 8)', async () => {
+    bob.send('@carol:colon glued');
+    bob.send('@carol: colon spaced');
+    bob.send('marker after colons');
+    expect(await carol.waitForText('colon glued')).toMatchObject({ from: 'bob', to: 'carol', room: null });
+    expect(await carol.waitForText('colon spaced')).toMatchObject({ from: 'bob', to: 'carol', room: null });
+    for (const other of [alice, dave]) {
+      await other.waitForText('marker after colons');
+      expect(other.messages('colon glued')).toHaveLength(0);
+      expect(other.messages('colon spaced')).toHaveLength(0);
+    }
+  });
+
   it('refuses a private message to someone not online', async () => {
     bob.send('@nobody hi');
     const error = await bob.waitFor('error', (e) => e.code === 'NO_SUCH_NICK');
@@ -75,8 +88,10 @@ describe('chat through a relay', () => {
     expect(alice.messages('only for dev')).toHaveLength(0);
     expect(carol.messages('only for dev')[0]).toMatchObject({ room: '#dev' });
 
+    // The answer to this /who, not the who event sent unasked after bob's own join.
+    const earlier = new Set(bob.all('who'));
     bob.send('/who #dev');
-    const who = await bob.waitFor('who', (e) => e.room === '#dev');
+    const who = await bob.waitFor('who', (e) => e.room === '#dev' && !earlier.has(e));
     expect(who.nicks).toEqual(['bob', 'carol']);
     bob.send('/rooms');
     const rooms = await bob.waitFor('rooms');
@@ -89,6 +104,19 @@ describe('chat through a relay', () => {
     await bob.waitFor('presence', (e) => e.nick === 'carol' && e.room === '#dev' && e.state === 'left');
     bob.send('/who #dev');
     await bob.waitFor('who', (e) => e.room === '#dev' && JSON.stringify(e.nicks) === '["bob"]');
+  });
+
+  it('says who is here, unasked, on start and after each join of your own (issue 16 item 5)', async () => {
+    const gus = await cluster.member('gus', port);
+    const lobby = await gus.waitFor('who', (e) => e.room === '#lobby');
+    expect(lobby.nicks).toEqual(['alice', 'bob', 'carol', 'dave', 'gus']);
+    gus.send('/join #dev');
+    const dev = await gus.waitFor('who', (e) => e.room === '#dev');
+    expect(dev.nicks).toEqual(['bob', 'gus']);
+    // The same event /who answers with, and none for the others' joins.
+    expect(gus.all('who')).toHaveLength(2);
+    expect(bob.all('who', (e) => e.room === '#dev' && (e.nicks as string[]).includes('gus'))).toHaveLength(0);
+    expect(await gus.quit()).toBe(0);
   });
 
   it('announces joins, renames and leaves', async () => {

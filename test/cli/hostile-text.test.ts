@@ -181,7 +181,9 @@ describe('text written by peers, shown by lanchat --plain and lanchat history', 
     const plain = run();
     expect(plain.stderr).toBe('');
     expect(plain.status).toBe(0);
-    const shown = plain.stdout.trim().split('\n');
+    // The day is said above the first line (issue 16 item 11); the lines of the store follow it.
+    const [day, ...shown] = plain.stdout.trim().split('\n');
+    expect(day).toMatch(/^--- \w{3} \d{1,2} \w{3} \d{4}$/);
     expect(shown).toHaveLength(3);
     expect(shown[0]).toMatch(/^\[\d\d:\d\d\] #lobby\u241b\]0;owned\u2407 <mal\u241b\[2Jlory> /);
     expect(shown[0]).toContain(SHOWN);

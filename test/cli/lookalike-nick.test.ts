@@ -29,8 +29,10 @@ describe('lookalike nicks (real processes on loopback)', () => {
     // A name free of lookalikes is still taken, as before.
     eve.send('/nick evelyn');
     await relay.proc.waitFor('presence', (e) => e.state === 'renamed' && e.nick === 'evelyn');
+    // The answer to this /who, not the who event sent unasked on start.
+    const earlier = new Set(eve.all('who'));
     eve.send('/who');
-    const who = await eve.waitFor('who');
+    const who = await eve.waitFor('who', (e) => !earlier.has(e));
     expect(who.nicks).toEqual(expect.arrayContaining(['cop', 'watch', 'evelyn']));
     expect(who.nicks).toHaveLength(3);
   });

@@ -35,10 +35,10 @@ describe('sync at the limits', () => {
     const line = 'after seven thousand';
     wide.send(line);
     await relay.proc.waitForText(line, 20_000);
-    // A fresh member: 7,000 lines while it was away (and the one above), asked for in pages.
+    // A fresh member, on its first start: 7,000 earlier lines of the network (and the one above), asked for in pages.
     const fresh = cluster.start('fresh', ['--connect', `127.0.0.1:${relay.port}`]);
     const notice = await fresh.waitFor('notice', (e) => e.code === 'CAUGHT_UP', 120_000);
-    expect(notice.text).toMatch(/^7001 messages while you were away/);
+    expect(notice.text).toMatch(/^7001 earlier messages of this network/);
     fresh.send('and one more');
     await wide.waitForText('and one more', 20_000);
     for (const node of [relay.proc, wide, fresh]) {

@@ -89,7 +89,11 @@ describe('Member', () => {
     const reader = await connectedVia(port, 'present');
     const arrived: { text: string; away: boolean }[] = [];
     reader.on('message', (m) => m.from === 'paster' && arrived.push({ text: m.text, away: false }));
-    reader.on('caughtUp', ({ recent, away }) => recent.forEach((m) => m.from === 'paster' && arrived.push({ text: m.text, away })));
+    const liveRoundFirsts: boolean[] = [];
+    reader.on('caughtUp', ({ recent, away, first }) => {
+      if (!away) liveRoundFirsts.push(first);
+      recent.forEach((m) => m.from === 'paster' && arrived.push({ text: m.text, away }));
+    });
 
     const proxy = await TcpProxy.start(port);
     const writer = await connectedVia(proxy.port, 'paster');
@@ -107,13 +111,16 @@ describe('Member', () => {
       check();
     });
     expect(arrived).toEqual(lines.map((text) => ({ text, away: false })));
+    expect(liveRoundFirsts.every((first) => !first)).toBe(true);
 
     // A member that arrives now was away for all of it: a count, and the latest screenful.
     const late = await memberVia(port, 'late');
-    const caughtUp = new Promise<{ count: number; recent: { text: string }[]; away: boolean }>((resolve) => late.once('caughtUp', resolve));
+    const caughtUp = new Promise<{ count: number; recent: { text: string }[]; away: boolean; first: boolean }>((resolve) => late.once('caughtUp', resolve));
     late.start();
-    const { count, recent, away } = await caughtUp;
+    const { count, recent, away, first } = await caughtUp;
     expect(away).toBe(true);
+    // Its store was empty: the network's earlier messages, not what happened while it was away (issue 16 item 6).
+    expect(first).toBe(true);
     expect(count).toBeGreaterThanOrEqual(lines.length);
     expect(recent.map((m) => m.text)).toEqual(lines.slice(-CAUGHT_UP_SHOWN));
     await Promise.all([writer.stop(), reader.stop(), late.stop()]);

@@ -12,6 +12,10 @@ describe('parseInput', () => {
     expect(parseInput('/msg bob see you at 5')).toEqual({ kind: 'msg', nick: 'bob', text: 'see you at 5' });
     expect(parseInput('@bob see you')).toEqual({ kind: 'msg', nick: 'bob', text: 'see you' });
     expect(parseInput('@bob')).toMatchObject({ kind: 'invalid', message: 'usage: @NICK TEXT' });
+    expect(parseInput('@bob:hello')).toEqual({ kind: 'msg', nick: 'bob', text: 'hello' });
+    expect(parseInput('@bob: hello')).toEqual({ kind: 'msg', nick: 'bob', text: 'hello' });
+    expect(parseInput('@bob: see: you')).toEqual({ kind: 'msg', nick: 'bob', text: 'see: you' });
+    expect(parseInput('@bob:')).toMatchObject({ kind: 'invalid', message: 'usage: @NICK TEXT' });
     expect(parseInput('/msg bob')).toMatchObject({ kind: 'invalid' });
   });
 

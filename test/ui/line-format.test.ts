@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatEvent } from '../../src/ui/line-format.js';
+import { ALIASES, COMMANDS } from '../../src/ui/input.js';
+import { dayHeader, formatEvent } from '../../src/ui/line-format.js';
 
 const context = { rooms: ['#lobby'] };
 const at = new Date(2026, 10, 22, 9, 5).getTime();
@@ -84,8 +85,29 @@ describe('line mode and text written by peers', () => {
   });
 
   it('keeps the line breaks of the help, and only those', () => {
-    const help = formatEvent({ event: 'help', commands: [{ usage: '/a', summary: 'one' }, { usage: '/b', summary: `two${HOSTILE}` }] }, context);
+    const help = formatEvent({ event: 'help', commands: [{ usage: '/a', summary: 'one' }, { usage: '/b', summary: `two${HOSTILE}` }], aliases: [] }, context);
     expect(help!.split('\n')).toHaveLength(2);
     expect(CONTROL.test(help!.replace(/\n/g, ''))).toBe(false);
+  });
+
+  it('lists the aliases and the keys after the commands (issue 16 item 13)', () => {
+    const help = formatEvent(
+      { event: 'help', commands: [...COMMANDS], aliases: [...ALIASES], keys: [{ usage: 'Tab', summary: 'complete' }] },
+      context,
+    )!.split('\n');
+    for (const alias of ['/j', '/leave', '/names', '/list', '/exit', '//TEXT']) {
+      expect(help).toContainEqual(expect.stringMatching(new RegExp(`^  ${alias.replace(/[/?]/g, '\\$&')} `)));
+    }
+    expect(help.indexOf('aliases:')).toBe(COMMANDS.length);
+    expect(help.slice(help.indexOf('keys:'))).toEqual(['keys:', expect.stringMatching(/^  Tab +complete$/)]);
+  });
+
+  it('says the day above the first line and when it changes, as irssi does (issue 16 item 11)', () => {
+    const morning = new Date(2026, 11, 1, 9, 0).getTime();
+    const evening = new Date(2026, 11, 1, 23, 59).getTime();
+    const next = new Date(2026, 11, 2, 0, 1).getTime();
+    expect(dayHeader(undefined, morning)).toBe('--- Tue 1 Dec 2026');
+    expect(dayHeader(morning, evening)).toBeUndefined();
+    expect(dayHeader(evening, next)).toBe('--- Day changed to Wed 2 Dec 2026');
   });
 });

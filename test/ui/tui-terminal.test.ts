@@ -64,6 +64,14 @@ describe.runIf(missing === undefined)('the full-screen UI in a terminal', () => 
     await tui.waitForScreen((rows) => inputRow(rows) === '[#lobby]');
   });
 
+  it('answers /history on the screen (issue 16 item 6)', async () => {
+    tui.type('/history 2');
+    tui.press('Enter');
+    const rows = await tui.waitForText('the last 2 stored messages of #lobby:');
+    const at = rows.findIndex((r) => r.includes('the last 2 stored messages of #lobby:'));
+    expect(rows.slice(at + 1).join('\n')).toContain('<observer> a line from the observer');
+  });
+
   it('re-wraps a long line when the terminal is resized', async () => {
     const words = Array.from({ length: 24 }, (_, i) => `word${i}`).join(' ');
     relay.send(words);
@@ -82,6 +90,16 @@ describe.runIf(missing === undefined)('the full-screen UI in a terminal', () => 
     expect(rowsOf(narrow).join(' ').split(/\s+/).filter((w) => w.startsWith('word'))).toEqual(words.split(' '));
     tui.resize(80, 24);
     await tui.waitForScreen((rows) => rows.length === 24 && rowsOf(rows).length === 3);
+  });
+
+  it('fits the title bar at 80 and 60 columns with the connection state whole (issue 16 item 4)', async () => {
+    const wide = await tui.waitForScreen((rows) => rows.length === 24 && (rows[0] ?? '').trimEnd().endsWith('│ connected'), 8_000, 'the title ends with the state at 80');
+    expect(wide[0]!.length).toBeLessThanOrEqual(80);
+    tui.resize(60, 20);
+    const narrow = await tui.waitForScreen((rows) => rows.length === 20 && (rows[0] ?? '').trimEnd().endsWith('│ connected'), 8_000, 'the title ends with the state at 60');
+    expect(narrow[0]).toContain('relay: observer');
+    tui.resize(80, 24);
+    await tui.waitForScreen((rows) => rows.length === 24);
   });
 
   it('survives a burst of 1,000 lines while typing, and ends on the last of them', async () => {
@@ -127,6 +145,28 @@ describe.runIf(missing === undefined)('the full-screen UI in a terminal', () => 
     tui.press('C-u');
   });
 
+  it('completes with Tab in line mode too (issue 16 item 12)', async () => {
+    const plain = new TmuxSession(
+      [process.execPath, LANCHAT_BIN, '--plain', '--no-discovery', '--connect', `127.0.0.1:${port}`, '--name', 'pat', '--data', cluster.dataDir('pat')],
+      { columns: 80, rows: 24 },
+    );
+    sessions.push(plain);
+    await plain.waitForText('the relay is observer');
+    plain.type('obs');
+    plain.press('Tab');
+    await plain.waitForScreen((rows) => rows.some((r) => r.trimEnd() === '#lobby> observer:'), 8_000, 'the nick completed');
+    plain.type('hi from pat');
+    plain.press('Enter');
+    expect(await relay.waitForText('observer: hi from pat')).toMatchObject({ from: 'pat' });
+    plain.type('/jo');
+    plain.press('Tab');
+    await plain.waitForScreen((rows) => rows.some((r) => r.trimEnd() === '#lobby> /join'), 8_000, 'the command completed');
+    plain.type('#tabbed');
+    plain.press('Enter');
+    await relay.waitFor('presence', (e) => e.nick === 'pat' && e.room === '#tabbed' && e.state === 'joined');
+    plain.kill();
+  });
+
   it('quits on /quit with status 0, and the next start shows the history again', async () => {
     tui.type('/quit');
     tui.press('Enter');
@@ -136,5 +176,13 @@ describe.runIf(missing === undefined)('the full-screen UI in a terminal', () => 
     tui = open();
     const rows = await tui.waitForText('<observer> burst 999');
     expect(rows.some((r) => r.includes('burst 990'))).toBe(true);
+  });
+
+  it('brings back the lines typed before the restart with Up (issue 16 item 10)', async () => {
+    await tui.waitForText('<observer> burst 999');
+    tui.press('Up');
+    await tui.waitForScreen((rows) => inputRow(rows).startsWith('[') && inputRow(rows).endsWith('] /quit'), 8_000, 'the last line typed before the restart');
+    tui.press('Up');
+    await tui.waitForScreen((rows) => !inputRow(rows).endsWith('] /quit') && /\] \S/.test(inputRow(rows)), 8_000, 'the line typed before it');
   });
 });

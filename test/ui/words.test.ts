@@ -25,10 +25,12 @@ const NOTICES: [Notice, string][] = [
     { code: 'NICK_KEY_CHANGED', nick: 'bob', nodeId: NODE, pinned: PINNED, proven: false },
     'warning: bob now comes with another key (node b7e1c0de, before: 0badc0ff); it may be someone else using that nick (on an open network node ids are not proven either)',
   ],
-  [{ code: 'CAUGHT_UP', count: 1, shown: 1, away: true }, '1 message while you were away'],
-  [{ code: 'CAUGHT_UP', count: 3, shown: 3, away: true }, '3 messages while you were away'],
-  [{ code: 'CAUGHT_UP', count: 60, shown: 50, away: true }, '60 messages while you were away (the last 50 below; /history for more)'],
-  [{ code: 'CAUGHT_UP', count: 1200, shown: 1000, away: false }, '1200 messages arrived at once (the last 1000 below; /history for more)'],
+  [{ code: 'CAUGHT_UP', count: 1, shown: 1, away: true, first: false }, '1 message while you were away'],
+  [{ code: 'CAUGHT_UP', count: 3, shown: 3, away: true, first: false }, '3 messages while you were away'],
+  [{ code: 'CAUGHT_UP', count: 60, shown: 50, away: true, first: false }, '60 messages while you were away (the last 50 below; /history for more)'],
+  [{ code: 'CAUGHT_UP', count: 1200, shown: 1000, away: false, first: false }, '1200 messages arrived at once (the last 1000 below; /history for more)'],
+  [{ code: 'CAUGHT_UP', count: 1, shown: 1, away: true, first: true }, '1 earlier message of this network'],
+  [{ code: 'CAUGHT_UP', count: 60, shown: 50, away: true, first: true }, '60 earlier messages of this network (the last 50 below; /history for more)'],
 ];
 
 const PROBLEMS: [Problem, CommandName | undefined, string][] = [

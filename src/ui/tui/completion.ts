@@ -1,3 +1,7 @@
+import type { ChatSession } from '../../session/chat-session.js';
+import { COMMANDS } from '../input.js';
+import { sanitize } from './text.js';
+
 /**
  * Tab completion of the word before the cursor: nicks, /commands (only as the line's first word) and
  * #rooms. Repeated Tab presses cycle through the matches, as in irssi; a nick completed at the start of
@@ -67,5 +71,32 @@ function apply(cycle: CompletionCycle): Completed {
     text: cycle.before + inserted + cycle.after,
     cursor: cycle.before.length + inserted.length,
     cycle,
+  };
+}
+
+const COMMAND_WORDS = COMMANDS.map((c) => c.usage.split(' ')[0]!);
+
+/** What Tab completes from, as the session has it now (the full screen and line mode alike). */
+export function completionSources(session: ChatSession): CompletionSources {
+  // Names from the roster are a peer's text: one that would not show as it is is not typed in for the user.
+  const typeable = (name: string): boolean => sanitize(name) === name;
+  const rooms = new Set([...session.rooms, ...session.roomList().map((r) => r.room)].filter(typeable));
+  const nicks = session.people().map((p) => p.nick).filter((n) => n !== session.nick && typeable(n));
+  return { nicks, commands: COMMAND_WORDS, rooms: [...rooms] };
+}
+
+/**
+ * Line mode's Tab, as node:readline's `completer` wants it: the matches for the last word and that word.
+ * One match comes with the same suffix the full screen adds; several are listed by readline, which also
+ * fills in what they share.
+ */
+export function lineCompleter(sources: () => CompletionSources): (line: string) => [string[], string] {
+  return (line) => {
+    const start = line.search(/\S*$/);
+    const word = line.slice(start);
+    if (word === '') return [[], word];
+    const matches = candidatesFor(word, line.slice(0, start).trim() === '', sources());
+    if (matches.length !== 1) return [matches, word];
+    return [[complete(line, line.length, sources()).text.slice(start)], word];
   };
 }

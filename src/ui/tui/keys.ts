@@ -19,6 +19,19 @@ export type KeyAction =
   | { kind: 'eof' | 'interrupt' | 'redraw' }
   | { kind: 'ignore' };
 
+/** The bindings below in words, for /help (README's key table says the same). */
+export const TUI_KEYS: readonly { usage: string; summary: string }[] = [
+  { usage: 'Up/Down', summary: 'lines sent before' },
+  { usage: 'Tab', summary: 'complete a nick, a /command or a #room (again: the next match)' },
+  { usage: 'PgUp/PgDn', summary: 'scroll the room back and forward' },
+  { usage: 'Alt+1..Alt+0', summary: 'go to room window 1..10' },
+  { usage: 'Ctrl-N/Ctrl-P', summary: 'next/previous room window (also Alt+Right/Alt+Left)' },
+  { usage: 'Ctrl-A/Ctrl-E', summary: 'start/end of the line' },
+  { usage: 'Ctrl-U, Ctrl-W', summary: 'delete everything before the cursor, the word before it' },
+  { usage: 'Ctrl-L', summary: 'redraw the screen' },
+  { usage: 'Ctrl-D, Ctrl-C', summary: 'leave (Ctrl-D on an empty line)' },
+];
+
 /** Key bindings, readline's and irssi's where they agree. Pure, so every binding is unit-tested. */
 export function keyAction(ch: string | undefined, key: KeyPress | undefined): KeyAction {
   const name = key?.name;

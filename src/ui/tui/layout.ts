@@ -2,6 +2,7 @@ import type { EditLine } from './editor.js';
 import { visibleSlice } from './editor.js';
 import type { ChatState, Entry, Window } from './state.js';
 import { NO_ROOM } from './state.js';
+import { dayText, sameDay } from '../line-format.js';
 import { displayWidth, padToWidth, type Row, rowWidth, sanitize, type Span, wrapSpans } from './text.js';
 
 /**
@@ -96,6 +97,18 @@ export function entryRows(entry: Entry, width: number): Row[] {
   return rows;
 }
 
+const dayChanges = new WeakMap<Entry, Entry>();
+
+/** The line above the first entry of a new day, as irssi's: one object per entry, so it is painted once. */
+function dayChange(entry: Entry): Entry {
+  let line = dayChanges.get(entry);
+  if (line === undefined) {
+    line = { kind: 'info', ts: entry.ts, text: `Day changed to ${dayText(entry.ts)}`, mention: false };
+    dayChanges.set(entry, line);
+  }
+  return line;
+}
+
 /** The pane's rows: the newest at the bottom, `scroll` rows hidden below; blank rows above when short. */
 export function paneRows(window: Window, width: number, height: number): { rows: Row[]; atTop: boolean; maxScroll: number } {
   if (height <= 0) return { rows: [], atTop: false, maxScroll: 0 };
@@ -103,8 +116,14 @@ export function paneRows(window: Window, width: number, height: number): { rows:
   const collected: Row[] = [];
   let i = window.entries.length - 1;
   for (; i >= 0 && collected.length < want; i--) {
-    const rows = entryRows(window.entries[i]!, width);
+    const entry = window.entries[i]!;
+    const rows = entryRows(entry, width);
     for (let r = rows.length - 1; r >= 0; r--) collected.push(rows[r]!);
+    const before = window.entries[i - 1];
+    if (before !== undefined && !sameDay(before.ts, entry.ts)) {
+      const day = entryRows(dayChange(entry), width);
+      for (let r = day.length - 1; r >= 0; r--) collected.push(day[r]!);
+    }
   }
   const atTop = i < 0 && collected.length <= want;
   const scroll = Math.max(0, Math.min(window.scroll, collected.length - height));
@@ -122,11 +141,39 @@ export function relayText(state: ChatState): string {
   return `relay: ${relay.nick} (${hostPort(relay.host, relay.port)})`;
 }
 
+/** Nicks and network names in a short title are cut to this many columns. */
+const SHORT_NAME = 12;
+
+/**
+ * The title bar's text for `columns`: the longest of its forms that fits, each dropping what matters least
+ * (open or secret, the relay's address, the role, the words), so the connection state is never the part cut off.
+ */
+export function titleText(state: ChatState, columns: number, now: number): string {
+  const snap = state.snapshot;
+  // The relay's nick (in the title and the connection state) is a peer's text.
+  const connection = sanitize(state.connectionText(now));
+  const network = sanitize(snap.network);
+  const mode = snap.secret ? 'secret' : 'open';
+  const relayNick = snap.relay === undefined ? undefined : snap.role === 'relay' ? 'you' : sanitize(snap.relay.nick);
+  const short = (name: string): string => (displayWidth(name) <= SHORT_NAME ? name : padToWidth(name, SHORT_NAME));
+  const relayShort = relayNick === undefined ? 'no relay yet' : `relay: ${short(relayNick)}`;
+  const online = `${snap.people.length} online`;
+  const forms = [
+    ` ${network} (${mode}) │ ${sanitize(relayText(state))} │ ${snap.role} │ ${online} │ ${connection}`,
+    // Open or secret was said on start (the OPEN or SECRET notice); the relay's address is for --connect.
+    ` ${network} │ ${sanitize(relayText(state))} │ ${snap.role} │ ${online} │ ${connection}`,
+    ` ${network} (${mode}) │ ${relayShort} │ ${snap.role} │ ${online} │ ${connection}`,
+    ` ${short(network)} (${mode}) │ ${relayShort} │ ${online} │ ${connection}`,
+    ` ${short(network)} │ ${relayShort} │ ${snap.people.length} │ ${connection}`,
+    ` ${relayShort} │ ${connection}`,
+  ];
+  return forms.find((form) => displayWidth(form) <= columns) ?? forms.at(-1)!;
+}
+
 export function layoutScreen(state: ChatState, line: EditLine, columns: number, rows: number, now = Date.now()): Screen {
   const snap = state.snapshot;
   const bar = { color: 'white', inverse: true } as const;
-  const people = snap.people.length;
-  const title = `${snap.network} (${snap.secret ? 'secret' : 'open'}) │ ${relayText(state)} │ ${snap.role} │ ${people} online │ ${state.connection}`;
+  const title = titleText(state, columns, now);
   const window = state.current;
   const pane = paneRows(window, columns, Math.max(0, rows - CHROME_ROWS));
 
@@ -150,7 +197,7 @@ export function layoutScreen(state: ChatState, line: EditLine, columns: number, 
   return {
     columns,
     // The relay's nick (in the title and the connection state) is a peer's text.
-    title: [{ text: padToWidth(sanitize(` ${title}`), columns), style: bar }],
+    title: [{ text: padToWidth(title, columns), style: bar }],
     pane: pane.rows,
     status: barRow(status, columns),
     input: [{ text: padToWidth(prompt, promptWidth), style: { bold: true } }, { text: slice.text }],

@@ -1,15 +1,14 @@
 import { emitKeypressEvents } from 'node:readline';
 import type { ChatSession } from '../../session/chat-session.js';
 import { ChatController } from '../controller.js';
-import { COMMANDS, parseInput } from '../input.js';
-import { complete, type CompletionCycle } from './completion.js';
+import { parseInput } from '../input.js';
+import { complete, type CompletionCycle, completionSources } from './completion.js';
 import * as edit from './editor.js';
 import { EMPTY_LINE, type EditLine, InputHistory } from './editor.js';
 import { ENTER_SCREEN, type Frame, frameUpdate, LEAVE_SCREEN } from './frame.js';
-import { keyAction, type KeyPress } from './keys.js';
+import { keyAction, type KeyPress, TUI_KEYS } from './keys.js';
 import { CHROME_ROWS, entryRows, layoutScreen, type Screen } from './layout.js';
 import { ChatState, NO_ROOM, type SessionSnapshot } from './state.js';
-import { sanitize } from './text.js';
 import { Painter } from './view.js';
 
 /** At most one frame per this many ms: a flood of messages is drawn in batches, not line by line. */
@@ -21,6 +20,8 @@ export interface TuiOptions {
   frameMs?: number;
   /** Called after every frame written, with how long layout and painting took (for tests and measurements). */
   onFrame?: (info: { ms: number; rows: string[] }) => void;
+  /** Colours on the screen (default: unless NO_COLOR is set). */
+  color?: boolean;
 }
 
 export function snapshotOf(session: ChatSession): SessionSnapshot {
@@ -36,8 +37,6 @@ export function snapshotOf(session: ChatSession): SessionSnapshot {
   };
 }
 
-const COMMAND_WORDS = COMMANDS.map((c) => c.usage.split(' ')[0]!);
-
 /**
  * The full-screen UI: the alternate screen, the keyboard in raw mode, session events into the model, and
  * frames painted at most every FRAME_MS. Resolves when the user quits (/quit, Ctrl-D on an empty line,
@@ -47,8 +46,10 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
   const frameMs = options.frameMs ?? FRAME_MS;
   const size = (): { columns: number; rows: number } => ({ columns: Math.max(10, output.columns || 80), rows: Math.max(CHROME_ROWS + 1, output.rows || 24) });
   const state = new ChatState(snapshotOf(session), { rowsOf: (entry) => entryRows(entry, size().columns).length });
-  const painter = new Painter();
+  // https://no-color.org: set and not empty, no colour.
+  const painter = new Painter({ color: options.color ?? !process.env.NO_COLOR });
   const history = new InputHistory();
+  for (const earlier of session.inputHistory?.lines ?? []) history.add(earlier);
   let line: EditLine = EMPTY_LINE;
   let cycle: CompletionCycle | undefined;
   let shown: Frame | undefined;
@@ -94,6 +95,13 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
     sync();
     if (state.apply(event).bell) bell = true;
     schedule();
+  }, {
+    keys: TUI_KEYS,
+    history: (room, messages) => {
+      sync();
+      state.showHistory(room, messages);
+      schedule();
+    },
   });
 
   return new Promise((resolve) => {
@@ -160,11 +168,7 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
           break;
         }
         case 'complete': {
-          // Names from the roster are a peer's text: one that would not show as it is is not typed in for the user.
-          const typeable = (name: string): boolean => sanitize(name) === name;
-          const rooms = new Set([...session.rooms, ...session.roomList().map((r) => r.room)].filter(typeable));
-          const nicks = session.people().map((p) => p.nick).filter((n) => n !== session.nick && typeable(n));
-          const result = complete(line.text, line.cursor, { nicks, commands: COMMAND_WORDS, rooms: [...rooms] }, cycle);
+          const result = complete(line.text, line.cursor, completionSources(session), cycle);
           line = { text: result.text, cursor: result.cursor };
           cycle = result.cycle;
           break;
@@ -202,6 +206,7 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
           const text = line.text;
           line = EMPTY_LINE;
           history.add(text);
+          session.inputHistory?.add(text);
           const kind = parseInput(text).kind;
           // Saying something brings the window back to its newest lines, as irssi does.
           if (kind === 'say' || kind === 'msg') state.current.scroll = 0;

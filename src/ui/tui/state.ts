@@ -52,6 +52,8 @@ export interface Window {
 /** The window used while the user is in no room at all. */
 export const NO_ROOM = '(no room)';
 export const SCROLLBACK_LIMIT = DEFAULT_LIMITS.scrollbackLines;
+/** "relay changed to …" stands in the title this long, then it says "connected" again. */
+export const RELAY_CHANGE_SHOWN_MS = 10_000;
 
 export interface ApplyResult {
   /** Ring the terminal bell: a live mention or private message. */
@@ -71,6 +73,9 @@ export class ChatState {
   readonly #limit: number;
   readonly #rowsOf: (entry: Entry) => number;
   #lastRelayId: string | undefined;
+  #relayChangedAt = 0;
+  /** A catch-up notice just shown: the history lines it announces go below it, not above by their time. */
+  #announcing: { w: Window; entry: Entry } | undefined;
 
   constructor(snapshot: SessionSnapshot, options: { scrollback?: number; rowsOf?: (entry: Entry) => number } = {}) {
     this.#limit = options.scrollback ?? SCROLLBACK_LIMIT;
@@ -109,13 +114,23 @@ export class ChatState {
   }
 
   apply(event: UiEvent): ApplyResult {
+    const announcing = this.#announcing;
+    this.#announcing = undefined;
     switch (event.event) {
       case 'message':
+        this.#announcing = event.history ? announcing : undefined;
         return this.#message(event);
       case 'notice':
         if (event.code === 'LOOKING') this.connection = 'looking for peers…';
         else if (event.code === 'RELAY_LOST') this.connection = 'relay lost; electing another…';
         else if (event.code === 'HANDING_OVER') this.connection = 'handing the relay over…';
+        if (event.code === 'CAUGHT_UP') {
+          const w = this.current;
+          this.#info(event, w);
+          const entry = w.entries.at(-1);
+          if (entry !== undefined) this.#announcing = { w, entry };
+          return { bell: false };
+        }
         break;
       case 'connection':
         this.connection = event.state === 'connected' ? 'connected' : `disconnected; retrying in ${formatMs(event.retryInMs)}`;
@@ -123,7 +138,10 @@ export class ChatState {
       case 'role': {
         const changed = this.#lastRelayId !== undefined && this.#lastRelayId !== event.relay.id;
         this.#lastRelayId = event.relay.id;
-        if (changed) this.connection = `relay changed to ${event.relay.nick}`;
+        if (changed) {
+          this.connection = `relay changed to ${event.relay.nick}`;
+          this.#relayChangedAt = Date.now();
+        }
         break;
       }
       case 'presence':
@@ -141,9 +159,29 @@ export class ChatState {
     return { bell: false };
   }
 
+  /** The connection state as the title shows it at `now`: a relay change is news for a while, then "connected". */
+  connectionText(now: number): string {
+    if (this.connection.startsWith('relay changed to ') && now - this.#relayChangedAt >= RELAY_CHANGE_SHOWN_MS) return 'connected';
+    return this.connection;
+  }
+
   /** A line of the user interface's own (an answer to a key, a hint) in the current window. */
   note(text: string, kind: 'info' | 'error' = 'info', ts = Date.now()): void {
     this.#push(this.current, { kind, ts, text: sanitize(text), mention: false });
+  }
+
+  /**
+   * The answer to /history: the stored lines again, under a line that says what they are, in the room's
+   * window (they may be there already: these are a copy to read, not the window's own lines).
+   */
+  showHistory(room: string, views: readonly MessageView[]): void {
+    const w = this.windows.get(room) ?? this.current;
+    const head = views.length === 0 ? `no stored messages in ${room}` : `the last ${views.length} stored message${views.length === 1 ? '' : 's'} of ${room}:`;
+    this.#push(w, { kind: 'info', ts: Date.now(), text: sanitize(head), mention: false });
+    for (const view of views) {
+      const { id: _id, fromId: _fromId, ...copy } = this.#entryOf(view);
+      this.#push(w, { ...copy, mention: false });
+    }
   }
 
   /** Scrolls the current window by `rows` (positive: back in time), within what is held. */
@@ -229,6 +267,15 @@ export class ChatState {
     let at = w.entries.length;
     while (at > 0 && w.entries[at - 1]!.ts > entry.ts) at--;
     w.entries.splice(at, 0, entry);
+    const notice = this.#announcing;
+    if (notice !== undefined && notice.w === w) {
+      // The notice stands above the lines it announces.
+      const from = w.entries.indexOf(notice.entry);
+      if (from > at) {
+        w.entries.splice(from, 1);
+        w.entries.splice(at, 0, notice.entry);
+      }
+    }
     w.ids.add(entry.id!);
     this.#trim(w);
   }

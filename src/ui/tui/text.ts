@@ -62,9 +62,13 @@ export interface SpanStyle {
 /** One screen row: spans whose widths add up to at most the row's width. */
 export type Row = Span[];
 
+/** A word that is a URL (scheme://…, or www.…). */
+const URL_TOKEN = /^(?:[a-z][a-z0-9+.-]*:\/\/|www\.)\S+$/i;
+
 /**
  * Wraps styled text into rows of at most `width` columns. Breaks after a space when a word does not fit;
- * a word longer than a whole row (a URL, a run of CJK) is cut where the row ends, never wider. Rows after
+ * a word longer than a whole row (a run of CJK) is cut where the row ends, never wider; a URL that does not
+ * fit where it stands goes on a row of its own, from the first column. Rows after
  * the first start with `indent` spaces, so a message's continuation lines line up under its text.
  */
 export function wrapSpans(spans: readonly Span[], width: number, indent = 0): Row[] {
@@ -101,6 +105,23 @@ export function wrapSpans(spans: readonly Span[], width: number, indent = 0): Ro
     }
     if (used + token.width <= safeWidth) {
       push(token.text, token.style, token.width);
+      continue;
+    }
+    if (URL_TOKEN.test(token.text)) {
+      // A URL is never cut where it stands: it starts a row of its own at the first column, and one wider
+      // than the screen goes on in whole rows, so that it reads (and copies) as one piece.
+      if (used > hang || (rows.length === 0 && used > 0)) rows.push(trimRowEnd(row));
+      row = [];
+      used = 0;
+      for (const g of graphemes(token.text)) {
+        const w = stringWidth(g);
+        if (used + w > safeWidth && used > 0) {
+          rows.push(row);
+          row = [];
+          used = 0;
+        }
+        if (w <= safeWidth) push(g, token.style, w);
+      }
       continue;
     }
     if (token.width <= safeWidth - hang && used > hang) {

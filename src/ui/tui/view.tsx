@@ -3,14 +3,14 @@ import type { Screen } from './layout.js';
 import type { Row } from './text.js';
 
 /** One screen row: its spans, each with its own style; never wider than the screen (layout made sure). */
-export function RowView({ row }: { row: Row }) {
+export function RowView({ row, color = true }: { row: Row; color?: boolean }) {
   return (
     <Box height={1}>
       <Text wrap="truncate">
         {row.length === 0
           ? ' '
           : row.map((span, i) => (
-              <Text key={i} color={span.style?.color} bold={span.style?.bold} dimColor={span.style?.dim} inverse={span.style?.inverse}>
+              <Text key={i} color={color ? span.style?.color : undefined} bold={span.style?.bold} dimColor={span.style?.dim} inverse={span.style?.inverse}>
                 {span.text}
               </Text>
             ))}
@@ -19,11 +19,11 @@ export function RowView({ row }: { row: Row }) {
   );
 }
 
-export function RowsView({ rows, columns }: { rows: readonly Row[]; columns: number }) {
+export function RowsView({ rows, columns, color = true }: { rows: readonly Row[]; columns: number; color?: boolean }) {
   return (
     <Box flexDirection="column" width={columns}>
       {rows.map((row, i) => (
-        <RowView key={i} row={row} />
+        <RowView key={i} row={row} color={color} />
       ))}
     </Box>
   );
@@ -40,8 +40,14 @@ export function screenRows(screen: Screen): Row[] {
  * that are new plus the three bars, whatever the scrollback holds.
  */
 export class Painter {
+  /** False: no colour at all (NO_COLOR); bold, dim and inverse are not colours and stay. */
+  readonly #color: boolean;
   #columns = 0;
   #painted = new WeakMap<Row, string>();
+
+  constructor({ color = true }: { color?: boolean } = {}) {
+    this.#color = color;
+  }
 
   paint(screen: Screen): string[] {
     if (screen.columns !== this.#columns) {
@@ -51,7 +57,7 @@ export class Painter {
     const rows = screenRows(screen);
     const missing = [...new Set(rows.filter((r) => !this.#painted.has(r)))];
     if (missing.length > 0) {
-      const lines = renderToString(<RowsView rows={missing} columns={screen.columns} />, { columns: screen.columns }).split('\n');
+      const lines = renderToString(<RowsView rows={missing} columns={screen.columns} color={this.#color} />, { columns: screen.columns }).split('\n');
       missing.forEach((row, i) => this.#painted.set(row, lines[i] ?? ''));
     }
     return rows.map((r) => this.#painted.get(r)!);

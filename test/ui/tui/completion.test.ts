@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { complete } from '../../../src/ui/tui/completion.js';
+import { complete, lineCompleter } from '../../../src/ui/tui/completion.js';
 
 const sources = { nicks: ['bob', 'Bobby', 'carol'], commands: ['/help', '/history', '/join', '/quit'], rooms: ['#dev', '#design', '#lobby'] };
 
@@ -29,5 +29,19 @@ describe('tab completion', () => {
     expect(complete('hi car and', 6, sources)).toMatchObject({ text: 'hi carol and', cursor: 8 });
     expect(complete('zz', 2, sources)).toEqual({ text: 'zz', cursor: 2, cycle: undefined });
     expect(complete('hi ', 3, sources).cycle).toBeUndefined();
+  });
+
+  it('gives line mode the same completions as readline wants them (issue 16 item 12)', () => {
+    const sources = { nicks: ['bob', 'bella', 'carol'], commands: ['/join', '/help', '/history'], rooms: ['#dev', '#lobby'] };
+    const completer = lineCompleter(() => sources);
+    expect(completer('car')).toEqual([['carol: '], 'car']);
+    expect(completer('hi car')).toEqual([['carol '], 'car']);
+    expect(completer('b')).toEqual([['bella', 'bob'], 'b']);
+    expect(completer('/jo')).toEqual([['/join '], '/jo']);
+    expect(completer('/h')).toEqual([['/help', '/history'], '/h']);
+    expect(completer('/join #d')).toEqual([['#dev '], '#d']);
+    expect(completer('@ca')).toEqual([['@carol '], '@ca']);
+    expect(completer('hello ')).toEqual([[], '']);
+    expect(completer('zzz')).toEqual([[], 'zzz']);
   });
 });

@@ -1,7 +1,8 @@
+import chalk from 'chalk';
 import { describe, expect, it } from 'vitest';
 import type { UiEvent } from '../../../src/ui/events.js';
-import { clock, entryRows, layoutScreen, nickColor, paneRows } from '../../../src/ui/tui/layout.js';
-import { ChatState, type SessionSnapshot } from '../../../src/ui/tui/state.js';
+import { clock, entryRows, layoutScreen, nickColor, paneRows, titleText } from '../../../src/ui/tui/layout.js';
+import { ChatState, RELAY_CHANGE_SHOWN_MS, type SessionSnapshot } from '../../../src/ui/tui/state.js';
 import { displayWidth, rowWidth } from '../../../src/ui/tui/text.js';
 import { Painter } from '../../../src/ui/tui/view.js';
 
@@ -23,6 +24,43 @@ const say = (state: ChatState, text: string, over: Partial<Extract<UiEvent, { ev
 const text = (row: { text: string }[]): string => row.map((s) => s.text).join('');
 
 describe('screen layout', () => {
+  it('fits the title bar in 80 and 60 columns in every state, the connection state whole (issue 16 item 4)', () => {
+    const relay = { id: 'r1', nick: 'a_rather_long_nick_of_thirty_two', host: 'fe80::1234:5678:9abc:def0', port: 40123, epoch: 1 };
+    const other = { ...relay, id: 'r2', nick: 'carol' };
+    const states: [string, (s: ChatState) => void][] = [
+      ['starting…', () => {}],
+      ['looking for peers…', (s) => s.apply({ event: 'notice', code: 'LOOKING', text: '' })],
+      ['connected', (s) => s.apply({ event: 'connection', state: 'connected' })],
+      ['relay lost; electing another…', (s) => s.apply({ event: 'notice', code: 'RELAY_LOST', text: '' })],
+      ['disconnected; retrying in 2.5 s', (s) => s.apply({ event: 'connection', state: 'disconnected', reason: 'x', retryInMs: 2_500 })],
+      ['handing the relay over…', (s) => s.apply({ event: 'notice', code: 'HANDING_OVER', text: '' })],
+      ['relay changed to carol', (s) => (s.apply({ event: 'role', role: 'member', relay }), s.apply({ event: 'role', role: 'member', relay: other }))],
+    ];
+    for (const secret of [false, true]) {
+      for (const [connection, reach] of states) {
+        const state = new ChatState({ ...snap, secret, network: 'our-team-network', relay });
+        reach(state);
+        for (const columns of [80, 60]) {
+          const title = titleText(state, columns, Date.now());
+          expect(displayWidth(title), `${columns}: ${title}`).toBeLessThanOrEqual(columns);
+          expect(title.endsWith(` │ ${connection}`), `${columns}: ${title}`).toBe(true);
+          expect(text(layoutScreen(state, { text: '', cursor: 0 }, columns, 24).title)).toContain(connection);
+        }
+      }
+    }
+  });
+
+  it('says "connected" again a while after a relay change (issue 16 item 4)', () => {
+    const state = new ChatState(snap);
+    const relay = { id: 'r1', nick: 'bob', host: 'h', port: 1, epoch: 1 };
+    state.apply({ event: 'role', role: 'member', relay });
+    state.apply({ event: 'connection', state: 'connected' });
+    state.apply({ event: 'role', role: 'member', relay: { ...relay, id: 'r2', nick: 'carol' } });
+    const now = Date.now();
+    expect(titleText(state, 80, now)).toContain('relay changed to carol');
+    expect(titleText(state, 80, now + RELAY_CHANGE_SHOWN_MS)).toMatch(/ │ connected$/);
+  });
+
   it('fills exactly the terminal: title, pane, status and input rows, none wider than the screen', () => {
     const state = new ChatState(snap);
     say(state, '日本語のテキストはとても長いのでここで折り返す必要があります 🎉🎉 and more words');
@@ -92,6 +130,17 @@ describe('screen layout', () => {
   });
 });
 
+describe('the day in the pane', () => {
+  it('puts a "Day changed" line between two lines of different days, and only there (issue 16 item 11)', () => {
+    const state = new ChatState(snap);
+    say(state, 'late', { ts: new Date(2026, 11, 1, 23, 58).getTime() });
+    say(state, 'later', { ts: new Date(2026, 11, 1, 23, 59).getTime() });
+    say(state, 'early', { ts: new Date(2026, 11, 2, 0, 1).getTime() });
+    const rows = paneRows(state.current, 80, 6).rows.map(text).filter((r) => r !== '');
+    expect(rows).toEqual(['23:58 <bob> late', '23:59 <bob> later', '00:01 -!- Day changed to Wed 2 Dec 2026', '00:01 <bob> early']);
+  });
+});
+
 describe('painting with Ink', () => {
   it('paints one terminal row per screen row, text as laid out', () => {
     const state = new ChatState(snap);
@@ -104,6 +153,29 @@ describe('painting with Ink', () => {
     expect(plain[7]).toBe('[#lobby] half');
     expect(plain[5]).toBe('09:05 <bob> hello 世界 🎉');
     for (const l of plain) expect(displayWidth(l)).toBeLessThanOrEqual(40);
+  });
+
+  it('paints no colour with NO_COLOR, the same text, bold and inverse kept (issue 16 item 11)', () => {
+    const state = new ChatState(snap);
+    say(state, 'hello from bob');
+    const screen = layoutScreen(state, { text: '', cursor: 0 }, 40, 8, at);
+    const colour = /\x1b\[(?:[0-9;]*;)?(?:3[0-79]|9[0-7]|38;[0-9;]+)m/;
+    // Ink's chalk paints nothing but plain text off a terminal: as on one, for this test.
+    const level = chalk.level;
+    chalk.level = 1;
+    let coloured: string[];
+    let plain: string[];
+    try {
+      coloured = new Painter().paint(screen);
+      plain = new Painter({ color: false }).paint(screen);
+    } finally {
+      chalk.level = level;
+    }
+    expect(coloured.some((l) => colour.test(l))).toBe(true);
+    expect(plain.some((l) => colour.test(l))).toBe(false);
+    const strip = (l: string): string => l.replace(/\x1b\[[0-9;]*m/g, '');
+    expect(plain.map(strip)).toEqual(coloured.map(strip));
+    expect(plain[0]).toContain('\x1b[7m'); // the title bar is still drawn inverse
   });
 
   it('paints a row again only when it is new', () => {

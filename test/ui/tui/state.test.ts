@@ -75,6 +75,29 @@ describe('the screen model', () => {
     expect(state.current.entries.map((e) => e.text)).toEqual(['older', 'live']);
   });
 
+  it('puts the catch-up notice above the lines it announces (issue 16 item 6)', () => {
+    const state = new ChatState(snap());
+    state.apply(msg({ ts: 1_000, text: 'before' }));
+    state.apply({ event: 'notice', code: 'CAUGHT_UP', text: '2 earlier messages of this network' });
+    state.apply(msg({ ts: 2_000, text: 'one', history: true }));
+    state.apply(msg({ ts: 3_000, text: 'two', history: true }));
+    expect(state.current.entries.map((e) => e.text)).toEqual(['before', '2 earlier messages of this network', 'one', 'two']);
+    // Once something else came, later history (a sync round) goes by its time again.
+    state.apply(msg({ ts: 4_000, text: 'live' }));
+    state.apply(msg({ ts: 500, text: 'older', history: true }));
+    expect(state.current.entries.map((e) => e.text)).toEqual(['older', 'before', '2 earlier messages of this network', 'one', 'two', 'live']);
+  });
+
+  it('shows the answer to /history under a line saying what it is, though the lines are there already (issue 16 item 6)', () => {
+    const state = new ChatState(snap());
+    const live = msg({ ts: 5_000, text: 'live' });
+    state.apply(live);
+    state.showHistory('#lobby', [{ ...live, history: true }]);
+    expect(state.current.entries.map((e) => e.text)).toEqual(['live', 'the last 1 stored message of #lobby:', 'live']);
+    state.showHistory('#dev', []);
+    expect(state.windows.get('#dev')!.entries.map((e) => e.text)).toEqual(['no stored messages in #dev']);
+  });
+
   it('keeps a bounded scrollback, and asks the store again for what it dropped', () => {
     const state = new ChatState(snap(), { scrollback: 3 });
     for (let i = 0; i < 5; i++) state.apply(msg({ text: `m${i}` }));

@@ -51,4 +51,18 @@ describe('wrapping', () => {
     expect(rows[0]).toEqual([{ text: '<bob>', style: { color: 'red' } }, { text: ' aaa' }]);
     expect(rows[1]).toEqual([{ text: 'bbb' }]);
   });
+
+  it('never cuts a URL where it stands: it goes on a row of its own (issue 16 item 11)', () => {
+    const url = 'https://example.org/a/long/path?q=1';
+    // Fits the next row whole: moved there, at the first column, not under the indent.
+    expect(plain(wrapSpans([{ text: `see ${url} ok` }], 36, 4))).toEqual(['see', url, '    ok']);
+    // Wider than the screen: whole rows from the first column, and nothing lost.
+    const long = `https://example.org/${'x'.repeat(50)}`;
+    const rows = plain(wrapSpans([{ text: `look: ${long}` }], 30, 6));
+    expect(rows[0]).toBe('look:');
+    expect(rows.slice(1).join('')).toBe(long);
+    expect(rows.slice(1, -1).every((r) => r.length === 30)).toBe(true);
+    // A word that is not a URL is still cut where the row ends.
+    expect(plain(wrapSpans([{ text: `ab ${'y'.repeat(12)}` }], 10, 0))).toEqual(['ab yyyyyyy', 'yyyyy']);
+  });
 });
