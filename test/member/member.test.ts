@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { Server } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ephemeralIdentity } from '../../src/identity/identity.js';
 import { CAUGHT_UP_SHOWN, Member } from '../../src/member/member.js';
 import { Relay } from '../../src/relay/relay.js';
 import type { Replica } from '../../src/sync/replica.js';
 import { tempReplica } from '../helpers/replica.js';
+import { loopbackMember, relayForSuite } from '../helpers/loopback-relay.js';
 import { encodeMessageFrame } from '../../src/wire/codec.js';
 import { authored } from '../helpers/authored.js';
 import { serve, WireClient } from '../helpers/wire-client.js';
@@ -14,39 +14,16 @@ import { TcpProxy } from '../helpers/tcp-proxy.js';
 // The member role alone (no election): a real Relay with its own history on loopback, reached through a
 // proxy the test cuts. Every member has its own real LevelDB.
 describe('Member', () => {
-  let relay: Relay;
-  let server: Server;
-  let port: number;
   const closers: (() => Promise<void>)[] = [];
+  const suite = relayForSuite(closers);
   const replica = async (): Promise<Replica> => {
     const made = await tempReplica();
     closers.push(made.close);
     return made.replica;
   };
 
-  beforeAll(async () => {
-    relay = new Relay({ nodeId: randomBytes(32), nick: 'relay', network: 'test', replica: await replica() });
-    ({ server, port } = await serve((conn) => relay.accept(conn)));
-  });
-  afterAll(async () => {
-    relay.stop();
-    await relay.stored();
-    await new Promise((resolve) => server.close(resolve));
-    for (const close of closers) await close();
-  });
 
-  const memberVia = async (target: number, nick: string): Promise<Member> =>
-    new Member({
-      replica: await replica(),
-      identity: ephemeralIdentity(),
-      network: 'test',
-      nick,
-      rooms: ['#lobby'],
-      listenPort: 0,
-      addresses: [],
-      rank: { forced: false, weight: 0, startedAt: Date.now() },
-      relay: { host: '127.0.0.1', port: target },
-    });
+  const memberVia = async (target: number, nick: string): Promise<Member> => new Member(loopbackMember(target, nick, await replica()));
   const once = <T>(member: Member, event: 'connected' | 'disconnected' | 'lost'): Promise<T> =>
     new Promise((resolve) => member.once(event, (info: unknown) => resolve(info as T)));
   /** A member started towards `target`, once it is connected. */
@@ -59,8 +36,8 @@ describe('Member', () => {
   };
 
   it('stores lines written while cut off and delivers them, in order, by the sync after reconnecting', async () => {
-    const reader = await connectedVia(port, 'reader');
-    const proxy = await TcpProxy.start(port);
+    const reader = await connectedVia(suite.port(), 'reader');
+    const proxy = await TcpProxy.start(suite.port());
     const member = await connectedVia(proxy.port, 'writer');
 
     const lost = once<{ reason: string; retryInMs: number }>(member, 'disconnected');
@@ -86,7 +63,7 @@ describe('Member', () => {
   });
 
   it('shows every line a sync brings while its user is here, and only the latest of what came while away', async () => {
-    const reader = await connectedVia(port, 'present');
+    const reader = await connectedVia(suite.port(), 'present');
     const arrived: { text: string; away: boolean }[] = [];
     reader.on('message', (m) => m.from === 'paster' && arrived.push({ text: m.text, away: false }));
     const liveRoundFirsts: boolean[] = [];
@@ -95,7 +72,7 @@ describe('Member', () => {
       recent.forEach((m) => m.from === 'paster' && arrived.push({ text: m.text, away }));
     });
 
-    const proxy = await TcpProxy.start(port);
+    const proxy = await TcpProxy.start(suite.port());
     const writer = await connectedVia(proxy.port, 'paster');
     const lost = once(writer, 'disconnected');
     await proxy.cut();
@@ -114,7 +91,7 @@ describe('Member', () => {
     expect(liveRoundFirsts.every((first) => !first)).toBe(true);
 
     // A member that arrives now was away for all of it: a count, and the latest screenful.
-    const late = await memberVia(port, 'late');
+    const late = await memberVia(suite.port(), 'late');
     const caughtUp = new Promise<{ count: number; recent: { text: string }[]; away: boolean; first: boolean }>((resolve) => late.once('caughtUp', resolve));
     late.start();
     const { count, recent, away, first } = await caughtUp;
@@ -128,12 +105,12 @@ describe('Member', () => {
   });
 
   it('shows a message once though it comes live and again by sync, across reconnects', async () => {
-    const reader = await connectedVia(port, 'reader2');
+    const reader = await connectedVia(suite.port(), 'reader2');
     const shown: string[] = [];
     reader.on('message', (m) => m.from === 'resender' && shown.push(m.text));
     reader.on('caughtUp', ({ recent }) => recent.forEach((m) => m.from === 'resender' && shown.push(m.text)));
 
-    const proxy = await TcpProxy.start(port);
+    const proxy = await TcpProxy.start(suite.port());
     const writer = await connectedVia(proxy.port, 'resender');
     writer.say('first');
     await new Promise<void>((resolve) => reader.on('message', (m) => m.text === 'first' && resolve()));
@@ -158,14 +135,14 @@ describe('Member', () => {
   });
 
   it('refuses an altered message: not stored, not shown, and the relay drops whoever sent it', async () => {
-    const reader = await connectedVia(port, 'victim');
+    const reader = await connectedVia(suite.port(), 'victim');
     const problems: string[] = [];
     const shown: string[] = [];
     reader.on('problem', (p) => problems.push(p.code));
     reader.on('message', (m) => shown.push(m.text));
 
     const forger = ephemeralIdentity();
-    const wire = await WireClient.connect(port, forger.nodeId);
+    const wire = await WireClient.connect(suite.port(), forger.nodeId);
     wire.hello('forger');
     await wire.next('welcome');
     const [honest, second] = authored(forger, 'test', 2, { nick: 'forger' });
@@ -185,7 +162,7 @@ describe('Member', () => {
   });
 
   it('says which relay it lost, so the node can elect a successor', async () => {
-    const proxy = await TcpProxy.start(port);
+    const proxy = await TcpProxy.start(suite.port());
     const member = await connectedVia(proxy.port, 'loser');
     const lost = once<{ relay?: { nick: string }; redirected: boolean }>(member, 'lost');
     await proxy.cut();
@@ -194,13 +171,13 @@ describe('Member', () => {
   });
 
   it('goes where a relay redirects it, without counting it as a loss', async () => {
-    const proxy = await TcpProxy.start(port);
+    const proxy = await TcpProxy.start(suite.port());
     const member = await connectedVia(proxy.port, 'mover');
     const next = new Relay({ nodeId: randomBytes(32), nick: 'next', network: 'test' });
     const nextServer = await serve((conn) => next.accept(conn));
     const lost = once<{ redirected: boolean }>(member, 'lost');
     const again = once<{ nick: string; port: number }>(member, 'connected');
-    relay.handOver({ nodeId: randomBytes(32), host: '127.0.0.1', port: nextServer.port });
+    suite.relay().handOver({ nodeId: randomBytes(32), host: '127.0.0.1', port: nextServer.port });
     expect((await lost).redirected).toBe(true);
     expect(await again).toMatchObject({ nick: 'next', port: nextServer.port });
     await member.stop();

@@ -1,17 +1,15 @@
-import { randomBytes } from 'node:crypto';
-import type { Server } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MessageView } from '../../src/chat/views.js';
 import { ephemeralIdentity } from '../../src/identity/identity.js';
 import type { CaughtUp } from '../../src/member/inbox.js';
 import { Member } from '../../src/member/member.js';
 import { messageView } from '../../src/member/message-view.js';
-import { Relay } from '../../src/relay/relay.js';
 import { decodeStored } from '../../src/store/stored-message.js';
 import { formatEvent } from '../../src/ui/line-format.js';
 import { authored } from '../helpers/authored.js';
 import { tempReplica } from '../helpers/replica.js';
-import { serve, WireClient } from '../helpers/wire-client.js';
+import { relayForSuite } from '../helpers/loopback-relay.js';
+import { WireClient } from '../helpers/wire-client.js';
 
 const bob = ephemeralIdentity();
 const mallory = ephemeralIdentity();
@@ -37,23 +35,8 @@ describe('messageView with nick pins', () => {
 
 // A synced line passes no relay's nick check: a member pushes a line signed as bob in a sync batch.
 describe('a synced line under a nick pinned to another node id', () => {
-  let relay: Relay;
-  let server: Server;
-  let port: number;
   const closers: (() => Promise<void>)[] = [];
-
-  beforeAll(async () => {
-    const made = await tempReplica();
-    closers.push(made.close);
-    relay = new Relay({ nodeId: randomBytes(32), nick: 'relay', network: 'test', replica: made.replica });
-    ({ server, port } = await serve((conn) => relay.accept(conn)));
-  });
-  afterAll(async () => {
-    relay.stop();
-    await relay.stored();
-    await new Promise((resolve) => server.close(resolve));
-    for (const close of closers) await close();
-  });
+  const suite = relayForSuite(closers);
 
   it('reaches the viewer marked as not the pinned person', async () => {
     const made = await tempReplica();
@@ -67,7 +50,7 @@ describe('a synced line under a nick pinned to another node id', () => {
       listenPort: 0,
       addresses: [],
       rank: { forced: false, weight: 0, startedAt: Date.now() },
-      relay: { host: '127.0.0.1', port },
+      relay: { host: '127.0.0.1', port: suite.port() },
       nickOwner: pinnedToBob,
     });
     const connected = new Promise((resolve) => viewer.once('connected', resolve));
@@ -78,7 +61,7 @@ describe('a synced line under a nick pinned to another node id', () => {
       viewer.on('message', found);
       viewer.on('caughtUp', (info: CaughtUp) => info.recent.forEach(found));
     });
-    const pusher = await WireClient.connect(port, mallory.nodeId);
+    const pusher = await WireClient.connect(suite.port(), mallory.nodeId);
     pusher.hello('mallory');
     await pusher.next('welcome');
     pusher.conn.sendFrame({ syncBatch: { messages: authored(mallory, 'test', 1, { nick: 'bob' }), more: false } });
