@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processStartToken } from '../../src/util/process-start.js';
-import { filledDataDir, garbleManifest, manifest, tables, truncateTable } from '../helpers/damage.js';
+import { filledDataDir, fixtureCopies, garbleManifest, manifest, tables, truncateTable } from '../helpers/damage.js';
 import { LANCHAT_BIN, LanchatProcess } from '../helpers/lanchat-process.js';
 
 // The real binary on loopback (mDNS off), on data folders damaged on purpose: what a user sees, and the
@@ -29,12 +29,7 @@ describe('a damaged data folder, as the user meets it', () => {
   }, 60_000);
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  let copies = 0;
-  const copy = (): string => {
-    const dir = join(root, `copy-${++copies}`);
-    cpSync(fixture, dir, { recursive: true });
-    return dir;
-  };
+  const copy = fixtureCopies(root, fixture);
 
   /** The refusal: exit 1, one JSON error event with the code, one stderr line; the message names `file`. */
   const expectRefused = (run: ReturnType<typeof lanchat>, code: string, file: string): string => {
@@ -112,7 +107,7 @@ describe('a damaged data folder, as the user meets it', () => {
     const dir = copy();
     const damaged = tables(join(dir, 'history'))[1]!;
     // A relay holding the whole history, under an identity of its own.
-    const keeper = join(root, `keeper-${copies}`);
+    const keeper = `${dir}-keeper`;
     mkdirSync(keeper);
     cpSync(join(fixture, 'history'), join(keeper, 'history'), { recursive: true });
     truncateTable(join(dir, 'history'), damaged);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ClassicLevel } from 'classic-level';
 import { loadOrCreateIdentity, type Identity } from '../../src/identity/identity.js';
@@ -73,4 +73,14 @@ export function snapshot(location: string, keep: (name: string) => boolean = (na
     out[name] = readFileSync(join(location, name)).toString('base64');
   }
   return out;
+}
+
+/** Hands out fresh copies of `fixture` (a filled data folder) under `root`, one per call: each test damages its own. */
+export function fixtureCopies(root: string, fixture: string): () => string {
+  let copies = 0;
+  return () => {
+    const dir = join(root, `copy-${++copies}`);
+    cpSync(fixture, dir, { recursive: true });
+    return dir;
+  };
 }

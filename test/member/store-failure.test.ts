@@ -7,6 +7,7 @@ import { Relay } from '../../src/relay/relay.js';
 import type { StoredMessage } from '../../src/store/history-store.js';
 import type { Replica } from '../../src/sync/replica.js';
 import { authored } from '../helpers/authored.js';
+import { loopbackMember } from '../helpers/loopback-relay.js';
 import { tempReplica } from '../helpers/replica.js';
 import { serve } from '../helpers/wire-client.js';
 
@@ -52,17 +53,7 @@ describe('a full disk during a sync', () => {
     return port;
   };
   const member = (port: number, nick: string, held: Replica, identity = ephemeralIdentity()): Member => {
-    const m = new Member({
-      replica: held,
-      identity,
-      network: 'test',
-      nick,
-      rooms: ['#lobby'],
-      listenPort: 0,
-      addresses: [],
-      rank: { forced: false, weight: 0, startedAt: Date.now() },
-      relay: { host: '127.0.0.1', port },
-    });
+    const m = new Member(loopbackMember(port, nick, held, identity));
     cleanups.push(() => m.stop());
     return m;
   };

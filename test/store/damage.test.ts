@@ -11,7 +11,7 @@ import { rebuildDerived, repairHistory } from '../../src/store/repair.js';
 import { decodeStored } from '../../src/store/stored-message.js';
 import { isLanchatError } from '../../src/wire/errors.js';
 import { chat, ALICE } from './history-store.contract.js';
-import { filledDataDir, garbleManifest, manifest, snapshot, tables, truncateTable } from '../helpers/damage.js';
+import { filledDataDir, fixtureCopies, garbleManifest, manifest, snapshot, tables, truncateTable } from '../helpers/damage.js';
 
 // Real LevelDB folders, damaged on purpose: the ways the finding saw a history lost or stuck.
 const COUNT = 1_500;
@@ -28,13 +28,9 @@ describe('a damaged history', () => {
   }, 60_000);
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  let copies = 0;
+  const copyFolder = fixtureCopies(root, fixture);
   /** A fresh copy of the filled data folder; returns its history folder. */
-  const copy = (): string => {
-    const dir = join(root, `copy-${++copies}`);
-    cpSync(fixture, dir, { recursive: true });
-    return join(dir, 'history');
-  };
+  const copy = (): string => join(copyFolder(), 'history');
 
   const openError = (location: string): Promise<unknown> =>
     LevelHistoryStore.open(location).then(
