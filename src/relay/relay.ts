@@ -178,6 +178,8 @@ export class Relay extends EventEmitter<RelayEvents> {
       return undefined;
     }
     const replaced = admission.replaces ? this.#sessions.byId.get(admission.nodeIdHex) : undefined;
+    // The rooms it was in, kept before unregistering empties them: only the changes are announced.
+    const roomsBefore = replaced === undefined ? undefined : new Set(replaced.rooms);
     if (replaced !== undefined) {
       // The same node reconnected before its old connection timed out: the old one is stale.
       this.#sessions.unregister(replaced);
@@ -213,11 +215,10 @@ export class Relay extends EventEmitter<RelayEvents> {
     if (admission.nickTaken !== undefined) {
       reject(this.#context, session, 'NICK_IN_USE', describeNickTaken(admission.nickTaken, session.nick), session.nick);
     }
-    if (replaced === undefined) {
+    if (roomsBefore === undefined) {
       this.#fanout.broadcast({ presence: { state: lanchat.Presence.State.JOINED, peer: peerOf(session) } }, session);
     } else {
-      // Unregistering emptied replaced.rooms: every room of the new session is announced as joined.
-      this.#announceRoomChanges(session, replaced.rooms);
+      this.#announceRoomChanges(session, roomsBefore);
     }
     this.#replication?.link(session);
     return session;

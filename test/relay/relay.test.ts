@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Relay } from '../../src/relay/relay.js';
-import { encodeFrame } from '../../src/wire/codec.js';
+import { encodeFrame, type FrameOf } from '../../src/wire/codec.js';
+import { lanchat } from '../../src/wire/protobuf.js';
 import { serve, WireClient } from '../helpers/wire-client.js';
 import { DEFAULT_LIMITS, PROTOCOL_VERSION } from '../../src/wire/limits.js';
 
@@ -144,6 +145,31 @@ describe('Relay', () => {
     expect(frame.welcome.nick).toBe('twin'); // not twin2: it is the same node
     await old.next('error', (f) => f.error.code === 'DUPLICATE_NODE');
     await old.closed;
+  });
+
+  it('announces only the rooms a reconnecting node entered or left meanwhile, not those it stayed in', async () => {
+    const watcher = await WireClient.join(port, 'roomwatch', ['#lobby', '#stay', '#gone']);
+    const first = await WireClient.connect(port);
+    clients.push(watcher, first);
+    first.hello('rejoiner', ['#lobby', '#stay', '#gone']);
+    await first.next('welcome');
+    const twinId = first.nodeId;
+    const isTwin = (f: FrameOf<'presence'>): boolean => Buffer.from(f.presence.peer?.nodeId ?? []).equals(twinId);
+    await watcher.next('presence', (f) => isTwin(f) && !f.presence.room);
+    const seenBefore = watcher.received('presence').length;
+    // The same node again, before its old connection went: it left #gone and joined #new meanwhile.
+    const again = await WireClient.connect(port, first.identity ?? first.nodeId);
+    clients.push(again);
+    again.hello('rejoiner', ['#lobby', '#stay', '#new']);
+    await again.next('welcome');
+    // Joins are announced before parts: once #gone's part is seen, every announcement of the reconnect is in.
+    await watcher.next('presence', (f) => isTwin(f) && f.presence.room === '#gone' && f.presence.state === lanchat.Presence.State.LEFT);
+    const announced = watcher
+      .received('presence')
+      .slice(seenBefore)
+      .filter((f) => f.kind === 'presence' && isTwin(f as FrameOf<'presence'>))
+      .map((f) => (f.kind === 'presence' ? `${f.presence.state === lanchat.Presence.State.JOINED ? 'joined' : 'left'} ${f.presence.room}` : ''));
+    expect(announced).toEqual(['joined #new', 'left #gone']);
   });
 
   it('keeps a member to roomsPerMember rooms, at hello and on joining', async () => {
