@@ -18,13 +18,20 @@ const FORCED_OLDEST = { forced: true, weight: 0, startedAt: 1 };
  * and signing with `signer`: over the TLS session with a secret, over the prober's challenge without.
  * Counts the probes it was asked (the relay comes to check a claim here).
  */
-async function fakeRelay(signer: Identity, claimedId: Buffer, secret?: NetworkSecret): Promise<{ server: Server; port: number; asked: () => number }> {
+async function fakeRelay(
+  signer: Identity,
+  claimedId: Buffer,
+  secret?: NetworkSecret,
+): Promise<{ server: Server; port: number; asked: () => number; firstAsked: Promise<void> }> {
   let asked = 0;
+  let onAsked: () => void = () => undefined;
+  const firstAsked = new Promise<void>((resolve) => (onAsked = resolve));
   let port = 0;
   const answer = (conn: Connection): void => {
     conn.once('frame', (frame) => {
       if (frame.kind !== 'probe') return conn.close();
       asked++;
+      onAsked();
       const { nodeId: askerId, challenge } = frame.probe;
       const material = conn.proofMaterial() ?? (isNonce(challenge) ? challengeMaterial('probe', 'lanchat', askerId!, challenge) : undefined);
       conn.sendFrame({
@@ -42,7 +49,7 @@ async function fakeRelay(signer: Identity, claimedId: Buffer, secret?: NetworkSe
   };
   const served = await listen(0, answer, { heartbeatMs: 0, ...(secret === undefined ? {} : { secret }) }, '127.0.0.1');
   port = served.port;
-  return { ...served, asked: () => asked };
+  return { ...served, asked: () => asked, firstAsked };
 }
 
 describe('relay probes (real process on loopback)', () => {
@@ -112,7 +119,8 @@ describe('relay probes (real process on loopback)', () => {
     const liar = await fakeRelay(ephemeralIdentity(), Buffer.alloc(32));
     servers.push(liar.server);
     await probe(relay.port, { nodeId: Buffer.alloc(32), port: liar.port });
-    await until(() => liar.asked() === 1, 'the relay to check the liar');
+    await liar.firstAsked; // the relay came to check the liar's claim
+    expect(liar.asked()).toBe(1);
     // A real node (its id below the relay's: between two --host that wins) that proves its id where it
     // says it listens: this one wins.
     let real = ephemeralIdentity();
@@ -129,11 +137,3 @@ describe('relay probes (real process on loopback)', () => {
   });
 });
 
-/** Resolves once `done()` holds, polling briefly; fails after 5 s naming `what`. */
-async function until(done: () => boolean, what: string): Promise<void> {
-  const end = Date.now() + 5_000;
-  while (!done()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

@@ -64,9 +64,13 @@ if (kind === 'goodbye') {
     if (query.questions.some((q) => q.name === TYPE)) mdns.respond({ answers: answersNow() });
   });
   const end = Date.now() + seconds * 1000;
+  let first = true;
   while (Date.now() < end) {
     epoch++;
     mdns.respond({ answers: answersNow() });
+    // On stdout once the fakes are listening and announced: a test starts its nodes on this line.
+    if (first) console.log('announcing');
+    first = false;
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
   mdns.destroy();

@@ -24,8 +24,12 @@ describe.runIf(lanTestsRunnable())('forged relay adverts that never answer (a LA
     const spoofer = spawn('ip', ['netns', 'exec', `${PREFIX}-n4`, process.execPath, SPOOF, 'stuck', lan.address(4), 'lanchat', '50', ...tag]);
     const exited = new Promise((resolve) => spoofer.once('close', resolve));
     try {
-      // Let the forged adverts be heard first.
-      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      // The fakes are up and announced before the nodes start.
+      await new Promise<void>((resolve, reject) => {
+        let out = '';
+        spoofer.stdout.on('data', (chunk: Buffer) => (out += String(chunk)).includes('announcing') && resolve());
+        spoofer.once('close', (code) => reject(new Error(`the spoofer exited (${code}) before announcing`)));
+      });
       const nodes = [lan.start(1, 'ann', args), lan.start(2, 'ben', args), lan.start(3, 'cat', args)];
       // Each fake costs a node at most one hello timeout (5 s), once: three of them, then the election.
       await Promise.all(nodes.map((n) => n.waitFor('role', (e) => e.role === 'relay' || e.role === 'member', 30_000)));

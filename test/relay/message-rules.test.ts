@@ -76,7 +76,7 @@ describe('the relay enforces the message rules on a live line', () => {
     bad.client.conn.send(encodeMessageFrame(bad.sign({ seq: 2, text: 'marker' })));
     await watcher.next('message', (f) => f.message.text === 'marker');
     expect(watcher.received('message')).toHaveLength(1);
-    await relayStored(bed.replica(), bad.identity, 2);
+    await relayStored(bed.relay(), bed.replica(), bad.identity, 2);
     expect(await bed.replica().store.get(bad.identity.nodeIdHex, 1)).toBeUndefined();
   });
 
@@ -106,20 +106,19 @@ describe('a sync batch pushed by a member', () => {
       bad.sign({ seq: 4, nick: 'a b' }),
       bad.sign({ seq: 5, text: 'fine' }),
     ];
+    // The relay tells what a member's sync batch brought it once that is stored.
+    const learned = new Promise<number[]>((resolve) => bed.relay().once('learned', (fresh) => resolve(fresh.map((m) => m.seq))));
     bad.client.conn.sendFrame({ syncBatch: { messages, more: false } });
-    await relayStored(bed.replica(), bad.identity, 5);
+    expect(await learned).toEqual([5]);
+    expect(await bed.replica().store.get(bad.identity.nodeIdHex, 5)).toBeDefined();
     for (const seq of [1, 2, 3, 4]) expect(await bed.replica().store.get(bad.identity.nodeIdHex, seq)).toBeUndefined();
     expect(bed.replica().droppedCount).toBe(4);
   });
 });
 
 
-/** Waits until the relay's store holds `seq` of `identity`'s chain (it stores at the end of a turn). */
-async function relayStored(replica: Replica, identity: Identity, seq: number): Promise<void> {
-  const deadline = Date.now() + 3_000;
-  while (Date.now() < deadline) {
-    if ((await replica.store.get(identity.nodeIdHex, seq)) !== undefined) return;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  throw new Error(`seq ${seq} of ${identity.nodeIdHex.slice(0, 8)} was never stored`);
+/** The relay has stored `seq` of `identity`'s chain (it stores what it forwarded at the end of a turn). */
+async function relayStored(relay: Relay, replica: Replica, identity: Identity, seq: number): Promise<void> {
+  await relay.stored();
+  expect(await replica.store.get(identity.nodeIdHex, seq), `seq ${seq} of ${identity.nodeIdHex.slice(0, 8)}`).toBeDefined();
 }
