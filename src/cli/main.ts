@@ -36,6 +36,8 @@ const program = new Command()
   .option('--plain', 'line mode on a terminal too, instead of the full-screen UI')
   .option('--secret-file <file>', 'room secret: its first line (or set LANCHAT_SECRET); every link is then TLS')
   .option('--no-discovery', 'do not use mDNS: no announcing, no looking (then use --host or --connect)')
+  .option('--away-after <minutes>', 'away after this many minutes without input; 0: never', '10')
+  .option('--no-typing', 'do not tell the others when you are typing')
   .showHelpAfterError('(lanchat --help lists the options)')
   .enablePositionalOptions()
   .action(async (raw: RawOptions & { secretFile?: string }) => {
@@ -98,6 +100,8 @@ async function run(options: CliOptions, secret: string | undefined): Promise<voi
       host: options.host,
       port: options.port,
       discovery: options.discovery,
+      awayAfterMinutes: options.awayAfterMinutes,
+      typing: options.typing,
       ...(secret === undefined ? {} : { secret }),
       ...(options.connect === undefined ? {} : { connect: options.connect }),
     });

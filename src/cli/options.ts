@@ -2,6 +2,7 @@ import { userInfo } from 'node:os';
 import { nickProblem, sanitizeNick } from '../chat/names.js';
 import type { RelayAddress } from '../chat/views.js';
 import { defaultDataDir } from '../session/data-folder.js';
+import { DEFAULT_AWAY_AFTER_MINUTES } from '../session/node-session.js';
 import { LanchatError } from '../wire/errors.js';
 
 /** The options as commander hands them over: strings, unchecked. */
@@ -15,6 +16,8 @@ export interface RawOptions {
   json?: boolean;
   plain?: boolean;
   discovery?: boolean;
+  awayAfter?: string;
+  typing?: boolean;
 }
 
 export interface CliOptions {
@@ -28,7 +31,14 @@ export interface CliOptions {
   /** Line mode even on a terminal (no full-screen UI). */
   plain: boolean;
   discovery: boolean;
+  /** Minutes without input before the user is away by itself; 0: never (--away-after). */
+  awayAfterMinutes: number;
+  /** Tell the others when the user types (--no-typing: false). */
+  typing: boolean;
 }
+
+/** --away-after: whole minutes, up to a week. */
+const MAX_AWAY_AFTER_MINUTES = 7 * 24 * 60;
 
 export const NETWORK_PATTERN = /^[a-z0-9][a-z0-9._-]{0,31}$/;
 
@@ -53,7 +63,17 @@ export function resolveOptions(raw: RawOptions, env: NodeJS.ProcessEnv = process
     json: raw.json === true,
     plain: raw.plain === true,
     discovery: raw.discovery !== false,
+    awayAfterMinutes: raw.awayAfter === undefined ? DEFAULT_AWAY_AFTER_MINUTES : parseMinutes(raw.awayAfter),
+    typing: raw.typing !== false,
   };
+}
+
+function parseMinutes(text: string): number {
+  const minutes = Number(text);
+  if (!/^\d+$/.test(text) || minutes > MAX_AWAY_AFTER_MINUTES) {
+    throw usage(`--away-after: "${text}" is not a number of minutes (0 to ${MAX_AWAY_AFTER_MINUTES}; 0: never)`);
+  }
+  return minutes;
 }
 
 /** "host:port", "[v6]:port" or "v6addr:port". */

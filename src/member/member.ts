@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { observe, tick, type HlcTimestamp } from '../chat/clock.js';
 import { nickRule, normalizeRoom } from '../chat/names.js';
-import type { MessageView, PresenceView, Problem, RelayAddress, RelayInfo } from '../chat/views.js';
+import type { MessageView, PresenceView, Problem, RelayAddress, RelayInfo, TopicView, TypingView, WhoisView } from '../chat/views.js';
 import type { Identity } from '../identity/identity.js';
 import type { Connection } from '../net/connection.js';
 import type { NetworkSecret } from '../net/secret.js';
@@ -18,6 +18,7 @@ import type { LostInfo, Reconnect } from '../net/link-policy.js';
 import { Roster } from './roster.js';
 import { StoreQueue } from './store-queue.js';
 import { SyncRounds } from './sync-rounds.js';
+import { Talk } from './talk.js';
 
 export type { Dial, MessageView, PresenceView, Problem, RelayAddress, RelayInfo };
 export type { LostInfo, NextDial, Reconnect } from '../net/link-policy.js';
@@ -76,6 +77,10 @@ interface MemberEvents {
   presence: [presence: PresenceView];
   /** Data only (chat/views.ts); the faces word it (src/ui/words.ts). */
   problem: [problem: Problem];
+  // ---- conversation (issue 17) ----
+  topic: [topic: TopicView];
+  typing: [typing: TypingView];
+  whois: [whois: WhoisView];
 }
 
 /** On a clean stop, lines no relay has taken yet wait this long for one (they are stored either way). */
@@ -99,6 +104,9 @@ export class Member extends EventEmitter<MemberEvents> {
   #rooms: Set<string>;
   #currentRoom: string | undefined;
   #roster = new Roster();
+  readonly #talk: Talk;
+  /** Topics are shown for every room at the first welcome, then after each join. */
+  #welcomed = false;
 
   constructor(options: MemberOptions) {
     super();
@@ -109,7 +117,21 @@ export class Member extends EventEmitter<MemberEvents> {
     const { identity, replica } = options;
     const seen = new Seen();
     const problem = (p: Problem): void => this.#problem(p);
-    const show = (view: MessageView): boolean => this.emit('message', view);
+    // A topic is not a line: the newest of the room's is shown (talk.ts), whatever brought this one.
+    const show = (view: MessageView): void => void (view.topic && view.room !== null ? this.#talk.stored(view.room) : this.emit('message', view));
+    this.#talk = new Talk({
+      identity,
+      store: replica.store,
+      rooms: () => this.#rooms,
+      roster: () => this.#roster,
+      send: (frame) => this.#link.session?.sendFrame(frame) ?? false,
+      currentRoom: () => this.#currentRoom,
+      write: (outgoing) => this.#outbox.write(outgoing, this.#nick),
+      topic: (topic) => this.emit('topic', topic),
+      typing: (typing) => this.emit('typing', typing),
+      whois: (whois) => this.emit('whois', whois),
+      problem: (p) => this.#problem(p),
+    });
     this.#link = new Link({ ...options, limits: resolveLimits(options.limits), hello: () => ({ nick: this.#nick, rooms: [...this.#rooms] }) });
     this.#outbox = new Outbox({
       ...options,
@@ -134,6 +156,7 @@ export class Member extends EventEmitter<MemberEvents> {
       gap: () => this.#sync.request(),
       show,
       caughtUp: (info) => this.emit('caughtUp', info),
+      topic: (room) => this.#talk.stored(room),
       problem,
       ...(options.nickOwner === undefined ? {} : { nickOwner: options.nickOwner }),
     });
@@ -241,6 +264,11 @@ export class Member extends EventEmitter<MemberEvents> {
     return this.#outbox.write({ to: { nodeId: Buffer.from(peer.nodeId, 'hex'), nick: peer.nick, sealKey: peer.sealKey }, text }, this.#nick);
   }
 
+  /** The conversation beyond chat lines (issue 17): actions, topics, away, typing, whois (member/talk.ts). */
+  get talk(): Talk {
+    return this.#talk;
+  }
+
   join(input: string): boolean {
     const room = normalizeRoom(input);
     if (room === undefined) return this.#refuse({ code: 'ROOM_INVALID', room: input });
@@ -300,6 +328,9 @@ export class Member extends EventEmitter<MemberEvents> {
     }
     this.#inbox.linked();
     this.#sync.start(conn);
+    this.#talk.welcomed();
+    if (!this.#welcomed) for (const room of this.#rooms) this.#talk.announce(room);
+    this.#welcomed = true;
   }
 
   /** The link is gone: lines waiting for their turn are stored, and the next relay's sync takes them. */
@@ -310,7 +341,7 @@ export class Member extends EventEmitter<MemberEvents> {
 
   /** A frame of the session; leave and redirect are the link's. */
   #dispatch(frame: Frame, raw: Buffer): void {
-    if (this.#sync.handle(frame)) return;
+    if (this.#sync.handle(frame) || this.#talk.receive(frame)) return;
     switch (frame.kind) {
       case 'message':
         // The link's connection hands a chat message over as its bytes; only an odd frame (a message field
@@ -326,6 +357,7 @@ export class Member extends EventEmitter<MemberEvents> {
         const view = presenceView(frame.presence, this.#options.identity.nodeId);
         if (view?.state === 'renamed' && view.self) this.#nick = view.nick;
         if (view !== undefined) this.emit('presence', view);
+        if (view?.self && view.state === 'joined' && view.room !== null) this.#talk.announce(view.room);
         return;
       }
       case 'roster':

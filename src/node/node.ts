@@ -8,6 +8,7 @@ import type { Role } from '../election/decide.js';
 import type { Rank } from '../election/rank.js';
 import type { Identity } from '../identity/identity.js';
 import type { LostInfo, Member, MessageView, NextDial, RelayInfo } from '../member/member.js';
+import type { Talk } from '../member/talk.js';
 import type { Roster } from '../member/roster.js';
 import type { Connection } from '../net/connection.js';
 import { lanAddresses } from '../net/listener.js';
@@ -24,6 +25,7 @@ import { RelayProbes } from './relay-probes.js';
 import type { NodeEvents, NodeOptions } from './types.js';
 
 export type { NodeEvents, NodeOptions, Role } from './types.js';
+export type { Talk } from '../member/talk.js';
 export type { Notice } from '../chat/views.js';
 export { FOLLOW_PATIENCE_MS, UNREACHABLE_MS } from '../election/failover.js';
 export { DISCOVERY_WINDOW_MS } from './failover-driver.js';
@@ -50,6 +52,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
   readonly #replica: Replica;
   readonly #secret: NetworkSecret | undefined;
   readonly #pins: PinWatch;
+  readonly #nickPins: NodeParts['pins'];
   readonly #rank: Rank;
   readonly #failover: FailoverDriver;
   readonly #probes: RelayProbes;
@@ -88,6 +91,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     const startedAt = Date.now();
     this.#rank = { forced: options.host, weight: 0, startedAt, nodeId: identity.nodeIdHex };
     const notice = (data: NoticeData): void => void this.emit('notice', data);
+    this.#nickPins = pins;
     this.#pins = new PinWatch({ dataDir: options.dataDir, selfId: identity.nodeIdHex, pins, proven: secret !== undefined, notice });
     // The failover driver decides where the member dials when its link is lost (it is built just below;
     // the member asks only once it runs).
@@ -133,6 +137,9 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
       }
     });
     member.on('problem', (p) => this.emit('problem', p));
+    member.on('topic', (t) => this.emit('topic', t));
+    member.on('typing', (t) => this.emit('typing', t));
+    member.on('whois', (w) => this.emit('whois', w));
     discovery?.on('seen', (advert) => this.#failover.onAdvert(advert));
     discovery?.on('gone', (nodeId) => this.#failover.onGone(nodeId));
     discovery?.on('trouble', (text) => notice({ code: 'MDNS_TROUBLE', detail: text }));
@@ -206,6 +213,19 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
 
   setNick(nick: string): boolean {
     return this.#member.setNick(nick);
+  }
+
+  /** The node id of `nick`: of whoever has it online, else the one it is pinned to (seen before). */
+  nodeIdOf(nick: string): { nodeId: string; nick: string } | undefined {
+    const peer = this.#member.roster.findByNick(nick);
+    if (peer !== undefined) return { nodeId: peer.nodeId, nick: peer.nick };
+    const pinned = this.#nickPins.pinned(nick);
+    return pinned === undefined ? undefined : { nodeId: pinned, nick };
+  }
+
+  /** Actions, topics, away, typing, whois (member/talk.ts). */
+  get talk(): Talk {
+    return this.#member.talk;
   }
 
   /** Emits the last `limit` stored messages (of `room`, or of everything) as history, oldest first. */

@@ -1,19 +1,32 @@
-import type { MessageView, RelayInfo } from '../chat/views.js';
+import type { MessageView, RelayInfo, TopicView } from '../chat/views.js';
 import { LanchatNode, type NodeOptions } from '../node/node.js';
 import type { ChatSession, InputMemory, PersonView, Refusal, Role, RoomEntry, SessionEvent, WhoAnswer } from './chat-session.js';
 import { Remembered } from './remembered.js';
+import { Conversation } from './conversation.js';
+import { IgnoreList } from './ignore-list.js';
 
 /** What starting a session takes: the command line's choices, checked (cli/options.ts); the node's tuning stays its own. */
-export type SessionOptions = Pick<NodeOptions, 'nick' | 'network' | 'dataDir' | 'host' | 'connect' | 'port' | 'discovery' | 'secret'>;
+export type SessionOptions = Pick<NodeOptions, 'nick' | 'network' | 'dataDir' | 'host' | 'connect' | 'port' | 'discovery' | 'secret'> & TalkOptions;
+
+/** Conversation options (issue 17): --away-after MINUTES (0: never; default 10) and --no-typing. */
+export interface TalkOptions {
+  awayAfterMinutes?: number;
+  typing?: boolean;
+}
+
+/** Minutes without input before a user is away by itself, unless --away-after says otherwise. */
+export const DEFAULT_AWAY_AFTER_MINUTES = 10;
 
 /** Opens the data folder, the store and the listener; the session chats once a face calls `run()`. */
 export async function startSession(options: SessionOptions): Promise<ChatSession> {
   // The rooms of the last run, and its current room: a restart puts the user back where they were.
   const remembered = await Remembered.load(options.dataDir);
   const { rooms, current } = remembered.state;
-  const node = await LanchatNode.start({ ...options, ...(rooms.length === 0 ? {} : { rooms }) });
+  const ignoreList = await IgnoreList.load(options.dataDir);
+  const { awayAfterMinutes, typing, ...nodeOptions } = options;
+  const node = await LanchatNode.start({ ...nodeOptions, ...(rooms.length === 0 ? {} : { rooms }) });
   if (current !== undefined) node.join(current);
-  return new NodeSession(node, { remembered });
+  return new NodeSession(node, { remembered, ignoreList, talk: { awayAfterMinutes, typing } });
 }
 
 interface Subscription {
@@ -28,6 +41,9 @@ export interface NodeSessionOptions {
   listenerError?: (err: unknown) => void;
   /** Where the rooms and the input history are kept across restarts. */
   remembered?: Remembered;
+  /** Who this user ignores, kept in the data folder (issue 17). */
+  ignoreList?: IgnoreList;
+  talk?: TalkOptions;
 }
 
 function rethrow(err: unknown): void {
@@ -50,9 +66,16 @@ export class NodeSession implements ChatSession {
   #command: { refusal: Refusal | undefined } | undefined;
   readonly #remembered: Remembered | undefined;
   readonly inputHistory: InputMemory | undefined;
+  readonly #talk: Conversation;
 
   constructor(node: LanchatNode, options: NodeSessionOptions = {}) {
     this.#node = node;
+    this.#talk = new Conversation(node, {
+      awayAfterMinutes: options.talk?.awayAfterMinutes ?? DEFAULT_AWAY_AFTER_MINUTES,
+      sendTyping: options.talk?.typing ?? true,
+      ignoreList: options.ignoreList,
+      notice: (notice) => this.#emit({ type: 'notice', notice }),
+    });
     const remembered = options.remembered;
     this.#remembered = remembered;
     this.inputHistory =
@@ -63,7 +86,10 @@ export class NodeSession implements ChatSession {
     );
     node.on('role', (info) => this.#emit({ type: 'role', role: info.role, relay: info.relay }));
     node.on('connection', (info) => this.#emit({ type: 'connection', ...info }));
-    node.on('message', (message) => this.#emit({ type: 'message', message }));
+    node.on('message', (message) => message.own || !this.#talk.hides(message.fromId) ? this.#emit({ type: 'message', message }) : undefined);
+    node.on('topic', (topic) => this.#emit({ type: 'topic', topic }));
+    node.on('typing', (typing) => (this.#talk.hides(typing.fromId) ? undefined : this.#emit({ type: 'typing', typing })));
+    node.on('whois', (whois) => this.#emit({ type: 'whois', whois }));
     node.on('presence', (presence) => this.#emit({ type: 'presence', presence }));
     node.on('notice', (notice) => {
       // An empty store is not always a first start: a user who came, read nothing and left has one too.
@@ -115,7 +141,7 @@ export class NodeSession implements ChatSession {
   }
 
   people(): PersonView[] {
-    return this.#node.roster.peers().map((p) => ({ nodeId: p.nodeId, nick: p.nick, rooms: p.rooms }));
+    return this.#node.roster.peers().map((p) => ({ nodeId: p.nodeId, nick: p.nick, rooms: p.rooms, ...(p.away === undefined ? {} : { away: p.away }) }));
   }
 
   subscribe(listener: (event: SessionEvent) => void): () => void {
@@ -128,9 +154,12 @@ export class NodeSession implements ChatSession {
     if (this.#running) return;
     this.#running = true;
     this.#node.run();
+    this.#talk.start();
   }
 
   async stop(): Promise<void> {
+    this.#talk.stop();
+    await this.#talk.saved();
     await this.#remember();
     await this.#node.stop();
   }
@@ -175,15 +204,61 @@ export class NodeSession implements ChatSession {
   }
 
   history(room: string, count: number): Promise<MessageView[]> {
-    return this.#node.olderMessages(room, count);
+    return this.#node.olderMessages(room, count).then((views) => this.#talk.visible(views));
   }
 
   older(room: string, count: number, before?: Pick<MessageView, 'id' | 'fromId'>): Promise<MessageView[]> {
-    return this.#node.olderMessages(room, count, before);
+    return this.#node.olderMessages(room, count, before).then((views) => this.#talk.visible(views));
+  }
+
+  // --- conversation (issue 17): session/conversation.ts ---
+
+  act(text: string): Refusal | undefined {
+    return this.#refusalOf(() => this.#node.talk.act(text));
+  }
+
+  setTopic(room: string | undefined, text: string): Refusal | undefined {
+    return this.#refusalOf(() => this.#node.talk.setTopic(room, text));
+  }
+
+  topic(room: string): Promise<TopicView | undefined> {
+    return this.#node.talk.current(room);
+  }
+
+  setAway(reason?: string): Refusal | undefined {
+    return this.#refusalOf(() => this.#talk.setAway(reason));
+  }
+
+  get away(): { reason: string; auto: boolean } | undefined {
+    return this.#talk.away;
+  }
+
+  typing(target?: { room: string } | { nick: string }): void {
+    this.#talk.typing(target);
+  }
+
+  whois(nick: string): Refusal | undefined {
+    return this.#refusalOf(() => this.#node.talk.whois(nick));
+  }
+
+  ignore(nick: string): Refusal | undefined {
+    const problem = this.#talk.ignore(nick);
+    return problem === undefined ? undefined : { problem };
+  }
+
+  unignore(nick: string): Refusal | undefined {
+    const problem = this.#talk.unignore(nick);
+    return problem === undefined ? undefined : { problem };
+  }
+
+  ignored(): { nick: string; nodeId: string }[] {
+    return this.#talk.ignored();
   }
 
   #refusalOf(act: () => void): Refusal | undefined {
     const command: { refusal: Refusal | undefined } = { refusal: undefined };
+    this.#talk.input(); // every command is input: an automatic away ends
+    this.#talk.sent();
     // A face may give a command while handling an event the outer command caused (a rename offline).
     const outer = this.#command;
     this.#command = command;
