@@ -120,6 +120,8 @@ export interface WhoAnswer {
   room: string;
   /** Sorted case-insensitively. */
   nicks: string[];
+  /** Those of `nicks` who are away (issue 17); absent when nobody is. */
+  away?: string[];
 }
 
 /** A notice as the session hands it to the faces. */

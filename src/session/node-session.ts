@@ -195,7 +195,9 @@ export class NodeSession implements ChatSession {
   }
 
   who(room: string): WhoAnswer {
-    return { room, nicks: this.#node.roster.inRoom(room) };
+    const nicks = this.#node.roster.inRoom(room);
+    const away = this.people().filter((p) => p.away !== undefined && p.rooms.includes(room)).map((p) => p.nick);
+    return { room, nicks, ...(away.length === 0 ? {} : { away: nicks.filter((n) => away.includes(n)) }) };
   }
 
   roomList(): RoomEntry[] {

@@ -52,7 +52,7 @@ export class ChatController {
 
   #whoEvent(room: string): UiEvent {
     const answer = this.#session.who(room);
-    return { event: 'who', room: answer.room, nicks: answer.nicks };
+    return { event: 'who', room: answer.room, nicks: answer.nicks, ...(answer.away === undefined ? {} : { away: answer.away }) };
   }
 
   /** Acts on one typed line. Returns false when the user asked to quit. */

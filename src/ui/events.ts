@@ -17,7 +17,7 @@ export type UiEvent =
   | ({ event: 'presence' } & PresenceView)
   | { event: 'error'; code: string; message: string; suggestion?: string }
   | { event: 'notice'; code: NoticeCode; text: string }
-  | { event: 'who'; room: string; nicks: string[] }
+  | { event: 'who'; room: string; nicks: string[]; away?: string[] }
   | { event: 'rooms'; rooms: RoomEntry[] }
   | { event: 'help'; commands: HelpLine[]; aliases: HelpLine[]; keys?: HelpLine[] }
   | { event: 'quit' }

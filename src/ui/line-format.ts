@@ -50,7 +50,7 @@ function describe(event: Exclude<UiEvent, { event: 'help' }>, context: LineConte
     case 'notice':
       return `* ${event.text}`;
     case 'who':
-      return `* in ${event.room}: ${event.nicks.length === 0 ? 'nobody' : event.nicks.join(', ')}`;
+      return `* in ${event.room}: ${event.nicks.length === 0 ? 'nobody' : event.nicks.map((n) => (event.away?.includes(n) ? `${n} (away)` : n)).join(', ')}`;
     case 'rooms':
       return event.rooms.length === 0
         ? '* no rooms yet; /join #room creates one'

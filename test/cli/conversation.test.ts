@@ -30,6 +30,8 @@ describe('conversation: actions, away, typing, topics, whois, ignore', () => {
     const away = await alice.waitFor('presence', (e) => e.nick === 'bob' && e.state === 'away');
     expect(away).toMatchObject({ reason: 'at lunch', room: null, self: false });
     await bob.waitFor('presence', (e) => e.state === 'away' && e.self === true);
+    alice.send('/who');
+    expect(await alice.waitFor('who', (e) => e.away !== undefined)).toMatchObject({ room: '#lobby', away: ['bob'] });
     alice.send('/whois bob');
     const whois = await alice.waitFor('whois', (e) => e.nick === 'bob');
     expect(whois).toMatchObject({ away: true, reason: 'at lunch', rooms: ['#lobby'] });

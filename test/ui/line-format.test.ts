@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { UiEvent } from '../../src/ui/events.js';
 import { ALIASES, COMMANDS } from '../../src/ui/input.js';
 import { dayHeader, formatEvent } from '../../src/ui/line-format.js';
 
@@ -137,7 +138,7 @@ describe('line mode formatting of the conversation (issue 17)', () => {
   });
 
   it('shows a whois on one line', () => {
-    const whois = {
+    const whois: UiEvent = {
       event: 'whois',
       nick: 'bob',
       node: 'b'.repeat(64),
@@ -151,10 +152,14 @@ describe('line mode formatting of the conversation (issue 17)', () => {
       reason: 'lunch',
       awaySince: at,
       rooms: ['#dev', '#lobby'],
-    } as const;
+    };
     expect(formatEvent(whois, context)).toBe(
       '* bob: node bbbbbbbbbbbbbbbb, key SHA256:abc, at 10.0.0.2:4000, online since Sun 22 Nov 2026 [09:05], idle 2 min, away (lunch), in #dev, #lobby',
     );
+  });
+
+  it('marks who is away in /who', () => {
+    expect(formatEvent({ event: 'who', room: '#lobby', nicks: ['alice', 'bob'], away: ['bob'] }, context)).toBe('* in #lobby: alice, bob (away)');
   });
 
   it('lists whom the user ignores', () => {

@@ -157,7 +157,8 @@ export function titleText(state: ChatState, columns: number, now: number): strin
   const relayNick = snap.relay === undefined ? undefined : snap.role === 'relay' ? 'you' : sanitize(snap.relay.nick);
   const short = (name: string): string => (displayWidth(name) <= SHORT_NAME ? name : padToWidth(name, SHORT_NAME));
   const relayShort = relayNick === undefined ? 'no relay yet' : `relay: ${short(relayNick)}`;
-  const online = `${snap.people.length} online`;
+  const awayCount = snap.awayPeople?.length ?? 0;
+  const online = `${snap.people.length} online${awayCount > 0 ? `, ${awayCount} away` : ''}`;
   const forms = [
     ` ${network} (${mode}) │ ${sanitize(relayText(state))} │ ${snap.role} │ ${online} │ ${connection}`,
     // Open or secret was said on start (the OPEN or SECRET notice); the relay's address is for --connect.
@@ -167,7 +168,18 @@ export function titleText(state: ChatState, columns: number, now: number): strin
     ` ${short(network)} │ ${relayShort} │ ${snap.people.length} │ ${connection}`,
     ` ${relayShort} │ ${connection}`,
   ];
-  return forms.find((form) => displayWidth(form) <= columns) ?? forms.at(-1)!;
+  const form = forms.find((f) => displayWidth(f) <= columns) ?? forms.at(-1)!;
+  return withTopic(form, state, columns);
+}
+
+/** The current room's topic after the title, in what room is left (a peer's text: made safe when told). */
+function withTopic(form: string, state: ChatState, columns: number): string {
+  const room = state.snapshot.currentRoom;
+  const topic = room === undefined ? undefined : state.topics.get(room);
+  const roomLeft = columns - displayWidth(form) - 3;
+  if (topic === undefined || topic === '' || roomLeft < 8) return form;
+  const text = displayWidth(topic) <= roomLeft ? topic : `${padToWidth(topic, roomLeft - 1)}…`;
+  return `${form} │ ${text}`;
 }
 
 export function layoutScreen(state: ChatState, line: EditLine, columns: number, rows: number, now = Date.now()): Screen {
@@ -178,7 +190,7 @@ export function layoutScreen(state: ChatState, line: EditLine, columns: number, 
   const pane = paneRows(window, columns, Math.max(0, rows - CHROME_ROWS));
 
   // This user's nick and rooms are the ones the relay's welcome gave.
-  const status: Span[] = [{ text: `[${clock(now)}] [${sanitize(snap.nick)}] [` }];
+  const status: Span[] = [{ text: `[${clock(now)}] [${sanitize(snap.nick)}${snap.away === true ? ' (away)' : ''}] [` }];
   state.order.forEach((w, i) => {
     const label = `${i + 1}:${sanitize(w.name)}${w.unread > 0 ? `(${w.unread}${w.mentioned ? '!' : ''})` : ''}`;
     if (i > 0) status.push({ text: ' ' });
@@ -190,6 +202,8 @@ export function layoutScreen(state: ChatState, line: EditLine, columns: number, 
   status.push({ text: ']' });
   if (window.scroll > 0) status.push({ text: ' -- more --', style: { bold: true } });
   if (window.loading) status.push({ text: ' (loading older…)' });
+  const typing = state.typingNow(now);
+  if (typing.length > 0) status.push({ text: ` ${typing.join(', ')} ${typing.length === 1 ? 'is' : 'are'} typing…` });
 
   const prompt = `[${window.name === NO_ROOM ? 'no room' : sanitize(window.name)}] `;
   const promptWidth = Math.min(displayWidth(prompt), Math.max(0, columns - 2));

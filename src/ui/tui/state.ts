@@ -1,3 +1,4 @@
+import { type Typers, typingDone, typingIn, typingSeen } from '../../chat/typing.js';
 import type { MessageView, RelayInfo } from '../../chat/views.js';
 import type { Role } from '../../session/chat-session.js';
 import type { UiEvent } from '../events.js';
@@ -18,6 +19,11 @@ export interface SessionSnapshot {
   people: readonly string[];
   role: Role;
   relay: RelayInfo | undefined;
+  // --- conversation (issue 17) ---
+  /** This user is away. */
+  away?: boolean;
+  /** Nicks of those online who are away. */
+  awayPeople?: readonly string[];
 }
 
 export type EntryKind = 'chat' | 'own' | 'private-in' | 'private-out' | 'info' | 'error';
@@ -76,6 +82,11 @@ export class ChatState {
   #relayChangedAt = 0;
   /** A catch-up notice just shown: the history lines it announces go below it, not above by their time. */
   #announcing: { w: Window; entry: Entry } | undefined;
+  // --- conversation (issue 17) ---
+  /** Each room's topic as last told (the title bar shows the current room's). */
+  readonly topics = new Map<string, string>();
+  /** Who is typing where, until when. */
+  typers: Typers = new Map();
 
   constructor(snapshot: SessionSnapshot, options: { scrollback?: number; rowsOf?: (entry: Entry) => number } = {}) {
     this.#limit = options.scrollback ?? SCROLLBACK_LIMIT;
@@ -119,7 +130,17 @@ export class ChatState {
     switch (event.event) {
       case 'message':
         this.#announcing = event.history ? announcing : undefined;
+        // The UI knows a typer by nick (the --json typing event carries no node id).
+        if (!event.history) this.typers = typingDone(this.typers, sanitize(event.from), event.to !== null ? null : event.room);
         return this.#message(event);
+      // --- conversation (issue 17) ---
+      case 'typing':
+        this.typers = typingSeen(this.typers, { nick: sanitize(event.nick), fromId: sanitize(event.nick), room: event.room }, Date.now());
+        return { bell: false };
+      case 'topic':
+        this.topics.set(event.room, sanitize(event.topic));
+        this.#info(event, this.windows.get(event.room) ?? this.current);
+        return { bell: false };
       case 'notice':
         if (event.code === 'LOOKING') this.connection = 'looking for peers…';
         else if (event.code === 'RELAY_LOST') this.connection = 'relay lost; electing another…';
@@ -163,6 +184,12 @@ export class ChatState {
   connectionText(now: number): string {
     if (this.connection.startsWith('relay changed to ') && now - this.#relayChangedAt >= RELAY_CHANGE_SHOWN_MS) return 'connected';
     return this.connection;
+  }
+
+  /** Who is typing in the current window at `now` (in a room window: that room; in none: private lines). */
+  typingNow(now: number): string[] {
+    const room = this.snapshot.currentRoom ?? null;
+    return [...new Set([...typingIn(this.typers, room, now), ...typingIn(this.typers, null, now)])];
   }
 
   /** A line of the user interface's own (an answer to a key, a hint) in the current window. */
