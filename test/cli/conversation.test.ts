@@ -127,3 +127,32 @@ describe('conversation: actions, away, typing, topics, whois, ignore', () => {
     await alice.waitForText('from davey unignored');
   });
 });
+
+describe('a topic set on both sides of a partition', () => {
+  const cluster = new Cluster();
+  afterAll(() => cluster.cleanup());
+
+  it('is the latest by the hybrid clock on every node once they sync, the other never shown over it', async () => {
+    const { proc: alice, port } = await cluster.relay('alice');
+    // Carol is cut off from alice: a relay of her own, on the same network name.
+    let carol = (await cluster.relay('carol')).proc;
+    carol.send('/topic from the far side');
+    await carol.waitFor('topic', (e) => e.topic === 'from the far side');
+    carol.send('written on the far side');
+    await carol.waitForText('written on the far side');
+    alice.send('/topic from the near side');
+    const near = await alice.waitFor('topic', (e) => e.topic === 'from the near side');
+    expect(await carol.quit()).toBe(0);
+    // The partition heals: carol joins alice, and the two histories sync.
+    carol = await cluster.member('carol', port);
+    expect(await carol.waitFor('topic', (e) => e.topic === 'from the near side')).toMatchObject({ by: 'alice', ts: near.ts });
+    await alice.waitForText('written on the far side');
+    alice.send('/topic');
+    await alice.waitFor('topic', () => alice.all('topic').length >= 2);
+    expect(alice.all('topic').map((e) => e.topic)).toEqual(['from the near side', 'from the near side']);
+    carol.send('/topic');
+    await carol.waitFor('topic', () => carol.all('topic').length >= 2);
+    expect(carol.all('topic').at(-1)).toMatchObject({ topic: 'from the near side' });
+  });
+});
+
