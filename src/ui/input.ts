@@ -12,7 +12,7 @@ export const COMMANDS: readonly { usage: string; summary: string }[] = [
   { usage: '/who [#ROOM]', summary: 'who is in a room (the current one by default)' },
   { usage: '/rooms', summary: 'list the rooms with people in them' },
   { usage: '/history [#ROOM] [N]', summary: 'show the last N (default 50) stored messages of a room' },
-  { usage: '/me TEXT', summary: 'say what you do: "/me waves" shows "* you waves" to the room' },
+  { usage: '/me TEXT', summary: 'say what you do: "/me waves" shows "* NICK waves" to the room' },
   { usage: '/topic [#ROOM] [TEXT]', summary: "show a room's topic, or set it (the current room by default)" },
   { usage: '/away [REASON]', summary: 'say you are away (without a reason: you are back)' },
   { usage: '/back', summary: 'say you are back' },
