@@ -9,6 +9,9 @@ import type { lanchat } from '../wire/protobuf.js';
 import type { Outgoing } from './outbox.js';
 import type { Roster } from './roster.js';
 
+/** How long a whois waits for the relay's answer before answering from the roster alone. */
+export const WHOIS_PATIENCE_MS = 3_000;
+
 /** What Talk needs of its member. */
 export interface TalkOptions {
   identity: Identity;
@@ -126,8 +129,17 @@ export class Talk {
   whois(nick: string): boolean {
     const peer = this.#options.roster().findByNick(nick);
     if (peer === undefined) return this.#refuse({ code: 'NO_SUCH_NICK', nick, reason: 'offline' });
-    if (this.#options.send({ whois: { nodeId: Buffer.from(peer.nodeId, 'hex') } })) this.#asked.add(peer.nodeId);
-    else this.#options.whois(this.#whoisView(peer.nodeId, null)!); // no relay: what the roster last said
+    if (!this.#options.send({ whois: { nodeId: Buffer.from(peer.nodeId, 'hex') } })) {
+      this.#options.whois(this.#whoisView(peer.nodeId, null)!); // no relay: what the roster last said
+      return true;
+    }
+    this.#asked.add(peer.nodeId);
+    // A relay of an older lanchat ignores the question: the roster's answer, without the idle time, then.
+    setTimeout(() => {
+      if (!this.#asked.delete(peer.nodeId)) return;
+      const view = this.#whoisView(peer.nodeId, null);
+      if (view !== undefined) this.#options.whois(view);
+    }, WHOIS_PATIENCE_MS).unref();
     return true;
   }
 
