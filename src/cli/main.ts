@@ -56,12 +56,19 @@ program
   .option('--network <name>', 'chat network to look for', 'lanchat')
   .option('--json', 'print the findings as one JSON object')
   .option('--listen <ms>', 'how long to listen for mDNS answers', '3000')
-  .action(async (raw: { network: string; json?: boolean; listen: string }) => {
+  .option('--secret-file <file>', "the group's room secret (or set LANCHAT_SECRET): tells its nodes from another secret's")
+  .action(async (raw: { network: string; json?: boolean; listen: string; secretFile?: string }) => {
     const listenMs = Number(raw.listen);
-    if (!Number.isInteger(listenMs) || listenMs < 100 || listenMs > 60_000) {
-      fail(new LanchatError('USAGE', `--listen "${raw.listen}": 100 to 60000 ms`), raw.json === true, 2);
+    let secret: string | undefined;
+    try {
+      if (!Number.isInteger(listenMs) || listenMs < 100 || listenMs > 60_000) {
+        throw new LanchatError('USAGE', `--listen "${raw.listen}": 100 to 60000 ms`);
+      }
+      secret = readSecret(raw.secretFile);
+    } catch (err) {
+      fail(err, raw.json === true, 2);
     }
-    process.exit(await runDoctor({ network: raw.network, json: raw.json === true, listenMs }));
+    process.exit(await runDoctor({ network: raw.network, json: raw.json === true, listenMs, secret }));
   });
 
 program

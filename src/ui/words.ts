@@ -27,6 +27,12 @@ export function noticeText(notice: Notice): string {
     }
     case 'MDNS_TROUBLE':
       return `mDNS: ${notice.detail}`;
+    case 'OTHER_SECRET': {
+      const nodes = notice.nodes === 1 ? '1 lanchat node here uses' : `${notice.nodes} lanchat nodes here use`;
+      return notice.secret
+        ? `${nodes} another room secret (or none): another group, which cannot see this one`
+        : `${nodes} a room secret: to chat with them, start with their secret (LANCHAT_SECRET or --secret-file)`;
+    }
     case 'NICK_KEY_CHANGED':
       return (
         `warning: ${notice.nick} now comes with another key (node ${notice.nodeId.slice(0, 8)}, before: ${notice.pinned.slice(0, 8)}); ` +

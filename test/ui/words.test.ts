@@ -17,6 +17,12 @@ const NOTICES: [Notice, string][] = [
   [{ code: 'TWO_FORCED', keeper: 'other', host: '10.0.0.7' }, 'another node was started with --host; the node at 10.0.0.7 keeps the relay (the lower node id)'],
   [{ code: 'TWO_FORCED', keeper: 'self', host: '10.0.0.7' }, 'another node was started with --host; this node keeps the relay (the lower node id)'],
   [{ code: 'MDNS_TROUBLE', detail: 'send EHOSTUNREACH 224.0.0.251:5353' }, 'mDNS: send EHOSTUNREACH 224.0.0.251:5353'],
+  [{ code: 'OTHER_SECRET', nodes: 1, secret: true }, '1 lanchat node here uses another room secret (or none): another group, which cannot see this one'],
+  [{ code: 'OTHER_SECRET', nodes: 2, secret: true }, '2 lanchat nodes here use another room secret (or none): another group, which cannot see this one'],
+  [
+    { code: 'OTHER_SECRET', nodes: 3, secret: false },
+    '3 lanchat nodes here use a room secret: to chat with them, start with their secret (LANCHAT_SECRET or --secret-file)',
+  ],
   [
     { code: 'NICK_KEY_CHANGED', nick: 'bob', nodeId: NODE, pinned: PINNED, proven: true },
     'warning: bob now comes with another key (node b7e1c0de, before: 0badc0ff); it may be someone else using that nick',
@@ -107,6 +113,7 @@ describe('the words of notices', () => {
       HANDING_OVER: true,
       TWO_FORCED: true,
       MDNS_TROUBLE: true,
+      OTHER_SECRET: true,
       NICK_KEY_CHANGED: true,
       CAUGHT_UP: true,
     };
