@@ -2,11 +2,13 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { runJsonMode } from '../ui/json-mode.js';
 import { runLineMode } from '../ui/line-mode.js';
+import { errorText } from '../ui/words.js';
 import type { ChatSession } from '../session/chat-session.js';
 import { defaultDataDir } from '../session/data-folder.js';
 import { startSession } from '../session/node-session.js';
 import { isLanchatError, LanchatError } from '../wire/errors.js';
 import { runDoctor } from './doctor.js';
+import { exitCodeOf } from './exit-code.js';
 import { runHistory } from './history.js';
 import { repairCommand } from './repair.js';
 import { readSecret } from './secret.js';
@@ -87,7 +89,7 @@ program
       }
       await runHistory({ dataDir: raw.data ?? defaultDataDir(raw.network), room: raw.room, limit, json: raw.json === true });
     } catch (err) {
-      fail(err, raw.json === true, isLanchatError(err, 'USAGE') ? 2 : 1);
+      fail(err, raw.json === true, exitCodeOf(err));
     }
   });
 
@@ -109,7 +111,7 @@ async function run(options: CliOptions, secret: string | undefined): Promise<voi
       ...(options.connect === undefined ? {} : { connect: options.connect }),
     });
   } catch (err) {
-    fail(err, options.json, 1);
+    fail(err, options.json, exitCodeOf(err));
   }
 
   let signals = 0;
@@ -141,7 +143,7 @@ async function runFullScreen(session: ChatSession): Promise<void> {
 
 function fail(err: unknown, json: boolean, exitCode: number): never {
   const code = isLanchatError(err) ? err.code : 'INTERNAL';
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errorText(err);
   if (json) process.stdout.write(`${JSON.stringify({ event: 'error', code, message })}\n`);
   process.stderr.write(`lanchat: ${message}\n`);
   process.exit(exitCode);
