@@ -136,22 +136,24 @@ export function fileProblemText(p: FileProblem): string {
   switch (p.trouble) {
     case 'denied':
       return (
-        `lanchat is not allowed to ${p.doing ?? 'read'} ${name}: make it yours again (chown, then chmod u+rw${folder ? 'x' : ''}), ` +
-        `or start lanchat with another data folder (--data DIR).${identity}`
+        `lanchat is not allowed to ${p.doing ?? 'read'}${folder && p.doing === 'write' ? ' in' : ''} ${name}: make it yours again ` +
+        `(chown, then chmod u+rw${folder ? 'x' : ''}), or start lanchat with another data folder (--data DIR).${identity}`
       );
     case 'read-only':
-      return `${name} is on a read-only file system, and lanchat writes in its data folder: start it with a writable one (--data DIR).`;
+      return `${name} is on a read-only file system, and lanchat writes in its data folder: start it with a writable one (--data DIR).${identity}`;
     case 'is-a-folder':
       return `${name} is a folder, not a file: move it out of the data folder${p.what === 'identity' ? ', and put back the key file if you have a copy' : ''}.${identity}`;
     case 'not-a-folder':
-      return `${name} is a file (or inside one), not a folder: name a folder with --data DIR (it is made if missing), or move the file aside.`;
+      return p.what === 'data-folder'
+        ? `${name} is a file (or inside one), not a folder: name a folder with --data DIR (it is made if missing), or move the file aside.`
+        : `${name} is a file, not a folder: move it out of the data folder.${identity}`;
     case 'full':
-      return `the disk holding ${name} is full: make room, then start lanchat again.`;
+      return `the disk holding ${name} is full: make room, then start lanchat again.${identity}`;
     case 'empty':
     case 'garbled':
       return damagedText(p, name, repair);
     case 'failed':
-      return `lanchat cannot ${p.doing ?? 'read'} ${name}: the file system refused; check the disk, then start lanchat again.`;
+      return `lanchat cannot ${p.doing ?? 'read'} ${name}: the file system refused; check the disk, then start lanchat again.${identity}`;
   }
 }
 
