@@ -68,7 +68,10 @@ export async function claimDataDir(dir: string, { startSource = DEFAULT_START_SO
           (holder.start === undefined ? ` (if no lanchat runs on it, delete ${lockPath})` : ''),
       );
     }
-    await unlink(lockPath).catch(() => undefined);
+    // A stale lock that cannot be taken over (a read-only folder) is said as such, not as a folder in use.
+    await unlink(lockPath).catch((err: unknown) => {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw folderError(dir, err);
+    });
   }
   throw new LanchatError('DATA_DIR_IN_USE', `could not claim the data folder ${dir}: other processes keep claiming it`);
 }

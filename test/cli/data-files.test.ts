@@ -145,6 +145,9 @@ describe('a data folder whose files cannot be used, as the user meets it', () =>
     const message = expectRefused(inReadOnly(['--no-discovery', '--host', '--json', '--name', 'keeper', '--data', dir]), 'DATA_DIR_ACCESS', dir);
     expect(message).toContain('read-only file system');
     expect(message).toContain('--data DIR');
+    // A lock a crash left garbled, which lanchat would take over: the same words, not "in use".
+    writeFileSync(join(dir, 'lanchat.lock'), 'garbled\n');
+    expect(expectRefused(inReadOnly(['--no-discovery', '--host', '--json', '--name', 'keeper', '--data', dir]), 'DATA_DIR_ACCESS', dir)).toContain('read-only file system');
     // A data folder still to be made, in a read-only folder: the same words, not "no such file".
     const below = join(dir, 'new', 'deeper');
     const made = expectRefused(inReadOnly(['--no-discovery', '--host', '--json', '--name', 'keeper', '--data', below]), 'DATA_DIR_ACCESS', below);
