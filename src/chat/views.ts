@@ -69,6 +69,12 @@ export type Notice =
   | { code: 'HANDING_OVER'; host: string; port: number }
   | { code: 'TWO_FORCED'; keeper: 'self' | 'other'; host: string }
   | { code: 'MDNS_TROUBLE'; detail: string }
+  /**
+   * `nodes` lanchat nodes of this network announce another room secret (or none, where `secret`: this node
+   * has one; or one, where it has none): another group, which this one neither sees nor joins. Said once,
+   * and again only when there are more.
+   */
+  | { code: 'OTHER_SECRET'; nodes: number; secret: boolean }
   /** A pinned nick came with another node id; `proven`: node ids are proven on this network (a secret). */
   | { code: 'NICK_KEY_CHANGED'; nick: string; nodeId: string; pinned: string; proven: boolean }
   /**

@@ -19,6 +19,7 @@ import { FailoverDriver } from './failover-driver.js';
 import { latestHistory, olderHistory } from './history.js';
 import { routeInbound } from './inbound.js';
 import { newMember, type NodeParts, openParts } from './open.js';
+import { watchOtherSecrets } from './other-secrets.js';
 import { PinWatch } from './pin-watch.js';
 import { RelayProbes } from './relay-probes.js';
 import type { NodeEvents, NodeOptions } from './types.js';
@@ -136,6 +137,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     discovery?.on('seen', (advert) => this.#failover.onAdvert(advert));
     discovery?.on('gone', (nodeId) => this.#failover.onGone(nodeId));
     discovery?.on('trouble', (text) => notice({ code: 'MDNS_TROUBLE', detail: text }));
+    if (discovery !== undefined) watchOtherSecrets(discovery, { max: limits.otherSecretNodes, secret: secret !== undefined }, notice);
   }
 
   /**

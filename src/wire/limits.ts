@@ -164,6 +164,11 @@ export interface Limits {
   readonly flushOnStopMs: number;
   /** A remote clock more than this far ahead of ours is not believed (hybrid logical clock). */
   readonly clockSkewMs: number;
+  /**
+   * Distinct nodes with another room secret counted for the OTHER_SECRET notice. Node ids come from any
+   * host's advert: past this many, more are not counted, so made-up ones cannot fill memory or the screen.
+   */
+  readonly otherSecretNodes: number;
 
   // ---- the full-screen UI ----
   /** Lines a window of the full-screen UI holds in memory; older ones leave it (the store keeps them). */
@@ -227,6 +232,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   redirects: 3,
   flushOnStopMs: 3_000,
   clockSkewMs: 60_000,
+  otherSecretNodes: 64,
 
   scrollbackLines: 5_000,
 });
