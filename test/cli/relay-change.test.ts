@@ -43,7 +43,9 @@ describe('a relay change, as --json tells it (issue 16 items 1 and 2)', () => {
     const ann = await cluster.member('ann', hal.port);
     const ben = await cluster.member('ben', hal.port);
     const cat = await cluster.member('cat', hal.port);
-    await cat.waitFor('who');
+    // Everyone knows everyone before the kill.
+    await Promise.all([ann, ben].map((n) => n.waitFor('presence', (e) => e.nick === 'cat' && e.state === 'joined')));
+    await ann.waitFor('presence', (e) => e.nick === 'ben' && e.state === 'joined');
     const nodes = [ann, ben, cat];
     const marks = nodes.map((n) => n.events.length);
 
@@ -69,7 +71,7 @@ describe('a relay change, as --json tells it (issue 16 items 1 and 2)', () => {
     const hub = await cluster.relay('hub');
     const amy = await cluster.member('amy', hub.port);
     const bo = await cluster.member('bo', hub.port);
-    await bo.waitFor('who');
+    await amy.waitFor('presence', (e) => e.nick === 'bo' && e.state === 'joined');
     const nodes = [amy, bo];
     const marks = nodes.map((n) => n.events.length);
 
