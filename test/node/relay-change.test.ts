@@ -114,6 +114,17 @@ describe('RelayChange: what a node says while its relay changes', () => {
     expect(told).toEqual([{ notice: { code: 'RELAY_CHANGED', from: 'cat', to: 'top', self: false, planned: true } }, { presence: joinedAgain(top) }]);
   });
 
+  it('a hand-over that comes to nothing (the node keeps the relay): nothing to tell', () => {
+    change.connected(relay(CAT), [ANN, CAT]);
+    change.notice({ code: 'HANDING_OVER', host: '10.0.0.9', port: 4000 });
+    change.lost(lostInfo(relay(CAT), { redirected: true }), [ANN, CAT]);
+    change.lost(lostInfo(undefined), []); // the place it was sent to never welcomed it
+    change.connected(relay(CAT, 2), [CAT]);
+    change.presence(joinedAgain(ANN), ANN.nodeId);
+    vi.advanceTimersByTime(QUIET + GRACE);
+    expect(told).toEqual([]);
+  });
+
   it('no relay within the quiet time: the loss is told as it came, then the change when it ends', () => {
     loseHal();
     vi.advanceTimersByTime(QUIET);
