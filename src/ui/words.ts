@@ -20,6 +20,10 @@ export function noticeText(notice: Notice): string {
       return 'looking for peers…';
     case 'RELAY_LOST':
       return `lost the relay ${notice.relay} (${notice.reason}); electing another…`;
+    case 'RELAY_CHANGED': {
+      const to = notice.self ? 'you' : notice.to;
+      return notice.planned ? `relay handed over to ${to}` : `relay ${notice.from} lost; ${to} took over`;
+    }
     case 'HANDING_OVER':
       return `another relay outranks this one; handing over to ${notice.host}:${notice.port}`;
     case 'TWO_FORCED': {
