@@ -356,7 +356,8 @@ export class Member extends EventEmitter<MemberEvents> {
         this.#roster.apply(frame.presence);
         const view = presenceView(frame.presence, this.#options.identity.nodeId);
         if (view?.state === 'renamed' && view.self) this.#nick = view.nick;
-        if (view !== undefined) this.emit('presence', view);
+        const id = Buffer.from(frame.presence.peer?.nodeId ?? []).toString('hex');
+        if (view !== undefined && this.#talk.presenceNews(view, id)) this.emit('presence', view);
         if (view?.self && view.state === 'joined' && view.room !== null) this.#talk.announce(view.room);
         return;
       }

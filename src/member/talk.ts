@@ -1,5 +1,5 @@
 import { nickKey, normalizeRoom } from '../chat/names.js';
-import type { Problem, TopicView, TypingView, WhoisView } from '../chat/views.js';
+import type { PresenceView, Problem, TopicView, TypingView, WhoisView } from '../chat/views.js';
 import type { Identity } from '../identity/identity.js';
 import type { HistoryStore, StoredMessage } from '../store/history-store.js';
 import { latestTopic } from '../store/topics.js';
@@ -43,6 +43,11 @@ export class Talk {
   #away: { reason: string } | undefined;
   /** Whois questions sent, by node id, waiting for the relay's answer. */
   readonly #asked = new Set<string>();
+  /**
+   * Who is away, as last told (node id → reason), kept across a relay change: a member tells each new relay
+   * it is away, and that repeat is no news to show. An entry goes when its node leaves the network.
+   */
+  readonly #awayTold = new Map<string, string>();
 
   constructor(options: TalkOptions) {
     this.#options = options;
@@ -112,8 +117,24 @@ export class Talk {
     this.#options.send({ away: this.#away === undefined ? { away: false } : { away: true, reason: this.#away.reason } });
   }
 
-  /** A new relay's welcome: it does not know this user is away. */
+  /**
+   * Whether a presence is news: an away (or back) that only repeats what was last told, to a new relay
+   * after a relay change, is not. Also keeps what it tells, and forgets a node that left the network.
+   */
+  presenceNews(view: PresenceView, nodeId: string): boolean {
+    if (view.state === 'left' && view.room === null) this.#awayTold.delete(nodeId);
+    if (view.state === 'away') {
+      const repeat = this.#awayTold.get(nodeId) === (view.reason ?? '');
+      this.#awayTold.set(nodeId, view.reason ?? '');
+      return !repeat;
+    }
+    if (view.state === 'back') return this.#awayTold.delete(nodeId);
+    return true;
+  }
+
+  /** A new relay's welcome: who its roster says is away was told; it does not know this user is away. */
   welcomed(): void {
+    for (const peer of this.#options.roster().peers()) if (peer.away !== undefined) this.#awayTold.set(peer.nodeId, peer.away.reason);
     if (this.#away !== undefined) this.#options.send({ away: { away: true, reason: this.#away.reason } });
   }
 
