@@ -86,9 +86,14 @@ export class NodeSession implements ChatSession {
     );
     node.on('role', (info) => this.#emit({ type: 'role', role: info.role, relay: info.relay }));
     node.on('connection', (info) => this.#emit({ type: 'connection', ...info }));
-    node.on('message', (message) => message.own || !this.#talk.hides(message.fromId) ? this.#emit({ type: 'message', message }) : undefined);
+    // Lines and typing of those this user ignores (by node id) reach no face.
+    node.on('message', (message) => {
+      if (message.own || !this.#talk.hides(message.fromId)) this.#emit({ type: 'message', message });
+    });
     node.on('topic', (topic) => this.#emit({ type: 'topic', topic }));
-    node.on('typing', (typing) => (this.#talk.hides(typing.fromId) ? undefined : this.#emit({ type: 'typing', typing })));
+    node.on('typing', (typing) => {
+      if (!this.#talk.hides(typing.fromId)) this.#emit({ type: 'typing', typing });
+    });
     node.on('whois', (whois) => this.#emit({ type: 'whois', whois }));
     node.on('presence', (presence) => this.#emit({ type: 'presence', presence }));
     node.on('notice', (notice) => {
