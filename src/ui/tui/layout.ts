@@ -79,6 +79,10 @@ export function entrySpans(entry: Entry): { spans: Span[]; indent: number } {
       body = { text: ` ${entry.text}`, style: { color: 'red' } };
       break;
   }
+  // "/me waves": `* alice waves`, in the colours of the line it would have been.
+  if (entry.action === true && prefix[0] !== undefined) {
+    prefix = [{ ...prefix[0], text: entry.kind === 'private-out' ? `${prefix[0].text} *` : `* ${entry.nick ?? ''}` }];
+  }
   const spans = [time, ...prefix, body];
   const indent = displayWidth(time.text) + prefix.reduce((n, s) => n + displayWidth(s.text), 0) + 1;
   return { spans, indent };
@@ -168,18 +172,24 @@ export function titleText(state: ChatState, columns: number, now: number): strin
     ` ${short(network)} │ ${relayShort} │ ${snap.people.length} │ ${connection}`,
     ` ${relayShort} │ ${connection}`,
   ];
-  const form = forms.find((f) => displayWidth(f) <= columns) ?? forms.at(-1)!;
-  return withTopic(form, state, columns);
+  // With a topic, the longest form that leaves it room whole; else the longest that fits, the topic cut.
+  const topic = currentTopic(state);
+  const whole = topic === undefined ? undefined : forms.find((f) => displayWidth(f) + 3 + displayWidth(topic) <= columns);
+  const form = whole ?? forms.find((f) => displayWidth(f) <= columns) ?? forms.at(-1)!;
+  return withTopic(form, topic, columns);
+}
+
+function currentTopic(state: ChatState): string | undefined {
+  const room = state.snapshot.currentRoom;
+  const topic = room === undefined ? undefined : state.topics.get(room);
+  return topic === '' ? undefined : topic;
 }
 
 /** The current room's topic after the title, in what room is left (a peer's text: made safe when told). */
-function withTopic(form: string, state: ChatState, columns: number): string {
-  const room = state.snapshot.currentRoom;
-  const topic = room === undefined ? undefined : state.topics.get(room);
+function withTopic(form: string, topic: string | undefined, columns: number): string {
   const roomLeft = columns - displayWidth(form) - 3;
-  if (topic === undefined || topic === '' || roomLeft < 8) return form;
-  const text = displayWidth(topic) <= roomLeft ? topic : `${padToWidth(topic, roomLeft - 1)}…`;
-  return `${form} │ ${text}`;
+  if (topic === undefined || roomLeft < 8) return form;
+  return `${form} │ ${displayWidth(topic) <= roomLeft ? topic : padToWidth(topic, roomLeft)}`;
 }
 
 export function layoutScreen(state: ChatState, line: EditLine, columns: number, rows: number, now = Date.now()): Screen {

@@ -39,6 +39,8 @@ export interface Entry {
   nick?: string;
   /** Mentions this user's nick (or is a private message to them). */
   mention: boolean;
+  /** "/me": shown `* nick text`. */
+  action?: true;
 }
 
 export interface Window {
@@ -274,7 +276,10 @@ export class ChatState {
     const kind: EntryKind = view.to !== null ? (view.own ? 'private-out' : 'private-in') : view.own ? 'own' : 'chat';
     const text = sanitize(view.text);
     const mention = !view.own && (kind === 'private-in' || mentions(text, this.snapshot.nick));
-    return { kind, ts: view.ts, text, id: view.id, fromId: view.fromId, nick: sanitize(view.to !== null && view.own ? view.to : shownNick(view)), mention };
+    const nick = sanitize(view.to !== null && view.own ? view.to : shownNick(view));
+    // A topic set, as the history has it: a line of the room's, not someone saying it.
+    if (view.topic === true) return { kind: 'info', ts: view.ts, text: `${nick} set the topic: ${text}`, id: view.id, fromId: view.fromId, mention: false };
+    return { kind, ts: view.ts, text, id: view.id, fromId: view.fromId, nick, mention, ...(view.action === true ? { action: true as const } : {}) };
   }
 
   #info(event: UiEvent, w: Window): void {

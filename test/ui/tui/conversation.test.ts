@@ -26,8 +26,13 @@ describe('the full screen and the conversation', () => {
     const wide = titleText(state, 200, Date.now());
     expect(wide).toMatch(/│ release on friday␛\[2J$/);
     expect(wide).not.toContain('not this one');
+    // At 80 columns a shorter form of the title leaves the topic room; at 60 it is cut, once.
     const narrow = titleText(state, 80, Date.now());
     expect(displayWidth(narrow)).toBeLessThanOrEqual(80);
+    expect(narrow).toMatch(/│ release on friday␛\[2J$/);
+    const cut = titleText(state, 60, Date.now());
+    expect(displayWidth(cut)).toBeLessThanOrEqual(60);
+    expect(cut).not.toContain('……');
     // Told in the room's window too.
     expect(state.windows.get('#lobby')!.entries.at(-1)!.text).toContain('topic of #lobby: release on friday');
   });
@@ -36,6 +41,15 @@ describe('the full screen and the conversation', () => {
     const state = new ChatState({ ...snap, away: true, awayPeople: ['bob'] });
     expect(titleText(state, 200, Date.now())).toContain('3 online, 1 away');
     expect(text(layoutScreen(state, empty, 100, 24).status)).toContain('[alice (away)]');
+  });
+
+  it('shows an action as "* nick text", and a topic from the history as a line of the room', () => {
+    const state = new ChatState(snap);
+    state.apply({ event: 'message', id: 'b-1', from: 'bob', fromId: 'b', room: '#lobby', to: null, text: 'waves', ts: 1, own: false, action: true });
+    state.apply({ event: 'message', id: 'b-2', from: 'bob', fromId: 'b', room: '#lobby', to: null, text: 'plans', ts: 2, own: false, topic: true, history: true });
+    const rows = layoutScreen(state, empty, 100, 24).pane.map(text);
+    expect(rows.some((r) => r.endsWith('* bob waves'))).toBe(true);
+    expect(rows.some((r) => r.endsWith('-!- bob set the topic: plans'))).toBe(true);
   });
 
   it('says who is typing in the current room until it expires or their line comes', () => {
