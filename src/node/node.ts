@@ -119,6 +119,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     member.on('connected', (relay) => this.#onConnected(relay));
     member.on('disconnected', (info) => this.emit('connection', { state: 'disconnected', ...info }));
     member.on('message', (view) => this.emit('message', view));
+    member.on('delivered', (id) => this.emit('delivered', id));
     member.on('caughtUp', ({ count, recent, away, first }) => {
       // Lines that came by sync while this user was here (a paste, a member back from offline) are
       // simply shown; a count only when some are left out.
