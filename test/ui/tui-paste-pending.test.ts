@@ -89,3 +89,33 @@ describe.runIf(missing === undefined)('the full-screen UI: pending lines and pas
     expect(rows.join('\n')).not.toMatch(/8;;|\]8|\\\\/);
   });
 });
+
+// Line mode takes a paste as the lines it is, without a question (a plain terminal, as a shell): each is
+// sent as typed, paced under the relay's rate limit, and printed once.
+describe.runIf(missing === undefined)('line mode: a paste of several lines', () => {
+  const cluster = new Cluster();
+  let plain: TmuxSession;
+  let relay: LanchatProcess;
+
+  beforeAll(async () => {
+    let port: number;
+    ({ proc: relay, port } = await cluster.relay('observer'));
+    plain = new TmuxSession([process.execPath, LANCHAT_BIN, '--plain', '--no-discovery', '--connect', `127.0.0.1:${port}`, '--name', 'carol', '--data', cluster.dataDir('carol')]);
+    await relay.waitFor('presence', (e) => e.nick === 'carol' && e.state === 'joined');
+    await plain.waitForScreen((rows) => rows.some((r) => r.startsWith('#lobby>')), 8_000, 'the prompt');
+  });
+  afterAll(async () => {
+    plain.kill();
+    await cluster.cleanup();
+  });
+
+  it('sends every pasted line, in order, each shown once, and a URL in them whole', async () => {
+    const lines = Array.from({ length: 25 }, (_, i) => `pasted ${i} https://example.org/${i}`);
+    plain.paste(lines.join('\n') + '\n');
+    await relay.waitForText(lines.at(-1)!, 10_000);
+    expect(relay.all('message', (e) => String(e.text).startsWith('pasted ')).map((e) => e.text)).toEqual(lines);
+    const rows = await plain.waitForScreen((r) => r.some((row) => row.endsWith(`<carol> ${lines.at(-1)!}`)), 8_000, 'the last pasted line');
+    for (const line of lines.slice(-10)) expect(rows.filter((r) => r.endsWith(`<carol> ${line}`))).toHaveLength(1);
+    expect(rows.join('\n')).not.toMatch(/8;;|\]8/);
+  });
+});
