@@ -1,3 +1,5 @@
+import { DEFAULT_LIMITS } from '../wire/limits.js';
+
 /**
  * URLs in chat lines as OSC 8 hyperlinks (`ESC ] 8 ; ; target ESC \ text ESC ] 8 ; ; ESC \`), which a
  * terminal that knows them makes clickable and one that does not ignores. Pure.
@@ -11,11 +13,8 @@
 const OSC8 = '\x1b]8;;';
 const ST = '\x1b\\';
 
-/**
- * A target longer than this is not linked (its text is shown as it is): VTE ignores targets over 2,083
- * bytes, and a link is repeated on every screen row of a wrapped URL, so a 16 KiB "URL" must not be.
- */
-export const MAX_LINK_BYTES = 2_048;
+/** A target longer than this is not linked (its text is shown as it is): wire/limits.ts says why. */
+export const MAX_LINK_BYTES = DEFAULT_LIMITS.linkBytes;
 
 /** http(s) URLs and www. addresses, as terminals' own URL detection finds them; no other scheme is linked. */
 const URL_PATTERN = /(?<![\p{L}\p{N}_])(?:https?:\/\/|www\.)[^\s]+/giu;
