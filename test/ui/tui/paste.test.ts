@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { EditLine } from '../../../src/ui/tui/editor.js';
-import type { KeyPress } from '../../../src/ui/tui/keys.js';
+import { type EditLine, killToEnd } from '../../../src/ui/tui/editor.js';
+import { keyAction, type KeyPress } from '../../../src/ui/tui/keys.js';
 import { PasteGate, type PasteStep, pastedLines } from '../../../src/ui/tui/paste.js';
 
 const START: KeyPress = { name: 'paste-start', sequence: '\x1b[200~' };
@@ -87,5 +87,13 @@ describe('a paste in the full-screen UI (issue 16 item 11)', () => {
     ['', []],
   ])('breaks %j into the lines it sends', (text, lines) => {
     expect(pastedLines(text)).toEqual(lines);
+  });
+});
+
+describe('Ctrl-K with no paste held', () => {
+  it('deletes everything after the cursor, as in readline and irssi', () => {
+    expect(keyAction('\x0b', { name: 'k', ctrl: true })).toEqual({ kind: 'killToEnd' });
+    expect(killToEnd({ text: 'hello world', cursor: 5 })).toEqual({ text: 'hello', cursor: 5 });
+    expect(killToEnd({ text: 'hello', cursor: 5 })).toEqual({ text: 'hello', cursor: 5 });
   });
 });
