@@ -46,6 +46,7 @@ export function runLineMode(session: ChatSession, input: NodeJS.ReadableStream, 
   // Clickable URLs on a terminal that takes them (hyperlink.ts); never in what goes to a pipe or a file.
   const links = hyperlinksWanted(process.env, terminal);
   const pending = new PendingLines();
+  let relayShown = false;
   const show = (event: UiEvent): void => {
     if (event.event === 'delivered') {
       const count = pending.delivered(event.id);
@@ -53,7 +54,8 @@ export function runLineMode(session: ChatSession, input: NodeJS.ReadableStream, 
       return;
     }
     if (event.event === 'message' && event.pending) pending.shown(event.id);
-    const line = formatEvent(event, { rooms: session.rooms });
+    const line = formatEvent(event, { rooms: session.rooms, relayShown });
+    if (event.event === 'role') relayShown = true;
     if (line !== undefined) print(links && event.event === 'message' ? linkify(line) : line);
   };
   const controller = new ChatController(session, show, { keys: LINE_KEYS });

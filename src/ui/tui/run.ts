@@ -11,7 +11,7 @@ import { ENTER_SCREEN, type Frame, frameUpdate, LEAVE_SCREEN, PASTE_OFF, PASTE_O
 import { PasteGate } from './paste.js';
 import { keyAction, type KeyPress, TUI_KEYS } from './keys.js';
 import { CHROME_ROWS, entryRows, layoutScreen, type Screen } from './layout.js';
-import { ChatState, NO_ROOM, type SessionSnapshot } from './state.js';
+import { ChatState, NO_ROOM, RELAY_CHANGE_SHOWN_MS, type SessionSnapshot } from './state.js';
 import { Painter } from './view.js';
 
 /** At most one frame per this many ms: a flood of messages is drawn in batches, not line by line. */
@@ -102,6 +102,8 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
     sync();
     if (state.apply(event).bell) bell = true;
     schedule();
+    // A relay change stands in the title for a while: repaint when it says "connected" again.
+    if (event.event === 'role') setTimeout(schedule, RELAY_CHANGE_SHOWN_MS).unref();
   }, {
     keys: TUI_KEYS,
     history: (room, messages) => {
