@@ -95,6 +95,7 @@ export class NodeSession implements ChatSession {
       if (!this.#talk.hides(typing.fromId)) this.#emit({ type: 'typing', typing });
     });
     node.on('whois', (whois) => this.#emit({ type: 'whois', whois }));
+    node.on('delivered', (id) => this.#emit({ type: 'delivered', id }));
     node.on('presence', (presence) => this.#emit({ type: 'presence', presence }));
     node.on('notice', (notice) => {
       // An empty store is not always a first start: a user who came, read nothing and left has one too.

@@ -209,6 +209,12 @@ export interface Limits {
   // ---- the full-screen UI ----
   /** Lines a window of the full-screen UI holds in memory; older ones leave it (the store keeps them). */
   readonly scrollbackLines: number;
+  /**
+   * A URL's hyperlink target, at most (bytes, percent-encoded); a longer URL is shown unlinked. VTE drops
+   * targets over 2,083 bytes, and a link is repeated on every row a wrapped URL takes: a peer's 16 KiB
+   * "URL" must not make every frame carry it dozens of times.
+   */
+  readonly linkBytes: number;
 }
 
 const KiB = 1024;
@@ -278,6 +284,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   otherSecretNodes: 64,
 
   scrollbackLines: 5_000,
+  linkBytes: 2_048,
 });
 
 /** The defaults with `overrides` over them (an entry given as undefined keeps its default), frozen. */

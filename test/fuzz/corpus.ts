@@ -249,6 +249,8 @@ const SHAPES: { [K in FrameKind]: lanchat.Frame.$Shape[] } = {
   away: [{ away: { away: true, reason: 'lunch' } }, { away: { away: false } }, { away: { away: true, reason: 'x'.repeat(500) } }],
   whois: [{ whois: { nodeId: CAROL.nodeId } }, { whois: { nodeId: CAROL.nodeId, answered: true, found: true, idleMs: 1000, connectedAt: T0 } }],
   // Control-socket frames: a network peer that sends them is refused like any unexpected frame.
+  // The relay's word that it holds the member's own lines up to a seq; 0 and a huge seq are nonsense to ignore.
+  stored: [{ stored: { seq: 3 } }, { stored: { seq: 0 } }, { stored: { seq: Number.MAX_SAFE_INTEGER } }],
   historyQuery: [{ historyQuery: { room: '#fuzz', limit: 10 } }, { historyQuery: {} }],
   historyPage: [{ historyPage: { messages: CAROL_LINES, done: true } }],
 };
