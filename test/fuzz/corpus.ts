@@ -244,6 +244,8 @@ const SHAPES: { [K in FrameKind]: lanchat.Frame.$Shape[] } = {
   // Control-socket frames: a network peer that sends them is refused like any unexpected frame.
   historyQuery: [{ historyQuery: { room: '#fuzz', limit: 10 } }, { historyQuery: {} }],
   historyPage: [{ historyPage: { messages: CAROL_LINES, done: true } }],
+  webQuery: [{ webQuery: {} }],
+  webAnswer: [{ webAnswer: { url: 'http://127.0.0.1:8080/?token=abc' } }, { webAnswer: {} }],
 };
 
 /** A whole frame (length prefix included) without its prefix. */
