@@ -58,8 +58,8 @@ export class Tab {
   #held: ServerMessage[] | undefined = [];
   #stateQueued = false;
   #older = 0;
-  /** The time the tab was last told it was over a limit: at most once a second. */
-  #toldAt = 0;
+  /** When the tab was last told of each limit it went over: at most once a second each. */
+  readonly #toldAt = new Map<'rate' | 'older' | 'bad', number>();
   #closed = false;
 
   constructor(session: ChatSession, socket: WebSocket, limits: TabLimits) {
@@ -120,8 +120,8 @@ export class Tab {
 
   #tell(detail: 'rate' | 'older' | 'bad'): void {
     const now = Date.now();
-    if (now - this.#toldAt < 1_000) return;
-    this.#toldAt = now;
+    if (now - (this.#toldAt.get(detail) ?? 0) < 1_000) return;
+    this.#toldAt.set(detail, now);
     this.#send(eventMessage(errorEvent({ problem: { code: 'USAGE', detail: webLimitText(detail) } }), this.#session.rooms));
   }
 
