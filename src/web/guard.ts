@@ -69,7 +69,8 @@ export function pathOf(url: string | undefined): string {
 
 /** Headers on every answer: nothing but this server's own script and styles, never in a frame, nothing cached. */
 export function securityHeaders(port: number): Record<string, string> {
-  const sockets = allowedHosts(port).map((h) => `ws://${h}`).join(' ');
+  // An IPv6 literal is no valid CSP source ([::1] pages connect under 'self').
+  const sockets = allowedHosts(port).filter((h) => !h.startsWith('[')).map((h) => `ws://${h}`).join(' ');
   return {
     'Content-Security-Policy': [
       "default-src 'self'",

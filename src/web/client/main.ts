@@ -122,6 +122,7 @@ form.addEventListener('submit', (e) => {
   else if (!socket.send({ t: 'command', line, ...(c?.kind === 'room' ? { room: c.key } : {}) })) return;
   sent.push(line);
   if (sent.length > 200) sent.shift();
+  pane.toNewest();
   recall = -1;
   input.value = '';
   schedule();
@@ -141,6 +142,8 @@ input.addEventListener('keydown', (e) => {
     input.value = recall < 0 ? '' : sent[recall]!;
   }
 });
+
+input.addEventListener('input', () => (cycle = undefined));
 
 function complete(): void {
   if (cycle === undefined) {
@@ -197,6 +200,9 @@ document.addEventListener('keydown', (e) => {
     e.preventDefault();
   } else if (e.key === 'PageUp' || e.key === 'PageDown') {
     pane.page(e.key === 'PageUp' ? -1 : 1);
+    e.preventDefault();
+  } else if (e.ctrlKey && e.key === 'End') {
+    pane.toNewest();
     e.preventDefault();
   } else if (e.key === 'Escape') document.body.classList.remove('drawer');
 });

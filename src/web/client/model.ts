@@ -1,4 +1,5 @@
 import type { MessageView } from '../../chat/views.js';
+import type { UiEvent } from '../../ui/events.js';
 import type { RoomHistory, ServerMessage, StateView } from '../protocol.js';
 import { emptyList, insertLine, type Line, type LineList, mentions, trimOldest } from './lines.js';
 
@@ -52,7 +53,7 @@ function convo(model: Model, key: string): Convo {
   let c = model.convos.get(key);
   if (c === undefined) {
     const room = !key.startsWith('@');
-    c = { key, kind: room ? 'room' : 'private', name: room ? key : key.slice(1), list: emptyList(), unread: 0, mention: false, joined: room, older: room ? 'unknown' : 'end', addedBefore: 0, removedBefore: 0 };
+    c = { key, kind: room ? 'room' : 'private', name: room ? key : key.slice(1), list: emptyList(), unread: 0, mention: false, joined: true, older: room ? 'unknown' : 'end', addedBefore: 0, removedBefore: 0 };
     model.convos.set(key, c);
   }
   return c;
@@ -67,10 +68,14 @@ export function convoOrder(model: Model): Convo[] {
 }
 
 function setState(model: Model, state: StateView): void {
+  const before = model.state;
   model.state = state;
+  // A room just joined (from this tab, another, or the terminal) is shown, as /join does in the terminal.
+  const joined = state.current !== null && before !== undefined && !before.rooms.includes(state.current) && state.rooms.includes(state.current);
   for (const room of state.rooms) convo(model, room);
   for (const c of model.convos.values()) if (c.kind === 'room') c.joined = state.rooms.includes(c.key);
-  if (model.active === undefined || !model.convos.has(model.active)) model.active = state.current ?? undefined;
+  if (joined || model.active === undefined || !model.convos.has(model.active)) model.active = state.current ?? undefined;
+  if (joined) markRead(model);
 }
 
 function add(model: Model, c: Convo, line: Line): boolean {
@@ -141,13 +146,24 @@ export function applyServer(model: Model, message: ServerMessage, seen: boolean,
         const { event: _kind, ...view } = event;
         addMessage(model, view, seen, effects);
       } else if (message.line !== undefined) {
-        const room = 'room' in event && typeof event.room === 'string' && model.convos.has(event.room) ? event.room : undefined;
+        const room = eventRoom(model, event);
         addInfo(model, room, message.line.replace(/^[*!] /, ''), event.event === 'error', now);
       }
       break;
     }
   }
   return effects;
+}
+
+/**
+ * The room an event is about, when the page has a conversation for it: a room this user just joined gets
+ * one at once (its state follows in a moment), so "you joined #dev" shows in #dev.
+ */
+function eventRoom(model: Model, event: UiEvent): string | undefined {
+  const room = 'room' in event && typeof event.room === 'string' ? event.room : undefined;
+  if (room === undefined) return undefined;
+  if (event.event === 'presence' && event.self && event.state === 'joined') convo(model, room);
+  return model.convos.has(room) ? room : undefined;
 }
 
 /** Makes `key` the conversation shown: its unread count and mention mark go. */

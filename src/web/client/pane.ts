@@ -94,7 +94,7 @@ export class Pane {
     const lines = c.list.lines.slice(this.#span.start, this.#span.end);
     const nodes: Node[] = [];
     if (this.#span.start === 0 && c.kind === 'room' && c.older !== 'unknown') {
-      nodes.push(h('div', { class: 'edge' }, c.older === 'loading' ? WEB_WORDS.olderLoading : WEB_WORDS.olderEnd));
+      nodes.push(h('div', { class: `edge ${c.older}` }, c.older === 'loading' ? WEB_WORDS.olderLoading : WEB_WORDS.olderEnd));
     }
     let day: string | undefined;
     for (const line of lines) {
@@ -118,9 +118,10 @@ export class Pane {
   /** The first row in view and how far below the top it is: kept in place through a repaint. */
   #anchor(): { row: HTMLElement; offset: number } | undefined {
     const top = this.scroller.scrollTop;
+    // Lines only: a date line or the top's "loading" line may not be there after the repaint.
     for (const child of this.inner.children) {
       const row = child as HTMLElement;
-      if (row.offsetTop + row.offsetHeight > top) return { row, offset: row.offsetTop - top };
+      if (row.classList.contains('line') && row.offsetTop + row.offsetHeight > top) return { row, offset: row.offsetTop - top };
     }
     return undefined;
   }
@@ -148,6 +149,14 @@ export class Pane {
       return;
     }
     this.#span = { ...this.#span, follow: false };
+  }
+
+  /** Back to the newest lines (Ctrl+End, or sending a line). */
+  toNewest(): void {
+    const c = this.#convo;
+    if (c === undefined) return;
+    this.#span = spanAfter(this.#span, { kind: 'bottom', total: c.list.lines.length }, SPAN_SIZE, SPAN_STEP);
+    this.#paint(c);
   }
 
   /** PgUp/PgDn. */

@@ -100,6 +100,8 @@ describe('the page’s model of the session', () => {
     applyServer(model, unknown, true, 7);
     const texts = (key: string): string[] => model.convos.get(key)!.list.lines.map((l) => (l.kind === 'info' ? l.text : ''));
     expect(texts('#dev')).toEqual(['in #dev: bob']);
+    applyServer(model, { t: 'event', event: { event: 'presence', nick: 'alice', state: 'joined', room: '#new', self: true }, line: '* you joined #new' }, true, 8);
+    expect(texts('#new')).toEqual(['you joined #new']);
     expect(texts('#lobby')).toEqual(['usage: /nick NICK']);
     expect(model.convos.get('#lobby')!.list.lines[0]).toMatchObject({ error: true });
   });
