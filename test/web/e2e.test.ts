@@ -227,6 +227,24 @@ describe('the browser UI, in Chromium, against real lanchat processes on loopbac
     await page.screenshot({ path: new URL('../../docs/web.png', import.meta.url).pathname });
   });
 
+  it('fits a phone-sized window, with the side list as a drawer, and follows the system’s dark theme', async () => {
+    const phone = await browser.context.newPage();
+    await phone.setViewportSize({ width: 390, height: 760 });
+    await phone.emulateMedia({ colorScheme: 'dark' });
+    await phone.goto(`http://127.0.0.1:${webPort}/`);
+    await phone.locator('#menu').waitFor();
+    const sideLeft = (): Promise<number> => phone.locator('#side').evaluate((el) => (el as unknown as { getBoundingClientRect(): { right: number } }).getBoundingClientRect().right);
+    expect(await sideLeft()).toBeLessThanOrEqual(0);
+    await phone.click('#menu');
+    await phone.waitForFunction(() => document.querySelector('body.drawer') !== null);
+    await phone.click('.convo[data-key="#dev"]');
+    await phone.locator('#title', { hasText: '#dev' }).waitFor();
+    expect(await phone.locator('body.drawer').count()).toBe(0);
+    const background = await phone.locator('body').evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el).backgroundColor);
+    expect(background).toBe('rgb(22, 24, 27)');
+    await phone.close();
+  });
+
   it('reconnects by itself when the node restarts, and shows nothing twice', async () => {
     restarting = true;
     await alice.kill('SIGTERM');

@@ -165,6 +165,30 @@ describe('the web server on loopback', () => {
     expect(await closed).toBe(1009);
   });
 
+  it('answers a tab at most two scroll-back reads at a time', async () => {
+    // A session whose store never answers: the reads stay outstanding.
+    const never = (): Promise<never> => new Promise<never>(() => undefined);
+    const stuck = new Proxy(session, {
+      get: (target, name) => {
+        if (name === 'older') return never;
+        const value: unknown = Reflect.get(target, name, target);
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const slow = await serveWeb(stuck, { port: 0 });
+    try {
+      const t = new URL(slow.url).searchParams.get('token')!;
+      const opened = await socket(slow.port, { Origin: `http://127.0.0.1:${slow.port}`, Cookie: `lanchat_${slow.port}=${t}` });
+      if (!('ws' in opened)) throw new Error(`refused: ${opened.refused}`);
+      const told = nextMessage(opened.ws, (m) => m.t === 'event' && m.event.event === 'error');
+      for (let id = 1; id <= 3; id++) opened.ws.send(JSON.stringify({ t: 'older', id, room: '#lobby' }));
+      expect(await told).toMatchObject({ event: { code: 'USAGE', message: expect.stringContaining('still loading older messages') } });
+      opened.ws.close();
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('is what lanchat open finds on the data folder, once the session offers it', async () => {
     const out: string[] = [];
     const sink = { write: (s: string) => out.push(s) } as unknown as NodeJS.WritableStream;
