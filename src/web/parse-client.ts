@@ -37,10 +37,15 @@ export function parseClientMessage(raw: string, maxChars: number): ClientMessage
       if (typeof before !== 'object' || before === null || typeof before.id !== 'string' || typeof before.fromId !== 'string') return undefined;
       return { t: 'older', id, room, before: { id: before.id, fromId: before.fromId } };
     }
+    case 'read':
+      return typeof m.key === 'string' && m.key.length <= MAX_KEY_CHARS ? { t: 'read', key: m.key } : undefined;
     default:
       return undefined;
   }
 }
+
+/** A conversation's key is a room or `@` and a nick: both far shorter than this. */
+const MAX_KEY_CHARS = 200;
 
 /** A string, absent (undefined), or something else (null: the message is refused). */
 function optionalString(value: unknown): string | undefined | null {

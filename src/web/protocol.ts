@@ -35,7 +35,9 @@ export type ServerMessage =
   /** `line`: the event as line mode words it (ui/line-format.ts), for the page to show; absent for chat lines and events line mode does not show. */
   | { t: 'event'; event: UiEvent; line?: string }
   /** The answer to an `older` request (same id), oldest first; fewer than asked: the room's start. */
-  | { t: 'older'; id: number; room: string; messages: MessageView[]; end: boolean };
+  | { t: 'older'; id: number; room: string; messages: MessageView[]; end: boolean }
+  /** Another tab of this node read conversation `key` (a room, or `@nick`): its unread count goes here too. */
+  | { t: 'read'; key: string };
 
 export type ClientMessage =
   /** A line to `room` (the tab's room: made the session's current room first), or to the current room. */
@@ -46,7 +48,9 @@ export type ClientMessage =
   /** A line as typed (`/who`, `/nick bob`…): parsed and run as the terminal runs it (ui/input.ts, session/dispatch.ts). */
   | { t: 'command'; room?: string; line: string }
   /** A page of `room`'s history before `before` (the newest when absent). */
-  | { t: 'older'; id: number; room: string; before?: { id: string; fromId: string } };
+  | { t: 'older'; id: number; room: string; before?: { id: string; fromId: string } }
+  /** This tab showed conversation `key` to its reader: the node's other tabs are told. */
+  | { t: 'read'; key: string };
 
 /** The WebSocket's path on the node's web server. */
 export const SOCKET_PATH = '/ws';

@@ -62,7 +62,13 @@ export class Tab {
   readonly #toldAt = new Map<'rate' | 'older' | 'bad', number>();
   #closed = false;
 
-  constructor(session: ChatSession, socket: WebSocket, limits: TabLimits) {
+  /** `onRead`: this tab read a conversation, for the server to tell the others. */
+  constructor(
+    session: ChatSession,
+    socket: WebSocket,
+    limits: TabLimits,
+    readonly onRead: (key: string) => void = () => undefined,
+  ) {
     this.#session = session;
     this.#socket = socket;
     this.#limits = limits;
@@ -155,6 +161,9 @@ export class Tab {
       case 'older':
         this.#olderPage(message.id, message.room, message.before);
         return;
+      case 'read':
+        this.onRead(message.key);
+        return;
     }
   }
 
@@ -175,6 +184,11 @@ export class Tab {
         () => this.#send({ t: 'older', id, room, messages: [], end: false }),
       )
       .finally(() => this.#older--);
+  }
+
+  /** Another tab read `key`. */
+  read(key: string): void {
+    this.#send({ t: 'read', key });
   }
 
   close(): void {

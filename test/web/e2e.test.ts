@@ -197,6 +197,13 @@ describe('the browser UI, in Chromium, against real lanchat processes on loopbac
     await typeLine(second, 'from tab two');
     await lineWith(page, 'from tab two').waitFor();
     await bob.waitForText('from tab two');
+    bob.send('for both in dev');
+    await Promise.all([page, second].map((p) => p.locator('.convo[data-key="#dev"] .badge', { hasText: '1' }).waitFor()));
+    await page.click('.convo[data-key="#dev"]');
+    await lineWith(page, 'for both in dev').waitFor();
+    // Read in one tab, read in the other.
+    await second.locator('.convo[data-key="#dev"] .badge').waitFor({ state: 'detached' });
+    await page.click('.convo[data-key="#lobby"]');
     bob.send('/join #lobby');
     bob.send('to both tabs');
     await Promise.all([lineWith(page, 'to both tabs').waitFor(), lineWith(second, 'to both tabs').waitFor()]);

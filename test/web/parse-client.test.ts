@@ -11,6 +11,7 @@ describe("a page's message, checked", () => {
     ['{"t":"command","line":"/who","room":"#dev"}', { t: 'command', line: '/who', room: '#dev' }],
     ['{"t":"older","id":3,"room":"#dev"}', { t: 'older', id: 3, room: '#dev' }],
     ['{"t":"older","id":3,"room":"#dev","before":{"id":"x","fromId":"y","z":1}}', { t: 'older', id: 3, room: '#dev', before: { id: 'x', fromId: 'y' } }],
+    ['{"t":"read","key":"@bob"}', { t: 'read', key: '@bob' }],
   ])('takes %s', (raw, expected) => {
     expect(parseClientMessage(raw, 1_000)).toEqual(expected);
   });
@@ -31,6 +32,8 @@ describe("a page's message, checked", () => {
     ['{"t":"older","id":1,"room":"#dev","before":{"id":1}}'],
     ['{"t":"older","id":1,"room":"#dev","before":null}'],
     ['{"t":"quit"}'],
+    ['{"t":"read"}'],
+    [`{"t":"read","key":"${'k'.repeat(201)}"}`],
     ['{"t":"__proto__"}'],
     [`{"t":"say","text":"${'x'.repeat(2_000)}"}`],
   ])('refuses %s', (raw) => {

@@ -56,7 +56,11 @@ function active(): Convo | undefined {
 }
 
 function paint(): void {
-  if (document.visibilityState === 'visible' && pane.following) markRead(model);
+  if (document.visibilityState === 'visible' && pane.following) {
+    // The node's other tabs clear it too: read once, read everywhere.
+    const read = markRead(model);
+    if (read !== undefined) socket.send({ t: 'read', key: read });
+  }
   const c = active();
   side.replaceChildren(
     ...convoOrder(model).map((convo, i) => {
@@ -166,7 +170,10 @@ function complete(): void {
 
 // --- the side list, people, keys ---
 function show(key: string): void {
+  const had = model.convos.get(key);
+  const unread = had !== undefined && (had.unread > 0 || had.mention);
   select(model, key);
+  if (unread) socket.send({ t: 'read', key });
   document.body.classList.remove('drawer');
   schedule();
   input.focus();

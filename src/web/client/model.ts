@@ -140,6 +140,14 @@ export function applyServer(model: Model, message: ServerMessage, seen: boolean,
       c.older = message.end ? 'end' : 'unknown';
       break;
     }
+    case 'read': {
+      const c = model.convos.get(message.key);
+      if (c !== undefined) {
+        c.unread = 0;
+        c.mention = false;
+      }
+      break;
+    }
     case 'event': {
       const event = message.event;
       if (event.event === 'message') {
@@ -174,11 +182,13 @@ export function select(model: Model, key: string): void {
   markRead(model);
 }
 
-export function markRead(model: Model): void {
+/** Clears the shown conversation's unread count and mention; returns its key when there was something to clear. */
+export function markRead(model: Model): string | undefined {
   const c = model.active === undefined ? undefined : model.convos.get(model.active);
-  if (c === undefined) return;
+  if (c === undefined || (c.unread === 0 && !c.mention)) return undefined;
   c.unread = 0;
   c.mention = false;
+  return c.key;
 }
 
 export function totalUnread(model: Model): number {

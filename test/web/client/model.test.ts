@@ -64,6 +64,8 @@ describe('the page’s model of the session', () => {
     expect(dev.unread).toBe(0);
     applyServer(model, live(m({})), false, 0); // the tab is hidden
     expect(dev.unread).toBe(1);
+    applyServer(model, { t: 'read', key: '#dev' }, false, 0); // another tab showed it
+    expect(dev.unread).toBe(0);
   });
 
   it('puts private lines, sent and received, in one conversation with the other person, and notifies of received ones', () => {
