@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { safeJson } from '../chat/safe-text.js';
 import { runJsonMode } from '../ui/json-mode.js';
 import { webUrlText } from '../ui/words.js';
-import { serveWeb, WEB_TOKEN_FILE, type WebServer } from '../web/server.js';
+import type { WebServer } from '../web/server.js';
 import { runLineMode } from '../ui/line-mode.js';
 import type { ChatSession } from '../session/chat-session.js';
 import { defaultDataDir } from '../session/data-folder.js';
@@ -127,6 +127,8 @@ async function run(options: CliOptions, secret: string | undefined): Promise<voi
   let web: WebServer | undefined;
   if (options.web !== undefined) {
     try {
+      // Loaded only when used, as the full screen is: other modes start without the web server's modules.
+      const { serveWeb, WEB_TOKEN_FILE } = await import('../web/server.js');
       web = await serveWeb(session, { port: options.web, tokenFile: join(options.dataDir, WEB_TOKEN_FILE) });
     } catch (err) {
       await session.stop();

@@ -30,8 +30,11 @@ const socket = new NodeSocket(`ws://${location.host}${SOCKET_PATH}`, onServer, (
 function onServer(message: ServerMessage): void {
   const seen = document.visibilityState === 'visible';
   const effects = applyServer(model, message, seen, Date.now());
-  if (document.hidden) for (const m of effects.notify) notify(m);
-  document.title = titleText();
+  if (document.hidden) {
+    for (const m of effects.notify) notify(m);
+    // A hidden tab gets no frames to paint in: its title (the unread count) is set at once.
+    document.title = titleText();
+  }
   schedule();
 }
 
