@@ -182,6 +182,8 @@ describe('the browser UI, in Chromium, against real lanchat processes on loopbac
     }
     expect(pages).toBeGreaterThan(1);
     await page.locator('.edge.end').waitFor();
+    // Scrolled back, the page offers the way to the newest lines.
+    await page.locator('#newest').waitFor();
     const texts = (await shownTexts(page)).filter((t) => /^lobby line \d+$/.test(t));
     expect(texts[0]).toBe('lobby line 1');
     expect(new Set(texts).size).toBe(texts.length);
@@ -189,7 +191,8 @@ describe('the browser UI, in Chromium, against real lanchat processes on loopbac
   });
 
   it('keeps two tabs in step', async () => {
-    await page.keyboard.press('Control+End');
+    await page.click('#newest');
+    await page.locator('#newest').waitFor({ state: 'hidden' });
     const second = await browser.context.newPage();
     await second.goto(`http://127.0.0.1:${webPort}/`);
     await second.click('.convo[data-key="#lobby"]');

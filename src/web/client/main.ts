@@ -17,7 +17,8 @@ const input = byId<HTMLInputElement>('input');
 const form = byId<HTMLFormElement>('form');
 const notifyButton = byId<HTMLButtonElement>('notify');
 const menuButton = byId<HTMLButtonElement>('menu');
-const pane = new Pane(byId('pane'), byId('lines'), (c) => askOlder(c));
+const newestButton = byId<HTMLButtonElement>('newest');
+const pane = new Pane(byId('pane'), byId('lines'), (c) => askOlder(c), () => schedule());
 let open = false;
 let olderId = 0;
 let painting = false;
@@ -87,6 +88,7 @@ function paint(): void {
   status.className = open && model.state?.connected === true ? 'ok' : 'warn';
   input.placeholder = c === undefined ? WEB_WORDS.inputNone : c.kind === 'private' ? WEB_WORDS.inputPrivate(safeText(c.name)) : WEB_WORDS.inputRoom(safeText(c.name));
   pane.render(c);
+  newestButton.hidden = pane.following || c === undefined;
   document.title = titleText();
 }
 
@@ -191,6 +193,12 @@ people.addEventListener('click', (e) => {
   if (nick !== undefined && nick !== model.state?.nick) show(privateKey(nick));
 });
 menuButton.addEventListener('click', () => document.body.classList.toggle('drawer'));
+newestButton.textContent = WEB_WORDS.toNewest;
+newestButton.addEventListener('click', () => {
+  pane.toNewest();
+  schedule();
+  input.focus();
+});
 
 function step(by: number): void {
   const order = convoOrder(model);

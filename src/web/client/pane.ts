@@ -59,8 +59,14 @@ export class Pane {
     readonly scroller: HTMLElement,
     readonly inner: HTMLElement,
     readonly onTop: (convo: Convo) => void,
+    /** The reader left the newest lines, or came back to them. */
+    readonly onFollow: (following: boolean) => void = () => undefined,
   ) {
-    scroller.addEventListener('scroll', () => this.#onScroll(), { passive: true });
+    scroller.addEventListener('scroll', () => {
+      const was = this.#span.follow;
+      this.#onScroll();
+      if (this.#span.follow !== was) onFollow(this.#span.follow);
+    }, { passive: true });
   }
 
   get following(): boolean {
