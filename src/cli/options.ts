@@ -18,6 +18,8 @@ export interface RawOptions {
   discovery?: boolean;
   awayAfter?: string;
   typing?: boolean;
+  /** `--web` alone: true; `--web PORT`: the port as typed. */
+  web?: boolean | string;
 }
 
 export interface CliOptions {
@@ -35,6 +37,8 @@ export interface CliOptions {
   awayAfterMinutes: number;
   /** Tell the others when the user types (--no-typing: false). */
   typing: boolean;
+  /** Serve the browser UI on this port of 127.0.0.1 (0: any free one); undefined: no browser UI. */
+  web: number | undefined;
 }
 
 /** --away-after: whole minutes, up to a week. */
@@ -65,6 +69,7 @@ export function resolveOptions(raw: RawOptions, env: NodeJS.ProcessEnv = process
     discovery: raw.discovery !== false,
     awayAfterMinutes: raw.awayAfter === undefined ? DEFAULT_AWAY_AFTER_MINUTES : parseMinutes(raw.awayAfter),
     typing: raw.typing !== false,
+    web: raw.web === undefined || raw.web === false ? undefined : raw.web === true ? 0 : parsePort(raw.web, '--web'),
   };
 }
 
