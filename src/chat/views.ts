@@ -101,4 +101,8 @@ export type Problem =
   | { code: 'WRONG_SECRET'; host: string; port: number; network: string; cause: 'mismatch' | 'maybe-needed'; detail?: string }
   | { code: 'BAD_FRAME'; detail: string }
   | { code: 'USAGE'; detail: string }
+  /** A search text empty or longer than `maxChars`. */
+  | { code: 'SEARCH_INVALID'; maxChars: number }
+  /** The store could not be searched; `cause`: what it said. */
+  | { code: 'SEARCH_FAILED'; cause: string }
   | { code: string; remote: { message: string; suggestion?: string } };

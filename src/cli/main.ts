@@ -72,13 +72,20 @@ program
   .option('-d, --data <dir>', 'data folder (default: ~/.local/share/lanchat/<network>)')
   .option('--network <name>', 'chat network whose default data folder to read', 'lanchat')
   .option('--json', 'one JSON message object per line, as the live events')
-  .action(async (raw: { room?: string; limit?: string; data?: string; network: string; json?: boolean }) => {
+  .option('--grep <text>', 'only the newest messages (100 at most) that hold TEXT, any case, newest first')
+  .action(async (raw: { room?: string; limit?: string; data?: string; network: string; json?: boolean; grep?: string }) => {
     const limit = raw.limit === undefined ? Number.POSITIVE_INFINITY : Number(raw.limit);
     try {
       if (!(limit === Number.POSITIVE_INFINITY || (Number.isInteger(limit) && limit > 0))) {
         throw new LanchatError('USAGE', `--limit "${raw.limit}": a count of messages`);
       }
-      await runHistory({ dataDir: raw.data ?? defaultDataDir(raw.network), room: raw.room, limit, json: raw.json === true });
+      await runHistory({
+        dataDir: raw.data ?? defaultDataDir(raw.network),
+        room: raw.room,
+        limit,
+        json: raw.json === true,
+        ...(raw.grep === undefined ? {} : { grep: raw.grep }),
+      });
     } catch (err) {
       fail(err, raw.json === true, isLanchatError(err, 'USAGE') ? 2 : 1);
     }

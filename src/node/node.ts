@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Server } from 'node:net';
 import type { Notice as NoticeData } from '../chat/views.js';
 import { serveControl } from '../control/control-socket.js';
+import { readableText } from '../identity/seal.js';
 import type { Advert } from '../discovery/advert.js';
 import { Discovery } from '../discovery/mdns.js';
 import type { Role } from '../election/decide.js';
@@ -16,7 +17,7 @@ import { Relay } from '../relay/relay.js';
 import type { Replica } from '../sync/replica.js';
 import { type Limits, PROTOCOL_VERSION } from '../wire/limits.js';
 import { FailoverDriver } from './failover-driver.js';
-import { latestHistory, olderHistory } from './history.js';
+import { latestHistory, olderHistory, searchHistory } from './history.js';
 import { routeInbound } from './inbound.js';
 import { newMember, type NodeParts, openParts } from './open.js';
 import { PinWatch } from './pin-watch.js';
@@ -66,7 +67,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     try {
       node = new LanchatNode(options, parts);
       for (const conn of pending) node.#onInbound(conn);
-      node.#control = await serveControl(options.dataDir, parts.replica.store);
+      node.#control = await serveControl(options.dataDir, parts.replica.store, undefined, (m) => readableText(m, parts.identity));
       return node;
     } catch (err) {
       await parts.replica.store.close();
@@ -217,6 +218,11 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
    * Stored messages of `room` shown before the message `before` (the latest when undefined), at most
    * `count`, oldest first: what a scrolled-back window shows above the oldest line it holds.
    */
+  /** Stored messages whose text holds `query`, newest first (node/history.ts searchHistory). */
+  searchMessages(query: string, room: string | undefined, limit: number): Promise<MessageView[]> {
+    return searchHistory(this.#replica.store, this.identity, query, room, limit);
+  }
+
   olderMessages(room: string, count: number, before?: Pick<MessageView, 'id' | 'fromId'>): Promise<MessageView[]> {
     return olderHistory(this.#replica.store, this.identity, room, count, before);
   }

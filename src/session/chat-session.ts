@@ -64,6 +64,13 @@ export interface ChatSession {
   history(room: string, count: number): Promise<MessageView[]>;
   /** Stored messages of `room` shown before `before` (the newest when undefined), at most `count`, oldest first: scroll-back. */
   older(room: string, count: number, before?: Pick<MessageView, 'id' | 'fromId'>): Promise<MessageView[]>;
+
+  // --- search, private conversations, read markers (issue 17: 6, 8, 10, 11) ---
+  /**
+   * Stored messages whose text holds `text`, case-insensitively (of `room`, or of everything, the private
+   * messages this user can read included), newest first, marked `history`; at most DEFAULT_LIMITS.searchResults.
+   */
+  search(text: string, room?: string): Promise<MessageView[]>;
 }
 
 export type Role = 'relay' | 'member' | 'electing';

@@ -1,5 +1,6 @@
 import { normalizeRoom } from '../chat/names.js';
 import type { MessageView } from '../chat/views.js';
+import { DEFAULT_LIMITS } from '../wire/limits.js';
 import type { ChatSession, Refusal, RoomEntry, WhoAnswer } from './chat-session.js';
 
 /**
@@ -16,7 +17,9 @@ export type Command =
   | { kind: 'rooms' }
   | { kind: 'history'; room?: string; count: number }
   | { kind: 'help' }
-  | { kind: 'quit' };
+  | { kind: 'quit' }
+  // issue 17: search
+  | { kind: 'search'; text: string; room?: string };
 
 export type CommandName = Command['kind'];
 
@@ -32,6 +35,8 @@ export type Answer =
   | { kind: 'rooms'; rooms: RoomEntry[] }
   /** Stored messages, oldest first, for this face alone. */
   | { kind: 'history'; room: string; messages: Promise<MessageView[]> }
+  /** Stored messages that hold `query`, newest first, for this face alone. */
+  | { kind: 'search'; query: string; room: string | null; results: Promise<MessageView[]> }
   /** Refused at once. `command` lets the face word the problem for what its user did. */
   | ({ kind: 'refused'; command: CommandName } & Refusal);
 
@@ -65,7 +70,19 @@ export function dispatch(session: ChatSession, command: Command): Answer {
     case 'help':
     case 'quit':
       return { kind: command.kind };
+    case 'search':
+      return search(session, command);
   }
+}
+
+function search(session: ChatSession, command: Extract<Command, { kind: 'search' }>): Answer {
+  const maxChars = DEFAULT_LIMITS.searchChars;
+  const query = command.text.trim();
+  if (query === '' || [...query].length > maxChars) return { kind: 'refused', command: 'search', problem: { code: 'SEARCH_INVALID', maxChars } };
+  if (command.room === undefined) return { kind: 'search', query, room: null, results: session.search(query) };
+  const room = normalizeRoom(command.room);
+  if (room === undefined) return { kind: 'refused', command: 'search', problem: { code: 'ROOM_INVALID', room: command.room } };
+  return { kind: 'search', query, room, results: session.search(query, room) };
 }
 
 function done(command: CommandName, refusal: Refusal | undefined): Answer {

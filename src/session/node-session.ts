@@ -2,6 +2,7 @@ import type { MessageView, RelayInfo } from '../chat/views.js';
 import { LanchatNode, type NodeOptions } from '../node/node.js';
 import type { ChatSession, InputMemory, PersonView, Refusal, Role, RoomEntry, SessionEvent, WhoAnswer } from './chat-session.js';
 import { Remembered } from './remembered.js';
+import { DEFAULT_LIMITS } from '../wire/limits.js';
 
 /** What starting a session takes: the command line's choices, checked (cli/options.ts); the node's tuning stays its own. */
 export type SessionOptions = Pick<NodeOptions, 'nick' | 'network' | 'dataDir' | 'host' | 'connect' | 'port' | 'discovery' | 'secret'>;
@@ -180,6 +181,10 @@ export class NodeSession implements ChatSession {
 
   older(room: string, count: number, before?: Pick<MessageView, 'id' | 'fromId'>): Promise<MessageView[]> {
     return this.#node.olderMessages(room, count, before);
+  }
+
+  search(text: string, room?: string): Promise<MessageView[]> {
+    return this.#node.searchMessages(text, room, DEFAULT_LIMITS.searchResults);
   }
 
   #refusalOf(act: () => void): Refusal | undefined {

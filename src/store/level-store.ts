@@ -1,8 +1,8 @@
 import { LanchatError } from '../wire/errors.js';
 import { openHistoryDb, storeError, type HistoryDb } from './history-db.js';
-import type { DisplayPosition, HistoryStore, StoredMessage, VersionVector } from './history-store.js';
+import type { DisplayPosition, HistoryStore, SearchScan, StoredMessage, VersionVector } from './history-store.js';
 import { decodeStored } from './stored-message.js';
-import { upgradeFormat } from './format.js';
+import { upgradeFormat, type UpgradeProgress } from './format.js';
 import { compareOrder, countPlaces, encodePage } from './display-page.js';
 import { bucketKey, bucketOf, pageKey, pagePrefix, prefixEnd, readVectorEntry, runKey, vectorKey, writeVectorEntry, type RunSpan, type VectorEntry } from './keys.js';
 import { moveHeld } from './held-move.js';
@@ -10,6 +10,8 @@ import { messageIn } from './message-run.js';
 import { joinTails, planPages, planRuns, type PageWrite, type RunWrite, type RunPiece } from './record-tails.js';
 import { countMessages, heldAmong, readHeldSpans, readMany, readSince, runHolding, spanHolding } from './run-reads.js';
 import { latestPlaces, readHistory } from './display-reads.js';
+import { searchRuns } from './search-scan.js';
+import { runSketch, sketchKey } from './search-sketch.js';
 
 export type { HistoryDb } from './history-db.js';
 
@@ -46,10 +48,10 @@ export class LevelHistoryStore implements HistoryStore {
   }
 
   /** Opens the history at `location`: a new one only where there is none (history-db.ts). */
-  static async open(location: string): Promise<LevelHistoryStore> {
+  static async open(location: string, options: { onUpgrade?: UpgradeProgress } = {}): Promise<LevelHistoryStore> {
     const db = await openHistoryDb(location);
     try {
-      await upgradeFormat(db, location);
+      await upgradeFormat(db, location, options.onUpgrade);
       const vector = new Map<string, number>();
       const top = new Map<string, number>();
       for await (const [key, value] of db.iterator({ gte: 'v!', lt: prefixEnd('v!') })) {
@@ -205,6 +207,11 @@ export class LevelHistoryStore implements HistoryStore {
     return countMessages(this.#db);
   }
 
+  search(scan: SearchScan): Promise<StoredMessage[]> {
+    this.#assertOpen();
+    return searchRuns(this.#db, scan);
+  }
+
   async close(): Promise<void> {
     await this.#appending;
     if (this.#db.status === 'open') await this.#joinTails();
@@ -256,10 +263,16 @@ const EMPTY = new Uint8Array(0);
 
 type HistoryBatch = ReturnType<HistoryDb['batch']>;
 
-/** Puts a run record, deleting those it replaces. */
+/** Puts a run record and its sketch, deleting those it replaces. */
 function putRun(batch: HistoryBatch, { origin, span, value, replaces }: RunWrite): void {
-  for (const replaced of replaces) batch.del(runKey(origin, replaced));
-  batch.put(runKey(origin, span), value);
+  for (const replaced of replaces) {
+    batch.del(runKey(origin, replaced));
+    batch.del(sketchKey(runKey(origin, replaced)));
+  }
+  const key = runKey(origin, span);
+  batch.put(key, value);
+  // The search index of the run, in the same batch: a crash keeps both or neither (search-sketch.ts).
+  batch.put(sketchKey(key), runSketch(value, span.last - span.first + 1));
 }
 
 /**

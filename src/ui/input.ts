@@ -12,6 +12,7 @@ export const COMMANDS: readonly { usage: string; summary: string }[] = [
   { usage: '/who [#ROOM]', summary: 'who is in a room (the current one by default)' },
   { usage: '/rooms', summary: 'list the rooms with people in them' },
   { usage: '/history [#ROOM] [N]', summary: 'show the last N (default 50) stored messages of a room' },
+  { usage: '/search TEXT [#ROOM]', summary: 'find stored messages that hold TEXT (any case), newest first' },
   { usage: '/quit', summary: 'leave the chat (also Ctrl-D)' },
 ];
 
@@ -80,6 +81,13 @@ export function parseInput(line: string): Input {
       const match = /^(\S+)\s+(.*\S.*)$/s.exec(rest);
       if (match === null) return { kind: 'invalid', message: 'usage: /msg NICK TEXT' };
       return { kind: 'msg', nick: match[1]!, text: match[2]! };
+    }
+    case 'search': {
+      // A last word that is a room names where to look: "/search lunch #dev".
+      const room = args.length > 1 && args.at(-1)!.startsWith('#') ? args.at(-1)! : undefined;
+      const words = room === undefined ? rest.trim() : rest.trim().slice(0, rest.trim().length - room.length).trim();
+      if (words === '') return { kind: 'invalid', message: 'usage: /search TEXT [#ROOM]' };
+      return room === undefined ? { kind: 'search', text: words } : { kind: 'search', text: words, room };
     }
     default:
       return { kind: 'invalid', message: `unknown command /${name}; /help lists the commands` };

@@ -86,6 +86,10 @@ export function problemText(problem: Problem, command?: CommandName): string {
     case 'BAD_FRAME':
     case 'USAGE':
       return problem.detail;
+    case 'SEARCH_INVALID':
+      return `a search is 1 to ${problem.maxChars} characters of text`;
+    case 'SEARCH_FAILED':
+      return `could not search the history: ${problem.cause}`;
   }
 }
 

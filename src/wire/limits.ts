@@ -168,6 +168,12 @@ export interface Limits {
   // ---- the full-screen UI ----
   /** Lines a window of the full-screen UI holds in memory; older ones leave it (the store keeps them). */
   readonly scrollbackLines: number;
+
+  // ---- search (/search, lanchat history --grep) ----
+  /** Matches a search shows, the newest: a screenful or two; the store is read only until it holds them. */
+  readonly searchResults: number;
+  /** Longest search text, in characters: a phrase to find, not a paste. */
+  readonly searchChars: number;
 }
 
 const KiB = 1024;
@@ -229,6 +235,9 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   clockSkewMs: 60_000,
 
   scrollbackLines: 5_000,
+
+  searchResults: 100,
+  searchChars: 200,
 });
 
 /** The defaults with `overrides` over them (an entry given as undefined keeps its default), frozen. */

@@ -87,6 +87,8 @@ const PROBLEMS: [Problem, CommandName | undefined, string][] = [
   ],
   [{ code: 'BAD_FRAME', detail: 'index out of range: 4 + 10 > 6' }, undefined, 'index out of range: 4 + 10 > 6'],
   [{ code: 'USAGE', detail: 'usage: /nick NICK' }, 'nick', 'usage: /nick NICK'],
+  [{ code: 'SEARCH_INVALID', maxChars: 200 }, 'search', 'a search is 1 to 200 characters of text'],
+  [{ code: 'SEARCH_FAILED', cause: 'closed' }, 'search', 'could not search the history: closed'],
   [{ code: 'NICK_IN_USE', remote: { message: 'the nick CAROL is taken', suggestion: 'CAROL2' } }, 'nick', 'the nick CAROL is taken'],
   // A code this node words itself, refused by the relay: the relay's words.
   [{ code: 'ROOM_INVALID', remote: { message: 'the relay says no' } }, 'join', 'the relay says no'],
@@ -135,6 +137,8 @@ describe('the words of problems', () => {
       WRONG_SECRET: true,
       BAD_FRAME: true,
       USAGE: true,
+      SEARCH_INVALID: true,
+      SEARCH_FAILED: true,
     };
     expect(new Set(local)).toEqual(new Set(Object.keys(codes)));
   });
