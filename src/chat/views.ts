@@ -76,7 +76,9 @@ export type Notice =
    * what happened while this node was not connected; otherwise lines that came at once while it was.
    */
   /** `first`: the store held nothing before: the network's earlier messages, not what happened while away. */
-  | { code: 'CAUGHT_UP'; count: number; shown: number; away: boolean; first: boolean };
+  | { code: 'CAUGHT_UP'; count: number; shown: number; away: boolean; first: boolean }
+  /** A private line to `nick`, who is offline: sealed and stored, it reaches them when their node next syncs. */
+  | { code: 'OFFLINE_DELIVERY'; nick: string };
 
 export type NoticeCode = Notice['code'];
 

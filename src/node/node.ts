@@ -76,7 +76,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     }
   }
 
-  private constructor(options: NodeOptions, { identity, server, port, releaseDataDir, replica, chain, secret, pins, limits }: NodeParts) {
+  private constructor(options: NodeOptions, { identity, server, port, releaseDataDir, replica, chain, secret, pins, sealKeys, limits }: NodeParts) {
     super();
     this.#options = options;
     this.#limits = limits;
@@ -89,11 +89,11 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     const startedAt = Date.now();
     this.#rank = { forced: options.host, weight: 0, startedAt, nodeId: identity.nodeIdHex };
     const notice = (data: NoticeData): void => void this.emit('notice', data);
-    this.#pins = new PinWatch({ dataDir: options.dataDir, selfId: identity.nodeIdHex, pins, proven: secret !== undefined, notice });
+    this.#pins = new PinWatch({ dataDir: options.dataDir, selfId: identity.nodeIdHex, pins, sealKeys, proven: secret !== undefined, notice });
     // The failover driver decides where the member dials when its link is lost (it is built just below;
     // the member asks only once it runs).
     const reconnect = (lost: LostInfo): NextDial | undefined => this.#failover.reconnect(lost);
-    const member = (this.#member = newMember(options, { identity, port, replica, chain, secret, pins, limits, reconnect }, startedAt));
+    const member = (this.#member = newMember(options, { identity, port, replica, chain, secret, pins, sealKeys, limits, reconnect }, startedAt));
     if (options.discovery) this.#discovery = new Discovery(options.network, secret?.tag);
     const discovery = this.#discovery;
     this.#failover = new FailoverDriver({
@@ -134,6 +134,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
       }
     });
     member.on('problem', (p) => this.emit('problem', p));
+    member.on('notice', notice);
     discovery?.on('seen', (advert) => this.#failover.onAdvert(advert));
     discovery?.on('gone', (nodeId) => this.#failover.onGone(nodeId));
     discovery?.on('trouble', (text) => notice({ code: 'MDNS_TROUBLE', detail: text }));

@@ -11,7 +11,7 @@ import { joinTails, planPages, planRuns, type PageWrite, type RunWrite, type Run
 import { countMessages, heldAmong, readHeldSpans, readMany, readSince, runHolding, spanHolding } from './run-reads.js';
 import { latestPlaces, readHistory } from './display-reads.js';
 import { searchRuns } from './search-scan.js';
-import { runSketch, sketchKey } from './search-sketch.js';
+import { runSketch, sketchKey, sketchOf } from './search-sketch.js';
 
 export type { HistoryDb } from './history-db.js';
 
@@ -80,7 +80,8 @@ export class LevelHistoryStore implements HistoryStore {
     if (fresh.length === 0) return [];
     const batch = this.#db.batch();
     const runs = planRuns(fresh, this.#tailRuns);
-    for (const write of runs.writes) putRun(batch, write);
+    const byPlace = new Map(fresh.map((m) => [`${m.origin}!${m.seq}`, m]));
+    for (const write of runs.writes) putRun(batch, write, byPlace);
     const placesByBucket = new Map<string, DisplayPosition[]>();
     for (const m of fresh) {
       const bucket = bucketOf(m);
@@ -264,7 +265,7 @@ const EMPTY = new Uint8Array(0);
 type HistoryBatch = ReturnType<HistoryDb['batch']>;
 
 /** Puts a run record and its sketch, deleting those it replaces. */
-function putRun(batch: HistoryBatch, { origin, span, value, replaces }: RunWrite): void {
+function putRun(batch: HistoryBatch, { origin, span, value, replaces }: RunWrite, decoded?: ReadonlyMap<string, StoredMessage>): void {
   for (const replaced of replaces) {
     batch.del(runKey(origin, replaced));
     batch.del(sketchKey(runKey(origin, replaced)));
@@ -272,7 +273,18 @@ function putRun(batch: HistoryBatch, { origin, span, value, replaces }: RunWrite
   const key = runKey(origin, span);
   batch.put(key, value);
   // The search index of the run, in the same batch: a crash keeps both or neither (search-sketch.ts).
-  batch.put(sketchKey(key), runSketch(value, span.last - span.first + 1));
+  batch.put(sketchKey(key), sketchOfRun(value, origin, span, decoded));
+}
+
+/** A run's sketch from its messages as this append decoded them, or (a join of earlier pieces) from its record. */
+function sketchOfRun(value: Uint8Array, origin: string, span: RunSpan, decoded: ReadonlyMap<string, StoredMessage> | undefined): Uint8Array {
+  const messages: StoredMessage[] = [];
+  for (let seq = span.first; seq <= span.last && decoded !== undefined; seq++) {
+    const m = decoded.get(`${origin}!${seq}`);
+    if (m === undefined) break;
+    messages.push(m);
+  }
+  return messages.length === span.last - span.first + 1 ? sketchOf(messages) : runSketch(value, span.last - span.first + 1);
 }
 
 /**

@@ -40,6 +40,8 @@ export function noticeText(notice: Notice): string {
       if (notice.first) return `${notice.count} earlier message${notice.count === 1 ? '' : 's'} of this network${shown}`;
       return notice.away ? `${messages} while you were away${shown}` : `${messages} arrived at once${shown}`;
     }
+    case 'OFFLINE_DELIVERY':
+      return `${notice.nick} is offline; they will get it when they are back`;
   }
 }
 

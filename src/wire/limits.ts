@@ -174,6 +174,13 @@ export interface Limits {
   readonly searchResults: number;
   /** Longest search text, in characters: a phrase to find, not a paste. */
   readonly searchChars: number;
+
+  // ---- people who are offline ----
+  /**
+   * Seal keys of nodes seen online kept in the data folder (private messages to someone offline are
+   * sealed to theirs): a LAN's people many times over; the least lately seen leave first.
+   */
+  readonly knownSealKeys: number;
 }
 
 const KiB = 1024;
@@ -238,6 +245,8 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
 
   searchResults: 100,
   searchChars: 200,
+
+  knownSealKeys: 1_000,
 });
 
 /** The defaults with `overrides` over them (an entry given as undefined keeps its default), frozen. */

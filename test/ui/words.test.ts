@@ -12,6 +12,7 @@ const NOTICES: [Notice, string][] = [
   [{ code: 'OPEN' }, 'the network is open: anyone on this LAN can read it (for a room secret: LANCHAT_SECRET or --secret-file)'],
   [{ code: 'SECRET' }, 'the network has a room secret: only those who know it can read or write'],
   [{ code: 'LOOKING' }, 'looking for peers…'],
+  [{ code: 'OFFLINE_DELIVERY', nick: 'bob' }, 'bob is offline; they will get it when they are back'],
   [{ code: 'RELAY_LOST', relay: 'bob', reason: 'the relay closed the connection' }, 'lost the relay bob (the relay closed the connection); electing another…'],
   [{ code: 'HANDING_OVER', host: '10.0.0.7', port: 40123 }, 'another relay outranks this one; handing over to 10.0.0.7:40123'],
   [{ code: 'TWO_FORCED', keeper: 'other', host: '10.0.0.7' }, 'another node was started with --host; the node at 10.0.0.7 keeps the relay (the lower node id)'],
@@ -111,6 +112,7 @@ describe('the words of notices', () => {
       MDNS_TROUBLE: true,
       NICK_KEY_CHANGED: true,
       CAUGHT_UP: true,
+      OFFLINE_DELIVERY: true,
     };
     expect(new Set(NOTICES.map(([n]) => n.code))).toEqual(new Set(Object.keys(codes)));
   });
