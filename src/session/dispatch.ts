@@ -18,8 +18,12 @@ export type Command =
   | { kind: 'history'; room?: string; count: number }
   | { kind: 'help' }
   | { kind: 'quit' }
-  // issue 17: search
-  | { kind: 'search'; text: string; room?: string };
+  // issue 17: search, private conversations
+  | { kind: 'search'; text: string; room?: string }
+  /** Opens a private conversation with `nick`, and says `text` in it if given. */
+  | { kind: 'query'; nick: string; text?: string }
+  /** Closes a private conversation (a nick) or leaves a room (a room's name; the current room when none). */
+  | { kind: 'close'; name?: string };
 
 export type CommandName = Command['kind'];
 
@@ -37,6 +41,10 @@ export type Answer =
   | { kind: 'history'; room: string; messages: Promise<MessageView[]> }
   /** Stored messages that hold `query`, newest first, for this face alone. */
   | { kind: 'search'; query: string; room: string | null; results: Promise<MessageView[]> }
+  /** A private conversation opened: a face with windows shows it. */
+  | { kind: 'query'; nick: string }
+  /** A private conversation closed. */
+  | { kind: 'closed'; name: string }
   /** Refused at once. `command` lets the face word the problem for what its user did. */
   | ({ kind: 'refused'; command: CommandName } & Refusal);
 
@@ -72,6 +80,18 @@ export function dispatch(session: ChatSession, command: Command): Answer {
       return { kind: command.kind };
     case 'search':
       return search(session, command);
+    case 'query': {
+      const refusal = session.openConversation(command.nick);
+      if (refusal !== undefined) return { kind: 'refused', command: 'query', ...refusal };
+      const said = command.text === undefined ? undefined : session.whisper(command.nick, command.text);
+      return said === undefined ? { kind: 'query', nick: command.nick } : { kind: 'refused', command: 'msg', ...said };
+    }
+    case 'close': {
+      const name = command.name;
+      if (name === undefined || name.startsWith('#')) return done('part', session.part(name));
+      if (session.closeConversation(name)) return { kind: 'closed', name };
+      return { kind: 'refused', command: 'close', problem: { code: 'NOT_IN_ROOM', room: name } };
+    }
   }
 }
 

@@ -98,6 +98,12 @@ export class ChatController {
           (err: unknown) => show(errorEvent({ problem: { code: 'SEARCH_FAILED', cause: (err as Error).message } })),
         );
         break;
+      case 'query':
+        show({ event: 'query', nick: answer.nick });
+        break;
+      case 'closed':
+        show({ event: 'closed', nick: answer.name });
+        break;
       case 'refused':
         show(errorEvent(answer, answer.command));
         break;

@@ -58,6 +58,10 @@ function describe(event: Exclude<UiEvent, { event: 'help' | 'search' }>, context
         : `* rooms: ${event.rooms.map((r) => `${r.room} (${r.people})${r.joined ? '*' : ''}`).join(', ')}`;
     case 'quit':
       return undefined;
+    case 'query':
+      return `* private conversation with ${event.nick} (/msg ${event.nick} TEXT; in the full-screen UI, its window)`;
+    case 'closed':
+      return `* closed the private conversation with ${event.nick}`;
   }
 }
 

@@ -36,10 +36,32 @@ function fakeSession(state: { currentRoom?: string } = {}, refuse: Refusal | und
     history: async (room, count) => (calls.push(['history', room, count]), [stored]),
     older: async () => [],
     search: async (text, room) => (calls.push(['search', text, room]), [stored]),
+    conversations: ['bob'],
+    openConversation: (nick) => act('openConversation', nick),
+    closeConversation: (nick) => (calls.push(['closeConversation', nick]), nick === 'bob'),
+    lastRead: () => undefined,
+    markRead: () => undefined,
   };
 }
 
 describe('the command dispatcher', () => {
+  it('opens a private conversation (saying a line in it when given), and closes one or parts a room', () => {
+    const session = fakeSession({ currentRoom: '#dev' });
+    expect(dispatch(session, { kind: 'query', nick: 'bob' })).toEqual({ kind: 'query', nick: 'bob' });
+    expect(dispatch(session, { kind: 'query', nick: 'bob', text: 'hi' })).toEqual({ kind: 'query', nick: 'bob' });
+    expect(dispatch(session, { kind: 'close', name: 'bob' })).toEqual({ kind: 'closed', name: 'bob' });
+    expect(dispatch(session, { kind: 'close', name: '#dev' })).toEqual({ kind: 'done' });
+    expect(dispatch(session, { kind: 'close', name: 'zed' })).toMatchObject({ kind: 'refused', command: 'close', problem: { code: 'NOT_IN_ROOM', room: 'zed' } });
+    expect(session.calls).toEqual([
+      ['openConversation', 'bob'],
+      ['openConversation', 'bob'],
+      ['whisper', 'bob', 'hi'],
+      ['closeConversation', 'bob'],
+      ['part', '#dev'],
+      ['closeConversation', 'zed'],
+    ]);
+  });
+
   it('searches everything, or a room as typed, and refuses an empty or overlong text', async () => {
     const session = fakeSession({ currentRoom: '#dev' });
     const all = dispatch(session, { kind: 'search', text: '  lunch ' });

@@ -15,6 +15,8 @@ import { Painter } from './view.js';
 export const FRAME_MS = 25;
 /** Messages asked of the store at a time when scrolling back past what is held. */
 export const OLDER_BATCH = 100;
+/** Stored lines of each other room loaded at start (its unread count since its marker is counted in them). */
+export const RESTORED_LINES = 50;
 
 export interface TuiOptions {
   frameMs?: number;
@@ -34,6 +36,7 @@ export function snapshotOf(session: ChatSession): SessionSnapshot {
     people: session.people().map((p) => p.nick),
     role: session.role,
     relay: session.relay,
+    conversations: session.conversations,
   };
 }
 
@@ -45,7 +48,15 @@ export function snapshotOf(session: ChatSession): SessionSnapshot {
 export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: NodeJS.WriteStream, options: TuiOptions = {}): Promise<void> {
   const frameMs = options.frameMs ?? FRAME_MS;
   const size = (): { columns: number; rows: number } => ({ columns: Math.max(10, output.columns || 80), rows: Math.max(CHROME_ROWS + 1, output.rows || 24) });
-  const state = new ChatState(snapshotOf(session), { rowsOf: (entry) => entryRows(entry, size().columns).length });
+  const state = new ChatState(snapshotOf(session), {
+    rowsOf: (entry) => entryRows(entry, size().columns).length,
+    lastRead: (window) => session.lastRead(window),
+  });
+  /** Its user leaves the current window: how far they read it is kept (read markers survive restarts). */
+  const markLeft = (): void => {
+    const read = state.leave();
+    if (read !== undefined) session.markRead(read.window, read.ts);
+  };
   // https://no-color.org: set and not empty, no colour.
   const painter = new Painter({ color: options.color ?? !process.env.NO_COLOR });
   const history = new InputHistory();
@@ -93,6 +104,11 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
 
   const controller = new ChatController(session, (event) => {
     sync();
+    if (event.event === 'query') {
+      // The window of the conversation just opened is shown.
+      markLeft();
+      state.focus(event.nick);
+    }
     if (state.apply(event).bell) bell = true;
     schedule();
   }, {
@@ -117,6 +133,7 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
       controller.close(); // nothing is drawn any more: the session's last events are not this screen's
       clearTimeout(timer);
       clearInterval(clockTimer);
+      markLeft(); // the session keeps it: the next start shows what came since
       input.off('keypress', onKey);
       output.off('resize', onResize);
       process.off('exit', restore);
@@ -130,7 +147,13 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
     };
     const switchTo = (index: number): void => {
       const target = state.order[index];
-      if (target !== undefined && target.name !== NO_ROOM) controller.run({ kind: 'join', room: target.name });
+      if (target === undefined || target === state.current || target.name === NO_ROOM) return;
+      markLeft();
+      if (target.private === true) state.focus(target.name);
+      else {
+        state.focus(undefined);
+        controller.run({ kind: 'join', room: target.name });
+      }
       sync();
     };
     const onKey = (ch: string | undefined, key: KeyPress | undefined): void => {
@@ -207,10 +230,15 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
           line = EMPTY_LINE;
           history.add(text);
           session.inputHistory?.add(text);
-          const kind = parseInput(text).kind;
+          const parsed = parseInput(text);
+          const kind = parsed.kind;
           // Saying something brings the window back to its newest lines, as irssi does.
           if (kind === 'say' || kind === 'msg') state.current.scroll = 0;
-          if (!controller.handleLine(text)) {
+          // In a private window a plain line goes to its person, and /close closes it.
+          const privateTo = state.currentPrivate;
+          if (privateTo !== undefined && parsed.kind === 'say') controller.run({ kind: 'msg', nick: privateTo, text: parsed.text });
+          else if (privateTo !== undefined && parsed.kind === 'close' && parsed.name === undefined) controller.run({ kind: 'close', name: privateTo });
+          else if (!controller.handleLine(text)) {
             finish();
             return;
           }
@@ -232,6 +260,15 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
     output.on('resize', onResize);
     session.run();
     sync();
+    // The other rooms' recent lines, so their unread counts since the last look survive a restart.
+    for (const room of session.rooms) {
+      if (room === session.currentRoom) continue;
+      session
+        .history(room, RESTORED_LINES)
+        .then((views) => state.restore(room, views))
+        .catch(() => undefined)
+        .finally(schedule);
+    }
     schedule();
   });
 }
