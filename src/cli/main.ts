@@ -36,6 +36,8 @@ const program = new Command()
   .option('--plain', 'line mode on a terminal too, instead of the full-screen UI')
   .option('--secret-file <file>', 'room secret: its first line (or set LANCHAT_SECRET); every link is then TLS')
   .option('--no-discovery', 'do not use mDNS: no announcing, no looking (then use --host or --connect)')
+  .option('--no-notify', 'no desktop notifications (nor the bell) for private messages and mentions')
+  .option('--highlight <words>', 'comma-separated words that notify you as your nick does')
   .showHelpAfterError('(lanchat --help lists the options)')
   .enablePositionalOptions()
   .action(async (raw: RawOptions & { secretFile?: string }) => {
@@ -126,17 +128,17 @@ async function run(options: CliOptions, secret: string | undefined): Promise<voi
   process.on('SIGTERM', onSignal);
 
   if (options.json) await runJsonMode(session, process.stdin, process.stdout);
-  else if (!options.plain && process.stdout.isTTY && process.stdin.isTTY) await runFullScreen(session);
+  else if (!options.plain && process.stdout.isTTY && process.stdin.isTTY) await runFullScreen(session, options);
   else await runLineMode(session, process.stdin, process.stdout);
   await quit();
 }
 
 /** The full-screen UI, loaded only when used: line and --json modes start without React. */
-async function runFullScreen(session: ChatSession): Promise<void> {
+async function runFullScreen(session: ChatSession, options: CliOptions): Promise<void> {
   // React's development build is twice as slow to render and only helps whoever debugs React itself.
   process.env.NODE_ENV ??= 'production';
   const { runTui } = await import('../ui/tui/run.js');
-  await runTui(session, process.stdin, process.stdout);
+  await runTui(session, process.stdin, process.stdout, { notify: { enabled: options.notify, highlights: options.highlights } });
 }
 
 function fail(err: unknown, json: boolean, exitCode: number): never {

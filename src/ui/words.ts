@@ -2,6 +2,7 @@ import { nickRuleWords, roomProblem } from '../chat/names.js';
 import type { Notice, Problem } from '../chat/views.js';
 import type { NoticeReport, ProblemReport } from '../session/chat-session.js';
 import type { CommandName } from '../session/dispatch.js';
+import type { Notification } from './notify-policy.js';
 
 /**
  * The English of every notice and problem: the session hands the faces data (chat/views.ts), and this
@@ -103,4 +104,11 @@ export function noticeSentence(report: NoticeReport): string {
 /** The sentence of a problem as the session reports it (an event, or the refusal of `command`). */
 export function problemSentence(report: ProblemReport, command?: CommandName): string {
   return problemText(report.problem, command);
+}
+
+/** A desktop notification's title and body (ui/notify-policy.ts): a line, or a summary of those held. */
+export function notificationText(n: Notification): { title: string; body: string } {
+  if (n.kind === 'line') return { title: n.private ? `${n.from} (private)` : `${n.from} mentioned you`, body: n.text };
+  const who = n.senders.join(', ') + (n.others > 0 ? ` and ${n.others} other${n.others === 1 ? '' : 's'}` : '');
+  return { title: 'lanchat', body: `${n.count} more from ${who}` };
 }

@@ -10,6 +10,7 @@ import { keyAction, type KeyPress, TUI_KEYS } from './keys.js';
 import { CHROME_ROWS, entryRows, layoutScreen, type Screen } from './layout.js';
 import { ChatState, NO_ROOM, type SessionSnapshot } from './state.js';
 import { Painter } from './view.js';
+import { findNotifySend, Notifier } from './notifier.js';
 
 /** At most one frame per this many ms: a flood of messages is drawn in batches, not line by line. */
 export const FRAME_MS = 25;
@@ -24,7 +25,13 @@ export interface TuiOptions {
   onFrame?: (info: { ms: number; rows: string[] }) => void;
   /** Colours on the screen (default: unless NO_COLOR is set). */
   color?: boolean;
+  /** Desktop notifications (issue 17 item 9): off with --no-notify; --highlight words count as mentions. */
+  notify?: { enabled: boolean; highlights: readonly string[] };
 }
+
+/** xterm focus reporting: the terminal says CSI I on focus in, CSI O on focus out. */
+const FOCUS_REPORTS_ON = '\x1b[?1004h';
+const FOCUS_REPORTS_OFF = '\x1b[?1004l';
 
 export function snapshotOf(session: ChatSession): SessionSnapshot {
   return {
@@ -102,14 +109,24 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
       .finally(schedule);
   };
 
+  const notifier = new Notifier({
+    enabled: options.notify?.enabled ?? true,
+    highlights: options.notify?.highlights ?? [],
+    notifySend: findNotifySend(),
+    bell: () => {
+      bell = true;
+      schedule();
+    },
+  });
   const controller = new ChatController(session, (event) => {
     sync();
+    if (event.event === 'message') notifier.message(event, session.nick);
     if (event.event === 'query') {
       // The window of the conversation just opened is shown.
       markLeft();
       state.focus(event.nick);
     }
-    if (state.apply(event).bell) bell = true;
+    state.apply(event); // a line worth the bell rings it through the notifier (at most every 5 s, not while focused)
     schedule();
   }, {
     keys: TUI_KEYS,
@@ -125,7 +142,7 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
     clockTimer.unref();
     const restore = (): void => {
       if (input.isTTY) input.setRawMode(false);
-      output.write(LEAVE_SCREEN);
+      output.write(FOCUS_REPORTS_OFF + LEAVE_SCREEN);
     };
     const finish = (): void => {
       if (done) return;
@@ -134,6 +151,7 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
       clearTimeout(timer);
       clearInterval(clockTimer);
       markLeft(); // the session keeps it: the next start shows what came since
+      notifier.close();
       input.off('keypress', onKey);
       output.off('resize', onResize);
       process.off('exit', restore);
@@ -157,6 +175,10 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
       sync();
     };
     const onKey = (ch: string | undefined, key: KeyPress | undefined): void => {
+      if (key?.sequence === '\x1b[I' || key?.sequence === '\x1b[O') {
+        notifier.focus(key.sequence === '\x1b[I');
+        return;
+      }
       const action = keyAction(ch, key);
       if (action.kind !== 'complete') cycle = undefined;
       const pane = Math.max(1, size().rows - CHROME_ROWS);
@@ -252,7 +274,7 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
     };
 
     process.on('exit', restore); // a signal's process.exit must not leave the terminal raw
-    output.write(ENTER_SCREEN);
+    output.write(ENTER_SCREEN + FOCUS_REPORTS_ON);
     emitKeypressEvents(input);
     if (input.isTTY) input.setRawMode(true);
     input.on('keypress', onKey);
