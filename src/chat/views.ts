@@ -31,6 +31,11 @@ export interface MessageView {
   /** From the store (shown on start, on request, or caught up after being away), not live. */
   history?: boolean;
   /**
+   * An own line written while no relay was reachable: stored, not delivered yet. A `delivered` event with
+   * the same id follows once a relay holds it.
+   */
+  pending?: boolean;
+  /**
    * The nick `from` is pinned (trust on first use, identity/nick-pins.ts) to this other node id: the line
    * is not from the person this node knows by that nick. Faces show the nick as not theirs (ui/shown-nick.ts
    * shownNick: `bob?1a2b3c4d`, the author's node id prefix after a question mark).
@@ -65,10 +70,25 @@ export type Notice =
   | { code: 'OPEN' }
   | { code: 'SECRET' }
   | { code: 'LOOKING' }
+  /**
+   * The relay `relay` was lost and no other was reached within relayQuietMs (wire/limits.ts): a change that
+   * completes sooner is told as one RELAY_CHANGED instead.
+   */
   | { code: 'RELAY_LOST'; relay: string; reason: string }
+  /**
+   * The relay changed, said once: `from` (its nick) is gone and `to` took over, or `from` handed over to `to`
+   * (`planned`: a clean stop or a relay that stepped down for a better one). `self`: `to` is this node.
+   */
+  | { code: 'RELAY_CHANGED'; from: string; to: string; self: boolean; planned: boolean }
   | { code: 'HANDING_OVER'; host: string; port: number }
   | { code: 'TWO_FORCED'; keeper: 'self' | 'other'; host: string }
   | { code: 'MDNS_TROUBLE'; detail: string }
+  /**
+   * `nodes` lanchat nodes of this network announce another room secret (or none, where `secret`: this node
+   * has one; or one, where it has none): another group, which this one neither sees nor joins. Said once,
+   * and again only when there are more.
+   */
+  | { code: 'OTHER_SECRET'; nodes: number; secret: boolean }
   /** A pinned nick came with another node id; `proven`: node ids are proven on this network (a secret). */
   | { code: 'NICK_KEY_CHANGED'; nick: string; nodeId: string; pinned: string; proven: boolean }
   /**

@@ -78,6 +78,7 @@ export class NodeSession implements ChatSession {
       if (message.to !== null && !message.own) this.#windows.open(message.from);
       this.#emit({ type: 'message', message });
     });
+    node.on('delivered', (id) => this.#emit({ type: 'delivered', id }));
     node.on('presence', (presence) => this.#emit({ type: 'presence', presence }));
     node.on('notice', (notice) => {
       // An empty store is not always a first start: a user who came, read nothing and left has one too.

@@ -1,10 +1,16 @@
 import { safeText } from '../chat/safe-text.js';
 import type { HelpLine, UiEvent } from './events.js';
 import { shownNick } from './shown-nick.js';
+import { PENDING_MARK } from './words.js';
 
 export interface LineContext {
   /** Rooms this user is in: presence in other rooms is not shown in line mode. */
   rooms: readonly string[];
+  /**
+   * A relay was shown already: a later role event is not printed, its RELAY_CHANGED notice says it in one
+   * line ("relay bob lost; alice took over").
+   */
+  relayShown?: boolean;
 }
 
 /**
@@ -30,6 +36,7 @@ function describe(event: Exclude<UiEvent, { event: 'help' | 'search' }>, context
     case 'ready':
       return `* lanchat on network "${event.network}": you are ${event.nick} (node ${event.node.slice(0, 8)}); /help lists the commands`;
     case 'role':
+      if (context.relayShown === true) return undefined;
       return event.role === 'relay'
         ? `* you are the relay; others on the LAN find you (where multicast is blocked: lanchat --connect ${hostPort(event.relay.host, event.relay.port)})`
         : `* the relay is ${event.relay.nick} at ${hostPort(event.relay.host, event.relay.port)}`;
@@ -39,11 +46,14 @@ function describe(event: Exclude<UiEvent, { event: 'help' | 'search' }>, context
         : `* lost the relay (${event.reason}); retrying in ${formatMs(event.retryInMs)}, your lines are kept`;
     case 'message': {
       const time = clock(event.ts);
+      const mark = event.pending ? ` ${PENDING_MARK}` : '';
       if (event.to !== null) {
-        return event.own ? `${time} -> *${event.to}* ${event.text}` : `${time} *${shownNick(event)}* ${event.text}`;
+        return event.own ? `${time} -> *${event.to}* ${event.text}${mark}` : `${time} *${shownNick(event)}* ${event.text}`;
       }
-      return `${time} ${event.room} <${shownNick(event)}> ${event.text}`;
+      return `${time} ${event.room} <${shownNick(event)}> ${event.text}${mark}`;
     }
+    case 'delivered':
+      return undefined; // line mode's own note, once all are delivered (line-mode.ts)
     case 'presence':
       return formatPresence(event, context);
     case 'error':

@@ -5,10 +5,13 @@ import { parseInput } from '../input.js';
 import { complete, type CompletionCycle, completionSources } from './completion.js';
 import * as edit from './editor.js';
 import { EMPTY_LINE, type EditLine, InputHistory } from './editor.js';
-import { ENTER_SCREEN, type Frame, frameUpdate, LEAVE_SCREEN } from './frame.js';
+import { hyperlinksWanted } from '../hyperlink.js';
+import { pasteQuestion } from '../words.js';
+import { ENTER_SCREEN, type Frame, frameUpdate, LEAVE_SCREEN, PASTE_OFF, PASTE_ON } from './frame.js';
+import { PasteGate } from './paste.js';
 import { keyAction, type KeyPress, TUI_KEYS } from './keys.js';
 import { CHROME_ROWS, entryRows, layoutScreen, type Screen } from './layout.js';
-import { ChatState, NO_ROOM, type SessionSnapshot } from './state.js';
+import { ChatState, NO_ROOM, RELAY_CHANGE_SHOWN_MS, type SessionSnapshot } from './state.js';
 import { Painter } from './view.js';
 import { findNotifySend, Notifier } from './notifier.js';
 
@@ -27,6 +30,8 @@ export interface TuiOptions {
   color?: boolean;
   /** Desktop notifications (issue 17 item 9): off with --no-notify; --highlight words count as mentions. */
   notify?: { enabled: boolean; highlights: readonly string[] };
+  /** URLs as OSC 8 hyperlinks (default: ui/hyperlink.ts hyperlinksWanted, from the environment). */
+  links?: boolean;
 }
 
 /** xterm focus reporting: the terminal says CSI I on focus in, CSI O on focus out. */
@@ -65,7 +70,8 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
     if (read !== undefined) session.markRead(read.window, read.ts);
   };
   // https://no-color.org: set and not empty, no colour.
-  const painter = new Painter({ color: options.color ?? !process.env.NO_COLOR });
+  const painter = new Painter({ color: options.color ?? !process.env.NO_COLOR, links: options.links ?? hyperlinksWanted(process.env, output.isTTY === true) });
+  const paste = new PasteGate();
   const history = new InputHistory();
   for (const earlier of session.inputHistory?.lines ?? []) history.add(earlier);
   let line: EditLine = EMPTY_LINE;
@@ -87,7 +93,8 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
     if (done) return;
     const started = performance.now();
     const { columns, rows } = size();
-    screen = layoutScreen(state, line, columns, rows);
+    const asking = paste.asking;
+    screen = layoutScreen(state, line, columns, rows, Date.now(), asking === undefined ? undefined : pasteQuestion(asking, session.currentRoom));
     const painted = painter.paint(screen);
     const frame = { lines: painted, cursor: screen.cursor };
     const update = frameUpdate(shown, frame);
@@ -128,6 +135,8 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
     }
     state.apply(event); // a line worth the bell rings it through the notifier (at most every 5 s, not while focused)
     schedule();
+    // A relay change stands in the title for a while: repaint when it says "connected" again.
+    if (event.event === 'role') setTimeout(schedule, RELAY_CHANGE_SHOWN_MS).unref();
   }, {
     keys: TUI_KEYS,
     history: (room, messages) => {
@@ -142,7 +151,7 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
     clockTimer.unref();
     const restore = (): void => {
       if (input.isTTY) input.setRawMode(false);
-      output.write(FOCUS_REPORTS_OFF + LEAVE_SCREEN);
+      output.write(FOCUS_REPORTS_OFF + PASTE_OFF + LEAVE_SCREEN);
     };
     const finish = (): void => {
       if (done) return;
@@ -174,10 +183,45 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
       }
       sync();
     };
+    /** Sends lines as typed, one after another; false once one of them quits. */
+    const submit = (lines: readonly string[]): boolean => {
+      for (const text of lines) {
+        const parsed = parseInput(text);
+        const kind = parsed.kind;
+        // Saying something brings the window back to its newest lines, as irssi does.
+        if (kind === 'say' || kind === 'msg') state.current.scroll = 0;
+        // In a private window a plain line goes to its person, and /close closes it.
+        const privateTo = state.currentPrivate;
+        if (privateTo !== undefined && parsed.kind === 'say') controller.run({ kind: 'msg', nick: privateTo, text: parsed.text });
+        else if (privateTo !== undefined && parsed.kind === 'close' && parsed.name === undefined) controller.run({ kind: 'close', name: privateTo });
+        else if (!controller.handleLine(text)) {
+          finish();
+          return false;
+        }
+      }
+      sync();
+      return true;
+    };
     const onKey = (ch: string | undefined, key: KeyPress | undefined): void => {
       if (key?.sequence === '\x1b[I' || key?.sequence === '\x1b[O') {
         notifier.focus(key.sequence === '\x1b[I');
         return;
+      }
+      const pasted = paste.key(ch, key, line);
+      switch (pasted.kind) {
+        case 'pass':
+          break;
+        case 'insert':
+          line = edit.insert(line, pasted.text);
+          schedule();
+          return;
+        case 'send':
+          line = EMPTY_LINE;
+          if (submit(pasted.lines)) schedule();
+          return;
+        default:
+          schedule();
+          return;
       }
       const action = keyAction(ch, key);
       if (action.kind !== 'complete') cycle = undefined;
@@ -198,6 +242,9 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
           break;
         case 'killToStart':
           line = edit.killToStart(line);
+          break;
+        case 'killToEnd':
+          line = edit.killToEnd(line);
           break;
         case 'killWordBack':
           line = edit.killWordBack(line);
@@ -252,19 +299,7 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
           line = EMPTY_LINE;
           history.add(text);
           session.inputHistory?.add(text);
-          const parsed = parseInput(text);
-          const kind = parsed.kind;
-          // Saying something brings the window back to its newest lines, as irssi does.
-          if (kind === 'say' || kind === 'msg') state.current.scroll = 0;
-          // In a private window a plain line goes to its person, and /close closes it.
-          const privateTo = state.currentPrivate;
-          if (privateTo !== undefined && parsed.kind === 'say') controller.run({ kind: 'msg', nick: privateTo, text: parsed.text });
-          else if (privateTo !== undefined && parsed.kind === 'close' && parsed.name === undefined) controller.run({ kind: 'close', name: privateTo });
-          else if (!controller.handleLine(text)) {
-            finish();
-            return;
-          }
-          sync();
+          if (!submit([text])) return;
           break;
         }
         case 'ignore':
@@ -274,7 +309,7 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
     };
 
     process.on('exit', restore); // a signal's process.exit must not leave the terminal raw
-    output.write(ENTER_SCREEN + FOCUS_REPORTS_ON);
+    output.write(ENTER_SCREEN + PASTE_ON + FOCUS_REPORTS_ON);
     emitKeypressEvents(input);
     if (input.isTTY) input.setRawMode(true);
     input.on('keypress', onKey);

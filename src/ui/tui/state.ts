@@ -5,6 +5,7 @@ import { formatEvent } from '../line-format.js';
 import { shownNick } from '../shown-nick.js';
 import { sanitize } from './text.js';
 import { DEFAULT_LIMITS } from '../../wire/limits.js';
+import { type Entry, type EntryKind, markDelivered, mentions } from './entries.js';
 import { conversationOf, countsAsUnread, findConversation, newestTime, unreadAfter } from './private-windows.js';
 
 /** What the screen shows of the session at a moment: read from the session, never kept in two places. */
@@ -23,20 +24,8 @@ export interface SessionSnapshot {
   conversations: readonly string[];
 }
 
-export type EntryKind = 'chat' | 'own' | 'private-in' | 'private-out' | 'info' | 'error';
-
-/** One line of scrollback, before wrapping. */
-export interface Entry {
-  kind: EntryKind;
-  ts: number;
-  text: string;
-  /** Message id and its author's node id, for chat lines (history and live). */
-  id?: string;
-  fromId?: string;
-  nick?: string;
-  /** Mentions this user's nick (or is a private message to them). */
-  mention: boolean;
-}
+export type { Entry, EntryKind } from './entries.js';
+export { mentions } from './entries.js';
 
 export interface Window {
   /** A room, or NO_ROOM. */
@@ -183,12 +172,15 @@ export class ChatState {
         this.connection = event.state === 'connected' ? 'connected' : `disconnected; retrying in ${formatMs(event.retryInMs)}`;
         break;
       case 'role': {
-        const changed = this.#lastRelayId !== undefined && this.#lastRelayId !== event.relay.id;
+        const shown = this.#lastRelayId !== undefined;
+        const changed = shown && this.#lastRelayId !== event.relay.id;
         this.#lastRelayId = event.relay.id;
         if (changed) {
           this.connection = `relay changed to ${event.relay.nick}`;
           this.#relayChangedAt = Date.now();
         }
+        // A later relay is told by its RELAY_CHANGED notice, in one line, and in the title.
+        if (shown) return { bell: false };
         break;
       }
       case 'presence':
@@ -197,6 +189,9 @@ export class ChatState {
           return { bell: false };
         }
         break;
+      case 'delivered':
+        markDelivered(this.windows.values(), event.id);
+        return { bell: false };
       case 'quit':
         return { bell: false };
       default:
@@ -298,7 +293,8 @@ export class ChatState {
     const kind: EntryKind = view.to !== null ? (view.own ? 'private-out' : 'private-in') : view.own ? 'own' : 'chat';
     const text = sanitize(view.text);
     const mention = !view.own && (kind === 'private-in' || mentions(text, this.snapshot.nick));
-    return { kind, ts: view.ts, text, id: view.id, fromId: view.fromId, nick: sanitize(view.to !== null && view.own ? view.to : shownNick(view)), mention };
+    const nick = sanitize(view.to !== null && view.own ? view.to : shownNick(view));
+    return { kind, ts: view.ts, text, id: view.id, fromId: view.fromId, nick, mention, ...(view.pending ? { pending: true } : {}) };
   }
 
   #info(event: UiEvent, w: Window): void {
@@ -354,13 +350,6 @@ export class ChatState {
     }
     return w;
   }
-}
-
-/** The nick as a word of its own, case-insensitively ("bob:" and "@bob" mention bob; "bobby" does not). */
-export function mentions(text: string, nick: string): boolean {
-  if (nick === '') return false;
-  const escaped = nick.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`(^|[^\\p{L}\\p{N}_-])${escaped}($|[^\\p{L}\\p{N}_-])`, 'iu').test(text);
 }
 
 function formatMs(ms: number): string {
