@@ -19,6 +19,8 @@ export interface RawOptions {
   notify?: boolean;
   /** --highlight WORD,… */
   highlight?: string;
+  /** `--web` alone: true; `--web PORT`: the port as typed. */
+  web?: boolean | string;
 }
 
 export interface CliOptions {
@@ -36,6 +38,8 @@ export interface CliOptions {
   notify: boolean;
   /** --highlight: words that count as a mention of you, besides your nick. */
   highlights: string[];
+  /** Serve the browser UI on this port of 127.0.0.1 (0: any free one); undefined: no browser UI. */
+  web: number | undefined;
 }
 
 /** --highlight takes at most this many words, each at most HIGHLIGHT_CHARS characters. */
@@ -77,6 +81,7 @@ export function resolveOptions(raw: RawOptions, env: NodeJS.ProcessEnv = process
     discovery: raw.discovery !== false,
     notify: raw.notify !== false,
     highlights: parseHighlights(raw.highlight),
+    web: raw.web === undefined || raw.web === false ? undefined : raw.web === true ? 0 : parsePort(raw.web, '--web'),
   };
 }
 

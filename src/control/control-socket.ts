@@ -66,11 +66,12 @@ export async function serveControl(
   dataDir: string,
   store: HistoryStore,
   maxQueries = MAX_CONTROL_QUERIES,
+  webUrl: () => string | undefined = () => undefined,
   privateText: PrivateText = () => undefined,
 ): Promise<Server | undefined> {
   const path = controlSocketPath(dataDir);
   await unlink(path).catch(() => undefined);
-  const server = new ControlServer(store, maxQueries, privateText);
+  const server = new ControlServer(store, maxQueries, webUrl, privateText);
   try {
     server.listen(path);
     await once(server, 'listening');
@@ -85,6 +86,8 @@ export async function serveControl(
 class ControlServer extends Server {
   readonly #store: HistoryStore;
   readonly #maxQueries: number;
+  /** Where the node serves its browser UI, if it does (`lanchat open` asks). */
+  readonly #webUrl: () => string | undefined;
   /** Every socket of this server, refused ones included: close() ends them all. */
   readonly #sockets = new Set<Socket>();
   /** Connections admitted: waiting for their query, or being answered. */
@@ -94,11 +97,12 @@ class ControlServer extends Server {
 
   readonly #privateText: PrivateText;
 
-  constructor(store: HistoryStore, maxQueries: number, privateText: PrivateText) {
+  constructor(store: HistoryStore, maxQueries: number, webUrl: () => string | undefined, privateText: PrivateText) {
     super();
     this.#store = store;
     this.#privateText = privateText;
     this.#maxQueries = maxQueries;
+    this.#webUrl = webUrl;
     this.on('connection', (socket: Socket) => this.#accept(socket));
   }
 
@@ -127,7 +131,13 @@ class ControlServer extends Server {
         decoder.push(chunk, (payload) => {
           if (asked) return; // one query per connection: what follows it is not read
           const frame = decodeFrame(payload);
-          if (frame.kind !== 'historyQuery') throw new LanchatError('UNEXPECTED_FRAME', 'the control socket answers history queries only');
+          if (frame.kind === 'webQuery') {
+            asked = true;
+            clearTimeout(timer);
+            socket.end(encodeFrame({ webAnswer: { url: this.#webUrl() ?? '' } }));
+            return;
+          }
+          if (frame.kind !== 'historyQuery') throw new LanchatError('UNEXPECTED_FRAME', 'the control socket answers history and web queries only');
           asked = true;
           socket.pause();
           clearTimeout(timer);
@@ -294,5 +304,40 @@ async function within<T>(promise: Promise<T>, ms: number, what: string): Promise
     return await Promise.race([promise, expired]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/**
+ * Asks the node running on `dataDir` where it serves its browser UI: its URL, '' when it runs without
+ * --web, or undefined when no node answers there.
+ */
+export async function askWebUrl(dataDir: string, timeoutMs = CONTROL_TIMEOUT_MS): Promise<string | undefined> {
+  const socket = connect(controlSocketPath(dataDir));
+  try {
+    await within(once(socket, 'connect'), timeoutMs, 'connecting to the running lanchat');
+  } catch (err) {
+    socket.destroy();
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ECONNREFUSED') return undefined;
+    throw err;
+  }
+  socket.write(encodeFrame({ webQuery: {} }));
+  try {
+    const decoder = new FrameDecoder(MAX_QUERY_BYTES * 8);
+    const chunks = socket[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    for (;;) {
+      const next = await within(chunks.next(), timeoutMs, 'from the running lanchat');
+      if (next.done === true) throw new LanchatError('UNEXPECTED_FRAME', 'the running lanchat closed the control socket without an answer');
+      const frames: Frame[] = [];
+      decoder.push(next.value, (payload) => frames.push(decodeFrame(payload)));
+      for (const frame of frames) {
+        // An older lanchat answers a web query with an error: it has no browser UI.
+        if (frame.kind === 'error') return '';
+        if (frame.kind === 'webAnswer') return frame.webAnswer.url ?? '';
+        throw new LanchatError('UNEXPECTED_FRAME', `the running lanchat sent a ${frame.kind} frame`);
+      }
+    }
+  } finally {
+    socket.destroy();
   }
 }

@@ -62,6 +62,8 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
   #stopping: Promise<void> | undefined;
   /** Where `lanchat history` reads this node's store while it runs (control-socket.ts). */
   #control: Server | undefined;
+  /** Where this node's browser UI is served (lanchat --web), for `lanchat open` on the control socket. */
+  webUrl: string | undefined;
 
   static async start(options: NodeOptions): Promise<LanchatNode> {
     let node: LanchatNode | undefined;
@@ -70,7 +72,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     try {
       node = new LanchatNode(options, parts);
       for (const conn of pending) node.#onInbound(conn);
-      node.#control = await serveControl(options.dataDir, parts.replica.store, undefined, (m) => readableText(m, parts.identity));
+      node.#control = await serveControl(options.dataDir, parts.replica.store, undefined, () => node?.webUrl, (m) => readableText(m, parts.identity));
       return node;
     } catch (err) {
       await parts.replica.store.close();

@@ -24,6 +24,11 @@ export interface ChatSession {
   readonly connected: boolean;
   /** Everyone online as the relay's roster has it, this user included. */
   people(): PersonView[];
+  /**
+   * Tells the session where its browser UI is served (lanchat --web), for `lanchat open` to ask the running
+   * node over its data folder's control socket. Absent where the session has no data folder to answer on.
+   */
+  offerWeb?(url: string): void;
   /** The lines typed, kept across restarts (the data folder's); absent where nothing is kept. */
   readonly inputHistory?: InputMemory;
 

@@ -133,6 +133,10 @@ export class NodeSession implements ChatSession {
     return this.#node.roster.peers().map((p) => ({ nodeId: p.nodeId, nick: p.nick, rooms: p.rooms }));
   }
 
+  offerWeb(url: string): void {
+    this.#node.webUrl = url;
+  }
+
   subscribe(listener: (event: SessionEvent) => void): () => void {
     const subscription = { listener };
     this.#subscriptions.add(subscription);

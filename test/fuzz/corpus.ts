@@ -246,6 +246,8 @@ const SHAPES: { [K in FrameKind]: lanchat.Frame.$Shape[] } = {
   stored: [{ stored: { seq: 3 } }, { stored: { seq: 0 } }, { stored: { seq: Number.MAX_SAFE_INTEGER } }],
   historyQuery: [{ historyQuery: { room: '#fuzz', limit: 10 } }, { historyQuery: {} }],
   historyPage: [{ historyPage: { messages: CAROL_LINES, done: true } }],
+  webQuery: [{ webQuery: {} }],
+  webAnswer: [{ webAnswer: { url: 'http://127.0.0.1:8080/?token=abc' } }, { webAnswer: {} }],
 };
 
 /** A whole frame (length prefix included) without its prefix. */
