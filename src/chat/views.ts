@@ -96,7 +96,9 @@ export type Notice =
    * what happened while this node was not connected; otherwise lines that came at once while it was.
    */
   /** `first`: the store held nothing before: the network's earlier messages, not what happened while away. */
-  | { code: 'CAUGHT_UP'; count: number; shown: number; away: boolean; first: boolean };
+  | { code: 'CAUGHT_UP'; count: number; shown: number; away: boolean; first: boolean }
+  /** A private line to `nick`, who is offline: sealed and stored, it reaches them when their node next syncs. */
+  | { code: 'OFFLINE_DELIVERY'; nick: string };
 
 export type NoticeCode = Notice['code'];
 
@@ -121,4 +123,8 @@ export type Problem =
   | { code: 'WRONG_SECRET'; host: string; port: number; network: string; cause: 'mismatch' | 'maybe-needed'; detail?: string }
   | { code: 'BAD_FRAME'; detail: string }
   | { code: 'USAGE'; detail: string }
+  /** A search text empty or longer than `maxChars`. */
+  | { code: 'SEARCH_INVALID'; maxChars: number }
+  /** The store could not be searched; `cause`: what it said. */
+  | { code: 'SEARCH_FAILED'; cause: string }
   | { code: string; remote: { message: string; suggestion?: string } };
