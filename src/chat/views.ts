@@ -152,7 +152,9 @@ export type Notice =
   | { code: 'UNIGNORED'; nick: string; nodeId: string }
   /** This user went away (`auto`: after --away-after minutes without input) or came back. */
   | { code: 'AWAY'; reason: string; auto: boolean }
-  | { code: 'BACK' };
+  | { code: 'BACK' }
+  /** A private line to `nick`, who is offline: sealed and stored, it reaches them when their node next syncs. */
+  | { code: 'OFFLINE_DELIVERY'; nick: string };
 
 export type NoticeCode = Notice['code'];
 
@@ -179,4 +181,8 @@ export type Problem =
   | { code: 'WRONG_SECRET'; host: string; port: number; network: string; cause: 'mismatch' | 'maybe-needed'; detail?: string }
   | { code: 'BAD_FRAME'; detail: string }
   | { code: 'USAGE'; detail: string }
+  /** A search text empty or longer than `maxChars`. */
+  | { code: 'SEARCH_INVALID'; maxChars: number }
+  /** The store could not be searched; `cause`: what it said. */
+  | { code: 'SEARCH_FAILED'; cause: string }
   | { code: string; remote: { message: string; suggestion?: string } };

@@ -1,5 +1,6 @@
 import { normalizeRoom } from '../chat/names.js';
 import type { MessageView, TopicView } from '../chat/views.js';
+import { DEFAULT_LIMITS } from '../wire/limits.js';
 import type { ChatSession, Refusal, RoomEntry, WhoAnswer } from './chat-session.js';
 
 /**
@@ -29,7 +30,13 @@ export type Command =
   | { kind: 'ignore'; nick?: string }
   | { kind: 'unignore'; nick: string }
   /** The user is typing (a face sends it by itself; scripts and gateways by this). */
-  | { kind: 'typing'; room?: string; nick?: string };
+  | { kind: 'typing'; room?: string; nick?: string }
+  // issue 17: search, private conversations
+  | { kind: 'search'; text: string; room?: string }
+  /** Opens a private conversation with `nick`, and says `text` in it if given. */
+  | { kind: 'query'; nick: string; text?: string }
+  /** Closes a private conversation (a nick) or leaves a room (a room's name; the current room when none). */
+  | { kind: 'close'; name?: string };
 
 export type CommandName = Command['kind'];
 
@@ -48,6 +55,12 @@ export type Answer =
   /** A room's topic as this node holds it (undefined: none), for this face alone. */
   | { kind: 'topic'; room: string; topic: Promise<TopicView | undefined> }
   | { kind: 'ignored'; people: { nick: string; nodeId: string }[] }
+  /** Stored messages that hold `query`, newest first, for this face alone. */
+  | { kind: 'search'; query: string; room: string | null; results: Promise<MessageView[]> }
+  /** A private conversation opened: a face with windows shows it. */
+  | { kind: 'query'; nick: string }
+  /** A private conversation closed. */
+  | { kind: 'closed'; name: string }
   /** Refused at once. `command` lets the face word the problem for what its user did. */
   | ({ kind: 'refused'; command: CommandName } & Refusal);
 
@@ -81,6 +94,20 @@ export function dispatch(session: ChatSession, command: Command): Answer {
     case 'help':
     case 'quit':
       return { kind: command.kind };
+    case 'search':
+      return search(session, command);
+    case 'query': {
+      const refusal = session.openConversation(command.nick);
+      if (refusal !== undefined) return { kind: 'refused', command: 'query', ...refusal };
+      const said = command.text === undefined ? undefined : session.whisper(command.nick, command.text);
+      return said === undefined ? { kind: 'query', nick: command.nick } : { kind: 'refused', command: 'msg', ...said };
+    }
+    case 'close': {
+      const name = command.name;
+      if (name === undefined || name.startsWith('#')) return done('part', session.part(name));
+      if (session.closeConversation(name)) return { kind: 'closed', name };
+      return { kind: 'refused', command: 'close', problem: { code: 'NOT_IN_ROOM', room: name } };
+    }
     default:
       return talk(session, command);
   }
@@ -114,6 +141,16 @@ function talk(session: ChatSession, command: Extract<Command, { kind: 'me' | 'aw
       return { kind: 'done' };
     }
   }
+}
+
+function search(session: ChatSession, command: Extract<Command, { kind: 'search' }>): Answer {
+  const maxChars = DEFAULT_LIMITS.searchChars;
+  const query = command.text.trim();
+  if (query === '' || [...query].length > maxChars) return { kind: 'refused', command: 'search', problem: { code: 'SEARCH_INVALID', maxChars } };
+  if (command.room === undefined) return { kind: 'search', query, room: null, results: session.search(query) };
+  const room = normalizeRoom(command.room);
+  if (room === undefined) return { kind: 'refused', command: 'search', problem: { code: 'ROOM_INVALID', room: command.room } };
+  return { kind: 'search', query, room, results: session.search(query, room) };
 }
 
 function done(command: CommandName, refusal: Refusal | undefined): Answer {

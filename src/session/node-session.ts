@@ -4,6 +4,9 @@ import type { ChatSession, InputMemory, PersonView, Refusal, Role, RoomEntry, Se
 import { Remembered } from './remembered.js';
 import { Conversation } from './conversation.js';
 import { IgnoreList } from './ignore-list.js';
+import { WindowMemory } from './window-memory.js';
+import { nickKey, nickRule } from '../chat/names.js';
+import { DEFAULT_LIMITS } from '../wire/limits.js';
 
 /** What starting a session takes: the command line's choices, checked (cli/options.ts); the node's tuning stays its own. */
 export type SessionOptions = Pick<NodeOptions, 'nick' | 'network' | 'dataDir' | 'host' | 'connect' | 'port' | 'discovery' | 'secret'> & TalkOptions;
@@ -23,10 +26,11 @@ export async function startSession(options: SessionOptions): Promise<ChatSession
   const remembered = await Remembered.load(options.dataDir);
   const { rooms, current } = remembered.state;
   const ignoreList = await IgnoreList.load(options.dataDir);
+  const windows = await WindowMemory.load(options.dataDir);
   const { awayAfterMinutes, typing, ...nodeOptions } = options;
   const node = await LanchatNode.start({ ...nodeOptions, ...(rooms.length === 0 ? {} : { rooms }) });
   if (current !== undefined) node.join(current);
-  return new NodeSession(node, { remembered, ignoreList, talk: { awayAfterMinutes, typing } });
+  return new NodeSession(node, { remembered, windows, ignoreList, talk: { awayAfterMinutes, typing } });
 }
 
 interface Subscription {
@@ -44,6 +48,8 @@ export interface NodeSessionOptions {
   /** Who this user ignores, kept in the data folder (issue 17). */
   ignoreList?: IgnoreList;
   talk?: TalkOptions;
+  /** Where the private conversations and read markers are kept (default: in memory only). */
+  windows?: WindowMemory;
 }
 
 function rethrow(err: unknown): void {
@@ -67,6 +73,7 @@ export class NodeSession implements ChatSession {
   readonly #remembered: Remembered | undefined;
   readonly inputHistory: InputMemory | undefined;
   readonly #talk: Conversation;
+  readonly #windows: WindowMemory;
 
   constructor(node: LanchatNode, options: NodeSessionOptions = {}) {
     this.#node = node;
@@ -76,6 +83,7 @@ export class NodeSession implements ChatSession {
       ignoreList: options.ignoreList,
       notice: (notice) => this.#emit({ type: 'notice', notice }),
     });
+    this.#windows = options.windows ?? WindowMemory.inMemory();
     const remembered = options.remembered;
     this.#remembered = remembered;
     this.inputHistory =
@@ -95,6 +103,13 @@ export class NodeSession implements ChatSession {
       if (!this.#talk.hides(typing.fromId)) this.#emit({ type: 'typing', typing });
     });
     node.on('whois', (whois) => this.#emit({ type: 'whois', whois }));
+    node.on('message', (message) => {
+      // A private line to this user opens a conversation with its sender (the faces read it with the
+      // event): live, or brought by a catch-up (sent while this user was away). The history shown on
+      // start is of a room, never private.
+      if (message.to !== null && !message.own) this.#windows.open(message.from);
+      this.#emit({ type: 'message', message });
+    });
     node.on('delivered', (id) => this.#emit({ type: 'delivered', id }));
     node.on('presence', (presence) => this.#emit({ type: 'presence', presence }));
     node.on('notice', (notice) => {
@@ -171,6 +186,7 @@ export class NodeSession implements ChatSession {
     this.#talk.stop();
     await this.#talk.saved();
     await this.#remember();
+    await this.#windows.saved();
     await this.#node.stop();
   }
 
@@ -265,6 +281,34 @@ export class NodeSession implements ChatSession {
 
   ignored(): { nick: string; nodeId: string }[] {
     return this.#talk.ignored();
+  }
+
+  search(text: string, room?: string): Promise<MessageView[]> {
+    return this.#node.searchMessages(text, room, DEFAULT_LIMITS.searchResults);
+  }
+
+  get conversations(): readonly string[] {
+    return this.#windows.conversations;
+  }
+
+  openConversation(nick: string): Refusal | undefined {
+    const rule = nickRule(nick);
+    if (rule !== undefined) return { problem: { code: 'NICK_INVALID', nick, rule } };
+    if (nickKey(nick) === nickKey(this.nick)) return { problem: { code: 'NO_SUCH_NICK', nick, reason: 'self' } };
+    this.#windows.open(nick);
+    return undefined;
+  }
+
+  closeConversation(nick: string): boolean {
+    return this.#windows.close(nick);
+  }
+
+  lastRead(window: string): number | undefined {
+    return this.#windows.lastRead(window);
+  }
+
+  markRead(window: string, ts: number): void {
+    this.#windows.markRead(window, ts);
   }
 
   #refusalOf(act: () => void): Refusal | undefined {

@@ -1,4 +1,5 @@
 import type { lanchat } from '../wire/protobuf.js';
+import type { SearchNeedle } from './search-match.js';
 
 /** The fields of a message that a face shows (member/message-view.ts). */
 export type ShownFields = Pick<lanchat.ChatMessage.$Properties, 'origin' | 'seq' | 'time' | 'nick' | 'room' | 'to' | 'text' | 'sealed' | 'action' | 'topic'>;
@@ -30,6 +31,17 @@ export interface StoredMessage {
   readonly shown: ShownFields;
   /** The encoded ChatMessage exactly as stored and replicated. */
   readonly bytes: Uint8Array;
+}
+
+/** What a search looks for, and where (HistoryStore.search, search-scan.ts). */
+export interface SearchScan {
+  needle: SearchNeedle;
+  /** Only messages of this room (private messages are in none). */
+  room?: string;
+  /** The newest this many matches are kept. */
+  limit: number;
+  /** The text of a private message this node can read, or undefined (it is not searched). */
+  privateText: (message: StoredMessage) => string | undefined;
 }
 
 /** A message's place in display order. */
@@ -82,5 +94,7 @@ export interface HistoryStore {
   history(options?: { room?: string }): AsyncIterable<StoredMessage[]>;
   /** How many messages are stored; with `room`, how many of that room (what `history({ room })` gives). */
   count(options?: { room?: string }): Promise<number>;
+  /** The newest `scan.limit` messages whose text holds `scan.needle`, case-insensitively, newest first (search-scan.ts). */
+  search(scan: SearchScan): Promise<StoredMessage[]>;
   close(): Promise<void>;
 }

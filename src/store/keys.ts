@@ -7,6 +7,7 @@
  *   p!<bucket>!<time>!<counter>!<origin>!<seq> a display page of a bucket (a room, or '@' for private
  *                                              messages), keyed by its newest place (display-page.ts);
  *                                              the order of everything merges the buckets
+ *   x!<origin>!<last seq>!<first seq>          the search sketch of the run s!… (search-sketch.ts)
  *   b!<bucket>                                 the buckets in use, so the merge knows what to read
  *   v!<origin>                                 highest seq of origin with no gap below it, and the top seq
  *   f!format                                   the layout of these keys (FORMAT)
@@ -19,9 +20,10 @@ import type { DisplayPosition, StoredMessage } from './history-store.js';
 
 /**
  * Format 1 had a global display index (t!) and one per room (r!); format 2 one index record per message
- * and bucket (d!); format 3 has display pages (p!); format 4 keeps messages in runs (s!), not one each (m!).
+ * and bucket (d!); format 3 has display pages (p!); format 4 keeps messages in runs (s!), not one each (m!);
+ * format 5 adds a search sketch per run (x!).
  */
-export const FORMAT = 4;
+export const FORMAT = 5;
 export const FORMAT_KEY = 'f!format';
 export const UPGRADING_KEY = 'f!upgrading';
 

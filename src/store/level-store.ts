@@ -1,8 +1,8 @@
 import { LanchatError } from '../wire/errors.js';
 import { openHistoryDb, storeError, type HistoryDb } from './history-db.js';
-import type { DisplayPosition, HistoryStore, StoredMessage, VersionVector } from './history-store.js';
+import type { DisplayPosition, HistoryStore, SearchScan, StoredMessage, VersionVector } from './history-store.js';
 import { decodeStored } from './stored-message.js';
-import { upgradeFormat } from './format.js';
+import { upgradeFormat, type UpgradeProgress } from './format.js';
 import { compareOrder, countPlaces, encodePage } from './display-page.js';
 import { bucketKey, bucketOf, pageKey, pagePrefix, prefixEnd, readVectorEntry, runKey, vectorKey, writeVectorEntry, type RunSpan, type VectorEntry } from './keys.js';
 import { moveHeld } from './held-move.js';
@@ -10,6 +10,8 @@ import { messageIn } from './message-run.js';
 import { joinTails, planPages, planRuns, type PageWrite, type RunWrite, type RunPiece } from './record-tails.js';
 import { countMessages, heldAmong, readHeldSpans, readMany, readSince, runHolding, spanHolding } from './run-reads.js';
 import { latestPlaces, readHistory } from './display-reads.js';
+import { searchRuns } from './search-scan.js';
+import { runSketch, sketchKey, sketchOf } from './search-sketch.js';
 
 export type { HistoryDb } from './history-db.js';
 
@@ -46,10 +48,10 @@ export class LevelHistoryStore implements HistoryStore {
   }
 
   /** Opens the history at `location`: a new one only where there is none (history-db.ts). */
-  static async open(location: string): Promise<LevelHistoryStore> {
+  static async open(location: string, options: { onUpgrade?: UpgradeProgress } = {}): Promise<LevelHistoryStore> {
     const db = await openHistoryDb(location);
     try {
-      await upgradeFormat(db, location);
+      await upgradeFormat(db, location, options.onUpgrade);
       const vector = new Map<string, number>();
       const top = new Map<string, number>();
       for await (const [key, value] of db.iterator({ gte: 'v!', lt: prefixEnd('v!') })) {
@@ -78,7 +80,8 @@ export class LevelHistoryStore implements HistoryStore {
     if (fresh.length === 0) return [];
     const batch = this.#db.batch();
     const runs = planRuns(fresh, this.#tailRuns);
-    for (const write of runs.writes) putRun(batch, write);
+    const byPlace = new Map(fresh.map((m) => [`${m.origin}!${m.seq}`, m]));
+    for (const write of runs.writes) putRun(batch, write, byPlace);
     const placesByBucket = new Map<string, DisplayPosition[]>();
     for (const m of fresh) {
       const bucket = bucketOf(m);
@@ -205,6 +208,11 @@ export class LevelHistoryStore implements HistoryStore {
     return countMessages(this.#db);
   }
 
+  search(scan: SearchScan): Promise<StoredMessage[]> {
+    this.#assertOpen();
+    return searchRuns(this.#db, scan);
+  }
+
   async close(): Promise<void> {
     await this.#appending;
     if (this.#db.status === 'open') await this.#joinTails();
@@ -256,10 +264,27 @@ const EMPTY = new Uint8Array(0);
 
 type HistoryBatch = ReturnType<HistoryDb['batch']>;
 
-/** Puts a run record, deleting those it replaces. */
-function putRun(batch: HistoryBatch, { origin, span, value, replaces }: RunWrite): void {
-  for (const replaced of replaces) batch.del(runKey(origin, replaced));
-  batch.put(runKey(origin, span), value);
+/** Puts a run record and its sketch, deleting those it replaces. */
+function putRun(batch: HistoryBatch, { origin, span, value, replaces }: RunWrite, decoded?: ReadonlyMap<string, StoredMessage>): void {
+  for (const replaced of replaces) {
+    batch.del(runKey(origin, replaced));
+    batch.del(sketchKey(runKey(origin, replaced)));
+  }
+  const key = runKey(origin, span);
+  batch.put(key, value);
+  // The search index of the run, in the same batch: a crash keeps both or neither (search-sketch.ts).
+  batch.put(sketchKey(key), sketchOfRun(value, origin, span, decoded));
+}
+
+/** A run's sketch from its messages as this append decoded them, or (a join of earlier pieces) from its record. */
+function sketchOfRun(value: Uint8Array, origin: string, span: RunSpan, decoded: ReadonlyMap<string, StoredMessage> | undefined): Uint8Array {
+  const messages: StoredMessage[] = [];
+  for (let seq = span.first; seq <= span.last && decoded !== undefined; seq++) {
+    const m = decoded.get(`${origin}!${seq}`);
+    if (m === undefined) break;
+    messages.push(m);
+  }
+  return messages.length === span.last - span.first + 1 ? sketchOf(messages) : runSketch(value, span.last - span.first + 1);
 }
 
 /**

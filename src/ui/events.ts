@@ -26,7 +26,12 @@ export type UiEvent =
   | { event: 'topic'; room: string; topic: string; by: string; ts: number }
   | { event: 'typing'; nick: string; room: string | null }
   | WhoisEvent
-  | { event: 'ignored'; people: { nick: string; node: string }[] };
+  | { event: 'ignored'; people: { nick: string; node: string }[] }
+  /** The answer to /search: the matches, newest first, each with a `message` event's fields. */
+  | { event: 'search'; query: string; room: string | null; results: MessageView[] }
+  /** The answers to /query and /close of a private conversation. */
+  | { event: 'query'; nick: string }
+  | { event: 'closed'; nick: string };
 
 /** The --json shape of a whois answer. */
 export interface WhoisEvent {

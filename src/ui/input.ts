@@ -20,6 +20,9 @@ export const COMMANDS: readonly { usage: string; summary: string }[] = [
   { usage: '/ignore [NICK]', summary: 'hide what someone writes, whatever their nick (without a nick: the list)' },
   { usage: '/unignore NICK', summary: 'stop ignoring someone' },
   { usage: '/typing [#ROOM|NICK]', summary: 'tell others you are typing (the full screen does it by itself)' },
+  { usage: '/query NICK [TEXT]', summary: 'open a private window with NICK (and say TEXT there)' },
+  { usage: '/close [NICK|#ROOM]', summary: 'close a private window, or leave a room (the current window by default)' },
+  { usage: '/search TEXT [#ROOM]', summary: 'find stored messages that hold TEXT (any case), newest first' },
   { usage: '/quit', summary: 'leave the chat (also Ctrl-D)' },
 ];
 
@@ -29,7 +32,6 @@ export const ALIASES: readonly { usage: string; summary: string }[] = [
   { usage: '/leave', summary: 'same as /part' },
   { usage: '/names', summary: 'same as /who' },
   { usage: '/list', summary: 'same as /rooms' },
-  { usage: '/query', summary: 'same as /msg' },
   { usage: '/exit', summary: 'same as /quit' },
   { usage: '/?', summary: 'same as /help' },
   { usage: '//TEXT', summary: 'send a line that starts with / ("//help" sends "/help")' },
@@ -92,11 +94,25 @@ export function parseInput(line: string): Input {
     case 'unignore':
     case 'typing':
       return talkInput(name.toLowerCase(), rest.trim(), args);
-    case 'msg':
     case 'query': {
+      const match = /^(\S+)(?:\s+(.*\S.*))?$/s.exec(rest.trim());
+      if (match === null) return { kind: 'invalid', message: 'usage: /query NICK [TEXT]' };
+      return match[2] === undefined ? { kind: 'query', nick: match[1]! } : { kind: 'query', nick: match[1]!, text: match[2] };
+    }
+    case 'close':
+      if (args.length > 1) return { kind: 'invalid', message: 'usage: /close [NICK|#ROOM]' };
+      return args.length === 1 ? { kind: 'close', name: args[0]! } : { kind: 'close' };
+    case 'msg': {
       const match = /^(\S+)\s+(.*\S.*)$/s.exec(rest);
       if (match === null) return { kind: 'invalid', message: 'usage: /msg NICK TEXT' };
       return { kind: 'msg', nick: match[1]!, text: match[2]! };
+    }
+    case 'search': {
+      // A last word that is a room names where to look: "/search lunch #dev".
+      const room = args.length > 1 && args.at(-1)!.startsWith('#') ? args.at(-1)! : undefined;
+      const words = room === undefined ? rest.trim() : rest.trim().slice(0, rest.trim().length - room.length).trim();
+      if (words === '') return { kind: 'invalid', message: 'usage: /search TEXT [#ROOM]' };
+      return room === undefined ? { kind: 'search', text: words } : { kind: 'search', text: words, room };
     }
     default:
       return { kind: 'invalid', message: `unknown command /${name}; /help lists the commands` };

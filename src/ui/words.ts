@@ -2,6 +2,7 @@ import { nickRuleWords, roomProblem } from '../chat/names.js';
 import type { Notice, Problem } from '../chat/views.js';
 import type { NoticeReport, ProblemReport } from '../session/chat-session.js';
 import type { CommandName } from '../session/dispatch.js';
+import type { Notification } from './notify-policy.js';
 import { type FileProblem, isLanchatError } from '../wire/errors.js';
 
 /**
@@ -62,6 +63,8 @@ export function noticeText(notice: Notice): string {
       return notice.auto ? 'you are away after a while without input; your next input brings you back' : `you are away: ${notice.reason}`;
     case 'BACK':
       return 'you are back';
+    case 'OFFLINE_DELIVERY':
+      return `${notice.nick} is offline; they will get it when they are back`;
   }
 }
 
@@ -111,6 +114,10 @@ export function problemText(problem: Problem, command?: CommandName): string {
     case 'BAD_FRAME':
     case 'USAGE':
       return problem.detail;
+    case 'SEARCH_INVALID':
+      return `a search is 1 to ${problem.maxChars} characters of text`;
+    case 'SEARCH_FAILED':
+      return `could not search the history: ${problem.cause}`;
   }
 }
 
@@ -138,6 +145,13 @@ export function noticeSentence(report: NoticeReport): string {
 /** The sentence of a problem as the session reports it (an event, or the refusal of `command`). */
 export function problemSentence(report: ProblemReport, command?: CommandName): string {
   return problemText(report.problem, command);
+}
+
+/** A desktop notification's title and body (ui/notify-policy.ts): a line, or a summary of those held. */
+export function notificationText(n: Notification): { title: string; body: string } {
+  if (n.kind === 'line') return { title: n.private ? `${n.from} (private)` : `${n.from} mentioned you`, body: n.text };
+  const who = n.senders.join(', ') + (n.others > 0 ? ` and ${n.others} other${n.others === 1 ? '' : 's'}` : '');
+  return { title: 'lanchat', body: `${n.count} more from ${who}` };
 }
 
 /** What the file or folder is, as a user knows it. */

@@ -216,6 +216,18 @@ export interface Limits {
    */
   readonly linkBytes: number;
 
+  // ---- search (/search, lanchat history --grep) ----
+  /** Matches a search shows, the newest: a screenful or two; the store is read only until it holds them. */
+  readonly searchResults: number;
+  /** Longest search text, in characters: a phrase to find, not a paste. */
+  readonly searchChars: number;
+
+  // ---- people who are offline ----
+  /**
+   * Seal keys of nodes seen online kept in the data folder (private messages to someone offline are
+   * sealed to theirs): a LAN's people many times over; the least lately seen leave first.
+   */
+  readonly knownSealKeys: number;
   // ---- the browser UI (lanchat --web): a page is one more input, bounded like a peer ----
   /** Biggest message a page may send over its WebSocket: a chat line (textBytes) and its JSON around it. */
   readonly webMessageBytes: number;
@@ -301,6 +313,10 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   scrollbackLines: 5_000,
   linkBytes: 2_048,
 
+  searchResults: 100,
+  searchChars: 200,
+
+  knownSealKeys: 1_000,
   webMessageBytes: 20 * KiB,
   webTabs: 16,
   webRatePerSec: 10,

@@ -7,7 +7,7 @@ import { isLanchatError } from '../../src/wire/errors.js';
 import { Level } from 'level';
 import { pageRecords } from '../../src/store/display-page.js';
 import type { StoredMessage } from '../../src/store/history-store.js';
-import { bucketKey, bucketOf, messageKey, vectorKey, writeVectorEntry } from '../../src/store/keys.js';
+import { bucketKey, bucketOf, FORMAT, messageKey, vectorKey, writeVectorEntry } from '../../src/store/keys.js';
 import { runRecords } from '../../src/store/message-run.js';
 import { decodeStored } from '../../src/store/stored-message.js';
 import { chat, ALICE, BOB, historyStoreContract } from './history-store.contract.js';
@@ -268,7 +268,7 @@ describe('LevelHistoryStore formats', () => {
       const raw = rawLevel(location);
       const formatIn = async (key: string): Promise<number> => Buffer.from((await raw.get(key))!).readUInt32BE();
       try {
-        expect(await formatIn('f!format')).toBe(4);
+        expect(await formatIn('f!format')).toBe(FORMAT);
         expect(await formatIn('f!upgrading')).toBe(2);
       } finally {
         await raw.close();

@@ -13,6 +13,7 @@ const NOTICES: [Notice, string][] = [
   [{ code: 'OPEN' }, 'the network is open: anyone on this LAN can read it (for a room secret: LANCHAT_SECRET or --secret-file)'],
   [{ code: 'SECRET' }, 'the network has a room secret: only those who know it can read or write'],
   [{ code: 'LOOKING' }, 'looking for peers…'],
+  [{ code: 'OFFLINE_DELIVERY', nick: 'bob' }, 'bob is offline; they will get it when they are back'],
   [{ code: 'RELAY_LOST', relay: 'bob', reason: 'the relay closed the connection' }, 'lost the relay bob (the relay closed the connection); electing another…'],
   [{ code: 'RELAY_CHANGED', from: 'bob', to: 'alice', self: false, planned: false }, 'relay bob lost; alice took over'],
   [{ code: 'RELAY_CHANGED', from: 'bob', to: 'alice', self: true, planned: false }, 'relay bob lost; you took over'],
@@ -105,6 +106,8 @@ const PROBLEMS: [Problem, CommandName | undefined, string][] = [
   ],
   [{ code: 'BAD_FRAME', detail: 'index out of range: 4 + 10 > 6' }, undefined, 'index out of range: 4 + 10 > 6'],
   [{ code: 'USAGE', detail: 'usage: /nick NICK' }, 'nick', 'usage: /nick NICK'],
+  [{ code: 'SEARCH_INVALID', maxChars: 200 }, 'search', 'a search is 1 to 200 characters of text'],
+  [{ code: 'SEARCH_FAILED', cause: 'closed' }, 'search', 'could not search the history: closed'],
   [{ code: 'NICK_IN_USE', remote: { message: 'the nick CAROL is taken', suggestion: 'CAROL2' } }, 'nick', 'the nick CAROL is taken'],
   // A code this node words itself, refused by the relay: the relay's words.
   [{ code: 'ROOM_INVALID', remote: { message: 'the relay says no' } }, 'join', 'the relay says no'],
@@ -138,6 +141,7 @@ describe('the words of notices', () => {
       UNIGNORED: true,
       AWAY: true,
       BACK: true,
+      OFFLINE_DELIVERY: true,
     };
     expect(new Set(NOTICES.map(([n]) => n.code))).toEqual(new Set(Object.keys(codes)));
   });
@@ -165,6 +169,8 @@ describe('the words of problems', () => {
       WRONG_SECRET: true,
       BAD_FRAME: true,
       USAGE: true,
+      SEARCH_INVALID: true,
+      SEARCH_FAILED: true,
     };
     expect(new Set(local)).toEqual(new Set(Object.keys(codes)));
   });

@@ -46,6 +46,12 @@ function scriptedSession(): ChatSession & { emit(event: SessionEvent): void } {
     ignore: () => undefined,
     unignore: () => undefined,
     ignored: () => [],
+    search: async () => [],
+    conversations: [],
+    openConversation: () => undefined,
+    closeConversation: () => false,
+    lastRead: () => undefined,
+    markRead: () => undefined,
   };
 }
 

@@ -14,6 +14,7 @@ const snap: SessionSnapshot = {
   people: ['alice', 'bob', 'carol'],
   role: 'member',
   relay: { id: 'r1', nick: 'bob', host: '10.0.0.2', port: 4000, epoch: 1 },
+  conversations: [],
 };
 const text = (row: { text: string }[]): string => row.map((s) => s.text).join('');
 const empty = { text: '', cursor: 0 };
