@@ -45,6 +45,8 @@ interface RelayEvents {
   learned: [fresh: StoredMessage[]];
   /** A round of sync with a member that brought something new has ended. */
   settled: [];
+  /** The relay's store failed to write what members sent (a full disk): once while it lasts. */
+  storeFailed: [error: Error, count: number];
 }
 
 /**
@@ -76,6 +78,8 @@ export class Relay extends EventEmitter<RelayEvents> {
             sessions: this.#sessions.byId,
             learned: (fresh) => this.emit('learned', fresh),
             settled: () => this.emit('settled'),
+            storeFailed: (error, count) => this.emit('storeFailed', error, count),
+            limits: resolveLimits(options.limits),
           });
     this.#context = {
       sessions: this.#sessions,

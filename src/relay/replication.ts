@@ -3,6 +3,7 @@ import type { Replica } from '../sync/replica.js';
 import { SyncLink } from '../sync/sync-link.js';
 import { OncePerTurn, TurnBatch } from '../util/turn-batch.js';
 import { messageBytesOfFrame } from '../wire/codec.js';
+import type { Limits } from '../wire/limits.js';
 import type { Session } from './session.js';
 
 export interface ReplicationOptions {
@@ -13,6 +14,10 @@ export interface ReplicationOptions {
   learned: (fresh: StoredMessage[]) => void;
   /** A round of sync with a member that brought something new has ended. */
   settled: () => void;
+  /** The store failed to write what members sent (a full disk): said once while it lasts. */
+  storeFailed: (error: Error, count: number) => void;
+  /** Sync limits (unaskedBatches, syncAnswersQueued). */
+  limits: Pick<Limits, 'unaskedBatches' | 'syncAnswersQueued'>;
 }
 
 /**
@@ -44,8 +49,15 @@ export class Replication {
 
   /** Asks a newcomer for what it holds that the relay lacks: lines written offline, another side's chat. */
   link(session: Session): void {
-    const link = new SyncLink(session.conn, this.#options.replica);
+    const { unaskedBatches, syncAnswersQueued } = this.#options.limits;
+    // Strict: a member's batches are taken only as answers to this relay's requests, and count against
+    // its connection's window; requests past the queue are dropped.
+    const link = new SyncLink(session.conn, this.#options.replica, { strict: true, unaskedBatches, syncAnswersQueued });
     session.sync = link;
+    link.on('abuse', (what) => {
+      session.conn.close('SYNC_ABUSE', `${what}: more than ${unaskedBatches} dropped`);
+    });
+    link.on('storeFailed', (err, count) => this.#options.storeFailed(err, count));
     link.on('learned', (fresh) => {
       this.#offer.request();
       this.#options.learned(fresh);
@@ -92,8 +104,10 @@ export class Replication {
           const sender = batch.find((b) => refusal.origin === b.session.nodeIdHex)?.session;
           sender?.conn.close('BAD_SIGNATURE', `message ${refusal.seq ?? '?'} refused: ${refusal.reason}`);
         }
-      } catch {
-        // A store failure on the relay costs no member anything: each stores what it receives.
+      } catch (err) {
+        // A store failure on the relay costs no member anything (each stores what it receives); the
+        // relay's own user is told, once while it lasts.
+        if (replica.storeFailed()) this.#options.storeFailed(err as Error, batch.length);
       }
     });
   }

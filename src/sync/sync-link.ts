@@ -5,7 +5,7 @@ import type { Frame } from '../wire/codec.js';
 import { DEFAULT_LIMITS } from '../wire/limits.js';
 import type { lanchat } from '../wire/protobuf.js';
 import { askFromWire, askToWire, holdsNews, nextPoint, type Offered, planOffer, pointFromWire, pointToWire, spansFromWire, spansToWire, type SyncAsk } from './page.js';
-import type { DecodedBatch, IngestResult, Refusal, Replica, SyncAnswer } from './replica.js';
+import type { DecodedBatch, IngestResult, LinkBudget, Refusal, Replica, SyncAnswer } from './replica.js';
 import { START, type SyncPoint } from './spans.js';
 
 /** A request not answered within this is given up, and its round with it (the next round asks again). */
@@ -25,6 +25,24 @@ interface SyncLinkEvents {
   settled: [info: { fresh: number }];
   /** This side answered the last page of a peer's round with everything the peer lacked (no `more`). */
   served: [];
+  /**
+   * With `strict`: the peer sent more sync batches nobody asked for, or requests past the answers queued,
+   * than the limit allows (each was dropped): the connection should be closed.
+   */
+  abuse: [detail: string];
+}
+
+export interface SyncLinkOptions {
+  /**
+   * The relay's side: a batch that answers no request of this side is dropped unread, requests past
+   * syncAnswersQueued are dropped unanswered, and each counts against the peer; past unaskedBatches,
+   * `abuse`. What the peer's batches bring is counted against its connection's window (budget.ts).
+   * A member's side takes a relay's batches as they come (a relay is the one it chose to trust).
+   */
+  strict?: boolean;
+  /** Limits, DEFAULT_LIMITS's by default. */
+  unaskedBatches?: number;
+  syncAnswersQueued?: number;
 }
 
 /**
@@ -74,15 +92,39 @@ export class SyncLink extends EventEmitter<SyncLinkEvents> {
   /** What this side's offers told the peer so far. */
   readonly #offered: Offered = new Map();
   #closed = false;
+  readonly #strict: boolean;
+  readonly #unaskedAllowed: number;
+  readonly #answersAllowed: number;
+  /** Requests taken and not answered yet (the one being answered included). */
+  #answersQueued = 0;
+  /** Batches dropped for answering no request, and requests dropped past the queue (strict only). */
+  #unasked = 0;
+  #floodedRequests = 0;
+  /** What the peer's batches brought in the current window (strict only). */
+  readonly #budget: LinkBudget | undefined;
 
-  constructor(conn: Connection, replica: Replica) {
+  constructor(conn: Connection, replica: Replica, options: SyncLinkOptions = {}) {
     super();
     this.#conn = conn;
     this.#replica = replica;
+    this.#strict = options.strict ?? false;
+    this.#unaskedAllowed = options.unaskedBatches ?? DEFAULT_LIMITS.unaskedBatches;
+    this.#answersAllowed = Math.max(1, options.syncAnswersQueued ?? DEFAULT_LIMITS.syncAnswersQueued);
+    this.#budget = this.#strict ? { window: { start: 0, bytes: 0 } } : undefined;
     conn.once('close', () => {
       this.#closed = true;
       clearTimeout(this.#askTimer);
     });
+  }
+
+  /** Requests of the peer waiting for their answers now (at most syncAnswersQueued). */
+  get answersQueued(): number {
+    return this.#answersQueued;
+  }
+
+  /** Sync frames of the peer dropped so far: batches nobody asked for, requests past the queue. */
+  get droppedFrames(): { unasked: number; requests: number } {
+    return { unasked: this.#unasked, requests: this.#floodedRequests };
   }
 
   /** Asks the peer for what this side lacks (one round at a time; a call meanwhile asks again after). */
@@ -111,8 +153,15 @@ export class SyncLink extends EventEmitter<SyncLinkEvents> {
         if (frame.syncOffer.more || this.#holdsNews(spansFromWire(frame.syncOffer.have))) this.request();
         return true;
       case 'syncRequest': {
+        if (this.#answersQueued >= this.#answersAllowed) {
+          // A node asks one batch at a time: this one is dropped unanswered, and counted.
+          this.#floodedRequests++;
+          this.#offence(`sync requests faster than they are answered (${this.#answersAllowed} waiting)`);
+          return true;
+        }
         const ask = askFromWire(frame.syncRequest);
-        this.#answering = this.#answering.then(() => this.#answer(ask));
+        this.#answersQueued++;
+        this.#answering = this.#answering.then(() => this.#answer(ask)).finally(() => this.#answersQueued--);
         if (this.#holdsNews(ask.held)) this.request();
         return true;
       }
@@ -122,6 +171,11 @@ export class SyncLink extends EventEmitter<SyncLinkEvents> {
       default:
         return false;
     }
+  }
+
+  /** Counts one frame dropped in strict mode; past the limit, `abuse`. */
+  #offence(what: string): void {
+    if (this.#unasked + this.#floodedRequests > this.#unaskedAllowed) this.emit('abuse', what);
   }
 
   #holdsNews(held: SyncAsk['held']): boolean {
@@ -169,9 +223,15 @@ export class SyncLink extends EventEmitter<SyncLinkEvents> {
       this.#abandoned--;
       return;
     }
+    const asked = this.#asked;
+    if (asked === undefined && this.#strict) {
+      // Nothing of it is read, stored or passed on.
+      this.#unasked++;
+      this.#offence('sync batches nobody asked for');
+      return;
+    }
     const encoded = batch.messages ?? [];
     const decoded = this.#replica.decode(encoded);
-    const asked = this.#asked;
     if (asked === undefined) {
       // Not asked for: stored all the same (a peer pushing what it wrote), and no round moves on it;
       // outside a round, what it brought is news of its own.
@@ -208,7 +268,7 @@ export class SyncLink extends EventEmitter<SyncLinkEvents> {
   #store(batch: DecodedBatch, then: (result: IngestResult) => void): void {
     this.#unstored++;
     // Verifying starts now, while the batch before is still being written (the store keeps appends in order).
-    const stored = this.#replica.ingest(batch, { whole: true });
+    const stored = this.#replica.ingest(batch, { whole: true, ...(this.#budget === undefined ? {} : { link: this.#budget }) });
     const round = this.#round;
     this.#storing = this.#storing.then(async () => {
       let result: IngestResult;
