@@ -53,7 +53,7 @@ export async function openParts(options: NodeOptions, onInbound: (conn: Connecti
       // Its own member dials from 127.0.0.1: never capped or banned, and unthrottled by the inbound router.
       {
         ...connectionLimits(limits),
-        rateLimit: { ratePerSec: limits.ratePerSec, burst: limits.rateBurst, dropAfterMs: limits.rateDropMs },
+        rateLimit: { ratePerSec: limits.ratePerSec, burst: limits.rateBurst, dropAfterMs: limits.rateDropMs, syncBytesPerSec: limits.syncReadBytes },
         frameBudget: new PartialFrameBudget(limits.partialFramesBytes),
         guard: new AddressGuard({
           maxPerAddress: limits.connectionsPerAddress,
