@@ -18,6 +18,7 @@ import {
 import { Fanout } from './fanout.js';
 import { dispatch, type RelayContext, reject } from './handlers.js';
 import { Registry } from './registry.js';
+import type { SyncCounters } from '../sync/sync-link.js';
 import { Replication } from './replication.js';
 import { peerOf, type Session } from './session.js';
 
@@ -88,6 +89,11 @@ export class Relay extends EventEmitter<RelayEvents> {
       now: Date.now,
       limits: resolveLimits(options.limits),
     };
+  }
+
+  /** Sync frames of members dropped since start, and the most answers one member had queued at once. */
+  get syncCounters(): Readonly<SyncCounters> {
+    return this.#replication?.counters ?? { unasked: 0, requests: 0, answersQueuedMost: 0 };
   }
 
   get sessionCount(): number {

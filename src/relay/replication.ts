@@ -1,6 +1,6 @@
 import type { StoredMessage } from '../store/history-store.js';
 import type { Replica } from '../sync/replica.js';
-import { SyncLink } from '../sync/sync-link.js';
+import { type SyncCounters, SyncLink } from '../sync/sync-link.js';
 import { OncePerTurn, TurnBatch } from '../util/turn-batch.js';
 import { messageBytesOfFrame } from '../wire/codec.js';
 import type { Limits } from '../wire/limits.js';
@@ -32,6 +32,8 @@ export class Replication {
   readonly #offer: OncePerTurn;
   #storing: Promise<void> = Promise.resolve();
   #stopped = false;
+  /** What the members' links dropped since start, and the most answers one held queued. */
+  readonly counters: SyncCounters = { unasked: 0, requests: 0, answersQueuedMost: 0 };
 
   constructor(options: ReplicationOptions) {
     this.#options = options;
@@ -52,7 +54,7 @@ export class Replication {
     const { unaskedBatches, syncAnswersQueued } = this.#options.limits;
     // Strict: a member's batches are taken only as answers to this relay's requests, and count against
     // its connection's window; requests past the queue are dropped.
-    const link = new SyncLink(session.conn, this.#options.replica, { strict: true, unaskedBatches, syncAnswersQueued });
+    const link = new SyncLink(session.conn, this.#options.replica, { strict: true, unaskedBatches, syncAnswersQueued, counters: this.counters });
     session.sync = link;
     link.on('abuse', (what) => {
       session.conn.close('SYNC_ABUSE', `${what}: more than ${unaskedBatches} dropped`);

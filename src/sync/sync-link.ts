@@ -43,6 +43,15 @@ export interface SyncLinkOptions {
   /** Limits, DEFAULT_LIMITS's by default. */
   unaskedBatches?: number;
   syncAnswersQueued?: number;
+  /** Counted into, with the other links of a relay (what a test or a look at the relay reads). */
+  counters?: SyncCounters;
+}
+
+/** What strict links dropped, and the most answers one of them held queued at once. */
+export interface SyncCounters {
+  unasked: number;
+  requests: number;
+  answersQueuedMost: number;
 }
 
 /**
@@ -102,6 +111,7 @@ export class SyncLink extends EventEmitter<SyncLinkEvents> {
   #floodedRequests = 0;
   /** What the peer's batches brought in the current window (strict only). */
   readonly #budget: LinkBudget | undefined;
+  readonly #counters: SyncCounters;
 
   constructor(conn: Connection, replica: Replica, options: SyncLinkOptions = {}) {
     super();
@@ -111,6 +121,7 @@ export class SyncLink extends EventEmitter<SyncLinkEvents> {
     this.#unaskedAllowed = options.unaskedBatches ?? DEFAULT_LIMITS.unaskedBatches;
     this.#answersAllowed = Math.max(1, options.syncAnswersQueued ?? DEFAULT_LIMITS.syncAnswersQueued);
     this.#budget = this.#strict ? { window: { start: 0, bytes: 0 } } : undefined;
+    this.#counters = options.counters ?? { unasked: 0, requests: 0, answersQueuedMost: 0 };
     conn.once('close', () => {
       this.#closed = true;
       clearTimeout(this.#askTimer);
@@ -156,11 +167,13 @@ export class SyncLink extends EventEmitter<SyncLinkEvents> {
         if (this.#answersQueued >= this.#answersAllowed) {
           // A node asks one batch at a time: this one is dropped unanswered, and counted.
           this.#floodedRequests++;
+          this.#counters.requests++;
           this.#offence(`sync requests faster than they are answered (${this.#answersAllowed} waiting)`);
           return true;
         }
         const ask = askFromWire(frame.syncRequest);
         this.#answersQueued++;
+        this.#counters.answersQueuedMost = Math.max(this.#counters.answersQueuedMost, this.#answersQueued);
         this.#answering = this.#answering.then(() => this.#answer(ask)).finally(() => this.#answersQueued--);
         if (this.#holdsNews(ask.held)) this.request();
         return true;
@@ -227,6 +240,7 @@ export class SyncLink extends EventEmitter<SyncLinkEvents> {
     if (asked === undefined && this.#strict) {
       // Nothing of it is read, stored or passed on.
       this.#unasked++;
+      this.#counters.unasked++;
       this.#offence('sync batches nobody asked for');
       return;
     }
