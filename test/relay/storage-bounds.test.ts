@@ -217,3 +217,36 @@ describe('a flood of sync requests', () => {
     expect(flooder.received('syncBatch').length).toBeLessThanOrEqual(1 + 2);
   });
 });
+
+describe("the relay's store failing", () => {
+  const bed = relayForSuite({});
+
+  it("is told to the relay's own user once while it lasts, whichever path hits it, and members still get the lines", async () => {
+    const failures: number[] = [];
+    bed.relay().on('storeFailed', (_err, count) => failures.push(count));
+    const watcher = await bed.join('watcher');
+    await answerRequest(watcher, 1, []);
+    const alice = ephemeralIdentity();
+    const link = await bed.join('alice', alice);
+    await answerRequest(link, 1, []);
+    // The store stops writing (as a full disk or a LevelDB error would).
+    await bed.replica().store.close();
+
+    const lines = authored(alice, NETWORK, 6, { nick: 'alice' });
+    link.conn.send(encodeMessageFrame(lines[0]!));
+    await watcher.next('message', () => watcher.received('message').length >= 1);
+    await bed.relay().stored();
+    expect(failures).toEqual([1]);
+    // More live lines, and a sync batch the relay asked for: still forwarded, not told again.
+    link.conn.send(encodeMessageFrame(lines[1]!));
+    link.conn.send(encodeMessageFrame(lines[2]!));
+    await watcher.next('message', () => watcher.received('message').length >= 3);
+    await bed.relay().stored();
+    link.conn.sendFrame({ syncOffer: { have: [{ origin: alice.nodeId, seq: 6 }] } });
+    await answerRequest(link, 2, lines.slice(3));
+    await handled(link);
+    await bed.relay().stored();
+    expect(failures).toEqual([1]);
+    expect(link.received('error')).toEqual([]);
+  });
+});
