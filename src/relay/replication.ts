@@ -1,5 +1,5 @@
 import type { StoredMessage } from '../store/history-store.js';
-import type { Replica } from '../sync/replica.js';
+import type { LinkBudget, Replica } from '../sync/replica.js';
 import { type SyncCounters, SyncLink } from '../sync/sync-link.js';
 import { OncePerTurn, TurnBatch } from '../util/turn-batch.js';
 import { messageBytesOfFrame } from '../wire/codec.js';
@@ -17,7 +17,8 @@ export interface ReplicationOptions {
   /** The store failed to write what members sent (a full disk): said once while it lasts. */
   storeFailed: (error: Error, count: number) => void;
   /** Sync limits (unaskedBatches, syncAnswersQueued). */
-  limits: Pick<Limits, 'unaskedBatches' | 'syncAnswersQueued'>;
+  limits: Pick<Limits, 'unaskedBatches' | 'syncAnswersQueued' | 'linkWindowMs'>;
+  now?: () => number;
 }
 
 /**
@@ -34,6 +35,11 @@ export class Replication {
   #stopped = false;
   /** What the members' links dropped since start, and the most answers one held queued. */
   readonly counters: SyncCounters = { unasked: 0, requests: 0, answersQueuedMost: 0 };
+  /**
+   * Each address's sync window (budget.ts): one address's connections share it, so a member that
+   * reconnects, or opens several connections, does not get a fresh one each time.
+   */
+  readonly #budgets = new Map<string, LinkBudget>();
 
   constructor(options: ReplicationOptions) {
     this.#options = options;
@@ -54,7 +60,13 @@ export class Replication {
     const { unaskedBatches, syncAnswersQueued } = this.#options.limits;
     // Strict: a member's batches are taken only as answers to this relay's requests, and count against
     // its connection's window; requests past the queue are dropped.
-    const link = new SyncLink(session.conn, this.#options.replica, { strict: true, unaskedBatches, syncAnswersQueued, counters: this.counters });
+    const link = new SyncLink(session.conn, this.#options.replica, {
+      strict: true,
+      unaskedBatches,
+      syncAnswersQueued,
+      counters: this.counters,
+      budget: this.#budgetOf(session.conn.remoteAddress),
+    });
     session.sync = link;
     link.on('abuse', (what) => {
       session.conn.close('SYNC_ABUSE', `${what}: more than ${unaskedBatches} dropped`);
@@ -86,6 +98,15 @@ export class Replication {
     }
     this.#unstored.push({ session, bytes });
     return undefined;
+  }
+
+  /** The sync window of `address`; windows over are forgotten (they would start again anyway). */
+  #budgetOf(address: string): LinkBudget {
+    const now = (this.#options.now ?? Date.now)();
+    for (const [key, { window }] of this.#budgets) if (now - window.start >= this.#options.limits.linkWindowMs) this.#budgets.delete(key);
+    let budget = this.#budgets.get(address);
+    if (budget === undefined) this.#budgets.set(address, (budget = { window: { start: now, bytes: 0 } }));
+    return budget;
   }
 
   /** No more offers; what is queued is still stored. */

@@ -45,6 +45,11 @@ export interface SyncLinkOptions {
   syncAnswersQueued?: number;
   /** Counted into, with the other links of a relay (what a test or a look at the relay reads). */
   counters?: SyncCounters;
+  /**
+   * With `strict`: the window the peer's batches are counted in (budget.ts), shared by every link from
+   * one address so that reconnecting does not start a new one; by default this link's own.
+   */
+  budget?: LinkBudget;
 }
 
 /** What strict links dropped, and the most answers one of them held queued at once. */
@@ -120,7 +125,7 @@ export class SyncLink extends EventEmitter<SyncLinkEvents> {
     this.#strict = options.strict ?? false;
     this.#unaskedAllowed = options.unaskedBatches ?? DEFAULT_LIMITS.unaskedBatches;
     this.#answersAllowed = Math.max(1, options.syncAnswersQueued ?? DEFAULT_LIMITS.syncAnswersQueued);
-    this.#budget = this.#strict ? { window: { start: 0, bytes: 0 } } : undefined;
+    this.#budget = this.#strict ? (options.budget ?? { window: { start: 0, bytes: 0 } }) : undefined;
     this.#counters = options.counters ?? { unasked: 0, requests: 0, answersQueuedMost: 0 };
     conn.once('close', () => {
       this.#closed = true;

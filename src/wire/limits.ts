@@ -171,10 +171,10 @@ export interface Limits {
    */
   readonly originBytes: number;
   /**
-   * Bytes of new messages one connection's sync batches may bring into the relay's store within
-   * linkWindowMs; the rest is not kept, and is asked for again by a later round. New node ids cost
-   * nothing, so this bounds a member however many identities it signs as. 32 MiB is a merge of a
-   * hundred thousand lines in one window.
+   * Bytes of new messages the sync batches of one address's connections may bring into the relay's
+   * store within linkWindowMs (one window for all of them: reconnecting does not start a new one); the
+   * rest is not kept, and is asked for again by a later round. New node ids cost nothing, so this bounds
+   * a member however many identities it signs as. 32 MiB is a merge of a hundred thousand lines in one window.
    */
   readonly linkBytes: number;
   readonly linkWindowMs: number;

@@ -148,6 +148,15 @@ describe('one member pushing far over its bounds', () => {
     expect(bed.replica().unkeptCount).toBeGreaterThan(0);
     // Bob's four lines are stored.
     expect(store.versionVector().get(honest.nodeIdHex)).toBe(4);
+
+    // Back on a new connection from the same address, under a new node id: the same window, still spent.
+    pusher.conn.close();
+    const before = store.totalBytes();
+    const again = await bed.join('mallory2');
+    await answerRequest(again, 1, Array.from({ length: 5 }, () => bulky(freshAuthor(), 1)).flat());
+    await handled(again);
+    await bed.relay().stored();
+    expect(store.totalBytes()).toBe(before);
   });
 });
 
