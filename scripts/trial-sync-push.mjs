@@ -10,6 +10,7 @@
 //   npm run build && node scripts/trial-sync-push.mjs [seconds=20] [push|answer]
 //   (`--repo DIR` measures another checkout's build instead; the attacker's codec is always this one's)
 import { spawn, execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -46,13 +47,13 @@ const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 await pause(1_000);
 console.log(`relay before: ${rssMb()} MB RSS, ${diskMb()} MB on disk`);
 
-/** A batch of 13 lines of 15 KiB from a fresh node id. */
+/** A batch of 13 lines of 15 KiB (random: LevelDB compresses what repeats) from a fresh node id. */
 function batch() {
   const author = ephemeralIdentity();
   const out = [];
   let prev;
   for (let seq = 1; seq <= 13; seq++) {
-    const bytes = signMessage({ origin: author.nodeId, seq, time: Date.now(), counter: 0, nick: 'x', room: '#lobby', text: `${seq} ${'x'.repeat(15 * 1024)}`, prev }, author, NETWORK);
+    const bytes = signMessage({ origin: author.nodeId, seq, time: Date.now(), counter: 0, nick: 'x', room: '#lobby', text: randomBytes(11 * 1024).toString('base64'), prev }, author, NETWORK);
     out.push(bytes);
     prev = messageHash(bytes);
   }
