@@ -133,16 +133,6 @@ export class SyncLink extends EventEmitter<SyncLinkEvents> {
     });
   }
 
-  /** Requests of the peer waiting for their answers now (at most syncAnswersQueued). */
-  get answersQueued(): number {
-    return this.#answersQueued;
-  }
-
-  /** Sync frames of the peer dropped so far: batches nobody asked for, requests past the queue. */
-  get droppedFrames(): { unasked: number; requests: number } {
-    return { unasked: this.#unasked, requests: this.#floodedRequests };
-  }
-
   /** Asks the peer for what this side lacks (one round at a time; a call meanwhile asks again after). */
   request(): void {
     if (this.#closed) return;
