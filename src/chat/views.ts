@@ -65,10 +65,25 @@ export type Notice =
   | { code: 'OPEN' }
   | { code: 'SECRET' }
   | { code: 'LOOKING' }
+  /**
+   * The relay `relay` was lost and no other was reached within relayQuietMs (wire/limits.ts): a change that
+   * completes sooner is told as one RELAY_CHANGED instead.
+   */
   | { code: 'RELAY_LOST'; relay: string; reason: string }
+  /**
+   * The relay changed, said once: `from` (its nick) is gone and `to` took over, or `from` handed over to `to`
+   * (`planned`: a clean stop or a relay that stepped down for a better one). `self`: `to` is this node.
+   */
+  | { code: 'RELAY_CHANGED'; from: string; to: string; self: boolean; planned: boolean }
   | { code: 'HANDING_OVER'; host: string; port: number }
   | { code: 'TWO_FORCED'; keeper: 'self' | 'other'; host: string }
   | { code: 'MDNS_TROUBLE'; detail: string }
+  /**
+   * `nodes` lanchat nodes of this network announce another room secret (or none, where `secret`: this node
+   * has one; or one, where it has none): another group, which this one neither sees nor joins. Said once,
+   * and again only when there are more.
+   */
+  | { code: 'OTHER_SECRET'; nodes: number; secret: boolean }
   /** A pinned nick came with another node id; `proven`: node ids are proven on this network (a secret). */
   | { code: 'NICK_KEY_CHANGED'; nick: string; nodeId: string; pinned: string; proven: boolean }
   /**

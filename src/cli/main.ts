@@ -2,11 +2,13 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { runJsonMode } from '../ui/json-mode.js';
 import { runLineMode } from '../ui/line-mode.js';
+import { errorText } from '../ui/words.js';
 import type { ChatSession } from '../session/chat-session.js';
 import { defaultDataDir } from '../session/data-folder.js';
 import { startSession } from '../session/node-session.js';
 import { isLanchatError, LanchatError } from '../wire/errors.js';
 import { runDoctor } from './doctor.js';
+import { exitCodeOf } from './exit-code.js';
 import { runHistory } from './history.js';
 import { repairCommand } from './repair.js';
 import { readSecret } from './secret.js';
@@ -56,12 +58,19 @@ program
   .option('--network <name>', 'chat network to look for', 'lanchat')
   .option('--json', 'print the findings as one JSON object')
   .option('--listen <ms>', 'how long to listen for mDNS answers', '3000')
-  .action(async (raw: { network: string; json?: boolean; listen: string }) => {
+  .option('--secret-file <file>', "the group's room secret (or set LANCHAT_SECRET): tells its nodes from another secret's")
+  .action(async (raw: { network: string; json?: boolean; listen: string; secretFile?: string }) => {
     const listenMs = Number(raw.listen);
-    if (!Number.isInteger(listenMs) || listenMs < 100 || listenMs > 60_000) {
-      fail(new LanchatError('USAGE', `--listen "${raw.listen}": 100 to 60000 ms`), raw.json === true, 2);
+    let secret: string | undefined;
+    try {
+      if (!Number.isInteger(listenMs) || listenMs < 100 || listenMs > 60_000) {
+        throw new LanchatError('USAGE', `--listen "${raw.listen}": 100 to 60000 ms`);
+      }
+      secret = readSecret(raw.secretFile);
+    } catch (err) {
+      fail(err, raw.json === true, 2);
     }
-    process.exit(await runDoctor({ network: raw.network, json: raw.json === true, listenMs }));
+    process.exit(await runDoctor({ network: raw.network, json: raw.json === true, listenMs, secret }));
   });
 
 program
@@ -80,7 +89,7 @@ program
       }
       await runHistory({ dataDir: raw.data ?? defaultDataDir(raw.network), room: raw.room, limit, json: raw.json === true });
     } catch (err) {
-      fail(err, raw.json === true, isLanchatError(err, 'USAGE') ? 2 : 1);
+      fail(err, raw.json === true, exitCodeOf(err));
     }
   });
 
@@ -102,7 +111,7 @@ async function run(options: CliOptions, secret: string | undefined): Promise<voi
       ...(options.connect === undefined ? {} : { connect: options.connect }),
     });
   } catch (err) {
-    fail(err, options.json, 1);
+    fail(err, options.json, exitCodeOf(err));
   }
 
   let signals = 0;
@@ -134,7 +143,7 @@ async function runFullScreen(session: ChatSession): Promise<void> {
 
 function fail(err: unknown, json: boolean, exitCode: number): never {
   const code = isLanchatError(err) ? err.code : 'INTERNAL';
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errorText(err);
   if (json) process.stdout.write(`${JSON.stringify({ event: 'error', code, message })}\n`);
   process.stderr.write(`lanchat: ${message}\n`);
   process.exit(exitCode);

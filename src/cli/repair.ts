@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { defaultDataDir, repairDataFolder, type RepairOutcome } from '../session/data-folder.js';
-import { isLanchatError, LanchatError } from '../wire/errors.js';
+import { LanchatError } from '../wire/errors.js';
+import { exitCodeOf } from './exit-code.js';
 import { NETWORK_PATTERN } from './options.js';
 
 export interface RepairOptions {
@@ -18,12 +19,15 @@ export async function runRepair(options: RepairOptions, out: NodeJS.WritableStre
   return outcome;
 }
 
-function describeOutcome({ dataDir, identity, identityMovedTo, history }: RepairOutcome): string {
+function describeOutcome({ dataDir, identity, identityMovedTo, chainHeadMovedTo, history }: RepairOutcome): string {
   const lines: string[] = [];
   if (identity === 'moved') {
     lines.push(`identity: the key was damaged; moved to ${identityMovedTo}. The next start makes a new identity (a new node id).`);
   } else {
     lines.push(identity === 'ok' ? 'identity: the key is sound' : 'identity: none yet (the next start makes one)');
+  }
+  if (chainHeadMovedTo !== undefined) {
+    lines.push(`chain head: it was damaged; moved to ${chainHeadMovedTo}. Numbering goes on from the history.`);
   }
   if (history === undefined) {
     lines.push(`history: none in ${dataDir}`);
@@ -53,7 +57,7 @@ export function repairCommand(fail: (err: unknown, json: boolean, exitCode: numb
         }
         await runRepair({ dataDir: raw.data ?? defaultDataDir(raw.network), json });
       } catch (err) {
-        fail(err, json, isLanchatError(err, 'USAGE') ? 2 : 1);
+        fail(err, json, exitCodeOf(err));
       }
     });
 }

@@ -1,6 +1,7 @@
 import { networkInterfaces } from 'node:os';
 import makeMdns from 'multicast-dns';
 import { dial } from '../net/dial.js';
+import { deriveSecret } from '../net/secret.js';
 import { type Advert, advertFromService, SERVICE_TYPE } from './advert.js';
 import type { Findings } from './verdict.js';
 
@@ -11,15 +12,22 @@ const ANY_SERVICE = '_services._dns-sd._udp.local';
  * Listens to the LAN the way `lanchat doctor` needs: raw multicast-dns rather than bonjour-service,
  * because bonjour-service hides the errors of sending (a missing multicast route looks like silence).
  * Asks for lanchat services and for any DNS-SD service at all (to tell "alone" from "multicast blocked"),
- * three times over `listenMs`, then tries the TCP port of every relay of `network` it saw.
+ * three times over `listenMs`, then tries the TCP port of every relay of `network` it saw. With the room
+ * secret's passphrase, it tells the nodes of that secret from the others by the tag in their adverts.
  */
-export async function diagnose(network: string, listenMs = 3_000): Promise<Findings> {
-  const findings: Findings = { network, interfaces: lanInterfaces(), sendErrors: [], answersHeard: 0, nodes: [], relayPorts: {} };
+export async function diagnose(network: string, listenMs = 3_000, secret?: string): Promise<Findings> {
+  const secretTag = secret === undefined ? undefined : (await deriveSecret(secret, network)).tag;
+  const findings: Findings = { network, secretTag, interfaces: lanInterfaces(), sendErrors: [], answersHeard: 0, nodes: [], here: [], relayPorts: {} };
   const mdns = makeMdns();
   const nodes = new Map<string, Advert>();
+  const ownAddresses = machineAddresses();
+  const here = new Set<string>();
   mdns.on('response', (packet, rinfo) => {
     findings.answersHeard++;
-    for (const advert of advertsIn(packet, rinfo.address)) nodes.set(advert.nodeId, advert);
+    for (const advert of advertsIn(packet, rinfo.address)) {
+      nodes.set(advert.nodeId, advert);
+      if (ownAddresses.has(rinfo.address)) here.add(advert.nodeId);
+    }
   });
   mdns.on('error', (err: Error) => findings.sendErrors.push(err.message));
   const ask = (): void =>
@@ -39,6 +47,7 @@ export async function diagnose(network: string, listenMs = 3_000): Promise<Findi
   });
   await new Promise<void>((resolve) => mdns.destroy(() => resolve()));
   findings.nodes = [...nodes.values()];
+  findings.here = [...here];
   await Promise.all(
     findings.nodes
       .filter((n) => n.network === network && n.role === 'relay' && n.addresses.length > 0)
@@ -84,6 +93,11 @@ function decodeTxt(data: unknown): Record<string, string> {
     if (eq > 0) txt[text.slice(0, eq)] = text.slice(eq + 1);
   }
   return txt;
+}
+
+/** Every address of this machine, loopback included: an answer from one of them is this machine's own. */
+function machineAddresses(): Set<string> {
+  return new Set(Object.values(networkInterfaces()).flatMap((entries) => (entries ?? []).map((e) => e.address)));
 }
 
 function lanInterfaces(): Record<string, string[]> {

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { Bonjour, type Browser, type Service } from 'bonjour-service';
 import { type Advert, advertFromService, advertToTxt, instanceName, SERVICE_TYPE } from './advert.js';
+import { advertFit } from './groups.js';
 
 interface DiscoveryEvents {
   /** A node of this network announced itself, or changed its announcement. */
@@ -9,6 +10,8 @@ interface DiscoveryEvents {
   gone: [nodeId: string];
   /** mDNS itself failed (no multicast route, socket error): discovery may see nothing. */
   trouble: [message: string];
+  /** A node of this network with another room secret (or none where this node has one): not a peer. */
+  otherSecret: [advert: Advert];
 }
 
 /**
@@ -106,8 +109,10 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
 
   #onService(service: Service): void {
     const advert = advertFromService(service);
-    if (advert === undefined || advert.network !== this.#network || advert.nodeId === this.#advert?.nodeId) return;
-    if (advert.secretTag !== this.#secretTag) return;
+    if (advert === undefined) return;
+    const fit = advertFit(advert, { network: this.#network, secretTag: this.#secretTag, nodeId: this.#advert?.nodeId });
+    if (fit === 'other-secret') this.emit('otherSecret', advert);
+    if (fit !== 'peer') return;
     this.#names.set(service.fqdn, advert.nodeId);
     this.#peers.set(advert.nodeId, advert);
     this.emit('seen', advert);

@@ -10,7 +10,7 @@ import {
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-file.js';
-import { LanchatError } from '../wire/errors.js';
+import { fileError, fileTrouble } from '../wire/errors.js';
 
 /** A node's long-lived identity: an Ed25519 key pair kept in its data folder. */
 export interface Identity {
@@ -43,7 +43,9 @@ export async function loadOrCreateIdentity(dataDir: string): Promise<Identity> {
     // overwrite each other's key.
     await writeFileAtomic(join(dataDir, KEY_FILE), privateKey.export({ type: 'pkcs8', format: 'pem' }), { exclusive: true });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw accessError(join(dataDir, KEY_FILE), 'write', err);
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
+      throw fileError('DATA_DIR_ACCESS', { what: 'identity', path: join(dataDir, KEY_FILE), dataDir, trouble: fileTrouble(err), doing: 'write' }, err);
+    }
     const other = await loadIdentity(dataDir);
     if (other !== undefined) return other;
   }
@@ -61,26 +63,17 @@ export async function loadIdentity(dataDir: string): Promise<Identity | undefine
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw accessError(path, 'read', err);
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    // The data folder itself is a file (`--data` naming one).
+    if (code === 'ENOTDIR') throw fileError('DATA_DIR_ACCESS', { what: 'data-folder', path: dataDir, dataDir, trouble: 'not-a-folder' }, err);
+    throw fileError('DATA_DIR_ACCESS', { what: 'identity', path, dataDir, trouble: fileTrouble(err), doing: 'read' }, err);
   }
   try {
     return identityFromPrivateKey(createPrivateKey(text));
   } catch (err) {
-    const what = text.trim() === '' ? 'is empty' : 'does not hold an Ed25519 private key';
-    throw new LanchatError(
-      'IDENTITY_DAMAGED',
-      `the identity key ${path} ${what}. \`lanchat repair --data ${dataDir}\` moves it aside, and the next start makes ` +
-        'a new identity (a new node id: others are told that your nick comes with a new key); ' +
-        'or put back a copy of the key, if you have one.',
-      { cause: err },
-    );
+    throw fileError('IDENTITY_DAMAGED', { what: 'identity', path, dataDir, trouble: text.trim() === '' ? 'empty' : 'garbled' }, err);
   }
-}
-
-function accessError(path: string, doing: 'read' | 'write', err: unknown): LanchatError {
-  const code = (err as NodeJS.ErrnoException).code ?? 'error';
-  return new LanchatError('DATA_DIR_ACCESS', `cannot ${doing} the identity key ${path} (${code})`, { cause: err });
 }
 
 export function identityFromPrivateKey(privateKey: KeyObject): Identity {

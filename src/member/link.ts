@@ -49,8 +49,8 @@ interface LinkEvents {
 }
 
 /** What a dial attempt learned of where its relay is, for the LostInfo of its loss. */
-type Learned = Pick<LostInfo, 'refusal' | 'redirected' | 'redirectedTo'>;
-const NOTHING_LEARNED: Learned = { refusal: undefined, redirected: false, redirectedTo: undefined };
+type Learned = Pick<LostInfo, 'refusal' | 'left' | 'redirected' | 'redirectedTo'>;
+const NOTHING_LEARNED: Learned = { refusal: undefined, left: false, redirected: false, redirectedTo: undefined };
 
 /**
  * The member's link to its relay: dials it, says hello, checks the welcome, follows redirects, and redials
@@ -280,6 +280,7 @@ export class Link extends EventEmitter<LinkEvents> {
     switch (frame.kind) {
       case 'leave':
         this.#relayLeaveReason = `the relay left (${frame.leave.reason || 'no reason given'})`;
+        this.#learned = { ...this.#learned, left: true };
         return;
       case 'redirect': {
         // The relay stepped down in favour of another: go there.

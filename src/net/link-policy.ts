@@ -15,6 +15,8 @@ export interface LostInfo {
   target: RelayAddress;
   /** The node answered but refused the hello with this code (e.g. NOT_RELAY: it is alive, not yet relay). */
   refusal: string | undefined;
+  /** The relay said it was leaving (a leave frame: it stopped cleanly) before the link went. */
+  left: boolean;
   /** The relay sent it elsewhere; it is already on its way. */
   redirected: boolean;
   /** With `redirected`: the node id of the relay it was sent to, when the redirect named it. */

@@ -19,7 +19,9 @@ import { FailoverDriver } from './failover-driver.js';
 import { latestHistory, olderHistory } from './history.js';
 import { routeInbound } from './inbound.js';
 import { newMember, type NodeParts, openParts } from './open.js';
+import { watchOtherSecrets } from './other-secrets.js';
 import { PinWatch } from './pin-watch.js';
+import { RelayChange } from './relay-change.js';
 import { RelayProbes } from './relay-probes.js';
 import type { NodeEvents, NodeOptions } from './types.js';
 
@@ -53,6 +55,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
   readonly #rank: Rank;
   readonly #failover: FailoverDriver;
   readonly #probes: RelayProbes;
+  readonly #change: RelayChange;
   #startHistory: Promise<void> = Promise.resolve();
   #shown: { role: Exclude<Role, 'electing'>; relay: RelayInfo } | undefined;
   #stopping: Promise<void> | undefined;
@@ -88,6 +91,15 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     const startedAt = Date.now();
     this.#rank = { forced: options.host, weight: 0, startedAt, nodeId: identity.nodeIdHex };
     const notice = (data: NoticeData): void => void this.emit('notice', data);
+    // A relay change is told once it is done (relay-change.ts): failover's losses go through it.
+    const change = (this.#change = new RelayChange({
+      self: identity.nodeIdHex,
+      quietMs: limits.relayQuietMs,
+      rejoinGraceMs: limits.rejoinGraceMs,
+      notice,
+      disconnected: (info) => this.emit('connection', { state: 'disconnected', ...info }),
+      presence: (p) => this.emit('presence', p),
+    }));
     this.#pins = new PinWatch({ dataDir: options.dataDir, selfId: identity.nodeIdHex, pins, proven: secret !== undefined, notice });
     // The failover driver decides where the member dials when its link is lost (it is built just below;
     // the member asks only once it runs).
@@ -102,7 +114,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
       discoveryWindowMs: limits.discoveryWindowMs,
       newRelay: (epoch) => this.#newRelay(epoch),
       advertise: (role, epoch) => void discovery?.update(this.#advert(role, epoch)),
-      notice,
+      notice: (data) => change.notice(data),
       probeOtherRelays: (known) => this.#probes.probe(discovery?.peers() ?? [], known),
       verifyProbe: (to) => this.#probes.verify(to),
     });
@@ -117,7 +129,9 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
       onClaim: (claim, host, proof) => this.#failover.onProbe(claim, host, proof),
     });
     member.on('connected', (relay) => this.#onConnected(relay));
-    member.on('disconnected', (info) => this.emit('connection', { state: 'disconnected', ...info }));
+    // Before the failover driver hears of the loss (the member asks its reconnect policy after this).
+    member.on('lost', (info) => change.lost(info, member.roster.peers()));
+    member.on('disconnected', (info) => change.disconnected(info));
     member.on('message', (view) => this.emit('message', view));
     member.on('caughtUp', ({ count, recent, away, first }) => {
       // Lines that came by sync while this user was here (a paste, a member back from offline) are
@@ -126,16 +140,15 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
       for (const view of recent) this.emit('message', view);
     });
     member.on('presence', (p) => {
-      this.emit('presence', p);
-      if (!p.self && (p.state === 'joined' || p.state === 'renamed')) {
-        const peer = member.roster.findByNick(p.nick);
-        if (peer !== undefined) this.#pins.check([peer]);
-      }
+      const peer = p.self || p.state === 'left' ? undefined : member.roster.findByNick(p.nick);
+      change.presence(p, peer?.nodeId);
+      if (peer !== undefined) this.#pins.check([peer]);
     });
     member.on('problem', (p) => this.emit('problem', p));
     discovery?.on('seen', (advert) => this.#failover.onAdvert(advert));
     discovery?.on('gone', (nodeId) => this.#failover.onGone(nodeId));
     discovery?.on('trouble', (text) => notice({ code: 'MDNS_TROUBLE', detail: text }));
+    if (discovery !== undefined) watchOtherSecrets(discovery, { max: limits.otherSecretNodes, secret: secret !== undefined }, notice);
     replica.whenBound((reason, origin) =>
       notice(reason === 'HISTORY_FULL' ? { code: 'HISTORY_FULL', limitBytes: limits.historyBytes } : { code: 'ORIGIN_FULL', origin, nick: member.roster.get(origin)?.nick, limitBytes: limits.originBytes }),
     );
@@ -231,6 +244,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
       this.#failover.stop();
+      this.#change.stop();
       await this.#member.stop('quit');
       const relay = this.#failover.relay;
       relay?.stop();
@@ -282,6 +296,11 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     this.emit('connection', { state: 'connected' });
     this.#pins.check(this.#member.roster.peers());
     this.#failover.onConnected(relay);
+    this.#showRole(relay);
+    this.#change.connected(relay, this.#member.roster.peers());
+  }
+
+  #showRole(relay: RelayInfo): void {
     const role = relay.id === this.identity.nodeIdHex ? 'relay' : 'member';
     const shown: RelayInfo = role === 'relay' ? { ...relay, host: lanAddresses()[0] ?? relay.host, port: this.port } : relay;
     const previous = this.#shown;

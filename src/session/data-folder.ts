@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { MessageView } from '../chat/views.js';
 import { askHistory, historyChunks, type HistoryQuery } from '../control/control-socket.js';
 import { KEY_FILE, loadIdentity } from '../identity/identity.js';
-import { CHAIN_HEAD_FILE } from '../store/chain-head.js';
+import { CHAIN_HEAD_FILE, loadChainHead } from '../store/chain-head.js';
 import { claimDataDir } from '../store/data-dir.js';
 import { repairHistory, type RepairReport } from '../store/repair.js';
 import { syncDir } from '../util/atomic-file.js';
@@ -67,6 +67,9 @@ export interface RepairOutcome {
   /** `moved`: the key was damaged and is now at `identityMovedTo`. */
   identity: 'ok' | 'absent' | 'moved';
   identityMovedTo?: string;
+  /** `moved`: chain-head.json was damaged (the key sound) and is now at `chainHeadMovedTo`. */
+  chainHead?: 'moved';
+  chainHeadMovedTo?: string;
   /** Undefined when the folder has no history. */
   history?: RepairReport;
 }
@@ -74,7 +77,8 @@ export interface RepairOutcome {
 /**
  * Repairs a damaged data folder (`lanchat repair`). Nothing is deleted: the history is copied before
  * LevelDB's repair (store/repair.ts), and a damaged identity key is moved aside, with the chain head that
- * belonged to it, so that the next start makes a new identity.
+ * belonged to it, so that the next start makes a new identity; a damaged chain head alone is moved aside,
+ * and numbering goes on from the history.
  */
 export async function repairDataFolder(dataDir: string): Promise<RepairOutcome> {
   if (!(await isFolder(dataDir))) throw new LanchatError('USAGE', `there is no lanchat data folder at ${dataDir}`);
@@ -94,6 +98,17 @@ export async function repairDataFolder(dataDir: string): Promise<RepairOutcome> 
         if (e.code !== 'ENOENT') throw e;
       });
       await syncDir(dataDir);
+    }
+    if (outcome.identity !== 'moved') {
+      try {
+        await loadChainHead(dataDir);
+      } catch (err) {
+        if (!isLanchatError(err, 'CHAIN_HEAD_DAMAGED')) throw err;
+        // Numbering goes on from the history, which holds the node's own lines too.
+        outcome.chainHead = 'moved';
+        outcome.chainHeadMovedTo = await moveAside(dataDir, CHAIN_HEAD_FILE, 'damaged', stamp);
+        await syncDir(dataDir);
+      }
     }
     const history = join(dataDir, 'history');
     if (await isFolder(history)) outcome.history = await repairHistory(history, stamp);

@@ -1,9 +1,9 @@
 import { mkdir, readFile, unlink } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { removeLeftoverTemps, writeFileAtomic } from '../util/atomic-file.js';
 import { DEFAULT_START_SOURCE, processStartToken, type StartSource } from '../util/process-start.js';
-import { LanchatError } from '../wire/errors.js';
+import { fileError, fileTrouble, LanchatError } from '../wire/errors.js';
 
 /** `$XDG_DATA_HOME/lanchat/<network>`, or `~/.local/share/lanchat/<network>`. */
 export function defaultDataDir(network: string, env: NodeJS.ProcessEnv = process.env): string {
@@ -39,7 +39,9 @@ export interface ClaimOptions {
  * given, is taken over. Returns the function that releases the claim.
  */
 export async function claimDataDir(dir: string, { startSource = DEFAULT_START_SOURCE }: ClaimOptions = {}): Promise<() => Promise<void>> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await makeFolder(dir).catch((err: unknown) => {
+    throw folderError(dir, err);
+  });
   const lockPath = join(dir, LOCK_FILE);
   const start = processStartToken(process.pid, startSource);
   const mine = start === undefined ? `${process.pid}\n` : `${process.pid}\n${start}\n`;
@@ -53,7 +55,7 @@ export async function claimDataDir(dir: string, { startSource = DEFAULT_START_SO
         if ((await readFile(lockPath, 'utf8').catch(() => undefined)) === mine) await unlink(lockPath).catch(() => undefined);
       };
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw folderError(dir, err);
     }
     const text = await readFile(lockPath, 'utf8').catch(() => undefined);
     if (text === undefined) continue; // released meanwhile
@@ -66,9 +68,34 @@ export async function claimDataDir(dir: string, { startSource = DEFAULT_START_SO
           (holder.start === undefined ? ` (if no lanchat runs on it, delete ${lockPath})` : ''),
       );
     }
-    await unlink(lockPath).catch(() => undefined);
+    // A stale lock that cannot be taken over (a read-only folder) is said as such, not as a folder in use.
+    await unlink(lockPath).catch((err: unknown) => {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw folderError(dir, err);
+    });
   }
   throw new LanchatError('DATA_DIR_IN_USE', `could not claim the data folder ${dir}: other processes keep claiming it`);
+}
+
+/** mkdir -p, failing with the real reason. */
+async function makeFolder(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    // Node's recursive mkdir says ENOENT where a folder could not be made (a read-only disk, permissions):
+    // made one level at a time, the level that fails says why.
+    const parent = dirname(dir);
+    if (parent === dir) throw err;
+    await makeFolder(parent);
+    await mkdir(dir, { mode: 0o700 });
+  }
+}
+
+/** The data folder cannot be made or written in: a file in its place, permissions, a read-only disk. */
+function folderError(dir: string, err: unknown): LanchatError {
+  // mkdir says EEXIST only where something that is not a folder has the name.
+  const trouble = (err as NodeJS.ErrnoException).code === 'EEXIST' ? 'not-a-folder' : fileTrouble(err);
+  return fileError('DATA_DIR_ACCESS', { what: 'data-folder', path: dir, dataDir: dir, trouble, doing: 'write' }, err);
 }
 
 /** The holder a lock file names; undefined for one a crash left empty or garbled. */

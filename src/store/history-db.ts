@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ClassicLevel } from 'classic-level';
-import { LanchatError } from '../wire/errors.js';
+import { fileError, fileTrouble, LanchatError } from '../wire/errors.js';
 
 export type HistoryDb = ClassicLevel<string, Uint8Array>;
 
@@ -96,8 +96,7 @@ async function folderFiles(location: string): Promise<string[] | undefined> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
-    if (code === 'ENOTDIR') throw new LanchatError('DATA_DIR_ACCESS', `${location} should be the history folder but is a file`, { cause: err });
-    throw new LanchatError('DATA_DIR_ACCESS', `cannot read the history folder ${location} (${code ?? 'error'})`, { cause: err });
+    throw fileError('DATA_DIR_ACCESS', { what: 'history-folder', path: location, dataDir: dirname(location), trouble: fileTrouble(err), doing: 'read' }, err);
   }
 }
 

@@ -5,6 +5,11 @@ import { shownNick } from './shown-nick.js';
 export interface LineContext {
   /** Rooms this user is in: presence in other rooms is not shown in line mode. */
   rooms: readonly string[];
+  /**
+   * A relay was shown already: a later role event is not printed, its RELAY_CHANGED notice says it in one
+   * line ("relay bob lost; alice took over").
+   */
+  relayShown?: boolean;
 }
 
 /**
@@ -28,6 +33,7 @@ function describe(event: Exclude<UiEvent, { event: 'help' }>, context: LineConte
     case 'ready':
       return `* lanchat on network "${event.network}": you are ${event.nick} (node ${event.node.slice(0, 8)}); /help lists the commands`;
     case 'role':
+      if (context.relayShown === true) return undefined;
       return event.role === 'relay'
         ? `* you are the relay; others on the LAN find you (where multicast is blocked: lanchat --connect ${hostPort(event.relay.host, event.relay.port)})`
         : `* the relay is ${event.relay.nick} at ${hostPort(event.relay.host, event.relay.port)}`;

@@ -40,8 +40,10 @@ export function runLineMode(session: ChatSession, input: NodeJS.ReadableStream, 
     rl.setPrompt(promptText());
     rl.prompt(true);
   };
+  let relayShown = false;
   const show = (event: UiEvent): void => {
-    const line = formatEvent(event, { rooms: session.rooms });
+    const line = formatEvent(event, { rooms: session.rooms, relayShown });
+    if (event.event === 'role') relayShown = true;
     if (line !== undefined) print(line);
   };
   const controller = new ChatController(session, show, { keys: LINE_KEYS });

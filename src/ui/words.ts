@@ -2,6 +2,7 @@ import { nickRuleWords, roomProblem } from '../chat/names.js';
 import type { Notice, Problem } from '../chat/views.js';
 import type { NoticeReport, ProblemReport } from '../session/chat-session.js';
 import type { CommandName } from '../session/dispatch.js';
+import { type FileProblem, isLanchatError } from '../wire/errors.js';
 
 /**
  * The English of every notice and problem: the session hands the faces data (chat/views.ts), and this
@@ -19,6 +20,10 @@ export function noticeText(notice: Notice): string {
       return 'looking for peers…';
     case 'RELAY_LOST':
       return `lost the relay ${notice.relay} (${notice.reason}); electing another…`;
+    case 'RELAY_CHANGED': {
+      const to = notice.self ? 'you' : notice.to;
+      return notice.planned ? `relay handed over to ${to}` : `relay ${notice.from} lost; ${to} took over`;
+    }
     case 'HANDING_OVER':
       return `another relay outranks this one; handing over to ${notice.host}:${notice.port}`;
     case 'TWO_FORCED': {
@@ -27,6 +32,12 @@ export function noticeText(notice: Notice): string {
     }
     case 'MDNS_TROUBLE':
       return `mDNS: ${notice.detail}`;
+    case 'OTHER_SECRET': {
+      const nodes = notice.nodes === 1 ? '1 lanchat node here uses' : `${notice.nodes} lanchat nodes here use`;
+      return notice.secret
+        ? `${nodes} another room secret (or none): another group, which cannot see this one`
+        : `${nodes} a room secret: to chat with them, start with their secret (LANCHAT_SECRET or --secret-file)`;
+    }
     case 'NICK_KEY_CHANGED':
       return (
         `warning: ${notice.nick} now comes with another key (node ${notice.nodeId.slice(0, 8)}, before: ${notice.pinned.slice(0, 8)}); ` +
@@ -109,4 +120,78 @@ export function noticeSentence(report: NoticeReport): string {
 /** The sentence of a problem as the session reports it (an event, or the refusal of `command`). */
 export function problemSentence(report: ProblemReport, command?: CommandName): string {
   return problemText(report.problem, command);
+}
+
+/** What the file or folder is, as a user knows it. */
+function fileName({ what, path }: FileProblem): string {
+  switch (what) {
+    case 'data-folder':
+      return `the data folder ${path}`;
+    case 'identity':
+      return `the identity key ${path}`;
+    case 'chain-head':
+      return `the chain head ${path}`;
+    case 'history-folder':
+      return `the history folder ${path}`;
+  }
+}
+
+/** Said of the identity key whenever it is at fault: what losing it means. */
+const NEW_IDENTITY =
+  'Deleting identity.pem makes the next start a new identity (a new node id: others are told that your nick comes with a new key).';
+
+/**
+ * A data folder's file or folder that lanchat cannot use, in words: which it is, what is wrong, and what
+ * to do. The same for every way the system refuses (EACCES, EROFS, EISDIR...), and never its code.
+ */
+export function fileProblemText(p: FileProblem): string {
+  const name = fileName(p);
+  const folder = p.what === 'data-folder' || p.what === 'history-folder';
+  const repair = `\`lanchat repair --data ${p.dataDir}\``;
+  const identity = p.what === 'identity' ? ` ${NEW_IDENTITY}` : '';
+  switch (p.trouble) {
+    case 'denied':
+      return (
+        `lanchat is not allowed to ${p.doing ?? 'read'}${folder && p.doing === 'write' ? ' in' : ''} ${name}: make it yours again ` +
+        `(chown, then chmod u+rw${folder ? 'x' : ''}), or start lanchat with another data folder (--data DIR).${identity}`
+      );
+    case 'read-only':
+      return `${name} is on a read-only file system, and lanchat writes in its data folder: start it with a writable one (--data DIR).${identity}`;
+    case 'is-a-folder':
+      return `${name} is a folder, not a file: move it out of the data folder${p.what === 'identity' ? ', and put back the key file if you have a copy' : ''}.${identity}`;
+    case 'not-a-folder':
+      return p.what === 'data-folder'
+        ? `${name} is a file (or inside one), not a folder: name a folder with --data DIR (it is made if missing), or move the file aside.`
+        : `${name} is a file, not a folder: move it out of the data folder.${identity}`;
+    case 'full':
+      return `the disk holding ${name} is full: make room, then start lanchat again.${identity}`;
+    case 'empty':
+    case 'garbled':
+      return damagedText(p, name, repair);
+    case 'failed':
+      return `lanchat cannot ${p.doing ?? 'read'} ${name}: the file system refused; check the disk, then start lanchat again.${identity}`;
+  }
+}
+
+function damagedText(p: FileProblem, name: string, repair: string): string {
+  const state = p.trouble === 'empty' ? 'is empty' : p.what === 'identity' ? 'does not hold an Ed25519 private key' : 'is garbled';
+  if (p.what === 'identity') {
+    return (
+      `${name} ${state}. ${repair} moves it aside, and the next start makes a new identity (a new node id: others are ` +
+      'told that your nick comes with a new key); or put back a copy of the key, if you have one.'
+    );
+  }
+  if (p.what === 'chain-head') {
+    return (
+      `${name} ${state}: it says where the numbering of your own messages stands. ${repair} moves it aside, and the ` +
+      'numbering goes on from the history; or put back a copy of it, if you have one.'
+    );
+  }
+  return `${name} ${state}. ${repair} keeps a copy of it, then recovers what it can.`;
+}
+
+/** What a face says of an error that stops lanchat: the words of its file problem, or its message. */
+export function errorText(err: unknown): string {
+  if (isLanchatError(err) && err.file !== undefined) return fileProblemText(err.file);
+  return err instanceof Error ? err.message : String(err);
 }

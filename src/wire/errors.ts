@@ -51,6 +51,9 @@ export const ErrorCode = {
   STORE_DAMAGED: 'STORE_DAMAGED',
   // The identity key file is empty or not a key: refused; `lanchat repair` moves it aside.
   IDENTITY_DAMAGED: 'IDENTITY_DAMAGED',
+  // chain-head.json is empty or not a chain head: refused (it guards the numbering of one's own lines);
+  // `lanchat repair` moves it aside.
+  CHAIN_HEAD_DAMAGED: 'CHAIN_HEAD_DAMAGED',
   // A file or folder of the data folder cannot be read or written (permissions, a full disk, not a folder).
   DATA_DIR_ACCESS: 'DATA_DIR_ACCESS',
   // The room secret: the other side has another one, or none (or has one where this side has none).
@@ -61,15 +64,65 @@ export const ErrorCode = {
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
+/**
+ * A file or folder of the data folder that lanchat cannot use as it is, as data: what it is, where, and
+ * what is wrong with it. The faces word it (ui/words.ts `fileProblemText`): a user reads what to do,
+ * never a system error code.
+ */
+export interface FileProblem {
+  what: 'data-folder' | 'identity' | 'chain-head' | 'history-folder';
+  path: string;
+  /** The data folder it belongs to (for `lanchat repair --data ...`). */
+  dataDir: string;
+  trouble: FileTrouble;
+  /** What lanchat was doing when the system refused. */
+  doing?: 'read' | 'write';
+}
+
+/**
+ * `denied`: permissions; `read-only`: a read-only file system; `is-a-folder`: a folder where a file should
+ * be; `not-a-folder`: a file where a folder should be; `full`: no space left; `empty`/`garbled`: the file
+ * is there but does not hold what it should; `failed`: anything else the system said.
+ */
+export type FileTrouble = 'denied' | 'read-only' | 'is-a-folder' | 'not-a-folder' | 'full' | 'empty' | 'garbled' | 'failed';
+
+/** What a file system error code means to whoever has to fix it. */
+export function fileTrouble(err: unknown): FileTrouble {
+  switch ((err as NodeJS.ErrnoException | undefined)?.code) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'denied';
+    case 'EROFS':
+      return 'read-only';
+    case 'EISDIR':
+      return 'is-a-folder';
+    case 'ENOTDIR':
+      return 'not-a-folder';
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return 'full';
+    default:
+      return 'failed';
+  }
+}
+
 export class LanchatError extends Error {
   static override readonly name = 'LanchatError';
   readonly code: ErrorCode;
+  /** The file or folder at fault, for the faces to word (the message is only a fallback then). */
+  readonly file: FileProblem | undefined;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; file?: FileProblem }) {
     super(message, options);
     this.name = 'LanchatError';
     this.code = code;
+    this.file = options?.file;
   }
+}
+
+/** A LanchatError about a file or folder of the data folder; its message is a plain fallback. */
+export function fileError(code: ErrorCode, file: FileProblem, cause?: unknown): LanchatError {
+  return new LanchatError(code, `${file.path}: ${file.trouble}${file.doing === undefined ? '' : ` (${file.doing})`}`, { cause, file });
 }
 
 export function isLanchatError(err: unknown, code?: ErrorCode): err is LanchatError {

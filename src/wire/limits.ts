@@ -192,6 +192,19 @@ export interface Limits {
   readonly unreachableMs: number;
   /** A node we are told to join may answer NOT_RELAY while it notices it is the successor; this long. */
   readonly followPatienceMs: number;
+  /**
+   * A relay lost (or none reached yet at start) is not told as a loss for this long: a failover on a LAN
+   * takes 0.1-0.5 s (a successor that does not answer costs a dial timeout, 1.5 s), and one that completes
+   * within this is told as one "relay changed" line instead of a loss, retries and a stream of joins. Past
+   * it the user is told the relay is lost and that lines are kept.
+   */
+  readonly relayQuietMs: number;
+  /**
+   * After a relay change, the people who were with the old relay have this long to reach the new one
+   * (each goes through the same failover) before they are said to have left; those who come back in time
+   * are not announced at all. The old relay's own user, unless it handed over, is said to have left at once.
+   */
+  readonly rejoinGraceMs: number;
   /** A relay dials every other relay it sees this often (partition heal), and that dial's timeout. */
   readonly probeIntervalMs: number;
   /** Redial delays start here and double, each with up to ±25 % jitter so members do not dial in step ... */
@@ -204,6 +217,11 @@ export interface Limits {
   readonly flushOnStopMs: number;
   /** A remote clock more than this far ahead of ours is not believed (hybrid logical clock). */
   readonly clockSkewMs: number;
+  /**
+   * Distinct nodes with another room secret counted for the OTHER_SECRET notice. Node ids come from any
+   * host's advert: past this many, more are not counted, so made-up ones cannot fill memory or the screen.
+   */
+  readonly otherSecretNodes: number;
 
   // ---- the full-screen UI ----
   /** Lines a window of the full-screen UI holds in memory; older ones leave it (the store keeps them). */
@@ -268,12 +286,15 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   probablyGoneDialMs: 300,
   unreachableMs: 10_000,
   followPatienceMs: 3_000,
+  relayQuietMs: 4_000,
+  rejoinGraceMs: 5_000,
   probeIntervalMs: 1_000,
   backoffFirstMs: 100,
   backoffMaxMs: 2_000,
   redirects: 3,
   flushOnStopMs: 3_000,
   clockSkewMs: 60_000,
+  otherSecretNodes: 64,
 
   scrollbackLines: 5_000,
 });

@@ -198,7 +198,9 @@ describe('relay failover (no mDNS: the roster decides)', () => {
     await bob.waitFor('role', (e) => e.role === 'relay');
     const joined = await carol.waitFor('role', (e) => e.role === 'member' && (e.relay as { id: string }).id === bobNode);
     expect(joined).toBeDefined();
-    await carol.waitFor('notice', (e) => e.code === 'RELAY_LOST');
+    // One line for the change (issue 16 item 2): a clean stop is a hand-over, a kill a loss.
+    const change = await carol.waitFor('notice', (e) => e.code === 'RELAY_CHANGED');
+    expect(change.text).toBe(signal === 'SIGKILL' ? `relay ${prefix}host lost; ${prefix}bob took over` : `relay handed over to ${prefix}bob`);
 
     carol.send(`after the ${signal}`);
     await bob.waitForText(`after the ${signal}`);

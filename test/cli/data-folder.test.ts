@@ -31,9 +31,9 @@ describe('a damaged data folder, as the user meets it', () => {
 
   const copy = fixtureCopies(root, fixture);
 
-  /** The refusal: exit 1, one JSON error event with the code, one stderr line; the message names `file`. */
+  /** The refusal: exit 2, one JSON error event with the code, one stderr line; the message names `file`. */
   const expectRefused = (run: ReturnType<typeof lanchat>, code: string, file: string): string => {
-    expect(run.status).toBe(1);
+    expect(run.status).toBe(2);
     const event = JSON.parse(run.stdout) as { event: string; code: string; message: string };
     expect(event).toMatchObject({ event: 'error', code });
     expect(event.message).toContain(file);
@@ -87,7 +87,7 @@ describe('a damaged data folder, as the user meets it', () => {
     expect(readFileSync(join(dir, 'identity.pem'), 'utf8')).toBe('');
     // `lanchat history` says the same, naming the file.
     const read = lanchat('history', '--data', dir);
-    expect(read.status).toBe(1);
+    expect(read.status).toBe(2);
     expect(read.stderr).toContain(`${join(dir, 'identity.pem')} is empty`);
 
     const repair = lanchat('repair', '--json', '--data', dir);

@@ -179,7 +179,8 @@ describe('history on every node', () => {
     // gus is told to join a relay that is not up yet: it keeps dialing, and its user keeps typing.
     const port = await freePort();
     const gus = cluster.start('gus', ['--connect', `127.0.0.1:${port}`]);
-    await gus.waitFor('connection', (e) => e.state === 'disconnected');
+    // Said once no relay has been reached for relayQuietMs (4 s): a start's first failed dials are no alarm.
+    await gus.waitFor('connection', (e) => e.state === 'disconnected', 15_000);
     gus.send('typed in the dark');
     const stored = await gus.waitForText('typed in the dark');
 

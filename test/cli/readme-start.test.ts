@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -21,20 +21,24 @@ describe("the README's install-and-run command", () => {
     expect(scripts.start).toBe('node bin/lanchat.js');
   });
 
-  it('has the program ready within 2 s', async () => {
-    const started = performance.now();
+  // How fast is a benchmark's matter (BENCHMARKS.md, "first start"); what can fail here is that npm start
+  // rebuilds or reinstalls before it runs: the built program must be started as it is.
+  it('starts the built program as it is, without building it again', async () => {
+    const built = statSync(new URL('dist/cli/main.js', root)).mtimeMs;
+    const entry = statSync(new URL('bin/lanchat.js', root)).mtimeMs;
     const child = spawn('npm', ['start', '--silent', '--', '--json', '--no-discovery', '--name', 'starter', '--data', data], {
       cwd: root,
       stdio: ['pipe', 'pipe', 'inherit'],
     });
-    const ready = await new Promise<number>((resolve, reject) => {
+    await new Promise<void>((resolve, reject) => {
       child.once('exit', (code) => reject(new Error(`npm start exited (${code}) before lanchat was ready`)));
       createInterface({ input: child.stdout }).on('line', (line) => {
-        if (line.includes('"event":"ready"')) resolve(performance.now() - started);
+        if (line.includes('"event":"ready"')) resolve();
       });
     });
     child.stdin.end(); // end of input: lanchat quits
     await new Promise((resolve) => child.once('exit', resolve));
-    expect(ready).toBeLessThan(2_000);
+    expect(statSync(new URL('dist/cli/main.js', root)).mtimeMs).toBe(built);
+    expect(statSync(new URL('bin/lanchat.js', root)).mtimeMs).toBe(entry);
   });
 });

@@ -28,8 +28,8 @@ describe('a --host relay restarted (no mDNS)', () => {
     // The same node (same data folder) starts again with --host: it leads on its own.
     const again = cluster.start('hub', ['--host', ...hostArgs]);
     await again.waitFor('role', (e) => e.role === 'relay');
-    // alice probes the address where her relay was and steps down for it.
-    await alice.waitFor('notice', (e) => e.code === 'HANDING_OVER', 10_000);
+    // alice probes the address where her relay was and steps down for it: one line, a hand-over.
+    await alice.waitFor('notice', (e) => e.code === 'RELAY_CHANGED' && e.text === 'relay handed over to hub', 10_000);
     await alice.waitFor('role', (e) => e.role === 'member' && (e.relay as { id: string }).id === hubNode, 10_000);
 
     // A newcomer of the hub hears alice, and alice hears it.

@@ -69,7 +69,7 @@ const ROSTER: RosterPeer[] = [ANN, BEN, CAT, DAN, EVE].map((p) => ({ nodeId: p.n
 const lost = (now: number, info: Partial<LinkLost> & { target: RelayAddress }, roster: RosterPeer[] = ROSTER): Extract<FailoverEvent, { type: 'lost' }> => ({
   type: 'lost',
   now,
-  info: { reason: 'connect failed', relay: undefined, refusal: undefined, redirected: false, redirectedTo: undefined, ...info },
+  info: { reason: 'connect failed', relay: undefined, refusal: undefined, left: false, redirected: false, redirectedTo: undefined, ...info },
   roster,
 });
 /** The relay we were attached to went silent. */

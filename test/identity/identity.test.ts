@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KEY_FILE, loadIdentity, loadOrCreateIdentity } from '../../src/identity/identity.js';
-import { isLanchatError } from '../../src/wire/errors.js';
+import { errorText } from '../../src/ui/words.js';
+import { isLanchatError, type LanchatError } from '../../src/wire/errors.js';
 
 describe('identity key file', () => {
   const dirs: string[] = [];
@@ -41,9 +42,10 @@ describe('identity key file', () => {
     writeFileSync(join(dir, KEY_FILE), '');
     const err = await loadError(dir);
     expect(isLanchatError(err, 'IDENTITY_DAMAGED')).toBe(true);
-    expect((err as Error).message).toContain(`${join(dir, KEY_FILE)} is empty`);
-    expect((err as Error).message).toContain('lanchat repair');
-    expect((err as Error).message).not.toMatch(/DECODER|error:[0-9A-F]{8}/);
+    expect((err as LanchatError).file).toEqual({ what: 'identity', path: join(dir, KEY_FILE), dataDir: dir, trouble: 'empty' });
+    expect(errorText(err)).toContain(`${join(dir, KEY_FILE)} is empty`);
+    expect(errorText(err)).toContain('lanchat repair');
+    expect(errorText(err)).not.toMatch(/DECODER|error:[0-9A-F]{8}/);
     // Never replaced by a new key without a word.
     expect(readFileSync(join(dir, KEY_FILE), 'utf8')).toBe('');
     expect(isLanchatError(await loadIdentity(dir).catch((e: unknown) => e), 'IDENTITY_DAMAGED')).toBe(true);
@@ -56,7 +58,8 @@ describe('identity key file', () => {
     writeFileSync(join(dir, KEY_FILE), pem.slice(0, 40));
     const cut = await loadError(dir);
     expect(isLanchatError(cut, 'IDENTITY_DAMAGED')).toBe(true);
-    expect((cut as Error).message).toContain('does not hold an Ed25519 private key');
+    expect((cut as LanchatError).file?.trouble).toBe('garbled');
+    expect(errorText(cut)).toContain('does not hold an Ed25519 private key');
     writeFileSync(join(dir, KEY_FILE), 'hello\n');
     expect(isLanchatError(await loadError(dir), 'IDENTITY_DAMAGED')).toBe(true);
   });

@@ -20,6 +20,14 @@ describe.runIf(lanTestsRunnable())('lanchat doctor on a LAN of network namespace
     expect(doctor()).toMatchObject({ cause: 'SILENT_NETWORK', status: 1 });
   });
 
+  it('is not all good when the only lanchat it sees is this machine’s own', async () => {
+    const own = lan.start(1, 'solo');
+    await own.waitFor('role', (e) => e.role === 'relay');
+    const result = doctor();
+    expect(result).toMatchObject({ cause: 'ONLY_SELF', status: 1 });
+    expect(result.text).toBe('the only lanchat of network "lanchat" seen is this machine\'s own (solo): nobody else here answers');
+  });
+
   it('finds a relay and checks its port', async () => {
     const relay = lan.start(2, 'doc');
     const port = (await relay.waitFor('ready')).port as number;
@@ -27,6 +35,10 @@ describe.runIf(lanTestsRunnable())('lanchat doctor on a LAN of network namespace
     const result = doctor();
     expect(result).toMatchObject({ cause: 'OK', status: 0 });
     expect(result.text).toContain(`10.77.0.2:${port}`);
+    // Doctor's host runs a lanchat of its own too: still all good, the relay is someone else's.
+    const own = lan.start(1, 'mine');
+    await own.waitFor('role', (e) => e.role === 'member');
+    expect(doctor()).toMatchObject({ cause: 'OK', status: 0 });
     expect(doctor('--network', 'elsewhere')).toMatchObject({ cause: 'OTHER_NETWORK', status: 1 });
   });
 

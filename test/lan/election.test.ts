@@ -123,6 +123,7 @@ describe.runIf(lanTestsRunnable())('failover on a LAN of network namespaces', ()
 
   it('lets a node started late with --host take over', async () => {
     const { nodes } = await trio('h');
+    const marks = nodes.map((n) => n.events.length);
     const boss = lan.start(4, 'boss', ['--host']);
     const bossId = (await boss.waitFor('ready')).node as string;
     await boss.waitFor('role', (e) => e.role === 'relay');
@@ -130,6 +131,12 @@ describe.runIf(lanTestsRunnable())('failover on a LAN of network namespaces', ()
     nodes[0]!.send('the boss relays');
     await boss.waitForText('the boss relays');
     await nodes[2]!.waitForText('the boss relays');
+    // Told as a hand-over, once, on every node (the old relay's own included) (issue 16 item 2).
+    for (const [i, n] of nodes.entries()) {
+      await n.waitFor('notice', (e) => e.code === 'RELAY_CHANGED' && n.events.indexOf(e) >= marks[i]!);
+      const changes = n.events.slice(marks[i]).filter((e) => e.event === 'notice' && e.code === 'RELAY_CHANGED');
+      expect(changes.map((e) => e.text)).toEqual(['relay handed over to boss']);
+    }
   });
 });
 

@@ -51,6 +51,12 @@ describe('line mode formatting', () => {
     );
     expect(member).toBe('* the relay is ann at 192.168.1.5:4000');
   });
+
+  it('prints a later relay only through its one relay-change line (issue 16 item 2)', () => {
+    const relay = { id: 'y', nick: 'bob', host: '192.168.1.6', port: 4000, epoch: 2 };
+    expect(formatEvent({ event: 'role', role: 'member', relay }, { ...context, relayShown: true })).toBeUndefined();
+    expect(formatEvent({ event: 'notice', code: 'RELAY_CHANGED', text: 'relay ann lost; bob took over' }, context)).toBe('* relay ann lost; bob took over');
+  });
 });
 
 // What a peer writes, in every field it can write: none of it may reach the terminal as a control.

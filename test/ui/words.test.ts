@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Notice, NoticeCode, Problem } from '../../src/chat/views.js';
 import type { CommandName } from '../../src/session/dispatch.js';
-import { noticeSentence, noticeText, problemSentence, problemText } from '../../src/ui/words.js';
+import { errorText, fileProblemText, noticeSentence, noticeText, problemSentence, problemText } from '../../src/ui/words.js';
+import { type FileProblem, type FileTrouble, fileError, LanchatError } from '../../src/wire/errors.js';
 
 const NODE = 'b7e1c0de99aa77331234567890abcdef00112233445566778899aabbccddeeff';
 const PINNED = '0badc0ffee1234567890abcdef00112233445566778899aabbccddeeff001122';
@@ -13,10 +14,20 @@ const NOTICES: [Notice, string][] = [
   [{ code: 'SECRET' }, 'the network has a room secret: only those who know it can read or write'],
   [{ code: 'LOOKING' }, 'looking for peers…'],
   [{ code: 'RELAY_LOST', relay: 'bob', reason: 'the relay closed the connection' }, 'lost the relay bob (the relay closed the connection); electing another…'],
+  [{ code: 'RELAY_CHANGED', from: 'bob', to: 'alice', self: false, planned: false }, 'relay bob lost; alice took over'],
+  [{ code: 'RELAY_CHANGED', from: 'bob', to: 'alice', self: true, planned: false }, 'relay bob lost; you took over'],
+  [{ code: 'RELAY_CHANGED', from: 'bob', to: 'alice', self: false, planned: true }, 'relay handed over to alice'],
+  [{ code: 'RELAY_CHANGED', from: 'bob', to: 'alice', self: true, planned: true }, 'relay handed over to you'],
   [{ code: 'HANDING_OVER', host: '10.0.0.7', port: 40123 }, 'another relay outranks this one; handing over to 10.0.0.7:40123'],
   [{ code: 'TWO_FORCED', keeper: 'other', host: '10.0.0.7' }, 'another node was started with --host; the node at 10.0.0.7 keeps the relay (the lower node id)'],
   [{ code: 'TWO_FORCED', keeper: 'self', host: '10.0.0.7' }, 'another node was started with --host; this node keeps the relay (the lower node id)'],
   [{ code: 'MDNS_TROUBLE', detail: 'send EHOSTUNREACH 224.0.0.251:5353' }, 'mDNS: send EHOSTUNREACH 224.0.0.251:5353'],
+  [{ code: 'OTHER_SECRET', nodes: 1, secret: true }, '1 lanchat node here uses another room secret (or none): another group, which cannot see this one'],
+  [{ code: 'OTHER_SECRET', nodes: 2, secret: true }, '2 lanchat nodes here use another room secret (or none): another group, which cannot see this one'],
+  [
+    { code: 'OTHER_SECRET', nodes: 3, secret: false },
+    '3 lanchat nodes here use a room secret: to chat with them, start with their secret (LANCHAT_SECRET or --secret-file)',
+  ],
   [
     { code: 'NICK_KEY_CHANGED', nick: 'bob', nodeId: NODE, pinned: PINNED, proven: true },
     'warning: bob now comes with another key (node b7e1c0de, before: 0badc0ff); it may be someone else using that nick',
@@ -121,9 +132,11 @@ describe('the words of notices', () => {
       SECRET: true,
       LOOKING: true,
       RELAY_LOST: true,
+      RELAY_CHANGED: true,
       HANDING_OVER: true,
       TWO_FORCED: true,
       MDNS_TROUBLE: true,
+      OTHER_SECRET: true,
       NICK_KEY_CHANGED: true,
       CAUGHT_UP: true,
       HISTORY_FULL: true,
@@ -165,5 +178,92 @@ describe('the sentence of a session report', () => {
     expect(problemSentence({ problem: { code: 'NOT_IN_ROOM', room: null } }, 'who')).toBe('you are in no room; /who #room');
     expect(problemSentence({ problem: { code: 'NOT_IN_ROOM', room: null, asked: 'part' } })).toBe('you are not in any room');
     expect(problemSentence({ problem: { code: 'USAGE', detail: 'd' } })).toBe('d');
+  });
+});
+
+const NEW_ID = ' Deleting identity.pem makes the next start a new identity (a new node id: others are told that your nick comes with a new key).';
+
+// A data folder's file or folder that lanchat cannot use: which, what is wrong, what to do.
+const FILES: [FileProblem, string][] = [
+  [
+    { what: 'data-folder', path: '/srv/chat', dataDir: '/srv/chat', trouble: 'not-a-folder', doing: 'write' },
+    'the data folder /srv/chat is a file (or inside one), not a folder: name a folder with --data DIR (it is made if missing), or move the file aside.',
+  ],
+  [
+    { what: 'data-folder', path: '/srv/chat', dataDir: '/srv/chat', trouble: 'read-only', doing: 'write' },
+    'the data folder /srv/chat is on a read-only file system, and lanchat writes in its data folder: start it with a writable one (--data DIR).',
+  ],
+  [
+    { what: 'data-folder', path: '/srv/chat', dataDir: '/srv/chat', trouble: 'denied', doing: 'write' },
+    'lanchat is not allowed to write in the data folder /srv/chat: make it yours again (chown, then chmod u+rwx), or start lanchat with another data folder (--data DIR).',
+  ],
+  [
+    { what: 'data-folder', path: '/srv/chat', dataDir: '/srv/chat', trouble: 'full', doing: 'write' },
+    'the disk holding the data folder /srv/chat is full: make room, then start lanchat again.',
+  ],
+  [
+    { what: 'identity', path: '/d/identity.pem', dataDir: '/d', trouble: 'denied', doing: 'read' },
+    `lanchat is not allowed to read the identity key /d/identity.pem: make it yours again (chown, then chmod u+rw), or start lanchat with another data folder (--data DIR).${NEW_ID}`,
+  ],
+  [
+    { what: 'identity', path: '/d/identity.pem', dataDir: '/d', trouble: 'is-a-folder', doing: 'read' },
+    `the identity key /d/identity.pem is a folder, not a file: move it out of the data folder, and put back the key file if you have a copy.${NEW_ID}`,
+  ],
+  [
+    { what: 'identity', path: '/d/identity.pem', dataDir: '/d', trouble: 'empty' },
+    'the identity key /d/identity.pem is empty. `lanchat repair --data /d` moves it aside, and the next start makes a new identity (a new node id: others are told that your nick comes with a new key); or put back a copy of the key, if you have one.',
+  ],
+  [
+    { what: 'identity', path: '/d/identity.pem', dataDir: '/d', trouble: 'garbled' },
+    'the identity key /d/identity.pem does not hold an Ed25519 private key. `lanchat repair --data /d` moves it aside, and the next start makes a new identity (a new node id: others are told that your nick comes with a new key); or put back a copy of the key, if you have one.',
+  ],
+  [
+    { what: 'identity', path: '/d/identity.pem', dataDir: '/d', trouble: 'failed', doing: 'write' },
+    `lanchat cannot write the identity key /d/identity.pem: the file system refused; check the disk, then start lanchat again.${NEW_ID}`,
+  ],
+  [
+    { what: 'chain-head', path: '/d/chain-head.json', dataDir: '/d', trouble: 'denied', doing: 'read' },
+    'lanchat is not allowed to read the chain head /d/chain-head.json: make it yours again (chown, then chmod u+rw), or start lanchat with another data folder (--data DIR).',
+  ],
+  [
+    { what: 'chain-head', path: '/d/chain-head.json', dataDir: '/d', trouble: 'is-a-folder', doing: 'read' },
+    'the chain head /d/chain-head.json is a folder, not a file: move it out of the data folder.',
+  ],
+  [
+    { what: 'chain-head', path: '/d/chain-head.json', dataDir: '/d', trouble: 'garbled' },
+    'the chain head /d/chain-head.json is garbled: it says where the numbering of your own messages stands. `lanchat repair --data /d` moves it aside, and the numbering goes on from the history; or put back a copy of it, if you have one.',
+  ],
+  [
+    { what: 'history-folder', path: '/d/history', dataDir: '/d', trouble: 'not-a-folder', doing: 'read' },
+    'the history folder /d/history is a file, not a folder: move it out of the data folder.',
+  ],
+];
+
+describe('the words of a data folder file lanchat cannot use', () => {
+  it.each(FILES)('%j', (file, sentence) => {
+    expect(fileProblemText(file)).toBe(sentence);
+  });
+
+  const TROUBLES: FileTrouble[] = ['denied', 'read-only', 'is-a-folder', 'not-a-folder', 'full', 'empty', 'garbled', 'failed'];
+  const WHATS: FileProblem['what'][] = ['data-folder', 'identity', 'chain-head', 'history-folder'];
+  it('names the file, says what to do, and never a system error code, whatever the case', () => {
+    for (const what of WHATS) {
+      for (const trouble of TROUBLES) {
+        for (const doing of ['read', 'write'] as const) {
+          const text = fileProblemText({ what, path: '/x/thing', dataDir: '/x', trouble, doing });
+          expect(text).toContain('/x/thing');
+          expect(text).toMatch(/: .*\.$|\. .*\.$/);
+          expect(text).not.toMatch(/\bE[A-Z]{3,}\b|Error/);
+          if (what === 'identity') expect(text).toMatch(/new identity/);
+        }
+      }
+    }
+  });
+
+  it('errorText words a file error, and passes any other message on', () => {
+    const file: FileProblem = { what: 'chain-head', path: '/d/chain-head.json', dataDir: '/d', trouble: 'is-a-folder' };
+    expect(errorText(fileError('DATA_DIR_ACCESS', file, new Error('EISDIR: illegal operation on a directory')))).toBe(fileProblemText(file));
+    expect(errorText(new LanchatError('DATA_DIR_IN_USE', 'the data folder /d is in use'))).toBe('the data folder /d is in use');
+    expect(errorText('odd')).toBe('odd');
   });
 });

@@ -8,7 +8,7 @@ import { EMPTY_LINE, type EditLine, InputHistory } from './editor.js';
 import { ENTER_SCREEN, type Frame, frameUpdate, LEAVE_SCREEN } from './frame.js';
 import { keyAction, type KeyPress, TUI_KEYS } from './keys.js';
 import { CHROME_ROWS, entryRows, layoutScreen, type Screen } from './layout.js';
-import { ChatState, NO_ROOM, type SessionSnapshot } from './state.js';
+import { ChatState, NO_ROOM, RELAY_CHANGE_SHOWN_MS, type SessionSnapshot } from './state.js';
 import { Painter } from './view.js';
 
 /** At most one frame per this many ms: a flood of messages is drawn in batches, not line by line. */
@@ -95,6 +95,8 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
     sync();
     if (state.apply(event).bell) bell = true;
     schedule();
+    // A relay change stands in the title for a while: repaint when it says "connected" again.
+    if (event.event === 'role') setTimeout(schedule, RELAY_CHANGE_SHOWN_MS).unref();
   }, {
     keys: TUI_KEYS,
     history: (room, messages) => {

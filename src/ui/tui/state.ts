@@ -136,12 +136,15 @@ export class ChatState {
         this.connection = event.state === 'connected' ? 'connected' : `disconnected; retrying in ${formatMs(event.retryInMs)}`;
         break;
       case 'role': {
-        const changed = this.#lastRelayId !== undefined && this.#lastRelayId !== event.relay.id;
+        const shown = this.#lastRelayId !== undefined;
+        const changed = shown && this.#lastRelayId !== event.relay.id;
         this.#lastRelayId = event.relay.id;
         if (changed) {
           this.connection = `relay changed to ${event.relay.nick}`;
           this.#relayChangedAt = Date.now();
         }
+        // A later relay is told by its RELAY_CHANGED notice, in one line, and in the title.
+        if (shown) return { bell: false };
         break;
       }
       case 'presence':

@@ -147,6 +147,18 @@ describe('the screen model', () => {
     expect(state.connection).toBe('relay changed to carol');
   });
 
+  it('shows the first relay as a line, a later one only by its relay-change notice (issue 16 item 2)', () => {
+    const state = new ChatState(snap());
+    const relay = { id: 'r1', nick: 'bob', host: 'h', port: 1, epoch: 1 };
+    state.apply({ event: 'connection', state: 'connected' });
+    state.apply({ event: 'role', role: 'member', relay });
+    state.apply({ event: 'connection', state: 'connected' });
+    state.apply({ event: 'role', role: 'member', relay: { ...relay, id: 'r2', nick: 'carol' } });
+    state.apply({ event: 'notice', code: 'RELAY_CHANGED', text: 'relay bob lost; carol took over' });
+    expect(state.current.entries.map((e) => e.text)).toEqual(['the relay is bob at h:1', 'relay bob lost; carol took over']);
+    expect(state.connection).toBe('relay changed to carol');
+  });
+
   it('drops the window of a room left, and uses a no-room window when in none', () => {
     const state = new ChatState(snap());
     state.sync(snap({ rooms: ['#dev'], currentRoom: '#dev' }));
