@@ -11,6 +11,8 @@ import { tempReplica } from '../helpers/replica.js';
 import { serve, WireClient } from '../helpers/wire-client.js';
 
 const NETWORK = 'test';
+/** How long a wait on the relay may take on a busy machine (a ceiling, not a pace: each wait ends on its frame). */
+const PATIENCE_MS = 10_000;
 
 /**
  * What one member can make a relay store (README, "Storage bounds"), on real sockets: members written
@@ -61,7 +63,7 @@ function bulky(author: Author, count: number, nick = 'mallory'): Buffer[] {
 
 /** Answers the relay's next sync request (the n-th this client got) with `messages`. */
 async function answerRequest(client: WireClient, n: number, messages: Buffer[], more = false, resumeSeq = 0): Promise<void> {
-  await client.next('syncRequest', () => client.received('syncRequest').length >= n);
+  await client.next('syncRequest', () => client.received('syncRequest').length >= n, PATIENCE_MS);
   const resume = more ? { resume: { origin: Buffer.alloc(32, 0xff), seq: resumeSeq } } : {};
   client.conn.sendFrame({ syncBatch: { messages, more, ranged: true, ...resume } });
 }
@@ -74,7 +76,7 @@ async function answerRequest(client: WireClient, n: number, messages: Buffer[], 
 async function handled(client: WireClient): Promise<void> {
   const before = client.received('syncBatch').length;
   client.conn.sendFrame({ syncRequest: { have: [], from: { origin: Buffer.alloc(32, 0xff), seq: 1 } } });
-  await client.next('syncBatch', () => client.received('syncBatch').length > before);
+  await client.next('syncBatch', () => client.received('syncBatch').length > before, PATIENCE_MS);
 }
 
 describe('a sync batch the relay did not ask for', () => {
@@ -133,9 +135,9 @@ describe('one member pushing far over its bounds', () => {
       // Bob types meanwhile; his lines reach the watcher.
       if (n % 10 === 0) bob.conn.send(encodeMessageFrame(bobLines[n / 10 - 1]!));
     }
-    await pusher.next('syncRequest', () => pusher.received('syncRequest').length >= 40);
+    await pusher.next('syncRequest', () => pusher.received('syncRequest').length >= 40, PATIENCE_MS);
     await handled(pusher);
-    for (let i = 1; i <= 4; i++) await watcher.next('message', () => watcher.received('message').length >= i);
+    for (let i = 1; i <= 4; i++) await watcher.next('message', () => watcher.received('message').length >= i, PATIENCE_MS);
     await bed.relay().stored();
 
     const store = bed.replica().store;
@@ -177,7 +179,7 @@ describe('a full history', () => {
 
     const lines = bulky(alice, 10, 'alice');
     for (const line of lines) aliceLink.conn.send(encodeMessageFrame(line));
-    await watcher.next('message', () => watcher.received('message').length >= 10);
+    await watcher.next('message', () => watcher.received('message').length >= 10, PATIENCE_MS);
     await bed.relay().stored();
     const store = bed.replica().store;
     const kept = store.versionVector().get(alice.nodeIdHex)!;
@@ -190,7 +192,7 @@ describe('a full history', () => {
     // The node's own lines are kept over the limit.
     const mine = bulky(bed.own, 3, 'relay');
     for (const line of mine) self.conn.send(encodeMessageFrame(line));
-    await watcher.next('message', () => watcher.received('message').length >= 13);
+    await watcher.next('message', () => watcher.received('message').length >= 13, PATIENCE_MS);
     await bed.relay().stored();
     expect(store.versionVector().get(bed.own.nodeIdHex)).toBe(3);
     expect(store.totalBytes()).toBeGreaterThan(LIMIT);
@@ -217,7 +219,7 @@ describe('a flood of sync requests', () => {
     await answerRequest(flooder, 1, []);
     // A thousand requests for everything, in as few writes as the socket takes.
     for (let i = 0; i < 1_000; i++) flooder.conn.sendFrame({ syncRequest: { have: [] } });
-    const error = await flooder.next('error');
+    const error = await flooder.next('error', () => true, PATIENCE_MS);
     expect(error.frame.error.code).toBe('SYNC_ABUSE');
     await flooder.closed;
     const counters = bed.relay().syncCounters;
