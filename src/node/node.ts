@@ -133,6 +133,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     member.on('lost', (info) => change.lost(info, member.roster.peers()));
     member.on('disconnected', (info) => change.disconnected(info));
     member.on('message', (view) => this.emit('message', view));
+    member.on('delivered', (id) => this.emit('delivered', id));
     member.on('caughtUp', ({ count, recent, away, first }) => {
       // Lines that came by sync while this user was here (a paste, a member back from offline) are
       // simply shown; a count only when some are left out.

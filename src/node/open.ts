@@ -65,8 +65,8 @@ export async function openParts(options: NodeOptions, onInbound: (conn: Connecti
         ...(secret === undefined ? {} : { secret }),
       },
     );
-    const { historyBytes, originBytes, linkBytes, linkWindowMs } = limits;
-    const replica = new Replica(store, options.network, Date.now, { own: identity.nodeIdHex, limits: { historyBytes, originBytes, linkBytes, linkWindowMs } });
+    const { historyBytes, originBytes, addressSyncBytes, addressSyncWindowMs } = limits;
+    const replica = new Replica(store, options.network, Date.now, { own: identity.nodeIdHex, limits: { historyBytes, originBytes, addressSyncBytes, addressSyncWindowMs } });
     const chain = furtherHead(await replica.head(identity.nodeIdHex), await loadChainHead(options.dataDir));
     return { identity, server, port, releaseDataDir, replica, chain, secret, pins, limits };
   } catch (err) {

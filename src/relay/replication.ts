@@ -17,7 +17,7 @@ export interface ReplicationOptions {
   /** The store failed to write what members sent (a full disk): said once while it lasts. */
   storeFailed: (error: Error, count: number) => void;
   /** Sync limits (unaskedBatches, syncAnswersQueued). */
-  limits: Pick<Limits, 'unaskedBatches' | 'syncAnswersQueued' | 'linkWindowMs'>;
+  limits: Pick<Limits, 'unaskedBatches' | 'syncAnswersQueued' | 'addressSyncWindowMs'>;
   now?: () => number;
 }
 
@@ -75,6 +75,11 @@ export class Replication {
     link.on('learned', (fresh) => {
       this.#offer.request();
       this.#options.learned(fresh);
+      // Its own lines, written while no relay was reachable: tell it they are held here now.
+      if (fresh.some((m) => m.origin === session.nodeIdHex)) {
+        const seq = this.#options.replica.vector.get(session.nodeIdHex) ?? 0;
+        if (seq > 0) session.conn.sendFrame({ stored: { seq } });
+      }
     });
     // Its own user sees what a round brought at once, when it settles.
     link.on('settled', ({ fresh }) => fresh > 0 && this.#options.settled());
@@ -103,7 +108,7 @@ export class Replication {
   /** The sync window of `address`; windows over are forgotten (they would start again anyway). */
   #budgetOf(address: string): LinkBudget {
     const now = (this.#options.now ?? Date.now)();
-    for (const [key, { window }] of this.#budgets) if (now - window.start >= this.#options.limits.linkWindowMs) this.#budgets.delete(key);
+    for (const [key, { window }] of this.#budgets) if (now - window.start >= this.#options.limits.addressSyncWindowMs) this.#budgets.delete(key);
     let budget = this.#budgets.get(address);
     if (budget === undefined) this.#budgets.set(address, (budget = { window: { start: now, bytes: 0 } }));
     return budget;

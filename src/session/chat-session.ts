@@ -118,6 +118,8 @@ export type SessionEvent =
   /** `reason`: what the connection's end was (a lower layer's words, shown after the face's own). */
   | { type: 'connection'; state: 'disconnected'; reason: string; retryInMs: number }
   | { type: 'message'; message: MessageView }
+  /** An own line shown `pending` (its message's `pending`) is held by a relay now: `id` is that message's id. */
+  | { type: 'delivered'; id: string }
   | { type: 'presence'; presence: PresenceView }
   | ({ type: 'notice' } & NoticeReport)
   /** Something that went wrong that no command of a face asked for at that moment (those are returned). */

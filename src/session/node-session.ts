@@ -64,6 +64,7 @@ export class NodeSession implements ChatSession {
     node.on('role', (info) => this.#emit({ type: 'role', role: info.role, relay: info.relay }));
     node.on('connection', (info) => this.#emit({ type: 'connection', ...info }));
     node.on('message', (message) => this.#emit({ type: 'message', message }));
+    node.on('delivered', (id) => this.#emit({ type: 'delivered', id }));
     node.on('presence', (presence) => this.#emit({ type: 'presence', presence }));
     node.on('notice', (notice) => {
       // An empty store is not always a first start: a user who came, read nothing and left has one too.

@@ -10,7 +10,7 @@ import type { Limits } from '../wire/limits.js';
  *   this node's own lines are always kept (they are stored before they are sent: appendOwn).
  * - ORIGIN_FULL: one origin (one node id, one key) holds originBytes here: no more of its messages are
  *   kept. One identity cannot take the whole history; this node's own origin is exempt.
- * - LINK_OVER: one connection's sync batches brought linkBytes of new messages within linkWindowMs: the
+ * - LINK_OVER: one connection's sync batches brought addressSyncBytes of new messages within addressSyncWindowMs: the
  *   rest waits for the next window (the asker asks again at its next round). Fresh identities cost
  *   nothing to make, so this bounds what one member can push however many origins it signs as.
  *
@@ -19,7 +19,7 @@ import type { Limits } from '../wire/limits.js';
  * A message not kept is not refused: it is authentic, may be shown, and is asked for again later.
  */
 
-export type BudgetLimits = Pick<Limits, 'originBytes' | 'historyBytes' | 'linkBytes' | 'linkWindowMs'>;
+export type BudgetLimits = Pick<Limits, 'originBytes' | 'historyBytes' | 'addressSyncBytes' | 'addressSyncWindowMs'>;
 
 export type UnkeptReason = 'HISTORY_FULL' | 'ORIGIN_FULL' | 'LINK_OVER';
 
@@ -64,7 +64,7 @@ function bySeq(a: BudgetMessage, b: BudgetMessage): number {
 export function admit<M extends BudgetMessage>(input: BudgetInput<M>, limits: BudgetLimits): Admission<M> {
   const { own, now } = input;
   let total = input.totalBytes;
-  const link = input.link === undefined ? undefined : now - input.link.start >= limits.linkWindowMs || now < input.link.start ? { start: now, bytes: 0 } : { ...input.link };
+  const link = input.link === undefined ? undefined : now - input.link.start >= limits.addressSyncWindowMs || now < input.link.start ? { start: now, bytes: 0 } : { ...input.link };
   const perOrigin = new Map<string, number>();
   const stopped = new Map<string, UnkeptReason>();
   const reasons = new Map<M, UnkeptReason>();
@@ -81,7 +81,7 @@ export function admit<M extends BudgetMessage>(input: BudgetInput<M>, limits: Bu
         ? 'HISTORY_FULL'
         : held + size > limits.originBytes
           ? 'ORIGIN_FULL'
-          : link !== undefined && link.bytes + size > limits.linkBytes
+          : link !== undefined && link.bytes + size > limits.addressSyncBytes
             ? 'LINK_OVER'
             : undefined);
     if (reason !== undefined) {

@@ -118,8 +118,8 @@ export class Replica {
     this.network = network;
     this.#now = now;
     this.#own = options.own;
-    const { historyBytes, originBytes, linkBytes, linkWindowMs } = DEFAULT_LIMITS;
-    this.#budget = { historyBytes, originBytes, linkBytes, linkWindowMs, ...definedOnly(options.limits ?? {}) };
+    const { historyBytes, originBytes, addressSyncBytes, addressSyncWindowMs } = DEFAULT_LIMITS;
+    this.#budget = { historyBytes, originBytes, addressSyncBytes, addressSyncWindowMs, ...definedOnly(options.limits ?? {}) };
   }
 
   /** Who is told when a storage bound is first reached (the node: a notice for its user). */

@@ -6,7 +6,7 @@ import { DEFAULT_LIMITS } from '../wire/limits.js';
 import type { lanchat } from '../wire/protobuf.js';
 import { askFromWire, askToWire, holdsNews, nextPoint, type Offered, planOffer, pointFromWire, pointToWire, spansFromWire, spansToWire, type SyncAsk } from './page.js';
 import type { DecodedBatch, IngestResult, LinkBudget, Refusal, Replica, SyncAnswer } from './replica.js';
-import { START, type SyncPoint } from './spans.js';
+import { type Span, START, type SyncPoint } from './spans.js';
 
 /** A request not answered within this is given up, and its round with it (the next round asks again). */
 export const SYNC_ANSWER_TIMEOUT_MS = DEFAULT_LIMITS.syncAnswerTimeoutMs;
@@ -25,6 +25,8 @@ interface SyncLinkEvents {
   settled: [info: { fresh: number }];
   /** This side answered the last page of a peer's round with everything the peer lacked (no `more`). */
   served: [];
+  /** The peer said it holds these seqs (in an offer, or a request of its round): spans per origin. */
+  peerHolds: [held: ReadonlyMap<string, readonly Span[]>];
   /**
    * With `strict`: the peer sent more sync batches nobody asked for, or requests past the answers queued,
    * than the limit allows (each was dropped): the connection should be closed.
@@ -155,9 +157,12 @@ export class SyncLink extends EventEmitter<SyncLinkEvents> {
   /** Takes a sync frame; false for any other kind. */
   handle(frame: Frame): boolean {
     switch (frame.kind) {
-      case 'syncOffer':
-        if (frame.syncOffer.more || this.#holdsNews(spansFromWire(frame.syncOffer.have))) this.request();
+      case 'syncOffer': {
+        const have = spansFromWire(frame.syncOffer.have);
+        this.emit('peerHolds', have);
+        if (frame.syncOffer.more || this.#holdsNews(have)) this.request();
         return true;
+      }
       case 'syncRequest': {
         if (this.#answersQueued >= this.#answersAllowed) {
           // A node asks one batch at a time: this one is dropped unanswered, and counted.
@@ -167,6 +172,7 @@ export class SyncLink extends EventEmitter<SyncLinkEvents> {
           return true;
         }
         const ask = askFromWire(frame.syncRequest);
+        this.emit('peerHolds', ask.held);
         this.#answersQueued++;
         this.#counters.answersQueuedMost = Math.max(this.#counters.answersQueuedMost, this.#answersQueued);
         this.#answering = this.#answering.then(() => this.#answer(ask)).finally(() => this.#answersQueued--);

@@ -112,6 +112,22 @@ function mebibytes(bytes: number): string {
   return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MiB`;
 }
 
+/**
+ * After an own line written while no relay was reachable, until a relay holds it: line mode prints it at
+ * the line's end; the full screen draws it dim there and takes it away on delivery.
+ */
+export const PENDING_MARK = '(pending)';
+
+/** Line mode, once every line it printed as pending has reached a relay (it cannot unprint the marks). */
+export function deliveredText(count: number): string {
+  return count === 1 ? 'your pending line reached the relay' : `your ${count} pending lines reached the relay`;
+}
+
+/** The full screen's question after a paste of several lines, as irssi asks it. */
+export function pasteQuestion(lines: number, room: string | undefined): string {
+  return `Paste ${lines} lines${room === undefined ? '' : ` to ${room}`}? (Ctrl-K to paste, Ctrl-C to abort)`;
+}
+
 /** The sentence of a notice event as the session reports it. */
 export function noticeSentence(report: NoticeReport): string {
   return noticeText(report.notice);

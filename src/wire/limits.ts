@@ -172,12 +172,12 @@ export interface Limits {
   readonly originBytes: number;
   /**
    * Bytes of new messages the sync batches of one address's connections may bring into the relay's
-   * store within linkWindowMs (one window for all of them: reconnecting does not start a new one); the
+   * store within addressSyncWindowMs (one window for all of them: reconnecting does not start a new one); the
    * rest is not kept, and is asked for again by a later round. New node ids cost nothing, so this bounds
    * a member however many identities it signs as. 32 MiB is a merge of a hundred thousand lines in one window.
    */
-  readonly linkBytes: number;
-  readonly linkWindowMs: number;
+  readonly addressSyncBytes: number;
+  readonly addressSyncWindowMs: number;
   /** Of a catch-up after being away, this many of the latest messages are shown (`/history` shows more). */
   readonly caughtUpShown: number;
 
@@ -226,6 +226,12 @@ export interface Limits {
   // ---- the full-screen UI ----
   /** Lines a window of the full-screen UI holds in memory; older ones leave it (the store keeps them). */
   readonly scrollbackLines: number;
+  /**
+   * A URL's hyperlink target, at most (bytes, percent-encoded); a longer URL is shown unlinked. VTE drops
+   * targets over 2,083 bytes, and a link is repeated on every row a wrapped URL takes: a peer's 16 KiB
+   * "URL" must not make every frame carry it dozens of times.
+   */
+  readonly linkBytes: number;
 }
 
 const KiB = 1024;
@@ -277,8 +283,8 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   syncAnswersQueued: 2,
   historyBytes: 1024 * MiB,
   originBytes: 64 * MiB,
-  linkBytes: 32 * MiB,
-  linkWindowMs: 60_000,
+  addressSyncBytes: 32 * MiB,
+  addressSyncWindowMs: 60_000,
   caughtUpShown: 50,
 
   discoveryWindowMs: 500,
@@ -297,6 +303,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   otherSecretNodes: 64,
 
   scrollbackLines: 5_000,
+  linkBytes: 2_048,
 });
 
 /** The defaults with `overrides` over them (an entry given as undefined keeps its default), frozen. */

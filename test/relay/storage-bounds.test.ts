@@ -112,7 +112,7 @@ describe('a sync batch the relay did not ask for', () => {
 describe('one member pushing far over its bounds', () => {
   const LINK = 300_000;
   const ORIGIN = 60_000;
-  const bed = relayForSuite({ limits: { linkBytes: LINK, originBytes: ORIGIN, historyBytes: 50_000_000 } });
+  const bed = relayForSuite({ limits: { addressSyncBytes: LINK, originBytes: ORIGIN, historyBytes: 50_000_000 } });
 
   it("gets the rest not kept, by origin and by connection, while an honest member's lines arrive and are stored", async () => {
     const watcher = await bed.join('watcher');

@@ -8,7 +8,7 @@ const EVE = 'ee';
 /** A message of `size` bytes as stored (a length prefix of one byte for sizes under 128). */
 const m = (origin: string, seq: number, size = 100): BudgetMessage => ({ origin, seq, bytes: new Uint8Array(size - 1) });
 
-const LIMITS: BudgetLimits = { historyBytes: 1_000, originBytes: 400, linkBytes: 300, linkWindowMs: 60_000 };
+const LIMITS: BudgetLimits = { historyBytes: 1_000, originBytes: 400, addressSyncBytes: 300, addressSyncWindowMs: 60_000 };
 
 interface Case {
   name: string;

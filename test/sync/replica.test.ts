@@ -145,7 +145,7 @@ describe('Replica storage bounds (real LevelDB)', () => {
   // Each of these lines is some 200 bytes.
   beforeEach(async () => {
     told.length = 0;
-    ({ replica, close } = await tempReplica('net', { own: ann.nodeIdHex, limits: { originBytes: 1_000, historyBytes: 2_500, linkBytes: 600, linkWindowMs: 60_000 } }));
+    ({ replica, close } = await tempReplica('net', { own: ann.nodeIdHex, limits: { originBytes: 1_000, historyBytes: 2_500, addressSyncBytes: 600, addressSyncWindowMs: 60_000 } }));
     replica.whenBound((reason) => told.push(reason));
   });
   afterEach(() => close());
