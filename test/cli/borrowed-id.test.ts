@@ -69,6 +69,21 @@ describe('node ids on an open network (real processes on loopback)', () => {
     await relay.proc.waitFor('presence', (e) => e.nick === 'slowpoke' && e.state === 'left');
   });
 
+  it('a heartbeat from a relay slow to welcome is no reason for the member to close the link', async () => {
+    const relay = ephemeralIdentity();
+    const { server, port } = await serve((conn) => {
+      challengeHello(conn, relay, NETWORK, (hello, proof) => {
+        conn.sendFrame({ heartbeat: { time: Date.now() } });
+        conn.sendFrame({ welcome: { protocolVersion: 1, relayId: relay.nodeId, relayNick: 'slowhub', nick: hello.nick ?? '', heartbeatMs: 1_000, epoch: 1, ...proof } });
+      });
+    });
+    closers.push(() => server.close());
+    const member = cluster.start('waiter', ['--connect', `127.0.0.1:${port}`]);
+    const role = await member.waitFor('role', (e) => e.role === 'member');
+    expect((role.relay as { nick: string }).nick).toBe('slowhub');
+    expect(member.all('error')).toEqual([]);
+  });
+
   it('a relay that cannot prove its node id is refused by a --connect member', async () => {
     const claimed = ephemeralIdentity();
     const impostor = ephemeralIdentity();
