@@ -229,6 +229,9 @@ export class Link extends EventEmitter<LinkEvents> {
 
   #onHandshakeFrame(conn: Connection, frame: Frame, nonce: Buffer): void {
     switch (frame.kind) {
+      case 'heartbeat':
+        // A relay slow to welcome (a loaded machine) keeps the link alive meanwhile: wait on.
+        return;
       case 'challenge': {
         // Once per link, and only where nothing else binds a proof (TLS does).
         const answer = conn.proofMaterial() === undefined ? answerChallenge(this.#options, frame.challenge, nonce) : undefined;

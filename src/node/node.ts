@@ -161,6 +161,9 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     discovery?.on('gone', (nodeId) => this.#failover.onGone(nodeId));
     discovery?.on('trouble', (text) => notice({ code: 'MDNS_TROUBLE', detail: text }));
     if (discovery !== undefined) watchOtherSecrets(discovery, { max: limits.otherSecretNodes, secret: secret !== undefined }, notice);
+    replica.whenBound((reason, origin) =>
+      notice(reason === 'HISTORY_FULL' ? { code: 'HISTORY_FULL', limitBytes: limits.historyBytes } : { code: 'ORIGIN_FULL', origin, nick: member.roster.get(origin)?.nick, limitBytes: limits.originBytes }),
+    );
   }
 
   /**
@@ -300,6 +303,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     // What the relay learns by sync is news to its own user too (its member shares the store).
     relay.on('learned', (fresh) => this.#member.collectCaughtUp(fresh));
     relay.on('settled', () => this.#member.showCaughtUp());
+    relay.on('storeFailed', (err, count) => this.emit('problem', { code: 'STORE_FAILED', what: 'relay', count, cause: err.message }));
     return relay;
   }
 

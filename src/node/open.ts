@@ -57,7 +57,7 @@ export async function openParts(options: NodeOptions, onInbound: (conn: Connecti
       // Its own member dials from 127.0.0.1: never capped or banned, and unthrottled by the inbound router.
       {
         ...connectionLimits(limits),
-        rateLimit: { ratePerSec: limits.ratePerSec, burst: limits.rateBurst, dropAfterMs: limits.rateDropMs },
+        rateLimit: { ratePerSec: limits.ratePerSec, burst: limits.rateBurst, dropAfterMs: limits.rateDropMs, syncBytesPerSec: limits.syncReadBytes },
         frameBudget: new PartialFrameBudget(limits.partialFramesBytes),
         guard: new AddressGuard({
           maxPerAddress: limits.connectionsPerAddress,
@@ -69,7 +69,8 @@ export async function openParts(options: NodeOptions, onInbound: (conn: Connecti
         ...(secret === undefined ? {} : { secret }),
       },
     );
-    const replica = new Replica(store, options.network);
+    const { historyBytes, originBytes, addressSyncBytes, addressSyncWindowMs } = limits;
+    const replica = new Replica(store, options.network, Date.now, { own: identity.nodeIdHex, limits: { historyBytes, originBytes, addressSyncBytes, addressSyncWindowMs } });
     const chain = furtherHead(await replica.head(identity.nodeIdHex), await loadChainHead(options.dataDir));
     return { identity, server, port, releaseDataDir, replica, chain, secret, pins, sealKeys, limits };
   } catch (err) {

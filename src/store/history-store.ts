@@ -74,6 +74,10 @@ export interface HistoryStore {
    * as of the last completed append: in memory, live.
    */
   topVector(): VersionVector;
+  /** Bytes of `origin`'s messages held (each with its length prefix, as stored): in memory. */
+  originBytes(origin: string): number;
+  /** Bytes of all messages held, as originBytes counts them: in memory. */
+  totalBytes(): number;
   /**
    * The seqs of `origin` held above `after`, as spans of consecutive seqs in seq order, at most `limit`
    * spans; the last may end short of where the held seqs do (a long one is read in parts): go on from

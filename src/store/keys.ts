@@ -132,16 +132,24 @@ export interface VectorEntry {
   held: number;
   /** The highest seq held at all. */
   top: number;
+  /**
+   * Bytes of the origin's runs (each message's bytes and its length prefix). Unknown in an entry written
+   * before it was kept (16 bytes long): the store counts it again from the runs when it opens.
+   */
+  bytes?: number;
 }
 
-export function writeVectorEntry({ held, top }: VectorEntry): Uint8Array {
-  const buf = Buffer.alloc(16);
+export function writeVectorEntry({ held, top, bytes }: VectorEntry): Uint8Array {
+  const buf = Buffer.alloc(bytes === undefined ? 16 : 24);
   buf.writeBigUInt64BE(BigInt(held));
   buf.writeBigUInt64BE(BigInt(top), 8);
+  if (bytes !== undefined) buf.writeBigUInt64BE(BigInt(bytes), 16);
   return buf;
 }
 
 export function readVectorEntry(bytes: Uint8Array): VectorEntry {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
-  return { held: Number(buf.readBigUInt64BE()), top: Number(buf.readBigUInt64BE(8)) };
+  const entry: VectorEntry = { held: Number(buf.readBigUInt64BE()), top: Number(buf.readBigUInt64BE(8)) };
+  if (buf.length >= 24) entry.bytes = Number(buf.readBigUInt64BE(16));
+  return entry;
 }

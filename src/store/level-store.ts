@@ -4,9 +4,9 @@ import type { DisplayPosition, HistoryStore, SearchScan, StoredMessage, VersionV
 import { decodeStored } from './stored-message.js';
 import { upgradeFormat, type UpgradeProgress } from './format.js';
 import { compareOrder, countPlaces, encodePage } from './display-page.js';
-import { bucketKey, bucketOf, pageKey, pagePrefix, prefixEnd, readVectorEntry, runKey, vectorKey, writeVectorEntry, type RunSpan, type VectorEntry } from './keys.js';
+import { bucketKey, bucketOf, pageKey, pagePrefix, prefixEnd, readRunKey, readVectorEntry, RUN_PREFIX, runKey, vectorKey, writeVectorEntry, type RunSpan, type VectorEntry } from './keys.js';
 import { moveHeld } from './held-move.js';
-import { messageIn } from './message-run.js';
+import { messageIn, runBytesOf } from './message-run.js';
 import { joinTails, planPages, planRuns, type PageWrite, type RunWrite, type RunPiece } from './record-tails.js';
 import { countMessages, heldAmong, readHeldSpans, readMany, readSince, runHolding, spanHolding } from './run-reads.js';
 import { latestPlaces, readHistory } from './display-reads.js';
@@ -30,6 +30,9 @@ export class LevelHistoryStore implements HistoryStore {
   /** Per origin: the highest seq held at all. Between the two, a message may or may not be held. */
   readonly #top: Map<string, number>;
   readonly #buckets: Set<string>;
+  /** Per origin: bytes of its messages held (runBytesOf), and their sum. */
+  readonly #bytes: Map<string, number>;
+  #totalBytes = 0;
   /** Appends, one after another: each reads the vector the previous one left. */
   #appending: Promise<unknown> = Promise.resolve();
   /**
@@ -40,11 +43,13 @@ export class LevelHistoryStore implements HistoryStore {
   readonly #tailRuns = new Map<string, RunPiece[]>();
   readonly #tailPages = new Map<string, readonly DisplayPosition[][]>();
 
-  private constructor(db: HistoryDb, vector: Map<string, number>, top: Map<string, number>, buckets: Set<string>) {
+  private constructor(db: HistoryDb, vector: Map<string, number>, top: Map<string, number>, buckets: Set<string>, bytes: Map<string, number>) {
     this.#db = db;
     this.#vector = vector;
     this.#top = top;
     this.#buckets = buckets;
+    this.#bytes = bytes;
+    for (const n of bytes.values()) this.#totalBytes += n;
   }
 
   /** Opens the history at `location`: a new one only where there is none (history-db.ts). */
@@ -54,14 +59,17 @@ export class LevelHistoryStore implements HistoryStore {
       await upgradeFormat(db, location, options.onUpgrade);
       const vector = new Map<string, number>();
       const top = new Map<string, number>();
+      const bytes = new Map<string, number>();
       for await (const [key, value] of db.iterator({ gte: 'v!', lt: prefixEnd('v!') })) {
         const entry = readVectorEntry(value);
         vector.set(key.slice(2), entry.held);
         top.set(key.slice(2), entry.top);
+        if (entry.bytes !== undefined) bytes.set(key.slice(2), entry.bytes);
       }
+      if (bytes.size < vector.size) await countBytes(db, vector, top, bytes);
       const buckets = new Set<string>();
       for await (const key of db.keys({ gte: 'b!', lt: prefixEnd('b!') })) buckets.add(key.slice(2));
-      return new LevelHistoryStore(db, vector, top, buckets);
+      return new LevelHistoryStore(db, vector, top, buckets, bytes);
     } catch (err) {
       // A table that cannot be read shows here, on the first reads, as often as at opening.
       await db.close();
@@ -104,9 +112,11 @@ export class LevelHistoryStore implements HistoryStore {
     const moved = await this.#movedEntries(fresh);
     for (const [origin, entry] of moved) batch.put(vectorKey(origin), writeVectorEntry(entry));
     await batch.write();
-    for (const [origin, { held, top }] of moved) {
+    for (const [origin, { held, top, bytes = 0 }] of moved) {
       this.#vector.set(origin, held);
       this.#top.set(origin, top);
+      this.#totalBytes += bytes - (this.#bytes.get(origin) ?? 0);
+      this.#bytes.set(origin, bytes);
     }
     for (const bucket of newBuckets) this.#buckets.add(bucket);
     keepTails(this.#tailRuns, runs.tails);
@@ -162,6 +172,14 @@ export class LevelHistoryStore implements HistoryStore {
 
   topVector(): VersionVector {
     return this.#top;
+  }
+
+  originBytes(origin: string): number {
+    return this.#bytes.get(origin) ?? 0;
+  }
+
+  totalBytes(): number {
+    return this.#totalBytes;
   }
 
   async heldSpans(origin: string, after: number, limit: number): Promise<RunSpan[]> {
@@ -239,6 +257,8 @@ export class LevelHistoryStore implements HistoryStore {
    */
   async #movedEntries(fresh: readonly StoredMessage[]): Promise<Map<string, VectorEntry>> {
     const moved = new Map<string, VectorEntry>();
+    const added = new Map<string, number>();
+    for (const m of fresh) added.set(m.origin, (added.get(m.origin) ?? 0) + runBytesOf(m.bytes));
     for (const [origin, { held, ahead, top }] of moveHeld(this.#vector, fresh)) {
       /** Nothing above this was on disk before the batch. */
       const topBefore = this.#top.get(origin) ?? 0;
@@ -253,7 +273,8 @@ export class LevelHistoryStore implements HistoryStore {
         next = span.last + 1;
       }
       // Every origin gets an entry, at 0 if it has a gap at 1, so its messages are offered to others.
-      moved.set(origin, { held: next - 1, top: Math.max(topBefore, top) });
+      const bytes = (this.#bytes.get(origin) ?? 0) + (added.get(origin) ?? 0);
+      moved.set(origin, { held: next - 1, top: Math.max(topBefore, top), bytes });
     }
     return moved;
   }
@@ -261,6 +282,26 @@ export class LevelHistoryStore implements HistoryStore {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/**
+ * Fills in `bytes` for the origins whose vector entry does not say (written before entries kept it, or
+ * by a repair) from their runs' sizes, and writes those entries back with it: once, at opening.
+ */
+async function countBytes(db: HistoryDb, vector: ReadonlyMap<string, number>, top: ReadonlyMap<string, number>, bytes: Map<string, number>): Promise<void> {
+  const counted = new Map<string, number>();
+  for (const origin of vector.keys()) if (!bytes.has(origin)) counted.set(origin, 0);
+  for await (const [key, value] of db.iterator({ gte: RUN_PREFIX, lt: prefixEnd(RUN_PREFIX) })) {
+    const { origin } = readRunKey(key);
+    const sum = counted.get(origin);
+    if (sum !== undefined) counted.set(origin, sum + value.length);
+  }
+  const batch = db.batch();
+  for (const [origin, sum] of counted) {
+    bytes.set(origin, sum);
+    batch.put(vectorKey(origin), writeVectorEntry({ held: vector.get(origin) ?? 0, top: top.get(origin) ?? 0, bytes: sum }));
+  }
+  await batch.write();
+}
 
 type HistoryBatch = ReturnType<HistoryDb['batch']>;
 

@@ -65,6 +65,12 @@ export function noticeText(notice: Notice): string {
       return 'you are back';
     case 'OFFLINE_DELIVERY':
       return `${notice.nick} is offline; they will get it when they are back`;
+    case 'HISTORY_FULL':
+      return `the history here has reached its limit of ${mebibytes(notice.limitBytes)}: lines of others are shown but no longer kept (your own lines are always kept)`;
+    case 'ORIGIN_FULL': {
+      const who = notice.nick === undefined ? `node ${notice.origin.slice(0, 8)}` : `${notice.nick} (node ${notice.origin.slice(0, 8)})`;
+      return `${who} has filled its share of the history here (${mebibytes(notice.limitBytes)}): its lines are shown but no longer kept`;
+    }
   }
 }
 
@@ -96,6 +102,7 @@ export function problemText(problem: Problem, command?: CommandName): string {
     case 'CONNECT_FAILED':
       return `${problem.undelivered} line(s) not delivered yet: no relay reachable. They are kept and go out when lanchat next meets a relay.`;
     case 'STORE_FAILED':
+      if (problem.what === 'relay') return `the relay on this node could not store ${problem.count} message(s) members sent (they still reach everyone): ${problem.cause}`;
       return problem.what === 'own'
         ? `${problem.count} line(s) could not be stored and were not sent: ${problem.cause}`
         : `${problem.count} message(s) could not be stored: ${problem.cause}`;
@@ -119,6 +126,11 @@ export function problemText(problem: Problem, command?: CommandName): string {
     case 'SEARCH_FAILED':
       return `could not search the history: ${problem.cause}`;
   }
+}
+
+/** A size in MiB, as the limits table gives it. */
+function mebibytes(bytes: number): string {
+  return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MiB`;
 }
 
 /**

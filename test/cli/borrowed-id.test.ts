@@ -55,6 +55,35 @@ describe('node ids on an open network (real processes on loopback)', () => {
     expect(relay.proc.all('presence', (e) => e.nick === 'alice' && e.state === 'left')).toHaveLength(0);
   });
 
+  it('a heartbeat sent before the answer to the challenge (a slow node) is no reason to close the link', async () => {
+    const relay = await cluster.relay('patient');
+    const slow = await WireClient.connect(relay.port, ephemeralIdentity(), { answerChallenge: false });
+    slow.hello('slowpoke', ['#lobby'], NETWORK);
+    const { frame } = await slow.next('challenge');
+    slow.conn.sendFrame({ heartbeat: { time: Date.now() } });
+    slow.answer(frame.challenge);
+    const welcome = await slow.next('welcome');
+    expect(welcome.frame.welcome.nick).toBe('slowpoke');
+    expect(slow.received('error')).toEqual([]);
+    slow.conn.sendFrame({ leave: { reason: 'bye' } });
+    await relay.proc.waitFor('presence', (e) => e.nick === 'slowpoke' && e.state === 'left');
+  });
+
+  it('a heartbeat from a relay slow to welcome is no reason for the member to close the link', async () => {
+    const relay = ephemeralIdentity();
+    const { server, port } = await serve((conn) => {
+      challengeHello(conn, relay, NETWORK, (hello, proof) => {
+        conn.sendFrame({ heartbeat: { time: Date.now() } });
+        conn.sendFrame({ welcome: { protocolVersion: 1, relayId: relay.nodeId, relayNick: 'slowhub', nick: hello.nick ?? '', heartbeatMs: 1_000, epoch: 1, ...proof } });
+      });
+    });
+    closers.push(() => server.close());
+    const member = cluster.start('waiter', ['--connect', `127.0.0.1:${port}`]);
+    const role = await member.waitFor('role', (e) => e.role === 'member');
+    expect((role.relay as { nick: string }).nick).toBe('slowhub');
+    expect(member.all('error')).toEqual([]);
+  });
+
   it('a relay that cannot prove its node id is refused by a --connect member', async () => {
     const claimed = ephemeralIdentity();
     const impostor = ephemeralIdentity();

@@ -235,6 +235,10 @@ describe('LevelHistoryStore formats', () => {
           expect(await store.count()).toBe(50);
           expect(store.versionVector()).toEqual(new Map([[ALICE, 30], [BOB, 20]]));
           expect((await store.since(BOB, 18, 10)).length).toBe(2);
+          // Vector entries of format 3 say nothing of bytes: counted from the runs at opening.
+          const size = (list: StoredMessage[]): number => list.reduce((sum, m) => sum + m.bytes.length + 1, 0);
+          expect(store.originBytes(ALICE)).toBe(size(messages.filter((m) => m.origin === ALICE)));
+          expect(store.totalBytes()).toBe(size(messages));
         });
         const keys = await rawKeys(location);
         expect(keys.filter((k) => k.startsWith('m!') || k === 'f!upgrading')).toEqual([]);

@@ -38,6 +38,18 @@ const NOTICES: [Notice, string][] = [
     'warning: bob now comes with another key (node b7e1c0de, before: 0badc0ff); it may be someone else using that nick (on an open network node ids are not proven either)',
   ],
   [{ code: 'CAUGHT_UP', count: 1, shown: 1, away: true, first: false }, '1 message while you were away'],
+  [
+    { code: 'HISTORY_FULL', limitBytes: 1024 * 1024 * 1024 },
+    'the history here has reached its limit of 1024 MiB: lines of others are shown but no longer kept (your own lines are always kept)',
+  ],
+  [
+    { code: 'ORIGIN_FULL', origin: 'b7e1c0de99aa7733', nick: 'eve', limitBytes: 64 * 1024 * 1024 },
+    'eve (node b7e1c0de) has filled its share of the history here (64 MiB): its lines are shown but no longer kept',
+  ],
+  [
+    { code: 'ORIGIN_FULL', origin: 'b7e1c0de99aa7733', limitBytes: 1536 * 1024 },
+    'node b7e1c0de has filled its share of the history here (1.5 MiB): its lines are shown but no longer kept',
+  ],
   [{ code: 'CAUGHT_UP', count: 3, shown: 3, away: true, first: false }, '3 messages while you were away'],
   [{ code: 'CAUGHT_UP', count: 60, shown: 50, away: true, first: false }, '60 messages while you were away (the last 50 below; /history for more)'],
   [{ code: 'CAUGHT_UP', count: 1200, shown: 1000, away: false, first: false }, '1200 messages arrived at once (the last 1000 below; /history for more)'],
@@ -75,6 +87,11 @@ const PROBLEMS: [Problem, CommandName | undefined, string][] = [
   ],
   [{ code: 'STORE_FAILED', what: 'own', count: 3, cause: 'disk full' }, undefined, '3 line(s) could not be stored and were not sent: disk full'],
   [{ code: 'STORE_FAILED', what: 'received', count: 7, cause: 'disk full' }, undefined, '7 message(s) could not be stored: disk full'],
+  [
+    { code: 'STORE_FAILED', what: 'relay', count: 2, cause: 'disk full' },
+    undefined,
+    'the relay on this node could not store 2 message(s) members sent (they still reach everyone): disk full',
+  ],
   [
     { code: 'BAD_SIGNATURE', what: 'sync', reason: 'bad signature' },
     undefined,
@@ -142,6 +159,8 @@ describe('the words of notices', () => {
       AWAY: true,
       BACK: true,
       OFFLINE_DELIVERY: true,
+      HISTORY_FULL: true,
+      ORIGIN_FULL: true,
     };
     expect(new Set(NOTICES.map(([n]) => n.code))).toEqual(new Set(Object.keys(codes)));
   });
