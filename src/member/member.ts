@@ -20,6 +20,7 @@ import { Roster } from './roster.js';
 import { StoreQueue } from './store-queue.js';
 import { SyncRounds } from './sync-rounds.js';
 import { Talk } from './talk.js';
+import { whisperTarget } from './whisper-target.js';
 
 export type { Dial, MessageView, PresenceView, Problem, RelayAddress, RelayInfo };
 export type { LostInfo, NextDial, Reconnect } from '../net/link-policy.js';
@@ -112,8 +113,6 @@ export class Member extends EventEmitter<MemberEvents> {
   #currentRoom: string | undefined;
   #roster = new Roster();
   readonly #talk: Talk;
-  /** Topics are shown for every room at the first welcome, then after each join. */
-  #welcomed = false;
 
   constructor(options: MemberOptions) {
     super();
@@ -265,32 +264,21 @@ export class Member extends EventEmitter<MemberEvents> {
     return this.#outbox.write({ room, text }, this.#nick);
   }
 
-  /** Sends a private line to the person called `nick`. */
+  /**
+   * Sends a private line to the person called `nick`; to someone not online, sealed to the key they were
+   * last seen with, stored, and delivered by their node's next sync (member/whisper-target.ts).
+   */
   whisper(nick: string, text: string): boolean {
-    const peer = this.#roster.findByNick(nick);
-    if (peer === undefined) return this.#whisperOffline(nick, text);
-    if (peer.nodeId === this.#options.identity.nodeIdHex) return this.#refuse({ code: 'NO_SUCH_NICK', nick: peer.nick, reason: 'self' });
-    if (peer.sealKey === undefined) return this.#refuse({ code: 'NO_SUCH_NICK', nick: peer.nick, reason: 'unsealable' });
-    return this.#outbox.write({ to: { nodeId: Buffer.from(peer.nodeId, 'hex'), nick: peer.nick, sealKey: peer.sealKey }, text }, this.#nick);
+    const target = whisperTarget(nick, this.#roster.findByNick(nick), () => this.#options.knownKey?.(nick), this.#options.identity.nodeIdHex);
+    if ('code' in target) return this.#refuse(target);
+    const written = this.#outbox.write({ to: target.to, text }, this.#nick);
+    if (written && target.offline) this.emit('notice', { code: 'OFFLINE_DELIVERY', nick: target.to.nick });
+    return written;
   }
 
   /** The conversation beyond chat lines (issue 17): actions, topics, away, typing, whois (member/talk.ts). */
   get talk(): Talk {
     return this.#talk;
-  }
-
-  /**
-   * A private line to someone not online: sealed to the key they were last seen with, stored, and
-   * delivered by their node's next sync (every node stores every message), even if this one is gone by
-   * then. Refused when no key of theirs is known.
-   */
-  #whisperOffline(nick: string, text: string): boolean {
-    const known = this.#options.knownKey?.(nick);
-    if (known === undefined) return this.#refuse({ code: 'NO_SUCH_NICK', nick, reason: 'offline' });
-    if (known.nodeId === this.#options.identity.nodeIdHex) return this.#refuse({ code: 'NO_SUCH_NICK', nick, reason: 'self' });
-    const written = this.#outbox.write({ to: { nodeId: Buffer.from(known.nodeId, 'hex'), nick: known.nick, sealKey: known.sealKey }, text }, this.#nick);
-    if (written) this.emit('notice', { code: 'OFFLINE_DELIVERY', nick: known.nick });
-    return written;
   }
 
   join(input: string): boolean {
@@ -353,8 +341,6 @@ export class Member extends EventEmitter<MemberEvents> {
     this.#inbox.linked();
     this.#sync.start(conn);
     this.#talk.welcomed();
-    if (!this.#welcomed) for (const room of this.#rooms) this.#talk.announce(room);
-    this.#welcomed = true;
   }
 
   /** The link is gone: lines waiting for their turn are stored, and the next relay's sync takes them. */

@@ -43,6 +43,7 @@ export class Talk {
   #away: { reason: string } | undefined;
   /** Whois questions sent, by node id, waiting for the relay's answer. */
   readonly #asked = new Set<string>();
+  #welcomed = false;
   /**
    * Who is away, as last told (node id → reason), kept across a relay change: a member tells each new relay
    * it is away, and that repeat is no news to show. An entry goes when its node leaves the network.
@@ -132,10 +133,13 @@ export class Talk {
     return true;
   }
 
-  /** A new relay's welcome: who its roster says is away was told; it does not know this user is away. */
+  /** A new relay's welcome: who its roster says is away was told; it does not know this user is away; the first shows the topics. */
   welcomed(): void {
     for (const peer of this.#options.roster().peers()) if (peer.away !== undefined) this.#awayTold.set(peer.nodeId, peer.away.reason);
     if (this.#away !== undefined) this.#options.send({ away: { away: true, reason: this.#away.reason } });
+    // Topics are shown for every room at the first welcome, then after each join (announce).
+    if (!this.#welcomed) for (const room of this.#options.rooms()) this.announce(room);
+    this.#welcomed = true;
   }
 
   /** Tells `room` (one this user is in), or the person `nick`, that this user is typing; false: nobody to tell. */

@@ -254,15 +254,15 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     for (const view of await latestHistory(this.#replica.store, this.identity, room, limit)) this.emit('message', view);
   }
 
-  /**
-   * Stored messages of `room` shown before the message `before` (the latest when undefined), at most
-   * `count`, oldest first: what a scrolled-back window shows above the oldest line it holds.
-   */
   /** Stored messages whose text holds `query`, newest first (node/history.ts searchHistory). */
   searchMessages(query: string, room: string | undefined, limit: number): Promise<MessageView[]> {
     return searchHistory(this.#replica.store, this.identity, query, room, limit);
   }
 
+  /**
+   * Stored messages of `room` shown before the message `before` (the latest when undefined), at most
+   * `count`, oldest first: what a scrolled-back window shows above the oldest line it holds.
+   */
   olderMessages(room: string, count: number, before?: Pick<MessageView, 'id' | 'fromId'>): Promise<MessageView[]> {
     return olderHistory(this.#replica.store, this.identity, room, count, before);
   }
@@ -308,18 +308,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
   }
 
   #advert(role: Role, epoch: number): Advert {
-    return {
-      nodeId: this.identity.nodeIdHex,
-      nick: this.#member.nick,
-      network: this.#options.network,
-      protocol: PROTOCOL_VERSION,
-      role,
-      epoch,
-      rank: this.#rank,
-      port: this.port,
-      addresses: [],
-      ...(this.#secret === undefined ? {} : { secretTag: this.#secret.tag }),
-    };
+    return advertOf({ nodeId: this.identity.nodeIdHex, nick: this.#member.nick, network: this.#options.network, rank: this.#rank, port: this.port, secret: this.#secret }, role, epoch);
   }
 
   #onConnected(relay: RelayInfo): void {
@@ -351,4 +340,20 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
       probe: (c, probe) => this.#probes.answer(c, probe),
     });
   }
+}
+
+/** What this node tells the LAN by mDNS: who it is, its role and how to reach it (its addresses are the advertiser's). */
+function advertOf(node: { nodeId: string; nick: string; network: string; rank: Rank; port: number; secret: NetworkSecret | undefined }, role: Role, epoch: number): Advert {
+  return {
+    nodeId: node.nodeId,
+    nick: node.nick,
+    network: node.network,
+    protocol: PROTOCOL_VERSION,
+    role,
+    epoch,
+    rank: node.rank,
+    port: node.port,
+    addresses: [],
+    ...(node.secret === undefined ? {} : { secretTag: node.secret.tag }),
+  };
 }

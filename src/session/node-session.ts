@@ -94,16 +94,15 @@ export class NodeSession implements ChatSession {
     );
     node.on('role', (info) => this.#emit({ type: 'role', role: info.role, relay: info.relay }));
     node.on('connection', (info) => this.#emit({ type: 'connection', ...info }));
-    // Lines and typing of those this user ignores (by node id) reach no face.
-    node.on('message', (message) => {
-      if (message.own || !this.#talk.hides(message.fromId)) this.#emit({ type: 'message', message });
-    });
     node.on('topic', (topic) => this.#emit({ type: 'topic', topic }));
+    // Typing of those this user ignores reaches no face either.
     node.on('typing', (typing) => {
       if (!this.#talk.hides(typing.fromId)) this.#emit({ type: 'typing', typing });
     });
     node.on('whois', (whois) => this.#emit({ type: 'whois', whois }));
     node.on('message', (message) => {
+      // Lines of those this user ignores (by node id) reach no face, and open no window.
+      if (!message.own && this.#talk.hides(message.fromId)) return;
       // A private line to this user opens a conversation with its sender (the faces read it with the
       // event): live, or brought by a catch-up (sent while this user was away). The history shown on
       // start is of a room, never private.

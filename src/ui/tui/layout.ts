@@ -1,7 +1,7 @@
 import type { EditLine } from './editor.js';
 import { visibleSlice } from './editor.js';
 import type { ChatState, Entry, Window } from './state.js';
-import { NO_ROOM } from './state.js';
+import { NO_ROOM, typingNow } from './state.js';
 import { MARKER_TEXT, markerBefore } from './private-windows.js';
 import { dayText, sameDay } from '../line-format.js';
 import { PENDING_MARK } from '../words.js';
@@ -233,7 +233,7 @@ export function layoutScreen(state: ChatState, line: EditLine, columns: number, 
   status.push({ text: ']' });
   if (window.scroll > 0) status.push({ text: ' -- more --', style: { bold: true } });
   if (window.loading) status.push({ text: ' (loading older…)' });
-  const typing = state.typingNow(now);
+  const typing = typingNow(state, now);
   if (typing.length > 0) status.push({ text: ` ${typing.join(', ')} ${typing.length === 1 ? 'is' : 'are'} typing…` });
 
   const prompt = `[${window.name === NO_ROOM ? 'no room' : sanitize(window.name)}] `;

@@ -6,7 +6,7 @@ import { formatEvent } from '../line-format.js';
 import { shownNick } from '../shown-nick.js';
 import { sanitize } from './text.js';
 import { DEFAULT_LIMITS } from '../../wire/limits.js';
-import { type Entry, type EntryKind, markDelivered, mentions } from './entries.js';
+import { type Entry, entryOf, markDelivered } from './entries.js';
 import { conversationOf, countsAsUnread, findConversation, newestTime, unreadAfter } from './private-windows.js';
 
 /** What the screen shows of the session at a moment: read from the session, never kept in two places. */
@@ -228,12 +228,6 @@ export class ChatState {
     return this.connection;
   }
 
-  /** Who is typing in the current window at `now` (in a room window: that room; in none: private lines). */
-  typingNow(now: number): string[] {
-    const room = this.snapshot.currentRoom ?? null;
-    return [...new Set([...typingIn(this.typers, room, now), ...typingIn(this.typers, null, now)])];
-  }
-
   /** A line of the user interface's own (an answer to a key, a hint) in the current window. */
   note(text: string, kind: 'info' | 'error' = 'info', ts = Date.now()): void {
     this.#push(this.current, { kind, ts, text: sanitize(text), mention: false });
@@ -248,7 +242,7 @@ export class ChatState {
     const head = views.length === 0 ? `no stored messages in ${room}` : `the last ${views.length} stored message${views.length === 1 ? '' : 's'} of ${room}:`;
     this.#push(w, { kind: 'info', ts: Date.now(), text: sanitize(head), mention: false });
     for (const view of views) {
-      const { id: _id, fromId: _fromId, ...copy } = this.#entryOf(view);
+      const { id: _id, fromId: _fromId, ...copy } = entryOf(view, this.snapshot.nick);
       this.#push(w, { ...copy, mention: false });
     }
   }
@@ -282,7 +276,7 @@ export class ChatState {
     const w = this.windows.get(room);
     if (w === undefined) return;
     w.loading = false;
-    const fresh = views.filter((v) => !w.ids.has(v.id)).map((v) => this.#entryOf(v));
+    const fresh = views.filter((v) => !w.ids.has(v.id)).map((v) => entryOf(v, this.snapshot.nick));
     if (fresh.length === 0) {
       w.exhausted = true;
       return;
@@ -294,7 +288,7 @@ export class ChatState {
   }
 
   #message(view: MessageView): ApplyResult {
-    const entry = this.#entryOf(view);
+    const entry = entryOf(view, this.snapshot.nick);
     const conversation = conversationOf(view, this.snapshot.conversations);
     const target =
       conversation !== undefined ? this.#window(conversation) : view.room !== null && this.windows.has(view.room) ? this.#window(view.room) : this.current;
@@ -314,16 +308,6 @@ export class ChatState {
       if (entry.mention) target.mentioned = true;
     }
     return { bell: entry.mention };
-  }
-
-  #entryOf(view: MessageView): Entry {
-    const kind: EntryKind = view.to !== null ? (view.own ? 'private-out' : 'private-in') : view.own ? 'own' : 'chat';
-    const text = sanitize(view.text);
-    const mention = !view.own && (kind === 'private-in' || mentions(text, this.snapshot.nick));
-    const nick = sanitize(view.to !== null && view.own ? view.to : shownNick(view));
-    // A topic set, as the history has it: a line of the room's, not someone saying it.
-    if (view.topic === true) return { kind: 'info', ts: view.ts, text: `${nick} set the topic: ${text}`, id: view.id, fromId: view.fromId, mention: false };
-    return { kind, ts: view.ts, text, id: view.id, fromId: view.fromId, nick, mention, ...(view.action === true ? { action: true as const } : {}), ...(view.pending ? { pending: true } : {}) };
   }
 
   #info(event: UiEvent, w: Window): void {
@@ -379,6 +363,12 @@ export class ChatState {
     }
     return w;
   }
+}
+
+/** Who is typing in the current window at `now` (in a room window: that room; in none: private lines). */
+export function typingNow(state: ChatState, now: number): string[] {
+  const room = state.snapshot.currentRoom ?? null;
+  return [...new Set([...typingIn(state.typers, room, now), ...typingIn(state.typers, null, now)])];
 }
 
 function formatMs(ms: number): string {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TYPING_EXPIRES_MS } from '../../../src/chat/typing.js';
 import { layoutScreen, titleText } from '../../../src/ui/tui/layout.js';
-import { ChatState, type SessionSnapshot } from '../../../src/ui/tui/state.js';
+import { ChatState, type SessionSnapshot, typingNow } from '../../../src/ui/tui/state.js';
 import { displayWidth } from '../../../src/ui/tui/text.js';
 
 // The full screen's part of the conversation (issue 17): topic in the title, away and typing in the bars.
@@ -60,9 +60,9 @@ describe('the full screen and the conversation', () => {
     state.apply({ event: 'typing', nick: 'carol', room: '#dev' });
     expect(text(layoutScreen(state, empty, 100, 24, now).status)).toContain('bob is typing…');
     expect(text(layoutScreen(state, empty, 100, 24, now).status)).not.toContain('carol');
-    expect(state.typingNow(now + TYPING_EXPIRES_MS + 1)).toEqual([]);
+    expect(typingNow(state, now + TYPING_EXPIRES_MS + 1)).toEqual([]);
     state.apply({ event: 'message', id: 'b-1', from: 'bob', fromId: 'b', room: '#lobby', to: null, text: 'hi', ts: now, own: false });
-    expect(state.typingNow(now)).toEqual([]);
+    expect(typingNow(state, now)).toEqual([]);
     // A typing notice adds no line to any window.
     expect(state.windows.get('#lobby')!.entries.map((e) => e.text)).toEqual(['hi']);
   });
