@@ -22,13 +22,15 @@ import {
 const RULES: Rules = {
   layers: [
     ['cli'],
-    ['ui'],
+    ['ui', 'web'],
     ['session', 'node'],
     ['election', 'relay', 'member', 'control', 'discovery'],
     ['sync', 'net', 'identity', 'store'],
     ['wire', 'chat', 'util'],
   ],
   sideways: [
+    // The browser face words and parses as the terminal's do: the same events, commands and sentences.
+    ['web', 'ui'],
     // session runs a node for a face (cli, ui): it sits beside node and drives it.
     ['session', 'node'],
     // The pure election rule's types: an advert carries a rank and a role, a member's roster ranks.
@@ -52,6 +54,9 @@ const RULES: Rules = {
     ['cli', 'member'],
     ['cli', 'relay'],
     ['cli', 'node'],
+    ['web', 'member'],
+    ['web', 'relay'],
+    ['web', 'node'],
   ],
   maxFileLines: 400,
   maxClassLines: 300,

@@ -31,6 +31,11 @@ export interface MessageView {
   /** From the store (shown on start, on request, or caught up after being away), not live. */
   history?: boolean;
   /**
+   * An own line written while no relay was reachable: stored, not delivered yet. A `delivered` event with
+   * the same id follows once a relay holds it.
+   */
+  pending?: boolean;
+  /**
    * The nick `from` is pinned (trust on first use, identity/nick-pins.ts) to this other node id: the line
    * is not from the person this node knows by that nick. Faces show the nick as not theirs (ui/shown-nick.ts
    * shownNick: `bob?1a2b3c4d`, the author's node id prefix after a question mark).

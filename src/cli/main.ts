@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command } from 'commander';
+import { safeJson } from '../chat/safe-text.js';
 import { runJsonMode } from '../ui/json-mode.js';
+import { webUrlText } from '../ui/words.js';
+import type { WebServer } from '../web/server.js';
 import { runLineMode } from '../ui/line-mode.js';
 import { errorText } from '../ui/words.js';
 import type { ChatSession } from '../session/chat-session.js';
@@ -10,6 +14,7 @@ import { isLanchatError, LanchatError } from '../wire/errors.js';
 import { runDoctor } from './doctor.js';
 import { exitCodeOf } from './exit-code.js';
 import { runHistory } from './history.js';
+import { runOpen } from './open.js';
 import { repairCommand } from './repair.js';
 import { readSecret } from './secret.js';
 import { resolveOptions, type CliOptions, type RawOptions } from './options.js';
@@ -37,6 +42,7 @@ const program = new Command()
   .option('--json', 'one JSON event per output line; input lines as typed (for scripts)')
   .option('--plain', 'line mode on a terminal too, instead of the full-screen UI')
   .option('--secret-file <file>', 'room secret: its first line (or set LANCHAT_SECRET); every link is then TLS')
+  .option('--web [port]', 'also serve the browser UI on 127.0.0.1 (on PORT, or any free port); prints its URL')
   .option('--no-discovery', 'do not use mDNS: no announcing, no looking (then use --host or --connect)')
   .showHelpAfterError('(lanchat --help lists the options)')
   .enablePositionalOptions()
@@ -93,6 +99,19 @@ program
     }
   });
 
+program
+  .command('open')
+  .description('open the browser UI of the lanchat running on this data folder (started with --web)')
+  .option('-d, --data <dir>', 'data folder (default: ~/.local/share/lanchat/<network>)')
+  .option('--network <name>', 'chat network whose default data folder to use', 'lanchat')
+  .action(async (raw: { data?: string; network: string }) => {
+    try {
+      process.exit(await runOpen(raw.data ?? defaultDataDir(raw.network), process.stdout));
+    } catch (err) {
+      fail(err, false, exitCodeOf(err));
+    }
+  });
+
 program.addCommand(repairCommand(fail));
 
 await program.parseAsync();
@@ -114,8 +133,23 @@ async function run(options: CliOptions, secret: string | undefined): Promise<voi
     fail(err, options.json, exitCodeOf(err));
   }
 
+  let web: WebServer | undefined;
+  if (options.web !== undefined) {
+    try {
+      // Loaded only when used, as the full screen is: other modes start without the web server's modules.
+      const { serveWeb, WEB_TOKEN_FILE } = await import('../web/server.js');
+      web = await serveWeb(session, { port: options.web, tokenFile: join(options.dataDir, WEB_TOKEN_FILE) });
+    } catch (err) {
+      await session.stop();
+      fail(err, options.json, exitCodeOf(err));
+    }
+    session.offerWeb?.(web.url);
+    process.stdout.write(options.json ? `${safeJson({ event: 'web', url: web.url })}\n` : `${webUrlText(web.url)}\n`);
+  }
+
   let signals = 0;
   const quit = async (): Promise<void> => {
+    await web?.close();
     await session.stop();
     process.exit(0);
   };

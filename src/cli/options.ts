@@ -15,6 +15,8 @@ export interface RawOptions {
   json?: boolean;
   plain?: boolean;
   discovery?: boolean;
+  /** `--web` alone: true; `--web PORT`: the port as typed. */
+  web?: boolean | string;
 }
 
 export interface CliOptions {
@@ -28,6 +30,8 @@ export interface CliOptions {
   /** Line mode even on a terminal (no full-screen UI). */
   plain: boolean;
   discovery: boolean;
+  /** Serve the browser UI on this port of 127.0.0.1 (0: any free one); undefined: no browser UI. */
+  web: number | undefined;
 }
 
 export const NETWORK_PATTERN = /^[a-z0-9][a-z0-9._-]{0,31}$/;
@@ -53,6 +57,7 @@ export function resolveOptions(raw: RawOptions, env: NodeJS.ProcessEnv = process
     json: raw.json === true,
     plain: raw.plain === true,
     discovery: raw.discovery !== false,
+    web: raw.web === undefined || raw.web === false ? undefined : raw.web === true ? 0 : parsePort(raw.web, '--web'),
   };
 }
 

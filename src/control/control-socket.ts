@@ -56,10 +56,15 @@ export function controlSocketPath(dataDir: string): string {
  * answers in progress at once, whoever is (not) reading them, and calls back once they have let go of
  * the store: the node's stop() waits for no reader.
  */
-export async function serveControl(dataDir: string, store: HistoryStore, maxQueries = MAX_CONTROL_QUERIES): Promise<Server | undefined> {
+export async function serveControl(
+  dataDir: string,
+  store: HistoryStore,
+  maxQueries = MAX_CONTROL_QUERIES,
+  webUrl: () => string | undefined = () => undefined,
+): Promise<Server | undefined> {
   const path = controlSocketPath(dataDir);
   await unlink(path).catch(() => undefined);
-  const server = new ControlServer(store, maxQueries);
+  const server = new ControlServer(store, maxQueries, webUrl);
   try {
     server.listen(path);
     await once(server, 'listening');
@@ -74,6 +79,8 @@ export async function serveControl(dataDir: string, store: HistoryStore, maxQuer
 class ControlServer extends Server {
   readonly #store: HistoryStore;
   readonly #maxQueries: number;
+  /** Where the node serves its browser UI, if it does (`lanchat open` asks). */
+  readonly #webUrl: () => string | undefined;
   /** Every socket of this server, refused ones included: close() ends them all. */
   readonly #sockets = new Set<Socket>();
   /** Connections admitted: waiting for their query, or being answered. */
@@ -81,10 +88,11 @@ class ControlServer extends Server {
   /** Answers in progress, until they let go of the store. */
   readonly #answers = new Set<Promise<void>>();
 
-  constructor(store: HistoryStore, maxQueries: number) {
+  constructor(store: HistoryStore, maxQueries: number, webUrl: () => string | undefined) {
     super();
     this.#store = store;
     this.#maxQueries = maxQueries;
+    this.#webUrl = webUrl;
     this.on('connection', (socket: Socket) => this.#accept(socket));
   }
 
@@ -113,7 +121,13 @@ class ControlServer extends Server {
         decoder.push(chunk, (payload) => {
           if (asked) return; // one query per connection: what follows it is not read
           const frame = decodeFrame(payload);
-          if (frame.kind !== 'historyQuery') throw new LanchatError('UNEXPECTED_FRAME', 'the control socket answers history queries only');
+          if (frame.kind === 'webQuery') {
+            asked = true;
+            clearTimeout(timer);
+            socket.end(encodeFrame({ webAnswer: { url: this.#webUrl() ?? '' } }));
+            return;
+          }
+          if (frame.kind !== 'historyQuery') throw new LanchatError('UNEXPECTED_FRAME', 'the control socket answers history and web queries only');
           asked = true;
           socket.pause();
           clearTimeout(timer);
@@ -273,5 +287,40 @@ async function within<T>(promise: Promise<T>, ms: number, what: string): Promise
     return await Promise.race([promise, expired]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/**
+ * Asks the node running on `dataDir` where it serves its browser UI: its URL, '' when it runs without
+ * --web, or undefined when no node answers there.
+ */
+export async function askWebUrl(dataDir: string, timeoutMs = CONTROL_TIMEOUT_MS): Promise<string | undefined> {
+  const socket = connect(controlSocketPath(dataDir));
+  try {
+    await within(once(socket, 'connect'), timeoutMs, 'connecting to the running lanchat');
+  } catch (err) {
+    socket.destroy();
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ECONNREFUSED') return undefined;
+    throw err;
+  }
+  socket.write(encodeFrame({ webQuery: {} }));
+  try {
+    const decoder = new FrameDecoder(MAX_QUERY_BYTES * 8);
+    const chunks = socket[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    for (;;) {
+      const next = await within(chunks.next(), timeoutMs, 'from the running lanchat');
+      if (next.done === true) throw new LanchatError('UNEXPECTED_FRAME', 'the running lanchat closed the control socket without an answer');
+      const frames: Frame[] = [];
+      decoder.push(next.value, (payload) => frames.push(decodeFrame(payload)));
+      for (const frame of frames) {
+        // An older lanchat answers a web query with an error: it has no browser UI.
+        if (frame.kind === 'error') return '';
+        if (frame.kind === 'webAnswer') return frame.webAnswer.url ?? '';
+        throw new LanchatError('UNEXPECTED_FRAME', `the running lanchat sent a ${frame.kind} frame`);
+      }
+    }
+  } finally {
+    socket.destroy();
   }
 }

@@ -110,7 +110,10 @@ export class Inbox {
     this.show(this.#firstRound);
   }
 
-  /** Shows what collect() took since the last time; `away`: as what happened while this node was away. */
+  /**
+   * Shows what collect() took since the last time; `away`: as what happened while this node was away
+   * (marked `history`), otherwise as news.
+   */
   show(away: boolean): void {
     const latest = this.#latestCaughtUp();
     let count = this.#caughtUpCount;
@@ -123,7 +126,9 @@ export class Inbox {
     for (const m of latest) {
       const view = messageView(m.shown, this.#options.identity, this.#options.nickOwner);
       if (view === undefined) count--; // a private message whose seal does not open
-      else recent.push({ ...view, history: true });
+      // What came while away is history; what a sync brought while this user was here is news, shown in
+      // the order it came (a member's lines from before its join come after its join).
+      else recent.push(away ? { ...view, history: true } : view);
     }
     if (count > 0) this.#options.caughtUp({ count, recent, away, first });
   }

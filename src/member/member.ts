@@ -67,6 +67,8 @@ interface MemberEvents {
   disconnected: [info: { reason: string; retryInMs: number }];
   /** A chat message for this user, stored, shown once. */
   message: [message: MessageView];
+  /** An own line shown `pending` is held by a relay now. */
+  delivered: [id: string];
   /**
    * Messages brought by sync. `away`: the first round after joining a relay, what happened while this
    * node was not connected; otherwise lines that took the sync path while it was (a member pasting, a
@@ -122,6 +124,7 @@ export class Member extends EventEmitter<MemberEvents> {
       connection: () => this.#link.connection,
       written: (id) => seen.add(id),
       show,
+      delivered: (id) => this.emit('delivered', id),
       problem,
     });
     this.#inbox = new Inbox({
@@ -143,6 +146,8 @@ export class Member extends EventEmitter<MemberEvents> {
       settled: () => this.#inbox.settled(),
       refused: (refusals) => this.#problem({ code: 'BAD_SIGNATURE', what: 'sync', reason: refusals[0]?.reason ?? 'invalid' }),
       storeFailed: (err, count) => this.#problem({ code: 'STORE_FAILED', what: 'received', count, cause: err.message }),
+      // An older relay sends no `stored`: what it says it holds of this node's origin tells the same.
+      relayHolds: (held) => this.#outbox.relayHolds(held.get(identity.nodeIdHex) ?? []),
     });
     this.#link.on('welcome', (conn, welcome, relay) => this.#onWelcome(conn, welcome, relay));
     this.#link.on('frame', (frame, raw) => this.#dispatch(frame, raw));
@@ -331,6 +336,11 @@ export class Member extends EventEmitter<MemberEvents> {
       case 'roster':
         this.#roster = Roster.fromWire(frame.roster);
         return;
+      case 'stored': {
+        const seq = frame.stored.seq ?? 0;
+        if (Number.isSafeInteger(seq) && seq > 0) this.#outbox.relayHolds([{ first: 1, last: seq }]);
+        return;
+      }
       case 'error': {
         const { code, message, suggestion } = frame.error;
         return this.#problem({ code: code ?? '', remote: { message: message ?? '', ...(suggestion ? { suggestion } : {}) } });

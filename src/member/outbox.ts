@@ -6,6 +6,7 @@ import { seal } from '../identity/seal.js';
 import type { Connection } from '../net/connection.js';
 import type { StoredMessage } from '../store/history-store.js';
 import type { Replica } from '../sync/replica.js';
+import type { Span } from '../sync/spans.js';
 import { messageHash, signMessage } from '../sync/signature.js';
 import { TurnBatch } from '../util/turn-batch.js';
 import { encodeMessageFrame } from '../wire/codec.js';
@@ -50,6 +51,8 @@ export interface OutboxOptions {
   /** A line written here: its copy coming back from the relay or a sync is not shown again. */
   written: (id: string) => void;
   show: (view: MessageView) => void;
+  /** A line shown `pending` is held by a relay now (the id it was shown with). */
+  delivered: (id: string) => void;
   problem: (problem: Problem) => void;
 }
 
@@ -75,6 +78,8 @@ export class Outbox {
   });
   /** stop() waiting for the undelivered lines to be delivered. */
   #onDelivered: (() => void)[] = [];
+  /** Lines shown as pending (written while no relay was reachable), by seq: their ids, until a relay holds them. */
+  readonly #pending = new Map<number, string>();
 
   constructor(options: OutboxOptions) {
     this.#options = options;
@@ -131,6 +136,19 @@ export class Outbox {
     for (const done of this.#onDelivered.splice(0)) done();
   }
 
+  /**
+   * The relay said it holds these seqs of this node's own (its `stored` frame, or its sync offer or
+   * request listing them): the pending lines among them are delivered.
+   */
+  relayHolds(spans: readonly Span[]): void {
+    if (this.#pending.size === 0) return;
+    for (const [seq, id] of this.#pending) {
+      if (!spans.some((span) => span.first <= seq && seq <= span.last)) continue;
+      this.#pending.delete(seq);
+      this.#options.delivered(id);
+    }
+  }
+
   /** Resolves when a relay has taken the undelivered lines, or after `timeoutMs`. */
   deliveredWithin(timeoutMs: number): Promise<void> {
     return new Promise((resolve) => {
@@ -170,11 +188,15 @@ export class Outbox {
         this.#options.problem({ code: 'STORE_FAILED', what: 'own', count: batch.length, cause: (err as Error).message });
         return;
       }
+      const route = this.#options.route();
+      // No relay to send them to: shown as pending until a relay holds them (relayHolds).
+      const pending = route === undefined;
       for (const m of stored) {
         const view = messageView(m.shown, identity);
-        if (view !== undefined) this.#options.show(view);
+        if (view === undefined) continue;
+        if (pending) this.#pending.set(m.seq, view.id);
+        this.#options.show(pending ? { ...view, pending: true } : view);
       }
-      const route = this.#options.route();
       // Its own relay, over loopback, is not rate limited: nothing to pace.
       if (route?.direct) {
         for (const bytes of batch) route.conn.send(encodeMessageFrame(bytes));

@@ -1,6 +1,7 @@
 import type { Connection } from '../net/connection.js';
 import type { StoredMessage } from '../store/history-store.js';
 import type { Refusal, Replica } from '../sync/replica.js';
+import type { Span } from '../sync/spans.js';
 import { SyncLink } from '../sync/sync-link.js';
 import type { Frame } from '../wire/codec.js';
 import { DEFAULT_LIMITS } from '../wire/limits.js';
@@ -17,6 +18,8 @@ export interface SyncRoundsEvents {
   refused: (refusals: Refusal[]) => void;
   /** The store could not write a batch (a full disk): said once while it keeps failing. */
   storeFailed: (error: Error, count: number) => void;
+  /** The relay said it holds these seqs (its offer, or a request of its round): spans per origin. */
+  relayHolds: (held: ReadonlyMap<string, readonly Span[]>) => void;
 }
 
 /**
@@ -46,6 +49,7 @@ export class SyncRounds {
     link.on('settled', () => this.#on.settled());
     link.on('refused', (refusals) => this.#on.refused(refusals));
     link.on('storeFailed', (err, count) => this.#on.storeFailed(err, count));
+    link.on('peerHolds', (held) => this.#on.relayHolds(held));
     link.request();
     clearInterval(this.#timer);
     this.#timer = setInterval(() => link.request(), SYNC_INTERVAL_MS);

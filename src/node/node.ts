@@ -61,6 +61,8 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
   #stopping: Promise<void> | undefined;
   /** Where `lanchat history` reads this node's store while it runs (control-socket.ts). */
   #control: Server | undefined;
+  /** Where this node's browser UI is served (lanchat --web), for `lanchat open` on the control socket. */
+  webUrl: string | undefined;
 
   static async start(options: NodeOptions): Promise<LanchatNode> {
     let node: LanchatNode | undefined;
@@ -69,7 +71,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     try {
       node = new LanchatNode(options, parts);
       for (const conn of pending) node.#onInbound(conn);
-      node.#control = await serveControl(options.dataDir, parts.replica.store);
+      node.#control = await serveControl(options.dataDir, parts.replica.store, undefined, () => node?.webUrl);
       return node;
     } catch (err) {
       await parts.replica.store.close();
@@ -133,6 +135,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     member.on('lost', (info) => change.lost(info, member.roster.peers()));
     member.on('disconnected', (info) => change.disconnected(info));
     member.on('message', (view) => this.emit('message', view));
+    member.on('delivered', (id) => this.emit('delivered', id));
     member.on('caughtUp', ({ count, recent, away, first }) => {
       // Lines that came by sync while this user was here (a paste, a member back from offline) are
       // simply shown; a count only when some are left out.

@@ -32,6 +32,8 @@ export interface NodeEvents {
   role: [info: { role: Exclude<Role, 'electing'>; relay: RelayInfo }];
   connection: [info: { state: 'connected' } | { state: 'disconnected'; reason: string; retryInMs: number }];
   message: [message: MessageView];
+  /** An own line shown `pending` (written while no relay was reachable) is held by a relay now. */
+  delivered: [id: string];
   presence: [presence: PresenceView];
   problem: [problem: Problem];
   /** Things the user should know that are neither chat nor errors: data only; the faces word them. */

@@ -49,6 +49,11 @@ export class Replication {
     link.on('learned', (fresh) => {
       this.#offer.request();
       this.#options.learned(fresh);
+      // Its own lines, written while no relay was reachable: tell it they are held here now.
+      if (fresh.some((m) => m.origin === session.nodeIdHex)) {
+        const seq = this.#options.replica.vector.get(session.nodeIdHex) ?? 0;
+        if (seq > 0) session.conn.sendFrame({ stored: { seq } });
+      }
     });
     // Its own user sees what a round brought at once, when it settles.
     link.on('settled', ({ fresh }) => fresh > 0 && this.#options.settled());

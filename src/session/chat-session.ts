@@ -24,6 +24,11 @@ export interface ChatSession {
   readonly connected: boolean;
   /** Everyone online as the relay's roster has it, this user included. */
   people(): PersonView[];
+  /**
+   * Tells the session where its browser UI is served (lanchat --web), for `lanchat open` to ask the running
+   * node over its data folder's control socket. Absent where the session has no data folder to answer on.
+   */
+  offerWeb?(url: string): void;
   /** The lines typed, kept across restarts (the data folder's); absent where nothing is kept. */
   readonly inputHistory?: InputMemory;
 
@@ -118,6 +123,8 @@ export type SessionEvent =
   /** `reason`: what the connection's end was (a lower layer's words, shown after the face's own). */
   | { type: 'connection'; state: 'disconnected'; reason: string; retryInMs: number }
   | { type: 'message'; message: MessageView }
+  /** An own line shown `pending` (its message's `pending`) is held by a relay now: `id` is that message's id. */
+  | { type: 'delivered'; id: string }
   | { type: 'presence'; presence: PresenceView }
   | ({ type: 'notice' } & NoticeReport)
   /** Something that went wrong that no command of a face asked for at that moment (those are returned). */

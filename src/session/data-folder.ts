@@ -1,7 +1,7 @@
 import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MessageView } from '../chat/views.js';
-import { askHistory, historyChunks, type HistoryQuery } from '../control/control-socket.js';
+import { askHistory, askWebUrl, historyChunks, type HistoryQuery } from '../control/control-socket.js';
 import { KEY_FILE, loadIdentity } from '../identity/identity.js';
 import { CHAIN_HEAD_FILE, loadChainHead } from '../store/chain-head.js';
 import { claimDataDir } from '../store/data-dir.js';
@@ -122,4 +122,12 @@ async function moveAside(dataDir: string, name: string, why: 'damaged' | 'old', 
   const to = join(dataDir, `${name}.${why}-${stamp.toISOString().replace(/[:.]/g, '-')}`);
   await rename(join(dataDir, name), to);
   return to;
+}
+
+/**
+ * Where the lanchat running on `dataDir` serves its browser UI (`lanchat open`): its URL, '' when it runs
+ * without --web, undefined when none runs there.
+ */
+export function runningWebUrl(dataDir: string): Promise<string | undefined> {
+  return askWebUrl(dataDir);
 }

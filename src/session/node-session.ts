@@ -64,6 +64,7 @@ export class NodeSession implements ChatSession {
     node.on('role', (info) => this.#emit({ type: 'role', role: info.role, relay: info.relay }));
     node.on('connection', (info) => this.#emit({ type: 'connection', ...info }));
     node.on('message', (message) => this.#emit({ type: 'message', message }));
+    node.on('delivered', (id) => this.#emit({ type: 'delivered', id }));
     node.on('presence', (presence) => this.#emit({ type: 'presence', presence }));
     node.on('notice', (notice) => {
       // An empty store is not always a first start: a user who came, read nothing and left has one too.
@@ -116,6 +117,10 @@ export class NodeSession implements ChatSession {
 
   people(): PersonView[] {
     return this.#node.roster.peers().map((p) => ({ nodeId: p.nodeId, nick: p.nick, rooms: p.rooms }));
+  }
+
+  offerWeb(url: string): void {
+    this.#node.webUrl = url;
   }
 
   subscribe(listener: (event: SessionEvent) => void): () => void {

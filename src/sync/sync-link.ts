@@ -6,7 +6,7 @@ import { DEFAULT_LIMITS } from '../wire/limits.js';
 import type { lanchat } from '../wire/protobuf.js';
 import { askFromWire, askToWire, holdsNews, nextPoint, type Offered, planOffer, pointFromWire, pointToWire, spansFromWire, spansToWire, type SyncAsk } from './page.js';
 import type { DecodedBatch, IngestResult, Refusal, Replica, SyncAnswer } from './replica.js';
-import { START, type SyncPoint } from './spans.js';
+import { type Span, START, type SyncPoint } from './spans.js';
 
 /** A request not answered within this is given up, and its round with it (the next round asks again). */
 export const SYNC_ANSWER_TIMEOUT_MS = DEFAULT_LIMITS.syncAnswerTimeoutMs;
@@ -25,6 +25,8 @@ interface SyncLinkEvents {
   settled: [info: { fresh: number }];
   /** This side answered the last page of a peer's round with everything the peer lacked (no `more`). */
   served: [];
+  /** The peer said it holds these seqs (in an offer, or a request of its round): spans per origin. */
+  peerHolds: [held: ReadonlyMap<string, readonly Span[]>];
 }
 
 /**
@@ -107,11 +109,15 @@ export class SyncLink extends EventEmitter<SyncLinkEvents> {
   /** Takes a sync frame; false for any other kind. */
   handle(frame: Frame): boolean {
     switch (frame.kind) {
-      case 'syncOffer':
-        if (frame.syncOffer.more || this.#holdsNews(spansFromWire(frame.syncOffer.have))) this.request();
+      case 'syncOffer': {
+        const have = spansFromWire(frame.syncOffer.have);
+        this.emit('peerHolds', have);
+        if (frame.syncOffer.more || this.#holdsNews(have)) this.request();
         return true;
+      }
       case 'syncRequest': {
         const ask = askFromWire(frame.syncRequest);
+        this.emit('peerHolds', ask.held);
         this.#answering = this.#answering.then(() => this.#answer(ask));
         if (this.#holdsNews(ask.held)) this.request();
         return true;

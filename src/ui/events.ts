@@ -14,6 +14,7 @@ export type UiEvent =
   | { event: 'connection'; state: 'connected' }
   | { event: 'connection'; state: 'disconnected'; reason: string; retryInMs: number }
   | ({ event: 'message' } & MessageView)
+  | { event: 'delivered'; id: string }
   | ({ event: 'presence' } & PresenceView)
   | { event: 'error'; code: string; message: string; suggestion?: string }
   | { event: 'notice'; code: NoticeCode; text: string }
@@ -40,6 +41,8 @@ export function uiEvent(event: SessionEvent): UiEvent {
         : { event: 'connection', state: 'disconnected', reason: event.reason, retryInMs: event.retryInMs };
     case 'message':
       return messageEvent(event.message);
+    case 'delivered':
+      return { event: 'delivered', id: event.id };
     case 'presence':
       return { event: 'presence', ...event.presence };
     case 'notice':

@@ -1,6 +1,7 @@
 import { safeText } from '../chat/safe-text.js';
 import type { HelpLine, UiEvent } from './events.js';
 import { shownNick } from './shown-nick.js';
+import { PENDING_MARK } from './words.js';
 
 export interface LineContext {
   /** Rooms this user is in: presence in other rooms is not shown in line mode. */
@@ -43,11 +44,14 @@ function describe(event: Exclude<UiEvent, { event: 'help' }>, context: LineConte
         : `* lost the relay (${event.reason}); retrying in ${formatMs(event.retryInMs)}, your lines are kept`;
     case 'message': {
       const time = clock(event.ts);
+      const mark = event.pending ? ` ${PENDING_MARK}` : '';
       if (event.to !== null) {
-        return event.own ? `${time} -> *${event.to}* ${event.text}` : `${time} *${shownNick(event)}* ${event.text}`;
+        return event.own ? `${time} -> *${event.to}* ${event.text}${mark}` : `${time} *${shownNick(event)}* ${event.text}`;
       }
-      return `${time} ${event.room} <${shownNick(event)}> ${event.text}`;
+      return `${time} ${event.room} <${shownNick(event)}> ${event.text}${mark}`;
     }
+    case 'delivered':
+      return undefined; // line mode's own note, once all are delivered (line-mode.ts)
     case 'presence':
       return formatPresence(event, context);
     case 'error':

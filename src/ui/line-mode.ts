@@ -4,8 +4,11 @@ import type { ChatSession } from '../session/chat-session.js';
 import { ChatController } from './controller.js';
 import type { UiEvent } from './events.js';
 import { parseInput } from './input.js';
+import { hyperlinksWanted, linkify } from './hyperlink.js';
 import { formatEvent } from './line-format.js';
+import { PendingLines } from './pending-lines.js';
 import { completionSources, lineCompleter } from './tui/completion.js';
+import { deliveredText } from './words.js';
 
 /** Line mode's keys (readline's), for /help. */
 export const LINE_KEYS: readonly { usage: string; summary: string }[] = [
@@ -40,11 +43,20 @@ export function runLineMode(session: ChatSession, input: NodeJS.ReadableStream, 
     rl.setPrompt(promptText());
     rl.prompt(true);
   };
+  // Clickable URLs on a terminal that takes them (hyperlink.ts); never in what goes to a pipe or a file.
+  const links = hyperlinksWanted(process.env, terminal);
+  const pending = new PendingLines();
   let relayShown = false;
   const show = (event: UiEvent): void => {
+    if (event.event === 'delivered') {
+      const count = pending.delivered(event.id);
+      if (count !== undefined) print(`* ${deliveredText(count)}`);
+      return;
+    }
+    if (event.event === 'message' && event.pending) pending.shown(event.id);
     const line = formatEvent(event, { rooms: session.rooms, relayShown });
     if (event.event === 'role') relayShown = true;
-    if (line !== undefined) print(line);
+    if (line !== undefined) print(links && event.event === 'message' ? linkify(line) : line);
   };
   const controller = new ChatController(session, show, { keys: LINE_KEYS });
 

@@ -100,6 +100,22 @@ export function problemText(problem: Problem, command?: CommandName): string {
   }
 }
 
+/**
+ * After an own line written while no relay was reachable, until a relay holds it: line mode prints it at
+ * the line's end; the full screen draws it dim there and takes it away on delivery.
+ */
+export const PENDING_MARK = '(pending)';
+
+/** Line mode, once every line it printed as pending has reached a relay (it cannot unprint the marks). */
+export function deliveredText(count: number): string {
+  return count === 1 ? 'your pending line reached the relay' : `your ${count} pending lines reached the relay`;
+}
+
+/** The full screen's question after a paste of several lines, as irssi asks it. */
+export function pasteQuestion(lines: number, room: string | undefined): string {
+  return `Paste ${lines} lines${room === undefined ? '' : ` to ${room}`}? (Ctrl-K to paste, Ctrl-C to abort)`;
+}
+
 /** The sentence of a notice event as the session reports it. */
 export function noticeSentence(report: NoticeReport): string {
   return noticeText(report.notice);
@@ -182,4 +198,35 @@ function damagedText(p: FileProblem, name: string, repair: string): string {
 export function errorText(err: unknown): string {
   if (isLanchatError(err) && err.file !== undefined) return fileProblemText(err.file);
   return err instanceof Error ? err.message : String(err);
+}
+
+/** What a browser tab is told when it goes over a limit of the node's web server (src/web/tab.ts). */
+export function webLimitText(what: 'rate' | 'older' | 'bad'): string {
+  switch (what) {
+    case 'rate':
+      return 'this tab sends too fast; some of what it sent was dropped';
+    case 'older':
+      return 'still loading older messages; scroll again in a moment';
+    case 'bad':
+      return 'the node could not read what this tab sent (reload the page)';
+  }
+}
+
+/** `lanchat --web`: where the browser UI is, as line mode and the full screen print it before starting. */
+export function webUrlText(url: string): string {
+  return `lanchat: the browser UI is at ${url} (keep this address to yourself: it lets anyone on this machine chat as you)`;
+}
+
+/** `lanchat open`: what it finds on the data folder. */
+export function openText(outcome: { kind: 'none'; dataDir: string } | { kind: 'no-web' } | { kind: 'opening'; url: string } | { kind: 'no-opener'; url: string }): string {
+  switch (outcome.kind) {
+    case 'none':
+      return `no lanchat runs on ${outcome.dataDir}; start one with --web`;
+    case 'no-web':
+      return 'the lanchat running on this data folder has no browser UI; start it with --web';
+    case 'opening':
+      return `opening ${outcome.url}`;
+    case 'no-opener':
+      return `could not start a browser here; open ${outcome.url} yourself`;
+  }
 }

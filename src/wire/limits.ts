@@ -186,6 +186,27 @@ export interface Limits {
   // ---- the full-screen UI ----
   /** Lines a window of the full-screen UI holds in memory; older ones leave it (the store keeps them). */
   readonly scrollbackLines: number;
+  /**
+   * A URL's hyperlink target, at most (bytes, percent-encoded); a longer URL is shown unlinked. VTE drops
+   * targets over 2,083 bytes, and a link is repeated on every row a wrapped URL takes: a peer's 16 KiB
+   * "URL" must not make every frame carry it dozens of times.
+   */
+  readonly linkBytes: number;
+
+  // ---- the browser UI (lanchat --web): a page is one more input, bounded like a peer ----
+  /** Biggest message a page may send over its WebSocket: a chat line (textBytes) and its JSON around it. */
+  readonly webMessageBytes: number;
+  /** Tabs (WebSockets) served at once: each is a subscriber holding its own send buffer. */
+  readonly webTabs: number;
+  /** Messages a tab may send a second, and in a burst: a fast typist sends a few; a runaway script is refused. */
+  readonly webRatePerSec: number;
+  readonly webRateBurst: number;
+  /** Scroll-back requests a tab may have outstanding: each holds a read of the store until answered. */
+  readonly webOlderPending: number;
+  /** Messages in one page of scroll-back, and per room in a tab's first snapshot. */
+  readonly webPageMessages: number;
+  /** Bytes queued for a tab that does not read: over it the tab is closed (it reconnects and catches up). */
+  readonly webSendBytes: number;
 }
 
 const KiB = 1024;
@@ -250,6 +271,15 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   otherSecretNodes: 64,
 
   scrollbackLines: 5_000,
+  linkBytes: 2_048,
+
+  webMessageBytes: 20 * KiB,
+  webTabs: 16,
+  webRatePerSec: 10,
+  webRateBurst: 40,
+  webOlderPending: 2,
+  webPageMessages: 100,
+  webSendBytes: 4 * MiB,
 });
 
 /** The defaults with `overrides` over them (an entry given as undefined keeps its default), frozen. */

@@ -22,6 +22,14 @@ describe('command-line options', () => {
     expect(resolveOptions({ name: 'bob', network: 'team' }, env).dataDir).toBe('/data-home/lanchat/team');
   });
 
+  it('serves the browser UI only when asked, on the port given or any free one', () => {
+    expect(resolveOptions({ name: 'bob' }, env).web).toBeUndefined();
+    expect(resolveOptions({ name: 'bob', web: true }, env).web).toBe(0);
+    expect(resolveOptions({ name: 'bob', web: '8080' }, env).web).toBe(8080);
+    expect(usageError(() => resolveOptions({ name: 'b', web: 'x' }, env))).toMatch(/^--web: "x" is not a TCP port/);
+    expect(usageError(() => resolveOptions({ name: 'b', web: '65536' }, env))).toMatch(/^--web/);
+  });
+
   it('reads host:port in its IPv4, name and IPv6 forms', () => {
     expect(parseHostPort('192.168.1.20:40123')).toEqual({ host: '192.168.1.20', port: 40123 });
     expect(parseHostPort('pc.local:1')).toEqual({ host: 'pc.local', port: 1 });

@@ -242,8 +242,12 @@ const SHAPES: { [K in FrameKind]: lanchat.Frame.$Shape[] } = {
     { challenge: { nonce: Buffer.alloc(3), relayId: Buffer.alloc(0), proof: Buffer.alloc(64) } },
   ],
   // Control-socket frames: a network peer that sends them is refused like any unexpected frame.
+  // The relay's word that it holds the member's own lines up to a seq; 0 and a huge seq are nonsense to ignore.
+  stored: [{ stored: { seq: 3 } }, { stored: { seq: 0 } }, { stored: { seq: Number.MAX_SAFE_INTEGER } }],
   historyQuery: [{ historyQuery: { room: '#fuzz', limit: 10 } }, { historyQuery: {} }],
   historyPage: [{ historyPage: { messages: CAROL_LINES, done: true } }],
+  webQuery: [{ webQuery: {} }],
+  webAnswer: [{ webAnswer: { url: 'http://127.0.0.1:8080/?token=abc' } }, { webAnswer: {} }],
 };
 
 /** A whole frame (length prefix included) without its prefix. */

@@ -41,6 +41,15 @@ export class TmuxSession {
     this.#tmux('send-keys', '-t', this.name, '-l', text);
   }
 
+  /**
+   * Pastes `text` as a terminal does: tmux's paste-buffer turns each line break into a CR and, with -p,
+   * brackets the paste (ESC[200~ … ESC[201~) when the program turned bracketed paste on.
+   */
+  paste(text: string): void {
+    this.#tmux('set-buffer', '-b', 'lanchat-test', '--', text);
+    this.#tmux('paste-buffer', '-p', '-d', '-b', 'lanchat-test', '-t', this.name);
+  }
+
   /** Presses keys by tmux name: Enter, C-u, PageUp, M-2... */
   press(...keys: string[]): void {
     this.#tmux('send-keys', '-t', this.name, ...keys);

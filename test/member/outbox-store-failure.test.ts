@@ -45,6 +45,7 @@ describe('Outbox when a store fails', () => {
       connection: () => undefined,
       written: () => undefined,
       show: () => undefined,
+      delivered: () => undefined,
       problem: (p) => problems.push(p),
     });
   });

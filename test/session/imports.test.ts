@@ -22,18 +22,19 @@ function importsOf(file: string): string[] {
 }
 
 const all = modules();
-const faces = all.filter((f) => f.startsWith('ui/') || f.startsWith('cli/'));
+const faces = all.filter((f) => f.startsWith('ui/') || f.startsWith('cli/') || f.startsWith('web/'));
 
 describe('the faces see the session, never what is behind it', () => {
   it('finds the modules it checks', () => {
     expect(faces).toContain('ui/controller.ts');
     expect(faces).toContain('cli/main.ts');
+    expect(faces).toContain('web/server.ts');
     expect(importsOf('cli/main.ts')).toContain('session/node-session.ts');
   });
 
-  it('has ui/ and cli/ import only session/, chat/, util/ and the errors and limits of wire/', () => {
+  it('has ui/, cli/ and web/ import only session/, chat/, util/ and the errors and limits of wire/', () => {
     const allowed = (target: string): boolean =>
-      /^(ui|cli|session|chat|util)\//.test(target) || target === 'wire/errors.ts' || target === 'wire/limits.ts';
+      /^(ui|cli|web|session|chat|util)\//.test(target) || target === 'wire/errors.ts' || target === 'wire/limits.ts';
     // `lanchat doctor` diagnoses discovery itself: it is no chat face, and has no session to ask.
     const doctor = (file: string, target: string): boolean => file === 'cli/doctor.ts' && target.startsWith('discovery/');
     const wrong = faces.flatMap((file) => importsOf(file).filter((t) => !allowed(t) && !doctor(file, t)).map((t) => `${file} -> ${t}`));
@@ -49,7 +50,7 @@ describe('the faces see the session, never what is behind it', () => {
   it('has session/ import no face', () => {
     const wrong = all
       .filter((f) => f.startsWith('session/'))
-      .flatMap((file) => importsOf(file).filter((t) => /^(ui|cli)\//.test(t)).map((t) => `${file} -> ${t}`));
+      .flatMap((file) => importsOf(file).filter((t) => /^(ui|cli|web)\//.test(t)).map((t) => `${file} -> ${t}`));
     expect(wrong).toEqual([]);
   });
 });

@@ -69,6 +69,11 @@ export function killToStart(line: EditLine): EditLine {
   return { text: line.text.slice(line.cursor), cursor: 0 };
 }
 
+/** Ctrl-K, as in readline and irssi: removes everything after the cursor. */
+export function killToEnd(line: EditLine): EditLine {
+  return { text: line.text.slice(0, line.cursor), cursor: line.cursor };
+}
+
 /** Ctrl-W: removes the word before the cursor and the spaces after it. */
 export function killWordBack(line: EditLine): EditLine {
   const before = line.text.slice(0, line.cursor);

@@ -6,6 +6,9 @@
  */
 export const ENTER_SCREEN = '\x1b[?1049h\x1b[H\x1b[2J';
 export const LEAVE_SCREEN = '\x1b[?25h\x1b[?1049l';
+/** Bracketed paste (xterm): a paste arrives between ESC[200~ and ESC[201~, so its line breaks are not Enter (paste.ts). */
+export const PASTE_ON = '\x1b[?2004h';
+export const PASTE_OFF = '\x1b[?2004l';
 const SYNC_BEGIN = '\x1b[?2026h';
 const SYNC_END = '\x1b[?2026l';
 const HIDE_CURSOR = '\x1b[?25l';

@@ -11,7 +11,7 @@ export interface KeyPress {
 export type KeyAction =
   | { kind: 'insert'; text: string }
   | { kind: 'submit' }
-  | { kind: 'left' | 'right' | 'home' | 'end' | 'backspace' | 'delete' | 'killToStart' | 'killWordBack' }
+  | { kind: 'left' | 'right' | 'home' | 'end' | 'backspace' | 'delete' | 'killToStart' | 'killToEnd' | 'killWordBack' }
   | { kind: 'historyUp' | 'historyDown' | 'complete' }
   | { kind: 'pageUp' | 'pageDown' }
   | { kind: 'window'; number: number }
@@ -27,7 +27,8 @@ export const TUI_KEYS: readonly { usage: string; summary: string }[] = [
   { usage: 'Alt+1..Alt+0', summary: 'go to room window 1..10' },
   { usage: 'Ctrl-N/Ctrl-P', summary: 'next/previous room window (also Alt+Right/Alt+Left)' },
   { usage: 'Ctrl-A/Ctrl-E', summary: 'start/end of the line' },
-  { usage: 'Ctrl-U, Ctrl-W', summary: 'delete everything before the cursor, the word before it' },
+  { usage: 'Ctrl-U, Ctrl-K, Ctrl-W', summary: 'delete everything before the cursor, after it, the word before it' },
+  { usage: 'Ctrl-K, Ctrl-C', summary: 'after a paste of several lines: send them, drop them' },
   { usage: 'Ctrl-L', summary: 'redraw the screen' },
   { usage: 'Ctrl-D, Ctrl-C', summary: 'leave (Ctrl-D on an empty line)' },
 ];
@@ -54,6 +55,8 @@ export function keyAction(ch: string | undefined, key: KeyPress | undefined): Ke
         return { kind: 'right' };
       case 'u':
         return { kind: 'killToStart' };
+      case 'k':
+        return { kind: 'killToEnd' };
       case 'w':
         return { kind: 'killWordBack' };
       case 'h':

@@ -3,7 +3,8 @@ import { visibleSlice } from './editor.js';
 import type { ChatState, Entry, Window } from './state.js';
 import { NO_ROOM } from './state.js';
 import { dayText, sameDay } from '../line-format.js';
-import { displayWidth, padToWidth, type Row, rowWidth, sanitize, type Span, wrapSpans } from './text.js';
+import { PENDING_MARK } from '../words.js';
+import { displayWidth, linkSpans, padToWidth, type Row, rowWidth, sanitize, type Span, wrapSpans } from './text.js';
 
 /**
  * Pure layout: the model and the input line become exactly `rows` screen rows of styled spans, each at
@@ -79,7 +80,9 @@ export function entrySpans(entry: Entry): { spans: Span[]; indent: number } {
       body = { text: ` ${entry.text}`, style: { color: 'red' } };
       break;
   }
-  const spans = [time, ...prefix, body];
+  // An own line no relay holds yet: a dim mark after it, until it is delivered.
+  const mark: Span[] = entry.pending ? [{ text: ` ${PENDING_MARK}`, style: { dim: true } }] : [];
+  const spans = [time, ...prefix, ...linkSpans(body), ...mark];
   const indent = displayWidth(time.text) + prefix.reduce((n, s) => n + displayWidth(s.text), 0) + 1;
   return { spans, indent };
 }
@@ -170,7 +173,8 @@ export function titleText(state: ChatState, columns: number, now: number): strin
   return forms.find((form) => displayWidth(form) <= columns) ?? forms.at(-1)!;
 }
 
-export function layoutScreen(state: ChatState, line: EditLine, columns: number, rows: number, now = Date.now()): Screen {
+/** `question`: asked on the input row instead of the input line (a paste of several lines, paste.ts). */
+export function layoutScreen(state: ChatState, line: EditLine, columns: number, rows: number, now = Date.now(), question?: string): Screen {
   const snap = state.snapshot;
   const bar = { color: 'white', inverse: true } as const;
   const title = titleText(state, columns, now);
@@ -194,14 +198,15 @@ export function layoutScreen(state: ChatState, line: EditLine, columns: number, 
   const prompt = `[${window.name === NO_ROOM ? 'no room' : sanitize(window.name)}] `;
   const promptWidth = Math.min(displayWidth(prompt), Math.max(0, columns - 2));
   const slice = visibleSlice(line, columns - promptWidth);
+  const asked = question === undefined ? undefined : padToWidth(question, Math.max(1, columns - 1)).trimEnd();
   return {
     columns,
     // The relay's nick (in the title and the connection state) is a peer's text.
     title: [{ text: padToWidth(title, columns), style: bar }],
     pane: pane.rows,
     status: barRow(status, columns),
-    input: [{ text: padToWidth(prompt, promptWidth), style: { bold: true } }, { text: slice.text }],
-    cursor: { row: rows - 1, column: Math.min(columns - 1, promptWidth + slice.cursorColumn) },
+    input: asked !== undefined ? [{ text: asked, style: { bold: true } }] : [{ text: padToWidth(prompt, promptWidth), style: { bold: true } }, { text: slice.text }],
+    cursor: { row: rows - 1, column: Math.min(columns - 1, asked !== undefined ? displayWidth(asked) : promptWidth + slice.cursorColumn) },
     atTop: pane.atTop,
     maxScroll: pane.maxScroll,
   };

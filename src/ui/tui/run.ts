@@ -5,7 +5,10 @@ import { parseInput } from '../input.js';
 import { complete, type CompletionCycle, completionSources } from './completion.js';
 import * as edit from './editor.js';
 import { EMPTY_LINE, type EditLine, InputHistory } from './editor.js';
-import { ENTER_SCREEN, type Frame, frameUpdate, LEAVE_SCREEN } from './frame.js';
+import { hyperlinksWanted } from '../hyperlink.js';
+import { pasteQuestion } from '../words.js';
+import { ENTER_SCREEN, type Frame, frameUpdate, LEAVE_SCREEN, PASTE_OFF, PASTE_ON } from './frame.js';
+import { PasteGate } from './paste.js';
 import { keyAction, type KeyPress, TUI_KEYS } from './keys.js';
 import { CHROME_ROWS, entryRows, layoutScreen, type Screen } from './layout.js';
 import { ChatState, NO_ROOM, RELAY_CHANGE_SHOWN_MS, type SessionSnapshot } from './state.js';
@@ -22,6 +25,8 @@ export interface TuiOptions {
   onFrame?: (info: { ms: number; rows: string[] }) => void;
   /** Colours on the screen (default: unless NO_COLOR is set). */
   color?: boolean;
+  /** URLs as OSC 8 hyperlinks (default: ui/hyperlink.ts hyperlinksWanted, from the environment). */
+  links?: boolean;
 }
 
 export function snapshotOf(session: ChatSession): SessionSnapshot {
@@ -47,7 +52,8 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
   const size = (): { columns: number; rows: number } => ({ columns: Math.max(10, output.columns || 80), rows: Math.max(CHROME_ROWS + 1, output.rows || 24) });
   const state = new ChatState(snapshotOf(session), { rowsOf: (entry) => entryRows(entry, size().columns).length });
   // https://no-color.org: set and not empty, no colour.
-  const painter = new Painter({ color: options.color ?? !process.env.NO_COLOR });
+  const painter = new Painter({ color: options.color ?? !process.env.NO_COLOR, links: options.links ?? hyperlinksWanted(process.env, output.isTTY === true) });
+  const paste = new PasteGate();
   const history = new InputHistory();
   for (const earlier of session.inputHistory?.lines ?? []) history.add(earlier);
   let line: EditLine = EMPTY_LINE;
@@ -69,7 +75,8 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
     if (done) return;
     const started = performance.now();
     const { columns, rows } = size();
-    screen = layoutScreen(state, line, columns, rows);
+    const asking = paste.asking;
+    screen = layoutScreen(state, line, columns, rows, Date.now(), asking === undefined ? undefined : pasteQuestion(asking, session.currentRoom));
     const painted = painter.paint(screen);
     const frame = { lines: painted, cursor: screen.cursor };
     const update = frameUpdate(shown, frame);
@@ -111,7 +118,7 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
     clockTimer.unref();
     const restore = (): void => {
       if (input.isTTY) input.setRawMode(false);
-      output.write(LEAVE_SCREEN);
+      output.write(PASTE_OFF + LEAVE_SCREEN);
     };
     const finish = (): void => {
       if (done) return;
@@ -135,7 +142,37 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
       if (target !== undefined && target.name !== NO_ROOM) controller.run({ kind: 'join', room: target.name });
       sync();
     };
+    /** Sends lines as typed, one after another; false once one of them quits. */
+    const submit = (lines: readonly string[]): boolean => {
+      for (const text of lines) {
+        const kind = parseInput(text).kind;
+        // Saying something brings the window back to its newest lines, as irssi does.
+        if (kind === 'say' || kind === 'msg') state.current.scroll = 0;
+        if (!controller.handleLine(text)) {
+          finish();
+          return false;
+        }
+      }
+      sync();
+      return true;
+    };
     const onKey = (ch: string | undefined, key: KeyPress | undefined): void => {
+      const pasted = paste.key(ch, key, line);
+      switch (pasted.kind) {
+        case 'pass':
+          break;
+        case 'insert':
+          line = edit.insert(line, pasted.text);
+          schedule();
+          return;
+        case 'send':
+          line = EMPTY_LINE;
+          if (submit(pasted.lines)) schedule();
+          return;
+        default:
+          schedule();
+          return;
+      }
       const action = keyAction(ch, key);
       if (action.kind !== 'complete') cycle = undefined;
       const pane = Math.max(1, size().rows - CHROME_ROWS);
@@ -155,6 +192,9 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
           break;
         case 'killToStart':
           line = edit.killToStart(line);
+          break;
+        case 'killToEnd':
+          line = edit.killToEnd(line);
           break;
         case 'killWordBack':
           line = edit.killWordBack(line);
@@ -209,14 +249,7 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
           line = EMPTY_LINE;
           history.add(text);
           session.inputHistory?.add(text);
-          const kind = parseInput(text).kind;
-          // Saying something brings the window back to its newest lines, as irssi does.
-          if (kind === 'say' || kind === 'msg') state.current.scroll = 0;
-          if (!controller.handleLine(text)) {
-            finish();
-            return;
-          }
-          sync();
+          if (!submit([text])) return;
           break;
         }
         case 'ignore':
@@ -226,7 +259,7 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
     };
 
     process.on('exit', restore); // a signal's process.exit must not leave the terminal raw
-    output.write(ENTER_SCREEN);
+    output.write(ENTER_SCREEN + PASTE_ON);
     emitKeypressEvents(input);
     if (input.isTTY) input.setRawMode(true);
     input.on('keypress', onKey);

@@ -5,6 +5,7 @@ import { formatEvent } from '../line-format.js';
 import { shownNick } from '../shown-nick.js';
 import { sanitize } from './text.js';
 import { DEFAULT_LIMITS } from '../../wire/limits.js';
+import { type Entry, type EntryKind, markDelivered, mentions } from './entries.js';
 
 /** What the screen shows of the session at a moment: read from the session, never kept in two places. */
 export interface SessionSnapshot {
@@ -20,20 +21,8 @@ export interface SessionSnapshot {
   relay: RelayInfo | undefined;
 }
 
-export type EntryKind = 'chat' | 'own' | 'private-in' | 'private-out' | 'info' | 'error';
-
-/** One line of scrollback, before wrapping. */
-export interface Entry {
-  kind: EntryKind;
-  ts: number;
-  text: string;
-  /** Message id and its author's node id, for chat lines (history and live). */
-  id?: string;
-  fromId?: string;
-  nick?: string;
-  /** Mentions this user's nick (or is a private message to them). */
-  mention: boolean;
-}
+export type { Entry, EntryKind } from './entries.js';
+export { mentions } from './entries.js';
 
 export interface Window {
   /** A room, or NO_ROOM. */
@@ -153,6 +142,9 @@ export class ChatState {
           return { bell: false };
         }
         break;
+      case 'delivered':
+        markDelivered(this.windows.values(), event.id);
+        return { bell: false };
       case 'quit':
         return { bell: false };
       default:
@@ -247,7 +239,8 @@ export class ChatState {
     const kind: EntryKind = view.to !== null ? (view.own ? 'private-out' : 'private-in') : view.own ? 'own' : 'chat';
     const text = sanitize(view.text);
     const mention = !view.own && (kind === 'private-in' || mentions(text, this.snapshot.nick));
-    return { kind, ts: view.ts, text, id: view.id, fromId: view.fromId, nick: sanitize(view.to !== null && view.own ? view.to : shownNick(view)), mention };
+    const nick = sanitize(view.to !== null && view.own ? view.to : shownNick(view));
+    return { kind, ts: view.ts, text, id: view.id, fromId: view.fromId, nick, mention, ...(view.pending ? { pending: true } : {}) };
   }
 
   #info(event: UiEvent, w: Window): void {
@@ -299,13 +292,6 @@ export class ChatState {
     }
     return w;
   }
-}
-
-/** The nick as a word of its own, case-insensitively ("bob:" and "@bob" mention bob; "bobby" does not). */
-export function mentions(text: string, nick: string): boolean {
-  if (nick === '') return false;
-  const escaped = nick.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`(^|[^\\p{L}\\p{N}_-])${escaped}($|[^\\p{L}\\p{N}_-])`, 'iu').test(text);
 }
 
 function formatMs(ms: number): string {

@@ -1,5 +1,6 @@
 import stringWidth from 'string-width';
 import { safeText } from '../../chat/safe-text.js';
+import { findLinks } from '../hyperlink.js';
 
 /**
  * Text measured the way a terminal draws it: by grapheme cluster and display width (CJK and most emoji
@@ -57,10 +58,33 @@ export interface SpanStyle {
   bold?: boolean;
   dim?: boolean;
   inverse?: boolean;
+  /** A hyperlink target (ui/hyperlink.ts: printable ASCII only), painted as OSC 8 where the terminal takes it. */
+  link?: string;
 }
 
 /** One screen row: spans whose widths add up to at most the row's width. */
 export type Row = Span[];
+
+/**
+ * `span` split so that each URL in its text is a span of its own carrying its link (a style object of
+ * its own, so wrapping never merges it with the text around it).
+ */
+export function linkSpans(span: Span): Span[] {
+  const links = findLinks(span.text);
+  if (links.length === 0) return [span];
+  const out: Span[] = [];
+  const piece = (text: string, style: SpanStyle | undefined): void => {
+    if (text !== '') out.push(style === undefined ? { text } : { text, style });
+  };
+  let at = 0;
+  for (const link of links) {
+    piece(span.text.slice(at, link.start), span.style);
+    piece(span.text.slice(link.start, link.end), { ...span.style, link: link.target });
+    at = link.end;
+  }
+  piece(span.text.slice(at), span.style);
+  return out;
+}
 
 /** A word that is a URL (scheme://…, or www.…). */
 const URL_TOKEN = /^(?:[a-z][a-z0-9+.-]*:\/\/|www\.)\S+$/i;

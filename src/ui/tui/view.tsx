@@ -1,9 +1,10 @@
 import { Box, renderToString, Text } from 'ink';
+import { hyperlink } from '../hyperlink.js';
 import type { Screen } from './layout.js';
 import type { Row } from './text.js';
 
 /** One screen row: its spans, each with its own style; never wider than the screen (layout made sure). */
-export function RowView({ row, color = true }: { row: Row; color?: boolean }) {
+export function RowView({ row, color = true, links = false }: { row: Row; color?: boolean; links?: boolean }) {
   return (
     <Box height={1}>
       <Text wrap="truncate">
@@ -11,7 +12,7 @@ export function RowView({ row, color = true }: { row: Row; color?: boolean }) {
           ? ' '
           : row.map((span, i) => (
               <Text key={i} color={color ? span.style?.color : undefined} bold={span.style?.bold} dimColor={span.style?.dim} inverse={span.style?.inverse}>
-                {span.text}
+                {links && span.style?.link !== undefined ? hyperlink(span.style.link, span.text) : span.text}
               </Text>
             ))}
       </Text>
@@ -19,11 +20,11 @@ export function RowView({ row, color = true }: { row: Row; color?: boolean }) {
   );
 }
 
-export function RowsView({ rows, columns, color = true }: { rows: readonly Row[]; columns: number; color?: boolean }) {
+export function RowsView({ rows, columns, color = true, links = false }: { rows: readonly Row[]; columns: number; color?: boolean; links?: boolean }) {
   return (
     <Box flexDirection="column" width={columns}>
       {rows.map((row, i) => (
-        <RowView key={i} row={row} color={color} />
+        <RowView key={i} row={row} color={color} links={links} />
       ))}
     </Box>
   );
@@ -42,11 +43,14 @@ export function screenRows(screen: Screen): Row[] {
 export class Painter {
   /** False: no colour at all (NO_COLOR); bold, dim and inverse are not colours and stay. */
   readonly #color: boolean;
+  /** URLs as OSC 8 hyperlinks (ui/hyperlink.ts hyperlinksWanted decides). */
+  readonly #links: boolean;
   #columns = 0;
   #painted = new WeakMap<Row, string>();
 
-  constructor({ color = true }: { color?: boolean } = {}) {
+  constructor({ color = true, links = false }: { color?: boolean; links?: boolean } = {}) {
     this.#color = color;
+    this.#links = links;
   }
 
   paint(screen: Screen): string[] {
@@ -57,7 +61,7 @@ export class Painter {
     const rows = screenRows(screen);
     const missing = [...new Set(rows.filter((r) => !this.#painted.has(r)))];
     if (missing.length > 0) {
-      const lines = renderToString(<RowsView rows={missing} columns={screen.columns} color={this.#color} />, { columns: screen.columns }).split('\n');
+      const lines = renderToString(<RowsView rows={missing} columns={screen.columns} color={this.#color} links={this.#links} />, { columns: screen.columns }).split('\n');
       missing.forEach((row, i) => this.#painted.set(row, lines[i] ?? ''));
     }
     return rows.map((r) => this.#painted.get(r)!);

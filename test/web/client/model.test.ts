@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import type { MessageView } from '../../../src/chat/views.js';
+import { applyServer, convoOrder, newModel, peopleOf, select, totalUnread } from '../../../src/web/client/model.js';
+import type { ServerMessage, StateView } from '../../../src/web/protocol.js';
+
+const state: StateView = {
+  nodeId: 'a',
+  nick: 'alice',
+  network: 'lanchat',
+  secret: false,
+  role: 'member',
+  relay: null,
+  connected: true,
+  rooms: ['#lobby', '#dev'],
+  current: '#lobby',
+  people: [
+    { nodeId: 'a', nick: 'alice', rooms: ['#lobby', '#dev'] },
+    { nodeId: 'b', nick: 'bob', rooms: ['#dev'] },
+  ],
+};
+
+let seq = 0;
+function m(fields: Partial<MessageView>): MessageView {
+  seq++;
+  return { id: `id${seq}`, from: 'bob', fromId: 'b', room: '#dev', to: null, text: 'hi', ts: 1_000 + seq, own: false, ...fields };
+}
+const live = (message: MessageView): ServerMessage => ({ t: 'event', event: { event: 'message', ...message } });
+const snapshot = (history: { room: string; messages: MessageView[] }[]): ServerMessage => ({ t: 'snapshot', state, history, commands: ['/join'] });
+
+describe('the page’s model of the session', () => {
+  it('opens on the session’s room with each room’s history, counting none of it unread', () => {
+    const model = newModel();
+    const old = [m({ history: true }), m({ history: true })];
+    applyServer(model, snapshot([{ room: '#dev', messages: old }]), true, 0);
+    expect(model.active).toBe('#lobby');
+    expect(convoOrder(model).map((c) => c.key)).toEqual(['#lobby', '#dev']);
+    expect(model.convos.get('#dev')!.list.lines).toHaveLength(2);
+    expect(totalUnread(model)).toBe(0);
+  });
+
+  it('shows nothing twice when a reconnect brings the same lines again', () => {
+    const model = newModel();
+    const a = m({});
+    const b = m({});
+    applyServer(model, snapshot([{ room: '#dev', messages: [a] }]), true, 0);
+    applyServer(model, live(b), true, 0);
+    applyServer(model, snapshot([{ room: '#dev', messages: [{ ...a, history: true }, { ...b, history: true }] }]), true, 0);
+    applyServer(model, live(b), true, 0);
+    expect(model.convos.get('#dev')!.list.lines.map((l) => l.key)).toEqual([a.id, b.id]);
+    expect(model.convos.get('#dev')!.unread).toBe(1);
+  });
+
+  it('counts unread lines and mentions away from the room shown, and clears them when it is shown', () => {
+    const model = newModel();
+    applyServer(model, snapshot([]), true, 0);
+    applyServer(model, live(m({ text: 'anyone?' })), true, 0);
+    const effects = applyServer(model, live(m({ text: 'alice: look' })), true, 0);
+    expect(effects.notify.map((n) => n.text)).toEqual(['alice: look']);
+    const dev = model.convos.get('#dev')!;
+    expect([dev.unread, dev.mention]).toEqual([2, true]);
+    select(model, '#dev');
+    expect([dev.unread, dev.mention, totalUnread(model)]).toEqual([0, false, 0]);
+    applyServer(model, live(m({})), true, 0);
+    expect(dev.unread).toBe(0);
+    applyServer(model, live(m({})), false, 0); // the tab is hidden
+    expect(dev.unread).toBe(1);
+    applyServer(model, { t: 'read', key: '#dev' }, false, 0); // another tab showed it
+    expect(dev.unread).toBe(0);
+  });
+
+  it('puts private lines, sent and received, in one conversation with the other person, and notifies of received ones', () => {
+    const model = newModel();
+    applyServer(model, snapshot([]), true, 0);
+    const got = applyServer(model, live(m({ room: null, to: 'alice', text: 'psst' })), true, 0);
+    applyServer(model, live(m({ room: null, from: 'alice', fromId: 'a', to: 'bob', own: true, text: 'yes?' })), true, 0);
+    expect(got.notify).toHaveLength(1);
+    const bob = model.convos.get('@bob')!;
+    expect(bob.kind).toBe('private');
+    expect(bob.list.lines).toHaveLength(2);
+    expect(convoOrder(model).map((c) => c.key)).toEqual(['#lobby', '#dev', '@bob']);
+    select(model, '@bob');
+    expect(peopleOf(model).map((p) => p.nick)).toEqual(['bob', 'alice']);
+  });
+
+  it('files older history in front and marks the room’s start', () => {
+    const model = newModel();
+    const recent = m({ history: true });
+    applyServer(model, snapshot([{ room: '#dev', messages: [recent] }]), true, 0);
+    const older = [m({ ts: 1, history: true }), m({ ts: 2, history: true })];
+    applyServer(model, { t: 'older', id: 1, room: '#dev', messages: older, end: true }, true, 0);
+    const dev = model.convos.get('#dev')!;
+    expect(dev.list.lines.map((l) => l.key)).toEqual([older[0]!.id, older[1]!.id, recent.id]);
+    expect([dev.older, dev.addedBefore]).toEqual(['end', 2]);
+  });
+
+  it('shows other events by line mode’s words, in their room when they name one, and ignores kinds it does not know', () => {
+    const model = newModel();
+    applyServer(model, snapshot([]), true, 0);
+    applyServer(model, { t: 'event', event: { event: 'who', room: '#dev', nicks: ['bob'] }, line: '* in #dev: bob' }, true, 5);
+    applyServer(model, { t: 'event', event: { event: 'error', code: 'USAGE', message: 'usage: /nick NICK' }, line: '! usage: /nick NICK' }, true, 6);
+    const unknown = { t: 'event', event: { event: 'typing', nick: 'bob' } } as unknown as ServerMessage;
+    applyServer(model, unknown, true, 7);
+    const texts = (key: string): string[] => model.convos.get(key)!.list.lines.map((l) => (l.kind === 'info' ? l.text : ''));
+    expect(texts('#dev')).toEqual(['in #dev: bob']);
+    applyServer(model, { t: 'event', event: { event: 'presence', nick: 'alice', state: 'joined', room: '#new', self: true }, line: '* you joined #new' }, true, 8);
+    expect(texts('#new')).toEqual(['you joined #new']);
+    expect(texts('#lobby')).toEqual(['usage: /nick NICK']);
+    expect(model.convos.get('#lobby')!.list.lines[0]).toMatchObject({ error: true });
+  });
+
+  it('keeps a conversation to its bound, the oldest leaving, and lets scrolling back read them again', () => {
+    const model = newModel(50);
+    applyServer(model, snapshot([]), true, 0);
+    for (let i = 0; i < 120; i++) applyServer(model, live(m({})), true, 0);
+    const dev = model.convos.get('#dev')!;
+    expect(dev.list.lines).toHaveLength(50);
+    expect(dev.older).toBe('unknown');
+  });
+});
