@@ -25,8 +25,13 @@
  *   history-1m         `lanchat history --json` on the big store, to its end: time, lines, peak memory
  *   startup-1m         spawn `lanchat --no-discovery --json` on a big store and on a one-screen store;
  *                      time to its `ready` line and to its first history line; 3 runs each
+ *   search-1m          on that big store: HistoryStore.search (the scan behind /search and `lanchat history
+ *                      --grep`) for a word in about a tenth of the messages, a word in none, the same word
+ *                      in capitals and within #lobby, 3 runs each (median and max), and `lanchat history
+ *                      --grep WORD --json` to its end, spawned (target: under 1 s)
  * Flags: --quick (20k messages instead of 100k, a 200k store instead of 1M; well under a minute);
- *        --only=sync (store-append and sync-100k only, to try a change to the sync path).
+ *        --only=sync (store-append and sync-100k only, to try a change to the sync path);
+ *        --only=search (the big store and search-1m only).
  *
  * Uses the compiled modules in dist/ (`npm run bench:store` builds first). Only 127.0.0.1 is used; mDNS
  * never runs. Every loop is bounded; every wait has a timeout; each lanchat child is killed by its PID;
@@ -43,6 +48,7 @@ import { Level } from 'level';
 import { ephemeralIdentity, loadIdentity } from '../dist/identity/identity.js';
 import { dial } from '../dist/net/dial.js';
 import { LevelHistoryStore } from '../dist/store/level-store.js';
+import { searchNeedle } from '../dist/store/search-match.js';
 import { messageKey } from '../dist/store/keys.js';
 import { runRecords } from '../dist/store/message-run.js';
 import { decodeStored } from '../dist/store/stored-message.js';
@@ -55,6 +61,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quick = process.argv.includes('--quick');
 /** `--only=sync` runs just the cases needed for sync-100k (its source store comes from store-append). */
 const onlySync = process.argv.includes('--only=sync');
+/** `--only=search` builds the big store and runs search-1m alone. */
+const onlySearch = process.argv.includes('--only=search');
+const SEARCH_RUNS = 3;
 
 /** The CLI's default network: the start-up store must hold messages lanchat would have accepted. */
 const NETWORK = 'lanchat';
@@ -88,12 +97,19 @@ const source = { store: undefined, location: undefined, encoded: undefined };
 // main() runs at the end of this file, once the class and constants below exist.
 async function main() {
   const startedAt = performance.now();
+  if (onlySearch) {
+    await runCase('search-1m', searchCase);
+    log(`\ndone in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
+    process.exitCode = failed ? 1 : 0;
+    return;
+  }
   if (!onlySync) await runCase('sign-verify', signVerify);
   await runCase('store-append', storeAppend);
   await runCase('sync-100k', syncCase);
   await closeSource();
   if (!onlySync) await runCase('live-chat', liveChatCase);
   if (!onlySync) await runCase('startup-1m', startupCase);
+  if (!onlySync) await runCase('search-1m', searchCase);
   log(`\ndone in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
   process.exitCode = failed ? 1 : 0;
 }
@@ -377,18 +393,19 @@ async function storeAndRead(messages, perAppend) {
 
 async function startupCase() {
   const n = SIZES.startup;
-  const big = tempDir('big');
+  big.dir = tempDir('big');
+  const bigDir = big.dir;
   const small = tempDir('small');
   // lanchat makes its own identity.pem and history/; then it is stopped and the history filled.
-  for (const dir of [big, small]) await stopLanchat((await startLanchat(dir, 'ready')).child);
+  for (const dir of [bigDir, small]) await stopLanchat((await startLanchat(dir, 'ready')).child);
   const authors = [
     ...NICKS.slice(0, 3).map(() => ephemeralIdentity()),
     // One author is the data folder's own identity, as a real history has; it also makes start-up look
     // up its own last message (lastSeq, get).
-    await identityOf(big),
+    await identityOf(bigDir),
   ];
-  log(`\nbuilding a store of ${n} messages in ${big}…`);
-  const built = await fill(join(big, 'history'), new Chatter(authors, { fastSign: true }), n, true);
+  log(`\nbuilding a store of ${n} messages in ${bigDir}…`);
+  const built = await fill(join(bigDir, 'history'), new Chatter(authors, { fastSign: true }), n, true);
   const bytesLine = {
     case: 'bytes-per-message',
     messages: n,
@@ -403,14 +420,14 @@ async function startupCase() {
 
   const runs = { big: [], small: [] };
   for (let i = 0; i < START_RUNS; i++) {
-    for (const [name, dir] of [['small', small], ['big', big]]) {
+    for (const [name, dir] of [['small', small], ['big', bigDir]]) {
       const { child, readyMs, historyMs } = await startLanchat(dir, 'history');
       await stopLanchat(child);
       runs[name].push({ readyMs, historyMs });
       log(`  start ${i + 1}/${START_RUNS} ${name.padEnd(5)}: ready ${readyMs.toFixed(0)} ms, first history line ${historyMs.toFixed(0)} ms`);
     }
   }
-  const history = await historyCommand(big);
+  const history = await historyCommand(bigDir);
   log(`lanchat history --json on ${n} messages: ${history.lines} lines in ${history.seconds.toFixed(1)} s, peak RSS ${history.maxRssMb} MB`);
   console.log(JSON.stringify({ case: 'history-1m', messages: n, lines: history.lines, seconds: round(history.seconds, 2), max_rss_mb: history.maxRssMb }));
   const stats = (list, key) => ({ median: Math.round(median(list.map((r) => r[key]))), max: Math.round(Math.max(...list.map((r) => r[key]))) });
@@ -429,6 +446,71 @@ async function startupCase() {
     baseline_ready_median_ms: sr.median,
     target_ms: 300,
   };
+}
+
+/** The big store of startup-1m, kept for search-1m (built here when search-1m runs alone). */
+const big = { dir: undefined };
+
+async function searchCase() {
+  const n = SIZES.startup;
+  if (big.dir === undefined) {
+    big.dir = tempDir('big');
+    await stopLanchat((await startLanchat(big.dir, 'ready')).child);
+    log(`\nbuilding a store of ${n} messages in ${big.dir}…`);
+    await fill(join(big.dir, 'history'), new Chatter([...NICKS.slice(0, 3).map(() => ephemeralIdentity()), await identityOf(big.dir)], { fastSign: true }), n, true);
+  }
+  const store = await LevelHistoryStore.open(join(big.dir, 'history'));
+  const queries = [
+    { name: 'word', text: 'printer' },
+    { name: 'none', text: 'zebra' },
+    { name: 'capitals', text: 'PRINTER' },
+    { name: 'room', text: 'printer', room: ROOM },
+  ];
+  const result = { messages: n, runs: SEARCH_RUNS, limit: SEARCH_LIMIT, target_ms: 1_000 };
+  try {
+    for (const query of queries) {
+      const times = [];
+      let found = 0;
+      for (let i = 0; i < SEARCH_RUNS; i++) {
+        const t0 = performance.now();
+        const hits = await store.search({ needle: searchNeedle(query.text), limit: SEARCH_LIMIT, privateText: () => undefined, ...(query.room === undefined ? {} : { room: query.room }) });
+        times.push(performance.now() - t0);
+        found = hits.length;
+      }
+      log(`  search ${query.name.padEnd(8)} "${query.text}"${query.room ? ` in ${query.room}` : ''}: ${found} results, median ${median(times).toFixed(0)} ms, max ${Math.max(...times).toFixed(0)} ms`);
+      result[`${query.name}_median_ms`] = Math.round(median(times));
+      result[`${query.name}_max_ms`] = Math.round(Math.max(...times));
+      result[`${query.name}_results`] = found;
+    }
+  } finally {
+    await store.close();
+  }
+  const grep = await grepCommand(big.dir, 'printer');
+  log(`  lanchat history --grep printer --json: ${grep.lines} lines in ${grep.seconds.toFixed(2)} s`);
+  result.history_grep_seconds = round(grep.seconds, 2);
+  result.history_grep_lines = grep.lines;
+  return result;
+}
+
+/** The results /search and `lanchat history --grep` show (DEFAULT_LIMITS.searchResults). */
+const SEARCH_LIMIT = 100;
+
+/** Runs `lanchat history --grep TEXT --json` on `dir` to its end (a spawned process: start-up included). */
+async function grepCommand(dir, text) {
+  const args = [join(root, 'bin', 'lanchat.js'), 'history', '--grep', text, '--json', '--data', dir];
+  const t0 = performance.now();
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  let lines = 0;
+  let stderr = '';
+  child.stdout.on('data', (chunk) => {
+    for (const byte of chunk) if (byte === 0x0a) lines++;
+  });
+  child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-2_000)));
+  const code = await withTimeout(new Promise((resolve) => child.once('exit', resolve)), 120_000, 'lanchat history --grep');
+  children.delete(child);
+  if (code !== 0) throw new Error(`lanchat history --grep exited ${code}: ${stderr.trim()}`);
+  return { seconds: (performance.now() - t0) / 1000, lines };
 }
 
 // --- messages ------------------------------------------------------------------------------------

@@ -96,7 +96,13 @@ export type Notice =
    * what happened while this node was not connected; otherwise lines that came at once while it was.
    */
   /** `first`: the store held nothing before: the network's earlier messages, not what happened while away. */
-  | { code: 'CAUGHT_UP'; count: number; shown: number; away: boolean; first: boolean };
+  | { code: 'CAUGHT_UP'; count: number; shown: number; away: boolean; first: boolean }
+  /** A private line to `nick`, who is offline: sealed and stored, it reaches them when their node next syncs. */
+  | { code: 'OFFLINE_DELIVERY'; nick: string }
+  /** The history holds `limitBytes`: lines of others are shown, no longer kept (sync/budget.ts). Said once a run. */
+  | { code: 'HISTORY_FULL'; limitBytes: number }
+  /** One node id holds `limitBytes` of the history: its lines are shown, no longer kept. Said once a run. */
+  | { code: 'ORIGIN_FULL'; origin: string; nick?: string | undefined; limitBytes: number };
 
 export type NoticeCode = Notice['code'];
 
@@ -115,10 +121,15 @@ export type Problem =
   | { code: 'TEXT_INVALID'; maxBytes: number }
   /** Lines stored but not delivered when the node stopped: they go out on a later run. */
   | { code: 'CONNECT_FAILED'; undelivered: number }
-  | { code: 'STORE_FAILED'; what: 'own' | 'received'; count: number; cause: string }
+  /** `relay`: what members sent to this node's relay (shown, not kept here). */
+  | { code: 'STORE_FAILED'; what: 'own' | 'received' | 'relay'; count: number; cause: string }
   | { code: 'BAD_SIGNATURE'; what: 'sync' | 'message'; origin?: string; seq?: number; reason: string }
   | { code: 'BAD_IDENTITY'; host: string; port: number }
   | { code: 'WRONG_SECRET'; host: string; port: number; network: string; cause: 'mismatch' | 'maybe-needed'; detail?: string }
   | { code: 'BAD_FRAME'; detail: string }
   | { code: 'USAGE'; detail: string }
+  /** A search text empty or longer than `maxChars`. */
+  | { code: 'SEARCH_INVALID'; maxChars: number }
+  /** The store could not be searched; `cause`: what it said. */
+  | { code: 'SEARCH_FAILED'; cause: string }
   | { code: string; remote: { message: string; suggestion?: string } };

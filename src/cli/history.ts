@@ -3,7 +3,8 @@ import { normalizeRoom } from '../chat/names.js';
 import { safeJson } from '../chat/safe-text.js';
 import type { MessageView } from '../chat/views.js';
 import { readStoredHistory } from '../session/data-folder.js';
-import { messageEvent } from '../ui/events.js';
+import { messageEvent, type UiEvent } from '../ui/events.js';
+import { DEFAULT_LIMITS } from '../wire/limits.js';
 import { dayHeader, formatEvent } from '../ui/line-format.js';
 import { problemText } from '../ui/words.js';
 import { LanchatError } from '../wire/errors.js';
@@ -13,6 +14,8 @@ export interface HistoryOptions {
   room: string | undefined;
   limit: number;
   json: boolean;
+  /** Set: only the newest messages whose text holds it (any case), newest first, as /search shows them. */
+  grep?: string;
 }
 
 /**
@@ -28,6 +31,7 @@ export async function runHistory(options: HistoryOptions, out: NodeJS.WritableSt
   }
   // The output's pace sets the reading's: a history of a million lines piped into a pager or a slow
   // reader is not queued in memory. A write that fails between two waits fails the next line.
+  if (options.grep !== undefined) return grepHistory({ ...options, grep: options.grep, room }, out);
   let outputFailed: Error | undefined;
   const onOutputError = (err: Error): void => void (outputFailed ??= err);
   out.on('error', onOutputError);
@@ -57,4 +61,24 @@ export async function runHistory(options: HistoryOptions, out: NodeJS.WritableSt
     if (!readerGone) out.off('error', onOutputError);
   }
   if (!found) throw new LanchatError('USAGE', `no lanchat history in ${options.dataDir} (lanchat never ran with this data folder)`);
+}
+
+/**
+ * `lanchat history --grep TEXT`: the newest matches (at most DEFAULT_LIMITS.searchResults), newest first,
+ * each with its day, as /search shows them; `--json`: one `search` event, as /search gives in --json mode.
+ */
+async function grepHistory(options: HistoryOptions & { grep: string }, out: NodeJS.WritableStream): Promise<void> {
+  const query = options.grep.trim();
+  const maxChars = DEFAULT_LIMITS.searchChars;
+  if (query === '' || [...query].length > maxChars) throw new LanchatError('USAGE', `--grep: ${problemText({ code: 'SEARCH_INVALID', maxChars })}`);
+  const results: MessageView[] = [];
+  const limit = Math.min(options.limit, DEFAULT_LIMITS.searchResults);
+  const found = await readStoredHistory(options.dataDir, { limit, grep: query, ...(options.room === undefined ? {} : { room: options.room }) }, async (views) => {
+    results.push(...views);
+  });
+  if (!found) throw new LanchatError('USAGE', `no lanchat history in ${options.dataDir} (lanchat never ran with this data folder)`);
+  const event: UiEvent = { event: 'search', query, room: options.room ?? null, results };
+  // Peers wrote the results: formatEvent makes them safe to show, safeJson escapes what it would change.
+  const text = options.json ? safeJson(event) : formatEvent(event, { rooms: [] });
+  await new Promise<void>((resolve, reject) => out.write(`${text}\n`, (err) => (err ? reject(err) : resolve())));
 }

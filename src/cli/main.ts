@@ -44,6 +44,8 @@ const program = new Command()
   .option('--secret-file <file>', 'room secret: its first line (or set LANCHAT_SECRET); every link is then TLS')
   .option('--web [port]', 'also serve the browser UI on 127.0.0.1 (on PORT, or any free port); prints its URL')
   .option('--no-discovery', 'do not use mDNS: no announcing, no looking (then use --host or --connect)')
+  .option('--no-notify', 'no desktop notifications (nor the bell) for private messages and mentions')
+  .option('--highlight <words>', 'comma-separated words that notify you as your nick does')
   .showHelpAfterError('(lanchat --help lists the options)')
   .enablePositionalOptions()
   .action(async (raw: RawOptions & { secretFile?: string }) => {
@@ -87,13 +89,20 @@ program
   .option('-d, --data <dir>', 'data folder (default: ~/.local/share/lanchat/<network>)')
   .option('--network <name>', 'chat network whose default data folder to read', 'lanchat')
   .option('--json', 'one JSON message object per line, as the live events')
-  .action(async (raw: { room?: string; limit?: string; data?: string; network: string; json?: boolean }) => {
+  .option('--grep <text>', 'only the newest messages (100 at most) that hold TEXT, any case, newest first')
+  .action(async (raw: { room?: string; limit?: string; data?: string; network: string; json?: boolean; grep?: string }) => {
     const limit = raw.limit === undefined ? Number.POSITIVE_INFINITY : Number(raw.limit);
     try {
       if (!(limit === Number.POSITIVE_INFINITY || (Number.isInteger(limit) && limit > 0))) {
         throw new LanchatError('USAGE', `--limit "${raw.limit}": a count of messages`);
       }
-      await runHistory({ dataDir: raw.data ?? defaultDataDir(raw.network), room: raw.room, limit, json: raw.json === true });
+      await runHistory({
+        dataDir: raw.data ?? defaultDataDir(raw.network),
+        room: raw.room,
+        limit,
+        json: raw.json === true,
+        ...(raw.grep === undefined ? {} : { grep: raw.grep }),
+      });
     } catch (err) {
       fail(err, raw.json === true, exitCodeOf(err));
     }
@@ -162,17 +171,17 @@ async function run(options: CliOptions, secret: string | undefined): Promise<voi
   process.on('SIGTERM', onSignal);
 
   if (options.json) await runJsonMode(session, process.stdin, process.stdout);
-  else if (!options.plain && process.stdout.isTTY && process.stdin.isTTY) await runFullScreen(session);
+  else if (!options.plain && process.stdout.isTTY && process.stdin.isTTY) await runFullScreen(session, options);
   else await runLineMode(session, process.stdin, process.stdout);
   await quit();
 }
 
 /** The full-screen UI, loaded only when used: line and --json modes start without React. */
-async function runFullScreen(session: ChatSession): Promise<void> {
+async function runFullScreen(session: ChatSession, options: CliOptions): Promise<void> {
   // React's development build is twice as slow to render and only helps whoever debugs React itself.
   process.env.NODE_ENV ??= 'production';
   const { runTui } = await import('../ui/tui/run.js');
-  await runTui(session, process.stdin, process.stdout);
+  await runTui(session, process.stdin, process.stdout, { notify: { enabled: options.notify, highlights: options.highlights } });
 }
 
 function fail(err: unknown, json: boolean, exitCode: number): never {

@@ -15,6 +15,10 @@ export interface RawOptions {
   json?: boolean;
   plain?: boolean;
   discovery?: boolean;
+  /** false: --no-notify. */
+  notify?: boolean;
+  /** --highlight WORD,… */
+  highlight?: string;
   /** `--web` alone: true; `--web PORT`: the port as typed. */
   web?: boolean | string;
 }
@@ -30,8 +34,26 @@ export interface CliOptions {
   /** Line mode even on a terminal (no full-screen UI). */
   plain: boolean;
   discovery: boolean;
+  /** Desktop notifications in the full-screen UI (--no-notify: none). */
+  notify: boolean;
+  /** --highlight: words that count as a mention of you, besides your nick. */
+  highlights: string[];
   /** Serve the browser UI on this port of 127.0.0.1 (0: any free one); undefined: no browser UI. */
   web: number | undefined;
+}
+
+/** --highlight takes at most this many words, each at most HIGHLIGHT_CHARS characters. */
+export const HIGHLIGHT_WORDS = 20;
+export const HIGHLIGHT_CHARS = 32;
+
+/** The words of --highlight WORD,…: refused when empty, too many or too long. */
+export function parseHighlights(text: string | undefined): string[] {
+  if (text === undefined) return [];
+  const words = text.split(',').map((w) => w.trim());
+  if (words.some((w) => w === '' || [...w].length > HIGHLIGHT_CHARS) || words.length > HIGHLIGHT_WORDS) {
+    throw usage(`--highlight "${text}": up to ${HIGHLIGHT_WORDS} words of 1 to ${HIGHLIGHT_CHARS} characters, separated by commas`);
+  }
+  return words;
 }
 
 export const NETWORK_PATTERN = /^[a-z0-9][a-z0-9._-]{0,31}$/;
@@ -57,6 +79,8 @@ export function resolveOptions(raw: RawOptions, env: NodeJS.ProcessEnv = process
     json: raw.json === true,
     plain: raw.plain === true,
     discovery: raw.discovery !== false,
+    notify: raw.notify !== false,
+    highlights: parseHighlights(raw.highlight),
     web: raw.web === undefined || raw.web === false ? undefined : raw.web === true ? 0 : parsePort(raw.web, '--web'),
   };
 }

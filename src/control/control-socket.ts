@@ -7,6 +7,7 @@ import { decodeFrame, encodeFrame, type Frame } from '../wire/codec.js';
 import { type ErrorCode, LanchatError } from '../wire/errors.js';
 import { FrameDecoder } from '../wire/frame-decoder.js';
 import { DEFAULT_LIMITS } from '../wire/limits.js';
+import { searchNeedle } from '../store/search-match.js';
 
 /**
  * The control socket of a running node: a Unix socket in its data folder where `lanchat history` asks
@@ -42,7 +43,12 @@ export interface HistoryQuery {
   room?: string;
   /** The last N messages; Infinity for all. */
   limit: number;
+  /** Set: a search (`lanchat history --grep`): the newest `limit` messages whose text holds it, newest first. */
+  grep?: string;
 }
+
+/** The text of a private message the node can read (a search looks into those), or undefined. */
+export type PrivateText = (message: StoredMessage) => string | undefined;
 
 export function controlSocketPath(dataDir: string): string {
   return join(dataDir, CONTROL_SOCKET);
@@ -61,10 +67,11 @@ export async function serveControl(
   store: HistoryStore,
   maxQueries = MAX_CONTROL_QUERIES,
   webUrl: () => string | undefined = () => undefined,
+  privateText: PrivateText = () => undefined,
 ): Promise<Server | undefined> {
   const path = controlSocketPath(dataDir);
   await unlink(path).catch(() => undefined);
-  const server = new ControlServer(store, maxQueries, webUrl);
+  const server = new ControlServer(store, maxQueries, webUrl, privateText);
   try {
     server.listen(path);
     await once(server, 'listening');
@@ -88,9 +95,12 @@ class ControlServer extends Server {
   /** Answers in progress, until they let go of the store. */
   readonly #answers = new Set<Promise<void>>();
 
-  constructor(store: HistoryStore, maxQueries: number, webUrl: () => string | undefined) {
+  readonly #privateText: PrivateText;
+
+  constructor(store: HistoryStore, maxQueries: number, webUrl: () => string | undefined, privateText: PrivateText) {
     super();
     this.#store = store;
+    this.#privateText = privateText;
     this.#maxQueries = maxQueries;
     this.#webUrl = webUrl;
     this.on('connection', (socket: Socket) => this.#accept(socket));
@@ -133,7 +143,8 @@ class ControlServer extends Server {
           clearTimeout(timer);
           const limit = Number(frame.historyQuery.limit ?? 0);
           const room = frame.historyQuery.room || undefined;
-          this.#answer(socket, { limit: limit > 0 ? limit : Number.POSITIVE_INFINITY, ...(room === undefined ? {} : { room }) });
+          const grep = frame.historyQuery.grep || undefined;
+          this.#answer(socket, { limit: limit > 0 ? limit : Number.POSITIVE_INFINITY, ...(room === undefined ? {} : { room }), ...(grep === undefined ? {} : { grep }) });
         });
       } catch (err) {
         if (asked) return; // junk after the query: the answer goes on, and nothing more is read
@@ -145,7 +156,7 @@ class ControlServer extends Server {
   }
 
   #answer(socket: Socket, query: HistoryQuery): void {
-    const answer = sendHistory(socket, this.#store, query).catch((err: unknown) => {
+    const answer = sendHistory(socket, this.#store, query, this.#privateText).catch((err: unknown) => {
       refuse(socket, 'STORE_FAILED', `could not read the history: ${(err as Error).message}`);
     });
     this.#answers.add(answer);
@@ -168,7 +179,13 @@ const REFUSED_LINGER_MS = 1_000;
  * N messages in one chunk when N is small, else the history as the store reads it, skipping what comes
  * before the last N. The store's own reader and this socket's both use it.
  */
-export async function* historyChunks(store: HistoryStore, query: HistoryQuery): AsyncGenerator<StoredMessage[]> {
+export async function* historyChunks(store: HistoryStore, query: HistoryQuery, privateText: PrivateText = () => undefined): AsyncGenerator<StoredMessage[]> {
+  if (query.grep !== undefined) {
+    // At most searchResults, however big the limit: a search is the newest matches, and one chunk.
+    const limit = Math.min(query.limit, DEFAULT_LIMITS.searchResults);
+    yield await store.search({ needle: searchNeedle(query.grep), limit, privateText, ...(query.room === undefined ? {} : { room: query.room }) });
+    return;
+  }
   if (query.limit <= HISTORY_LIMIT_READ_AT_ONCE) {
     yield await store.latest(query);
     return;
@@ -191,10 +208,10 @@ export async function* historyChunks(store: HistoryStore, query: HistoryQuery): 
  * socket holds a page its reader has not taken, the store is not read; an asker that goes away (Ctrl-C),
  * or a node that stops, ends the answer at its next step.
  */
-async function sendHistory(socket: Socket, store: HistoryStore, query: HistoryQuery): Promise<void> {
+async function sendHistory(socket: Socket, store: HistoryStore, query: HistoryQuery, privateText: PrivateText): Promise<void> {
   let page: Uint8Array[] = [];
   let bytes = 0;
-  for await (const chunk of historyChunks(store, query)) {
+  for await (const chunk of historyChunks(store, query, privateText)) {
     if (socket.destroyed) return;
     for (const m of chunk) {
       if (page.length > 0 && bytes + m.bytes.length > PAGE_BYTES) {
@@ -245,7 +262,7 @@ export async function askHistory(
     throw err;
   }
   const limit = Number.isFinite(query.limit) ? query.limit : 0;
-  socket.write(encodeFrame({ historyQuery: { room: query.room ?? '', limit } }));
+  socket.write(encodeFrame({ historyQuery: { room: query.room ?? '', limit, grep: query.grep ?? '' } }));
   try {
     await readAnswer(socket, onPage, timeoutMs);
     return true;

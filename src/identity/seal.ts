@@ -89,3 +89,21 @@ function x25519Public(raw: Uint8Array): KeyObject {
 function rawPublic(key: KeyObject): Buffer {
   return Buffer.from(key.export({ format: 'jwk' }).x!, 'base64url');
 }
+
+/** What `readableText` needs of a stored private message: its author (hex), recipient and sealed body. */
+export interface SealedMessage {
+  origin: string;
+  shown: { to?: { nodeId?: Uint8Array | null } | null; sealed?: Sealed | null };
+}
+
+/**
+ * The text of a private message this node (`self`) can read, as its sender or its recipient;
+ * undefined for one between two others, or whose seal does not open.
+ */
+export function readableText(m: SealedMessage, self: { nodeId: Buffer; nodeIdHex: string; sealPrivateKey: KeyObject; sealKeyRaw: Uint8Array }): string | undefined {
+  const { to, sealed } = m.shown;
+  if (!sealed) return undefined;
+  const toSelf = Buffer.from(to?.nodeId ?? []).equals(self.nodeId);
+  if (!toSelf && m.origin !== self.nodeIdHex) return undefined;
+  return unseal(sealed, self.sealPrivateKey, self.sealKeyRaw, toSelf ? 'recipient' : 'sender');
+}

@@ -162,11 +162,13 @@ export class Inbox {
         this.#options.problem({ code: 'BAD_SIGNATURE', what: 'message', ...(origin === undefined ? {} : { origin }), ...(seq === undefined ? {} : { seq }), reason });
       }
       // Known ones too: on a relay's node the relay may have stored a message before its user saw it.
-      const accepted = [...result.fresh, ...result.known].sort(displayOrder);
+      // Unkept ones too: authentic, not stored for a storage bound (sync/budget.ts), and not a gap to fill.
+      const unkept = new Set(result.unkept.map((u) => u.message));
+      const accepted = [...result.fresh, ...result.known, ...unkept].sort(displayOrder);
       let gap = false;
       for (const m of accepted) {
         this.#options.observe(m);
-        if ((replica.vector.get(m.origin) ?? 0) < m.seq) gap = true;
+        if (!unkept.has(m) && (replica.vector.get(m.origin) ?? 0) < m.seq) gap = true;
         const id = storedMessageId(m);
         if (seen.has(id)) continue;
         seen.add(id);

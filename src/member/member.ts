@@ -1,8 +1,9 @@
 import { EventEmitter } from 'node:events';
 import { observe, tick, type HlcTimestamp } from '../chat/clock.js';
 import { nickRule, normalizeRoom } from '../chat/names.js';
-import type { MessageView, PresenceView, Problem, RelayAddress, RelayInfo } from '../chat/views.js';
+import type { MessageView, Notice, PresenceView, Problem, RelayAddress, RelayInfo } from '../chat/views.js';
 import type { Identity } from '../identity/identity.js';
+import type { KnownKey } from '../identity/seal-keys.js';
 import type { Connection } from '../net/connection.js';
 import type { NetworkSecret } from '../net/secret.js';
 import type { StoredMessage } from '../store/history-store.js';
@@ -58,6 +59,8 @@ export interface MemberOptions {
   nickOwner?: (nick: string) => string | undefined;
   /** A welcome must prove the relay's node id on an open network too (see link.ts). */
   requireRelayProof?: boolean;
+  /** The node and seal key of someone offline called `nick`, if known (identity/seal-keys.ts): /msg still reaches them. */
+  knownKey?: (nick: string) => KnownKey | undefined;
 }
 
 interface MemberEvents {
@@ -78,6 +81,8 @@ interface MemberEvents {
   presence: [presence: PresenceView];
   /** Data only (chat/views.ts); the faces word it (src/ui/words.ts). */
   problem: [problem: Problem];
+  /** Data only, as problems: a private line kept for someone offline (OFFLINE_DELIVERY). */
+  notice: [notice: Notice];
 }
 
 /** On a clean stop, lines no relay has taken yet wait this long for one (they are stored either way). */
@@ -240,10 +245,24 @@ export class Member extends EventEmitter<MemberEvents> {
   /** Sends a private line to the person called `nick`. */
   whisper(nick: string, text: string): boolean {
     const peer = this.#roster.findByNick(nick);
-    if (peer === undefined) return this.#refuse({ code: 'NO_SUCH_NICK', nick, reason: 'offline' });
+    if (peer === undefined) return this.#whisperOffline(nick, text);
     if (peer.nodeId === this.#options.identity.nodeIdHex) return this.#refuse({ code: 'NO_SUCH_NICK', nick: peer.nick, reason: 'self' });
     if (peer.sealKey === undefined) return this.#refuse({ code: 'NO_SUCH_NICK', nick: peer.nick, reason: 'unsealable' });
     return this.#outbox.write({ to: { nodeId: Buffer.from(peer.nodeId, 'hex'), nick: peer.nick, sealKey: peer.sealKey }, text }, this.#nick);
+  }
+
+  /**
+   * A private line to someone not online: sealed to the key they were last seen with, stored, and
+   * delivered by their node's next sync (every node stores every message), even if this one is gone by
+   * then. Refused when no key of theirs is known.
+   */
+  #whisperOffline(nick: string, text: string): boolean {
+    const known = this.#options.knownKey?.(nick);
+    if (known === undefined) return this.#refuse({ code: 'NO_SUCH_NICK', nick, reason: 'offline' });
+    if (known.nodeId === this.#options.identity.nodeIdHex) return this.#refuse({ code: 'NO_SUCH_NICK', nick, reason: 'self' });
+    const written = this.#outbox.write({ to: { nodeId: Buffer.from(known.nodeId, 'hex'), nick: known.nick, sealKey: known.sealKey }, text }, this.#nick);
+    if (written) this.emit('notice', { code: 'OFFLINE_DELIVERY', nick: known.nick });
+    return written;
   }
 
   join(input: string): boolean {

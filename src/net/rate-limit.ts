@@ -66,9 +66,27 @@ export function frameCost(frame: Frame): number {
   }
 }
 
+/**
+ * What one inbound frame costs in sync bytes: a sync frame its size, anything else nothing. Sync frames
+ * draw on a bucket of bytes of their own (syncReadBytes a second), so a batch costs in proportion to
+ * what it makes the relay verify and store, and a catch-up is never mistaken for chat over the rate.
+ */
+export function syncBytesCost(frame: Frame, raw: Buffer): number {
+  switch (frame.kind) {
+    case 'syncOffer':
+    case 'syncRequest':
+    case 'syncBatch':
+      return raw.length;
+    default:
+      return 0;
+  }
+}
+
 export interface RateLimitOptions {
   ratePerSec?: number;
   burst?: number;
+  /** Bytes of sync frames read a second, and the burst (syncReadBytes). */
+  syncBytesPerSec?: number;
   /** Held back this long without easing off: dropped. */
   dropAfterMs?: number;
   now?: Clock;
@@ -95,11 +113,13 @@ export interface ThrottleTarget {
 export class InboundThrottle {
   readonly #target: ThrottleTarget;
   readonly #bucket: TokenBucket;
+  readonly #syncBucket: TokenBucket;
   readonly #rate: number;
   readonly #burst: number;
   readonly #dropAfterMs: number;
   readonly #now: Clock;
-  #held: { frame: Frame; raw: Buffer }[] = [];
+  /** Frames held back, in order; `paid`: its sync bytes are taken already (it waits for chat tokens). */
+  #held: { frame: Frame; raw: Buffer; paid?: boolean }[] = [];
   #timer: NodeJS.Timeout | undefined;
   #overSince: number | undefined;
   #disposed = false;
@@ -110,6 +130,8 @@ export class InboundThrottle {
     this.#rate = options.ratePerSec ?? DEFAULT_LIMITS.ratePerSec;
     this.#burst = options.burst ?? DEFAULT_LIMITS.rateBurst;
     this.#bucket = new TokenBucket(this.#rate, this.#burst, this.#now);
+    const syncBytes = options.syncBytesPerSec ?? DEFAULT_LIMITS.syncReadBytes;
+    this.#syncBucket = new TokenBucket(syncBytes, syncBytes, this.#now);
     this.#dropAfterMs = options.dropAfterMs ?? DEFAULT_LIMITS.rateDropMs;
   }
 
@@ -125,15 +147,31 @@ export class InboundThrottle {
       return;
     }
     if (this.#overSince !== undefined && this.#bucket.tokens >= this.#burst / 2) this.#overSince = undefined;
-    const wait = this.#bucket.take(frameCost(frame));
+    const entry: { frame: Frame; raw: Buffer; paid?: boolean } = { frame, raw };
+    const wait = this.#take(entry);
     if (wait === 0) {
       this.#target.deliver(frame, raw);
       return;
     }
-    this.#overSince ??= this.#now();
-    this.#held.push({ frame, raw });
+    this.#held.push(entry);
     this.#target.pause();
     this.#schedule(wait);
+  }
+
+  /**
+   * Takes what `entry` costs, sync bytes first: 0 when paid, or the wait. Waiting for sync bytes slows
+   * the peer and no more (an honest catch-up may be big); waiting for chat tokens counts towards a drop.
+   */
+  #take(entry: { frame: Frame; raw: Buffer; paid?: boolean }): number {
+    if (entry.paid !== true) {
+      const bytes = syncBytesCost(entry.frame, entry.raw);
+      const syncWait = bytes === 0 ? 0 : this.#syncBucket.take(bytes);
+      if (syncWait > 0) return syncWait;
+      entry.paid = true;
+    }
+    const wait = this.#bucket.take(frameCost(entry.frame));
+    if (wait > 0) this.#overSince ??= this.#now();
+    return wait;
   }
 
   /** Hands on whatever is held, now, and stops limiting (the connection turned out to be trusted). */
@@ -158,7 +196,7 @@ export class InboundThrottle {
   #drain(): void {
     while (!this.#disposed && this.#held.length > 0) {
       const next = this.#held[0]!;
-      const wait = this.#bucket.take(frameCost(next.frame));
+      const wait = this.#take(next);
       if (wait > 0) {
         const over = this.#now() - (this.#overSince ?? this.#now());
         if (over >= this.#dropAfterMs) {

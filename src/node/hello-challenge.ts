@@ -30,7 +30,11 @@ export function challengeHello(
   const timer = setTimeout(() => conn.close('HELLO_TIMEOUT', 'no answer to the challenge within the time limit'), HELLO_TIMEOUT_MS);
   timer.unref();
   conn.once('close', () => clearTimeout(timer));
-  conn.once('frame', (frame) => {
+  const onFrame = (frame: Frame): void => {
+    // A node whose answer is slow (a loaded machine, a busy event loop) keeps its link alive with a
+    // heartbeat first: that is no answer, and no reason to close (seen under load in the 7,000-origin test).
+    if (frame.kind === 'heartbeat') return;
+    conn.off('frame', onFrame);
     clearTimeout(timer);
     if (frame.kind !== 'challenge') {
       conn.close('UNEXPECTED_FRAME', `expected the answer to the challenge, got ${frame.kind ?? 'an unknown frame'}`);
@@ -43,7 +47,8 @@ export function challengeHello(
     }
     conn.adoptProofMaterial(material);
     admit(helloFrame({ ...hello, proof }));
-  });
+  };
+  conn.on('frame', onFrame);
   conn.sendFrame({ challenge: { nonce, relayId: relay.nodeId } });
 }
 

@@ -2,7 +2,9 @@ import type { MessageView } from '../chat/views.js';
 import type { Identity } from '../identity/identity.js';
 import { messageView } from '../member/message-view.js';
 import type { DisplayPosition, HistoryStore, StoredMessage } from '../store/history-store.js';
+import { searchNeedle } from '../store/search-match.js';
 import { decodeStored } from '../store/stored-message.js';
+import { readableText } from '../identity/seal.js';
 
 /** The history queries a node answers from its own store: views this node can show, marked as history. */
 
@@ -31,6 +33,20 @@ export async function olderHistory(
     position = decodeStored(bytes);
   }
   const stored = await store.latest({ room, limit: count, ...(position === undefined ? {} : { before: position }) });
+  return views(stored, identity);
+}
+
+/**
+ * The newest `limit` stored messages whose text holds `query`, case-insensitively (of `room`, or of
+ * everything, the private messages this node can read included), newest first.
+ */
+export async function searchHistory(store: HistoryStore, identity: Identity, query: string, room: string | undefined, limit: number): Promise<MessageView[]> {
+  const stored = await store.search({
+    needle: searchNeedle(query),
+    limit,
+    ...(room === undefined ? {} : { room }),
+    privateText: (m) => readableText(m, identity),
+  });
   return views(stored, identity);
 }
 

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Server } from 'node:net';
 import type { Notice as NoticeData } from '../chat/views.js';
 import { serveControl } from '../control/control-socket.js';
+import { readableText } from '../identity/seal.js';
 import type { Advert } from '../discovery/advert.js';
 import { Discovery } from '../discovery/mdns.js';
 import type { Role } from '../election/decide.js';
@@ -16,7 +17,7 @@ import { Relay } from '../relay/relay.js';
 import type { Replica } from '../sync/replica.js';
 import { type Limits, PROTOCOL_VERSION } from '../wire/limits.js';
 import { FailoverDriver } from './failover-driver.js';
-import { latestHistory, olderHistory } from './history.js';
+import { latestHistory, olderHistory, searchHistory } from './history.js';
 import { routeInbound } from './inbound.js';
 import { newMember, type NodeParts, openParts } from './open.js';
 import { watchOtherSecrets } from './other-secrets.js';
@@ -71,7 +72,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     try {
       node = new LanchatNode(options, parts);
       for (const conn of pending) node.#onInbound(conn);
-      node.#control = await serveControl(options.dataDir, parts.replica.store, undefined, () => node?.webUrl);
+      node.#control = await serveControl(options.dataDir, parts.replica.store, undefined, () => node?.webUrl, (m) => readableText(m, parts.identity));
       return node;
     } catch (err) {
       await parts.replica.store.close();
@@ -80,7 +81,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     }
   }
 
-  private constructor(options: NodeOptions, { identity, server, port, releaseDataDir, replica, chain, secret, pins, limits }: NodeParts) {
+  private constructor(options: NodeOptions, { identity, server, port, releaseDataDir, replica, chain, secret, pins, sealKeys, limits }: NodeParts) {
     super();
     this.#options = options;
     this.#limits = limits;
@@ -102,11 +103,11 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
       disconnected: (info) => this.emit('connection', { state: 'disconnected', ...info }),
       presence: (p) => this.emit('presence', p),
     }));
-    this.#pins = new PinWatch({ dataDir: options.dataDir, selfId: identity.nodeIdHex, pins, proven: secret !== undefined, notice });
+    this.#pins = new PinWatch({ dataDir: options.dataDir, selfId: identity.nodeIdHex, pins, sealKeys, proven: secret !== undefined, notice });
     // The failover driver decides where the member dials when its link is lost (it is built just below;
     // the member asks only once it runs).
     const reconnect = (lost: LostInfo): NextDial | undefined => this.#failover.reconnect(lost);
-    const member = (this.#member = newMember(options, { identity, port, replica, chain, secret, pins, limits, reconnect }, startedAt));
+    const member = (this.#member = newMember(options, { identity, port, replica, chain, secret, pins, sealKeys, limits, reconnect }, startedAt));
     if (options.discovery) this.#discovery = new Discovery(options.network, secret?.tag);
     const discovery = this.#discovery;
     this.#failover = new FailoverDriver({
@@ -148,10 +149,14 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
       if (peer !== undefined) this.#pins.check([peer]);
     });
     member.on('problem', (p) => this.emit('problem', p));
+    member.on('notice', notice);
     discovery?.on('seen', (advert) => this.#failover.onAdvert(advert));
     discovery?.on('gone', (nodeId) => this.#failover.onGone(nodeId));
     discovery?.on('trouble', (text) => notice({ code: 'MDNS_TROUBLE', detail: text }));
     if (discovery !== undefined) watchOtherSecrets(discovery, { max: limits.otherSecretNodes, secret: secret !== undefined }, notice);
+    replica.whenBound((reason, origin) =>
+      notice(reason === 'HISTORY_FULL' ? { code: 'HISTORY_FULL', limitBytes: limits.historyBytes } : { code: 'ORIGIN_FULL', origin, nick: member.roster.get(origin)?.nick, limitBytes: limits.originBytes }),
+    );
   }
 
   /**
@@ -233,6 +238,11 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
    * Stored messages of `room` shown before the message `before` (the latest when undefined), at most
    * `count`, oldest first: what a scrolled-back window shows above the oldest line it holds.
    */
+  /** Stored messages whose text holds `query`, newest first (node/history.ts searchHistory). */
+  searchMessages(query: string, room: string | undefined, limit: number): Promise<MessageView[]> {
+    return searchHistory(this.#replica.store, this.identity, query, room, limit);
+  }
+
   olderMessages(room: string, count: number, before?: Pick<MessageView, 'id' | 'fromId'>): Promise<MessageView[]> {
     return olderHistory(this.#replica.store, this.identity, room, count, before);
   }
@@ -273,6 +283,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     // What the relay learns by sync is news to its own user too (its member shares the store).
     relay.on('learned', (fresh) => this.#member.collectCaughtUp(fresh));
     relay.on('settled', () => this.#member.showCaughtUp());
+    relay.on('storeFailed', (err, count) => this.emit('problem', { code: 'STORE_FAILED', what: 'relay', count, cause: err.message }));
     return relay;
   }
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { DEFAULT_ROOM } from '../chat/names.js';
 import { type Identity, loadOrCreateIdentity } from '../identity/identity.js';
 import { loadPins, type NickPins } from '../identity/nick-pins.js';
+import { loadSealKeys, type SealKeyBook } from '../identity/seal-keys.js';
 import { AddressGuard } from '../net/address-guard.js';
 import { type Connection, connectionLimits } from '../net/connection.js';
 import { PartialFrameBudget } from '../net/frame-budget.js';
@@ -27,6 +28,8 @@ export interface NodeParts {
   chain: { lastSeq: number; lastHash?: Buffer };
   secret: NetworkSecret | undefined;
   pins: NickPins;
+  /** Seal keys of nodes seen online (private messages to someone offline, issue 17 item 8). */
+  sealKeys: SealKeyBook;
   /** DEFAULT_LIMITS with the node's options over them: the one set every part of this node uses. */
   limits: Readonly<Limits>;
 }
@@ -45,6 +48,7 @@ export async function openParts(options: NodeOptions, onInbound: (conn: Connecti
   try {
     const identity = await loadOrCreateIdentity(options.dataDir);
     const pins = await loadPins(options.dataDir);
+    const sealKeys = await loadSealKeys(options.dataDir);
     store = await LevelHistoryStore.open(join(options.dataDir, 'history'));
     const secret = await deriving;
     const { server, port } = await listen(
@@ -53,7 +57,7 @@ export async function openParts(options: NodeOptions, onInbound: (conn: Connecti
       // Its own member dials from 127.0.0.1: never capped or banned, and unthrottled by the inbound router.
       {
         ...connectionLimits(limits),
-        rateLimit: { ratePerSec: limits.ratePerSec, burst: limits.rateBurst, dropAfterMs: limits.rateDropMs },
+        rateLimit: { ratePerSec: limits.ratePerSec, burst: limits.rateBurst, dropAfterMs: limits.rateDropMs, syncBytesPerSec: limits.syncReadBytes },
         frameBudget: new PartialFrameBudget(limits.partialFramesBytes),
         guard: new AddressGuard({
           maxPerAddress: limits.connectionsPerAddress,
@@ -65,9 +69,10 @@ export async function openParts(options: NodeOptions, onInbound: (conn: Connecti
         ...(secret === undefined ? {} : { secret }),
       },
     );
-    const replica = new Replica(store, options.network);
+    const { historyBytes, originBytes, addressSyncBytes, addressSyncWindowMs } = limits;
+    const replica = new Replica(store, options.network, Date.now, { own: identity.nodeIdHex, limits: { historyBytes, originBytes, addressSyncBytes, addressSyncWindowMs } });
     const chain = furtherHead(await replica.head(identity.nodeIdHex), await loadChainHead(options.dataDir));
-    return { identity, server, port, releaseDataDir, replica, chain, secret, pins, limits };
+    return { identity, server, port, releaseDataDir, replica, chain, secret, pins, sealKeys, limits };
   } catch (err) {
     await store?.close();
     await releaseDataDir();
@@ -81,7 +86,9 @@ export async function openParts(options: NodeOptions, onInbound: (conn: Connecti
  */
 export function newMember(
   options: NodeOptions,
-  { identity, port, replica, chain, secret, pins, limits, reconnect }: Pick<NodeParts, 'identity' | 'port' | 'replica' | 'chain' | 'secret' | 'pins' | 'limits'> & { reconnect: Reconnect },
+  { identity, port, replica, chain, secret, pins, sealKeys, limits, reconnect }: Pick<NodeParts, 'identity' | 'port' | 'replica' | 'chain' | 'secret' | 'pins' | 'sealKeys' | 'limits'> & {
+    reconnect: Reconnect;
+  },
   startedAt: number,
 ): Member {
   return new Member({
@@ -98,6 +105,11 @@ export function newMember(
     saveHead: (head) => saveChainHead(options.dataDir, head),
     reconnect,
     nickOwner: (nick) => pins.pinned(nick),
+    // Someone offline: the node the nick is pinned to, else the one last seen with it, if its key is known.
+    knownKey: (nick) => {
+      const pinned = pins.pinned(nick);
+      return pinned === undefined ? sealKeys.byNick(nick) : sealKeys.get(pinned);
+    },
     requireRelayProof: true,
     limits,
     ...(secret === undefined ? {} : { secret }),

@@ -1,5 +1,6 @@
 import type { Notice } from '../chat/views.js';
 import { type NickPins, savePins } from '../identity/nick-pins.js';
+import { saveSealKeys, type SealKeyBook } from '../identity/seal-keys.js';
 import type { PeerView } from '../member/roster.js';
 
 /**
@@ -10,6 +11,8 @@ export class PinWatch {
   readonly #dataDir: string;
   readonly #selfId: string;
   readonly #pins: NickPins;
+  readonly #sealKeys: SealKeyBook | undefined;
+  #savingKeys: Promise<void> = Promise.resolve();
   /** Node ids are proven on this network (a room secret); otherwise a node could claim the pinned one too. */
   readonly #proven: boolean;
   readonly #notice: (notice: Notice) => void;
@@ -17,18 +20,22 @@ export class PinWatch {
   readonly #warned = new Set<string>();
   #saving: Promise<void> = Promise.resolve();
 
-  constructor(options: { dataDir: string; selfId: string; pins: NickPins; proven: boolean; notice: (notice: Notice) => void }) {
+  constructor(options: { dataDir: string; selfId: string; pins: NickPins; sealKeys?: SealKeyBook; proven: boolean; notice: (notice: Notice) => void }) {
     this.#dataDir = options.dataDir;
     this.#selfId = options.selfId;
     this.#pins = options.pins;
+    this.#sealKeys = options.sealKeys;
     this.#proven = options.proven;
     this.#notice = options.notice;
   }
 
   check(peers: readonly PeerView[]): void {
     let pinned = false;
+    let keysChanged = false;
     for (const peer of peers) {
       if (peer.nodeId === this.#selfId) continue;
+      // A proven seal key (roster.ts): kept, so a private message to this node can be sealed when it is offline.
+      if (peer.sealKey !== undefined && this.#sealKeys?.see(peer.nodeId, peer.nick, peer.sealKey) === true) keysChanged = true;
       const seen = this.#pins.see(peer.nick, peer.nodeId);
       if (seen.verdict === 'new') pinned = true;
       const warning = `${peer.nick}\0${peer.nodeId}`;
@@ -40,10 +47,15 @@ export class PinWatch {
       const dataDir = this.#dataDir;
       this.#saving = this.#saving.then(() => savePins(dataDir, this.#pins)).catch(() => undefined);
     }
+    const book = this.#sealKeys;
+    if (keysChanged && book !== undefined) {
+      const dataDir = this.#dataDir;
+      this.#savingKeys = this.#savingKeys.then(() => saveSealKeys(dataDir, book)).catch(() => undefined);
+    }
   }
 
-  /** Resolves once the pins written so far are on disk (or failed to be). */
+  /** Resolves once the pins and keys written so far are on disk (or failed to be). */
   saved(): Promise<void> {
-    return this.#saving;
+    return Promise.all([this.#saving, this.#savingKeys]).then(() => undefined);
   }
 }

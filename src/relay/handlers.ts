@@ -89,14 +89,11 @@ function onMessage(ctx: RelayContext, session: Session, message: lanchat.ChatMes
   }
   ctx.fanout.flush();
   if (message.target === 'to' && message.sealed) {
-    // Stored and replicated whether or not the recipient is here: it gets it on its next sync.
+    // Stored and replicated whether or not the recipient is here: it gets it on its next sync. Its sender
+    // knows it sent to someone offline (the member says so itself, issue 17 item 8): no error for it.
     store(ctx, session, raw);
     const target = ctx.sessions.byId.get(Buffer.from(message.to?.nodeId ?? EMPTY).toString('hex'));
-    if (target === undefined) {
-      reject(ctx, session, 'NO_SUCH_NICK', `${message.to?.nick ?? 'that person'} is not online; they will get it when they are back`);
-      return;
-    }
-    ctx.fanout.send(target, raw);
+    if (target !== undefined) ctx.fanout.send(target, raw);
     return;
   }
   reject(ctx, session, 'BAD_FRAME', 'a message needs a room and a text, or a recipient and a sealed body');

@@ -18,6 +18,7 @@ import {
 import { Fanout } from './fanout.js';
 import { dispatch, type RelayContext, reject } from './handlers.js';
 import { Registry } from './registry.js';
+import type { SyncCounters } from '../sync/sync-link.js';
 import { Replication } from './replication.js';
 import { peerOf, type Session } from './session.js';
 
@@ -45,6 +46,8 @@ interface RelayEvents {
   learned: [fresh: StoredMessage[]];
   /** A round of sync with a member that brought something new has ended. */
   settled: [];
+  /** The relay's store failed to write what members sent (a full disk): once while it lasts. */
+  storeFailed: [error: Error, count: number];
 }
 
 /**
@@ -76,6 +79,8 @@ export class Relay extends EventEmitter<RelayEvents> {
             sessions: this.#sessions.byId,
             learned: (fresh) => this.emit('learned', fresh),
             settled: () => this.emit('settled'),
+            storeFailed: (error, count) => this.emit('storeFailed', error, count),
+            limits: resolveLimits(options.limits),
           });
     this.#context = {
       sessions: this.#sessions,
@@ -84,6 +89,11 @@ export class Relay extends EventEmitter<RelayEvents> {
       now: Date.now,
       limits: resolveLimits(options.limits),
     };
+  }
+
+  /** Sync frames of members dropped since start, and the most answers one member had queued at once. */
+  get syncCounters(): Readonly<SyncCounters> {
+    return this.#replication?.counters ?? { unasked: 0, requests: 0, answersQueuedMost: 0 };
   }
 
   get sessionCount(): number {

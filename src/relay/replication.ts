@@ -1,8 +1,9 @@
 import type { StoredMessage } from '../store/history-store.js';
-import type { Replica } from '../sync/replica.js';
-import { SyncLink } from '../sync/sync-link.js';
+import type { LinkBudget, Replica } from '../sync/replica.js';
+import { type SyncCounters, SyncLink } from '../sync/sync-link.js';
 import { OncePerTurn, TurnBatch } from '../util/turn-batch.js';
 import { messageBytesOfFrame } from '../wire/codec.js';
+import type { Limits } from '../wire/limits.js';
 import type { Session } from './session.js';
 
 export interface ReplicationOptions {
@@ -13,6 +14,11 @@ export interface ReplicationOptions {
   learned: (fresh: StoredMessage[]) => void;
   /** A round of sync with a member that brought something new has ended. */
   settled: () => void;
+  /** The store failed to write what members sent (a full disk): said once while it lasts. */
+  storeFailed: (error: Error, count: number) => void;
+  /** Sync limits (unaskedBatches, syncAnswersQueued). */
+  limits: Pick<Limits, 'unaskedBatches' | 'syncAnswersQueued' | 'addressSyncWindowMs'>;
+  now?: () => number;
 }
 
 /**
@@ -27,6 +33,13 @@ export class Replication {
   readonly #offer: OncePerTurn;
   #storing: Promise<void> = Promise.resolve();
   #stopped = false;
+  /** What the members' links dropped since start, and the most answers one held queued. */
+  readonly counters: SyncCounters = { unasked: 0, requests: 0, answersQueuedMost: 0 };
+  /**
+   * Each address's sync window (budget.ts): one address's connections share it, so a member that
+   * reconnects, or opens several connections, does not get a fresh one each time.
+   */
+  readonly #budgets = new Map<string, LinkBudget>();
 
   constructor(options: ReplicationOptions) {
     this.#options = options;
@@ -44,8 +57,21 @@ export class Replication {
 
   /** Asks a newcomer for what it holds that the relay lacks: lines written offline, another side's chat. */
   link(session: Session): void {
-    const link = new SyncLink(session.conn, this.#options.replica);
+    const { unaskedBatches, syncAnswersQueued } = this.#options.limits;
+    // Strict: a member's batches are taken only as answers to this relay's requests, and count against
+    // its connection's window; requests past the queue are dropped.
+    const link = new SyncLink(session.conn, this.#options.replica, {
+      strict: true,
+      unaskedBatches,
+      syncAnswersQueued,
+      counters: this.counters,
+      budget: this.#budgetOf(session.conn.remoteAddress),
+    });
     session.sync = link;
+    link.on('abuse', (what) => {
+      session.conn.close('SYNC_ABUSE', `${what}: more than ${unaskedBatches} dropped`);
+    });
+    link.on('storeFailed', (err, count) => this.#options.storeFailed(err, count));
     link.on('learned', (fresh) => {
       this.#offer.request();
       this.#options.learned(fresh);
@@ -79,6 +105,15 @@ export class Replication {
     return undefined;
   }
 
+  /** The sync window of `address`; windows over are forgotten (they would start again anyway). */
+  #budgetOf(address: string): LinkBudget {
+    const now = (this.#options.now ?? Date.now)();
+    for (const [key, { window }] of this.#budgets) if (now - window.start >= this.#options.limits.addressSyncWindowMs) this.#budgets.delete(key);
+    let budget = this.#budgets.get(address);
+    if (budget === undefined) this.#budgets.set(address, (budget = { window: { start: now, bytes: 0 } }));
+    return budget;
+  }
+
   /** No more offers; what is queued is still stored. */
   stop(): void {
     this.#stopped = true;
@@ -97,8 +132,10 @@ export class Replication {
           const sender = batch.find((b) => refusal.origin === b.session.nodeIdHex)?.session;
           sender?.conn.close('BAD_SIGNATURE', `message ${refusal.seq ?? '?'} refused: ${refusal.reason}`);
         }
-      } catch {
-        // A store failure on the relay costs no member anything: each stores what it receives.
+      } catch (err) {
+        // A store failure on the relay costs no member anything (each stores what it receives); the
+        // relay's own user is told, once while it lasts.
+        if (replica.storeFailed()) this.#options.storeFailed(err as Error, batch.length);
       }
     });
   }

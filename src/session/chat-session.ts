@@ -69,6 +69,26 @@ export interface ChatSession {
   history(room: string, count: number): Promise<MessageView[]>;
   /** Stored messages of `room` shown before `before` (the newest when undefined), at most `count`, oldest first: scroll-back. */
   older(room: string, count: number, before?: Pick<MessageView, 'id' | 'fromId'>): Promise<MessageView[]>;
+
+  // --- search, private conversations, read markers (issue 17: 6, 8, 10, 11) ---
+  /**
+   * Stored messages whose text holds `text`, case-insensitively (of `room`, or of everything, the private
+   * messages this user can read included), newest first, marked `history`; at most DEFAULT_LIMITS.searchResults.
+   */
+  search(text: string, room?: string): Promise<MessageView[]>;
+  /**
+   * The open private conversations (nicks as typed or as their lines came), in the order opened, kept across
+   * restarts; a face shows each as a window. A private line from someone (live, or caught up) opens one with them.
+   */
+  readonly conversations: readonly string[];
+  /** Opens a private conversation with `nick` (refused for an invalid nick, or this user's own). */
+  openConversation(nick: string): Refusal | undefined;
+  /** Closes the private conversation with `nick`; false when none was open. */
+  closeConversation(nick: string): boolean;
+  /** The time of the newest line of `window` (a room, or a conversation's nick) its user has seen; kept across restarts. */
+  lastRead(window: string): number | undefined;
+  /** Its user has seen the lines of `window` up to `ts` (a marker never moves back). */
+  markRead(window: string, ts: number): void;
 }
 
 export type Role = 'relay' | 'member' | 'electing';

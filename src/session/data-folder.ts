@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { MessageView } from '../chat/views.js';
 import { askHistory, askWebUrl, historyChunks, type HistoryQuery } from '../control/control-socket.js';
 import { KEY_FILE, loadIdentity } from '../identity/identity.js';
+import { readableText } from '../identity/seal.js';
 import { CHAIN_HEAD_FILE, loadChainHead } from '../store/chain-head.js';
 import { claimDataDir } from '../store/data-dir.js';
 import { repairHistory, type RepairReport } from '../store/repair.js';
@@ -51,7 +52,7 @@ export async function readStoredHistory(
     return true;
   }
   try {
-    for await (const chunk of historyChunks(store, query)) await show(chunk);
+    for await (const chunk of historyChunks(store, query, (m) => readableText(m, identity))) await show(chunk);
   } catch (err) {
     // A damaged table may be read only now, past the opening: named, as the opening names one.
     throw storeError(err, location);

@@ -1,5 +1,6 @@
 import { normalizeRoom } from '../chat/names.js';
 import type { MessageView } from '../chat/views.js';
+import { DEFAULT_LIMITS } from '../wire/limits.js';
 import type { ChatSession, Refusal, RoomEntry, WhoAnswer } from './chat-session.js';
 
 /**
@@ -16,7 +17,13 @@ export type Command =
   | { kind: 'rooms' }
   | { kind: 'history'; room?: string; count: number }
   | { kind: 'help' }
-  | { kind: 'quit' };
+  | { kind: 'quit' }
+  // issue 17: search, private conversations
+  | { kind: 'search'; text: string; room?: string }
+  /** Opens a private conversation with `nick`, and says `text` in it if given. */
+  | { kind: 'query'; nick: string; text?: string }
+  /** Closes a private conversation (a nick) or leaves a room (a room's name; the current room when none). */
+  | { kind: 'close'; name?: string };
 
 export type CommandName = Command['kind'];
 
@@ -32,6 +39,12 @@ export type Answer =
   | { kind: 'rooms'; rooms: RoomEntry[] }
   /** Stored messages, oldest first, for this face alone. */
   | { kind: 'history'; room: string; messages: Promise<MessageView[]> }
+  /** Stored messages that hold `query`, newest first, for this face alone. */
+  | { kind: 'search'; query: string; room: string | null; results: Promise<MessageView[]> }
+  /** A private conversation opened: a face with windows shows it. */
+  | { kind: 'query'; nick: string }
+  /** A private conversation closed. */
+  | { kind: 'closed'; name: string }
   /** Refused at once. `command` lets the face word the problem for what its user did. */
   | ({ kind: 'refused'; command: CommandName } & Refusal);
 
@@ -65,7 +78,31 @@ export function dispatch(session: ChatSession, command: Command): Answer {
     case 'help':
     case 'quit':
       return { kind: command.kind };
+    case 'search':
+      return search(session, command);
+    case 'query': {
+      const refusal = session.openConversation(command.nick);
+      if (refusal !== undefined) return { kind: 'refused', command: 'query', ...refusal };
+      const said = command.text === undefined ? undefined : session.whisper(command.nick, command.text);
+      return said === undefined ? { kind: 'query', nick: command.nick } : { kind: 'refused', command: 'msg', ...said };
+    }
+    case 'close': {
+      const name = command.name;
+      if (name === undefined || name.startsWith('#')) return done('part', session.part(name));
+      if (session.closeConversation(name)) return { kind: 'closed', name };
+      return { kind: 'refused', command: 'close', problem: { code: 'NOT_IN_ROOM', room: name } };
+    }
   }
+}
+
+function search(session: ChatSession, command: Extract<Command, { kind: 'search' }>): Answer {
+  const maxChars = DEFAULT_LIMITS.searchChars;
+  const query = command.text.trim();
+  if (query === '' || [...query].length > maxChars) return { kind: 'refused', command: 'search', problem: { code: 'SEARCH_INVALID', maxChars } };
+  if (command.room === undefined) return { kind: 'search', query, room: null, results: session.search(query) };
+  const room = normalizeRoom(command.room);
+  if (room === undefined) return { kind: 'refused', command: 'search', problem: { code: 'ROOM_INVALID', room: command.room } };
+  return { kind: 'search', query, room, results: session.search(query, room) };
 }
 
 function done(command: CommandName, refusal: Refusal | undefined): Answer {

@@ -2,6 +2,9 @@ import type { MessageView, RelayInfo } from '../chat/views.js';
 import { LanchatNode, type NodeOptions } from '../node/node.js';
 import type { ChatSession, InputMemory, PersonView, Refusal, Role, RoomEntry, SessionEvent, WhoAnswer } from './chat-session.js';
 import { Remembered } from './remembered.js';
+import { WindowMemory } from './window-memory.js';
+import { nickKey, nickRule } from '../chat/names.js';
+import { DEFAULT_LIMITS } from '../wire/limits.js';
 
 /** What starting a session takes: the command line's choices, checked (cli/options.ts); the node's tuning stays its own. */
 export type SessionOptions = Pick<NodeOptions, 'nick' | 'network' | 'dataDir' | 'host' | 'connect' | 'port' | 'discovery' | 'secret'>;
@@ -11,9 +14,10 @@ export async function startSession(options: SessionOptions): Promise<ChatSession
   // The rooms of the last run, and its current room: a restart puts the user back where they were.
   const remembered = await Remembered.load(options.dataDir);
   const { rooms, current } = remembered.state;
+  const windows = await WindowMemory.load(options.dataDir);
   const node = await LanchatNode.start({ ...options, ...(rooms.length === 0 ? {} : { rooms }) });
   if (current !== undefined) node.join(current);
-  return new NodeSession(node, { remembered });
+  return new NodeSession(node, { remembered, windows });
 }
 
 interface Subscription {
@@ -28,6 +32,8 @@ export interface NodeSessionOptions {
   listenerError?: (err: unknown) => void;
   /** Where the rooms and the input history are kept across restarts. */
   remembered?: Remembered;
+  /** Where the private conversations and read markers are kept (default: in memory only). */
+  windows?: WindowMemory;
 }
 
 function rethrow(err: unknown): void {
@@ -50,9 +56,11 @@ export class NodeSession implements ChatSession {
   #command: { refusal: Refusal | undefined } | undefined;
   readonly #remembered: Remembered | undefined;
   readonly inputHistory: InputMemory | undefined;
+  readonly #windows: WindowMemory;
 
   constructor(node: LanchatNode, options: NodeSessionOptions = {}) {
     this.#node = node;
+    this.#windows = options.windows ?? WindowMemory.inMemory();
     const remembered = options.remembered;
     this.#remembered = remembered;
     this.inputHistory =
@@ -63,7 +71,13 @@ export class NodeSession implements ChatSession {
     );
     node.on('role', (info) => this.#emit({ type: 'role', role: info.role, relay: info.relay }));
     node.on('connection', (info) => this.#emit({ type: 'connection', ...info }));
-    node.on('message', (message) => this.#emit({ type: 'message', message }));
+    node.on('message', (message) => {
+      // A private line to this user opens a conversation with its sender (the faces read it with the
+      // event): live, or brought by a catch-up (sent while this user was away). The history shown on
+      // start is of a room, never private.
+      if (message.to !== null && !message.own) this.#windows.open(message.from);
+      this.#emit({ type: 'message', message });
+    });
     node.on('delivered', (id) => this.#emit({ type: 'delivered', id }));
     node.on('presence', (presence) => this.#emit({ type: 'presence', presence }));
     node.on('notice', (notice) => {
@@ -137,6 +151,7 @@ export class NodeSession implements ChatSession {
 
   async stop(): Promise<void> {
     await this.#remember();
+    await this.#windows.saved();
     await this.#node.stop();
   }
 
@@ -185,6 +200,34 @@ export class NodeSession implements ChatSession {
 
   older(room: string, count: number, before?: Pick<MessageView, 'id' | 'fromId'>): Promise<MessageView[]> {
     return this.#node.olderMessages(room, count, before);
+  }
+
+  search(text: string, room?: string): Promise<MessageView[]> {
+    return this.#node.searchMessages(text, room, DEFAULT_LIMITS.searchResults);
+  }
+
+  get conversations(): readonly string[] {
+    return this.#windows.conversations;
+  }
+
+  openConversation(nick: string): Refusal | undefined {
+    const rule = nickRule(nick);
+    if (rule !== undefined) return { problem: { code: 'NICK_INVALID', nick, rule } };
+    if (nickKey(nick) === nickKey(this.nick)) return { problem: { code: 'NO_SUCH_NICK', nick, reason: 'self' } };
+    this.#windows.open(nick);
+    return undefined;
+  }
+
+  closeConversation(nick: string): boolean {
+    return this.#windows.close(nick);
+  }
+
+  lastRead(window: string): number | undefined {
+    return this.#windows.lastRead(window);
+  }
+
+  markRead(window: string, ts: number): void {
+    this.#windows.markRead(window, ts);
   }
 
   #refusalOf(act: () => void): Refusal | undefined {

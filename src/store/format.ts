@@ -19,6 +19,8 @@ import {
 } from './keys.js';
 import { decodeRun, runRecords } from './message-run.js';
 import { decodeStored } from './stored-message.js';
+import { countMessages } from './run-reads.js';
+import { runSketch, SKETCH_PREFIX, sketchKey } from './search-sketch.js';
 
 /** Messages are re-read this many at a time, so memory stays bounded. */
 const UPGRADE_BATCH = 5_000;
@@ -30,7 +32,7 @@ const UPGRADE_BATCH = 5_000;
  * holds the format the upgrade started from until it is done, and an upgrade cut short goes on from
  * where it stopped at the next start.
  */
-export async function upgradeFormat(db: HistoryDb, location: string): Promise<void> {
+export async function upgradeFormat(db: HistoryDb, location: string, onProgress?: UpgradeProgress): Promise<void> {
   const format = await readFormatKey(db, FORMAT_KEY);
   if (format !== undefined && format > FORMAT) {
     throw new LanchatError('STORE_FORMAT', `the history in ${location} was written by a newer lanchat (format ${format}); update lanchat`);
@@ -48,6 +50,8 @@ export async function upgradeFormat(db: HistoryDb, location: string): Promise<vo
   await gatherRuns(db);
   // Format 3 has display pages already; formats 1 and 2 do not.
   if (from < 3) await rebuildIndexes(db);
+  // Format 5 has a search sketch per run; the runs of an upgrade cut short may have none yet.
+  if (from < 5) await rebuildSketches(db, onProgress);
   await db.del(UPGRADING_KEY);
 }
 
@@ -129,6 +133,35 @@ export async function rebuildPages(db: HistoryDb): Promise<Map<string, number>> 
   for (const bucket of buckets) batch.put(bucketKey(bucket), EMPTY);
   await batch.write();
   return top;
+}
+
+/** How far an upgrade has come: messages done, of `total`. */
+export type UpgradeProgress = (done: number, total: number) => void;
+
+/**
+ * The search sketch of every run (search-sketch.ts), made again from the runs: an upgrade from format 4
+ * or earlier, a repair. Bounded: UPGRADE_BATCH messages' sketches a batch; `onProgress` after each.
+ */
+export async function rebuildSketches(db: HistoryDb, onProgress?: UpgradeProgress): Promise<void> {
+  await db.clear({ gte: SKETCH_PREFIX, lt: prefixEnd(SKETCH_PREFIX) });
+  const total = onProgress === undefined ? 0 : await countMessages(db);
+  let batch = db.batch();
+  let pending = 0;
+  let done = 0;
+  for await (const [key, value] of db.iterator({ gte: RUN_PREFIX, lt: prefixEnd(RUN_PREFIX) })) {
+    const { first, last } = readRunKey(key);
+    batch.put(sketchKey(key), runSketch(value, last - first + 1));
+    pending += last - first + 1;
+    if (pending >= UPGRADE_BATCH) {
+      await batch.write();
+      done += pending;
+      onProgress?.(done, total);
+      batch = db.batch();
+      pending = 0;
+    }
+  }
+  await batch.write();
+  onProgress?.(done + pending, total);
 }
 
 async function isEmpty(db: HistoryDb): Promise<boolean> {

@@ -1,4 +1,5 @@
 import type { lanchat } from '../wire/protobuf.js';
+import type { SearchNeedle } from './search-match.js';
 
 /** The fields of a message that a face shows (member/message-view.ts). */
 export type ShownFields = Pick<lanchat.ChatMessage.$Properties, 'origin' | 'seq' | 'time' | 'nick' | 'room' | 'to' | 'text' | 'sealed'>;
@@ -28,6 +29,17 @@ export interface StoredMessage {
   readonly shown: ShownFields;
   /** The encoded ChatMessage exactly as stored and replicated. */
   readonly bytes: Uint8Array;
+}
+
+/** What a search looks for, and where (HistoryStore.search, search-scan.ts). */
+export interface SearchScan {
+  needle: SearchNeedle;
+  /** Only messages of this room (private messages are in none). */
+  room?: string;
+  /** The newest this many matches are kept. */
+  limit: number;
+  /** The text of a private message this node can read, or undefined (it is not searched). */
+  privateText: (message: StoredMessage) => string | undefined;
 }
 
 /** A message's place in display order. */
@@ -60,6 +72,10 @@ export interface HistoryStore {
    * as of the last completed append: in memory, live.
    */
   topVector(): VersionVector;
+  /** Bytes of `origin`'s messages held (each with its length prefix, as stored): in memory. */
+  originBytes(origin: string): number;
+  /** Bytes of all messages held, as originBytes counts them: in memory. */
+  totalBytes(): number;
   /**
    * The seqs of `origin` held above `after`, as spans of consecutive seqs in seq order, at most `limit`
    * spans; the last may end short of where the held seqs do (a long one is read in parts): go on from
@@ -80,5 +96,7 @@ export interface HistoryStore {
   history(options?: { room?: string }): AsyncIterable<StoredMessage[]>;
   /** How many messages are stored; with `room`, how many of that room (what `history({ room })` gives). */
   count(options?: { room?: string }): Promise<number>;
+  /** The newest `scan.limit` messages whose text holds `scan.needle`, case-insensitively, newest first (search-scan.ts). */
+  search(scan: SearchScan): Promise<StoredMessage[]>;
   close(): Promise<void>;
 }

@@ -7,6 +7,7 @@
  *   p!<bucket>!<time>!<counter>!<origin>!<seq> a display page of a bucket (a room, or '@' for private
  *                                              messages), keyed by its newest place (display-page.ts);
  *                                              the order of everything merges the buckets
+ *   x!<origin>!<last seq>!<first seq>          the search sketch of the run s!… (search-sketch.ts)
  *   b!<bucket>                                 the buckets in use, so the merge knows what to read
  *   v!<origin>                                 highest seq of origin with no gap below it, and the top seq
  *   f!format                                   the layout of these keys (FORMAT)
@@ -19,9 +20,10 @@ import type { DisplayPosition, StoredMessage } from './history-store.js';
 
 /**
  * Format 1 had a global display index (t!) and one per room (r!); format 2 one index record per message
- * and bucket (d!); format 3 has display pages (p!); format 4 keeps messages in runs (s!), not one each (m!).
+ * and bucket (d!); format 3 has display pages (p!); format 4 keeps messages in runs (s!), not one each (m!);
+ * format 5 adds a search sketch per run (x!).
  */
-export const FORMAT = 4;
+export const FORMAT = 5;
 export const FORMAT_KEY = 'f!format';
 export const UPGRADING_KEY = 'f!upgrading';
 
@@ -120,16 +122,24 @@ export interface VectorEntry {
   held: number;
   /** The highest seq held at all. */
   top: number;
+  /**
+   * Bytes of the origin's runs (each message's bytes and its length prefix). Unknown in an entry written
+   * before it was kept (16 bytes long): the store counts it again from the runs when it opens.
+   */
+  bytes?: number;
 }
 
-export function writeVectorEntry({ held, top }: VectorEntry): Uint8Array {
-  const buf = Buffer.alloc(16);
+export function writeVectorEntry({ held, top, bytes }: VectorEntry): Uint8Array {
+  const buf = Buffer.alloc(bytes === undefined ? 16 : 24);
   buf.writeBigUInt64BE(BigInt(held));
   buf.writeBigUInt64BE(BigInt(top), 8);
+  if (bytes !== undefined) buf.writeBigUInt64BE(BigInt(bytes), 16);
   return buf;
 }
 
 export function readVectorEntry(bytes: Uint8Array): VectorEntry {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
-  return { held: Number(buf.readBigUInt64BE()), top: Number(buf.readBigUInt64BE(8)) };
+  const entry: VectorEntry = { held: Number(buf.readBigUInt64BE()), top: Number(buf.readBigUInt64BE(8)) };
+  if (buf.length >= 24) entry.bytes = Number(buf.readBigUInt64BE(16));
+  return entry;
 }

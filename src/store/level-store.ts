@@ -1,15 +1,17 @@
 import { LanchatError } from '../wire/errors.js';
 import { openHistoryDb, storeError, type HistoryDb } from './history-db.js';
-import type { DisplayPosition, HistoryStore, StoredMessage, VersionVector } from './history-store.js';
+import type { DisplayPosition, HistoryStore, SearchScan, StoredMessage, VersionVector } from './history-store.js';
 import { decodeStored } from './stored-message.js';
-import { upgradeFormat } from './format.js';
+import { upgradeFormat, type UpgradeProgress } from './format.js';
 import { compareOrder, countPlaces, encodePage } from './display-page.js';
-import { bucketKey, bucketOf, pageKey, pagePrefix, prefixEnd, readVectorEntry, runKey, vectorKey, writeVectorEntry, type RunSpan, type VectorEntry } from './keys.js';
+import { bucketKey, bucketOf, pageKey, pagePrefix, prefixEnd, readRunKey, readVectorEntry, RUN_PREFIX, runKey, vectorKey, writeVectorEntry, type RunSpan, type VectorEntry } from './keys.js';
 import { moveHeld } from './held-move.js';
-import { messageIn } from './message-run.js';
+import { messageIn, runBytesOf } from './message-run.js';
 import { joinTails, planPages, planRuns, type PageWrite, type RunWrite, type RunPiece } from './record-tails.js';
 import { countMessages, heldAmong, readHeldSpans, readMany, readSince, runHolding, spanHolding } from './run-reads.js';
 import { latestPlaces, readHistory } from './display-reads.js';
+import { searchRuns } from './search-scan.js';
+import { runSketch, sketchKey, sketchOf } from './search-sketch.js';
 
 export type { HistoryDb } from './history-db.js';
 
@@ -28,6 +30,9 @@ export class LevelHistoryStore implements HistoryStore {
   /** Per origin: the highest seq held at all. Between the two, a message may or may not be held. */
   readonly #top: Map<string, number>;
   readonly #buckets: Set<string>;
+  /** Per origin: bytes of its messages held (runBytesOf), and their sum. */
+  readonly #bytes: Map<string, number>;
+  #totalBytes = 0;
   /** Appends, one after another: each reads the vector the previous one left. */
   #appending: Promise<unknown> = Promise.resolve();
   /**
@@ -38,28 +43,33 @@ export class LevelHistoryStore implements HistoryStore {
   readonly #tailRuns = new Map<string, RunPiece[]>();
   readonly #tailPages = new Map<string, readonly DisplayPosition[][]>();
 
-  private constructor(db: HistoryDb, vector: Map<string, number>, top: Map<string, number>, buckets: Set<string>) {
+  private constructor(db: HistoryDb, vector: Map<string, number>, top: Map<string, number>, buckets: Set<string>, bytes: Map<string, number>) {
     this.#db = db;
     this.#vector = vector;
     this.#top = top;
     this.#buckets = buckets;
+    this.#bytes = bytes;
+    for (const n of bytes.values()) this.#totalBytes += n;
   }
 
   /** Opens the history at `location`: a new one only where there is none (history-db.ts). */
-  static async open(location: string): Promise<LevelHistoryStore> {
+  static async open(location: string, options: { onUpgrade?: UpgradeProgress } = {}): Promise<LevelHistoryStore> {
     const db = await openHistoryDb(location);
     try {
-      await upgradeFormat(db, location);
+      await upgradeFormat(db, location, options.onUpgrade);
       const vector = new Map<string, number>();
       const top = new Map<string, number>();
+      const bytes = new Map<string, number>();
       for await (const [key, value] of db.iterator({ gte: 'v!', lt: prefixEnd('v!') })) {
         const entry = readVectorEntry(value);
         vector.set(key.slice(2), entry.held);
         top.set(key.slice(2), entry.top);
+        if (entry.bytes !== undefined) bytes.set(key.slice(2), entry.bytes);
       }
+      if (bytes.size < vector.size) await countBytes(db, vector, top, bytes);
       const buckets = new Set<string>();
       for await (const key of db.keys({ gte: 'b!', lt: prefixEnd('b!') })) buckets.add(key.slice(2));
-      return new LevelHistoryStore(db, vector, top, buckets);
+      return new LevelHistoryStore(db, vector, top, buckets, bytes);
     } catch (err) {
       // A table that cannot be read shows here, on the first reads, as often as at opening.
       await db.close();
@@ -78,7 +88,8 @@ export class LevelHistoryStore implements HistoryStore {
     if (fresh.length === 0) return [];
     const batch = this.#db.batch();
     const runs = planRuns(fresh, this.#tailRuns);
-    for (const write of runs.writes) putRun(batch, write);
+    const byPlace = new Map(fresh.map((m) => [`${m.origin}!${m.seq}`, m]));
+    for (const write of runs.writes) putRun(batch, write, byPlace);
     const placesByBucket = new Map<string, DisplayPosition[]>();
     for (const m of fresh) {
       const bucket = bucketOf(m);
@@ -101,9 +112,11 @@ export class LevelHistoryStore implements HistoryStore {
     const moved = await this.#movedEntries(fresh);
     for (const [origin, entry] of moved) batch.put(vectorKey(origin), writeVectorEntry(entry));
     await batch.write();
-    for (const [origin, { held, top }] of moved) {
+    for (const [origin, { held, top, bytes = 0 }] of moved) {
       this.#vector.set(origin, held);
       this.#top.set(origin, top);
+      this.#totalBytes += bytes - (this.#bytes.get(origin) ?? 0);
+      this.#bytes.set(origin, bytes);
     }
     for (const bucket of newBuckets) this.#buckets.add(bucket);
     keepTails(this.#tailRuns, runs.tails);
@@ -161,6 +174,14 @@ export class LevelHistoryStore implements HistoryStore {
     return this.#top;
   }
 
+  originBytes(origin: string): number {
+    return this.#bytes.get(origin) ?? 0;
+  }
+
+  totalBytes(): number {
+    return this.#totalBytes;
+  }
+
   async heldSpans(origin: string, after: number, limit: number): Promise<RunSpan[]> {
     const held = this.#vector.get(origin) ?? 0;
     const top = this.#top.get(origin) ?? 0;
@@ -205,6 +226,11 @@ export class LevelHistoryStore implements HistoryStore {
     return countMessages(this.#db);
   }
 
+  search(scan: SearchScan): Promise<StoredMessage[]> {
+    this.#assertOpen();
+    return searchRuns(this.#db, scan);
+  }
+
   async close(): Promise<void> {
     await this.#appending;
     if (this.#db.status === 'open') await this.#joinTails();
@@ -231,6 +257,8 @@ export class LevelHistoryStore implements HistoryStore {
    */
   async #movedEntries(fresh: readonly StoredMessage[]): Promise<Map<string, VectorEntry>> {
     const moved = new Map<string, VectorEntry>();
+    const added = new Map<string, number>();
+    for (const m of fresh) added.set(m.origin, (added.get(m.origin) ?? 0) + runBytesOf(m.bytes));
     for (const [origin, { held, ahead, top }] of moveHeld(this.#vector, fresh)) {
       /** Nothing above this was on disk before the batch. */
       const topBefore = this.#top.get(origin) ?? 0;
@@ -245,7 +273,8 @@ export class LevelHistoryStore implements HistoryStore {
         next = span.last + 1;
       }
       // Every origin gets an entry, at 0 if it has a gap at 1, so its messages are offered to others.
-      moved.set(origin, { held: next - 1, top: Math.max(topBefore, top) });
+      const bytes = (this.#bytes.get(origin) ?? 0) + (added.get(origin) ?? 0);
+      moved.set(origin, { held: next - 1, top: Math.max(topBefore, top), bytes });
     }
     return moved;
   }
@@ -254,12 +283,49 @@ export class LevelHistoryStore implements HistoryStore {
 
 const EMPTY = new Uint8Array(0);
 
+/**
+ * Fills in `bytes` for the origins whose vector entry does not say (written before entries kept it, or
+ * by a repair) from their runs' sizes, and writes those entries back with it: once, at opening.
+ */
+async function countBytes(db: HistoryDb, vector: ReadonlyMap<string, number>, top: ReadonlyMap<string, number>, bytes: Map<string, number>): Promise<void> {
+  const counted = new Map<string, number>();
+  for (const origin of vector.keys()) if (!bytes.has(origin)) counted.set(origin, 0);
+  for await (const [key, value] of db.iterator({ gte: RUN_PREFIX, lt: prefixEnd(RUN_PREFIX) })) {
+    const { origin } = readRunKey(key);
+    const sum = counted.get(origin);
+    if (sum !== undefined) counted.set(origin, sum + value.length);
+  }
+  const batch = db.batch();
+  for (const [origin, sum] of counted) {
+    bytes.set(origin, sum);
+    batch.put(vectorKey(origin), writeVectorEntry({ held: vector.get(origin) ?? 0, top: top.get(origin) ?? 0, bytes: sum }));
+  }
+  await batch.write();
+}
+
 type HistoryBatch = ReturnType<HistoryDb['batch']>;
 
-/** Puts a run record, deleting those it replaces. */
-function putRun(batch: HistoryBatch, { origin, span, value, replaces }: RunWrite): void {
-  for (const replaced of replaces) batch.del(runKey(origin, replaced));
-  batch.put(runKey(origin, span), value);
+/** Puts a run record and its sketch, deleting those it replaces. */
+function putRun(batch: HistoryBatch, { origin, span, value, replaces }: RunWrite, decoded?: ReadonlyMap<string, StoredMessage>): void {
+  for (const replaced of replaces) {
+    batch.del(runKey(origin, replaced));
+    batch.del(sketchKey(runKey(origin, replaced)));
+  }
+  const key = runKey(origin, span);
+  batch.put(key, value);
+  // The search index of the run, in the same batch: a crash keeps both or neither (search-sketch.ts).
+  batch.put(sketchKey(key), sketchOfRun(value, origin, span, decoded));
+}
+
+/** A run's sketch from its messages as this append decoded them, or (a join of earlier pieces) from its record. */
+function sketchOfRun(value: Uint8Array, origin: string, span: RunSpan, decoded: ReadonlyMap<string, StoredMessage> | undefined): Uint8Array {
+  const messages: StoredMessage[] = [];
+  for (let seq = span.first; seq <= span.last && decoded !== undefined; seq++) {
+    const m = decoded.get(`${origin}!${seq}`);
+    if (m === undefined) break;
+    messages.push(m);
+  }
+  return messages.length === span.last - span.first + 1 ? sketchOf(messages) : runSketch(value, span.last - span.first + 1);
 }
 
 /**

@@ -139,3 +139,8 @@ function readVarint(bytes: Uint8Array, at: number): [value: number, next: number
   }
   throw new Error('a message run with a length out of range');
 }
+
+/** What one message adds to its origin's runs on disk: its length prefix and its bytes. */
+export function runBytesOf(bytes: Uint8Array): number {
+  return varintLength(bytes.length) + bytes.length;
+}

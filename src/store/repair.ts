@@ -5,7 +5,7 @@ import { ClassicLevel } from 'classic-level';
 import { syncDir } from '../util/atomic-file.js';
 import { LanchatError } from '../wire/errors.js';
 import { isFolder, openHistoryDb, storeError, type HistoryDb } from './history-db.js';
-import { rebuildPages, upgradeFormat } from './format.js';
+import { rebuildPages, rebuildSketches, upgradeFormat } from './format.js';
 import { prefixEnd, readRunKey, RUN_PREFIX, runKey, type RunSpan, vectorKey, writeVectorEntry } from './keys.js';
 import { decodeRun, runRecords } from './message-run.js';
 import { LevelHistoryStore } from './level-store.js';
@@ -119,6 +119,7 @@ export async function rebuildDerived(db: HistoryDb): Promise<{ origins: number; 
   await batch.write();
   // Pages naming lost messages go; a bucket record left with no message is harmless.
   await rebuildPages(db);
+  await rebuildSketches(db);
   return { origins: spans.size, missing };
 }
 

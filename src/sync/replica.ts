@@ -7,6 +7,7 @@ import { messageHash, messageHashString } from './signature.js';
 import { mergeSpans, type Span, type SyncPoint } from './spans.js';
 import { verifySliced } from './verify-sliced.js';
 import { DEFAULT_LIMITS } from '../wire/limits.js';
+import { admit, type BudgetLimits, type LinkWindow, type UnkeptReason } from './budget.js';
 
 /** A sync batch holds at most this many messages ... */
 export const SYNC_BATCH_MESSAGES = DEFAULT_LIMITS.syncBatchMessages;
@@ -41,6 +42,11 @@ export interface IngestResult {
   known: StoredMessage[];
   refused: Refusal[];
   /**
+   * Authentic messages not stored because a storage bound is reached (budget.ts): they may be shown, and
+   * are asked for again by a later round. Not the sender's fault unless the sender pushes on.
+   */
+  unkept: { message: StoredMessage; reason: UnkeptReason }[];
+  /**
    * Messages that break a rule of message-rules.ts, dropped one by one and never stored: not a reason to
    * refuse a whole sync batch (a peer may hold one stored before the rule), only to leave them out.
    */
@@ -61,6 +67,21 @@ export interface DecodedBatch {
   /** What could not be read. */
   refused: Refusal[];
 }
+
+/** What one connection's sync batches brought in its current window (budget.ts), kept by its SyncLink. */
+export interface LinkBudget {
+  window: LinkWindow;
+}
+
+export interface ReplicaOptions {
+  /** This node's own origin: its lines are always kept. */
+  own?: string;
+  /** The storage bounds (DEFAULT_LIMITS's by default). */
+  limits?: Partial<BudgetLimits>;
+}
+
+/** A storage bound was reached for the first time since start (once per reason; LINK_OVER is never told). */
+export type BoundListener = (reason: Exclude<UnkeptReason, 'LINK_OVER'>, origin: string) => void;
 
 function isDecoded(input: readonly Uint8Array[] | DecodedBatch): input is DecodedBatch {
   return !Array.isArray(input);
@@ -86,11 +107,30 @@ export class Replica {
 
   /** This node's clock: a message far ahead of it is placed at most MAX_CLOCK_SKEW_MS after it (clock-clamp.ts). */
   readonly #now: () => number;
+  readonly #own: string | undefined;
+  readonly #budget: BudgetLimits;
+  #bound: BoundListener | undefined;
+  /** The bounds already told of. */
+  readonly #told = new Set<UnkeptReason>();
+  #unkeptCount = 0;
 
-  constructor(store: HistoryStore, network: string, now: () => number = Date.now) {
+  constructor(store: HistoryStore, network: string, now: () => number = Date.now, options: ReplicaOptions = {}) {
     this.store = store;
     this.network = network;
     this.#now = now;
+    this.#own = options.own;
+    const { historyBytes, originBytes, addressSyncBytes, addressSyncWindowMs } = DEFAULT_LIMITS;
+    this.#budget = { historyBytes, originBytes, addressSyncBytes, addressSyncWindowMs, ...definedOnly(options.limits ?? {}) };
+  }
+
+  /** Who is told when a storage bound is first reached (the node: a notice for its user). */
+  whenBound(listener: BoundListener): void {
+    this.#bound = listener;
+  }
+
+  /** How many authentic messages were not stored for a storage bound since start. */
+  get unkeptCount(): number {
+    return this.#unkeptCount;
   }
 
   /** Messages put through signature verification since start (bytes verified a moment ago are not). */
@@ -156,7 +196,7 @@ export class Replica {
    * Verifies and stores messages, as wire bytes or already decoded. With `whole`, one undecodable or
    * unverifiable message refuses the batch: a sync batch is one unit, and a corrupt one changes nothing.
    */
-  async ingest(input: readonly Uint8Array[] | DecodedBatch, { whole = false }: { whole?: boolean } = {}): Promise<IngestResult> {
+  async ingest(input: readonly Uint8Array[] | DecodedBatch, { whole = false, link }: { whole?: boolean; link?: LinkBudget } = {}): Promise<IngestResult> {
     const batch = isDecoded(input) ? input : this.decode(input);
     const count = batch.messages.length + batch.refused.length;
     const refused = [...batch.refused];
@@ -187,11 +227,30 @@ export class Replica {
     if (!whole) for (const m of verdict.accepted) this.#remember(m.bytes);
     const now = this.#now();
     const accepted = [...proven, ...verdict.accepted].map((m) => clampTime(m, now));
-    const fresh = await this.#append(accepted);
+    const { kept, unkept } = this.#admit(await this.store.missing(accepted), link, now);
+    const fresh = await this.#append(kept);
     // Known: held before, or stored meanwhile by another ingest into the same store.
     const stored = new Set(fresh);
-    const known = accepted.filter((m) => !stored.has(m));
-    return { fresh, known, refused, dropped };
+    const left = new Set(unkept.map((u) => u.message));
+    const known = accepted.filter((m) => !stored.has(m) && !left.has(m));
+    return { fresh, known, refused, dropped, unkept };
+  }
+
+  /** The storage bounds carried out (budget.ts): what of `candidates`, not held yet, is stored. */
+  #admit(candidates: StoredMessage[], link: LinkBudget | undefined, now: number): { kept: StoredMessage[]; unkept: IngestResult['unkept'] } {
+    const { store } = this;
+    const admission = admit(
+      { messages: candidates, originBytes: (origin) => store.originBytes(origin), totalBytes: store.totalBytes(), now, ...(this.#own === undefined ? {} : { own: this.#own }), ...(link === undefined ? {} : { link: link.window }) },
+      this.#budget,
+    );
+    if (link !== undefined && admission.link !== undefined) link.window = admission.link;
+    this.#unkeptCount += admission.unkept.length;
+    for (const { message, reason } of admission.unkept) {
+      if (reason === 'LINK_OVER' || this.#told.has(reason)) continue;
+      this.#told.add(reason);
+      this.#bound?.(reason, message.origin);
+    }
+    return admission;
   }
 
   /** Stores messages this node just wrote and signed itself (no need to verify them); returns them decoded. */
@@ -302,6 +361,10 @@ export class Replica {
 
   #refuseAll(count: number, refused: Refusal[]): IngestResult {
     this.#refusedCount += count;
-    return { fresh: [], known: [], refused };
+    return { fresh: [], known: [], refused, unkept: [] };
   }
+}
+
+function definedOnly<T extends object>(values: Partial<T>): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -5,7 +5,7 @@ import type { Frame } from '../wire/codec.js';
 import { DEFAULT_LIMITS } from '../wire/limits.js';
 import type { lanchat } from '../wire/protobuf.js';
 import { askFromWire, askToWire, holdsNews, nextPoint, type Offered, planOffer, pointFromWire, pointToWire, spansFromWire, spansToWire, type SyncAsk } from './page.js';
-import type { DecodedBatch, IngestResult, Refusal, Replica, SyncAnswer } from './replica.js';
+import type { DecodedBatch, IngestResult, LinkBudget, Refusal, Replica, SyncAnswer } from './replica.js';
 import { type Span, START, type SyncPoint } from './spans.js';
 
 /** A request not answered within this is given up, and its round with it (the next round asks again). */
@@ -27,6 +27,38 @@ interface SyncLinkEvents {
   served: [];
   /** The peer said it holds these seqs (in an offer, or a request of its round): spans per origin. */
   peerHolds: [held: ReadonlyMap<string, readonly Span[]>];
+  /**
+   * With `strict`: the peer sent more sync batches nobody asked for, or requests past the answers queued,
+   * than the limit allows (each was dropped): the connection should be closed.
+   */
+  abuse: [detail: string];
+}
+
+export interface SyncLinkOptions {
+  /**
+   * The relay's side: a batch that answers no request of this side is dropped unread, requests past
+   * syncAnswersQueued are dropped unanswered, and each counts against the peer; past unaskedBatches,
+   * `abuse`. What the peer's batches bring is counted against its connection's window (budget.ts).
+   * A member's side takes a relay's batches as they come (a relay is the one it chose to trust).
+   */
+  strict?: boolean;
+  /** Limits, DEFAULT_LIMITS's by default. */
+  unaskedBatches?: number;
+  syncAnswersQueued?: number;
+  /** Counted into, with the other links of a relay (what a test or a look at the relay reads). */
+  counters?: SyncCounters;
+  /**
+   * With `strict`: the window the peer's batches are counted in (budget.ts), shared by every link from
+   * one address so that reconnecting does not start a new one; by default this link's own.
+   */
+  budget?: LinkBudget;
+}
+
+/** What strict links dropped, and the most answers one of them held queued at once. */
+export interface SyncCounters {
+  unasked: number;
+  requests: number;
+  answersQueuedMost: number;
 }
 
 /**
@@ -76,11 +108,27 @@ export class SyncLink extends EventEmitter<SyncLinkEvents> {
   /** What this side's offers told the peer so far. */
   readonly #offered: Offered = new Map();
   #closed = false;
+  readonly #strict: boolean;
+  readonly #unaskedAllowed: number;
+  readonly #answersAllowed: number;
+  /** Requests taken and not answered yet (the one being answered included). */
+  #answersQueued = 0;
+  /** Batches dropped for answering no request, and requests dropped past the queue (strict only). */
+  #unasked = 0;
+  #floodedRequests = 0;
+  /** What the peer's batches brought in the current window (strict only). */
+  readonly #budget: LinkBudget | undefined;
+  readonly #counters: SyncCounters;
 
-  constructor(conn: Connection, replica: Replica) {
+  constructor(conn: Connection, replica: Replica, options: SyncLinkOptions = {}) {
     super();
     this.#conn = conn;
     this.#replica = replica;
+    this.#strict = options.strict ?? false;
+    this.#unaskedAllowed = options.unaskedBatches ?? DEFAULT_LIMITS.unaskedBatches;
+    this.#answersAllowed = Math.max(1, options.syncAnswersQueued ?? DEFAULT_LIMITS.syncAnswersQueued);
+    this.#budget = this.#strict ? (options.budget ?? { window: { start: 0, bytes: 0 } }) : undefined;
+    this.#counters = options.counters ?? { unasked: 0, requests: 0, answersQueuedMost: 0 };
     conn.once('close', () => {
       this.#closed = true;
       clearTimeout(this.#askTimer);
@@ -116,9 +164,18 @@ export class SyncLink extends EventEmitter<SyncLinkEvents> {
         return true;
       }
       case 'syncRequest': {
+        if (this.#answersQueued >= this.#answersAllowed) {
+          // A node asks one batch at a time: this one is dropped unanswered, and counted.
+          this.#floodedRequests++;
+          this.#counters.requests++;
+          this.#offence(`sync requests faster than they are answered (${this.#answersAllowed} waiting)`);
+          return true;
+        }
         const ask = askFromWire(frame.syncRequest);
         this.emit('peerHolds', ask.held);
-        this.#answering = this.#answering.then(() => this.#answer(ask));
+        this.#answersQueued++;
+        this.#counters.answersQueuedMost = Math.max(this.#counters.answersQueuedMost, this.#answersQueued);
+        this.#answering = this.#answering.then(() => this.#answer(ask)).finally(() => this.#answersQueued--);
         if (this.#holdsNews(ask.held)) this.request();
         return true;
       }
@@ -128,6 +185,11 @@ export class SyncLink extends EventEmitter<SyncLinkEvents> {
       default:
         return false;
     }
+  }
+
+  /** Counts one frame dropped in strict mode; past the limit, `abuse`. */
+  #offence(what: string): void {
+    if (this.#unasked + this.#floodedRequests > this.#unaskedAllowed) this.emit('abuse', what);
   }
 
   #holdsNews(held: SyncAsk['held']): boolean {
@@ -175,9 +237,16 @@ export class SyncLink extends EventEmitter<SyncLinkEvents> {
       this.#abandoned--;
       return;
     }
+    const asked = this.#asked;
+    if (asked === undefined && this.#strict) {
+      // Nothing of it is read, stored or passed on.
+      this.#unasked++;
+      this.#counters.unasked++;
+      this.#offence('sync batches nobody asked for');
+      return;
+    }
     const encoded = batch.messages ?? [];
     const decoded = this.#replica.decode(encoded);
-    const asked = this.#asked;
     if (asked === undefined) {
       // Not asked for: stored all the same (a peer pushing what it wrote), and no round moves on it;
       // outside a round, what it brought is news of its own.
@@ -214,7 +283,7 @@ export class SyncLink extends EventEmitter<SyncLinkEvents> {
   #store(batch: DecodedBatch, then: (result: IngestResult) => void): void {
     this.#unstored++;
     // Verifying starts now, while the batch before is still being written (the store keeps appends in order).
-    const stored = this.#replica.ingest(batch, { whole: true });
+    const stored = this.#replica.ingest(batch, { whole: true, ...(this.#budget === undefined ? {} : { link: this.#budget }) });
     const round = this.#round;
     this.#storing = this.#storing.then(async () => {
       let result: IngestResult;

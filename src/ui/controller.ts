@@ -92,6 +92,18 @@ export class ChatController {
           else for (const message of messages) show(messageEvent(message));
         });
         break;
+      case 'search':
+        void answer.results.then(
+          (results) => show({ event: 'search', query: answer.query, room: answer.room, results }),
+          (err: unknown) => show(errorEvent({ problem: { code: 'SEARCH_FAILED', cause: (err as Error).message } })),
+        );
+        break;
+      case 'query':
+        show({ event: 'query', nick: answer.nick });
+        break;
+      case 'closed':
+        show({ event: 'closed', nick: answer.name });
+        break;
       case 'refused':
         show(errorEvent(answer, answer.command));
         break;

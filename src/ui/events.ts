@@ -21,7 +21,12 @@ export type UiEvent =
   | { event: 'who'; room: string; nicks: string[] }
   | { event: 'rooms'; rooms: RoomEntry[] }
   | { event: 'help'; commands: HelpLine[]; aliases: HelpLine[]; keys?: HelpLine[] }
-  | { event: 'quit' };
+  | { event: 'quit' }
+  /** The answer to /search: the matches, newest first, each with a `message` event's fields. */
+  | { event: 'search'; query: string; room: string | null; results: MessageView[] }
+  /** The answers to /query and /close of a private conversation. */
+  | { event: 'query'; nick: string }
+  | { event: 'closed'; nick: string };
 
 /** One line of /help: a command, an alias or a key, and what it does. */
 export interface HelpLine {

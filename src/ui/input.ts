@@ -12,6 +12,9 @@ export const COMMANDS: readonly { usage: string; summary: string }[] = [
   { usage: '/who [#ROOM]', summary: 'who is in a room (the current one by default)' },
   { usage: '/rooms', summary: 'list the rooms with people in them' },
   { usage: '/history [#ROOM] [N]', summary: 'show the last N (default 50) stored messages of a room' },
+  { usage: '/query NICK [TEXT]', summary: 'open a private window with NICK (and say TEXT there)' },
+  { usage: '/close [NICK|#ROOM]', summary: 'close a private window, or leave a room (the current window by default)' },
+  { usage: '/search TEXT [#ROOM]', summary: 'find stored messages that hold TEXT (any case), newest first' },
   { usage: '/quit', summary: 'leave the chat (also Ctrl-D)' },
 ];
 
@@ -21,7 +24,6 @@ export const ALIASES: readonly { usage: string; summary: string }[] = [
   { usage: '/leave', summary: 'same as /part' },
   { usage: '/names', summary: 'same as /who' },
   { usage: '/list', summary: 'same as /rooms' },
-  { usage: '/query', summary: 'same as /msg' },
   { usage: '/exit', summary: 'same as /quit' },
   { usage: '/?', summary: 'same as /help' },
   { usage: '//TEXT', summary: 'send a line that starts with / ("//help" sends "/help")' },
@@ -75,11 +77,25 @@ export function parseInput(line: string): Input {
     case 'names':
       if (args.length > 1) return { kind: 'invalid', message: 'usage: /who [#ROOM]' };
       return args.length === 1 ? { kind: 'who', room: args[0]! } : { kind: 'who' };
-    case 'msg':
     case 'query': {
+      const match = /^(\S+)(?:\s+(.*\S.*))?$/s.exec(rest.trim());
+      if (match === null) return { kind: 'invalid', message: 'usage: /query NICK [TEXT]' };
+      return match[2] === undefined ? { kind: 'query', nick: match[1]! } : { kind: 'query', nick: match[1]!, text: match[2] };
+    }
+    case 'close':
+      if (args.length > 1) return { kind: 'invalid', message: 'usage: /close [NICK|#ROOM]' };
+      return args.length === 1 ? { kind: 'close', name: args[0]! } : { kind: 'close' };
+    case 'msg': {
       const match = /^(\S+)\s+(.*\S.*)$/s.exec(rest);
       if (match === null) return { kind: 'invalid', message: 'usage: /msg NICK TEXT' };
       return { kind: 'msg', nick: match[1]!, text: match[2]! };
+    }
+    case 'search': {
+      // A last word that is a room names where to look: "/search lunch #dev".
+      const room = args.length > 1 && args.at(-1)!.startsWith('#') ? args.at(-1)! : undefined;
+      const words = room === undefined ? rest.trim() : rest.trim().slice(0, rest.trim().length - room.length).trim();
+      if (words === '') return { kind: 'invalid', message: 'usage: /search TEXT [#ROOM]' };
+      return room === undefined ? { kind: 'search', text: words } : { kind: 'search', text: words, room };
     }
     default:
       return { kind: 'invalid', message: `unknown command /${name}; /help lists the commands` };

@@ -25,11 +25,13 @@ export function formatEvent(event: UiEvent, context: LineContext): string | unde
     const section = (title: string, lines: readonly HelpLine[]): string[] => (lines.length === 0 ? [] : [`${title}:`, ...table(lines)]);
     return [...table(event.commands), ...section('aliases', event.aliases), ...section('keys', event.keys ?? [])].join('\n');
   }
+  // Each line made safe alone: the line breaks between them are the face's own.
+  if (event.event === 'search') return searchLines(event).map((line) => safeText(line)).join('\n');
   const line = describe(event, context);
   return line === undefined ? undefined : safeText(line);
 }
 
-function describe(event: Exclude<UiEvent, { event: 'help' }>, context: LineContext): string | undefined {
+function describe(event: Exclude<UiEvent, { event: 'help' | 'search' }>, context: LineContext): string | undefined {
   switch (event.event) {
     case 'ready':
       return `* lanchat on network "${event.network}": you are ${event.nick} (node ${event.node.slice(0, 8)}); /help lists the commands`;
@@ -66,7 +68,26 @@ function describe(event: Exclude<UiEvent, { event: 'help' }>, context: LineConte
         : `* rooms: ${event.rooms.map((r) => `${r.room} (${r.people})${r.joined ? '*' : ''}`).join(', ')}`;
     case 'quit':
       return undefined;
+    case 'query':
+      return `* private conversation with ${event.nick} (/msg ${event.nick} TEXT; in the full-screen UI, its window)`;
+    case 'closed':
+      return `* closed the private conversation with ${event.nick}`;
   }
+}
+
+/** The answer to /search: a line saying what was looked for, then each match with its day, newest first. */
+function searchLines(event: Extract<UiEvent, { event: 'search' }>): string[] {
+  const where = event.room === null ? '' : ` in ${event.room}`;
+  const count = event.results.length;
+  const head = `* search "${event.query}"${where}: ${count === 0 ? 'nothing found' : `${count} message${count === 1 ? '' : 's'}, newest first`}`;
+  return [head, ...event.results.map((r) => `  ${dateTime(r.ts)} ${r.to !== null ? (r.own ? `-> *${r.to}*` : `*${shownNick(r)}*`) : `${r.room} <${shownNick(r)}>`} ${r.text}`)];
+}
+
+/** "2026-12-02 10:31", in local time as the clock of the lines. */
+export function dateTime(ms: number): string {
+  const d = new Date(ms);
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
 }
 
 function formatPresence(event: Extract<UiEvent, { event: 'presence' }>, context: LineContext): string | undefined {

@@ -2,6 +2,7 @@ import { nickRuleWords, roomProblem } from '../chat/names.js';
 import type { Notice, Problem } from '../chat/views.js';
 import type { NoticeReport, ProblemReport } from '../session/chat-session.js';
 import type { CommandName } from '../session/dispatch.js';
+import type { Notification } from './notify-policy.js';
 import { type FileProblem, isLanchatError } from '../wire/errors.js';
 
 /**
@@ -51,6 +52,14 @@ export function noticeText(notice: Notice): string {
       if (notice.first) return `${notice.count} earlier message${notice.count === 1 ? '' : 's'} of this network${shown}`;
       return notice.away ? `${messages} while you were away${shown}` : `${messages} arrived at once${shown}`;
     }
+    case 'OFFLINE_DELIVERY':
+      return `${notice.nick} is offline; they will get it when they are back`;
+    case 'HISTORY_FULL':
+      return `the history here has reached its limit of ${mebibytes(notice.limitBytes)}: lines of others are shown but no longer kept (your own lines are always kept)`;
+    case 'ORIGIN_FULL': {
+      const who = notice.nick === undefined ? `node ${notice.origin.slice(0, 8)}` : `${notice.nick} (node ${notice.origin.slice(0, 8)})`;
+      return `${who} has filled its share of the history here (${mebibytes(notice.limitBytes)}): its lines are shown but no longer kept`;
+    }
   }
 }
 
@@ -79,6 +88,7 @@ export function problemText(problem: Problem, command?: CommandName): string {
     case 'CONNECT_FAILED':
       return `${problem.undelivered} line(s) not delivered yet: no relay reachable. They are kept and go out when lanchat next meets a relay.`;
     case 'STORE_FAILED':
+      if (problem.what === 'relay') return `the relay on this node could not store ${problem.count} message(s) members sent (they still reach everyone): ${problem.cause}`;
       return problem.what === 'own'
         ? `${problem.count} line(s) could not be stored and were not sent: ${problem.cause}`
         : `${problem.count} message(s) could not be stored: ${problem.cause}`;
@@ -97,7 +107,16 @@ export function problemText(problem: Problem, command?: CommandName): string {
     case 'BAD_FRAME':
     case 'USAGE':
       return problem.detail;
+    case 'SEARCH_INVALID':
+      return `a search is 1 to ${problem.maxChars} characters of text`;
+    case 'SEARCH_FAILED':
+      return `could not search the history: ${problem.cause}`;
   }
+}
+
+/** A size in MiB, as the limits table gives it. */
+function mebibytes(bytes: number): string {
+  return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MiB`;
 }
 
 /**
@@ -124,6 +143,13 @@ export function noticeSentence(report: NoticeReport): string {
 /** The sentence of a problem as the session reports it (an event, or the refusal of `command`). */
 export function problemSentence(report: ProblemReport, command?: CommandName): string {
   return problemText(report.problem, command);
+}
+
+/** A desktop notification's title and body (ui/notify-policy.ts): a line, or a summary of those held. */
+export function notificationText(n: Notification): { title: string; body: string } {
+  if (n.kind === 'line') return { title: n.private ? `${n.from} (private)` : `${n.from} mentioned you`, body: n.text };
+  const who = n.senders.join(', ') + (n.others > 0 ? ` and ${n.others} other${n.others === 1 ? '' : 's'}` : '');
+  return { title: 'lanchat', body: `${n.count} more from ${who}` };
 }
 
 /** What the file or folder is, as a user knows it. */

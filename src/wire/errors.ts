@@ -41,6 +41,8 @@ export const ErrorCode = {
   // A message whose signature, author key or chain does not hold: refused, never stored.
   BAD_SIGNATURE: 'BAD_SIGNATURE',
   STORE_FAILED: 'STORE_FAILED',
+  // Sync batches nobody asked for, or sync requests faster than they are answered, past unaskedBatches (limits.ts).
+  SYNC_ABUSE: 'SYNC_ABUSE',
   // The control socket is answering controlQueries (limits.ts) history queries already.
   TOO_MANY_QUERIES: 'TOO_MANY_QUERIES',
   STORE_FORMAT: 'STORE_FORMAT',

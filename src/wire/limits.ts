@@ -85,6 +85,14 @@ export interface Limits {
    */
   readonly rateOtherCost: number;
   /**
+   * Sync frames also draw on a bucket of bytes of their own, in proportion to their size: this many a
+   * second, with a burst of as many. A full batch (200 KiB) is a fortieth of a second of it; a member
+   * answering its relay's requests never feels it (the relay asks one batch at a time), one pushing
+   * batches as fast as it can write is read at this pace and no faster. Over it, the connection is read
+   * more slowly, not dropped: a failover merge of a large history is honest.
+   */
+  readonly syncReadBytes: number;
+  /**
    * Over the rate, the connection is not read until it is under again (nothing is lost, it is slowed). One
    * that stays over it this long without easing off is dropped (RATE_LIMITED): its lines are stored on its
    * side and reach the relay by the sync after it reconnects.
@@ -138,6 +146,38 @@ export interface Limits {
    * side). It bounds what a catch-up holds: 4 batches of syncBatchBytes.
    */
   readonly syncPipelineDepth: number;
+  /**
+   * Sync batches that answer no request of this relay's (pushed unasked) that one connection may send:
+   * each is dropped unread and counted; one more closes the connection (SYNC_ABUSE). A node only sends a
+   * batch to answer a request, so an honest one sends none; a few cover an answer racing a give-up.
+   */
+  readonly unaskedBatches: number;
+  /**
+   * Sync requests of one connection waiting for their answers, at most (the one being answered
+   * included). A node asks one batch at a time; past this a request is dropped and counted as above.
+   */
+  readonly syncAnswersQueued: number;
+
+  // ---- what others can make a node store (sync/budget.ts) ----
+  /**
+   * Bytes of history a node keeps in all. At it, lines of others are no longer kept (shown, not stored);
+   * nothing held is evicted, and the node's own lines are always kept. The user is told once (HISTORY_FULL).
+   * 1 GiB is some three million lines of a hundred words: years of a busy LAN.
+   */
+  readonly historyBytes: number;
+  /**
+   * Bytes one origin (one node id) may hold in a node's history: past it, its lines are no longer kept
+   * (ORIGIN_FULL, said once). 64 MiB is two hundred thousand lines: one identity cannot fill the history.
+   */
+  readonly originBytes: number;
+  /**
+   * Bytes of new messages the sync batches of one address's connections may bring into the relay's
+   * store within addressSyncWindowMs (one window for all of them: reconnecting does not start a new one); the
+   * rest is not kept, and is asked for again by a later round. New node ids cost nothing, so this bounds
+   * a member however many identities it signs as. 32 MiB is a merge of a hundred thousand lines in one window.
+   */
+  readonly addressSyncBytes: number;
+  readonly addressSyncWindowMs: number;
   /** Of a catch-up after being away, this many of the latest messages are shown (`/history` shows more). */
   readonly caughtUpShown: number;
 
@@ -193,6 +233,18 @@ export interface Limits {
    */
   readonly linkBytes: number;
 
+  // ---- search (/search, lanchat history --grep) ----
+  /** Matches a search shows, the newest: a screenful or two; the store is read only until it holds them. */
+  readonly searchResults: number;
+  /** Longest search text, in characters: a phrase to find, not a paste. */
+  readonly searchChars: number;
+
+  // ---- people who are offline ----
+  /**
+   * Seal keys of nodes seen online kept in the data folder (private messages to someone offline are
+   * sealed to theirs): a LAN's people many times over; the least lately seen leave first.
+   */
+  readonly knownSealKeys: number;
   // ---- the browser UI (lanchat --web): a page is one more input, bounded like a peer ----
   /** Biggest message a page may send over its WebSocket: a chat line (textBytes) and its JSON around it. */
   readonly webMessageBytes: number;
@@ -237,6 +289,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   ratePerSec: 10,
   rateBurst: 20,
   rateOtherCost: 0.1,
+  syncReadBytes: 8 * MiB,
   rateDropMs: 10_000,
 
   connectionsPerAddress: 16,
@@ -253,6 +306,12 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   syncIntervalMs: 10_000,
   syncAnswerTimeoutMs: 30_000,
   syncPipelineDepth: 4,
+  unaskedBatches: 3,
+  syncAnswersQueued: 2,
+  historyBytes: 1024 * MiB,
+  originBytes: 64 * MiB,
+  addressSyncBytes: 32 * MiB,
+  addressSyncWindowMs: 60_000,
   caughtUpShown: 50,
 
   discoveryWindowMs: 500,
@@ -273,6 +332,10 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   scrollbackLines: 5_000,
   linkBytes: 2_048,
 
+  searchResults: 100,
+  searchChars: 200,
+
+  knownSealKeys: 1_000,
   webMessageBytes: 20 * KiB,
   webTabs: 16,
   webRatePerSec: 10,

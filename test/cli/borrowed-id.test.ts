@@ -55,6 +55,20 @@ describe('node ids on an open network (real processes on loopback)', () => {
     expect(relay.proc.all('presence', (e) => e.nick === 'alice' && e.state === 'left')).toHaveLength(0);
   });
 
+  it('a heartbeat sent before the answer to the challenge (a slow node) is no reason to close the link', async () => {
+    const relay = await cluster.relay('patient');
+    const slow = await WireClient.connect(relay.port, ephemeralIdentity(), { answerChallenge: false });
+    slow.hello('slowpoke', ['#lobby'], NETWORK);
+    const { frame } = await slow.next('challenge');
+    slow.conn.sendFrame({ heartbeat: { time: Date.now() } });
+    slow.answer(frame.challenge);
+    const welcome = await slow.next('welcome');
+    expect(welcome.frame.welcome.nick).toBe('slowpoke');
+    expect(slow.received('error')).toEqual([]);
+    slow.conn.sendFrame({ leave: { reason: 'bye' } });
+    await relay.proc.waitFor('presence', (e) => e.nick === 'slowpoke' && e.state === 'left');
+  });
+
   it('a relay that cannot prove its node id is refused by a --connect member', async () => {
     const claimed = ephemeralIdentity();
     const impostor = ephemeralIdentity();

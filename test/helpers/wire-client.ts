@@ -23,25 +23,28 @@ export class WireClient {
   #nonce = challengeNonce();
   #network = 'test';
 
-  private constructor(conn: Connection, who: Buffer | Identity) {
+  private constructor(conn: Connection, who: Buffer | Identity, answerChallenge: boolean) {
     this.conn = conn;
     this.identity = Buffer.isBuffer(who) ? undefined : who;
     this.nodeId = Buffer.isBuffer(who) ? who : who.nodeId;
     conn.on('frame', (frame, raw) => {
-      if (frame.kind === 'challenge' && this.identity !== undefined) this.#answer(frame.challenge);
+      if (frame.kind === 'challenge' && answerChallenge && this.identity !== undefined) this.answer(frame.challenge);
       this.frames.push({ frame, raw: Buffer.from(raw) });
       this.#waiters.notify();
     });
     this.closed = new Promise((resolve) => conn.once('close', () => resolve()));
   }
 
-  /** Connects as `who`: an identity (answers challenges, as a real node does) or a bare node id. */
-  static async connect(port: number, who: Buffer | Identity = ephemeralIdentity()): Promise<WireClient> {
-    return new WireClient(await dial('127.0.0.1', port, { heartbeatMs: 0 }), who);
+  /**
+   * Connects as `who`: an identity (answers challenges at once, as a real node does, unless told not to:
+   * then the test calls `answer`) or a bare node id.
+   */
+  static async connect(port: number, who: Buffer | Identity = ephemeralIdentity(), { answerChallenge = true } = {}): Promise<WireClient> {
+    return new WireClient(await dial('127.0.0.1', port, { heartbeatMs: 0 }), who, answerChallenge);
   }
 
   /** Signs a relay's challenge (hello-challenge in src/node/), as a node's member does. */
-  #answer(challenge: lanchat.Challenge.$Properties): void {
+  answer(challenge: lanchat.Challenge.$Properties): void {
     const { nonce, relayId } = challenge;
     if (!isNonce(nonce) || !relayId) return;
     const material = challengeMaterial('link', this.#network, relayId, nonce, this.#nonce);

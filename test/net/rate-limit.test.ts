@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { frameCost, InboundThrottle, TokenBucket, type ThrottleTarget } from '../../src/net/rate-limit.js';
+import { frameCost, InboundThrottle, syncBytesCost, TokenBucket, type ThrottleTarget } from '../../src/net/rate-limit.js';
 import type { Frame } from '../../src/wire/codec.js';
 import { DEFAULT_LIMITS } from '../../src/wire/limits.js';
 
@@ -43,6 +43,11 @@ describe('frameCost', () => {
     expect(frameCost({ kind: 'nick' } as Frame)).toBe(1);
     expect(frameCost({ kind: 'heartbeat' } as Frame)).toBe(DEFAULT_LIMITS.rateOtherCost);
     expect(frameCost({ kind: 'syncBatch' } as Frame)).toBe(DEFAULT_LIMITS.rateOtherCost);
+  });
+
+  it('charges sync frames their size in sync bytes, and nothing else any', () => {
+    for (const kind of ['syncBatch', 'syncRequest', 'syncOffer'] as const) expect(syncBytesCost({ kind } as Frame, Buffer.alloc(4_000))).toBe(4_000);
+    for (const kind of ['message', 'heartbeat', 'join'] as const) expect(syncBytesCost({ kind } as Frame, Buffer.alloc(4_000))).toBe(0);
   });
 });
 
@@ -123,6 +128,29 @@ describe('InboundThrottle', () => {
     vi.advanceTimersByTime(3_000);
     expect(delivered).toHaveLength(80);
     expect(log.some((l) => l.startsWith('drop'))).toBe(false);
+  });
+
+  it('reads sync batches at the sync byte rate, in proportion to their size, slowed but never dropped', () => {
+    const { log, delivered, throttle } = harness({ ratePerSec: 10, burst: 20, dropAfterMs: 2_000, syncBytesPerSec: 200_000 });
+    const batch = { kind: 'syncBatch', syncBatch: { messages: [], more: true } } as Frame;
+    // A peer pushing 100 kB batches as fast as it is read, for 10 s (five times the drop time).
+    for (let step = 0; step < 1_000 && Date.now() < 10_000; step++) {
+      if (!throttle.throttled) throttle.push(batch, Buffer.alloc(100_000));
+      vi.advanceTimersByTime(10);
+    }
+    // 200 kB a second after a burst of 200 kB: 2 + 2 a second of 100 kB, not the 1,000 pushes tried.
+    expect(delivered.length).toBeGreaterThanOrEqual(20);
+    expect(delivered.length).toBeLessThanOrEqual(23);
+    expect(log.some((l) => l.startsWith('drop'))).toBe(false);
+  });
+
+  it('charges a chat line held behind sync bytes its token once', () => {
+    const { delivered, throttle, chat } = harness({ ratePerSec: 10, burst: 1, syncBytesPerSec: 100 });
+    throttle.push({ kind: 'syncBatch', syncBatch: { messages: [] } } as Frame, Buffer.alloc(100));
+    throttle.push(chat(1), Buffer.alloc(0));
+    throttle.push({ kind: 'syncBatch', syncBatch: { messages: [] } } as Frame, Buffer.alloc(100));
+    vi.advanceTimersByTime(1_000);
+    expect(delivered).toEqual([-1, 1, -1]);
   });
 
   it('on release hands on what it holds and limits no more', () => {

@@ -35,10 +35,46 @@ function fakeSession(state: { currentRoom?: string } = {}, refuse: Refusal | und
     roomList: () => [{ room: '#dev', people: 2, joined: true }],
     history: async (room, count) => (calls.push(['history', room, count]), [stored]),
     older: async () => [],
+    search: async (text, room) => (calls.push(['search', text, room]), [stored]),
+    conversations: ['bob'],
+    openConversation: (nick) => act('openConversation', nick),
+    closeConversation: (nick) => (calls.push(['closeConversation', nick]), nick === 'bob'),
+    lastRead: () => undefined,
+    markRead: () => undefined,
   };
 }
 
 describe('the command dispatcher', () => {
+  it('opens a private conversation (saying a line in it when given), and closes one or parts a room', () => {
+    const session = fakeSession({ currentRoom: '#dev' });
+    expect(dispatch(session, { kind: 'query', nick: 'bob' })).toEqual({ kind: 'query', nick: 'bob' });
+    expect(dispatch(session, { kind: 'query', nick: 'bob', text: 'hi' })).toEqual({ kind: 'query', nick: 'bob' });
+    expect(dispatch(session, { kind: 'close', name: 'bob' })).toEqual({ kind: 'closed', name: 'bob' });
+    expect(dispatch(session, { kind: 'close', name: '#dev' })).toEqual({ kind: 'done' });
+    expect(dispatch(session, { kind: 'close', name: 'zed' })).toMatchObject({ kind: 'refused', command: 'close', problem: { code: 'NOT_IN_ROOM', room: 'zed' } });
+    expect(session.calls).toEqual([
+      ['openConversation', 'bob'],
+      ['openConversation', 'bob'],
+      ['whisper', 'bob', 'hi'],
+      ['closeConversation', 'bob'],
+      ['part', '#dev'],
+      ['closeConversation', 'zed'],
+    ]);
+  });
+
+  it('searches everything, or a room as typed, and refuses an empty or overlong text', async () => {
+    const session = fakeSession({ currentRoom: '#dev' });
+    const all = dispatch(session, { kind: 'search', text: '  lunch ' });
+    expect(all).toMatchObject({ kind: 'search', query: 'lunch', room: null });
+    const inRoom = dispatch(session, { kind: 'search', text: 'lunch', room: 'Dev' });
+    expect(inRoom).toMatchObject({ kind: 'search', query: 'lunch', room: '#dev' });
+    if (inRoom.kind === 'search') expect(await inRoom.results).toHaveLength(1);
+    expect(session.calls).toEqual([['search', 'lunch', undefined], ['search', 'lunch', '#dev']]);
+    expect(dispatch(session, { kind: 'search', text: ' ' })).toEqual({ kind: 'refused', command: 'search', problem: { code: 'SEARCH_INVALID', maxChars: 200 } });
+    expect(dispatch(session, { kind: 'search', text: 'x'.repeat(201) })).toMatchObject({ kind: 'refused', problem: { code: 'SEARCH_INVALID' } });
+    expect(dispatch(session, { kind: 'search', text: 'x', room: '#bad room' })).toMatchObject({ kind: 'refused', problem: { code: 'ROOM_INVALID' } });
+  });
+
   it('hands each chat command to the session, as typed', () => {
     const session = fakeSession({ currentRoom: '#dev' });
     expect(dispatch(session, { kind: 'say', text: 'hi' })).toEqual({ kind: 'done' });

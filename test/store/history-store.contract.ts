@@ -66,6 +66,23 @@ export function historyStoreContract(name: string, fresh: () => { open: () => Pr
       expect(await store.has(ALICE, 5)).toBe(false);
     });
 
+    it('counts the bytes it holds per origin and in all, duplicates once, also after reopening', async () => {
+      expect(store.totalBytes()).toBe(0);
+      const alice = [chat(ALICE, 1, 100, 'a'.repeat(200)), chat(ALICE, 3, 300)];
+      const bob = chat(BOB, 1, 100);
+      // A length prefix of 2 bytes for a message of 128 bytes or more, 1 below.
+      const size = (m: StoredMessage): number => m.bytes.length + (m.bytes.length >= 128 ? 2 : 1);
+      await store.append([...alice, bob, alice[0]!]);
+      await store.append([alice[1]!]);
+      expect(store.originBytes(ALICE)).toBe(size(alice[0]!) + size(alice[1]!));
+      expect(store.originBytes(BOB)).toBe(size(bob));
+      expect(store.totalBytes()).toBe(size(alice[0]!) + size(alice[1]!) + size(bob));
+      await store.close();
+      store = await place.open();
+      expect(store.originBytes(ALICE)).toBe(size(alice[0]!) + size(alice[1]!));
+      expect(store.totalBytes()).toBe(size(alice[0]!) + size(alice[1]!) + size(bob));
+    });
+
     it('knows the last seq of an origin, gaps or not', async () => {
       expect(await store.lastSeq(ALICE)).toBe(0);
       await store.append([chat(ALICE, 1, 100), chat(ALICE, 7, 700), chat(BOB, 3, 300)]);

@@ -7,7 +7,7 @@ import { isLanchatError } from '../../src/wire/errors.js';
 import { Level } from 'level';
 import { pageRecords } from '../../src/store/display-page.js';
 import type { StoredMessage } from '../../src/store/history-store.js';
-import { bucketKey, bucketOf, messageKey, vectorKey, writeVectorEntry } from '../../src/store/keys.js';
+import { bucketKey, bucketOf, FORMAT, messageKey, vectorKey, writeVectorEntry } from '../../src/store/keys.js';
 import { runRecords } from '../../src/store/message-run.js';
 import { decodeStored } from '../../src/store/stored-message.js';
 import { chat, ALICE, BOB, historyStoreContract } from './history-store.contract.js';
@@ -235,6 +235,10 @@ describe('LevelHistoryStore formats', () => {
           expect(await store.count()).toBe(50);
           expect(store.versionVector()).toEqual(new Map([[ALICE, 30], [BOB, 20]]));
           expect((await store.since(BOB, 18, 10)).length).toBe(2);
+          // Vector entries of format 3 say nothing of bytes: counted from the runs at opening.
+          const size = (list: StoredMessage[]): number => list.reduce((sum, m) => sum + m.bytes.length + 1, 0);
+          expect(store.originBytes(ALICE)).toBe(size(messages.filter((m) => m.origin === ALICE)));
+          expect(store.totalBytes()).toBe(size(messages));
         });
         const keys = await rawKeys(location);
         expect(keys.filter((k) => k.startsWith('m!') || k === 'f!upgrading')).toEqual([]);
@@ -268,7 +272,7 @@ describe('LevelHistoryStore formats', () => {
       const raw = rawLevel(location);
       const formatIn = async (key: string): Promise<number> => Buffer.from((await raw.get(key))!).readUInt32BE();
       try {
-        expect(await formatIn('f!format')).toBe(4);
+        expect(await formatIn('f!format')).toBe(FORMAT);
         expect(await formatIn('f!upgrading')).toBe(2);
       } finally {
         await raw.close();

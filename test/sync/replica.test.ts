@@ -137,3 +137,41 @@ describe('Replica (real LevelDB)', () => {
     expect(answer.messages.map((m) => decodeStored(m).seq)).toEqual([1, 2, 3, 5]);
   });
 });
+
+describe('Replica storage bounds (real LevelDB)', () => {
+  let replica: Replica;
+  let close: () => Promise<void>;
+  const told: string[] = [];
+  // Each of these lines is some 200 bytes.
+  beforeEach(async () => {
+    told.length = 0;
+    ({ replica, close } = await tempReplica('net', { own: ann.nodeIdHex, limits: { originBytes: 1_000, historyBytes: 2_500, addressSyncBytes: 600, addressSyncWindowMs: 60_000 } }));
+    replica.whenBound((reason) => told.push(reason));
+  });
+  afterEach(() => close());
+
+  it("keeps an origin's chain up to its share, shows the rest as unkept, and tells the bound once", async () => {
+    const lines = authored(bob, 'net', 10);
+    const result = await replica.ingest(lines);
+    const kept = result.fresh.map((m) => m.seq);
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept).toEqual(Array.from({ length: kept.length }, (_, i) => i + 1));
+    expect(result.unkept.map((u) => [u.message.seq, u.reason])).toEqual(lines.slice(kept.length).map((_, i) => [kept.length + 1 + i, 'ORIGIN_FULL']));
+    expect(replica.store.originBytes(bob.nodeIdHex)).toBeLessThanOrEqual(1_000);
+    await replica.ingest(authored(bob, 'net', 12).slice(10));
+    expect(told).toEqual(['ORIGIN_FULL']);
+    expect(replica.unkeptCount).toBe(12 - kept.length);
+  });
+
+  it('counts a sync link\'s window, and never its own lines against any bound', async () => {
+    const link = { window: { start: 0, bytes: 0 } };
+    const result = await replica.ingest(replica.decode([...authored(freshAuthor(), 'net', 2), ...authored(freshAuthor(), 'net', 2)]), { whole: true, link });
+    expect(result.unkept.map((u) => u.reason)).toContain('LINK_OVER');
+    expect(link.window.bytes).toBeLessThanOrEqual(600);
+    expect(link.window.bytes).toBe(replica.store.totalBytes());
+    const mine = await replica.ingest(authored(ann, 'net', 20));
+    expect(mine.fresh).toHaveLength(20);
+    expect(replica.store.totalBytes()).toBeGreaterThan(2_500);
+    expect(told).toEqual([]);
+  });
+});

@@ -32,6 +32,11 @@ describe('parseInput', () => {
     expect(parseInput('/history')).toEqual({ kind: 'history', count: 50 });
     expect(parseInput('/history #dev 10')).toEqual({ kind: 'history', room: '#dev', count: 10 });
     expect(parseInput('/history 0')).toMatchObject({ kind: 'invalid' });
+    expect(parseInput('/search printer')).toEqual({ kind: 'search', text: 'printer' });
+    expect(parseInput('/search the printer  is down #ops')).toEqual({ kind: 'search', text: 'the printer  is down', room: '#ops' });
+    // A lone "#word" is what is looked for, not a room.
+    expect(parseInput('/search #ops')).toEqual({ kind: 'search', text: '#ops' });
+    expect(parseInput('/search   ')).toMatchObject({ kind: 'invalid' });
     for (const { usage } of COMMANDS) {
       const example = usage.replace('[#ROOM]', '').replace('[N]', '').replace('#ROOM', '#x').replace('NICK', 'n').replace('TEXT', 't');
       expect(parseInput(example).kind, usage).not.toBe('invalid');

@@ -13,6 +13,7 @@ const NOTICES: [Notice, string][] = [
   [{ code: 'OPEN' }, 'the network is open: anyone on this LAN can read it (for a room secret: LANCHAT_SECRET or --secret-file)'],
   [{ code: 'SECRET' }, 'the network has a room secret: only those who know it can read or write'],
   [{ code: 'LOOKING' }, 'looking for peers…'],
+  [{ code: 'OFFLINE_DELIVERY', nick: 'bob' }, 'bob is offline; they will get it when they are back'],
   [{ code: 'RELAY_LOST', relay: 'bob', reason: 'the relay closed the connection' }, 'lost the relay bob (the relay closed the connection); electing another…'],
   [{ code: 'RELAY_CHANGED', from: 'bob', to: 'alice', self: false, planned: false }, 'relay bob lost; alice took over'],
   [{ code: 'RELAY_CHANGED', from: 'bob', to: 'alice', self: true, planned: false }, 'relay bob lost; you took over'],
@@ -37,6 +38,18 @@ const NOTICES: [Notice, string][] = [
     'warning: bob now comes with another key (node b7e1c0de, before: 0badc0ff); it may be someone else using that nick (on an open network node ids are not proven either)',
   ],
   [{ code: 'CAUGHT_UP', count: 1, shown: 1, away: true, first: false }, '1 message while you were away'],
+  [
+    { code: 'HISTORY_FULL', limitBytes: 1024 * 1024 * 1024 },
+    'the history here has reached its limit of 1024 MiB: lines of others are shown but no longer kept (your own lines are always kept)',
+  ],
+  [
+    { code: 'ORIGIN_FULL', origin: 'b7e1c0de99aa7733', nick: 'eve', limitBytes: 64 * 1024 * 1024 },
+    'eve (node b7e1c0de) has filled its share of the history here (64 MiB): its lines are shown but no longer kept',
+  ],
+  [
+    { code: 'ORIGIN_FULL', origin: 'b7e1c0de99aa7733', limitBytes: 1536 * 1024 },
+    'node b7e1c0de has filled its share of the history here (1.5 MiB): its lines are shown but no longer kept',
+  ],
   [{ code: 'CAUGHT_UP', count: 3, shown: 3, away: true, first: false }, '3 messages while you were away'],
   [{ code: 'CAUGHT_UP', count: 60, shown: 50, away: true, first: false }, '60 messages while you were away (the last 50 below; /history for more)'],
   [{ code: 'CAUGHT_UP', count: 1200, shown: 1000, away: false, first: false }, '1200 messages arrived at once (the last 1000 below; /history for more)'],
@@ -68,6 +81,11 @@ const PROBLEMS: [Problem, CommandName | undefined, string][] = [
   [{ code: 'STORE_FAILED', what: 'own', count: 3, cause: 'disk full' }, undefined, '3 line(s) could not be stored and were not sent: disk full'],
   [{ code: 'STORE_FAILED', what: 'received', count: 7, cause: 'disk full' }, undefined, '7 message(s) could not be stored: disk full'],
   [
+    { code: 'STORE_FAILED', what: 'relay', count: 2, cause: 'disk full' },
+    undefined,
+    'the relay on this node could not store 2 message(s) members sent (they still reach everyone): disk full',
+  ],
+  [
     { code: 'BAD_SIGNATURE', what: 'sync', reason: 'bad signature' },
     undefined,
     'refused a sync batch from the relay: bad signature; nothing of it was stored',
@@ -98,6 +116,8 @@ const PROBLEMS: [Problem, CommandName | undefined, string][] = [
   ],
   [{ code: 'BAD_FRAME', detail: 'index out of range: 4 + 10 > 6' }, undefined, 'index out of range: 4 + 10 > 6'],
   [{ code: 'USAGE', detail: 'usage: /nick NICK' }, 'nick', 'usage: /nick NICK'],
+  [{ code: 'SEARCH_INVALID', maxChars: 200 }, 'search', 'a search is 1 to 200 characters of text'],
+  [{ code: 'SEARCH_FAILED', cause: 'closed' }, 'search', 'could not search the history: closed'],
   [{ code: 'NICK_IN_USE', remote: { message: 'the nick CAROL is taken', suggestion: 'CAROL2' } }, 'nick', 'the nick CAROL is taken'],
   // A code this node words itself, refused by the relay: the relay's words.
   [{ code: 'ROOM_INVALID', remote: { message: 'the relay says no' } }, 'join', 'the relay says no'],
@@ -122,6 +142,9 @@ describe('the words of notices', () => {
       OTHER_SECRET: true,
       NICK_KEY_CHANGED: true,
       CAUGHT_UP: true,
+      OFFLINE_DELIVERY: true,
+      HISTORY_FULL: true,
+      ORIGIN_FULL: true,
     };
     expect(new Set(NOTICES.map(([n]) => n.code))).toEqual(new Set(Object.keys(codes)));
   });
@@ -148,6 +171,8 @@ describe('the words of problems', () => {
       WRONG_SECRET: true,
       BAD_FRAME: true,
       USAGE: true,
+      SEARCH_INVALID: true,
+      SEARCH_FAILED: true,
     };
     expect(new Set(local)).toEqual(new Set(Object.keys(codes)));
   });

@@ -36,6 +36,12 @@ function scriptedSession(): ChatSession & { emit(event: SessionEvent): void } {
     roomList: () => [],
     history: async () => [],
     older: async () => [],
+    search: async () => [],
+    conversations: [],
+    openConversation: () => undefined,
+    closeConversation: () => false,
+    lastRead: () => undefined,
+    markRead: () => undefined,
   };
 }
 

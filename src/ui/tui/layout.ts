@@ -2,6 +2,7 @@ import type { EditLine } from './editor.js';
 import { visibleSlice } from './editor.js';
 import type { ChatState, Entry, Window } from './state.js';
 import { NO_ROOM } from './state.js';
+import { MARKER_TEXT, markerBefore } from './private-windows.js';
 import { dayText, sameDay } from '../line-format.js';
 import { PENDING_MARK } from '../words.js';
 import { displayWidth, linkSpans, padToWidth, type Row, rowWidth, sanitize, type Span, wrapSpans } from './text.js';
@@ -112,6 +113,18 @@ function dayChange(entry: Entry): Entry {
   return line;
 }
 
+const markerLines = new WeakMap<Entry, Entry>();
+
+/** The read marker's line above `entry` (the first line newer than it): one object per entry, painted once. */
+function markerLine(entry: Entry): Entry {
+  let line = markerLines.get(entry);
+  if (line === undefined) {
+    line = { kind: 'info', ts: entry.ts, text: MARKER_TEXT, mention: false };
+    markerLines.set(entry, line);
+  }
+  return line;
+}
+
 /** The pane's rows: the newest at the bottom, `scroll` rows hidden below; blank rows above when short. */
 export function paneRows(window: Window, width: number, height: number): { rows: Row[]; atTop: boolean; maxScroll: number } {
   if (height <= 0) return { rows: [], atTop: false, maxScroll: 0 };
@@ -122,6 +135,10 @@ export function paneRows(window: Window, width: number, height: number): { rows:
     const entry = window.entries[i]!;
     const rows = entryRows(entry, width);
     for (let r = rows.length - 1; r >= 0; r--) collected.push(rows[r]!);
+    if (markerBefore(window.entries, i, window.marker)) {
+      const marker = entryRows(markerLine(entry), width);
+      for (let r = marker.length - 1; r >= 0; r--) collected.push(marker[r]!);
+    }
     const before = window.entries[i - 1];
     if (before !== undefined && !sameDay(before.ts, entry.ts)) {
       const day = entryRows(dayChange(entry), width);

@@ -13,11 +13,14 @@ import { keyAction, type KeyPress, TUI_KEYS } from './keys.js';
 import { CHROME_ROWS, entryRows, layoutScreen, type Screen } from './layout.js';
 import { ChatState, NO_ROOM, RELAY_CHANGE_SHOWN_MS, type SessionSnapshot } from './state.js';
 import { Painter } from './view.js';
+import { findNotifySend, Notifier } from './notifier.js';
 
 /** At most one frame per this many ms: a flood of messages is drawn in batches, not line by line. */
 export const FRAME_MS = 25;
 /** Messages asked of the store at a time when scrolling back past what is held. */
 export const OLDER_BATCH = 100;
+/** Stored lines of each other room loaded at start (its unread count since its marker is counted in them). */
+export const RESTORED_LINES = 50;
 
 export interface TuiOptions {
   frameMs?: number;
@@ -25,9 +28,15 @@ export interface TuiOptions {
   onFrame?: (info: { ms: number; rows: string[] }) => void;
   /** Colours on the screen (default: unless NO_COLOR is set). */
   color?: boolean;
+  /** Desktop notifications (issue 17 item 9): off with --no-notify; --highlight words count as mentions. */
+  notify?: { enabled: boolean; highlights: readonly string[] };
   /** URLs as OSC 8 hyperlinks (default: ui/hyperlink.ts hyperlinksWanted, from the environment). */
   links?: boolean;
 }
+
+/** xterm focus reporting: the terminal says CSI I on focus in, CSI O on focus out. */
+const FOCUS_REPORTS_ON = '\x1b[?1004h';
+const FOCUS_REPORTS_OFF = '\x1b[?1004l';
 
 export function snapshotOf(session: ChatSession): SessionSnapshot {
   return {
@@ -39,6 +48,7 @@ export function snapshotOf(session: ChatSession): SessionSnapshot {
     people: session.people().map((p) => p.nick),
     role: session.role,
     relay: session.relay,
+    conversations: session.conversations,
   };
 }
 
@@ -50,7 +60,15 @@ export function snapshotOf(session: ChatSession): SessionSnapshot {
 export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: NodeJS.WriteStream, options: TuiOptions = {}): Promise<void> {
   const frameMs = options.frameMs ?? FRAME_MS;
   const size = (): { columns: number; rows: number } => ({ columns: Math.max(10, output.columns || 80), rows: Math.max(CHROME_ROWS + 1, output.rows || 24) });
-  const state = new ChatState(snapshotOf(session), { rowsOf: (entry) => entryRows(entry, size().columns).length });
+  const state = new ChatState(snapshotOf(session), {
+    rowsOf: (entry) => entryRows(entry, size().columns).length,
+    lastRead: (window) => session.lastRead(window),
+  });
+  /** Its user leaves the current window: how far they read it is kept (read markers survive restarts). */
+  const markLeft = (): void => {
+    const read = state.leave();
+    if (read !== undefined) session.markRead(read.window, read.ts);
+  };
   // https://no-color.org: set and not empty, no colour.
   const painter = new Painter({ color: options.color ?? !process.env.NO_COLOR, links: options.links ?? hyperlinksWanted(process.env, output.isTTY === true) });
   const paste = new PasteGate();
@@ -98,9 +116,24 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
       .finally(schedule);
   };
 
+  const notifier = new Notifier({
+    enabled: options.notify?.enabled ?? true,
+    highlights: options.notify?.highlights ?? [],
+    notifySend: findNotifySend(),
+    bell: () => {
+      bell = true;
+      schedule();
+    },
+  });
   const controller = new ChatController(session, (event) => {
     sync();
-    if (state.apply(event).bell) bell = true;
+    if (event.event === 'message') notifier.message(event, session.nick);
+    if (event.event === 'query') {
+      // The window of the conversation just opened is shown.
+      markLeft();
+      state.focus(event.nick);
+    }
+    state.apply(event); // a line worth the bell rings it through the notifier (at most every 5 s, not while focused)
     schedule();
     // A relay change stands in the title for a while: repaint when it says "connected" again.
     if (event.event === 'role') setTimeout(schedule, RELAY_CHANGE_SHOWN_MS).unref();
@@ -118,7 +151,7 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
     clockTimer.unref();
     const restore = (): void => {
       if (input.isTTY) input.setRawMode(false);
-      output.write(PASTE_OFF + LEAVE_SCREEN);
+      output.write(FOCUS_REPORTS_OFF + PASTE_OFF + LEAVE_SCREEN);
     };
     const finish = (): void => {
       if (done) return;
@@ -126,6 +159,8 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
       controller.close(); // nothing is drawn any more: the session's last events are not this screen's
       clearTimeout(timer);
       clearInterval(clockTimer);
+      markLeft(); // the session keeps it: the next start shows what came since
+      notifier.close();
       input.off('keypress', onKey);
       output.off('resize', onResize);
       process.off('exit', restore);
@@ -139,16 +174,27 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
     };
     const switchTo = (index: number): void => {
       const target = state.order[index];
-      if (target !== undefined && target.name !== NO_ROOM) controller.run({ kind: 'join', room: target.name });
+      if (target === undefined || target === state.current || target.name === NO_ROOM) return;
+      markLeft();
+      if (target.private === true) state.focus(target.name);
+      else {
+        state.focus(undefined);
+        controller.run({ kind: 'join', room: target.name });
+      }
       sync();
     };
     /** Sends lines as typed, one after another; false once one of them quits. */
     const submit = (lines: readonly string[]): boolean => {
       for (const text of lines) {
-        const kind = parseInput(text).kind;
+        const parsed = parseInput(text);
+        const kind = parsed.kind;
         // Saying something brings the window back to its newest lines, as irssi does.
         if (kind === 'say' || kind === 'msg') state.current.scroll = 0;
-        if (!controller.handleLine(text)) {
+        // In a private window a plain line goes to its person, and /close closes it.
+        const privateTo = state.currentPrivate;
+        if (privateTo !== undefined && parsed.kind === 'say') controller.run({ kind: 'msg', nick: privateTo, text: parsed.text });
+        else if (privateTo !== undefined && parsed.kind === 'close' && parsed.name === undefined) controller.run({ kind: 'close', name: privateTo });
+        else if (!controller.handleLine(text)) {
           finish();
           return false;
         }
@@ -157,6 +203,10 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
       return true;
     };
     const onKey = (ch: string | undefined, key: KeyPress | undefined): void => {
+      if (key?.sequence === '\x1b[I' || key?.sequence === '\x1b[O') {
+        notifier.focus(key.sequence === '\x1b[I');
+        return;
+      }
       const pasted = paste.key(ch, key, line);
       switch (pasted.kind) {
         case 'pass':
@@ -259,7 +309,7 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
     };
 
     process.on('exit', restore); // a signal's process.exit must not leave the terminal raw
-    output.write(ENTER_SCREEN + PASTE_ON);
+    output.write(ENTER_SCREEN + PASTE_ON + FOCUS_REPORTS_ON);
     emitKeypressEvents(input);
     if (input.isTTY) input.setRawMode(true);
     input.on('keypress', onKey);
@@ -267,6 +317,15 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
     output.on('resize', onResize);
     session.run();
     sync();
+    // The other rooms' recent lines, so their unread counts since the last look survive a restart.
+    for (const room of session.rooms) {
+      if (room === session.currentRoom) continue;
+      session
+        .history(room, RESTORED_LINES)
+        .then((views) => state.restore(room, views))
+        .catch(() => undefined)
+        .finally(schedule);
+    }
     schedule();
   });
 }

@@ -6,6 +6,7 @@ import { shownNick } from '../shown-nick.js';
 import { sanitize } from './text.js';
 import { DEFAULT_LIMITS } from '../../wire/limits.js';
 import { type Entry, type EntryKind, markDelivered, mentions } from './entries.js';
+import { conversationOf, countsAsUnread, findConversation, newestTime, unreadAfter } from './private-windows.js';
 
 /** What the screen shows of the session at a moment: read from the session, never kept in two places. */
 export interface SessionSnapshot {
@@ -19,6 +20,8 @@ export interface SessionSnapshot {
   people: readonly string[];
   role: Role;
   relay: RelayInfo | undefined;
+  /** Open private conversations (nicks), each a window after the rooms. */
+  conversations: readonly string[];
 }
 
 export type { Entry, EntryKind } from './entries.js';
@@ -36,6 +39,10 @@ export interface Window {
   /** The store has nothing older than the oldest entry. */
   exhausted: boolean;
   loading: boolean;
+  /** How far its user had read it when they last left it (the "new since you last looked" line). */
+  marker?: number;
+  /** A private conversation's window (its name is the other person's nick). */
+  private?: boolean;
 }
 
 /** The window used while the user is in no room at all. */
@@ -66,15 +73,53 @@ export class ChatState {
   /** A catch-up notice just shown: the history lines it announces go below it, not above by their time. */
   #announcing: { w: Window; entry: Entry } | undefined;
 
-  constructor(snapshot: SessionSnapshot, options: { scrollback?: number; rowsOf?: (entry: Entry) => number } = {}) {
+  /** The private window shown, instead of the current room's. */
+  #focus: string | undefined;
+  readonly #lastRead: (window: string) => number | undefined;
+
+  constructor(
+    snapshot: SessionSnapshot,
+    options: { scrollback?: number; rowsOf?: (entry: Entry) => number; lastRead?: (window: string) => number | undefined } = {},
+  ) {
     this.#limit = options.scrollback ?? SCROLLBACK_LIMIT;
+    this.#lastRead = options.lastRead ?? (() => undefined);
     this.#rowsOf = options.rowsOf ?? (() => 1);
     this.snapshot = snapshot;
     this.sync(snapshot);
   }
 
   get currentName(): string {
-    return this.snapshot.currentRoom ?? NO_ROOM;
+    return this.#focus ?? this.snapshot.currentRoom ?? NO_ROOM;
+  }
+
+  /** The nick of the private window shown, if one is. */
+  get currentPrivate(): string | undefined {
+    return this.#focus;
+  }
+
+  /** Shows the private window of `nick` (an open conversation), or the current room's with undefined. */
+  focus(nick: string | undefined): void {
+    this.#focus = nick === undefined ? undefined : findConversation(nick, this.snapshot.conversations);
+    this.sync(this.snapshot);
+  }
+
+  /**
+   * Its user leaves the current window (switching, quitting): its marker moves to its newest line.
+   * Returns what to tell the session (markRead), if the window has lines.
+   */
+  leave(): { window: string; ts: number } | undefined {
+    const w = this.current;
+    const ts = newestTime(w.entries);
+    if (ts === undefined || w.name === NO_ROOM) return undefined;
+    w.marker = ts;
+    return { window: w.name, ts };
+  }
+
+  /** Stored lines of a window not shown at start (`name` another room): loaded, and its unread counted from its marker. */
+  restore(name: string, views: readonly MessageView[]): void {
+    this.addOlder(name, views);
+    const w = this.windows.get(name);
+    if (w !== undefined && w !== this.current) w.unread = unreadAfter(w.entries, w.marker);
   }
 
   get current(): Window {
@@ -85,13 +130,15 @@ export class ChatState {
   get order(): Window[] {
     const names = [...this.snapshot.rooms];
     if (this.snapshot.currentRoom === undefined) names.unshift(NO_ROOM);
+    names.push(...this.snapshot.conversations);
     return names.map((n) => this.#window(n));
   }
 
   /** Takes in the session's current facts: rooms joined or left, the current room (whose unread count is reset). */
   sync(snapshot: SessionSnapshot): void {
     this.snapshot = snapshot;
-    const keep = new Set([...snapshot.rooms, this.currentName]);
+    if (this.#focus !== undefined) this.#focus = findConversation(this.#focus, snapshot.conversations);
+    const keep = new Set([...snapshot.rooms, ...snapshot.conversations, this.currentName]);
     for (const name of this.windows.keys()) {
       // A parted room's scrollback goes with it; the no-room window keeps what was said there.
       if (!keep.has(name) && name !== NO_ROOM) this.windows.delete(name);
@@ -221,10 +268,17 @@ export class ChatState {
 
   #message(view: MessageView): ApplyResult {
     const entry = this.#entryOf(view);
-    const target = view.room !== null && this.windows.has(view.room) ? this.#window(view.room) : this.current;
+    const conversation = conversationOf(view, this.snapshot.conversations);
+    const target =
+      conversation !== undefined ? this.#window(conversation) : view.room !== null && this.windows.has(view.room) ? this.#window(view.room) : this.current;
     if (target.ids.has(view.id)) return { bell: false };
     if (view.history) {
       this.#insertByTime(target, entry);
+      // Lines that came while its user was away (a catch-up): unread, from the window's marker on.
+      if (target !== this.current && (target.marker === undefined || entry.ts > target.marker) && countsAsUnread(entry)) {
+        target.unread++;
+        if (entry.mention) target.mentioned = true;
+      }
       return { bell: false };
     }
     this.#push(target, entry);
@@ -287,7 +341,11 @@ export class ChatState {
   #window(name: string): Window {
     let w = this.windows.get(name);
     if (w === undefined) {
-      w = { name, entries: [], ids: new Set(), unread: 0, mentioned: false, scroll: 0, exhausted: name === NO_ROOM, loading: false };
+      const isPrivate = findConversation(name, this.snapshot.conversations) !== undefined && !name.startsWith('#');
+      const marker = name === NO_ROOM ? undefined : this.#lastRead(name);
+      w = { name, entries: [], ids: new Set(), unread: 0, mentioned: false, scroll: 0, exhausted: name === NO_ROOM || isPrivate, loading: false };
+      if (marker !== undefined) w.marker = marker;
+      if (isPrivate) w.private = true;
       this.windows.set(name, w);
     }
     return w;

@@ -16,6 +16,7 @@ const snap: SessionSnapshot = {
   people: ['alice', 'bob'],
   role: 'member',
   relay: { id: 'r1', nick: 'bob', host: '10.0.0.2', port: 4000, epoch: 1 },
+  conversations: [],
 };
 const at = new Date(2026, 0, 2, 9, 5).getTime();
 type MessageEvent = Extract<UiEvent, { event: 'message' }>;

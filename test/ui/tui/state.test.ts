@@ -10,6 +10,7 @@ const snap = (over: Partial<SessionSnapshot> = {}): SessionSnapshot => ({
   currentRoom: '#lobby',
   people: ['alice', 'bob'],
   role: 'member',
+  conversations: [],
   relay: { id: 'r1', nick: 'bob', host: '10.0.0.2', port: 4000, epoch: 1 },
   ...over,
 });

@@ -1,0 +1,47 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { Cluster } from '../helpers/lanchat-process.js';
+
+// Real lanchat processes on 127.0.0.1 (mDNS off), each with its own data folder and LevelDB.
+describe('a private message for someone offline', () => {
+  const cluster = new Cluster();
+  afterAll(() => cluster.cleanup());
+
+  it('is sealed, stored and delivered when they come back, also after its sender has quit, and to them alone', async () => {
+    const relay = await cluster.relay('hub');
+    const bob = await cluster.member('bob', relay.port);
+    const ann = await cluster.member('ann', relay.port);
+    await ann.waitFor('who', (e) => Array.isArray(e.nicks) && e.nicks.includes('bob'));
+    expect(await bob.quit()).toBe(0);
+    await ann.waitFor('presence', (e) => e.nick === 'bob' && e.state === 'left' && e.room === null);
+
+    // Someone never seen: refused, as before.
+    ann.send('/msg zed are you there');
+    expect(await ann.waitFor('error', (e) => e.code === 'NO_SUCH_NICK')).toMatchObject({ message: 'no one called zed is online' });
+
+    ann.send('/msg bob while you were out');
+    const told = await ann.waitFor('notice', (e) => e.code === 'OFFLINE_DELIVERY');
+    expect(told.text).toBe('bob is offline; they will get it when they are back');
+    // Her own copy, as any private line she sends.
+    expect(await ann.waitForText('while you were out')).toMatchObject({ own: true, to: 'bob', room: null });
+
+    // bob comes back while ann is still here: his node's sync brings it.
+    const bob2 = await cluster.member('bob', relay.port);
+    expect(await bob2.waitForText('while you were out', 15_000)).toMatchObject({ from: 'ann', to: 'bob', room: null, own: false });
+    expect(await bob2.quit()).toBe(0);
+    await ann.waitFor('presence', (e) => e.nick === 'bob' && e.state === 'left' && e.room === null && ann.all('presence', (p) => p.nick === 'bob' && p.state === 'left').length === 2);
+
+    // ann restarts (bob's key comes from her data folder now), writes to him, and quits before he is back.
+    expect(await ann.quit()).toBe(0);
+    const ann2 = await cluster.member('ann', relay.port);
+    ann2.send('/msg bob left you a note');
+    await ann2.waitFor('notice', (e) => e.code === 'OFFLINE_DELIVERY');
+    expect(await ann2.quit()).toBe(0);
+
+    const bob3 = await cluster.member('bob', relay.port);
+    expect(await bob3.waitForText('left you a note', 15_000)).toMatchObject({ from: 'ann', to: 'bob', own: false });
+    // The relay carried both sealed: it never showed either.
+    expect(relay.proc.messages('while you were out')).toHaveLength(0);
+    expect(relay.proc.messages('left you a note')).toHaveLength(0);
+    await bob3.quit();
+  });
+});
