@@ -6,6 +6,7 @@ import { type ErrorCode, isLanchatError, LanchatError } from '../wire/errors.js'
 import { FrameDecoder } from '../wire/frame-decoder.js';
 import type { FrameHolder, PartialFrameBudget } from './frame-budget.js';
 import { FrameDeadline } from './frame-deadline.js';
+import { Liveness } from './liveness.js';
 import { InboundThrottle, type RateLimitOptions } from './rate-limit.js';
 import { DEFAULT_LIMITS, type Limits } from '../wire/limits.js';
 import { PROOF_LABEL } from './secret.js';
@@ -79,14 +80,11 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameH
   readonly #options: Required<Omit<ConnectionOptions, 'rateLimit' | 'frameBudget'>>;
   readonly #budget: PartialFrameBudget | undefined;
   #throttle: InboundThrottle | undefined;
-  #heartbeatTimer: NodeJS.Timeout | undefined;
+  readonly #liveness: Liveness;
   readonly #frameDeadline: FrameDeadline;
   /** What the decoder held when the budget was last told. */
   #reportedHeld = 0;
-  #lastReceivedAt = Date.now();
   #lastSentAt = Date.now();
-  #lastProgressAt = Date.now();
-  #bytesWrittenAtLastCheck = 0;
   /** Frames sent during this pass of the event loop, written together after its I/O callbacks. */
   #queue: Buffer[] = [];
   #queuedBytes = 0;
@@ -138,12 +136,18 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameH
       this.#beginClose({ code: 'CLOSED', message: err.code ?? err.message, byPeer: true }),
     );
     socket.on('close', () => this.#onSocketClose());
-    if (this.#options.heartbeatMs > 0) {
-      // Ticks four times per heartbeat interval, so a silent peer is declared dead within a quarter
-      // interval of the limit rather than up to a whole interval late.
-      this.#heartbeatTimer = setInterval(() => this.#onHeartbeatTick(), this.#options.heartbeatMs / 4);
-      this.#heartbeatTimer.unref();
-    }
+    this.#liveness = new Liveness(this.#options, {
+      throttled: () => this.#throttle?.throttled === true,
+      sendState: () => ({ buffered: this.bufferedBytes, written: socket.bytesWritten }),
+      dead: (message) => this.close('HEARTBEAT_TIMEOUT', message, false),
+      slow: (message) => this.close('SLOW_CONSUMER', message, false),
+      alive: (now) => {
+        // Any frame proves we are alive: a heartbeat is only needed on a quiet link.
+        const quiet = now - this.#lastSentAt >= this.#options.heartbeatMs;
+        if (quiet && !this.congested) this.sendFrame({ heartbeat: { time: now } });
+      },
+    });
+    this.#liveness.start();
   }
 
   /**
@@ -272,7 +276,7 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameH
     // Any byte proves the link is up (a frame being sent delays the heartbeats queued behind it). A peer
     // that trickles a frame to stay "alive" gains nothing by it: the frame deadline still runs.
     const now = Date.now();
-    this.#lastReceivedAt = now;
+    this.#liveness.heard();
     let frames = 0;
     try {
       decoder.push(chunk, (payload, raw) => {
@@ -320,27 +324,6 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameH
     }
   }
 
-  #onHeartbeatTick(): void {
-    const now = Date.now();
-    // Not reading is our doing while the rate limit holds the peer back, not the peer's silence.
-    if (this.#throttle?.throttled) this.#lastReceivedAt = now;
-    if (now - this.#lastReceivedAt >= this.#options.deadAfterMs) {
-      this.close('HEARTBEAT_TIMEOUT', `nothing heard for ${now - this.#lastReceivedAt} ms`, false);
-      return;
-    }
-    const written = this.socket.bytesWritten;
-    if (this.bufferedBytes === 0 || written !== this.#bytesWrittenAtLastCheck) {
-      this.#lastProgressAt = now;
-    } else if (now - this.#lastProgressAt > this.#options.sendStallMs) {
-      this.close('SLOW_CONSUMER', `peer has read nothing for ${now - this.#lastProgressAt} ms`, false);
-      return;
-    }
-    this.#bytesWrittenAtLastCheck = written;
-    // Any frame proves we are alive: a heartbeat is only needed on a quiet link.
-    const quiet = now - this.#lastSentAt >= this.#options.heartbeatMs;
-    if (quiet && !this.congested) this.sendFrame({ heartbeat: { time: now } });
-  }
-
   #beginClose(info: CloseInfo): void {
     if (this.#closing !== undefined) return;
     this.#closing = info;
@@ -353,7 +336,7 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameH
   #onSocketClose(): void {
     if (this.#closed) return;
     this.#closed = true;
-    clearInterval(this.#heartbeatTimer);
+    this.#liveness.stop();
     this.#throttle?.dispose();
     this.#beginClose({ code: 'CLOSED', message: 'connection closed', byPeer: true });
     this.emit('close', this.#closing!);

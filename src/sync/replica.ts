@@ -3,8 +3,9 @@ import { decodeStored } from '../store/stored-message.js';
 import { planAsk, type SyncAsk, SYNC_PAGE_ENTRIES, toSend } from './page.js';
 import { clampTime } from './clock-clamp.js';
 import { messageProblem } from './message-rules.js';
-import { messageHash, messageHashString, verifyMessages } from './signature.js';
+import { messageHash, messageHashString } from './signature.js';
 import { mergeSpans, type Span, type SyncPoint } from './spans.js';
+import { verifySliced } from './verify-sliced.js';
 import { DEFAULT_LIMITS } from '../wire/limits.js';
 import { admit, type BudgetLimits, type LinkWindow, type UnkeptReason } from './budget.js';
 
@@ -217,7 +218,8 @@ export class Replica {
       (!whole && this.#verified.has(verifiedKey(m.bytes)) ? proven : unproven).push(m);
     }
     this.#droppedCount += dropped.length;
-    const verdict = verifyMessages(unproven, this.network);
+    // Sliced: a batch of many origins costs a signature check each, and heartbeats must not wait for all of them.
+    const verdict = await verifySliced(unproven, this.network);
     this.#verifications += unproven.length;
     refused.push(...verdict.refused.map(({ message, reason }) => ({ reason, origin: message.origin, seq: message.seq })));
     if (whole && refused.length > 0) return this.#refuseAll(count, refused);

@@ -99,6 +99,29 @@ describe('Connection', () => {
     expect(server.isOpen && client.isOpen).toBe(true);
   });
 
+  it('does not take a stall of its own event loop for the peer’s silence', async () => {
+    const { port, accepted } = await serverWith({ heartbeatMs: 100, deadAfterMs: 300 });
+    const client = await dial('127.0.0.1', port, { heartbeatMs: 100, deadAfterMs: 300 });
+    cleanups.push(() => client.close());
+    const server = await accepted;
+    const beats = (conn: Connection, count: number): Promise<string> =>
+      new Promise((resolve) => {
+        let seen = 0;
+        conn.on('frame', (f) => f.kind === 'heartbeat' && ++seen === count && resolve('beats'));
+        conn.once('close', (info) => resolve(info.code));
+      });
+    expect(await beats(server, 2)).toBe('beats');
+    // Both ends live in this process: blocking it for 4 times the limit stalls both; each end's
+    // heartbeats wait unsent, and the other's unread, in the sockets. Neither peer fell silent.
+    const until = Date.now() + 1_200;
+    while (Date.now() < until) {
+      // busy: a long synchronous task
+    }
+    const after = await Promise.all([beats(server, 3), beats(client, 3)]);
+    expect(after).toEqual(['beats', 'beats']);
+    expect(server.isOpen && client.isOpen).toBe(true);
+  });
+
   async function pushFrames(conn: Connection, count: number): Promise<boolean> {
     const frame = encodeFrame({ error: { code: 'X', message: 'y'.repeat(16 * 1024) } });
     let congested = false;
