@@ -252,15 +252,8 @@ export async function askHistory(
   onPage: (messages: Uint8Array[]) => void | Promise<void>,
   timeoutMs = CONTROL_TIMEOUT_MS,
 ): Promise<boolean> {
-  const socket = connect(controlSocketPath(dataDir));
-  try {
-    await within(once(socket, 'connect'), timeoutMs, 'connecting to the running lanchat');
-  } catch (err) {
-    socket.destroy();
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ECONNREFUSED') return false;
-    throw err;
-  }
+  const socket = await connectControl(dataDir, timeoutMs);
+  if (socket === undefined) return false;
   const limit = Number.isFinite(query.limit) ? query.limit : 0;
   socket.write(encodeFrame({ historyQuery: { room: query.room ?? '', limit, grep: query.grep ?? '' } }));
   try {
@@ -312,15 +305,8 @@ async function within<T>(promise: Promise<T>, ms: number, what: string): Promise
  * --web, or undefined when no node answers there.
  */
 export async function askWebUrl(dataDir: string, timeoutMs = CONTROL_TIMEOUT_MS): Promise<string | undefined> {
-  const socket = connect(controlSocketPath(dataDir));
-  try {
-    await within(once(socket, 'connect'), timeoutMs, 'connecting to the running lanchat');
-  } catch (err) {
-    socket.destroy();
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ECONNREFUSED') return undefined;
-    throw err;
-  }
+  const socket = await connectControl(dataDir, timeoutMs);
+  if (socket === undefined) return undefined;
   socket.write(encodeFrame({ webQuery: {} }));
   try {
     const decoder = new FrameDecoder(MAX_QUERY_BYTES * 8);
@@ -339,5 +325,19 @@ export async function askWebUrl(dataDir: string, timeoutMs = CONTROL_TIMEOUT_MS)
     }
   } finally {
     socket.destroy();
+  }
+}
+
+/** A connection to the control socket of the node running on `dataDir`; undefined when none listens there. */
+async function connectControl(dataDir: string, timeoutMs: number): Promise<Socket | undefined> {
+  const socket = connect(controlSocketPath(dataDir));
+  try {
+    await within(once(socket, 'connect'), timeoutMs, 'connecting to the running lanchat');
+    return socket;
+  } catch (err) {
+    socket.destroy();
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ECONNREFUSED') return undefined;
+    throw err;
   }
 }

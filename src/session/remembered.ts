@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { normalizeRoom } from '../chat/names.js';
 import { writeFileAtomic } from '../util/atomic-file.js';
+import { jsonRecord } from '../util/json-record.js';
 
 /** What a restart brings back, in the data folder: the rooms and the current one, and the lines typed. */
 export const REMEMBERED_FILE = 'remembered.json';
@@ -59,13 +60,7 @@ export class Remembered {
 
 /** The state a file's text holds; what is not a valid room or line is left out. */
 export function parseRemembered(text: string): RememberedState {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    raw = undefined;
-  }
-  const record = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
+  const record = jsonRecord(text);
   const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
   const rooms = [...new Set(strings(record.rooms).map((r) => normalizeRoom(r)).filter((r): r is string => r !== undefined))];
   const current = typeof record.current === 'string' ? normalizeRoom(record.current) : undefined;

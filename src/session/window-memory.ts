@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { nickKey } from '../chat/names.js';
 import { writeFileAtomic } from '../util/atomic-file.js';
+import { jsonRecord } from '../util/json-record.js';
 
 /** Private conversations and read markers, in the data folder (issue 17 items 6 and 11). */
 export const WINDOWS_FILE = 'windows.json';
@@ -98,13 +99,7 @@ export class WindowMemory {
 
 /** The state a file's text holds; what is not a nick or a time is left out. */
 export function parseWindows(text: string): WindowState {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    raw = undefined;
-  }
-  const record = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
+  const record = jsonRecord(text);
   const conversations = Array.isArray(record.conversations)
     ? record.conversations.filter((n): n is string => typeof n === 'string' && n !== '' && n.length <= 64).slice(-MAX_CONVERSATIONS)
     : [];
