@@ -41,21 +41,69 @@ export interface MessageView {
    * shownNick: `bob?1a2b3c4d`, the author's node id prefix after a question mark).
    */
   nickPinnedTo?: string;
+  /** "/me waves": shown `* alice waves`. */
+  action?: true;
+  /** A room's topic set (in `text`); live topics come as TopicView, this is how history shows one. */
+  topic?: true;
 }
 
 export interface PresenceView {
   nick: string;
-  state: 'joined' | 'left' | 'renamed';
+  /** `away` (with `reason`) and `back`: ephemeral, never stored (the relay keeps it in the roster). */
+  state: 'joined' | 'left' | 'renamed' | 'away' | 'back';
   /** The room joined or left; null for the network as a whole. */
   room: string | null;
   /** For a rename: the nick before. */
   from?: string;
-  /** Why a node left the network. */
+  /** Why a node left the network, or why it is away. */
   reason?: string;
   /** For a node joining the network: the rooms it is in. */
   rooms?: string[];
   /** It is about this node's own user. */
   self: boolean;
+}
+
+// ---- conversation (issue 17): topics, typing, away, whois ----
+
+/** A room's topic: the newest by display order (hybrid clock, origin, seq), the same on every node. */
+export interface TopicView {
+  room: string;
+  topic: string;
+  /** Who set it: their nick then, and node id. */
+  by: string;
+  byId: string;
+  /** When, by the setter's hybrid clock, ms since the epoch. */
+  ts: number;
+}
+
+/** Someone is typing in `room`, or to this user when `room` is null; forgotten after TYPING_EXPIRES_MS. */
+export interface TypingView {
+  nick: string;
+  fromId: string;
+  room: string | null;
+}
+
+/** Away, as the relay keeps it: why, and since when (ms since the epoch). */
+export interface AwayView {
+  reason: string;
+  since: number;
+}
+
+/** What /whois tells of someone online. */
+export interface WhoisView {
+  nick: string;
+  nodeId: string;
+  /** Of their Ed25519 key: `SHA256:` and its hash in base64, as ssh shows keys. */
+  fingerprint: string | null;
+  /** The address the relay sees them at first, then those they announced. */
+  addresses: string[];
+  port: number;
+  /** When their node started, ms since the epoch. */
+  onlineSince: number;
+  /** Since their last line, as their relay saw it; null when the relay did not say (none, or an older one). */
+  idleMs: number | null;
+  away: AwayView | null;
+  rooms: string[];
 }
 
 /** Why a nick is refused (chat/names.ts `nickRule`). */
@@ -97,6 +145,14 @@ export type Notice =
    */
   /** `first`: the store held nothing before: the network's earlier messages, not what happened while away. */
   | { code: 'CAUGHT_UP'; count: number; shown: number; away: boolean; first: boolean }
+  /** /topic for a room that has none. */
+  | { code: 'NO_TOPIC'; room: string }
+  /** /ignore and /unignore done, and the list; `nodeId` is what is ignored, whatever the nick. */
+  | { code: 'IGNORED'; nick: string; nodeId: string }
+  | { code: 'UNIGNORED'; nick: string; nodeId: string }
+  /** This user went away (`auto`: after --away-after minutes without input) or came back. */
+  | { code: 'AWAY'; reason: string; auto: boolean }
+  | { code: 'BACK' }
   /** A private line to `nick`, who is offline: sealed and stored, it reaches them when their node next syncs. */
   | { code: 'OFFLINE_DELIVERY'; nick: string }
   /** The history holds `limitBytes`: lines of others are shown, no longer kept (sync/budget.ts). Said once a run. */
@@ -115,7 +171,9 @@ export type NoticeCode = Notice['code'];
 export type Problem =
   /** `asked`: what the user tried without a room (the words differ); `room`: the room named, if one was. */
   | { code: 'NOT_IN_ROOM'; room: string | null; asked?: 'say' | 'part' | 'who' }
-  | { code: 'NO_SUCH_NICK'; nick: string; reason: 'offline' | 'self' | 'unsealable' }
+  | { code: 'NO_SUCH_NICK'; nick: string; reason: 'offline' | 'self' | 'unsealable' | 'unknown' }
+  /** /unignore of someone not ignored. */
+  | { code: 'NOT_IGNORED'; nick: string }
   | { code: 'ROOM_INVALID'; room: string }
   | { code: 'NICK_INVALID'; nick: string; rule: NickRule }
   | { code: 'TEXT_INVALID'; maxBytes: number }

@@ -44,6 +44,8 @@ const program = new Command()
   .option('--secret-file <file>', 'room secret: its first line (or set LANCHAT_SECRET); every link is then TLS')
   .option('--web [port]', 'also serve the browser UI on 127.0.0.1 (on PORT, or any free port); prints its URL')
   .option('--no-discovery', 'do not use mDNS: no announcing, no looking (then use --host or --connect)')
+  .option('--away-after <minutes>', 'away after this many minutes without input; 0: never', '10')
+  .option('--no-typing', 'do not tell the others when you are typing')
   .option('--no-notify', 'no desktop notifications (nor the bell) for private messages and mentions')
   .option('--highlight <words>', 'comma-separated words that notify you as your nick does')
   .showHelpAfterError('(lanchat --help lists the options)')
@@ -135,6 +137,8 @@ async function run(options: CliOptions, secret: string | undefined): Promise<voi
       host: options.host,
       port: options.port,
       discovery: options.discovery,
+      awayAfterMinutes: options.awayAfterMinutes,
+      typing: options.typing,
       ...(secret === undefined ? {} : { secret }),
       ...(options.connect === undefined ? {} : { connect: options.connect }),
     });

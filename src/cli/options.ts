@@ -2,6 +2,7 @@ import { userInfo } from 'node:os';
 import { nickProblem, sanitizeNick } from '../chat/names.js';
 import type { RelayAddress } from '../chat/views.js';
 import { defaultDataDir } from '../session/data-folder.js';
+import { DEFAULT_AWAY_AFTER_MINUTES } from '../session/node-session.js';
 import { LanchatError } from '../wire/errors.js';
 
 /** The options as commander hands them over: strings, unchecked. */
@@ -15,6 +16,8 @@ export interface RawOptions {
   json?: boolean;
   plain?: boolean;
   discovery?: boolean;
+  awayAfter?: string;
+  typing?: boolean;
   /** false: --no-notify. */
   notify?: boolean;
   /** --highlight WORD,… */
@@ -34,6 +37,10 @@ export interface CliOptions {
   /** Line mode even on a terminal (no full-screen UI). */
   plain: boolean;
   discovery: boolean;
+  /** Minutes without input before the user is away by itself; 0: never (--away-after). */
+  awayAfterMinutes: number;
+  /** Tell the others when the user types (--no-typing: false). */
+  typing: boolean;
   /** Desktop notifications in the full-screen UI (--no-notify: none). */
   notify: boolean;
   /** --highlight: words that count as a mention of you, besides your nick. */
@@ -42,6 +49,8 @@ export interface CliOptions {
   web: number | undefined;
 }
 
+/** --away-after: whole minutes, up to a week. */
+const MAX_AWAY_AFTER_MINUTES = 7 * 24 * 60;
 /** --highlight takes at most this many words, each at most HIGHLIGHT_CHARS characters. */
 export const HIGHLIGHT_WORDS = 20;
 export const HIGHLIGHT_CHARS = 32;
@@ -79,10 +88,20 @@ export function resolveOptions(raw: RawOptions, env: NodeJS.ProcessEnv = process
     json: raw.json === true,
     plain: raw.plain === true,
     discovery: raw.discovery !== false,
+    awayAfterMinutes: raw.awayAfter === undefined ? DEFAULT_AWAY_AFTER_MINUTES : parseMinutes(raw.awayAfter),
+    typing: raw.typing !== false,
     notify: raw.notify !== false,
     highlights: parseHighlights(raw.highlight),
     web: raw.web === undefined || raw.web === false ? undefined : raw.web === true ? 0 : parsePort(raw.web, '--web'),
   };
+}
+
+function parseMinutes(text: string): number {
+  const minutes = Number(text);
+  if (!/^\d+$/.test(text) || minutes > MAX_AWAY_AFTER_MINUTES) {
+    throw usage(`--away-after: "${text}" is not a number of minutes (0 to ${MAX_AWAY_AFTER_MINUTES}; 0: never)`);
+  }
+  return minutes;
 }
 
 /** "host:port", "[v6]:port" or "v6addr:port". */

@@ -54,6 +54,8 @@ export interface InboxOptions {
   /** Who each nick is pinned to: a line under another's pinned nick is marked. */
   nickOwner?: NickOwner;
   caughtUp: (info: CaughtUp) => void;
+  /** A topic message of `room` came by sync: topics are not lines (member/talk.ts shows the newest). */
+  topic?: (room: string) => void;
   problem: (problem: Problem) => void;
 }
 
@@ -98,6 +100,10 @@ export class Inbox {
       const id = storedMessageId(m);
       if (this.#options.seen.has(id) || !this.#isForUser(m)) continue;
       this.#options.seen.add(id);
+      if (m.topic && m.room !== null) {
+        this.#options.topic?.(m.room);
+        continue;
+      }
       this.#caughtUpCount++;
       this.#caughtUp.push(m);
       // Batches come author by author, not in time order: keep the latest by display order.

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { observe, tick, type HlcTimestamp } from '../chat/clock.js';
 import { nickRule, normalizeRoom } from '../chat/names.js';
-import type { MessageView, Notice, PresenceView, Problem, RelayAddress, RelayInfo } from '../chat/views.js';
+import type { MessageView, Notice, PresenceView, Problem, RelayAddress, RelayInfo, TopicView, TypingView, WhoisView } from '../chat/views.js';
 import type { Identity } from '../identity/identity.js';
 import type { KnownKey } from '../identity/seal-keys.js';
 import type { Connection } from '../net/connection.js';
@@ -19,6 +19,8 @@ import type { LostInfo, Reconnect } from '../net/link-policy.js';
 import { Roster } from './roster.js';
 import { StoreQueue } from './store-queue.js';
 import { SyncRounds } from './sync-rounds.js';
+import { Talk } from './talk.js';
+import { whisperTarget } from './whisper-target.js';
 
 export type { Dial, MessageView, PresenceView, Problem, RelayAddress, RelayInfo };
 export type { LostInfo, NextDial, Reconnect } from '../net/link-policy.js';
@@ -81,6 +83,10 @@ interface MemberEvents {
   presence: [presence: PresenceView];
   /** Data only (chat/views.ts); the faces word it (src/ui/words.ts). */
   problem: [problem: Problem];
+  // ---- conversation (issue 17) ----
+  topic: [topic: TopicView];
+  typing: [typing: TypingView];
+  whois: [whois: WhoisView];
   /** Data only, as problems: a private line kept for someone offline (OFFLINE_DELIVERY). */
   notice: [notice: Notice];
 }
@@ -106,6 +112,7 @@ export class Member extends EventEmitter<MemberEvents> {
   #rooms: Set<string>;
   #currentRoom: string | undefined;
   #roster = new Roster();
+  readonly #talk: Talk;
 
   constructor(options: MemberOptions) {
     super();
@@ -116,7 +123,21 @@ export class Member extends EventEmitter<MemberEvents> {
     const { identity, replica } = options;
     const seen = new Seen();
     const problem = (p: Problem): void => this.#problem(p);
-    const show = (view: MessageView): boolean => this.emit('message', view);
+    // A topic is not a line: the newest of the room's is shown (talk.ts), whatever brought this one.
+    const show = (view: MessageView): void => void (view.topic && view.room !== null ? this.#talk.stored(view.room) : this.emit('message', view));
+    this.#talk = new Talk({
+      identity,
+      store: replica.store,
+      rooms: () => this.#rooms,
+      roster: () => this.#roster,
+      send: (frame) => this.#link.session?.sendFrame(frame) ?? false,
+      currentRoom: () => this.#currentRoom,
+      write: (outgoing) => this.#outbox.write(outgoing, this.#nick),
+      topic: (topic) => this.emit('topic', topic),
+      typing: (typing) => this.emit('typing', typing),
+      whois: (whois) => this.emit('whois', whois),
+      problem: (p) => this.#problem(p),
+    });
     this.#link = new Link({ ...options, limits: resolveLimits(options.limits), hello: () => ({ nick: this.#nick, rooms: [...this.#rooms] }) });
     this.#outbox = new Outbox({
       ...options,
@@ -142,6 +163,7 @@ export class Member extends EventEmitter<MemberEvents> {
       gap: () => this.#sync.request(),
       show,
       caughtUp: (info) => this.emit('caughtUp', info),
+      topic: (room) => this.#talk.stored(room),
       problem,
       ...(options.nickOwner === undefined ? {} : { nickOwner: options.nickOwner }),
     });
@@ -242,27 +264,21 @@ export class Member extends EventEmitter<MemberEvents> {
     return this.#outbox.write({ room, text }, this.#nick);
   }
 
-  /** Sends a private line to the person called `nick`. */
+  /**
+   * Sends a private line to the person called `nick`; to someone not online, sealed to the key they were
+   * last seen with, stored, and delivered by their node's next sync (member/whisper-target.ts).
+   */
   whisper(nick: string, text: string): boolean {
-    const peer = this.#roster.findByNick(nick);
-    if (peer === undefined) return this.#whisperOffline(nick, text);
-    if (peer.nodeId === this.#options.identity.nodeIdHex) return this.#refuse({ code: 'NO_SUCH_NICK', nick: peer.nick, reason: 'self' });
-    if (peer.sealKey === undefined) return this.#refuse({ code: 'NO_SUCH_NICK', nick: peer.nick, reason: 'unsealable' });
-    return this.#outbox.write({ to: { nodeId: Buffer.from(peer.nodeId, 'hex'), nick: peer.nick, sealKey: peer.sealKey }, text }, this.#nick);
+    const target = whisperTarget(nick, this.#roster.findByNick(nick), () => this.#options.knownKey?.(nick), this.#options.identity.nodeIdHex);
+    if ('code' in target) return this.#refuse(target);
+    const written = this.#outbox.write({ to: target.to, text }, this.#nick);
+    if (written && target.offline) this.emit('notice', { code: 'OFFLINE_DELIVERY', nick: target.to.nick });
+    return written;
   }
 
-  /**
-   * A private line to someone not online: sealed to the key they were last seen with, stored, and
-   * delivered by their node's next sync (every node stores every message), even if this one is gone by
-   * then. Refused when no key of theirs is known.
-   */
-  #whisperOffline(nick: string, text: string): boolean {
-    const known = this.#options.knownKey?.(nick);
-    if (known === undefined) return this.#refuse({ code: 'NO_SUCH_NICK', nick, reason: 'offline' });
-    if (known.nodeId === this.#options.identity.nodeIdHex) return this.#refuse({ code: 'NO_SUCH_NICK', nick, reason: 'self' });
-    const written = this.#outbox.write({ to: { nodeId: Buffer.from(known.nodeId, 'hex'), nick: known.nick, sealKey: known.sealKey }, text }, this.#nick);
-    if (written) this.emit('notice', { code: 'OFFLINE_DELIVERY', nick: known.nick });
-    return written;
+  /** The conversation beyond chat lines (issue 17): actions, topics, away, typing, whois (member/talk.ts). */
+  get talk(): Talk {
+    return this.#talk;
   }
 
   join(input: string): boolean {
@@ -324,6 +340,7 @@ export class Member extends EventEmitter<MemberEvents> {
     }
     this.#inbox.linked();
     this.#sync.start(conn);
+    this.#talk.welcomed();
   }
 
   /** The link is gone: lines waiting for their turn are stored, and the next relay's sync takes them. */
@@ -334,7 +351,7 @@ export class Member extends EventEmitter<MemberEvents> {
 
   /** A frame of the session; leave and redirect are the link's. */
   #dispatch(frame: Frame, raw: Buffer): void {
-    if (this.#sync.handle(frame)) return;
+    if (this.#sync.handle(frame) || this.#talk.receive(frame)) return;
     switch (frame.kind) {
       case 'message':
         // The link's connection hands a chat message over as its bytes; only an odd frame (a message field
@@ -349,7 +366,9 @@ export class Member extends EventEmitter<MemberEvents> {
         this.#roster.apply(frame.presence);
         const view = presenceView(frame.presence, this.#options.identity.nodeId);
         if (view?.state === 'renamed' && view.self) this.#nick = view.nick;
-        if (view !== undefined) this.emit('presence', view);
+        const id = Buffer.from(frame.presence.peer?.nodeId ?? []).toString('hex');
+        if (view !== undefined && this.#talk.presenceNews(view, id)) this.emit('presence', view);
+        if (view?.self && view.state === 'joined' && view.room !== null) this.#talk.announce(view.room);
         return;
       }
       case 'roster':

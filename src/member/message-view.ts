@@ -41,5 +41,7 @@ export function messageView(message: ShownFields, self: Identity, nickOwner?: Ni
     text,
     ts: message.time ?? 0,
     own,
+    ...(message.action === true ? { action: true as const } : {}),
+    ...(message.topic === true ? { topic: true as const } : {}),
   };
 }

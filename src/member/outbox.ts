@@ -25,7 +25,10 @@ interface Written {
   generation: number;
 }
 
-export type Outgoing = { room: string; text: string } | { to: { nodeId: Buffer; nick: string; sealKey: Buffer }; text: string };
+export type Outgoing = ({ room: string; text: string; topic?: true } | { to: { nodeId: Buffer; nick: string; sealKey: Buffer }; text: string }) & {
+  /** "/me": shown `* nick text`. */
+  action?: true;
+};
 
 /** Where written lines go now: a relay's session, `direct` when that relay is this node's own. */
 export interface Route {
@@ -98,8 +101,10 @@ export class Outbox {
 
   write(outgoing: Outgoing, nick: string): boolean {
     const text = outgoing.text;
-    if (text.length === 0 || Buffer.byteLength(text) > DEFAULT_LIMITS.textBytes) {
-      this.#options.problem({ code: 'TEXT_INVALID', maxBytes: DEFAULT_LIMITS.textBytes });
+    const topic = 'room' in outgoing && outgoing.topic === true;
+    const maxBytes = topic ? DEFAULT_LIMITS.topicBytes : DEFAULT_LIMITS.textBytes;
+    if (text.length === 0 || Buffer.byteLength(text) > maxBytes) {
+      this.#options.problem({ code: 'TEXT_INVALID', maxBytes });
       return false;
     }
     // The message gets its identity, time and place in its author's chain when written, not when it leaves.
@@ -117,6 +122,8 @@ export class Outbox {
       ...('room' in outgoing
         ? { room: outgoing.room, text }
         : { to: { nodeId: outgoing.to.nodeId, nick: outgoing.to.nick }, sealed: seal(text, outgoing.to.sealKey, identity.sealKeyRaw) }),
+      ...(outgoing.action === true ? { action: true } : {}),
+      ...(topic ? { topic: true } : {}),
     };
     const bytes = signMessage(message, identity, network);
     this.#lastHash = messageHash(bytes);

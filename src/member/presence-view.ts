@@ -16,6 +16,10 @@ export function presenceView(presence: lanchat.Presence.$Shape, self: Buffer): P
       return { nick, state: 'left', room, self: isSelf, ...(room === null ? { reason: presence.reason || 'quit' } : {}) };
     case State.RENAMED:
       return { nick, state: 'renamed', room: null, from: presence.oldNick ?? '', self: isSelf };
+    case State.AWAY:
+      return { nick, state: 'away', room: null, reason: peer.away?.reason ?? '', self: isSelf };
+    case State.BACK:
+      return { nick, state: 'back', room: null, self: isSelf };
     default:
       return undefined;
   }

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { nickKey } from '../chat/names.js';
+import type { AwayView } from '../chat/views.js';
 import type { Rank } from '../election/rank.js';
 import { provenSealKey } from '../identity/node-keys.js';
 import { lanchat } from '../wire/protobuf.js';
@@ -13,6 +15,10 @@ export interface PeerView {
   rank: Rank;
   /** Its X25519 seal key, proven by its signature; private messages to it need one. */
   sealKey: Buffer | undefined;
+  /** Set while they are away (the relay keeps it: Peer.away). */
+  away: AwayView | undefined;
+  /** Of their Ed25519 key, when it hashes to their node id: `SHA256:` + base64, as ssh shows keys. */
+  fingerprint: string | undefined;
 }
 
 /**
@@ -71,6 +77,8 @@ export class Roster {
     switch (presence.state) {
       case lanchat.Presence.State.JOINED:
       case lanchat.Presence.State.RENAMED:
+      case lanchat.Presence.State.AWAY:
+      case lanchat.Presence.State.BACK:
         this.#put(peer);
         return;
       case lanchat.Presence.State.LEFT:
@@ -98,10 +106,20 @@ export class Roster {
         nodeId,
       },
       sealKey: provenSealKey(peer.nodeId, peer.keys),
+      away: peer.away ? { reason: peer.away.reason ?? '', since: Number(peer.away.since ?? 0) } : undefined,
+      fingerprint: fingerprintOf(nodeId, peer.keys?.publicKey),
     });
   }
 }
 
 function byNick(a: string, b: string): number {
   return nickKey(a).localeCompare(nickKey(b));
+}
+
+/** `SHA256:` and the base64 of the key's hash, when the key is the node id's (its hash is the node id). */
+export function fingerprintOf(nodeId: string, publicKey: Uint8Array | null | undefined): string | undefined {
+  if (!publicKey || publicKey.length !== 32) return undefined;
+  const digest = createHash('sha256').update(publicKey).digest();
+  if (digest.toString('hex') !== nodeId) return undefined;
+  return `SHA256:${digest.toString('base64').replace(/=+$/, '')}`;
 }

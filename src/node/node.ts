@@ -9,6 +9,7 @@ import type { Role } from '../election/decide.js';
 import type { Rank } from '../election/rank.js';
 import type { Identity } from '../identity/identity.js';
 import type { LostInfo, Member, MessageView, NextDial, RelayInfo } from '../member/member.js';
+import type { Talk } from '../member/talk.js';
 import type { Roster } from '../member/roster.js';
 import type { Connection } from '../net/connection.js';
 import { lanAddresses } from '../net/listener.js';
@@ -27,6 +28,7 @@ import { RelayProbes } from './relay-probes.js';
 import type { NodeEvents, NodeOptions } from './types.js';
 
 export type { NodeEvents, NodeOptions, Role } from './types.js';
+export type { Talk } from '../member/talk.js';
 export type { Notice } from '../chat/views.js';
 export { FOLLOW_PATIENCE_MS, UNREACHABLE_MS } from '../election/failover.js';
 export { DISCOVERY_WINDOW_MS } from './failover-driver.js';
@@ -53,6 +55,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
   readonly #replica: Replica;
   readonly #secret: NetworkSecret | undefined;
   readonly #pins: PinWatch;
+  readonly #nickPins: NodeParts['pins'];
   readonly #rank: Rank;
   readonly #failover: FailoverDriver;
   readonly #probes: RelayProbes;
@@ -94,6 +97,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     const startedAt = Date.now();
     this.#rank = { forced: options.host, weight: 0, startedAt, nodeId: identity.nodeIdHex };
     const notice = (data: NoticeData): void => void this.emit('notice', data);
+    this.#nickPins = pins;
     // A relay change is told once it is done (relay-change.ts): failover's losses go through it.
     const change = (this.#change = new RelayChange({
       self: identity.nodeIdHex,
@@ -149,6 +153,9 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
       if (peer !== undefined) this.#pins.check([peer]);
     });
     member.on('problem', (p) => this.emit('problem', p));
+    member.on('topic', (t) => this.emit('topic', t));
+    member.on('typing', (t) => this.emit('typing', t));
+    member.on('whois', (w) => this.emit('whois', w));
     member.on('notice', notice);
     discovery?.on('seen', (advert) => this.#failover.onAdvert(advert));
     discovery?.on('gone', (nodeId) => this.#failover.onGone(nodeId));
@@ -229,20 +236,33 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     return this.#member.setNick(nick);
   }
 
+  /** The node id of `nick`: of whoever has it online, else the one it is pinned to (seen before). */
+  nodeIdOf(nick: string): { nodeId: string; nick: string } | undefined {
+    const peer = this.#member.roster.findByNick(nick);
+    if (peer !== undefined) return { nodeId: peer.nodeId, nick: peer.nick };
+    const pinned = this.#nickPins.pinned(nick);
+    return pinned === undefined ? undefined : { nodeId: pinned, nick };
+  }
+
+  /** Actions, topics, away, typing, whois (member/talk.ts). */
+  get talk(): Talk {
+    return this.#member.talk;
+  }
+
   /** Emits the last `limit` stored messages (of `room`, or of everything) as history, oldest first. */
   async showHistory(room: string | undefined, limit: number): Promise<void> {
     for (const view of await latestHistory(this.#replica.store, this.identity, room, limit)) this.emit('message', view);
+  }
+
+  /** Stored messages whose text holds `query`, newest first (node/history.ts searchHistory). */
+  searchMessages(query: string, room: string | undefined, limit: number): Promise<MessageView[]> {
+    return searchHistory(this.#replica.store, this.identity, query, room, limit);
   }
 
   /**
    * Stored messages of `room` shown before the message `before` (the latest when undefined), at most
    * `count`, oldest first: what a scrolled-back window shows above the oldest line it holds.
    */
-  /** Stored messages whose text holds `query`, newest first (node/history.ts searchHistory). */
-  searchMessages(query: string, room: string | undefined, limit: number): Promise<MessageView[]> {
-    return searchHistory(this.#replica.store, this.identity, query, room, limit);
-  }
-
   olderMessages(room: string, count: number, before?: Pick<MessageView, 'id' | 'fromId'>): Promise<MessageView[]> {
     return olderHistory(this.#replica.store, this.identity, room, count, before);
   }
@@ -288,18 +308,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
   }
 
   #advert(role: Role, epoch: number): Advert {
-    return {
-      nodeId: this.identity.nodeIdHex,
-      nick: this.#member.nick,
-      network: this.#options.network,
-      protocol: PROTOCOL_VERSION,
-      role,
-      epoch,
-      rank: this.#rank,
-      port: this.port,
-      addresses: [],
-      ...(this.#secret === undefined ? {} : { secretTag: this.#secret.tag }),
-    };
+    return advertOf({ nodeId: this.identity.nodeIdHex, nick: this.#member.nick, network: this.#options.network, rank: this.#rank, port: this.port, secret: this.#secret }, role, epoch);
   }
 
   #onConnected(relay: RelayInfo): void {
@@ -331,4 +340,20 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
       probe: (c, probe) => this.#probes.answer(c, probe),
     });
   }
+}
+
+/** What this node tells the LAN by mDNS: who it is, its role and how to reach it (its addresses are the advertiser's). */
+function advertOf(node: { nodeId: string; nick: string; network: string; rank: Rank; port: number; secret: NetworkSecret | undefined }, role: Role, epoch: number): Advert {
+  return {
+    nodeId: node.nodeId,
+    nick: node.nick,
+    network: node.network,
+    protocol: PROTOCOL_VERSION,
+    role,
+    epoch,
+    rank: node.rank,
+    port: node.port,
+    addresses: [],
+    ...(node.secret === undefined ? {} : { secretTag: node.secret.tag }),
+  };
 }

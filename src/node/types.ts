@@ -1,4 +1,4 @@
-import type { Notice as NoticeData } from '../chat/views.js';
+import type { Notice as NoticeData, TopicView, TypingView, WhoisView } from '../chat/views.js';
 import type { Role } from '../election/decide.js';
 import type { Limits } from '../wire/limits.js';
 import type { MessageView, PresenceView, Problem, RelayAddress, RelayInfo } from '../member/member.js';
@@ -38,4 +38,8 @@ export interface NodeEvents {
   problem: [problem: Problem];
   /** Things the user should know that are neither chat nor errors: data only; the faces word them. */
   notice: [notice: NoticeData];
+  // ---- conversation (issue 17) ----
+  topic: [topic: TopicView];
+  typing: [typing: TypingView];
+  whois: [whois: WhoisView];
 }

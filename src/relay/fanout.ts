@@ -71,6 +71,13 @@ export class Fanout<S extends Recipient> {
     to.conn.sendFrame(frame);
   }
 
+  /** Encodes once, writes the same bytes to `members` but `except` (a room's, for what is only theirs). */
+  multicast(frame: lanchat.Frame.$Shape, members: ReadonlySet<S>, except?: S): void {
+    this.flush();
+    const raw = encodeFrame(frame);
+    for (const member of members) if (member !== except) member.conn.send(raw);
+  }
+
   /** Encodes once, writes the same bytes to every session but `except`. */
   broadcast(frame: lanchat.Frame.$Shape, except?: S): void {
     this.flush();

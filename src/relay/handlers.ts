@@ -8,6 +8,7 @@ import type { Fanout } from './fanout.js';
 import type { Registry } from './registry.js';
 import type { Replication } from './replication.js';
 import { peerOf, type Session } from './session.js';
+import { lineWritten, onAway, onTyping, onWhois } from './talk.js';
 
 /** What a handler works with: who is where, the way out, and the history (on a relay that keeps one). */
 export interface RelayContext {
@@ -40,6 +41,13 @@ export function dispatch(ctx: RelayContext, session: Session, frame: Frame, raw:
       return onNick(ctx, session, frame.nick);
     case 'leave':
       return onLeave(session, frame.leave);
+    // Conversation, ephemeral (relay/talk.ts).
+    case 'typing':
+      return onTyping(ctx, session, frame.typing);
+    case 'away':
+      return onAway(ctx, session, frame.away);
+    case 'whois':
+      return onWhois(ctx, session, frame.whois);
     case 'heartbeat':
     case undefined: // a kind from a newer protocol: ignored, as protobuf intends
       return;
@@ -85,6 +93,7 @@ function onMessage(ctx: RelayContext, session: Session, message: lanchat.ChatMes
     }
     ctx.fanout.forward(session, members, raw);
     store(ctx, session, raw);
+    lineWritten(ctx, session);
     return;
   }
   ctx.fanout.flush();
@@ -92,6 +101,7 @@ function onMessage(ctx: RelayContext, session: Session, message: lanchat.ChatMes
     // Stored and replicated whether or not the recipient is here: it gets it on its next sync. Its sender
     // knows it sent to someone offline (the member says so itself, issue 17 item 8): no error for it.
     store(ctx, session, raw);
+    lineWritten(ctx, session);
     const target = ctx.sessions.byId.get(Buffer.from(message.to?.nodeId ?? EMPTY).toString('hex'));
     if (target !== undefined) ctx.fanout.send(target, raw);
     return;

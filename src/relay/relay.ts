@@ -210,6 +210,8 @@ export class Relay extends EventEmitter<RelayEvents> {
       keys: admission.keys,
       sync: undefined,
       leaveReason: undefined,
+      away: undefined,
+      talk: undefined,
     };
     // Encoded before the session is registered: a roster too big for one frame must not leave a session
     // behind whose connection never got its welcome.

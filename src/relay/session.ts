@@ -1,6 +1,7 @@
 import type { Connection } from '../net/connection.js';
 import type { SyncLink } from '../sync/sync-link.js';
 import type { lanchat } from '../wire/protobuf.js';
+import type { TalkMeter } from './talk-meter.js';
 
 /** What the relay knows of a member from its hello: everything a roster entry or a presence repeats. */
 export interface Seat {
@@ -12,6 +13,8 @@ export interface Seat {
   readonly port: number;
   readonly rank: lanchat.Rank.$Properties | null | undefined;
   readonly keys: lanchat.NodeKeys.$Properties | null | undefined;
+  /** Set while the member is away (issue 17): in its roster entry for everyone. */
+  away?: { reason: string; since: number } | undefined;
 }
 
 /** One member connected to the relay. */
@@ -25,6 +28,8 @@ export interface Session extends Seat {
    * on their way (paced), signed with it.
    */
   formerNick?: string;
+  /** Rates and idle time of its typing, away and whois frames (relay/talk.ts); made at the first need. */
+  talk?: TalkMeter | undefined;
 }
 
 /** The roster entry of a member, as welcomes and presences carry it. */
@@ -37,5 +42,6 @@ export function peerOf(seat: Seat): lanchat.Peer.$Properties {
     rank: seat.rank ?? null,
     rooms: [...seat.rooms],
     keys: seat.keys ?? null,
+    away: seat.away ?? null,
   };
 }

@@ -1,4 +1,4 @@
-import type { MessageView, Notice, PresenceView, Problem, RelayInfo } from '../chat/views.js';
+import type { AwayView, MessageView, Notice, PresenceView, Problem, RelayInfo, TopicView, TypingView, WhoisView } from '../chat/views.js';
 
 /**
  * The one interface every face (full-screen UI, line mode, --json, and next the browser and the IRC
@@ -70,6 +70,29 @@ export interface ChatSession {
   /** Stored messages of `room` shown before `before` (the newest when undefined), at most `count`, oldest first: scroll-back. */
   older(room: string, count: number, before?: Pick<MessageView, 'id' | 'fromId'>): Promise<MessageView[]>;
 
+  // --- conversation (issue 17): actions, topics, away, typing, whois, ignore ---
+  /** "/me TEXT" to the current room: a line shown `* nick TEXT` (MessageView.action). */
+  act(text: string): Refusal | undefined;
+  /** Sets the topic of `room` (the current one when undefined); a `topic` event follows on every node. */
+  setTopic(room: string | undefined, text: string): Refusal | undefined;
+  /** The topic of `room` (a room's name as the session gives it) as this node holds it. */
+  topic(room: string): Promise<TopicView | undefined>;
+  /** Away with `reason`, or back (undefined or blank): a `presence` event (away/back) follows. */
+  setAway(reason?: string): Refusal | undefined;
+  /** This user is away: manually (`auto` false) or after --away-after minutes without input. */
+  readonly away: { reason: string; auto: boolean } | undefined;
+  /**
+   * The user typed a key in the input line (for the current room, or for a private line to `nick`): tells
+   * the others at most every 3 s (unless --no-typing), and counts as input against automatic away.
+   */
+  typing(target?: { room: string } | { nick: string }): void;
+  /** Asks who `nick` is: a `whois` event follows, for every face. */
+  whois(nick: string): Refusal | undefined;
+  /** Ignores `nick` by node id (online, or seen before): their lines and typing are not shown. Kept in the data folder. */
+  ignore(nick: string): Refusal | undefined;
+  unignore(nick: string): Refusal | undefined;
+  /** Who is ignored, oldest first. */
+  ignored(): { nick: string; nodeId: string }[];
   // --- search, private conversations, read markers (issue 17: 6, 8, 10, 11) ---
   /**
    * Stored messages whose text holds `text`, case-insensitively (of `room`, or of everything, the private
@@ -106,6 +129,8 @@ export interface PersonView {
   nodeId: string;
   nick: string;
   rooms: readonly string[];
+  /** Set while they are away (issue 17). */
+  away?: AwayView;
 }
 
 export interface RoomEntry {
@@ -119,6 +144,8 @@ export interface WhoAnswer {
   room: string;
   /** Sorted case-insensitively. */
   nicks: string[];
+  /** Those of `nicks` who are away (issue 17); absent when nobody is. */
+  away?: string[];
 }
 
 /** A notice as the session hands it to the faces. */
@@ -148,6 +175,13 @@ export type SessionEvent =
   | { type: 'presence'; presence: PresenceView }
   | ({ type: 'notice' } & NoticeReport)
   /** Something that went wrong that no command of a face asked for at that moment (those are returned). */
-  | ({ type: 'problem' } & ProblemReport);
+  | ({ type: 'problem' } & ProblemReport)
+  // --- conversation (issue 17) ---
+  /** A room's topic: when it changes, and after each join of a room that has one. */
+  | { type: 'topic'; topic: TopicView }
+  /** Someone is typing (shown until 6 s later, or until their line comes). */
+  | { type: 'typing'; typing: TypingView }
+  /** The answer to a whois. */
+  | { type: 'whois'; whois: WhoisView };
 
 export type SessionEventType = SessionEvent['type'];

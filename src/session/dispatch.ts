@@ -1,5 +1,5 @@
 import { normalizeRoom } from '../chat/names.js';
-import type { MessageView } from '../chat/views.js';
+import type { MessageView, TopicView } from '../chat/views.js';
 import { DEFAULT_LIMITS } from '../wire/limits.js';
 import type { ChatSession, Refusal, RoomEntry, WhoAnswer } from './chat-session.js';
 
@@ -18,6 +18,19 @@ export type Command =
   | { kind: 'history'; room?: string; count: number }
   | { kind: 'help' }
   | { kind: 'quit' }
+  // --- conversation (issue 17) ---
+  | { kind: 'me'; text: string }
+  /** Without a reason: back. */
+  | { kind: 'away'; reason?: string }
+  | { kind: 'back' }
+  /** Without text: show the topic; without a room: the current one. */
+  | { kind: 'topic'; room?: string; text?: string }
+  | { kind: 'whois'; nick: string }
+  /** Without a nick: the list. */
+  | { kind: 'ignore'; nick?: string }
+  | { kind: 'unignore'; nick: string }
+  /** The user is typing (a face sends it by itself; scripts and gateways by this). */
+  | { kind: 'typing'; room?: string; nick?: string }
   // issue 17: search, private conversations
   | { kind: 'search'; text: string; room?: string }
   /** Opens a private conversation with `nick`, and says `text` in it if given. */
@@ -39,6 +52,9 @@ export type Answer =
   | { kind: 'rooms'; rooms: RoomEntry[] }
   /** Stored messages, oldest first, for this face alone. */
   | { kind: 'history'; room: string; messages: Promise<MessageView[]> }
+  /** A room's topic as this node holds it (undefined: none), for this face alone. */
+  | { kind: 'topic'; room: string; topic: Promise<TopicView | undefined> }
+  | { kind: 'ignored'; people: { nick: string; nodeId: string }[] }
   /** Stored messages that hold `query`, newest first, for this face alone. */
   | { kind: 'search'; query: string; room: string | null; results: Promise<MessageView[]> }
   /** A private conversation opened: a face with windows shows it. */
@@ -91,6 +107,38 @@ export function dispatch(session: ChatSession, command: Command): Answer {
       if (name === undefined || name.startsWith('#')) return done('part', session.part(name));
       if (session.closeConversation(name)) return { kind: 'closed', name };
       return { kind: 'refused', command: 'close', problem: { code: 'NOT_IN_ROOM', room: name } };
+    }
+    default:
+      return talk(session, command);
+  }
+}
+
+/** The conversation's commands (issue 17). */
+function talk(session: ChatSession, command: Extract<Command, { kind: 'me' | 'away' | 'back' | 'topic' | 'whois' | 'ignore' | 'unignore' | 'typing' }>): Answer {
+  switch (command.kind) {
+    case 'me':
+      return done(command.kind, session.act(command.text));
+    case 'away':
+      return done(command.kind, session.setAway(command.reason));
+    case 'back':
+      return done(command.kind, session.setAway());
+    case 'topic': {
+      if (command.text !== undefined) return done(command.kind, session.setTopic(command.room, command.text));
+      const room = command.room === undefined ? session.currentRoom : normalizeRoom(command.room);
+      if (room !== undefined) return { kind: 'topic', room, topic: session.topic(room) };
+      const problem = command.room === undefined ? { code: 'NOT_IN_ROOM' as const, room: null } : { code: 'ROOM_INVALID' as const, room: command.room };
+      return { kind: 'refused', command: command.kind, problem };
+    }
+    case 'whois':
+      return done(command.kind, session.whois(command.nick));
+    case 'ignore':
+      return command.nick === undefined ? { kind: 'ignored', people: session.ignored() } : done(command.kind, session.ignore(command.nick));
+    case 'unignore':
+      return done(command.kind, session.unignore(command.nick));
+    case 'typing': {
+      const room = command.room === undefined ? undefined : normalizeRoom(command.room);
+      session.typing(room !== undefined ? { room } : command.nick !== undefined ? { nick: command.nick } : undefined);
+      return { kind: 'done' };
     }
   }
 }

@@ -1,23 +1,36 @@
-import type { MessageView, RelayInfo } from '../chat/views.js';
+import type { MessageView, RelayInfo, TopicView } from '../chat/views.js';
 import { LanchatNode, type NodeOptions } from '../node/node.js';
 import type { ChatSession, InputMemory, PersonView, Refusal, Role, RoomEntry, SessionEvent, WhoAnswer } from './chat-session.js';
 import { Remembered } from './remembered.js';
+import { Conversation } from './conversation.js';
+import { IgnoreList } from './ignore-list.js';
 import { WindowMemory } from './window-memory.js';
 import { nickKey, nickRule } from '../chat/names.js';
 import { DEFAULT_LIMITS } from '../wire/limits.js';
 
 /** What starting a session takes: the command line's choices, checked (cli/options.ts); the node's tuning stays its own. */
-export type SessionOptions = Pick<NodeOptions, 'nick' | 'network' | 'dataDir' | 'host' | 'connect' | 'port' | 'discovery' | 'secret'>;
+export type SessionOptions = Pick<NodeOptions, 'nick' | 'network' | 'dataDir' | 'host' | 'connect' | 'port' | 'discovery' | 'secret'> & TalkOptions;
+
+/** Conversation options (issue 17): --away-after MINUTES (0: never; default 10) and --no-typing. */
+export interface TalkOptions {
+  awayAfterMinutes?: number;
+  typing?: boolean;
+}
+
+/** Minutes without input before a user is away by itself, unless --away-after says otherwise. */
+export const DEFAULT_AWAY_AFTER_MINUTES = 10;
 
 /** Opens the data folder, the store and the listener; the session chats once a face calls `run()`. */
 export async function startSession(options: SessionOptions): Promise<ChatSession> {
   // The rooms of the last run, and its current room: a restart puts the user back where they were.
   const remembered = await Remembered.load(options.dataDir);
   const { rooms, current } = remembered.state;
+  const ignoreList = await IgnoreList.load(options.dataDir);
   const windows = await WindowMemory.load(options.dataDir);
-  const node = await LanchatNode.start({ ...options, ...(rooms.length === 0 ? {} : { rooms }) });
+  const { awayAfterMinutes, typing, ...nodeOptions } = options;
+  const node = await LanchatNode.start({ ...nodeOptions, ...(rooms.length === 0 ? {} : { rooms }) });
   if (current !== undefined) node.join(current);
-  return new NodeSession(node, { remembered, windows });
+  return new NodeSession(node, { remembered, windows, ignoreList, talk: { awayAfterMinutes, typing } });
 }
 
 interface Subscription {
@@ -32,6 +45,9 @@ export interface NodeSessionOptions {
   listenerError?: (err: unknown) => void;
   /** Where the rooms and the input history are kept across restarts. */
   remembered?: Remembered;
+  /** Who this user ignores, kept in the data folder (issue 17). */
+  ignoreList?: IgnoreList;
+  talk?: TalkOptions;
   /** Where the private conversations and read markers are kept (default: in memory only). */
   windows?: WindowMemory;
 }
@@ -56,10 +72,17 @@ export class NodeSession implements ChatSession {
   #command: { refusal: Refusal | undefined } | undefined;
   readonly #remembered: Remembered | undefined;
   readonly inputHistory: InputMemory | undefined;
+  readonly #talk: Conversation;
   readonly #windows: WindowMemory;
 
   constructor(node: LanchatNode, options: NodeSessionOptions = {}) {
     this.#node = node;
+    this.#talk = new Conversation(node, {
+      awayAfterMinutes: options.talk?.awayAfterMinutes ?? DEFAULT_AWAY_AFTER_MINUTES,
+      sendTyping: options.talk?.typing ?? true,
+      ignoreList: options.ignoreList,
+      notice: (notice) => this.#emit({ type: 'notice', notice }),
+    });
     this.#windows = options.windows ?? WindowMemory.inMemory();
     const remembered = options.remembered;
     this.#remembered = remembered;
@@ -71,7 +94,15 @@ export class NodeSession implements ChatSession {
     );
     node.on('role', (info) => this.#emit({ type: 'role', role: info.role, relay: info.relay }));
     node.on('connection', (info) => this.#emit({ type: 'connection', ...info }));
+    node.on('topic', (topic) => this.#emit({ type: 'topic', topic }));
+    // Typing of those this user ignores reaches no face either.
+    node.on('typing', (typing) => {
+      if (!this.#talk.hides(typing.fromId)) this.#emit({ type: 'typing', typing });
+    });
+    node.on('whois', (whois) => this.#emit({ type: 'whois', whois }));
     node.on('message', (message) => {
+      // Lines of those this user ignores (by node id) reach no face, and open no window.
+      if (!message.own && this.#talk.hides(message.fromId)) return;
       // A private line to this user opens a conversation with its sender (the faces read it with the
       // event): live, or brought by a catch-up (sent while this user was away). The history shown on
       // start is of a room, never private.
@@ -130,7 +161,7 @@ export class NodeSession implements ChatSession {
   }
 
   people(): PersonView[] {
-    return this.#node.roster.peers().map((p) => ({ nodeId: p.nodeId, nick: p.nick, rooms: p.rooms }));
+    return this.#node.roster.peers().map((p) => ({ nodeId: p.nodeId, nick: p.nick, rooms: p.rooms, ...(p.away === undefined ? {} : { away: p.away }) }));
   }
 
   offerWeb(url: string): void {
@@ -147,9 +178,12 @@ export class NodeSession implements ChatSession {
     if (this.#running) return;
     this.#running = true;
     this.#node.run();
+    this.#talk.start();
   }
 
   async stop(): Promise<void> {
+    this.#talk.stop();
+    await this.#talk.saved();
     await this.#remember();
     await this.#windows.saved();
     await this.#node.stop();
@@ -186,7 +220,9 @@ export class NodeSession implements ChatSession {
   }
 
   who(room: string): WhoAnswer {
-    return { room, nicks: this.#node.roster.inRoom(room) };
+    const nicks = this.#node.roster.inRoom(room);
+    const away = this.people().filter((p) => p.away !== undefined && p.rooms.includes(room)).map((p) => p.nick);
+    return { room, nicks, ...(away.length === 0 ? {} : { away: nicks.filter((n) => away.includes(n)) }) };
   }
 
   roomList(): RoomEntry[] {
@@ -195,11 +231,55 @@ export class NodeSession implements ChatSession {
   }
 
   history(room: string, count: number): Promise<MessageView[]> {
-    return this.#node.olderMessages(room, count);
+    return this.#node.olderMessages(room, count).then((views) => this.#talk.visible(views));
   }
 
   older(room: string, count: number, before?: Pick<MessageView, 'id' | 'fromId'>): Promise<MessageView[]> {
-    return this.#node.olderMessages(room, count, before);
+    return this.#node.olderMessages(room, count, before).then((views) => this.#talk.visible(views));
+  }
+
+  // --- conversation (issue 17): session/conversation.ts ---
+
+  act(text: string): Refusal | undefined {
+    return this.#refusalOf(() => this.#node.talk.act(text));
+  }
+
+  setTopic(room: string | undefined, text: string): Refusal | undefined {
+    return this.#refusalOf(() => this.#node.talk.setTopic(room, text));
+  }
+
+  topic(room: string): Promise<TopicView | undefined> {
+    return this.#node.talk.current(room);
+  }
+
+  setAway(reason?: string): Refusal | undefined {
+    return this.#refusalOf(() => this.#talk.setAway(reason));
+  }
+
+  get away(): { reason: string; auto: boolean } | undefined {
+    return this.#talk.away;
+  }
+
+  typing(target?: { room: string } | { nick: string }): void {
+    this.#talk.typing(target);
+  }
+
+  whois(nick: string): Refusal | undefined {
+    return this.#refusalOf(() => this.#node.talk.whois(nick));
+  }
+
+  ignore(nick: string): Refusal | undefined {
+    const problem = this.#talk.ignore(nick);
+    return problem === undefined ? undefined : { problem };
+  }
+
+  unignore(nick: string): Refusal | undefined {
+    const problem = this.#talk.unignore(nick);
+    return problem === undefined ? undefined : { problem };
+  }
+
+  ignored(): { nick: string; nodeId: string }[] {
+    return this.#talk.ignored();
   }
 
   search(text: string, room?: string): Promise<MessageView[]> {
@@ -232,6 +312,8 @@ export class NodeSession implements ChatSession {
 
   #refusalOf(act: () => void): Refusal | undefined {
     const command: { refusal: Refusal | undefined } = { refusal: undefined };
+    this.#talk.input(); // every command is input: an automatic away ends
+    this.#talk.sent();
     // A face may give a command while handling an event the outer command caused (a rename offline).
     const outer = this.#command;
     this.#command = command;

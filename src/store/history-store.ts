@@ -2,7 +2,7 @@ import type { lanchat } from '../wire/protobuf.js';
 import type { SearchNeedle } from './search-match.js';
 
 /** The fields of a message that a face shows (member/message-view.ts). */
-export type ShownFields = Pick<lanchat.ChatMessage.$Properties, 'origin' | 'seq' | 'time' | 'nick' | 'room' | 'to' | 'text' | 'sealed'>;
+export type ShownFields = Pick<lanchat.ChatMessage.$Properties, 'origin' | 'seq' | 'time' | 'nick' | 'room' | 'to' | 'text' | 'sealed' | 'action' | 'topic'>;
 
 /**
  * One stored chat message: its identity, its place in display order, what storing and verifying it
@@ -18,6 +18,8 @@ export interface StoredMessage {
   readonly room: string | null;
   /** Has a recipient: a private message. */
   readonly isPrivate: boolean;
+  /** A room's topic (ChatMessage.topic): kept apart from the room's lines, in a bucket of its own (keys.ts bucketOf). */
+  readonly topic: boolean;
   readonly authorKey: Uint8Array | undefined;
   /** The hash of the author's message before this one; empty or absent for seq 1. */
   readonly prev: Uint8Array | undefined;

@@ -112,8 +112,18 @@ export function prefixEnd(prefix: string): string {
 }
 
 /** The display bucket of a message: its room, or the one bucket of private messages. */
-export function bucketOf(message: Pick<StoredMessage, 'room'>): string {
+export function bucketOf(message: Pick<StoredMessage, 'room'> & Partial<Pick<StoredMessage, 'topic'>>): string {
+  if (message.topic === true && message.room !== null) return topicBucket(message.room);
   return message.room ?? PRIVATE_BUCKET;
+}
+
+/**
+ * The bucket of a room's topics: apart from its lines (a room's history and catch-up show lines, and the
+ * topic shown is the newest of these, read as one page's last place). Rooms start with '#', so no room or
+ * other bucket is called this.
+ */
+export function topicBucket(room: string): string {
+  return `~${room}`;
 }
 
 /** The value of a v! key. */

@@ -101,6 +101,14 @@ function readFields(into: DecodedMessage): void {
       case Field.signature:
         span(reader, field, wireType);
         break;
+      case Field.action:
+        expectWireType(field, wireType, VARINT);
+        into.action = reader.bool();
+        break;
+      case Field.topic:
+        expectWireType(field, wireType, VARINT);
+        into.topic = reader.bool();
+        break;
       default:
         reader.skipType(wireType, 0, field);
     }
@@ -178,6 +186,8 @@ class DecodedMessage implements StoredMessage {
   counter = 0;
   room: string | null = null;
   isPrivate = false;
+  topic = false;
+  action = false;
   authorKey: Uint8Array | undefined;
   prev: Uint8Array | undefined;
   readonly bytes: Uint8Array;
@@ -218,6 +228,8 @@ class DecodedMessage implements StoredMessage {
       to: this.to,
       text: text(this.textStart, this.textEnd),
       sealed: this.sealed,
+      ...(this.action ? { action: true } : {}),
+      ...(this.topic ? { topic: true } : {}),
     };
   }
 }

@@ -40,6 +40,9 @@ class ClampedMessage implements StoredMessage {
   get isPrivate(): boolean {
     return this.#inner.isPrivate;
   }
+  get topic(): boolean {
+    return this.#inner.topic;
+  }
   get authorKey(): Uint8Array | undefined {
     return this.#inner.authorKey;
   }

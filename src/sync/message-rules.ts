@@ -3,6 +3,7 @@ import { nickRule, normalizeRoom } from '../chat/names.js';
 import type { ErrorCode } from '../wire/errors.js';
 import { DEFAULT_LIMITS } from '../wire/limits.js';
 const MAX_TEXT_BYTES = DEFAULT_LIMITS.textBytes;
+const MAX_TOPIC_BYTES = DEFAULT_LIMITS.topicBytes;
 
 /**
  * The rules a chat message must keep that can be checked from the message alone, whoever brings it: the
@@ -19,6 +20,10 @@ export interface MessageFields {
   nick?: string | null;
   room?: string | null;
   text?: string | null;
+  /** "/me": on a room line or a private line. */
+  action?: boolean | null;
+  /** The room's topic, in `text`: on a room line only, at most MAX_TOPIC_BYTES, never an action. */
+  topic?: boolean | null;
   to?: { nodeId?: Uint8Array | null; nick?: string | null } | null;
   sealed?: {
     ephemeralKey?: Uint8Array | null;
@@ -37,6 +42,7 @@ export type MessageRule =
   | 'target' // a room, or a recipient, exactly one of them
   | 'room' // a canonical room name (normalizeRoom gives it back unchanged)
   | 'text' // a room line: 1 to MAX_TEXT_BYTES bytes of text
+  | 'topic' // a topic: a room line of 1 to MAX_TOPIC_BYTES bytes, not an action
   | 'recipient' // a private line: a 32-byte recipient node id and a valid recipient nick
   | 'sealed'; // a private line: a sealed body, each part no bigger than seal.ts makes it, and no text in clear
 
@@ -79,13 +85,20 @@ export function messageProblem(m: MessageFields): MessageProblem | undefined {
     const bytes = Buffer.byteLength(text);
     if (bytes === 0 || bytes > MAX_TEXT_BYTES) return { rule: 'text', code: 'TEXT_INVALID', detail: `a message is 1 to ${MAX_TEXT_BYTES} bytes of text, not ${bytes}` };
     if (m.sealed) return { rule: 'sealed', code: 'BAD_FRAME', detail: 'a room message has no sealed body' };
-    return undefined;
+    return m.topic === true ? topicProblem(bytes, m.action === true) : undefined;
   }
+  if (m.topic === true) return { rule: 'topic', code: 'BAD_FRAME', detail: 'a topic is a room\'s, not a private message' };
   const to = m.to!;
   if (!(to.nodeId instanceof Uint8Array) || to.nodeId.length !== 32 || nickRule(to.nick ?? '') !== undefined) {
     return { rule: 'recipient', code: 'BAD_FRAME', detail: 'a private message needs a 32-byte recipient node id and its nick' };
   }
   return sealedProblem(m.sealed, text);
+}
+
+function topicProblem(bytes: number, action: boolean): MessageProblem | undefined {
+  if (action) return { rule: 'topic', code: 'BAD_FRAME', detail: 'a topic is not an action' };
+  if (bytes > MAX_TOPIC_BYTES) return { rule: 'topic', code: 'TEXT_INVALID', detail: `a topic is 1 to ${MAX_TOPIC_BYTES} bytes of text, not ${bytes}` };
+  return undefined;
 }
 
 function sealedProblem(sealed: MessageFields['sealed'], text: string): MessageProblem | undefined {

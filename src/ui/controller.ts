@@ -1,7 +1,8 @@
 import type { MessageView } from '../chat/views.js';
 import type { ChatSession, SessionEvent } from '../session/chat-session.js';
 import { type Command, dispatch } from '../session/dispatch.js';
-import { errorEvent, type HelpLine, messageEvent, type UiEvent, uiEvent } from './events.js';
+import { errorEvent, type HelpLine, messageEvent, topicEvent, type UiEvent, uiEvent } from './events.js';
+import { noticeSentence } from './words.js';
 import { ALIASES, COMMANDS, parseInput } from './input.js';
 
 export interface ControllerOptions {
@@ -51,7 +52,7 @@ export class ChatController {
 
   #whoEvent(room: string): UiEvent {
     const answer = this.#session.who(room);
-    return { event: 'who', room: answer.room, nicks: answer.nicks };
+    return { event: 'who', room: answer.room, nicks: answer.nicks, ...(answer.away === undefined ? {} : { away: answer.away }) };
   }
 
   /** Acts on one typed line. Returns false when the user asked to quit. */
@@ -106,6 +107,17 @@ export class ChatController {
         break;
       case 'refused':
         show(errorEvent(answer, answer.command));
+        break;
+      // --- conversation (issue 17) ---
+      case 'topic':
+        void answer.topic.then((topic) => {
+          if (topic !== undefined) return show(topicEvent(topic));
+          const notice = { code: 'NO_TOPIC' as const, room: answer.room };
+          show({ event: 'notice', code: notice.code, text: noticeSentence({ notice }) });
+        });
+        break;
+      case 'ignored':
+        show({ event: 'ignored', people: answer.people.map((p) => ({ nick: p.nick, node: p.nodeId })) });
         break;
     }
     return true;

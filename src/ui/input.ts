@@ -12,6 +12,14 @@ export const COMMANDS: readonly { usage: string; summary: string }[] = [
   { usage: '/who [#ROOM]', summary: 'who is in a room (the current one by default)' },
   { usage: '/rooms', summary: 'list the rooms with people in them' },
   { usage: '/history [#ROOM] [N]', summary: 'show the last N (default 50) stored messages of a room' },
+  { usage: '/me TEXT', summary: 'say what you do: "/me waves" shows "* NICK waves" to the room' },
+  { usage: '/topic [#ROOM] [TEXT]', summary: "show a room's topic, or set it (the current room by default)" },
+  { usage: '/away [REASON]', summary: 'say you are away (without a reason: you are back)' },
+  { usage: '/back', summary: 'say you are back' },
+  { usage: '/whois NICK', summary: "who someone is: node, key, address, online since, idle, away, rooms" },
+  { usage: '/ignore [NICK]', summary: 'hide what someone writes, whatever their nick (without a nick: the list)' },
+  { usage: '/unignore NICK', summary: 'stop ignoring someone' },
+  { usage: '/typing [#ROOM|NICK]', summary: 'tell others you are typing (the full screen does it by itself)' },
   { usage: '/query NICK [TEXT]', summary: 'open a private window with NICK (and say TEXT there)' },
   { usage: '/close [NICK|#ROOM]', summary: 'close a private window, or leave a room (the current window by default)' },
   { usage: '/search TEXT [#ROOM]', summary: 'find stored messages that hold TEXT (any case), newest first' },
@@ -77,6 +85,15 @@ export function parseInput(line: string): Input {
     case 'names':
       if (args.length > 1) return { kind: 'invalid', message: 'usage: /who [#ROOM]' };
       return args.length === 1 ? { kind: 'who', room: args[0]! } : { kind: 'who' };
+    case 'me':
+    case 'away':
+    case 'back':
+    case 'topic':
+    case 'whois':
+    case 'ignore':
+    case 'unignore':
+    case 'typing':
+      return talkInput(name.toLowerCase(), rest.trim(), args);
     case 'query': {
       const match = /^(\S+)(?:\s+(.*\S.*))?$/s.exec(rest.trim());
       if (match === null) return { kind: 'invalid', message: 'usage: /query NICK [TEXT]' };
@@ -99,5 +116,36 @@ export function parseInput(line: string): Input {
     }
     default:
       return { kind: 'invalid', message: `unknown command /${name}; /help lists the commands` };
+  }
+}
+
+/** The conversation's commands (issue 17). */
+function talkInput(name: string, rest: string, args: string[]): Input {
+  switch (name) {
+    case 'me':
+      return rest === '' ? { kind: 'invalid', message: 'usage: /me TEXT' } : { kind: 'me', text: rest };
+    case 'away':
+      return rest === '' ? { kind: 'away' } : { kind: 'away', reason: rest };
+    case 'back':
+      return { kind: 'back' };
+    case 'topic': {
+      const [first = '', ...others] = args;
+      if (!first.startsWith('#')) return rest === '' ? { kind: 'topic' } : { kind: 'topic', text: rest };
+      const text = rest.slice(first.length).trim();
+      return others.length === 0 ? { kind: 'topic', room: first } : { kind: 'topic', room: first, text };
+    }
+    case 'whois':
+      return args.length === 1 ? { kind: 'whois', nick: args[0]! } : { kind: 'invalid', message: 'usage: /whois NICK' };
+    case 'ignore':
+      if (args.length > 1) return { kind: 'invalid', message: 'usage: /ignore [NICK]' };
+      return args.length === 1 ? { kind: 'ignore', nick: args[0]! } : { kind: 'ignore' };
+    case 'unignore':
+      return args.length === 1 ? { kind: 'unignore', nick: args[0]! } : { kind: 'invalid', message: 'usage: /unignore NICK' };
+    default: {
+      if (args.length > 1) return { kind: 'invalid', message: 'usage: /typing [#ROOM|NICK]' };
+      const target = args[0];
+      if (target === undefined) return { kind: 'typing' };
+      return target.startsWith('#') ? { kind: 'typing', room: target } : { kind: 'typing', nick: target };
+    }
   }
 }

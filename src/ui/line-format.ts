@@ -47,6 +47,7 @@ function describe(event: Exclude<UiEvent, { event: 'help' | 'search' }>, context
     case 'message': {
       const time = clock(event.ts);
       const mark = event.pending ? ` ${PENDING_MARK}` : '';
+      if (event.action === true || event.topic === true) return `${talkLine(event, time)}${mark}`;
       if (event.to !== null) {
         return event.own ? `${time} -> *${event.to}* ${event.text}${mark}` : `${time} *${shownNick(event)}* ${event.text}`;
       }
@@ -61,18 +62,56 @@ function describe(event: Exclude<UiEvent, { event: 'help' | 'search' }>, context
     case 'notice':
       return `* ${event.text}`;
     case 'who':
-      return `* in ${event.room}: ${event.nicks.length === 0 ? 'nobody' : event.nicks.join(', ')}`;
+      return `* in ${event.room}: ${event.nicks.length === 0 ? 'nobody' : event.nicks.map((n) => (event.away?.includes(n) ? `${n} (away)` : n)).join(', ')}`;
     case 'rooms':
       return event.rooms.length === 0
         ? '* no rooms yet; /join #room creates one'
         : `* rooms: ${event.rooms.map((r) => `${r.room} (${r.people})${r.joined ? '*' : ''}`).join(', ')}`;
     case 'quit':
       return undefined;
+    // --- conversation (issue 17) ---
+    case 'topic':
+      return `* topic of ${event.room}: ${event.topic} (set by ${event.by}, ${dayText(event.ts)} ${clock(event.ts)})`;
+    case 'typing':
+      return undefined; // a line a keystroke would flood line mode: the full screen and --json show it
+    case 'whois':
+      return whoisLine(event);
+    case 'ignored':
+      return event.people.length === 0
+        ? '* you ignore nobody'
+        : `* you ignore: ${event.people.map((p) => `${p.nick} (node ${p.node.slice(0, 8)})`).join(', ')}`;
     case 'query':
       return `* private conversation with ${event.nick} (/msg ${event.nick} TEXT; in the full-screen UI, its window)`;
     case 'closed':
       return `* closed the private conversation with ${event.nick}`;
   }
+}
+
+/** An action ("* alice waves") or a topic set, as a line of its room (or private). */
+function talkLine(event: Extract<UiEvent, { event: 'message' }>, time: string): string {
+  const where = event.to !== null ? (event.own ? `-> *${event.to}*` : '(private)') : event.room;
+  if (event.topic === true) return `${time} ${where} * ${shownNick(event)} set the topic: ${event.text}`;
+  return `${time} ${where} * ${shownNick(event)} ${event.text}`;
+}
+
+function whoisLine(w: Extract<UiEvent, { event: 'whois' }>): string {
+  const parts = [
+    `node ${w.node.slice(0, 16)}`,
+    `key ${w.fingerprint ?? 'unproven'}`,
+    w.address === null ? 'address unknown' : `at ${hostPort(w.address, w.port)}`,
+    `online since ${dayText(w.onlineSince)} ${clock(w.onlineSince)}`,
+    w.idleMs === null ? 'idle time unknown' : `idle ${formatDuration(w.idleMs)}`,
+    w.away ? `away${w.reason ? ` (${w.reason})` : ''}` : 'here',
+    w.rooms.length === 0 ? 'in no room' : `in ${w.rooms.join(', ')}`,
+  ];
+  return `* ${w.nick}: ${parts.join(', ')}`;
+}
+
+function formatDuration(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min`;
+  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
 }
 
 /** The answer to /search: a line saying what was looked for, then each match with its day, newest first. */
@@ -106,6 +145,10 @@ function formatPresence(event: Extract<UiEvent, { event: 'presence' }>, context:
       return `* ${who} left ${event.room}`;
     case 'renamed':
       return event.self ? `* you are now ${event.nick}` : `* ${event.from ?? '?'} is now ${event.nick}`;
+    case 'away':
+      return `* ${who} ${event.self ? 'are' : 'is'} away${event.reason ? ` (${event.reason})` : ''}`;
+    case 'back':
+      return `* ${who} ${event.self ? 'are' : 'is'} back`;
   }
 }
 

@@ -52,6 +52,17 @@ export function noticeText(notice: Notice): string {
       if (notice.first) return `${notice.count} earlier message${notice.count === 1 ? '' : 's'} of this network${shown}`;
       return notice.away ? `${messages} while you were away${shown}` : `${messages} arrived at once${shown}`;
     }
+    // --- conversation (issue 17) ---
+    case 'NO_TOPIC':
+      return `${notice.room} has no topic; /topic ${notice.room} TEXT sets one`;
+    case 'IGNORED':
+      return `ignoring ${notice.nick} (node ${notice.nodeId.slice(0, 8)}), whatever nick they take; /unignore ${notice.nick} to stop`;
+    case 'UNIGNORED':
+      return `no longer ignoring ${notice.nick} (node ${notice.nodeId.slice(0, 8)})`;
+    case 'AWAY':
+      return notice.auto ? 'you are away after a while without input; your next input brings you back' : `you are away: ${notice.reason}`;
+    case 'BACK':
+      return 'you are back';
     case 'OFFLINE_DELIVERY':
       return `${notice.nick} is offline; they will get it when they are back`;
     case 'HISTORY_FULL':
@@ -76,15 +87,18 @@ export function problemText(problem: Problem, command?: CommandName): string {
       return (problem.asked ?? command) === 'who' ? 'you are in no room; /who #room' : 'you are in no room; /join #room first';
     case 'NO_SUCH_NICK':
       if (problem.reason === 'self') return 'that is you';
+      if (problem.reason === 'unknown') return `no one called ${problem.nick} is online or was seen before`;
       return problem.reason === 'offline'
         ? `no one called ${problem.nick} is online`
         : `${problem.nick} has no proven seal key; a private message to them cannot be sealed`;
+    case 'NOT_IGNORED':
+      return `you are not ignoring ${problem.nick}; /ignore lists whom you ignore`;
     case 'ROOM_INVALID':
       return roomProblem(problem.room);
     case 'NICK_INVALID':
       return nickRuleWords(problem.rule, problem.nick);
     case 'TEXT_INVALID':
-      return `a message is 1 to ${problem.maxBytes} bytes of text`;
+      return command === 'topic' ? `a topic is 1 to ${problem.maxBytes} bytes of text` : `a message is 1 to ${problem.maxBytes} bytes of text`;
     case 'CONNECT_FAILED':
       return `${problem.undelivered} line(s) not delivered yet: no relay reachable. They are kept and go out when lanchat next meets a relay.`;
     case 'STORE_FAILED':

@@ -53,6 +53,29 @@ export interface Limits {
   /** Longest room name, in characters, with its '#'. */
   readonly roomChars: number;
 
+  // ---- conversation: topics, away, typing, whois (issue 17) ----
+  /**
+   * Longest room topic, in UTF-8 bytes: a line on a title bar, not a page. IRC servers announce a TOPICLEN of
+   * 300 to 390; the topic is stored and replicated with the history, so every node checks it (message-rules.ts).
+   */
+  readonly topicBytes: number;
+  /** An away reason is a sentence at most: longer ones are cut before the relay tells the others. */
+  readonly awayReasonChars: number;
+  /**
+   * Away/back changes the relay passes on, per member a minute: each is told to everyone, so a member
+   * flipping away and back cannot flood the others. Auto-away changes twice in ten minutes at most; the
+   * rest is dropped silently (the roster keeps the last one told).
+   */
+  readonly awayChangesPerMinute: number;
+  /**
+   * The relay passes on one typing notice per member at most this often, after a burst of three (a member
+   * sends one every 3 s while its user types), and only to the room's members or the one recipient: a member
+   * sending them in a loop reaches nobody faster than this.
+   */
+  readonly typingIntervalMs: number;
+  /** Whois questions the relay answers per member a minute; more are dropped (each answer is one small frame). */
+  readonly whoisPerMinute: number;
+
   // ---- handshakes ----
   /** A dialing peer must say hello (and a member be welcomed) within this, or the socket is closed. */
   readonly helloTimeoutMs: number;
@@ -276,6 +299,11 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   leaveReasonChars: 200,
   nickChars: 32,
   roomChars: 50,
+  topicBytes: 390,
+  awayReasonChars: 200,
+  awayChangesPerMinute: 10,
+  typingIntervalMs: 1_000,
+  whoisPerMinute: 30,
 
   helloTimeoutMs: 5_000,
   tlsHandshakeTimeoutMs: 5_000,

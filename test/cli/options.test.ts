@@ -50,4 +50,14 @@ describe('command-line options', () => {
     expect(resolveOptions({ name: 'b' }, env).plain).toBe(false);
     expect(resolveOptions({ name: 'b', plain: true }, env).plain).toBe(true);
   });
+
+  it('reads --away-after as whole minutes (default 10, 0: never) and --no-typing', () => {
+    expect(resolveOptions({ name: 'b' }, env)).toMatchObject({ awayAfterMinutes: 10, typing: true });
+    expect(resolveOptions({ name: 'b', awayAfter: '0', typing: false }, env)).toMatchObject({ awayAfterMinutes: 0, typing: false });
+    expect(resolveOptions({ name: 'b', awayAfter: '45' }, env).awayAfterMinutes).toBe(45);
+    for (const bad of ['-1', '1.5', 'ten', '', '10081']) {
+      expect(usageError(() => resolveOptions({ name: 'b', awayAfter: bad }, env))).toMatch(/^--away-after: ".*" is not a number of minutes \(0 to 10080; 0: never\)$/);
+    }
+  });
 });
+

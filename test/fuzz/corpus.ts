@@ -241,6 +241,13 @@ const SHAPES: { [K in FrameKind]: lanchat.Frame.$Shape[] } = {
     { challenge: { proof: proveIdentity(MALLORY, challengeMaterial('link', FUZZ_NETWORK, CAROL.nodeId, NONCE, NONCE)) } },
     { challenge: { nonce: Buffer.alloc(3), relayId: Buffer.alloc(0), proof: Buffer.alloc(64) } },
   ],
+  typing: [
+    { typing: { room: '#fuzz' } },
+    { typing: { to: { nodeId: CAROL.nodeId, nick: 'carol' } } },
+    { typing: { room: '#fuzz', from: { nodeId: CAROL.nodeId, nick: 'carol' } } },
+  ],
+  away: [{ away: { away: true, reason: 'lunch' } }, { away: { away: false } }, { away: { away: true, reason: 'x'.repeat(500) } }],
+  whois: [{ whois: { nodeId: CAROL.nodeId } }, { whois: { nodeId: CAROL.nodeId, answered: true, found: true, idleMs: 1000, connectedAt: T0 } }],
   // Control-socket frames: a network peer that sends them is refused like any unexpected frame.
   // The relay's word that it holds the member's own lines up to a seq; 0 and a huge seq are nonsense to ignore.
   stored: [{ stored: { seq: 3 } }, { stored: { seq: 0 } }, { stored: { seq: Number.MAX_SAFE_INTEGER } }],

@@ -35,6 +35,16 @@ function fakeSession(state: { currentRoom?: string } = {}, refuse: Refusal | und
     roomList: () => [{ room: '#dev', people: 2, joined: true }],
     history: async (room, count) => (calls.push(['history', room, count]), [stored]),
     older: async () => [],
+    act: (text) => act('act', text),
+    setTopic: (room, text) => act('setTopic', room, text),
+    topic: async (room) => (calls.push(['topic', room]), { room, topic: 'plans', by: 'ann', byId: 'a', ts: 5 }),
+    setAway: (reason) => act('setAway', reason),
+    away: undefined,
+    typing: (target) => void calls.push(['typing', target]),
+    whois: (nick) => act('whois', nick),
+    ignore: (nick) => act('ignore', nick),
+    unignore: (nick) => act('unignore', nick),
+    ignored: () => [{ nick: 'bob', nodeId: 'b' }],
     search: async (text, room) => (calls.push(['search', text, room]), [stored]),
     conversations: ['bob'],
     openConversation: (nick) => act('openConversation', nick),
@@ -134,5 +144,52 @@ describe('the command dispatcher', () => {
     expect(dispatch(session, { kind: 'help' })).toEqual({ kind: 'help' });
     expect(dispatch(session, { kind: 'quit' })).toEqual({ kind: 'quit' });
     expect(session.calls).toEqual([]);
+  });
+});
+
+describe('the conversation commands (issue 17)', () => {
+  it('hands each to the session, as typed', () => {
+    const session = fakeSession({ currentRoom: '#dev' });
+    expect(dispatch(session, { kind: 'me', text: 'waves' })).toEqual({ kind: 'done' });
+    expect(dispatch(session, { kind: 'away', reason: 'lunch' })).toEqual({ kind: 'done' });
+    expect(dispatch(session, { kind: 'away' })).toEqual({ kind: 'done' });
+    expect(dispatch(session, { kind: 'back' })).toEqual({ kind: 'done' });
+    expect(dispatch(session, { kind: 'topic', room: '#ops', text: 'deploys' })).toEqual({ kind: 'done' });
+    expect(dispatch(session, { kind: 'whois', nick: 'bob' })).toEqual({ kind: 'done' });
+    expect(dispatch(session, { kind: 'ignore', nick: 'bob' })).toEqual({ kind: 'done' });
+    expect(dispatch(session, { kind: 'unignore', nick: 'bob' })).toEqual({ kind: 'done' });
+    expect(dispatch(session, { kind: 'typing', room: 'Dev' })).toEqual({ kind: 'done' });
+    expect(dispatch(session, { kind: 'typing', nick: 'bob' })).toEqual({ kind: 'done' });
+    expect(session.calls).toEqual([
+      ['act', 'waves'],
+      ['setAway', 'lunch'],
+      ['setAway', undefined],
+      ['setAway', undefined],
+      ['setTopic', '#ops', 'deploys'],
+      ['whois', 'bob'],
+      ['ignore', 'bob'],
+      ['unignore', 'bob'],
+      ['typing', { room: '#dev' }],
+      ['typing', { nick: 'bob' }],
+    ]);
+  });
+
+  it('answers /topic without text with the topic of the room named or the current one', async () => {
+    const session = fakeSession({ currentRoom: '#dev' });
+    const answer = dispatch(session, { kind: 'topic', room: 'Ops' });
+    expect(answer.kind).toBe('topic');
+    if (answer.kind !== 'topic') return;
+    expect(answer.room).toBe('#ops');
+    expect(await answer.topic).toEqual({ room: '#ops', topic: 'plans', by: 'ann', byId: 'a', ts: 5 });
+    expect(dispatch(fakeSession(), { kind: 'topic' })).toEqual({ kind: 'refused', command: 'topic', problem: { code: 'NOT_IN_ROOM', room: null } });
+  });
+
+  it('lists whom the user ignores for /ignore alone', () => {
+    expect(dispatch(fakeSession(), { kind: 'ignore' })).toEqual({ kind: 'ignored', people: [{ nick: 'bob', nodeId: 'b' }] });
+  });
+
+  it('returns a refusal to the face that gave the command', () => {
+    const refusal = { problem: { code: 'NOT_IGNORED' as const, nick: 'bob' } };
+    expect(dispatch(fakeSession({}, refusal), { kind: 'unignore', nick: 'bob' })).toEqual({ kind: 'refused', command: 'unignore', ...refusal });
   });
 });

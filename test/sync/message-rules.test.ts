@@ -36,6 +36,15 @@ describe('messageProblem', () => {
     ['a sealed text over the limit', { ...priv, sealed: { ...sealed, ciphertext: Buffer.alloc(MAX_SEALED_TEXT_BYTES + 1) } }, 'sealed'],
     ['a 1 MiB ephemeral key', { ...priv, sealed: { ...sealed, ephemeralKey: Buffer.alloc(1 << 20) } }, 'sealed'],
     ['an oversized key wrap', { ...priv, sealed: { ...sealed, forSender: Buffer.alloc(49) } }, 'sealed'],
+    // Conversation (issue 17): an action on a room or private line; a topic on a room line, within topicBytes.
+    ['an action to a room', { ...room, action: true }, undefined],
+    ['a private action', { ...priv, action: true }, undefined],
+    ['a topic', { ...room, topic: true, text: 'release friday' }, undefined],
+    ['a topic of topicBytes', { ...room, topic: true, text: 'x'.repeat(DEFAULT_LIMITS.topicBytes) }, undefined],
+    ['a topic one byte over', { ...room, topic: true, text: 'x'.repeat(DEFAULT_LIMITS.topicBytes + 1) }, 'topic'],
+    ['an empty topic', { ...room, topic: true, text: '' }, 'text'],
+    ['a topic that is an action', { ...room, topic: true, action: true }, 'topic'],
+    ['a private topic', { ...priv, topic: true }, 'topic'],
   ];
   it.each(cases)('%s', (_name, message, rule) => {
     expect(messageProblem(message)?.rule).toBe(rule);
@@ -46,6 +55,7 @@ describe('messageProblem', () => {
     expect(messageProblem({ ...room, room: '#A B' })?.code).toBe('ROOM_INVALID');
     expect(messageProblem({ ...room, nick: '' })?.code).toBe('NICK_INVALID');
     expect(messageProblem({ ...room, seq: 0 })?.code).toBe('BAD_FRAME');
+    expect(messageProblem({ ...room, topic: true, text: 'x'.repeat(DEFAULT_LIMITS.topicBytes + 1) })?.code).toBe('TEXT_INVALID');
   });
 });
 

@@ -51,4 +51,26 @@ describe('parseInput', () => {
     expect(parseInput('/nick two words')).toEqual({ kind: 'invalid', message: 'usage: /nick NICK' });
     expect(parseInput('/join')).toEqual({ kind: 'invalid', message: 'usage: /join #ROOM' });
   });
+
+  it('reads the conversation commands (issue 17)', () => {
+    expect(parseInput('/me waves  hello')).toEqual({ kind: 'me', text: 'waves  hello' });
+    expect(parseInput('/me')).toEqual({ kind: 'invalid', message: 'usage: /me TEXT' });
+    expect(parseInput('/away')).toEqual({ kind: 'away' });
+    expect(parseInput('/away gone to lunch')).toEqual({ kind: 'away', reason: 'gone to lunch' });
+    expect(parseInput('/back')).toEqual({ kind: 'back' });
+    expect(parseInput('/topic')).toEqual({ kind: 'topic' });
+    expect(parseInput('/topic #dev')).toEqual({ kind: 'topic', room: '#dev' });
+    expect(parseInput('/topic #dev ship it  now')).toEqual({ kind: 'topic', room: '#dev', text: 'ship it  now' });
+    expect(parseInput('/topic ship it')).toEqual({ kind: 'topic', text: 'ship it' });
+    expect(parseInput('/whois bob')).toEqual({ kind: 'whois', nick: 'bob' });
+    expect(parseInput('/whois')).toEqual({ kind: 'invalid', message: 'usage: /whois NICK' });
+    expect(parseInput('/ignore')).toEqual({ kind: 'ignore' });
+    expect(parseInput('/ignore bob')).toEqual({ kind: 'ignore', nick: 'bob' });
+    expect(parseInput('/ignore bob carol')).toEqual({ kind: 'invalid', message: 'usage: /ignore [NICK]' });
+    expect(parseInput('/unignore bob')).toEqual({ kind: 'unignore', nick: 'bob' });
+    expect(parseInput('/unignore')).toEqual({ kind: 'invalid', message: 'usage: /unignore NICK' });
+    expect(parseInput('/typing')).toEqual({ kind: 'typing' });
+    expect(parseInput('/typing #dev')).toEqual({ kind: 'typing', room: '#dev' });
+    expect(parseInput('/typing bob')).toEqual({ kind: 'typing', nick: 'bob' });
+  });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { UiEvent } from '../../src/ui/events.js';
 import { ALIASES, COMMANDS } from '../../src/ui/input.js';
 import { dayHeader, formatEvent } from '../../src/ui/line-format.js';
 
@@ -115,5 +116,60 @@ describe('line mode and text written by peers', () => {
     expect(dayHeader(undefined, morning)).toBe('--- Tue 1 Dec 2026');
     expect(dayHeader(morning, evening)).toBeUndefined();
     expect(dayHeader(evening, next)).toBe('--- Day changed to Wed 2 Dec 2026');
+  });
+});
+
+describe('line mode formatting of the conversation (issue 17)', () => {
+  const line = { event: 'message', id: 'a-1', from: 'bob', fromId: 'a', room: '#lobby', to: null, text: 'waves', ts: at, own: false } as const;
+
+  it('shows an action as "* nick text", and a topic set in the history', () => {
+    expect(formatEvent({ ...line, action: true }, context)).toBe('[09:05] #lobby * bob waves');
+    expect(formatEvent({ ...line, action: true, room: null, to: 'me' }, context)).toBe('[09:05] (private) * bob waves');
+    expect(formatEvent({ ...line, text: 'ship it', topic: true }, context)).toBe('[09:05] #lobby * bob set the topic: ship it');
+  });
+
+  it('shows away and back, with the reason made safe', () => {
+    const away = { event: 'presence', nick: 'bob', state: 'away', room: null, reason: 'lunch\u001b[2J', self: false } as const;
+    // A peer's reason cannot drive the terminal: the escape is shown as a symbol.
+    expect(formatEvent(away, context)).toBe('* bob is away (lunch\u241b[2J)');
+    expect(formatEvent({ ...away, reason: '' }, context)).toBe('* bob is away');
+    expect(formatEvent({ event: 'presence', nick: 'me', state: 'back', room: null, self: true }, context)).toBe('* you are back');
+  });
+
+  it('shows a topic with who set it and when, and no typing line', () => {
+    expect(formatEvent({ event: 'topic', room: '#lobby', topic: 'ship it', by: 'bob', ts: at }, context)).toBe(
+      '* topic of #lobby: ship it (set by bob, Sun 22 Nov 2026 [09:05])',
+    );
+    expect(formatEvent({ event: 'typing', nick: 'bob', room: '#lobby' }, context)).toBeUndefined();
+  });
+
+  it('shows a whois on one line', () => {
+    const whois: UiEvent = {
+      event: 'whois',
+      nick: 'bob',
+      node: 'b'.repeat(64),
+      fingerprint: 'SHA256:abc',
+      address: '10.0.0.2',
+      addresses: ['10.0.0.2'],
+      port: 4000,
+      onlineSince: at,
+      idleMs: 125_000,
+      away: true,
+      reason: 'lunch',
+      awaySince: at,
+      rooms: ['#dev', '#lobby'],
+    };
+    expect(formatEvent(whois, context)).toBe(
+      '* bob: node bbbbbbbbbbbbbbbb, key SHA256:abc, at 10.0.0.2:4000, online since Sun 22 Nov 2026 [09:05], idle 2 min, away (lunch), in #dev, #lobby',
+    );
+  });
+
+  it('marks who is away in /who', () => {
+    expect(formatEvent({ event: 'who', room: '#lobby', nicks: ['alice', 'bob'], away: ['bob'] }, context)).toBe('* in #lobby: alice, bob (away)');
+  });
+
+  it('lists whom the user ignores', () => {
+    expect(formatEvent({ event: 'ignored', people: [] }, context)).toBe('* you ignore nobody');
+    expect(formatEvent({ event: 'ignored', people: [{ nick: 'dave', node: 'd'.repeat(64) }] }, context)).toBe('* you ignore: dave (node dddddddd)');
   });
 });

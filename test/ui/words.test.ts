@@ -55,6 +55,13 @@ const NOTICES: [Notice, string][] = [
   [{ code: 'CAUGHT_UP', count: 1200, shown: 1000, away: false, first: false }, '1200 messages arrived at once (the last 1000 below; /history for more)'],
   [{ code: 'CAUGHT_UP', count: 1, shown: 1, away: true, first: true }, '1 earlier message of this network'],
   [{ code: 'CAUGHT_UP', count: 60, shown: 50, away: true, first: true }, '60 earlier messages of this network (the last 50 below; /history for more)'],
+  // conversation (issue 17)
+  [{ code: 'NO_TOPIC', room: '#dev' }, '#dev has no topic; /topic #dev TEXT sets one'],
+  [{ code: 'IGNORED', nick: 'bob', nodeId: 'b0b0b0b0ffff' }, 'ignoring bob (node b0b0b0b0), whatever nick they take; /unignore bob to stop'],
+  [{ code: 'UNIGNORED', nick: 'bob', nodeId: 'b0b0b0b0ffff' }, 'no longer ignoring bob (node b0b0b0b0)'],
+  [{ code: 'AWAY', reason: 'idle', auto: true }, 'you are away after a while without input; your next input brings you back'],
+  [{ code: 'AWAY', reason: 'lunch', auto: false }, 'you are away: lunch'],
+  [{ code: 'BACK' }, 'you are back'],
 ];
 
 const PROBLEMS: [Problem, CommandName | undefined, string][] = [
@@ -121,6 +128,10 @@ const PROBLEMS: [Problem, CommandName | undefined, string][] = [
   [{ code: 'NICK_IN_USE', remote: { message: 'the nick CAROL is taken', suggestion: 'CAROL2' } }, 'nick', 'the nick CAROL is taken'],
   // A code this node words itself, refused by the relay: the relay's words.
   [{ code: 'ROOM_INVALID', remote: { message: 'the relay says no' } }, 'join', 'the relay says no'],
+  // conversation (issue 17)
+  [{ code: 'NOT_IGNORED', nick: 'bob' }, 'unignore', 'you are not ignoring bob; /ignore lists whom you ignore'],
+  [{ code: 'NO_SUCH_NICK', nick: 'zed', reason: 'unknown' }, 'ignore', 'no one called zed is online or was seen before'],
+  [{ code: 'TEXT_INVALID', maxBytes: 390 }, 'topic', 'a topic is 1 to 390 bytes of text'],
 ];
 
 describe('the words of notices', () => {
@@ -142,6 +153,11 @@ describe('the words of notices', () => {
       OTHER_SECRET: true,
       NICK_KEY_CHANGED: true,
       CAUGHT_UP: true,
+      NO_TOPIC: true,
+      IGNORED: true,
+      UNIGNORED: true,
+      AWAY: true,
+      BACK: true,
       OFFLINE_DELIVERY: true,
       HISTORY_FULL: true,
       ORIGIN_FULL: true,
@@ -161,6 +177,7 @@ describe('the words of problems', () => {
     const codes: Record<Exclude<Problem, { remote: unknown }>['code'], true> = {
       NOT_IN_ROOM: true,
       NO_SUCH_NICK: true,
+      NOT_IGNORED: true,
       ROOM_INVALID: true,
       NICK_INVALID: true,
       TEXT_INVALID: true,

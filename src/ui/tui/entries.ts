@@ -1,5 +1,9 @@
 /** The lines of the screen's scrollback, before wrapping, and what changes one in place. Pure. */
 
+import type { MessageView } from '../../chat/views.js';
+import { shownNick } from '../shown-nick.js';
+import { sanitize } from './text.js';
+
 export type EntryKind = 'chat' | 'own' | 'private-in' | 'private-out' | 'info' | 'error';
 
 /** One line of scrollback, before wrapping. */
@@ -15,6 +19,8 @@ export interface Entry {
   mention: boolean;
   /** An own line no relay holds yet: drawn with the pending mark until its delivery. */
   pending?: boolean;
+  /** "/me": shown `* nick text` (issue 17). */
+  action?: true;
 }
 
 /**
@@ -39,4 +45,15 @@ export function mentions(text: string, nick: string): boolean {
   if (nick === '') return false;
   const escaped = nick.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return new RegExp(`(^|[^\\p{L}\\p{N}_-])${escaped}($|[^\\p{L}\\p{N}_-])`, 'iu').test(text);
+}
+
+/** The scrollback line of a message, for the user called `ownNick` (whose nick in a line is a mention). */
+export function entryOf(view: MessageView, ownNick: string): Entry {
+  const kind: EntryKind = view.to !== null ? (view.own ? 'private-out' : 'private-in') : view.own ? 'own' : 'chat';
+  const text = sanitize(view.text);
+  const mention = !view.own && (kind === 'private-in' || mentions(text, ownNick));
+  const nick = sanitize(view.to !== null && view.own ? view.to : shownNick(view));
+  // A topic set, as the history has it: a line of the room's, not someone saying it.
+  if (view.topic === true) return { kind: 'info', ts: view.ts, text: `${nick} set the topic: ${text}`, id: view.id, fromId: view.fromId, mention: false };
+  return { kind, ts: view.ts, text, id: view.id, fromId: view.fromId, nick, mention, ...(view.action === true ? { action: true as const } : {}), ...(view.pending ? { pending: true } : {}) };
 }

@@ -1,7 +1,7 @@
 import type { EditLine } from './editor.js';
 import { visibleSlice } from './editor.js';
 import type { ChatState, Entry, Window } from './state.js';
-import { NO_ROOM } from './state.js';
+import { NO_ROOM, typingNow } from './state.js';
 import { MARKER_TEXT, markerBefore } from './private-windows.js';
 import { dayText, sameDay } from '../line-format.js';
 import { PENDING_MARK } from '../words.js';
@@ -80,6 +80,10 @@ export function entrySpans(entry: Entry): { spans: Span[]; indent: number } {
       prefix = [{ text: '-!-', style: { color: 'red', bold: true } }];
       body = { text: ` ${entry.text}`, style: { color: 'red' } };
       break;
+  }
+  // "/me waves": `* alice waves`, in the colours of the line it would have been.
+  if (entry.action === true && prefix[0] !== undefined) {
+    prefix = [{ ...prefix[0], text: entry.kind === 'private-out' ? `${prefix[0].text} *` : `* ${entry.nick ?? ''}` }];
   }
   // An own line no relay holds yet: a dim mark after it, until it is delivered.
   const mark: Span[] = entry.pending ? [{ text: ` ${PENDING_MARK}`, style: { dim: true } }] : [];
@@ -177,7 +181,8 @@ export function titleText(state: ChatState, columns: number, now: number): strin
   const relayNick = snap.relay === undefined ? undefined : snap.role === 'relay' ? 'you' : sanitize(snap.relay.nick);
   const short = (name: string): string => (displayWidth(name) <= SHORT_NAME ? name : padToWidth(name, SHORT_NAME));
   const relayShort = relayNick === undefined ? 'no relay yet' : `relay: ${short(relayNick)}`;
-  const online = `${snap.people.length} online`;
+  const awayCount = snap.awayPeople?.length ?? 0;
+  const online = `${snap.people.length} online${awayCount > 0 ? `, ${awayCount} away` : ''}`;
   const forms = [
     ` ${network} (${mode}) │ ${sanitize(relayText(state))} │ ${snap.role} │ ${online} │ ${connection}`,
     // Open or secret was said on start (the OPEN or SECRET notice); the relay's address is for --connect.
@@ -187,7 +192,24 @@ export function titleText(state: ChatState, columns: number, now: number): strin
     ` ${short(network)} │ ${relayShort} │ ${snap.people.length} │ ${connection}`,
     ` ${relayShort} │ ${connection}`,
   ];
-  return forms.find((form) => displayWidth(form) <= columns) ?? forms.at(-1)!;
+  // With a topic, the longest form that leaves it room whole; else the longest that fits, the topic cut.
+  const topic = currentTopic(state);
+  const whole = topic === undefined ? undefined : forms.find((f) => displayWidth(f) + 3 + displayWidth(topic) <= columns);
+  const form = whole ?? forms.find((f) => displayWidth(f) <= columns) ?? forms.at(-1)!;
+  return withTopic(form, topic, columns);
+}
+
+function currentTopic(state: ChatState): string | undefined {
+  const room = state.snapshot.currentRoom;
+  const topic = room === undefined ? undefined : state.topics.get(room);
+  return topic === '' ? undefined : topic;
+}
+
+/** The current room's topic after the title, in what room is left (a peer's text: made safe when told). */
+function withTopic(form: string, topic: string | undefined, columns: number): string {
+  const roomLeft = columns - displayWidth(form) - 3;
+  if (topic === undefined || roomLeft < 8) return form;
+  return `${form} │ ${displayWidth(topic) <= roomLeft ? topic : padToWidth(topic, roomLeft)}`;
 }
 
 /** `question`: asked on the input row instead of the input line (a paste of several lines, paste.ts). */
@@ -199,7 +221,7 @@ export function layoutScreen(state: ChatState, line: EditLine, columns: number, 
   const pane = paneRows(window, columns, Math.max(0, rows - CHROME_ROWS));
 
   // This user's nick and rooms are the ones the relay's welcome gave.
-  const status: Span[] = [{ text: `[${clock(now)}] [${sanitize(snap.nick)}] [` }];
+  const status: Span[] = [{ text: `[${clock(now)}] [${sanitize(snap.nick)}${snap.away === true ? ' (away)' : ''}] [` }];
   state.order.forEach((w, i) => {
     const label = `${i + 1}:${sanitize(w.name)}${w.unread > 0 ? `(${w.unread}${w.mentioned ? '!' : ''})` : ''}`;
     if (i > 0) status.push({ text: ' ' });
@@ -211,6 +233,8 @@ export function layoutScreen(state: ChatState, line: EditLine, columns: number, 
   status.push({ text: ']' });
   if (window.scroll > 0) status.push({ text: ' -- more --', style: { bold: true } });
   if (window.loading) status.push({ text: ' (loading older…)' });
+  const typing = typingNow(state, now);
+  if (typing.length > 0) status.push({ text: ` ${typing.join(', ')} ${typing.length === 1 ? 'is' : 'are'} typing…` });
 
   const prompt = `[${window.name === NO_ROOM ? 'no room' : sanitize(window.name)}] `;
   const promptWidth = Math.min(displayWidth(prompt), Math.max(0, columns - 2));

@@ -1,4 +1,5 @@
 import { emitKeypressEvents } from 'node:readline';
+import { nextExpiry } from '../../chat/typing.js';
 import type { ChatSession } from '../../session/chat-session.js';
 import { ChatController } from '../controller.js';
 import { parseInput } from '../input.js';
@@ -48,6 +49,8 @@ export function snapshotOf(session: ChatSession): SessionSnapshot {
     people: session.people().map((p) => p.nick),
     role: session.role,
     relay: session.relay,
+    away: session.away !== undefined,
+    awayPeople: session.people().filter((p) => p.away !== undefined).map((p) => p.nick),
     conversations: session.conversations,
   };
 }
@@ -135,6 +138,9 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
     }
     state.apply(event); // a line worth the bell rings it through the notifier (at most every 5 s, not while focused)
     schedule();
+    // "bob is typing…" goes from the status bar when it expires: a frame then.
+    const expiry = event.event === 'typing' ? nextExpiry(state.typers, Date.now()) : undefined;
+    if (expiry !== undefined) setTimeout(schedule, expiry - Date.now() + 1).unref();
     // A relay change stands in the title for a while: repaint when it says "connected" again.
     if (event.event === 'role') setTimeout(schedule, RELAY_CHANGE_SHOWN_MS).unref();
   }, {
@@ -229,6 +235,8 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
       switch (action.kind) {
         case 'insert':
           line = edit.insert(line, action.text);
+          // A line to say (not a command) tells the others this user is typing (debounced by the session).
+          if (!/^\/(?!\/)/.test(line.text)) session.typing(privateTarget(line.text));
           break;
         case 'left':
         case 'right':
@@ -328,4 +336,10 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
     }
     schedule();
   });
+}
+
+/** "@bob hi" is typed to bob alone; anything else to the current room. */
+function privateTarget(text: string): { nick: string } | undefined {
+  const match = /^@([^\s:]+)[:\s]/.exec(text);
+  return match === null ? undefined : { nick: match[1]! };
 }

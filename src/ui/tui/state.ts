@@ -1,3 +1,4 @@
+import { type Typers, typingDone, typingIn, typingSeen } from '../../chat/typing.js';
 import type { MessageView, RelayInfo } from '../../chat/views.js';
 import type { Role } from '../../session/chat-session.js';
 import type { UiEvent } from '../events.js';
@@ -5,7 +6,7 @@ import { formatEvent } from '../line-format.js';
 import { shownNick } from '../shown-nick.js';
 import { sanitize } from './text.js';
 import { DEFAULT_LIMITS } from '../../wire/limits.js';
-import { type Entry, type EntryKind, markDelivered, mentions } from './entries.js';
+import { type Entry, entryOf, markDelivered } from './entries.js';
 import { conversationOf, countsAsUnread, findConversation, newestTime, unreadAfter } from './private-windows.js';
 
 /** What the screen shows of the session at a moment: read from the session, never kept in two places. */
@@ -20,6 +21,11 @@ export interface SessionSnapshot {
   people: readonly string[];
   role: Role;
   relay: RelayInfo | undefined;
+  // --- conversation (issue 17) ---
+  /** This user is away. */
+  away?: boolean;
+  /** Nicks of those online who are away. */
+  awayPeople?: readonly string[];
   /** Open private conversations (nicks), each a window after the rooms. */
   conversations: readonly string[];
 }
@@ -72,6 +78,11 @@ export class ChatState {
   #relayChangedAt = 0;
   /** A catch-up notice just shown: the history lines it announces go below it, not above by their time. */
   #announcing: { w: Window; entry: Entry } | undefined;
+  // --- conversation (issue 17) ---
+  /** Each room's topic as last told (the title bar shows the current room's). */
+  readonly topics = new Map<string, string>();
+  /** Who is typing where, until when. */
+  typers: Typers = new Map();
 
   /** The private window shown, instead of the current room's. */
   #focus: string | undefined;
@@ -155,7 +166,17 @@ export class ChatState {
     switch (event.event) {
       case 'message':
         this.#announcing = event.history ? announcing : undefined;
+        // The UI knows a typer by nick (the --json typing event carries no node id).
+        if (!event.history) this.typers = typingDone(this.typers, sanitize(event.from), event.to !== null ? null : event.room);
         return this.#message(event);
+      // --- conversation (issue 17) ---
+      case 'typing':
+        this.typers = typingSeen(this.typers, { nick: sanitize(event.nick), fromId: sanitize(event.nick), room: event.room }, Date.now());
+        return { bell: false };
+      case 'topic':
+        this.topics.set(event.room, sanitize(event.topic));
+        this.#info(event, this.windows.get(event.room) ?? this.current);
+        return { bell: false };
       case 'notice':
         if (event.code === 'LOOKING') this.connection = 'looking for peers…';
         else if (event.code === 'RELAY_LOST') this.connection = 'relay lost; electing another…';
@@ -221,7 +242,7 @@ export class ChatState {
     const head = views.length === 0 ? `no stored messages in ${room}` : `the last ${views.length} stored message${views.length === 1 ? '' : 's'} of ${room}:`;
     this.#push(w, { kind: 'info', ts: Date.now(), text: sanitize(head), mention: false });
     for (const view of views) {
-      const { id: _id, fromId: _fromId, ...copy } = this.#entryOf(view);
+      const { id: _id, fromId: _fromId, ...copy } = entryOf(view, this.snapshot.nick);
       this.#push(w, { ...copy, mention: false });
     }
   }
@@ -255,7 +276,7 @@ export class ChatState {
     const w = this.windows.get(room);
     if (w === undefined) return;
     w.loading = false;
-    const fresh = views.filter((v) => !w.ids.has(v.id)).map((v) => this.#entryOf(v));
+    const fresh = views.filter((v) => !w.ids.has(v.id)).map((v) => entryOf(v, this.snapshot.nick));
     if (fresh.length === 0) {
       w.exhausted = true;
       return;
@@ -267,7 +288,7 @@ export class ChatState {
   }
 
   #message(view: MessageView): ApplyResult {
-    const entry = this.#entryOf(view);
+    const entry = entryOf(view, this.snapshot.nick);
     const conversation = conversationOf(view, this.snapshot.conversations);
     const target =
       conversation !== undefined ? this.#window(conversation) : view.room !== null && this.windows.has(view.room) ? this.#window(view.room) : this.current;
@@ -287,14 +308,6 @@ export class ChatState {
       if (entry.mention) target.mentioned = true;
     }
     return { bell: entry.mention };
-  }
-
-  #entryOf(view: MessageView): Entry {
-    const kind: EntryKind = view.to !== null ? (view.own ? 'private-out' : 'private-in') : view.own ? 'own' : 'chat';
-    const text = sanitize(view.text);
-    const mention = !view.own && (kind === 'private-in' || mentions(text, this.snapshot.nick));
-    const nick = sanitize(view.to !== null && view.own ? view.to : shownNick(view));
-    return { kind, ts: view.ts, text, id: view.id, fromId: view.fromId, nick, mention, ...(view.pending ? { pending: true } : {}) };
   }
 
   #info(event: UiEvent, w: Window): void {
@@ -350,6 +363,12 @@ export class ChatState {
     }
     return w;
   }
+}
+
+/** Who is typing in the current window at `now` (in a room window: that room; in none: private lines). */
+export function typingNow(state: ChatState, now: number): string[] {
+  const room = state.snapshot.currentRoom ?? null;
+  return [...new Set([...typingIn(state.typers, room, now), ...typingIn(state.typers, null, now)])];
 }
 
 function formatMs(ms: number): string {
