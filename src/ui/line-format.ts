@@ -1,7 +1,7 @@
 import { safeText } from '../chat/safe-text.js';
 import type { HelpLine, UiEvent } from './events.js';
 import { shownNick } from './shown-nick.js';
-import { PENDING_MARK } from './words.js';
+import { PENDING_MARK, topicSetText } from './words.js';
 
 export interface LineContext {
   /** Rooms this user is in: presence in other rooms is not shown in line mode. */
@@ -90,7 +90,7 @@ function describe(event: Exclude<UiEvent, { event: 'help' | 'search' }>, context
 /** An action ("* alice waves") or a topic set, as a line of its room (or private). */
 function talkLine(event: Extract<UiEvent, { event: 'message' }>, time: string): string {
   const where = event.to !== null ? (event.own ? `-> *${event.to}*` : '(private)') : event.room;
-  if (event.topic === true) return `${time} ${where} * ${shownNick(event)} set the topic: ${event.text}`;
+  if (event.topic === true) return `${time} ${where} * ${topicSetText(shownNick(event), event.text)}`;
   return `${time} ${where} * ${shownNick(event)} ${event.text}`;
 }
 

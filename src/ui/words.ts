@@ -140,6 +140,11 @@ function mebibytes(bytes: number): string {
 export const PENDING_MARK = '(pending)';
 
 /** Line mode, once every line it printed as pending has reached a relay (it cannot unprint the marks). */
+/** A topic set, as a line of its room (nick and text already made safe by the face). */
+export function topicSetText(nick: string, topic: string): string {
+  return `${nick} set the topic: ${topic}`;
+}
+
 export function deliveredText(count: number): string {
   return count === 1 ? 'your pending line reached the relay' : `your ${count} pending lines reached the relay`;
 }

@@ -1,5 +1,6 @@
 /** The lines of the screen's scrollback, before wrapping, and what changes one in place. Pure. */
 
+import { topicSetText } from '../words.js';
 import type { MessageView } from '../../chat/views.js';
 import { shownNick } from '../shown-nick.js';
 import { sanitize } from './text.js';
@@ -54,6 +55,6 @@ export function entryOf(view: MessageView, ownNick: string): Entry {
   const mention = !view.own && (kind === 'private-in' || mentions(text, ownNick));
   const nick = sanitize(view.to !== null && view.own ? view.to : shownNick(view));
   // A topic set, as the history has it: a line of the room's, not someone saying it.
-  if (view.topic === true) return { kind: 'info', ts: view.ts, text: `${nick} set the topic: ${text}`, id: view.id, fromId: view.fromId, mention: false };
+  if (view.topic === true) return { kind: 'info', ts: view.ts, text: topicSetText(nick, text), id: view.id, fromId: view.fromId, mention: false };
   return { kind, ts: view.ts, text, id: view.id, fromId: view.fromId, nick, mention, ...(view.action === true ? { action: true as const } : {}), ...(view.pending ? { pending: true } : {}) };
 }
