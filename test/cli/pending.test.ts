@@ -1,15 +1,6 @@
-import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Cluster } from '../helpers/lanchat-process.js';
-
-/** A port free on loopback right now, for a relay that starts later. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { freePort } from '../helpers/free-port.js';
 
 describe('a line typed before any relay is up (issue 16 item 9)', () => {
   const cluster = new Cluster();

@@ -1,6 +1,6 @@
-import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Cluster, type LanchatEvent, type LanchatProcess } from '../helpers/lanchat-process.js';
+import { freePort } from '../helpers/free-port.js';
 
 /**
  * Issue 16 items 1-3, as a script reading `lanchat --json` sees them: a relay change is one notice, the
@@ -9,14 +9,6 @@ import { Cluster, type LanchatEvent, type LanchatProcess } from '../helpers/lanc
  */
 
 /** A port free on loopback right now. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 /** Events of `proc` from index `from` on. */
 const since = (proc: LanchatProcess, from: number): LanchatEvent[] => proc.events.slice(from);
 

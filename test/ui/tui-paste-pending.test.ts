@@ -1,7 +1,7 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cluster, LANCHAT_BIN, type LanchatProcess } from '../helpers/lanchat-process.js';
 import { TmuxSession, tmuxUnavailable } from '../helpers/tmux.js';
+import { freePort } from '../helpers/free-port.js';
 
 const missing = tmuxUnavailable();
 if (missing !== undefined) {
@@ -10,14 +10,6 @@ if (missing !== undefined) {
 }
 
 /** A port free on loopback right now, for a relay that starts later. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 // Issue 16 items 9 and 11 in a real terminal (tmux, 80x24): a line typed before the relay is up is marked
 // pending until the relay has it; a paste of several lines asks first; a URL's hyperlink leaves its text whole.
 describe.runIf(missing === undefined)('the full-screen UI: pending lines and pastes', () => {
