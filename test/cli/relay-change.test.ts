@@ -8,7 +8,6 @@ import { freePort } from '../helpers/free-port.js';
  * fresh start raises no alarm. On 127.0.0.1 without mDNS: the roster picks the successor.
  */
 
-/** A port free on loopback right now. */
 /** Events of `proc` from index `from` on. */
 const since = (proc: LanchatProcess, from: number): LanchatEvent[] => proc.events.slice(from);
 

@@ -9,7 +9,6 @@ if (missing !== undefined) {
   console.warn(`\n*** SKIPPING the terminal UI tests: ${missing} ***\n`);
 }
 
-/** A port free on loopback right now, for a relay that starts later. */
 // Issue 16 items 9 and 11 in a real terminal (tmux, 80x24): a line typed before the relay is up is marked
 // pending until the relay has it; a paste of several lines asks first; a URL's hyperlink leaves its text whole.
 describe.runIf(missing === undefined)('the full-screen UI: pending lines and pastes', () => {
