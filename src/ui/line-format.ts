@@ -1,4 +1,5 @@
 import { safeText } from '../chat/safe-text.js';
+import type { MessageView } from '../chat/views.js';
 import type { HelpLine, UiEvent } from './events.js';
 import { shownNick } from './shown-nick.js';
 import { PENDING_MARK, topicSetText } from './words.js';
@@ -119,7 +120,14 @@ function searchLines(event: Extract<UiEvent, { event: 'search' }>): string[] {
   const where = event.room === null ? '' : ` in ${event.room}`;
   const count = event.results.length;
   const head = `* search "${event.query}"${where}: ${count === 0 ? 'nothing found' : `${count} message${count === 1 ? '' : 's'}, newest first`}`;
-  return [head, ...event.results.map((r) => `  ${dateTime(r.ts)} ${r.to !== null ? (r.own ? `-> *${r.to}*` : `*${shownNick(r)}*`) : `${r.room} <${shownNick(r)}>`} ${r.text}`)];
+  return [head, ...event.results.map((r) => `  ${dateTime(r.ts)} ${r.to !== null ? (r.own ? `-> *${r.to}*` : `*${shownNick(r)}*`) : r.room} ${foundText(r)}`)];
+}
+
+/** A match as its kind reads: a topic set and an action are not someone saying the words. */
+function foundText(r: MessageView): string {
+  if (r.topic === true) return `* ${topicSetText(shownNick(r), r.text)}`;
+  if (r.action === true) return `* ${shownNick(r)} ${r.text}`;
+  return r.to !== null ? r.text : `<${shownNick(r)}> ${r.text}`;
 }
 
 /** "2026-12-02 10:31", in local time as the clock of the lines. */

@@ -21,6 +21,25 @@ describe('line mode formatting', () => {
     expect(formatEvent({ ...base, from: 'me', to: 'bob', own: true }, context)).toBe('[09:05] -> *bob* psst');
   });
 
+  it('lists search matches with their dates, a topic set and an action as what they are', () => {
+    const base = { id: 'a-1', fromId: 'a', room: '#lobby', to: null, ts: at, own: false } as const;
+    const results = [
+      { ...base, from: 'ann', text: 'planning the printer move', topic: true as const },
+      { ...base, from: 'bob', text: 'fixes the printer', action: true as const },
+      { ...base, from: 'bob', text: 'the printer is back' },
+      { ...base, room: null, to: 'me', from: 'bob', text: 'printer?' },
+    ];
+    expect(formatEvent({ event: 'search', query: 'printer', room: null, results }, context)).toBe(
+      [
+        '* search "printer": 4 messages, newest first',
+        '  2026-11-22 09:05 #lobby * ann set the topic: planning the printer move',
+        '  2026-11-22 09:05 #lobby * bob fixes the printer',
+        '  2026-11-22 09:05 #lobby <bob> the printer is back',
+        '  2026-11-22 09:05 *bob* printer?',
+      ].join('\n'),
+    );
+  });
+
   it('shows presence in my rooms only', () => {
     const joined = { event: 'presence', nick: 'bob', state: 'joined', self: false } as const;
     expect(formatEvent({ ...joined, room: '#lobby' }, context)).toBe('* bob joined #lobby');
