@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import type { Server } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAX_CLOCK_SKEW_MS } from '../../src/chat/clock.js';
 import { ephemeralIdentity, type Identity } from '../../src/identity/identity.js';
 import { Relay } from '../../src/relay/relay.js';
@@ -8,8 +6,8 @@ import type { Replica } from '../../src/sync/replica.js';
 import { messageHash, signMessage } from '../../src/sync/signature.js';
 import { encodeMessageFrame } from '../../src/wire/codec.js';
 import type { lanchat } from '../../src/wire/protobuf.js';
-import { tempReplica } from '../helpers/replica.js';
-import { serve, WireClient } from '../helpers/wire-client.js';
+import { relayForSuite } from '../helpers/relay-bed.js';
+import { WireClient } from '../helpers/wire-client.js';
 
 const NETWORK = 'test';
 
@@ -30,30 +28,9 @@ async function hostile(port: number, nick: string): Promise<{ client: WireClient
   return { client, identity, sign };
 }
 
-/** A relay with a store on loopback for one describe block, and the wire clients its tests open. */
-function relayForSuite(): { relay: () => Relay; port: () => number; replica: () => Replica; clients: WireClient[] } {
-  let relay: Relay;
-  let server: Server;
-  let port: number;
-  let replica: Replica;
-  let closeReplica: () => Promise<void>;
-  const clients: WireClient[] = [];
-  beforeAll(async () => {
-    ({ replica, close: closeReplica } = await tempReplica(NETWORK));
-    relay = new Relay({ nodeId: randomBytes(32), nick: 'relay', network: NETWORK, replica });
-    ({ server, port } = await serve((conn) => relay.accept(conn)));
-  });
-  afterAll(async () => {
-    relay.stop();
-    for (const c of clients) c.conn.close();
-    await new Promise((resolve) => server.close(resolve));
-    await closeReplica();
-  });
-  return { relay: () => relay, port: () => port, replica: () => replica, clients };
-}
 
 describe('the relay enforces the message rules on a live line', () => {
-  const bed = relayForSuite();
+  const bed = relayForSuite(NETWORK);
 
   const cases: [string, lanchat.ChatMessage.$Properties, string][] = [
     ['seq 0', { seq: 0 }, 'BAD_FRAME'],
@@ -94,7 +71,7 @@ describe('the relay enforces the message rules on a live line', () => {
 });
 
 describe('a sync batch pushed by a member', () => {
-  const bed = relayForSuite();
+  const bed = relayForSuite(NETWORK);
 
   it('has every line that breaks a rule dropped, and the rest stored', async () => {
     const bad = await hostile(bed.port(), 'pusher');

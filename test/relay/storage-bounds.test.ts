@@ -1,14 +1,10 @@
-import type { Server } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ephemeralIdentity, type Identity } from '../../src/identity/identity.js';
-import { Relay } from '../../src/relay/relay.js';
-import type { Replica, ReplicaOptions } from '../../src/sync/replica.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ephemeralIdentity } from '../../src/identity/identity.js';
 import { encodeMessageFrame } from '../../src/wire/codec.js';
-import type { Limits } from '../../src/wire/limits.js';
 import { messageHash, signMessage } from '../../src/sync/signature.js';
 import { type Author, authored, freshAuthor } from '../helpers/authored.js';
-import { tempReplica } from '../helpers/replica.js';
-import { serve, WireClient } from '../helpers/wire-client.js';
+import { relayForSuite } from '../helpers/relay-bed.js';
+import { WireClient } from '../helpers/wire-client.js';
 
 const NETWORK = 'test';
 /** How long a wait on the relay may take on a busy machine (a ceiling, not a pace: each wait ends on its frame). */
@@ -18,36 +14,6 @@ const PATIENCE_MS = 10_000;
  * What one member can make a relay store (README, "Storage bounds"), on real sockets: members written
  * with the project's own codec, a relay with a real LevelDB whose bounds are set small.
  */
-function relayForSuite(replicaOptions: ReplicaOptions, limits: Partial<Limits> = {}) {
-  let relay: Relay;
-  let server: Server;
-  let port: number;
-  let replica: Replica;
-  let closeReplica: () => Promise<void>;
-  const clients: WireClient[] = [];
-  const own = ephemeralIdentity();
-  beforeAll(async () => {
-    ({ replica, close: closeReplica } = await tempReplica(NETWORK, { own: own.nodeIdHex, ...replicaOptions }));
-    relay = new Relay({ nodeId: own.nodeId, identity: own, nick: 'relay', network: NETWORK, replica, limits });
-    ({ server, port } = await serve((conn) => relay.accept(conn)));
-  });
-  afterAll(async () => {
-    relay.stop();
-    for (const c of clients) c.conn.close();
-    await relay.stored();
-    await new Promise((resolve) => server.close(resolve));
-    await closeReplica();
-  });
-  /** A member with its own key, welcomed. */
-  const join = async (nick: string, identity: Identity = ephemeralIdentity()): Promise<WireClient> => {
-    const client = await WireClient.connect(port, identity);
-    clients.push(client);
-    client.hello(nick, ['#lobby'], NETWORK);
-    await client.next('welcome');
-    return client;
-  };
-  return { relay: () => relay, replica: () => replica, own, join };
-}
 
 /** `count` chained lines of `author` of 15 KiB each: the biggest a line may be, near enough. */
 function bulky(author: Author, count: number, nick = 'mallory'): Buffer[] {
@@ -80,7 +46,7 @@ async function handled(client: WireClient): Promise<void> {
 }
 
 describe('a sync batch the relay did not ask for', () => {
-  const bed = relayForSuite({}, { unaskedBatches: 3 });
+  const bed = relayForSuite(NETWORK, {}, { unaskedBatches: 3 });
 
   it('is dropped unread (not stored, not offered on), counted, and a fourth closes the connection', async () => {
     const watcher = await bed.join('watcher');
@@ -112,7 +78,7 @@ describe('a sync batch the relay did not ask for', () => {
 describe('one member pushing far over its bounds', () => {
   const LINK = 300_000;
   const ORIGIN = 60_000;
-  const bed = relayForSuite({ limits: { addressSyncBytes: LINK, originBytes: ORIGIN, historyBytes: 50_000_000 } });
+  const bed = relayForSuite(NETWORK, { limits: { addressSyncBytes: LINK, originBytes: ORIGIN, historyBytes: 50_000_000 } });
 
   it("gets the rest not kept, by origin and by connection, while an honest member's lines arrive and are stored", async () => {
     const watcher = await bed.join('watcher');
@@ -165,7 +131,7 @@ describe('one member pushing far over its bounds', () => {
 describe('a full history', () => {
   const LIMIT = 100_000;
   const told: string[] = [];
-  const bed = relayForSuite({ limits: { historyBytes: LIMIT } });
+  const bed = relayForSuite(NETWORK, { limits: { historyBytes: LIMIT } });
   beforeAll(() => bed.replica().whenBound((reason) => told.push(reason)));
 
   it("keeps what it holds and the node's own lines, shows but no longer keeps others' lines, and says so once", async () => {
@@ -208,7 +174,7 @@ describe('a full history', () => {
 });
 
 describe('a flood of sync requests', () => {
-  const bed = relayForSuite({}, { syncAnswersQueued: 2, unaskedBatches: 3 });
+  const bed = relayForSuite(NETWORK, {}, { syncAnswersQueued: 2, unaskedBatches: 3 });
 
   it('queues at most syncAnswersQueued answers for a connection, drops the rest and closes it past the limit', async () => {
     const seeder = await bed.join('seeder');
@@ -230,7 +196,7 @@ describe('a flood of sync requests', () => {
 });
 
 describe("the relay's store failing", () => {
-  const bed = relayForSuite({});
+  const bed = relayForSuite(NETWORK, {});
 
   it("is told to the relay's own user once while it lasts, whichever path hits it, and members still get the lines", async () => {
     const failures: number[] = [];
