@@ -497,7 +497,12 @@ const SEARCH_LIMIT = 100;
 
 /** Runs `lanchat history --grep TEXT --json` on `dir` to its end (a spawned process: start-up included). */
 async function grepCommand(dir, text) {
-  const args = [join(root, 'bin', 'lanchat.js'), 'history', '--grep', text, '--json', '--data', dir];
+  const { seconds, lines } = await runLanchat([join(root, 'bin', 'lanchat.js'), 'history', '--grep', text, '--json', '--data', dir], 120_000, 'lanchat history --grep');
+  return { seconds, lines };
+}
+
+/** Runs node with `args` to its end: wall seconds, stdout lines counted (not kept), the tail of stderr. */
+async function runLanchat(args, timeoutMs, what) {
   const t0 = performance.now();
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
@@ -507,10 +512,10 @@ async function grepCommand(dir, text) {
     for (const byte of chunk) if (byte === 0x0a) lines++;
   });
   child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-2_000)));
-  const code = await withTimeout(new Promise((resolve) => child.once('exit', resolve)), 120_000, 'lanchat history --grep');
+  const code = await withTimeout(new Promise((resolve) => child.once('exit', resolve)), timeoutMs, what);
   children.delete(child);
-  if (code !== 0) throw new Error(`lanchat history --grep exited ${code}: ${stderr.trim()}`);
-  return { seconds: (performance.now() - t0) / 1000, lines };
+  if (code !== 0) throw new Error(`${what} exited ${code}: ${stderr.trim()}`);
+  return { seconds: (performance.now() - t0) / 1000, lines, stderr };
 }
 
 // --- messages ------------------------------------------------------------------------------------
@@ -667,19 +672,7 @@ async function stopLanchat(child) {
 /** Runs `lanchat history --json` on `dir` to its end: its time, its line count and its peak memory. */
 async function historyCommand(dir) {
   const args = ['--require', join(root, 'scripts', 'bench', 'report-rss.cjs'), join(root, 'bin', 'lanchat.js'), 'history', '--json', '--data', dir];
-  const t0 = performance.now();
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  let lines = 0;
-  let stderr = '';
-  child.stdout.on('data', (chunk) => {
-    for (const byte of chunk) if (byte === 0x0a) lines++;
-  });
-  child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-2_000)));
-  const code = await withTimeout(new Promise((resolve) => child.once('exit', resolve)), 300_000, 'lanchat history');
-  children.delete(child);
-  const seconds = (performance.now() - t0) / 1000;
-  if (code !== 0) throw new Error(`lanchat history exited ${code}: ${stderr.trim()}`);
+  const { seconds, lines, stderr } = await runLanchat(args, 300_000, 'lanchat history');
   const maxRssKb = JSON.parse(stderr.trim().split('\n').at(-1)).maxRssKb;
   return { seconds, lines, maxRssMb: Math.round(maxRssKb / 1024) };
 }
