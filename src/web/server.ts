@@ -8,11 +8,14 @@ import { DEFAULT_LIMITS, type Limits } from '../wire/limits.js';
 import { cookieName, cookieValue, hostAllowed, newToken, originAllowed, pathOf, queryToken, securityHeaders, setCookie, tokenMatches } from './guard.js';
 import { SOCKET_PATH } from './protocol.js';
 import { Tab, type TabLimits } from './tab.js';
+import { loadPort, savePort } from './port-file.js';
 import { loadOrCreateToken } from './token-file.js';
 
 export interface WebOptions {
-  /** 0: any free port. */
+  /** 0: any free port (the remembered one first, when `portFile` is given). */
   port: number;
+  /** Where the port last served is kept (port-file.ts): a restart with port 0 tries it first. */
+  portFile?: string;
   limits?: Partial<Pick<Limits, keyof TabLimits | 'webTabs'>>;
   /** Where the token is kept across restarts (token-file.ts); by default a new one each start. */
   tokenFile?: string;
@@ -29,6 +32,8 @@ export interface WebServer {
 
 /** The token's file in the data folder. */
 export const WEB_TOKEN_FILE = 'web-token';
+/** The file in the data folder holding the port served last. */
+export const WEB_PORT_FILE = 'web-port';
 
 interface Asset {
   type: string;
@@ -119,18 +124,34 @@ export async function serveWeb(session: ChatSession, options: WebOptions): Promi
   });
   server.on('clientError', (_err, socket: Socket) => socket.destroy());
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(new LanchatError('USAGE', `--web: cannot listen on 127.0.0.1:${options.port} (${err.code ?? err.message})`)),
-    );
-    server.listen(options.port, '127.0.0.1', () => resolve());
-  });
+  const remembered = options.port === 0 && options.portFile !== undefined ? await loadPort(options.portFile) : undefined;
+  // The port served last, so the tabs left open find the node again; taken by now: any free one.
+  if (remembered === undefined || (await listen(server, remembered)) !== undefined) {
+    const failed = await listen(server, options.port);
+    if (failed !== undefined) throw new LanchatError('USAGE', `--web: cannot listen on 127.0.0.1:${options.port} (${failed.code ?? failed.message})`);
+  }
   port = (server.address() as { port: number }).port;
+  if (options.portFile !== undefined && port !== remembered) {
+    // Only a convenience for the next start: a folder that cannot take it does not stop this one.
+    await savePort(options.portFile, port).catch(() => undefined);
+  }
   return {
     url: `http://127.0.0.1:${port}/?token=${token}`,
     port,
     close: () => closeAll(server, wss, tabs, sockets),
   };
+}
+
+/** Listens on 127.0.0.1:port; the error when it cannot (the server stays closed, ready for another try). */
+function listen(server: Server, port: number): Promise<NodeJS.ErrnoException | undefined> {
+  return new Promise((resolve) => {
+    const onError = (err: NodeJS.ErrnoException): void => resolve(err);
+    server.once('error', onError);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', onError);
+      resolve(undefined);
+    });
+  });
 }
 
 function pickWebLimits(l: Readonly<Limits>): TabLimits & Pick<Limits, 'webTabs'> {
