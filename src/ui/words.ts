@@ -262,6 +262,12 @@ export function webUrlText(url: string): string {
   return `lanchat: the browser UI is at ${url} (keep this address to yourself: it lets anyone on this machine chat as you)`;
 }
 
+/** `lanchat open`: the little page (web-open.html) that sends the browser on to the address with its token. */
+export const OPEN_PAGE_WORDS = {
+  title: 'lanchat',
+  link: 'Open lanchat in this browser',
+} as const;
+
 /** `lanchat open`: what it finds on the data folder. */
 export function openText(outcome: { kind: 'none'; dataDir: string } | { kind: 'no-web' } | { kind: 'opening'; url: string } | { kind: 'no-opener'; url: string }): string {
   switch (outcome.kind) {

@@ -5,6 +5,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { ChatSession } from '../session/chat-session.js';
 import { LanchatError } from '../wire/errors.js';
 import { DEFAULT_LIMITS, type Limits } from '../wire/limits.js';
+import { forwardPage } from './forward-page.js';
 import { cookieName, cookieValue, hostAllowed, newToken, originAllowed, pathOf, queryToken, securityHeaders, setCookie, tokenMatches } from './guard.js';
 import { SOCKET_PATH } from './protocol.js';
 import { Tab, type TabLimits } from './tab.js';
@@ -48,6 +49,10 @@ const ASSETS: Record<string, { file: string; type: string }> = {
 
 /** The built page: from dist/ whether this module runs from src/ (tests) or dist/. */
 const DEFAULT_ASSETS = new URL('../../dist/web/static/', import.meta.url);
+
+function forwardAsset(path: string): Asset {
+  return { type: 'text/html; charset=utf-8', body: Buffer.from(forwardPage(path)) };
+}
 
 function loadAssets(dir: URL): Map<string, Asset> {
   const assets = new Map<string, Asset>();
@@ -94,9 +99,11 @@ export async function serveWeb(session: ChatSession, options: WebOptions): Promi
     const path = pathOf(req.url);
     const given = queryToken(req.url);
     if (given !== undefined) {
-      // The token moves from the URL (history, a screenshot) into a cookie this origin alone sends.
+      // The token moves from the URL (history, a screenshot) into a cookie this origin alone sends. Not a
+      // redirect: one that started on another site or a file (lanchat open) would not carry the Strict
+      // cookie; a page of this origin leading on to the path does.
       if (!tokenMatches(given, token)) return answer(401);
-      return answer(303, { Location: path, 'Set-Cookie': setCookie(port, token) });
+      return answer(200, { 'Set-Cookie': setCookie(port, token) }, forwardAsset(assets.has(path) ? path : '/'));
     }
     if (!authorized(req)) return answer(401);
     const asset = assets.get(path);

@@ -105,6 +105,8 @@ describe('the browser UI, in Chromium, against real lanchat processes on loopbac
     watch(page);
     browser.context.on('page', watch);
     page.on('response', (r) => {
+      // Not the answer to the address with the token: the page that leads on to the bare one.
+      if (new URL(r.url()).search !== '') return;
       void r.body().then(
         (b) => firstLoad.set(new URL(r.url()).pathname, b.length),
         () => undefined,
@@ -120,7 +122,8 @@ describe('the browser UI, in Chromium, against real lanchat processes on loopbac
   it('opens with the token, then the cookie, on the current room’s history', async () => {
     expect(url).toBe(url.replace(/\?token=.*$/, '') + url.slice(url.indexOf('?token=')));
     await page.goto(url);
-    expect(page.url()).toBe(`http://127.0.0.1:${webPort}/`);
+    // The token's answer leads on to the bare address, which the cookie now opens.
+    await page.waitForURL(`http://127.0.0.1:${webPort}/`);
     await lineWith(page, `lobby line ${SEEDED}`).waitFor();
     const texts = await shownTexts(page);
     expect(texts.filter((t) => t.startsWith('lobby line')).length).toBe(100);

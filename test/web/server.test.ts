@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { runOpen } from '../../src/cli/open.js';
@@ -93,8 +94,13 @@ describe('the web server on loopback', () => {
 
   it('turns the token into an HttpOnly, SameSite=Strict cookie and strips it from the URL', async () => {
     const answer = await get(port, `/?token=${token}`);
-    expect(answer.status).toBe(303);
-    expect(answer.headers.location).toBe('/');
+    // A page of this origin leading on to the path (a redirect begun on another site would lose the Strict cookie).
+    expect(answer.status).toBe(200);
+    expect(answer.body).toContain('<meta http-equiv="refresh" content="0;url=/">');
+    expect(answer.body).not.toContain(token);
+    for (const [path, to] of [['/app.js', '/app.js'], ['//elsewhere.example/', '/'], ['/nothing', '/']]) {
+      expect((await get(port, `${path}?token=${token}`)).body).toContain(`content="0;url=${to}"`);
+    }
     const set = String(answer.headers['set-cookie']);
     expect(set).toMatch(/HttpOnly/);
     expect(set).toMatch(/SameSite=Strict/);
@@ -198,7 +204,10 @@ describe('the web server on loopback', () => {
     expect(out.pop()).toContain('has no browser UI');
     session.offerWeb?.(web.url);
     expect(await runOpen(dataDir, sink, opener)).toBe(0);
-    expect(opened).toEqual([web.url]);
+    // The opener is given a page in the data folder that leads to the address: no token on a command line.
+    expect(opened).toEqual([pathToFileURL(join(dataDir, 'web-open.html')).href]);
+    expect(opened[0]).not.toContain(token);
+    expect(readFileSync(fileURLToPath(opened[0]!), 'utf8')).toContain(`url=${web.url}"`);
     expect(out.pop()).not.toContain(token);
     expect(await runOpen(join(root, 'nobody'), sink, opener)).toBe(1);
     expect(out.pop()).toContain('no lanchat runs on');
