@@ -2,7 +2,6 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, watch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumMissing, launchBrowser } from '../helpers/browser.js';
 import { Cluster, LANCHAT_BIN, type LanchatProcess } from '../helpers/lanchat-process.js';
@@ -78,6 +77,8 @@ describe('lanchat open, with a stand-in browser that records its arguments', () 
     await tab.waitForURL(`http://127.0.0.1:${port}/`);
     // Connected: the page was served (token then cookie) and its WebSocket let in.
     await tab.locator('#status.ok').waitFor();
-    expect(fileURLToPath(`file://${page}`)).toBe(page);
+    // Both steps were replaced in the tab's history: going back finds neither the token nor the file.
+    await tab.goBack();
+    expect(tab.url()).toBe('about:blank');
   });
 });
