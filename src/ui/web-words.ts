@@ -12,7 +12,7 @@ export const WEB_WORDS = {
   inputPrivate: (nick: string) => `Private message to ${nick}`,
   inputNone: 'Join a room: /join #room',
   connecting: 'connecting to the node…',
-  offline: 'the node is not reachable; retrying…',
+  offline: 'the node is not reachable; retrying… (if it started again on another port, lanchat open opens it there)',
   relayIsYou: 'you are the relay',
   relayIs: (nick: string, where: string) => `relay: ${nick} at ${where}`,
   electing: 'looking for a relay…',
