@@ -3,29 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumMissing, launchBrowser } from '../helpers/browser.js';
 import { Lan, lanTestsRunnable } from '../helpers/lan.js';
 import type { LanchatProcess } from '../helpers/lanchat-process.js';
-
-/** The little of the page the functions below use (this file is type-checked with Node's types). */
-declare const window: { __notes: { title: string; body: string }[]; __hidden: boolean };
-
-/**
- * Before the page's own script: Notification wrapped to record what is raised (the real one is still made),
- * and the tab's visibility under the test's control (a headless tab is always "visible").
- */
-const WATCH_PAGE = `
-  window.__notes = [];
-  window.__hidden = false;
-  const Real = window.Notification;
-  function Recording(title, options) {
-    const made = new Real(title, options);
-    window.__notes.push({ title, body: (options && options.body) || '' });
-    return made;
-  }
-  Object.defineProperty(Recording, 'permission', { get: () => Real.permission });
-  Recording.requestPermission = (...args) => Real.requestPermission(...args);
-  window.Notification = Recording;
-  Object.defineProperty(document, 'visibilityState', { get: () => (window.__hidden ? 'hidden' : 'visible'), configurable: true });
-  Object.defineProperty(document, 'hidden', { get: () => window.__hidden, configurable: true });
-`;
+import { aNote, notesOf, setHidden, WATCH_PAGE } from '../helpers/page-watch.js';
 
 async function typeLine(page: Page, line: string): Promise<void> {
   await page.fill('#input', line);
@@ -34,10 +12,6 @@ async function typeLine(page: Page, line: string): Promise<void> {
 
 function lineWith(page: Page, text: string) {
   return page.locator('#lines .line .text', { hasText: text });
-}
-
-async function setHidden(page: Page, hidden: boolean): Promise<void> {
-  await page.evaluate(`window.__hidden = ${hidden}; document.dispatchEvent(new Event('visibilitychange'));`);
 }
 
 // Issue 18's "done when": a new user runs `lanchat --web` on host 1 of a LAN of network namespaces, opens the
@@ -128,8 +102,8 @@ describe.runIf(lanTestsRunnable())('the browser UI on a LAN of network namespace
     // A private line while the tab is hidden raises a notification.
     await setHidden(page, true);
     ben.send('@ann are you there?');
-    await page.waitForFunction(() => window.__notes.length > 0);
-    expect(await page.evaluate(() => window.__notes)).toEqual([{ title: 'ben privately', body: 'are you there?' }]);
+    await aNote(page);
+    expect(await notesOf(page)).toEqual([{ title: 'ben privately', body: 'are you there?' }]);
     expect(consoleErrors).toEqual([]);
   }, 60_000);
 });
