@@ -19,7 +19,7 @@ interface Person {
  * seen with (`known`, asked only then), delivered by their node's next sync. A problem for this user's own nick, for
  * someone online without a seal key, and for someone never seen.
  */
-export function whisperTarget(nick: string, online: Person | undefined, known: () => KnownKey | undefined, selfId: string): WhisperTarget | Problem {
+export function whisperTarget(nick: string, online: Person | undefined, known: () => Pick<KnownKey, 'nodeId' | 'nick' | 'sealKey'> | undefined, selfId: string): WhisperTarget | Problem {
   const person = online ?? known();
   if (person === undefined) return { code: 'NO_SUCH_NICK', nick, reason: 'offline' };
   const shown = online === undefined ? nick : person.nick;
