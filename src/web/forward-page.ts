@@ -20,6 +20,8 @@ export function forwardPage(href: string): string {
     '<html><head><meta charset="utf-8">',
     `<meta http-equiv="refresh" content="0;url=${safe}">`,
     '<meta name="referrer" content="no-referrer">',
+    // No request for /favicon.ico while it is shown (a 404 the console would log), as the page itself.
+    '<link rel="icon" href="data:,">',
     `<title>${OPEN_PAGE_WORDS.title}</title></head>`,
     `<body><p><a href="${safe}" rel="noreferrer">${OPEN_PAGE_WORDS.link}</a></p></body></html>`,
     '',

@@ -72,6 +72,9 @@ describe('lanchat open, with a stand-in browser that records its arguments', () 
     browser = await launchBrowser();
     const tab = await browser.context.newPage();
     tab.setDefaultTimeout(8_000);
+    const consoleErrors: string[] = [];
+    tab.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+    tab.on('pageerror', (err) => consoleErrors.push(String(err)));
     const port = new URL(url).port;
     await tab.goto(`file://${page}`);
     await tab.waitForURL(`http://127.0.0.1:${port}/`);
@@ -80,5 +83,6 @@ describe('lanchat open, with a stand-in browser that records its arguments', () 
     // Both steps were replaced in the tab's history: going back finds neither the token nor the file.
     await tab.goBack();
     expect(tab.url()).toBe('about:blank');
+    expect(consoleErrors).toEqual([]);
   });
 });

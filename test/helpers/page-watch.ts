@@ -21,17 +21,34 @@ export const WATCH_PAGE = `
   Object.defineProperty(document, 'hidden', { get: () => window.__hidden, configurable: true });
 `;
 
+type Note = { title: string; body: string };
+
+/**
+ * What WATCH_PAGE leaves on the page, as the functions below see it (these files are type-checked with
+ * Node's types). They are functions, never strings: the page's CSP refuses code evaluated from a string.
+ */
+interface Watched {
+  __notes: Note[];
+  __hidden: boolean;
+  document: { dispatchEvent(event: unknown): boolean };
+  Event: new (type: string) => unknown;
+}
+
 /** Hides or shows the tab, as switching away from it and back would. */
 export async function setHidden(page: Page, hidden: boolean): Promise<void> {
-  await page.evaluate(`window.__hidden = ${hidden}; document.dispatchEvent(new Event('visibilitychange'));`);
+  await page.evaluate((h) => {
+    const w = globalThis as unknown as Watched;
+    w.__hidden = h;
+    w.document.dispatchEvent(new w.Event('visibilitychange'));
+  }, hidden);
 }
 
 /** The notifications the page raised so far. */
-export function notesOf(page: Page): Promise<{ title: string; body: string }[]> {
-  return page.evaluate('window.__notes') as Promise<{ title: string; body: string }[]>;
+export function notesOf(page: Page): Promise<Note[]> {
+  return page.evaluate(() => (globalThis as unknown as Watched).__notes);
 }
 
 /** Resolves once the page has raised a notification. */
 export async function aNote(page: Page): Promise<void> {
-  await page.waitForFunction('window.__notes.length > 0');
+  await page.waitForFunction(() => (globalThis as unknown as Watched).__notes.length > 0);
 }

@@ -8,6 +8,7 @@ describe('the page that sends the browser on', () => {
     expect(page).toContain(`<meta http-equiv="refresh" content="0;url=${url}">`);
     expect(page).toContain(`<a href="${url}" rel="noreferrer">`);
     expect(page).toContain('<meta name="referrer" content="no-referrer">');
+    expect(page).toContain('<link rel="icon" href="data:,">');
     expect(page).not.toContain('<script');
   });
 
