@@ -176,7 +176,7 @@ async function run(options: CliOptions, secret: string | undefined): Promise<voi
 
   if (options.json) await runJsonMode(session, process.stdin, process.stdout);
   else if (!options.plain && process.stdout.isTTY && process.stdin.isTTY) await runFullScreen(session, options);
-  else await runLineMode(session, process.stdin, process.stdout);
+  else await runLineMode(session, process.stdin, process.stdout, { notify: { enabled: options.notify, highlights: options.highlights } });
   await quit();
 }
 

@@ -14,7 +14,7 @@ import { keyAction, type KeyPress, TUI_KEYS } from './keys.js';
 import { CHROME_ROWS, entryRows, layoutScreen, type Screen } from './layout.js';
 import { ChatState, NO_ROOM, RELAY_CHANGE_SHOWN_MS, type SessionSnapshot } from './state.js';
 import { Painter } from './view.js';
-import { findNotifySend, Notifier } from './notifier.js';
+import { findNotifySend, FOCUS_REPORTS_OFF, FOCUS_REPORTS_ON, focusReport, Notifier } from '../notifier.js';
 
 /** At most one frame per this many ms: a flood of messages is drawn in batches, not line by line. */
 export const FRAME_MS = 25;
@@ -34,10 +34,6 @@ export interface TuiOptions {
   /** URLs as OSC 8 hyperlinks (default: ui/hyperlink.ts hyperlinksWanted, from the environment). */
   links?: boolean;
 }
-
-/** xterm focus reporting: the terminal says CSI I on focus in, CSI O on focus out. */
-const FOCUS_REPORTS_ON = '\x1b[?1004h';
-const FOCUS_REPORTS_OFF = '\x1b[?1004l';
 
 export function snapshotOf(session: ChatSession): SessionSnapshot {
   return {
@@ -209,8 +205,9 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
       return true;
     };
     const onKey = (ch: string | undefined, key: KeyPress | undefined): void => {
-      if (key?.sequence === '\x1b[I' || key?.sequence === '\x1b[O') {
-        notifier.focus(key.sequence === '\x1b[I');
+      const focused = focusReport(key?.sequence);
+      if (focused !== undefined) {
+        notifier.focus(focused);
         return;
       }
       const pasted = paste.key(ch, key, line);
