@@ -5,6 +5,11 @@ import type { DisplayPosition, HistoryStore, StoredMessage } from '../store/hist
 import { searchNeedle } from '../store/search-match.js';
 import { decodeStored } from '../store/stored-message.js';
 import { readableText } from '../identity/seal.js';
+import { PRIVATE_BUCKET } from '../store/keys.js';
+import { DEFAULT_LIMITS } from '../wire/limits.js';
+
+/** Stored private lines read at a time while looking for one conversation's. */
+const PRIVATE_PAGE = 500;
 
 /** The history queries a node answers from its own store: views this node can show, marked as history. */
 
@@ -48,6 +53,37 @@ export async function searchHistory(store: HistoryStore, identity: Identity, que
     privateText: (m) => readableText(m, identity),
   });
   return views(stored, identity);
+}
+
+/**
+ * The last `count` stored private lines between this node's user and the person called `nick` (as the
+ * full screen files them: nicks compared ignoring case), oldest first: what a private window shows when it
+ * opens. Read back through every private line, newest first, a page at a time, at most `scan` of them; a
+ * line is opened (its seal) only once its nicks and node ids say it is one of this conversation's.
+ */
+export async function privateHistory(store: HistoryStore, identity: Identity, nick: string, count: number, scan = DEFAULT_LIMITS.privateScan): Promise<MessageView[]> {
+  const other = nick.toLowerCase();
+  const found: MessageView[][] = [];
+  let held = 0;
+  let read = 0;
+  let before: DisplayPosition | undefined;
+  while (held < count && read < scan) {
+    // The private lines are one display bucket (store/keys.ts), read as a room's are.
+    const page = await store.latest({ room: PRIVATE_BUCKET, limit: Math.min(PRIVATE_PAGE, scan - read), ...(before === undefined ? {} : { before }) });
+    if (page.length === 0) break;
+    read += page.length;
+    before = page[0];
+    const ours = page.filter((m) => {
+      const to = m.shown.to;
+      if (to === null || to === undefined) return false;
+      if (m.origin === identity.nodeIdHex) return (to.nick ?? '').toLowerCase() === other;
+      return Buffer.from(to.nodeId ?? []).equals(identity.nodeId) && (m.shown.nick ?? '').toLowerCase() === other;
+    });
+    const shown = views(ours.slice(-(count - held)), identity);
+    found.unshift(shown);
+    held += shown.length;
+  }
+  return found.flat();
 }
 
 function views(stored: readonly StoredMessage[], identity: Identity): MessageView[] {

@@ -104,6 +104,11 @@ export interface ChatSession {
    * restarts; a face shows each as a window. A private line from someone (live, or caught up) opens one with them.
    */
   readonly conversations: readonly string[];
+  /**
+   * The last `count` stored private lines between this user and `nick` (those this node can read, of those
+   * ignored none), oldest first, marked `history`: what a conversation's window shows when it opens.
+   */
+  conversationHistory(nick: string, count: number): Promise<MessageView[]>;
   /** Opens a private conversation with `nick` (refused for an invalid nick, or this user's own). */
   openConversation(nick: string): Refusal | undefined;
   /** Closes the private conversation with `nick`; false when none was open. */

@@ -286,6 +286,10 @@ export class NodeSession implements ChatSession {
     return this.#node.searchMessages(text, room, DEFAULT_LIMITS.searchResults);
   }
 
+  conversationHistory(nick: string, count: number): Promise<MessageView[]> {
+    return this.#node.privateMessages(nick, count).then((views) => this.#talk.visible(views));
+  }
+
   get conversations(): readonly string[] {
     return this.#windows.conversations;
   }

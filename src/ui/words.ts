@@ -164,6 +164,27 @@ export function problemSentence(report: ProblemReport, command?: CommandName): s
   return problemText(report.problem, command);
 }
 
+/**
+ * Private conversations differ by face: the full screen gives each a window of its own, where plain lines
+ * go to its person; line mode (and the browser, which shows line mode's words) has one stream of lines.
+ * `windows`: the face is of the first kind.
+ */
+export function queryText(nick: string, windows: boolean): string {
+  return windows
+    ? `private window with ${nick}: what you type here goes to them alone; /close closes it`
+    : `private conversation with ${nick}: /msg ${nick} TEXT (or @${nick} TEXT) writes to them`;
+}
+
+/** /help's summaries of /query and /close, for a face with a window per conversation or without. */
+export function conversationHelp(windows: boolean): { query: string; close: string } {
+  return windows
+    ? { query: 'open a private window with NICK (and say TEXT there)', close: 'close a private window, or leave a room (the current window by default)' }
+    : {
+        query: 'open a private conversation with NICK (and say TEXT to them); their private lines open one too',
+        close: 'close a private conversation, or leave a room (the current room by default)',
+      };
+}
+
 /** A desktop notification's title and body (ui/notify-policy.ts): a line, or a summary of those held. */
 export function notificationText(n: Notification): { title: string; body: string } {
   if (n.kind === 'line') return { title: n.private ? `${n.from} (private)` : `${n.from} mentioned you`, body: n.text };

@@ -261,6 +261,12 @@ export interface Limits {
   readonly searchResults: number;
   /** Longest search text, in characters: a phrase to find, not a paste. */
   readonly searchChars: number;
+  /**
+   * Stored private lines (everyone's, most of them sealed to others) read back at most to fill a private
+   * window reopened after a restart: its lines with one person may be far back among the others', and
+   * opening a window must not read the whole history (a few hundred ms here at worst).
+   */
+  readonly privateScan: number;
 
   // ---- people who are offline ----
   /**
@@ -362,6 +368,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
 
   searchResults: 100,
   searchChars: 200,
+  privateScan: 5_000,
 
   knownSealKeys: 1_000,
   webMessageBytes: 20 * KiB,

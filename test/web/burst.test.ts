@@ -36,6 +36,7 @@ function scriptedSession(): ChatSession & { emit(event: SessionEvent): void } {
     roomList: () => [],
     history: async () => [],
     older: async () => [],
+    conversationHistory: async () => [],
     act: () => undefined,
     setTopic: () => undefined,
     topic: async () => undefined,

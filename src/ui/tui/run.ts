@@ -20,7 +20,7 @@ import { findNotifySend, FOCUS_REPORTS_OFF, FOCUS_REPORTS_ON, focusReport, Notif
 export const FRAME_MS = 25;
 /** Messages asked of the store at a time when scrolling back past what is held. */
 export const OLDER_BATCH = 100;
-/** Stored lines of each other room loaded at start (its unread count since its marker is counted in them). */
+/** Stored lines of each other room loaded at start, and of a private window when it opens (its unread count since its marker is counted in them). */
 export const RESTORED_LINES = 50;
 
 export interface TuiOptions {
@@ -82,7 +82,23 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
   let bell = false;
   let done = false;
 
-  const sync = (): void => state.sync(snapshotOf(session));
+  /** Conversations whose window was filled from the store (by nick, in lower case). */
+  const filled = new Set<string>();
+  const sync = (): void => {
+    state.sync(snapshotOf(session));
+    // A private window that appears (kept from the last run, opened by /query or by a line) shows its
+    // stored lines with that person, as a room's window does.
+    for (const nick of session.conversations) {
+      if (filled.has(nick.toLowerCase())) continue;
+      filled.add(nick.toLowerCase());
+      session
+        .conversationHistory(nick, RESTORED_LINES)
+        .then((views) => state.restore(nick, views))
+        .catch(() => undefined)
+        .finally(schedule);
+    }
+    for (const key of filled) if (!session.conversations.some((n) => n.toLowerCase() === key)) filled.delete(key); // closed: reopened, filled again
+  };
   const schedule = (): void => {
     if (timer !== undefined || done) return;
     timer = setTimeout(draw, Math.max(0, frameMs - (Date.now() - lastFrame)));
@@ -141,6 +157,7 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
     if (event.event === 'role') setTimeout(schedule, RELAY_CHANGE_SHOWN_MS).unref();
   }, {
     keys: TUI_KEYS,
+    windows: true,
     history: (room, messages) => {
       sync();
       state.showHistory(room, messages);
