@@ -266,12 +266,12 @@ export class Member extends EventEmitter<MemberEvents> {
 
   /**
    * Sends a private line to the person called `nick`; to someone not online, sealed to the key they were
-   * last seen with, stored, and delivered by their node's next sync (member/whisper-target.ts).
+   * last seen with, stored, and delivered by their node's next sync (member/whisper-target.ts); `action`: a /me.
    */
-  whisper(nick: string, text: string): boolean {
+  whisper(nick: string, text: string, options: { action?: true } = {}): boolean {
     const target = whisperTarget(nick, this.#roster.findByNick(nick), () => this.#options.knownKey?.(nick), this.#options.identity.nodeIdHex);
     if ('code' in target) return this.#refuse(target);
-    const written = this.#outbox.write({ to: target.to, text }, this.#nick);
+    const written = this.#outbox.write({ to: target.to, text, ...options }, this.#nick);
     if (written && target.offline) this.emit('notice', { code: 'OFFLINE_DELIVERY', nick: target.to.nick });
     return written;
   }

@@ -220,8 +220,8 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     return this.#member.say(text);
   }
 
-  whisper(nick: string, text: string): boolean {
-    return this.#member.whisper(nick, text);
+  whisper(nick: string, text: string, options: { action?: true } = {}): boolean {
+    return this.#member.whisper(nick, text, options);
   }
 
   join(room: string): boolean {
@@ -259,15 +259,12 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     return searchHistory(this.#replica.store, this.identity, query, room, limit);
   }
 
-  /**
-   * Stored messages of `room` shown before the message `before` (the latest when undefined), at most
-   * `count`, oldest first: what a scrolled-back window shows above the oldest line it holds.
-   */
+  /** Stored messages of `room` shown before `before` (or the latest), oldest first: scroll-back (node/history.ts olderHistory). */
   olderMessages(room: string, count: number, before?: Pick<MessageView, 'id' | 'fromId'>): Promise<MessageView[]> {
     return olderHistory(this.#replica.store, this.identity, room, count, before);
   }
 
-  /** The last `count` stored private lines with the person called `nick` that this node can read, oldest first. */
+  /** The last `count` stored private lines with `nick` this node can read, oldest first (node/history.ts privateHistory). */
   privateMessages(nick: string, count: number): Promise<MessageView[]> {
     return privateHistory(this.#replica.store, this.identity, nick, count);
   }

@@ -71,8 +71,11 @@ export interface ChatSession {
   older(room: string, count: number, before?: Pick<MessageView, 'id' | 'fromId'>): Promise<MessageView[]>;
 
   // --- conversation (issue 17): actions, topics, away, typing, whois, ignore ---
-  /** "/me TEXT" to the current room: a line shown `* nick TEXT` (MessageView.action). */
-  act(text: string): Refusal | undefined;
+  /**
+   * "/me TEXT" to the current room, or privately to the person called `nick`: a line shown `* nick TEXT`
+   * (MessageView.action; a private one sealed with its text, see chat/private-action.ts).
+   */
+  act(text: string, nick?: string): Refusal | undefined;
   /** Sets the topic of `room` (the current one when undefined); a `topic` event follows on every node. */
   setTopic(room: string | undefined, text: string): Refusal | undefined;
   /** The topic of `room` (a room's name as the session gives it) as this node holds it. */

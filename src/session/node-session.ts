@@ -240,8 +240,8 @@ export class NodeSession implements ChatSession {
 
   // --- conversation (issue 17): session/conversation.ts ---
 
-  act(text: string): Refusal | undefined {
-    return this.#refusalOf(() => this.#node.talk.act(text));
+  act(text: string, nick?: string): Refusal | undefined {
+    return this.#refusalOf(() => (nick === undefined ? this.#node.talk.act(text) : this.#node.whisper(nick, text, { action: true })));
   }
 
   setTopic(room: string | undefined, text: string): Refusal | undefined {

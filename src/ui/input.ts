@@ -32,7 +32,11 @@ export const COMMANDS: readonly { usage: string; summary: string }[] = [
 export function commandsFor(windows: boolean): { usage: string; summary: string }[] {
   if (!windows) return [...COMMANDS];
   const words = conversationHelp(true);
-  return COMMANDS.map((c) => (c.usage.startsWith('/query ') ? { ...c, summary: words.query } : c.usage.startsWith('/close ') ? { ...c, summary: words.close } : c));
+  const summaries: Record<string, string | undefined> = { '/query': words.query, '/close': words.close, '/me': words.me };
+  return COMMANDS.map((c) => {
+    const summary = summaries[c.usage.split(' ')[0]!];
+    return summary === undefined ? c : { ...c, summary };
+  });
 }
 
 /** Other spellings of the commands (irssi's and IRC's), and `//`: listed by /help after the commands. */

@@ -175,10 +175,14 @@ export function queryText(nick: string, windows: boolean): string {
     : `private conversation with ${nick}: /msg ${nick} TEXT (or @${nick} TEXT) writes to them`;
 }
 
-/** /help's summaries of /query and /close, for a face with a window per conversation or without. */
-export function conversationHelp(windows: boolean): { query: string; close: string } {
+/** /help's summaries of /query, /close and /me, for a face with a window per conversation or without. */
+export function conversationHelp(windows: boolean): { query: string; close: string; me?: string } {
   return windows
-    ? { query: 'open a private window with NICK (and say TEXT there)', close: 'close a private window, or leave a room (the current window by default)' }
+    ? {
+        query: 'open a private window with NICK (and say TEXT there)',
+        close: 'close a private window, or leave a room (the current window by default)',
+        me: 'say what you do: "/me waves" shows "* NICK waves" to the room (in a private window: to that person)',
+      }
     : {
         query: 'open a private conversation with NICK (and say TEXT to them); their private lines open one too',
         close: 'close a private conversation, or leave a room (the current room by default)',

@@ -81,6 +81,8 @@ describe('/help by face', () => {
   it('speaks of windows only where private conversations have them (the full screen)', () => {
     expect(summary(true, '/query')).toMatch(/private window/);
     expect(summary(true, '/close')).toMatch(/private window/);
+    expect(summary(true, '/me')).toMatch(/private window/);
+    expect(summary(false, '/me')).toBe(COMMANDS.find((c) => c.usage.startsWith('/me'))?.summary);
     expect(summary(false, '/query')).not.toMatch(/window|full-screen/);
     expect(summary(false, '/close')).not.toMatch(/window|full-screen/);
     expect(commandsFor(false)).toEqual([...COMMANDS]);

@@ -55,6 +55,11 @@ describe.runIf(missing === undefined)('private windows and read markers in a ter
     tui.press('Enter');
     expect(await relay.waitForText('back to you')).toMatchObject({ from: 'alice', to: 'observer', room: null });
     await tui.waitForText('-> *observer* back to you');
+    // /me there is a private action to that person, the action sealed with the text.
+    tui.type('/me nods');
+    tui.press('Enter');
+    expect(await relay.waitForText('nods')).toMatchObject({ from: 'alice', to: 'observer', room: null, action: true });
+    await tui.waitForText('-> *observer* * nods');
 
     tui.type('/close');
     tui.press('Enter');

@@ -212,6 +212,7 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
         // In a private window a plain line goes to its person, and /close closes it.
         const privateTo = state.currentPrivate;
         if (privateTo !== undefined && parsed.kind === 'say') controller.run({ kind: 'msg', nick: privateTo, text: parsed.text });
+        else if (privateTo !== undefined && parsed.kind === 'me') controller.run({ kind: 'me', nick: privateTo, text: parsed.text });
         else if (privateTo !== undefined && parsed.kind === 'close' && parsed.name === undefined) controller.run({ kind: 'close', name: privateTo });
         else if (!controller.handleLine(text)) {
           finish();

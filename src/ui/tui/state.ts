@@ -127,16 +127,11 @@ export class ChatState {
     return { window: w.name, ts };
   }
 
-  /**
-   * Stored lines of a window not shown at start (another room, or a private window when it opens): loaded,
-   * and its unread counted from its marker. A private window never read keeps the count of the live lines
-   * that opened it.
-   */
+  /** Stored lines of a window not shown (another room at start, a private window as it opens); unread counted from its marker (one never read keeps the live count). */
   restore(name: string, views: readonly MessageView[]): void {
     this.addOlder(name, views);
     const w = this.windows.get(name);
-    if (w === undefined || w === this.current || (w.private === true && w.marker === undefined)) return;
-    w.unread = unreadAfter(w.entries, w.marker);
+    if (w !== undefined && w !== this.current && (w.private !== true || w.marker !== undefined)) w.unread = unreadAfter(w.entries, w.marker);
   }
 
   get current(): Window {
@@ -219,8 +214,7 @@ export class ChatState {
       case 'delivered':
         markDelivered(this.windows.values(), event.id);
         return { bell: false };
-      case 'query':
-        // The full screen's own words: the conversation is a window here (line mode's say how to write to it).
+      case 'query': // the full screen's own words: the conversation is a window here
         this.note(queryText(event.nick, true));
         return { bell: false };
       case 'quit':
