@@ -264,7 +264,7 @@ export interface Limits {
   /**
    * Stored private lines (everyone's, most of them sealed to others) read back at most to fill a private
    * window reopened after a restart: its lines with one person may be far back among the others', and
-   * opening a window must not read the whole history (a few hundred ms here at worst).
+   * opening a window must not read the whole history (5,000 read, none of them ours: about 60 ms here).
    */
   readonly privateScan: number;
 
