@@ -18,7 +18,7 @@ import { Relay } from '../relay/relay.js';
 import type { Replica } from '../sync/replica.js';
 import { type Limits, PROTOCOL_VERSION } from '../wire/limits.js';
 import { FailoverDriver } from './failover-driver.js';
-import { latestHistory, olderHistory, searchHistory } from './history.js';
+import { type HistoryCursor, latestHistory, olderHistory, privateHistory, searchHistory } from './history.js';
 import { routeInbound } from './inbound.js';
 import { newMember, type NodeParts, openParts } from './open.js';
 import { watchOtherSecrets } from './other-secrets.js';
@@ -265,6 +265,11 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
    */
   olderMessages(room: string, count: number, before?: Pick<MessageView, 'id' | 'fromId'>): Promise<MessageView[]> {
     return olderHistory(this.#replica.store, this.identity, room, count, before);
+  }
+
+  /** This user's stored private lines with `nick`, before `before` (history.ts privateHistory). */
+  privateMessages(nick: string, count: number, before?: HistoryCursor): Promise<{ messages: MessageView[]; resume: HistoryCursor | undefined }> {
+    return privateHistory(this.#replica.store, this.identity, nick, count, before, this.#limits.privateScanMessages);
   }
 
   /**

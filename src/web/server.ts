@@ -110,8 +110,8 @@ export async function serveWeb(session: ChatSession, options: WebOptions): Promi
     if (pathOf(req.url) !== SOCKET_PATH) return refuse('404 Not Found');
     if (tabs.size >= limits.webTabs) return refuse('503 Service Unavailable');
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
-      const tab = new Tab(session, ws, limits, (key) => {
-        for (const other of tabs) if (other !== tab) other.read(key);
+      const tab = new Tab(session, ws, limits, (key, ts) => {
+        for (const other of tabs) if (other !== tab) other.read(key, ts);
       });
       tabs.add(tab);
       ws.once('close', () => tabs.delete(tab));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MessageView } from '../../../src/chat/views.js';
-import { applyServer, convoOrder, newModel, peopleOf, select, totalUnread } from '../../../src/web/client/model.js';
+import { applyServer, markRead, newModel, select } from '../../../src/web/client/model.js';
+import { convoOrder, peopleOf, totalUnread, typingNow } from '../../../src/web/client/shown.js';
 import type { ServerMessage, StateView } from '../../../src/web/protocol.js';
 
 const state: StateView = {
@@ -17,6 +18,8 @@ const state: StateView = {
     { nodeId: 'a', nick: 'alice', rooms: ['#lobby', '#dev'] },
     { nodeId: 'b', nick: 'bob', rooms: ['#dev'] },
   ],
+  away: null,
+  conversations: [],
 };
 
 let seq = 0;
@@ -25,7 +28,14 @@ function m(fields: Partial<MessageView>): MessageView {
   return { id: `id${seq}`, from: 'bob', fromId: 'b', room: '#dev', to: null, text: 'hi', ts: 1_000 + seq, own: false, ...fields };
 }
 const live = (message: MessageView): ServerMessage => ({ t: 'event', event: { event: 'message', ...message } });
-const snapshot = (history: { room: string; messages: MessageView[] }[]): ServerMessage => ({ t: 'snapshot', state, history, commands: ['/join'] });
+const snapshot = (history: { room: string; messages: MessageView[] }[], read: Record<string, number> = {}, over: Partial<StateView> = {}): ServerMessage => ({
+  t: 'snapshot',
+  state: { ...state, ...over },
+  history,
+  commands: ['/join'],
+  topics: [],
+  read,
+});
 
 describe('the page’s model of the session', () => {
   it('opens on the session’s room with each room’s history, counting none of it unread', () => {
@@ -64,7 +74,7 @@ describe('the page’s model of the session', () => {
     expect(dev.unread).toBe(0);
     applyServer(model, live(m({})), false, 0); // the tab is hidden
     expect(dev.unread).toBe(1);
-    applyServer(model, { t: 'read', key: '#dev' }, false, 0); // another tab showed it
+    applyServer(model, { t: 'read', key: '#dev', ts: dev.list.lines.at(-1)!.ts }, false, 0); // another tab showed it
     expect(dev.unread).toBe(0);
   });
 
