@@ -259,10 +259,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     return searchHistory(this.#replica.store, this.identity, query, room, limit);
   }
 
-  /**
-   * Stored messages of `room` shown before the message `before` (the latest when undefined), at most
-   * `count`, oldest first: what a scrolled-back window shows above the oldest line it holds.
-   */
+  /** Stored messages of `room` before `before` (the latest when undefined), at most `count`, oldest first (history.ts). */
   olderMessages(room: string, count: number, before?: Pick<MessageView, 'id' | 'fromId'>): Promise<MessageView[]> {
     return olderHistory(this.#replica.store, this.identity, room, count, before);
   }
