@@ -33,6 +33,8 @@ let typingSent: TypingSent | undefined;
 
 const socket = new NodeSocket(`ws://${location.host}${SOCKET_PATH}`, onServer, (isOpen) => {
   open = isOpen;
+  // Read markers the node could not be told while the link was down go now.
+  if (isOpen && reads.size > 0) sendReads();
   schedule();
 });
 
@@ -49,10 +51,13 @@ function onServer(message: ServerMessage): void {
 function tellRead(read: { key: string; ts: number } | undefined): void {
   if (read === undefined) return;
   reads.set(read.key, read.ts);
-  readTimer ??= setTimeout(() => {
-    readTimer = undefined;
-    for (const [key, ts] of reads) if (socket.send({ t: 'read', key, ts })) reads.delete(key);
-  }, 1_000);
+  readTimer ??= setTimeout(sendReads, 1_000);
+}
+
+function sendReads(): void {
+  if (readTimer !== undefined) clearTimeout(readTimer);
+  readTimer = undefined;
+  for (const [key, ts] of reads) if (socket.send({ t: 'read', key, ts })) reads.delete(key);
 }
 
 function titleText(): string {
@@ -259,4 +264,7 @@ menuButton.textContent = '☰';
 menuButton.title = WEB_WORDS.menu;
 paint();
 input.focus();
-addEventListener('pagehide', () => socket.stop());
+addEventListener('pagehide', () => {
+  sendReads();
+  socket.stop();
+});
