@@ -197,6 +197,18 @@ describe('the conversation features in the browser UI, in Chromium, against real
     await dana.waitFor('message', (e) => e.text === 'got them' && e.to === 'dana');
   });
 
+  it('takes the README’s screenshot: a topic, someone away, someone typing, a private conversation', async () => {
+    await page.click('.convo[data-key="#lobby"]');
+    await page.keyboard.press('Control+End');
+    bob.send('/away in a meeting');
+    await page.locator('.person.away[data-nick="bob"]').waitFor();
+    dana.send('/typing #lobby');
+    await page.locator('#typing', { hasText: 'dana is typing…' }).waitFor();
+    await page.screenshot({ path: new URL('../../docs/web.png', import.meta.url).pathname });
+    bob.send('/back');
+    await page.locator('.person.away[data-nick="bob"]').waitFor({ state: 'detached' });
+  });
+
   it('raises a notification for a private line while the tab is hidden, with the unread count in its title, and none while shown', async () => {
     await page.click('.convo[data-key="#lobby"]');
     await page.locator('#notify[disabled]').waitFor();
