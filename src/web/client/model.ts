@@ -1,65 +1,12 @@
-import { type Typers, typingDone, typingSeen } from '../../chat/typing.js';
+import { typingDone, typingSeen } from '../../chat/typing.js';
 import type { MessageView } from '../../chat/views.js';
 import type { UiEvent } from '../../ui/events.js';
 import { worthNotifying } from '../../ui/notify-policy.js';
-import type { Cursor, RoomHistory, ServerMessage, StateView } from '../protocol.js';
-import { emptyList, insertLine, type Line, type LineList, mentions, newestMessage, trimOldest, unreadAfter } from './lines.js';
+import type { RoomHistory, ServerMessage, StateView } from '../protocol.js';
+import type { Convo, Effects, Model } from './convo.js';
+import { emptyList, insertLine, type Line, mentions, newestMessage, trimOldest, unreadAfter } from './lines.js';
 
-/** One conversation of the side list: a room, or private lines with one person (`@nick`). */
-export interface Convo {
-  key: string;
-  kind: 'room' | 'private';
-  name: string;
-  list: LineList;
-  unread: number;
-  mention: boolean;
-  /** A room this user is in (a room left stays listed, greyed, until the page reloads). */
-  joined: boolean;
-  /** Older history: unknown (ask when scrolled to the top), being read, or none left. */
-  older: 'unknown' | 'loading' | 'end';
-  /** Lines added or removed before the first line held since the page last looked (for its span). */
-  addedBefore: number;
-  removedBefore: number;
-  /** How far it was read (ms: the newest line seen), as the session keeps it across restarts and tabs. */
-  read: number | undefined;
-  /** Where the "new since you last looked" line stands: how far it was read when the reader came to it. */
-  marker: number | undefined;
-  /** A private conversation's scroll-back goes on from here (the store's private lines are read a share at a time). */
-  resume: Cursor | undefined;
-}
-
-/** A room's topic as the header shows it. */
-export interface TopicShown {
-  topic: string;
-  by: string;
-  ts: number;
-}
-
-/** The answer to /search, shown in its panel until closed. */
-export interface SearchShown {
-  query: string;
-  room: string | null;
-  results: MessageView[];
-}
-
-export interface Model {
-  state: StateView | undefined;
-  convos: Map<string, Convo>;
-  active: string | undefined;
-  commands: string[];
-  /** Lines a conversation keeps in the page; older ones leave (scrolling back reads them again). */
-  maxLines: number;
-  infoCount: number;
-  topics: Map<string, TopicShown>;
-  /** Who is typing where, until when (chat/typing.ts), by nick: the page knows people by nick. */
-  typers: Typers;
-  search: SearchShown | undefined;
-}
-
-/** What an update asks of the page besides painting: a notification, for a private line or a mention. */
-export interface Effects {
-  notify: MessageView[];
-}
+export type { Convo, Effects, Model, SearchShown, TopicShown } from './convo.js';
 
 export function newModel(maxLines = 5_000): Model {
   return { state: undefined, convos: new Map(), active: undefined, commands: [], maxLines, infoCount: 0, topics: new Map(), typers: new Map(), search: undefined };
@@ -108,6 +55,9 @@ function setState(model: Model, state: StateView): void {
   const joined = state.current !== null && before !== undefined && !before.rooms.includes(state.current) && state.rooms.includes(state.current);
   for (const room of state.rooms) convo(model, room);
   for (const nick of state.conversations) convo(model, privateKey(nick), nick);
+  // A private conversation closed by another face goes (unless shown here: it stays until left).
+  const open = new Set(state.conversations.map(privateKey));
+  for (const nick of before?.conversations ?? []) if (!open.has(privateKey(nick)) && privateKey(nick) !== model.active) model.convos.delete(privateKey(nick));
   for (const c of model.convos.values()) if (c.kind === 'room') c.joined = state.rooms.includes(c.key);
   if (joined || model.active === undefined || !model.convos.has(model.active)) model.active = state.current ?? undefined;
   if (joined) markRead(model);
@@ -187,6 +137,8 @@ export function applyServer(model: Model, message: ServerMessage, seen: boolean,
     case 'snapshot':
       model.commands = message.commands;
       setState(model, message.state);
+      // An answer lost with the last link is asked for again.
+      for (const c of model.convos.values()) if (c.older === 'loading') c.older = 'unknown';
       for (const t of message.topics) model.topics.set(t.room, { topic: t.topic, by: t.by, ts: t.ts });
       addHistory(model, message.history, message.read);
       break;

@@ -225,3 +225,15 @@ describe('the conversation features in the page’s model', () => {
     expect(model.convos.get('#lobby')!.list.lines).toMatchObject([{ kind: 'whois', whois }]);
   });
 });
+
+describe('the page’s private conversations kept in step with the session', () => {
+  it('drops one closed by another face, and asks again for older lines a lost link never answered', () => {
+    const model = newModel();
+    applyServer(model, snapshot([], {}, { conversations: ['bob', 'dana'] }), true, 0);
+    model.convos.get('#dev')!.older = 'loading';
+    applyServer(model, { t: 'state', state: { ...state, conversations: ['dana'] } }, true, 0);
+    expect([...model.convos.keys()]).toEqual(['#lobby', '#dev', '@dana']);
+    applyServer(model, snapshot([], {}, { conversations: ['dana'] }), true, 0);
+    expect(model.convos.get('#dev')!.older).toBe('unknown');
+  });
+});
