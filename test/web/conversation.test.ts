@@ -1,5 +1,12 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadOrCreateIdentity } from '../../src/identity/identity.js';
+import { seal } from '../../src/identity/seal.js';
+import { LevelHistoryStore } from '../../src/store/level-store.js';
+import { decodeStored } from '../../src/store/stored-message.js';
+import { messageHash, signMessage } from '../../src/sync/signature.js';
 import { chromiumMissing, launchBrowser } from '../helpers/browser.js';
 import { freePort } from '../helpers/free-port.js';
 import { Cluster, type LanchatProcess } from '../helpers/lanchat-process.js';
@@ -33,6 +40,30 @@ const WATCH_PAGE = `
   Object.defineProperty(document, 'hidden', { get: () => window.__hidden, configurable: true });
 `;
 
+const ERIN_LINES = 150;
+
+/** Alice's data folder holding a day of private lines to her from erin, who is not online: a conversation to open and scroll back through. */
+async function seedPrivate(dataDir: string, scratch: string): Promise<void> {
+  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(scratch, { recursive: true });
+  const alice = await loadOrCreateIdentity(dataDir);
+  const erin = await loadOrCreateIdentity(scratch);
+  const store = await LevelHistoryStore.open(join(dataDir, 'history'));
+  const now = Date.now();
+  let prev: Buffer | undefined;
+  const batch = [];
+  for (let seq = 1; seq <= ERIN_LINES; seq++) {
+    const time = now - (ERIN_LINES - seq + 1) * 5 * 60_000;
+    const text = `erin private ${seq}`;
+    const fields = { origin: erin.nodeId, seq, time, counter: 0, nick: 'erin', prev, to: { nodeId: alice.nodeId, nick: 'alice' }, sealed: seal(text, alice.sealKeyRaw, erin.sealKeyRaw) };
+    const bytes = signMessage(fields, erin, 'lanchat');
+    prev = messageHash(bytes);
+    batch.push(decodeStored(bytes));
+  }
+  await store.append(batch);
+  await store.close();
+}
+
 async function typeLine(page: Page, line: string): Promise<void> {
   await page.fill('#input', line);
   await page.press('#input', 'Enter');
@@ -60,6 +91,7 @@ describe('the conversation features in the browser UI, in Chromium, against real
   beforeAll(async () => {
     const missing = chromiumMissing();
     if (missing !== undefined) throw new Error(missing);
+    await seedPrivate(cluster.dataDir('alice'), cluster.dataDir('erin'));
     const relayPort = (await cluster.relay('carol')).port;
     webPort = await freePort();
     alice = cluster.start('alice', ['--connect', `127.0.0.1:${relayPort}`, '--web', String(webPort)]);
@@ -195,6 +227,26 @@ describe('the conversation features in the browser UI, in Chromium, against real
     await page.locator('.edge.end').waitFor();
     await typeLine(page, 'got them');
     await dana.waitFor('message', (e) => e.text === 'got them' && e.to === 'dana');
+  });
+
+  it('opens a private conversation with someone offline by /query, and loads its older lines as the reader scrolls up', async () => {
+    await typeLine(page, '/query erin');
+    await page.locator('#title', { hasText: '@erin' }).waitFor();
+    await lineWith(page, `erin private ${ERIN_LINES}`).waitFor();
+    const first = page.locator('#lines .line .text', { hasText: /^erin private 1$/ });
+    expect(await first.count()).toBe(0);
+    let pages = 0;
+    for (; pages < 10 && (await first.count()) === 0; pages++) {
+      const before = await page.locator('#lines .line').first().textContent();
+      await page.evaluate(`document.getElementById('pane').scrollTo({ top: 0 })`);
+      await page.waitForFunction((b) => document.querySelector('#lines .line')?.textContent !== b || document.querySelector('.edge.end') !== null, before);
+    }
+    expect(pages).toBeGreaterThan(0);
+    await page.locator('.edge.end').waitFor();
+    const texts = await page.locator('#lines .line .text').allTextContents();
+    expect(texts[0]).toBe('erin private 1');
+    expect(new Set(texts).size).toBe(texts.length);
+    await page.click('#newest');
   });
 
   it('takes the README’s screenshot: a topic, someone away, someone typing, a private conversation', async () => {
