@@ -27,6 +27,12 @@ export interface StateView {
   conversations: readonly string[];
 }
 
+/** Whether lines notify (false: --no-notify), and the words that count as mentions besides the nick (--highlight). */
+export interface NotifySettings {
+  enabled: boolean;
+  highlights: readonly string[];
+}
+
 /** What the page calls a conversation: a room (`#dev`), or `@` and a nick in lower case (`@bob`). */
 export type ConvoKey = string;
 
@@ -51,6 +57,8 @@ export type ServerMessage =
       topics: TopicView[];
       /** How far each conversation was read (the session's read markers: ms, the newest line seen). */
       read: Record<ConvoKey, number>;
+      /** Notifications as the node runs them (--no-notify, --highlight WORD,…). */
+      notify: NotifySettings;
     }
   | { t: 'state'; state: StateView }
   /** `line`: the event as line mode words it (ui/line-format.ts), for the page to show; absent for chat lines and events line mode does not show. */

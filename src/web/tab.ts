@@ -9,7 +9,7 @@ import type { Limits } from '../wire/limits.js';
 import { Bucket } from './bucket.js';
 import { parseClientMessage } from './parse-client.js';
 import type { TopicView } from '../chat/views.js';
-import type { ClientMessage, Cursor, RoomHistory, ServerMessage, StateView } from './protocol.js';
+import type { ClientMessage, Cursor, NotifySettings, RoomHistory, ServerMessage, StateView } from './protocol.js';
 
 export type TabLimits = Pick<Limits, 'webMessageBytes' | 'webRatePerSec' | 'webRateBurst' | 'webOlderPending' | 'webPageMessages' | 'webSendBytes'>;
 
@@ -82,6 +82,7 @@ export class Tab {
     session: ChatSession,
     socket: WebSocket,
     limits: TabLimits,
+    readonly notify: NotifySettings,
     readonly onRead: (key: string, ts: number) => void = () => undefined,
   ) {
     this.#session = session;
@@ -126,7 +127,7 @@ export class Tab {
     if (this.#closed) return;
     const held = this.#held ?? [];
     this.#held = undefined;
-    this.#send({ t: 'snapshot', state: stateView(session), history, commands: COMMAND_NAMES, topics, read });
+    this.#send({ t: 'snapshot', state: stateView(session), history, commands: COMMAND_NAMES, topics, read, notify: this.notify });
     for (const message of held) this.#send(message);
   }
 

@@ -13,8 +13,8 @@ export class Alerts {
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   /** A live line worth a notification (model.ts Effects.notify); `hidden`: the tab is not shown. */
-  message(m: MessageView, nick: string, hidden: boolean, now: number): void {
-    const worthy = worthNotifying(m, nick, []);
+  message(m: MessageView, nick: string, highlights: readonly string[], hidden: boolean, now: number): void {
+    const worthy = worthNotifying(m, nick, highlights);
     if (worthy === undefined) return;
     const { state, show } = offer(this.#gate, worthy, now, !hidden);
     this.#gate = bounded(state);

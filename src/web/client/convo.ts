@@ -1,6 +1,6 @@
 import type { Typers } from '../../chat/typing.js';
 import type { MessageView } from '../../chat/views.js';
-import type { Cursor, StateView } from '../protocol.js';
+import type { Cursor, NotifySettings, StateView } from '../protocol.js';
 import type { LineList } from './lines.js';
 
 /** What the page holds (types only): its conversations, and what the panels around them show. model.ts changes it. */
@@ -54,6 +54,8 @@ export interface Model {
   /** Who is typing where, until when (chat/typing.ts), by nick: the page knows people by nick. */
   typers: Typers;
   search: SearchShown | undefined;
+  /** As the node runs notifications (--no-notify, --highlight). */
+  notify: NotifySettings;
 }
 
 /** What an update asks of the page besides painting: a notification, for a private line or a mention. */

@@ -42,9 +42,10 @@ function onServer(message: ServerMessage): void {
   const seen = document.visibilityState === 'visible';
   const now = Date.now();
   const effects = applyServer(model, message, seen, now);
-  for (const m of effects.notify) alerts.message(m, model.state?.nick ?? '', document.hidden, now);
+  for (const m of effects.notify) alerts.message(m, model.state?.nick ?? '', model.notify.highlights, document.hidden, now);
   // A hidden tab gets no frames to paint in: its title (the unread count) is set at once.
   if (document.hidden) document.title = titleText();
+  if (message.t === 'snapshot') notifyLabel();
   schedule();
 }
 
@@ -240,7 +241,7 @@ document.addEventListener('keydown', (e) => {
 
 // --- notifications: asked for on a click, as browsers require ---
 function notifyLabel(): void {
-  if (typeof Notification === 'undefined') {
+  if (typeof Notification === 'undefined' || !model.notify.enabled) {
     notifyButton.hidden = true;
     return;
   }

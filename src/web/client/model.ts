@@ -9,7 +9,7 @@ import { emptyList, insertLine, type Line, mentions, newestMessage, trimOldest, 
 export type { Convo, Effects, Model, SearchShown, TopicShown } from './convo.js';
 
 export function newModel(maxLines = 5_000): Model {
-  return { state: undefined, convos: new Map(), active: undefined, commands: [], maxLines, infoCount: 0, topics: new Map(), typers: new Map(), search: undefined };
+  return { state: undefined, convos: new Map(), active: undefined, commands: [], maxLines, infoCount: 0, topics: new Map(), typers: new Map(), search: undefined, notify: { enabled: true, highlights: [] } };
 }
 
 /** A private conversation's key: `@` and the nick in lower case (nicks compare so; protocol.ts ConvoKey). */
@@ -77,7 +77,8 @@ function add(model: Model, c: Convo, line: Line): boolean {
 }
 
 function messageLine(model: Model, m: MessageView): Line {
-  const mention = !m.own && m.room !== null && mentions(m.text, model.state?.nick ?? '');
+  const words = [model.state?.nick ?? '', ...model.notify.highlights];
+  const mention = !m.own && m.room !== null && words.some((word) => mentions(m.text, word));
   return { kind: 'message', key: m.id, ts: m.ts, message: m, mention };
 }
 
@@ -94,7 +95,7 @@ export function addMessage(model: Model, m: MessageView, seen: boolean, effects:
     if (line.kind === 'message' && line.mention) c.mention = true;
   }
   // The full screen's policy (ui/notify-policy.ts): a private line, or one naming this user.
-  if (worthNotifying(m, model.state?.nick ?? '', []) !== undefined) effects.notify.push(m);
+  if (model.notify.enabled && worthNotifying(m, model.state?.nick ?? '', model.notify.highlights) !== undefined) effects.notify.push(m);
 }
 
 function addHistory(model: Model, history: readonly RoomHistory[], read: Readonly<Record<string, number>>): void {
@@ -136,6 +137,7 @@ export function applyServer(model: Model, message: ServerMessage, seen: boolean,
   switch (message.t) {
     case 'snapshot':
       model.commands = message.commands;
+      model.notify = message.notify;
       setState(model, message.state);
       // An answer lost with the last link is asked for again.
       for (const c of model.convos.values()) if (c.older === 'loading') c.older = 'unknown';

@@ -35,6 +35,7 @@ const snapshot = (history: { room: string; messages: MessageView[] }[], read: Re
   commands: ['/join'],
   topics: [],
   read,
+  notify: { enabled: true, highlights: [] },
 });
 
 describe('the page’s model of the session', () => {
@@ -235,5 +236,22 @@ describe('the page’s private conversations kept in step with the session', () 
     expect([...model.convos.keys()]).toEqual(['#lobby', '#dev', '@dana']);
     applyServer(model, snapshot([], {}, { conversations: ['dana'] }), true, 0);
     expect(model.convos.get('#dev')!.older).toBe('unknown');
+  });
+});
+
+describe('notifications as the node runs them', () => {
+  const base = snapshot([]) as Extract<ServerMessage, { t: 'snapshot' }>;
+  it.each([
+    ['the nick', { enabled: true, highlights: [] }, ['alice: look', 'psst'], [true, false]],
+    ['a --highlight word too', { enabled: true, highlights: ['deploy'] }, ['alice: look', 'deploy done', 'psst'], [true, true, false]],
+    ['none with --no-notify', { enabled: false, highlights: ['deploy'] }, ['alice: look', 'deploy done', 'psst'], [true, true, false]],
+  ])('notify and mark mentions of %s', (_name, notify, texts, mentionMarks) => {
+    const model = newModel();
+    applyServer(model, { ...base, notify }, true, 0);
+    const room = texts.map((text) => applyServer(model, live(m({ text })), true, 0).notify.length);
+    const priv = applyServer(model, live(m({ room: null, to: 'alice', text: 'psst' })), true, 0).notify.length;
+    const lines = model.convos.get('#dev')!.list.lines;
+    expect(lines.map((l) => l.kind === 'message' && l.mention)).toEqual(mentionMarks);
+    expect([...room, priv]).toEqual(notify.enabled ? [...mentionMarks.map((x) => (x ? 1 : 0)), 1] : [...texts.map(() => 0), 0]);
   });
 });
