@@ -62,7 +62,7 @@ export interface MemberOptions {
   /** A welcome must prove the relay's node id on an open network too (see link.ts). */
   requireRelayProof?: boolean;
   /** The node and seal key of someone offline called `nick`, if known (identity/seal-keys.ts): /msg still reaches them. */
-  knownKey?: (nick: string) => KnownKey | undefined;
+  knownKey?: (nick: string) => KnownKey | 'ambiguous' | undefined;
 }
 
 interface MemberEvents {

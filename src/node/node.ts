@@ -84,7 +84,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     }
   }
 
-  private constructor(options: NodeOptions, { identity, server, port, releaseDataDir, replica, chain, secret, pins, sealKeys, limits }: NodeParts) {
+  private constructor(options: NodeOptions, { identity, server, port, releaseDataDir, replica, chain, secret, pins, sealKeys, sealKeySaver, limits }: NodeParts) {
     super();
     this.#options = options;
     this.#limits = limits;
@@ -107,7 +107,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
       disconnected: (info) => this.emit('connection', { state: 'disconnected', ...info }),
       presence: (p) => this.emit('presence', p),
     }));
-    this.#pins = new PinWatch({ dataDir: options.dataDir, selfId: identity.nodeIdHex, pins, sealKeys, proven: secret !== undefined, notice });
+    this.#pins = new PinWatch({ dataDir: options.dataDir, selfId: identity.nodeIdHex, pins, sealKeys, sealKeySaver, proven: secret !== undefined, notice });
     // The failover driver decides where the member dials when its link is lost (it is built just below;
     // the member asks only once it runs).
     const reconnect = (lost: LostInfo): NextDial | undefined => this.#failover.reconnect(lost);

@@ -88,6 +88,7 @@ export function problemText(problem: Problem, command?: CommandName): string {
     case 'NO_SUCH_NICK':
       if (problem.reason === 'self') return 'that is you';
       if (problem.reason === 'unknown') return `no one called ${problem.nick} is online or was seen before`;
+      if (problem.reason === 'ambiguous') return `${problem.nick} is not online, and more than one node has used that nick; write to them when they are online`;
       return problem.reason === 'offline'
         ? `no one called ${problem.nick} is online`
         : `${problem.nick} has no proven seal key; a private message to them cannot be sealed`;
