@@ -151,7 +151,11 @@ async function run(options: CliOptions, secret: string | undefined): Promise<voi
     try {
       // Loaded only when used, as the full screen is: other modes start without the web server's modules.
       const { serveWeb, WEB_TOKEN_FILE } = await import('../web/server.js');
-      web = await serveWeb(session, { port: options.web, tokenFile: join(options.dataDir, WEB_TOKEN_FILE) });
+      web = await serveWeb(session, {
+        port: options.web,
+        tokenFile: join(options.dataDir, WEB_TOKEN_FILE),
+        notify: { enabled: options.notify, highlights: options.highlights },
+      });
     } catch (err) {
       await session.stop();
       fail(err, options.json, exitCodeOf(err));

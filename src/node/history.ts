@@ -1,15 +1,13 @@
 import type { MessageView } from '../chat/views.js';
 import type { Identity } from '../identity/identity.js';
 import { messageView } from '../member/message-view.js';
+import { storedMessageId } from '../chat/message-id.js';
+import { nickKey } from '../chat/names.js';
 import type { DisplayPosition, HistoryStore, StoredMessage } from '../store/history-store.js';
+import { PRIVATE_BUCKET } from '../store/keys.js';
 import { searchNeedle } from '../store/search-match.js';
 import { decodeStored } from '../store/stored-message.js';
 import { readableText } from '../identity/seal.js';
-import { PRIVATE_BUCKET } from '../store/keys.js';
-import { DEFAULT_LIMITS } from '../wire/limits.js';
-
-/** Stored private lines read at a time while looking for one conversation's. */
-const PRIVATE_PAGE = 500;
 
 /** The history queries a node answers from its own store: views this node can show, marked as history. */
 
@@ -55,40 +53,69 @@ export async function searchHistory(store: HistoryStore, identity: Identity, que
   return views(stored, identity);
 }
 
-/**
- * The last `count` stored private lines between this node's user and the person called `nick` (as the
- * full screen files them: nicks compared ignoring case), oldest first: what a private window shows when it
- * opens. Read back through every private line, newest first, a page at a time, at most `scan` of them; a
- * line is opened (its seal) only once its nicks and node ids say it is one of this conversation's.
- */
-export async function privateHistory(store: HistoryStore, identity: Identity, nick: string, count: number, scan = DEFAULT_LIMITS.privateScan): Promise<MessageView[]> {
-  const other = nick.toLowerCase();
-  const found: MessageView[][] = [];
-  let held = 0;
-  let read = 0;
-  let before: DisplayPosition | undefined;
-  while (held < count && read < scan) {
-    // The private lines are one display bucket (store/keys.ts), read as a room's are.
-    const page = await store.latest({ room: PRIVATE_BUCKET, limit: Math.min(PRIVATE_PAGE, scan - read), ...(before === undefined ? {} : { before }) });
-    if (page.length === 0) break;
-    read += page.length;
-    before = page[0];
-    const ours = page.filter((m) => {
-      const to = m.shown.to;
-      if (to === null || to === undefined) return false;
-      if (m.origin === identity.nodeIdHex) return (to.nick ?? '').toLowerCase() === other;
-      return Buffer.from(to.nodeId ?? []).equals(identity.nodeId) && (m.shown.nick ?? '').toLowerCase() === other;
-    });
-    const shown = views(ours.slice(-(count - held)), identity);
-    found.unshift(shown);
-    held += shown.length;
-  }
-  return found.flat();
-}
-
 function views(stored: readonly StoredMessage[], identity: Identity): MessageView[] {
   return stored
     .map((m) => messageView(m.message, identity))
     .filter((v) => v !== undefined)
     .map((v) => ({ ...v, history: true }));
+}
+
+/** Where to go on reading a private conversation's history from: a stored message's id and author. */
+export type HistoryCursor = Pick<MessageView, 'id' | 'fromId'>;
+
+/** Private lines read from the store a time while looking for one person's. */
+const PRIVATE_PAGE = 500;
+
+/**
+ * The stored private lines between this node's user and `nick` (as the lines name them: their author's
+ * nick, or the recipient's of one's own) that this node can read, before `before` (the newest when
+ * undefined), at most `count`, oldest first. Every private line of the network is in one display bucket,
+ * most of them others' (sealed to others): at most `scanLimit` are read a call, each passed over by its
+ * plain fields before a seal is opened. `resume`: where the next call goes on from; undefined once the
+ * bucket's start was reached.
+ */
+export async function privateHistory(
+  store: HistoryStore,
+  identity: Identity,
+  nick: string,
+  count: number,
+  before: HistoryCursor | undefined,
+  scanLimit: number,
+): Promise<{ messages: MessageView[]; resume: HistoryCursor | undefined }> {
+  let position: DisplayPosition | undefined;
+  if (before !== undefined) {
+    const bytes = await store.get(before.fromId, Number(before.id.slice(before.id.lastIndexOf('-') + 1)));
+    if (bytes === undefined) return { messages: [], resume: undefined };
+    position = decodeStored(bytes);
+  }
+  const who = nickKey(nick);
+  const found: MessageView[] = [];
+  let scanned = 0;
+  while (scanned < scanLimit) {
+    const want = Math.min(PRIVATE_PAGE, scanLimit - scanned);
+    const page = await store.latest({ room: PRIVATE_BUCKET, limit: want, ...(position === undefined ? {} : { before: position }) });
+    scanned += page.length;
+    for (let i = page.length - 1; i >= 0; i--) {
+      const m = page[i]!;
+      const view = withPerson(m, identity, who);
+      if (view !== undefined) found.push({ ...view, history: true });
+      if (found.length >= count) return { messages: found.reverse(), resume: cursorOf(m) };
+    }
+    if (page.length < want) return { messages: found.reverse(), resume: undefined };
+    position = page[0]!;
+  }
+  return { messages: found.reverse(), resume: position === undefined ? undefined : cursorOf(position) };
+}
+
+/** The view of `m` when it is a private line between this node's user and the person of nick key `who`. */
+function withPerson(m: StoredMessage, identity: Identity, who: string): MessageView | undefined {
+  const to = m.shown.to;
+  if (!to) return undefined;
+  const own = m.origin === identity.nodeIdHex;
+  if (own ? nickKey(to.nick ?? '') !== who : !Buffer.from(to.nodeId ?? []).equals(identity.nodeId) || nickKey(m.shown.nick ?? '') !== who) return undefined;
+  return messageView(m.shown, identity);
+}
+
+function cursorOf(p: Pick<StoredMessage, 'origin' | 'seq'>): HistoryCursor {
+  return { id: storedMessageId(p), fromId: p.origin };
 }

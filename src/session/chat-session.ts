@@ -69,6 +69,13 @@ export interface ChatSession {
   history(room: string, count: number): Promise<MessageView[]>;
   /** Stored messages of `room` shown before `before` (the newest when undefined), at most `count`, oldest first: scroll-back. */
   older(room: string, count: number, before?: Pick<MessageView, 'id' | 'fromId'>): Promise<MessageView[]>;
+  /**
+   * The stored private lines between this user and `nick` that this node can read, before `before` (the
+   * newest when undefined), at most `count`, oldest first, marked `history`: a private conversation's
+   * scroll-back. Each call reads a bounded share of the private lines held (DEFAULT_LIMITS.privateScanMessages),
+   * so it may answer fewer than `count` with a `resume` to go on from; `resume` undefined: the start was reached.
+   */
+  privateHistory(nick: string, count: number, before?: Pick<MessageView, 'id' | 'fromId'>): Promise<PrivatePage>;
 
   // --- conversation (issue 17): actions, topics, away, typing, whois, ignore ---
   /**
@@ -107,11 +114,6 @@ export interface ChatSession {
    * restarts; a face shows each as a window. A private line from someone (live, or caught up) opens one with them.
    */
   readonly conversations: readonly string[];
-  /**
-   * The last `count` stored private lines between this user and `nick` (those this node can read, of those
-   * ignored none), oldest first, marked `history`: what a conversation's window shows when it opens.
-   */
-  conversationHistory(nick: string, count: number): Promise<MessageView[]>;
   /** Opens a private conversation with `nick` (refused for an invalid nick, or this user's own). */
   openConversation(nick: string): Refusal | undefined;
   /** Closes the private conversation with `nick`; false when none was open. */
@@ -123,6 +125,12 @@ export interface ChatSession {
 }
 
 export type Role = 'relay' | 'member' | 'electing';
+
+/** A page of a private conversation's history (ChatSession.privateHistory). */
+export interface PrivatePage {
+  messages: MessageView[];
+  resume: Pick<MessageView, 'id' | 'fromId'> | undefined;
+}
 
 /** The input history a face offers with Up, as the session keeps it. */
 export interface InputMemory {

@@ -1,6 +1,6 @@
 import type { MessageView, RelayInfo, TopicView } from '../chat/views.js';
 import { LanchatNode, type NodeOptions } from '../node/node.js';
-import type { ChatSession, InputMemory, PersonView, Refusal, Role, RoomEntry, SessionEvent, WhoAnswer } from './chat-session.js';
+import type { ChatSession, InputMemory, PersonView, PrivatePage, Refusal, Role, RoomEntry, SessionEvent, WhoAnswer } from './chat-session.js';
 import { Remembered } from './remembered.js';
 import { Conversation } from './conversation.js';
 import { IgnoreList } from './ignore-list.js';
@@ -238,6 +238,10 @@ export class NodeSession implements ChatSession {
     return this.#node.olderMessages(room, count, before).then((views) => this.#talk.visible(views));
   }
 
+  privateHistory(nick: string, count: number, before?: Pick<MessageView, 'id' | 'fromId'>): Promise<PrivatePage> {
+    return this.#node.privateMessages(nick, count, before).then(({ messages, resume }) => ({ messages: this.#talk.visible(messages), resume }));
+  }
+
   // --- conversation (issue 17): session/conversation.ts ---
 
   act(text: string, nick?: string): Refusal | undefined {
@@ -284,10 +288,6 @@ export class NodeSession implements ChatSession {
 
   search(text: string, room?: string): Promise<MessageView[]> {
     return this.#node.searchMessages(text, room, DEFAULT_LIMITS.searchResults);
-  }
-
-  conversationHistory(nick: string, count: number): Promise<MessageView[]> {
-    return this.#node.privateMessages(nick, count).then((views) => this.#talk.visible(views));
   }
 
   get conversations(): readonly string[] {

@@ -261,12 +261,8 @@ export interface Limits {
   readonly searchResults: number;
   /** Longest search text, in characters: a phrase to find, not a paste. */
   readonly searchChars: number;
-  /**
-   * Stored private lines (everyone's, most of them sealed to others) read back at most to fill a private
-   * window reopened after a restart: its lines with one person may be far back among the others', and
-   * opening a window must not read the whole history (5,000 read, none of them ours: about 60 ms here).
-   */
-  readonly privateScan: number;
+  /** Private lines a private conversation's history reads a time (to find those with one person among all the private lines held). */
+  readonly privateScanMessages: number;
 
   // ---- people who are offline ----
   /**
@@ -368,7 +364,8 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
 
   searchResults: 100,
   searchChars: 200,
-  privateScan: 5_000,
+  // A page of one person's private lines among up to this many others' (sealed to others, read unopened): ~5 ms of reads.
+  privateScanMessages: 5_000,
 
   knownSealKeys: 1_000,
   webMessageBytes: 20 * KiB,

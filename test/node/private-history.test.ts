@@ -1,78 +1,96 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ephemeralIdentity, type Identity } from '../../src/identity/identity.js';
+import type { MessageView } from '../../src/chat/views.js';
+import { type Identity, loadOrCreateIdentity } from '../../src/identity/identity.js';
 import { seal } from '../../src/identity/seal.js';
-import { privateHistory } from '../../src/node/history.js';
-import type { StoredMessage } from '../../src/store/history-store.js';
+import { type HistoryCursor, privateHistory } from '../../src/node/history.js';
 import { LevelHistoryStore } from '../../src/store/level-store.js';
 import { decodeStored } from '../../src/store/stored-message.js';
 import { messageHash, signMessage } from '../../src/sync/signature.js';
 
-const NETWORK = 'lanchat';
-const ann = ephemeralIdentity();
-const bob = ephemeralIdentity();
-const cid = ephemeralIdentity();
-const nicks = new Map<Identity, string>([
-  [ann, 'ann'],
-  [bob, 'Bob'],
-  [cid, 'cid'],
-]);
-
-/** Chained lines of one author, a second apart from `t0`: [text, a room or a recipient] each. */
-function lines(author: Identity, t0: number, items: [string, string | Identity][], from = 1): StoredMessage[] {
-  let prev: Buffer | undefined;
-  return items.map(([text, where], i) => {
-    const common = { origin: author.nodeId, seq: from + i, time: t0 + i * 1000, counter: 0, nick: nicks.get(author)!, prev };
-    const bytes =
-      typeof where === 'string'
-        ? signMessage({ ...common, room: where, text }, author, NETWORK)
-        : signMessage({ ...common, to: { nodeId: where.nodeId, nick: nicks.get(where)! }, sealed: seal(text, where.sealKeyRaw, author.sealKeyRaw) }, author, NETWORK);
-    prev = messageHash(bytes);
-    return decodeStored(bytes);
-  });
-}
-
-// What a private window shows when it opens (issue 17 item 6): the stored private lines with one person
-// that this node can read, found among everyone's private lines, which are one display bucket.
-describe('the stored private lines with one person', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'lanchat-private-history-'));
+/**
+ * A private conversation's history read from a real LevelDB store holding everyone's private lines: alice's
+ * with dana (both ways), alice's with bob, and lines between two others sealed to them (carried, unreadable).
+ */
+describe('a private conversation’s stored lines', () => {
+  const root = mkdtempSync(join(tmpdir(), 'lanchat-private-history-'));
   let store: LevelHistoryStore;
+  let alice: Identity;
+  /** The texts of alice's conversation with dana, oldest first, as written. */
+  const withDana: string[] = [];
 
   beforeAll(async () => {
-    store = await LevelHistoryStore.open(join(dir, 'history'));
-    await store.append(lines(ann, 1_000_000, [['hi bob', bob], ['a room line', '#lobby'], ['hi cid', cid], ['still there?', bob]]));
-    await store.append(lines(bob, 1_000_500, [['hi ann', ann], ['for cid alone', cid]]));
-    await store.append(lines(cid, 1_000_700, [['cid to ann', ann]]));
-    // Then many private lines between two others, newer than all of ann's: more than one page back.
-    const many: [string, Identity][] = Array.from({ length: 1_200 }, (_, i) => [`bob to cid ${i}`, cid]);
-    await store.append(lines(bob, 2_000_000, many, 3));
+    const [a, dana, bob, erin] = await Promise.all(
+      ['alice', 'dana', 'bob', 'erin'].map((n) => {
+        mkdirSync(join(root, n));
+        return loadOrCreateIdentity(join(root, n));
+      }),
+    );
+    alice = a!;
+    store = await LevelHistoryStore.open(join(root, 'alice', 'history'));
+    const chains = new Map<Identity, { seq: number; prev: Buffer | undefined }>();
+    const t0 = Date.now() - 3_600_000;
+    let time = t0;
+    const write = (from: Identity, nick: string, to: Identity, toNick: string, text: string) => {
+      const chain = chains.get(from) ?? { seq: 0, prev: undefined };
+      const seq = ++chain.seq;
+      const fields = { origin: from.nodeId, seq, time: ++time, counter: 0, nick, prev: chain.prev, to: { nodeId: to.nodeId, nick: toNick }, sealed: seal(text, to.sealKeyRaw, from.sealKeyRaw) };
+      const bytes = signMessage(fields, from, 'lanchat');
+      chain.prev = messageHash(bytes);
+      chains.set(from, chain);
+      return decodeStored(bytes);
+    };
+    const batch = [];
+    for (let i = 0; i < 60; i++) {
+      // Most private lines held are others': erin's to bob, sealed to bob.
+      batch.push(write(erin!, 'erin', bob!, 'bob', `erin to bob ${i}`), write(erin!, 'erin', bob!, 'bob', `erin again ${i}`));
+      if (i % 2 === 0) {
+        batch.push(write(dana!, 'Dana', alice, 'alice', `dana says ${i}`));
+        withDana.push(`dana says ${i}`);
+      } else if (i % 3 === 0) {
+        batch.push(write(alice, 'alice', dana!, 'dana', `alice answers ${i}`));
+        withDana.push(`alice answers ${i}`);
+      } else batch.push(write(bob!, 'bob', alice, 'alice', `bob says ${i}`));
+    }
+    await store.append(batch);
   });
   afterAll(async () => {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    await store?.close();
+    rmSync(root, { recursive: true, force: true });
   });
 
-  it('gives the lines both ways with that nick (any case), oldest first, opened and marked as history', async () => {
-    const found = await privateHistory(store, ann, 'bob', 50);
-    expect(found.map((v) => [v.from, v.to, v.text, v.own])).toEqual([
-      ['ann', 'Bob', 'hi bob', true],
-      ['Bob', 'ann', 'hi ann', false],
-      ['ann', 'Bob', 'still there?', true],
-    ]);
-    expect(found.every((v) => v.history === true && v.room === null)).toBe(true);
-    expect((await privateHistory(store, ann, 'CID', 50)).map((v) => v.text)).toEqual(['cid to ann', 'hi cid']);
+  it('gives the newest first page, oldest first, of that person’s lines alone, opened', async () => {
+    const page = await privateHistory(store, alice, 'dana', 10, undefined, 5_000);
+    expect(page.messages.map((m) => m.text)).toEqual(withDana.slice(-10));
+    expect(page.messages.every((m) => m.history === true && m.room === null)).toBe(true);
+    expect(page.resume).toBeDefined();
   });
 
-  it('gives the newest `count`, and reads back no further than `scan` private lines', async () => {
-    expect((await privateHistory(store, ann, 'bob', 2)).map((v) => v.text)).toEqual(['hi ann', 'still there?']);
-    expect(await privateHistory(store, ann, 'bob', 50, 1_000)).toEqual([]);
+  it.each([
+    ['pages of 7, reading everything', 7, 5_000],
+    ['pages of 50, reading at most 9 stored lines a call', 50, 9],
+  ])('pages back to the start: %s', async (_name, count, scan) => {
+    const got: MessageView[] = [];
+    let resume: HistoryCursor | undefined;
+    let calls = 0;
+    do {
+      const page = await privateHistory(store, alice, 'DANA', count, resume, scan);
+      expect(page.messages.length).toBeLessThanOrEqual(count);
+      got.unshift(...page.messages);
+      resume = page.resume;
+      calls++;
+    } while (resume !== undefined && calls < 200);
+    expect(resume).toBeUndefined();
+    expect(got.map((m) => m.text)).toEqual(withDana);
+    expect(new Set(got.map((m) => m.id)).size).toBe(got.length);
   });
 
-  it('gives each of the two their side of it, and nothing with someone never written to', async () => {
-    expect((await privateHistory(store, cid, 'bob', 5)).map((v) => v.text)).toEqual(['bob to cid 1195', 'bob to cid 1196', 'bob to cid 1197', 'bob to cid 1198', 'bob to cid 1199']);
-    expect((await privateHistory(store, cid, 'ann', 50)).map((v) => v.text)).toEqual(['cid to ann', 'hi cid']);
-    expect(await privateHistory(store, ann, 'nobody', 50)).toEqual([]);
+  it('finds nothing with someone never written to, and nothing of lines between others', async () => {
+    expect((await privateHistory(store, alice, 'erin', 10, undefined, 5_000)).messages).toEqual([]);
+    const bobs = await privateHistory(store, alice, 'bob', 100, undefined, 5_000);
+    expect(bobs.messages.every((m) => m.text.startsWith('bob says'))).toBe(true);
+    expect(bobs.messages.length).toBeGreaterThan(0);
   });
 });

@@ -54,8 +54,8 @@ describe('a private action', () => {
     expect(await seen).toMatchObject({ from: 'ann', to: 'bob', room: null, text: 'waves', action: true });
     expect(await shown).toMatchObject({ from: 'ann', to: 'bob', text: 'waves', action: true });
     // Read back from the store, as after a restart: still an action.
-    const stored = await bob.conversationHistory('ann', 10);
-    expect(stored.map((m) => [m.text, m.action])).toEqual([['waves', true]]);
+    const stored = await bob.privateHistory('ann', 10);
+    expect(stored.messages.map((m) => [m.text, m.action])).toEqual([['waves', true]]);
 
     // The relay's copy: the line's bytes as every node holds them.
     await Promise.all([bob.stop(), ann.stop()]);

@@ -92,8 +92,8 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
       if (filled.has(nick.toLowerCase())) continue;
       filled.add(nick.toLowerCase());
       session
-        .conversationHistory(nick, RESTORED_LINES)
-        .then((views) => state.restore(nick, views))
+        .privateHistory(nick, RESTORED_LINES)
+        .then((page) => state.restore(nick, page.messages))
         .catch(() => undefined)
         .finally(schedule);
     }
