@@ -151,7 +151,12 @@ async function run(options: CliOptions, secret: string | undefined): Promise<voi
     try {
       // Loaded only when used, as the full screen is: other modes start without the web server's modules.
       const { serveWeb, WEB_PORT_FILE, WEB_TOKEN_FILE } = await import('../web/server.js');
-      web = await serveWeb(session, { port: options.web, tokenFile: join(options.dataDir, WEB_TOKEN_FILE), portFile: join(options.dataDir, WEB_PORT_FILE) });
+      web = await serveWeb(session, {
+        port: options.web,
+        tokenFile: join(options.dataDir, WEB_TOKEN_FILE),
+        portFile: join(options.dataDir, WEB_PORT_FILE),
+        notify: { enabled: options.notify, highlights: options.highlights },
+      });
     } catch (err) {
       await session.stop();
       fail(err, options.json, exitCodeOf(err));
@@ -176,7 +181,7 @@ async function run(options: CliOptions, secret: string | undefined): Promise<voi
 
   if (options.json) await runJsonMode(session, process.stdin, process.stdout);
   else if (!options.plain && process.stdout.isTTY && process.stdin.isTTY) await runFullScreen(session, options);
-  else await runLineMode(session, process.stdin, process.stdout);
+  else await runLineMode(session, process.stdin, process.stdout, { notify: { enabled: options.notify, highlights: options.highlights } });
   await quit();
 }
 

@@ -68,11 +68,19 @@ export class SealKeyBook {
     return this.#keys.get(nodeId);
   }
 
-  /** The node last seen with `nick` (compared as the relay compares nicks), if any. */
-  byNick(nick: string): KnownKey | undefined {
+  /**
+   * The node seen with `nick` (compared as the relay compares nicks), if any; 'ambiguous' when more than one
+   * node has been seen with it. Then the newest sighting is no answer: anyone can write a line under a nick
+   * that is free while its owner is offline, and a private line sealed to them would go to the wrong person.
+   */
+  byNick(nick: string): KnownKey | 'ambiguous' | undefined {
     const key = nickKey(nick);
     let found: KnownKey | undefined;
-    for (const known of this.#keys.values()) if (nickKey(known.nick) === key && (found === undefined || known.at >= found.at)) found = known;
+    for (const known of this.#keys.values()) {
+      if (nickKey(known.nick) !== key) continue;
+      if (found !== undefined) return 'ambiguous';
+      found = known;
+    }
     return found;
   }
 

@@ -2,6 +2,7 @@ import type { HlcTimestamp } from '../chat/clock.js';
 import { messageId } from '../chat/message-id.js';
 import type { MessageView, Problem } from '../chat/views.js';
 import type { Identity } from '../identity/identity.js';
+import { sealedAction } from '../chat/private-action.js';
 import { seal } from '../identity/seal.js';
 import type { Connection } from '../net/connection.js';
 import type { StoredMessage } from '../store/history-store.js';
@@ -102,10 +103,12 @@ export class Outbox {
   }
 
   write(outgoing: Outgoing, nick: string): boolean {
-    const text = outgoing.text;
-    const topic = 'room' in outgoing && outgoing.topic === true;
+    const room = 'room' in outgoing;
+    // A private action is in the sealed text, never in the flag outside the seal (chat/private-action.ts).
+    const text = !room && outgoing.action === true ? sealedAction(outgoing.text) : outgoing.text;
+    const topic = room && outgoing.topic === true;
     const maxBytes = topic ? DEFAULT_LIMITS.topicBytes : DEFAULT_LIMITS.textBytes;
-    if (text.length === 0 || Buffer.byteLength(text) > maxBytes) {
+    if (outgoing.text.length === 0 || Buffer.byteLength(text) > maxBytes) {
       this.#options.problem({ code: 'TEXT_INVALID', maxBytes });
       return false;
     }
@@ -124,7 +127,7 @@ export class Outbox {
       ...('room' in outgoing
         ? { room: outgoing.room, text }
         : { to: { nodeId: outgoing.to.nodeId, nick: outgoing.to.nick }, sealed: seal(text, outgoing.to.sealKey, identity.sealKeyRaw) }),
-      ...(outgoing.action === true ? { action: true } : {}),
+      ...(room && outgoing.action === true ? { action: true } : {}),
       ...(topic ? { topic: true } : {}),
       ...this.#sealKeyOf(seq),
     };

@@ -20,7 +20,12 @@ export interface MessageFields {
   nick?: string | null;
   room?: string | null;
   text?: string | null;
-  /** "/me": on a room line or a private line. */
+  /**
+   * "/me" on a room line. A private action is sealed with its text (chat/private-action.ts); the flag on a
+   * private line, as the previous version wrote them, is still accepted, new or not: these rules hold for
+   * what a sync brings too, and cannot tell a line written today by a node not yet upgraded from one
+   * stored last year. Refused, such a line would leave a gap in its author's chain that every sync asks for again.
+   */
   action?: boolean | null;
   /** The room's topic, in `text`: on a room line only, at most MAX_TOPIC_BYTES, never an action. */
   topic?: boolean | null;

@@ -38,7 +38,12 @@ export function parseClientMessage(raw: string, maxChars: number): ClientMessage
       return { t: 'older', id, room, before: { id: before.id, fromId: before.fromId } };
     }
     case 'read':
-      return typeof m.key === 'string' && m.key.length <= MAX_KEY_CHARS ? { t: 'read', key: m.key } : undefined;
+      return typeof m.key === 'string' && m.key.length <= MAX_KEY_CHARS && typeof m.ts === 'number' && Number.isFinite(m.ts) && m.ts >= 0 ? { t: 'read', key: m.key, ts: m.ts } : undefined;
+    case 'typing': {
+      const nick = optionalString(m.nick);
+      if (nick === null || (nick === undefined) === (room === undefined) || (nick ?? '').length > MAX_KEY_CHARS) return undefined;
+      return nick === undefined ? { t: 'typing', ...withRoom } : { t: 'typing', nick };
+    }
     default:
       return undefined;
   }

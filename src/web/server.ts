@@ -7,7 +7,7 @@ import { LanchatError } from '../wire/errors.js';
 import { DEFAULT_LIMITS, type Limits } from '../wire/limits.js';
 import { forwardPage } from './forward-page.js';
 import { cookieName, cookieValue, hostAllowed, newToken, originAllowed, pathOf, queryToken, securityHeaders, setCookie, tokenMatches } from './guard.js';
-import { SOCKET_PATH } from './protocol.js';
+import { type NotifySettings, SOCKET_PATH } from './protocol.js';
 import { Tab, type TabLimits } from './tab.js';
 import { loadPort, savePort } from './port-file.js';
 import { loadOrCreateToken } from './token-file.js';
@@ -22,6 +22,8 @@ export interface WebOptions {
   tokenFile?: string;
   /** The built page (scripts/build.mjs); by default dist/web/static of this checkout. */
   assets?: URL;
+  /** Notifications as the node's terminal runs them (--no-notify, --highlight); by default on, for the nick alone. */
+  notify?: NotifySettings;
 }
 
 export interface WebServer {
@@ -122,8 +124,8 @@ export async function serveWeb(session: ChatSession, options: WebOptions): Promi
     if (pathOf(req.url) !== SOCKET_PATH) return refuse('404 Not Found');
     if (tabs.size >= limits.webTabs) return refuse('503 Service Unavailable');
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
-      const tab = new Tab(session, ws, limits, (key) => {
-        for (const other of tabs) if (other !== tab) other.read(key);
+      const tab = new Tab(session, ws, limits, options.notify ?? { enabled: true, highlights: [] }, (key, ts) => {
+        for (const other of tabs) if (other !== tab) other.read(key, ts);
       });
       tabs.add(tab);
       ws.once('close', () => tabs.delete(tab));

@@ -35,6 +35,7 @@ function fakeSession(state: { currentRoom?: string } = {}, refuse: Refusal | und
     roomList: () => [{ room: '#dev', people: 2, joined: true }],
     history: async (room, count) => (calls.push(['history', room, count]), [stored]),
     older: async () => [],
+    privateHistory: async () => ({ messages: [], resume: undefined }),
     act: (text) => act('act', text),
     setTopic: (room, text) => act('setTopic', room, text),
     topic: async (room) => (calls.push(['topic', room]), { room, topic: 'plans', by: 'ann', byId: 'a', ts: 5 }),

@@ -52,7 +52,7 @@ describe('learning seal keys from history', () => {
     const result = await replica.ingest(lines(alice, [own(alice), undefined]));
     expect(result.fresh).toHaveLength(2);
     expect(book.get(alice.nodeIdHex)).toEqual({ nodeId: alice.nodeIdHex, nick: 'alice', sealKey: alice.sealKeyRaw, at: T0 });
-    expect(book.byNick('alice')?.sealKey).toEqual(alice.sealKeyRaw);
+    expect(book.byNick('alice')).toMatchObject({ sealKey: alice.sealKeyRaw });
   });
 
   it('records nothing from a line whose key its author did not sign', async () => {

@@ -233,13 +233,6 @@ describe('the browser UI, in Chromium, against real lanchat processes on loopbac
     expect(total).toBeLessThan(200 * 1024);
   });
 
-  it('takes the README’s screenshot', async () => {
-    await page.click('.convo[data-key="#lobby"]');
-    await page.keyboard.press('Control+End');
-    await lineWith(page, 'to both tabs').waitFor();
-    await page.screenshot({ path: new URL('../../docs/web.png', import.meta.url).pathname });
-  });
-
   it('fits a phone-sized window, with the side list as a drawer, and follows the system’s dark theme', async () => {
     const phone = await browser.context.newPage();
     await phone.setViewportSize({ width: 390, height: 760 });

@@ -11,7 +11,9 @@ describe("a page's message, checked", () => {
     ['{"t":"command","line":"/who","room":"#dev"}', { t: 'command', line: '/who', room: '#dev' }],
     ['{"t":"older","id":3,"room":"#dev"}', { t: 'older', id: 3, room: '#dev' }],
     ['{"t":"older","id":3,"room":"#dev","before":{"id":"x","fromId":"y","z":1}}', { t: 'older', id: 3, room: '#dev', before: { id: 'x', fromId: 'y' } }],
-    ['{"t":"read","key":"@bob"}', { t: 'read', key: '@bob' }],
+    ['{"t":"read","key":"@bob","ts":17}', { t: 'read', key: '@bob', ts: 17 }],
+    ['{"t":"typing","room":"#dev"}', { t: 'typing', room: '#dev' }],
+    ['{"t":"typing","nick":"bob"}', { t: 'typing', nick: 'bob' }],
   ])('takes %s', (raw, expected) => {
     expect(parseClientMessage(raw, 1_000)).toEqual(expected);
   });
@@ -33,6 +35,12 @@ describe("a page's message, checked", () => {
     ['{"t":"older","id":1,"room":"#dev","before":null}'],
     ['{"t":"quit"}'],
     ['{"t":"read"}'],
+    ['{"t":"read","key":"@bob"}'],
+    ['{"t":"read","key":"@bob","ts":"1"}'],
+    ['{"t":"read","key":"@bob","ts":-1}'],
+    ['{"t":"typing"}'],
+    ['{"t":"typing","room":"#dev","nick":"bob"}'],
+    ['{"t":"typing","nick":7}'],
     [`{"t":"read","key":"${'k'.repeat(201)}"}`],
     ['{"t":"__proto__"}'],
     [`{"t":"say","text":"${'x'.repeat(2_000)}"}`],

@@ -156,6 +156,25 @@ describe('the web server on loopback', () => {
     ws.close();
   });
 
+  it('keeps the read marker a tab sends for the session, tells its other tabs, and gives a new tab the markers and topics', async () => {
+    const open = async (): Promise<{ ws: WebSocket; first: ServerMessage }> => {
+      const opened = await socket(port, { Origin: `http://127.0.0.1:${port}`, Cookie: cookie });
+      if (!('ws' in opened)) throw new Error(`refused: ${opened.refused}`);
+      return opened;
+    };
+    const [a, b] = [await open(), await open()];
+    const told = nextMessage(b.ws, (m) => m.t === 'read');
+    a.ws.send(JSON.stringify({ t: 'read', key: '#lobby', ts: 12_345 }));
+    expect(await told).toEqual({ t: 'read', key: '#lobby', ts: 12_345 });
+    expect(session.lastRead('#lobby')).toBe(12_345);
+    const topic = nextMessage(a.ws, (m) => m.t === 'event' && m.event.event === 'topic');
+    a.ws.send(JSON.stringify({ t: 'command', room: '#lobby', line: '/topic tests today' }));
+    await topic;
+    const c = await open();
+    expect(c.first).toMatchObject({ t: 'snapshot', read: { '#lobby': 12_345 }, topics: [{ room: '#lobby', topic: 'tests today', by: 'ann' }], state: { away: null, conversations: [] } });
+    for (const tab of [a, b, c]) tab.ws.close();
+  });
+
   it('tells a tab that sends junk or too fast, and closes one that sends too much at once', async () => {
     const opened = await socket(port, { Origin: `http://127.0.0.1:${port}`, Cookie: cookie });
     if (!('ws' in opened)) throw new Error(`refused: ${opened.refused}`);
