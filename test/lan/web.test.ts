@@ -95,9 +95,12 @@ describe.runIf(lanTestsRunnable())('the browser UI on a LAN of network namespace
     await ben.waitFor('message', (e) => e.text === 'between us, back' && e.from === 'ann' && e.to === 'ben');
     await page.locator('#lines .line.private.own', { hasText: 'between us, back' }).waitFor();
 
-    // ben goes away: the page says so.
+    // ben goes away: the page says so, and marks him in the people list, the reason on hover.
     ben.send('/away at lunch');
     await page.locator('#lines .line', { hasText: 'ben is away (at lunch)' }).waitFor();
+    const away = page.locator('.person.away[data-nick="ben"]');
+    await away.waitFor();
+    expect(await away.getAttribute('title')).toBe('ben is away: at lunch');
 
     // A private line while the tab is hidden raises a notification.
     await setHidden(page, true);
