@@ -10,6 +10,7 @@ import { messageHash, signMessage } from '../../src/sync/signature.js';
 import { chromiumMissing, launchBrowser } from '../helpers/browser.js';
 import { freePort } from '../helpers/free-port.js';
 import { Cluster, type LanchatProcess } from '../helpers/lanchat-process.js';
+import { aNote, notesOf, setHidden, WATCH_PAGE } from '../helpers/page-watch.js';
 
 /**
  * Issue 17's conversation in the browser UI (issue 18 items 2 and 4), in Chromium against real lanchat
@@ -18,28 +19,6 @@ import { Cluster, type LanchatProcess } from '../helpers/lanchat-process.js';
 
 /** The little of the DOM the page functions below use (this file is type-checked with Node's types). */
 declare const document: { querySelector(selector: string): { textContent: string | null } | null };
-declare const window: { __notes: { title: string; body: string }[]; __hidden: boolean };
-
-/**
- * Before the page's own script: Notification wrapped to record what is raised (the real one is still made),
- * and the tab's visibility under the test's control (a headless tab is always "visible").
- */
-const WATCH_PAGE = `
-  window.__notes = [];
-  window.__hidden = false;
-  const Real = window.Notification;
-  function Recording(title, options) {
-    const made = new Real(title, options);
-    window.__notes.push({ title, body: (options && options.body) || '' });
-    return made;
-  }
-  Object.defineProperty(Recording, 'permission', { get: () => Real.permission });
-  Recording.requestPermission = (...args) => Real.requestPermission(...args);
-  window.Notification = Recording;
-  Object.defineProperty(document, 'visibilityState', { get: () => (window.__hidden ? 'hidden' : 'visible'), configurable: true });
-  Object.defineProperty(document, 'hidden', { get: () => window.__hidden, configurable: true });
-`;
-
 const ERIN_LINES = 150;
 
 /** Alice's data folder holding a day of private lines to her from erin, who is not online: a conversation to open and scroll back through. */
@@ -71,10 +50,6 @@ async function typeLine(page: Page, line: string): Promise<void> {
 
 function lineWith(page: Page, text: string) {
   return page.locator('#lines .line .text', { hasText: text });
-}
-
-async function setHidden(page: Page, hidden: boolean): Promise<void> {
-  await page.evaluate(`window.__hidden = ${hidden}; document.dispatchEvent(new Event('visibilitychange'));`);
 }
 
 describe('the conversation features in the browser UI, in Chromium, against real lanchat processes', () => {
@@ -266,14 +241,14 @@ describe('the conversation features in the browser UI, in Chromium, against real
     await page.locator('#notify[disabled]').waitFor();
     await setHidden(page, true);
     bob.send('@alice are you there?');
-    await page.waitForFunction(() => window.__notes.length > 0);
-    const notes = await page.evaluate(() => window.__notes);
+    await aNote(page);
+    const notes = await notesOf(page);
     expect(notes).toEqual([{ title: 'bob privately', body: 'are you there?' }]);
     expect(await page.title()).toMatch(/^\(1\) lanchat/);
     await setHidden(page, false);
     bob.send('@alice now you see me');
     await page.locator('.convo[data-key="@bob"] .badge', { hasText: '2' }).waitFor();
-    expect(await page.evaluate(() => window.__notes.length)).toBe(1);
+    expect(await notesOf(page)).toHaveLength(1);
   });
 
   it('logged no console error', () => {
