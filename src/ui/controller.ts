@@ -60,8 +60,18 @@ export class ChatController {
   }
 
   /** Acts on one typed line. Returns false when the user asked to quit. */
-  handleLine(line: string): boolean {
+  /**
+   * A typed line. In a private conversation (`privateTo`: the full screen's private window, the page's
+   * private conversation) a plain line and /me go to its person, and /close without a name closes it.
+   * Returns false when the user asked to quit.
+   */
+  handleLine(line: string, privateTo?: string): boolean {
     const input = parseInput(line);
+    if (privateTo !== undefined) {
+      if (input.kind === 'say') return this.run({ kind: 'msg', nick: privateTo, text: input.text });
+      if (input.kind === 'me') return this.run({ kind: 'me', nick: privateTo, text: input.text });
+      if (input.kind === 'close' && input.name === undefined) return this.run({ kind: 'close', name: privateTo });
+    }
     switch (input.kind) {
       case 'empty':
         return true;

@@ -15,6 +15,7 @@ export const COMMANDS: readonly { usage: string; summary: string }[] = [
   { usage: '/rooms', summary: 'list the rooms with people in them' },
   { usage: '/history [#ROOM] [N]', summary: 'show the last N (default 50) stored messages of a room' },
   { usage: '/me TEXT', summary: 'say what you do: "/me waves" shows "* NICK waves" to the room' },
+  { usage: '/action NICK TEXT', summary: 'a private /me: only NICK sees it (irssi\'s /action)' },
   { usage: '/topic [#ROOM] [TEXT]', summary: "show a room's topic, or set it (the current room by default)" },
   { usage: '/away [REASON]', summary: 'say you are away (without a reason: you are back)' },
   { usage: '/back', summary: 'say you are back' },
@@ -119,6 +120,11 @@ export function parseInput(line: string): Input {
       const match = /^(\S+)\s+(.*\S.*)$/s.exec(rest);
       if (match === null) return { kind: 'invalid', message: 'usage: /msg NICK TEXT' };
       return { kind: 'msg', nick: match[1]!, text: match[2]! };
+    }
+    case 'action': {
+      const match = /^([^\s#]\S*)\s+(.*\S.*)$/s.exec(rest);
+      if (match === null) return { kind: 'invalid', message: 'usage: /action NICK TEXT (in a room: /me TEXT)' };
+      return { kind: 'me', nick: match[1]!, text: match[2]! };
     }
     case 'search': {
       // A last word that is a room names where to look: "/search lunch #dev".

@@ -27,8 +27,11 @@ export function parseClientMessage(raw: string, maxChars: number): ClientMessage
       return room === undefined ? undefined : { t: 'join', room };
     case 'part':
       return { t: 'part', ...withRoom };
-    case 'command':
-      return typeof m.line === 'string' ? { t: 'command', line: m.line, ...withRoom } : undefined;
+    case 'command': {
+      const nick = optionalString(m.nick);
+      if (typeof m.line !== 'string' || nick === null || (nick !== undefined && (room !== undefined || nick.length > MAX_KEY_CHARS))) return undefined;
+      return { t: 'command', line: m.line, ...withRoom, ...(nick === undefined ? {} : { nick }) };
+    }
     case 'older': {
       if (room === undefined || !Number.isSafeInteger(m.id)) return undefined;
       const id = m.id as number;

@@ -78,7 +78,8 @@ export type ClientMessage =
   | { t: 'join'; room: string }
   | { t: 'part'; room?: string }
   /** A line as typed (`/who`, `/nick bob`…): parsed and run as the terminal runs it (ui/input.ts, session/dispatch.ts). */
-  | { t: 'command'; room?: string; line: string }
+  /** `nick`: typed in the private conversation with them (plain lines and /me go to them, /close closes it). */
+  | { t: 'command'; room?: string; nick?: string; line: string }
   /** A page of conversation `room`'s history (a room, or `@nick`) before `before` (the newest when absent). */
   | { t: 'older'; id: number; room: string; before?: Cursor }
   /** This tab showed conversation `key` to its reader, up to the line of time `ts`: kept, and the node's other tabs are told. */

@@ -188,7 +188,7 @@ export class Tab {
         return;
       case 'command':
         // A page's /quit closes nothing: the node goes on for its terminal and its other tabs.
-        if (this.#toRoom(message.room)) controller.handleLine(message.line);
+        if (this.#toRoom(message.room)) controller.handleLine(message.line, message.nick);
         // What a command changed that is no session event (/query, /close) reaches the side list too.
         this.#queueState();
         return;

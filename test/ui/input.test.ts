@@ -55,6 +55,9 @@ describe('parseInput', () => {
   it('reads the conversation commands (issue 17)', () => {
     expect(parseInput('/me waves  hello')).toEqual({ kind: 'me', text: 'waves  hello' });
     expect(parseInput('/me')).toEqual({ kind: 'invalid', message: 'usage: /me TEXT' });
+    expect(parseInput('/action bob waves  hi')).toEqual({ kind: 'me', nick: 'bob', text: 'waves  hi' });
+    expect(parseInput('/ACTION bob')).toMatchObject({ kind: 'invalid' });
+    expect(parseInput('/action #dev waves')).toMatchObject({ kind: 'invalid', message: expect.stringContaining('/me TEXT') });
     expect(parseInput('/away')).toEqual({ kind: 'away' });
     expect(parseInput('/away gone to lunch')).toEqual({ kind: 'away', reason: 'gone to lunch' });
     expect(parseInput('/back')).toEqual({ kind: 'back' });

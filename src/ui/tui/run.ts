@@ -205,16 +205,11 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
     /** Sends lines as typed, one after another; false once one of them quits. */
     const submit = (lines: readonly string[]): boolean => {
       for (const text of lines) {
-        const parsed = parseInput(text);
-        const kind = parsed.kind;
+        const kind = parseInput(text).kind;
         // Saying something brings the window back to its newest lines, as irssi does.
         if (kind === 'say' || kind === 'msg') state.current.scroll = 0;
         // In a private window a plain line goes to its person, and /close closes it.
-        const privateTo = state.currentPrivate;
-        if (privateTo !== undefined && parsed.kind === 'say') controller.run({ kind: 'msg', nick: privateTo, text: parsed.text });
-        else if (privateTo !== undefined && parsed.kind === 'me') controller.run({ kind: 'me', nick: privateTo, text: parsed.text });
-        else if (privateTo !== undefined && parsed.kind === 'close' && parsed.name === undefined) controller.run({ kind: 'close', name: privateTo });
-        else if (!controller.handleLine(text)) {
+        if (!controller.handleLine(text, state.currentPrivate)) {
           finish();
           return false;
         }
