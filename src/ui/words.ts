@@ -192,7 +192,9 @@ export function conversationHelp(windows: boolean): { query: string; close: stri
 
 /** A desktop notification's title and body (ui/notify-policy.ts): a line, or a summary of those held. */
 export function notificationText(n: Notification): { title: string; body: string } {
-  if (n.kind === 'line') return { title: n.private ? `${n.from} (private)` : `${n.from} mentioned you`, body: n.text };
+  // A private line's text is not handed to notify-send: its arguments can be read in `ps` by every user of
+  // the computer while it runs, and the line was sealed so that only its two people read it.
+  if (n.kind === 'line') return n.private ? { title: `${n.from} (private)`, body: 'wrote to you privately' } : { title: `${n.from} mentioned you`, body: n.text };
   const who = n.senders.join(', ') + (n.others > 0 ? ` and ${n.others} other${n.others === 1 ? '' : 's'}` : '');
   return { title: 'lanchat', body: `${n.count} more from ${who}` };
 }

@@ -75,7 +75,8 @@ describe('at most one notification every 5 s', () => {
   });
 
   it('is worded as a line or a summary', () => {
-    expect(notificationText({ kind: 'line', from: 'bob', text: 'psst', private: true })).toEqual({ title: 'bob (private)', body: 'psst' });
+    // A private line's text never goes into notify-send's arguments (visible in ps).
+    expect(notificationText({ kind: 'line', from: 'bob', text: 'psst', private: true })).toEqual({ title: 'bob (private)', body: 'wrote to you privately' });
     expect(notificationText({ kind: 'line', from: 'bob', text: 'alice?', private: false })).toEqual({ title: 'bob mentioned you', body: 'alice?' });
     expect(notificationText({ kind: 'summary', count: 3, senders: ['bob'], others: 0 }).body).toBe('3 more from bob');
     expect(notificationText({ kind: 'summary', count: 9, senders: ['a', 'b', 'c'], others: 2 }).body).toBe('9 more from a, b, c and 2 others');
