@@ -124,9 +124,15 @@ export async function serveWeb(session: ChatSession, options: WebOptions): Promi
     if (pathOf(req.url) !== SOCKET_PATH) return refuse('404 Not Found');
     if (tabs.size >= limits.webTabs) return refuse('503 Service Unavailable');
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
-      const tab = new Tab(session, ws, limits, options.notify ?? { enabled: true, highlights: [] }, (key, ts) => {
-        for (const other of tabs) if (other !== tab) other.read(key, ts);
-      });
+      const others = (): Tab[] => [...tabs].filter((other) => other !== tab);
+      const tab = new Tab(
+        session,
+        ws,
+        limits,
+        options.notify ?? { enabled: true, highlights: [] },
+        (key, ts) => others().forEach((other) => other.read(key, ts)),
+        () => others().forEach((other) => other.refresh()),
+      );
       tabs.add(tab);
       ws.once('close', () => tabs.delete(tab));
     });

@@ -77,13 +77,18 @@ export class Tab {
   readonly #toldAt = new Map<'rate' | 'older' | 'bad', number>();
   #closed = false;
 
-  /** `onRead`: this tab read a conversation, for the server to tell the others. */
+  /**
+   * `onRead`: this tab read a conversation, for the server to tell the others. `onCommand`: this tab ran a
+   * command, which may have changed what no session event tells (/query, /close open and close private
+   * conversations), for the server to have the others refresh their side lists.
+   */
   constructor(
     session: ChatSession,
     socket: WebSocket,
     limits: TabLimits,
     readonly notify: NotifySettings,
     readonly onRead: (key: string, ts: number) => void = () => undefined,
+    readonly onCommand: () => void = () => undefined,
   ) {
     this.#session = session;
     this.#socket = socket;
@@ -129,6 +134,11 @@ export class Tab {
     this.#held = undefined;
     this.#send({ t: 'snapshot', state: stateView(session), history, commands: COMMAND_NAMES, topics, read, notify: this.notify });
     for (const message of held) this.#send(message);
+  }
+
+  /** Sends the tab the session's state (at most once a turn): another tab's command may have changed it. */
+  refresh(): void {
+    this.#queueState();
   }
 
   #queueState(): void {
@@ -189,8 +199,9 @@ export class Tab {
       case 'command':
         // A page's /quit closes nothing: the node goes on for its terminal and its other tabs.
         if (this.#toRoom(message.room)) controller.handleLine(message.line, message.nick);
-        // What a command changed that is no session event (/query, /close) reaches the side list too.
+        // What a command changed that is no session event (/query, /close) reaches the side lists too.
         this.#queueState();
+        this.onCommand();
         return;
       case 'older':
         this.#olderPage(message.id, message.room, message.before);

@@ -156,7 +156,7 @@ describe('the web server on loopback', () => {
     ws.close();
   });
 
-  it('keeps the read marker a tab sends for the session, tells its other tabs, and gives a new tab the markers and topics', async () => {
+  it('keeps the read marker a tab sends for the session, tells its other tabs, gives a new tab the markers and topics, and keeps private conversations in step', async () => {
     const open = async (): Promise<{ ws: WebSocket; first: ServerMessage }> => {
       const opened = await socket(port, { Origin: `http://127.0.0.1:${port}`, Cookie: cookie });
       if (!('ws' in opened)) throw new Error(`refused: ${opened.refused}`);
@@ -172,6 +172,14 @@ describe('the web server on loopback', () => {
     await topic;
     const c = await open();
     expect(c.first).toMatchObject({ t: 'snapshot', read: { '#lobby': 12_345 }, topics: [{ room: '#lobby', topic: 'tests today', by: 'ann' }], state: { away: null, conversations: [] } });
+    // A private conversation opened in one tab (no session event tells it) shows in the others' side lists.
+    const opened = nextMessage(b.ws, (m) => m.t === 'state' && m.state.conversations.includes('zed'));
+    a.ws.send(JSON.stringify({ t: 'command', line: '/query zed' }));
+    await opened;
+    const closed = nextMessage(c.ws, (m) => m.t === 'state' && !m.state.conversations.includes('zed'));
+    a.ws.send(JSON.stringify({ t: 'command', nick: 'zed', line: '/close' }));
+    await closed;
+    expect(session.conversations).toEqual([]);
     for (const tab of [a, b, c]) tab.ws.close();
   });
 
