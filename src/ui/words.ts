@@ -3,7 +3,7 @@ import type { Notice, Problem } from '../chat/views.js';
 import type { NoticeReport, ProblemReport } from '../session/chat-session.js';
 import type { CommandName } from '../session/dispatch.js';
 import type { Notification } from './notify-policy.js';
-import { type FileProblem, isLanchatError } from '../wire/errors.js';
+import { type DataFileProblem, type FileProblem, isLanchatError, type NamedFileProblem } from '../wire/errors.js';
 
 /**
  * The English of every notice and problem: the session hands the faces data (chat/views.ts), and this
@@ -172,7 +172,7 @@ export function notificationText(n: Notification): { title: string; body: string
 }
 
 /** What the file or folder is, as a user knows it. */
-function fileName({ what, path }: FileProblem): string {
+function fileName({ what, path }: DataFileProblem): string {
   switch (what) {
     case 'data-folder':
       return `the data folder ${path}`;
@@ -182,6 +182,8 @@ function fileName({ what, path }: FileProblem): string {
       return `the chain head ${path}`;
     case 'history-folder':
       return `the history folder ${path}`;
+    case 'web-token':
+      return `the browser UI's token ${path}`;
   }
 }
 
@@ -194,11 +196,14 @@ const NEW_IDENTITY =
  * to do. The same for every way the system refuses (EACCES, EROFS, EISDIR...), and never its code.
  */
 export function fileProblemText(p: FileProblem): string {
+  if (p.what === 'secret-file') return secretFileText(p);
   const name = fileName(p);
   const folder = p.what === 'data-folder' || p.what === 'history-folder';
   const repair = `\`lanchat repair --data ${p.dataDir}\``;
   const identity = p.what === 'identity' ? ` ${NEW_IDENTITY}` : '';
   switch (p.trouble) {
+    case 'missing':
+      return `${name} is missing: start lanchat again, which makes it anew (or put back a copy of it, if you have one).${identity}`;
     case 'denied':
       return (
         `lanchat is not allowed to ${p.doing ?? 'read'}${folder && p.doing === 'write' ? ' in' : ''} ${name}: make it yours again ` +
@@ -222,7 +227,30 @@ export function fileProblemText(p: FileProblem): string {
   }
 }
 
-function damagedText(p: FileProblem, name: string, repair: string): string {
+/** `--secret-file FILE` that cannot be read, or holds no secret on its first line. */
+function secretFileText(p: NamedFileProblem): string {
+  const cannot = `cannot read the secret file ${p.path}`;
+  const other = 'name the file that holds the room secret on its first line (--secret-file FILE), or set LANCHAT_SECRET.';
+  switch (p.trouble) {
+    case 'missing':
+      return `${cannot}: it does not exist; ${other}`;
+    case 'not-a-folder':
+      return `${cannot}: a part of its path is a file, not a folder; ${other}`;
+    case 'denied':
+      return `${cannot}: permission denied; make it readable to you (chmod u+r), or ${other}`;
+    case 'is-a-folder':
+      return `${cannot}: it is a folder, not a file; ${other}`;
+    case 'empty':
+    case 'garbled':
+      return `the secret file ${p.path} has nothing on its first line, where the room secret goes; ${other}`;
+    case 'read-only':
+    case 'full':
+    case 'failed':
+      return `${cannot}: the file system refused; check the disk, then start lanchat again.`;
+  }
+}
+
+function damagedText(p: DataFileProblem, name: string, repair: string): string {
   const state = p.trouble === 'empty' ? 'is empty' : p.what === 'identity' ? 'does not hold an Ed25519 private key' : 'is garbled';
   if (p.what === 'identity') {
     return (

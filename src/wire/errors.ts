@@ -65,12 +65,14 @@ export const ErrorCode = {
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 /**
- * A file or folder of the data folder that lanchat cannot use as it is, as data: what it is, where, and
- * what is wrong with it. The faces word it (ui/words.ts `fileProblemText`): a user reads what to do,
- * never a system error code.
+ * A file or folder that lanchat cannot use as it is, as data: what it is, where, and what is wrong with
+ * it. The faces word it (ui/words.ts `fileProblemText`): a user reads what to do, never a system error code.
  */
-export interface FileProblem {
-  what: 'data-folder' | 'identity' | 'chain-head' | 'history-folder';
+export type FileProblem = DataFileProblem | NamedFileProblem;
+
+/** A file or folder of the data folder. */
+export interface DataFileProblem {
+  what: 'data-folder' | 'identity' | 'chain-head' | 'history-folder' | 'web-token';
   path: string;
   /** The data folder it belongs to (for `lanchat repair --data ...`). */
   dataDir: string;
@@ -79,16 +81,27 @@ export interface FileProblem {
   doing?: 'read' | 'write';
 }
 
+/** A file the user named on the command line (`--secret-file`): only read, never lanchat's to repair. */
+export interface NamedFileProblem {
+  what: 'secret-file';
+  path: string;
+  trouble: FileTrouble;
+  doing?: 'read';
+}
+
 /**
- * `denied`: permissions; `read-only`: a read-only file system; `is-a-folder`: a folder where a file should
- * be; `not-a-folder`: a file where a folder should be; `full`: no space left; `empty`/`garbled`: the file
- * is there but does not hold what it should; `failed`: anything else the system said.
+ * `missing`: it does not exist; `denied`: permissions; `read-only`: a read-only file system; `is-a-folder`:
+ * a folder where a file should be; `not-a-folder`: a file where a folder should be; `full`: no space left;
+ * `empty`/`garbled`: the file is there but does not hold what it should; `failed`: anything else the
+ * system said.
  */
-export type FileTrouble = 'denied' | 'read-only' | 'is-a-folder' | 'not-a-folder' | 'full' | 'empty' | 'garbled' | 'failed';
+export type FileTrouble = 'missing' | 'denied' | 'read-only' | 'is-a-folder' | 'not-a-folder' | 'full' | 'empty' | 'garbled' | 'failed';
 
 /** What a file system error code means to whoever has to fix it. */
 export function fileTrouble(err: unknown): FileTrouble {
   switch ((err as NodeJS.ErrnoException | undefined)?.code) {
+    case 'ENOENT':
+      return 'missing';
     case 'EACCES':
     case 'EPERM':
       return 'denied';
@@ -120,7 +133,7 @@ export class LanchatError extends Error {
   }
 }
 
-/** A LanchatError about a file or folder of the data folder; its message is a plain fallback. */
+/** A LanchatError about a file or folder lanchat cannot use; its message is a plain fallback. */
 export function fileError(code: ErrorCode, file: FileProblem, cause?: unknown): LanchatError {
   return new LanchatError(code, `${file.path}: ${file.trouble}${file.doing === undefined ? '' : ` (${file.doing})`}`, { cause, file });
 }
