@@ -106,6 +106,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
       notice,
       disconnected: (info) => this.emit('connection', { state: 'disconnected', ...info }),
       presence: (p) => this.emit('presence', p),
+      nextDialInMs: () => this.#member.nextDialInMs(),
     }));
     this.#pins = new PinWatch({ dataDir: options.dataDir, selfId: identity.nodeIdHex, pins, sealKeys, proven: secret !== undefined, notice });
     // The failover driver decides where the member dials when its link is lost (it is built just below;
