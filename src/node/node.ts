@@ -300,6 +300,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
       epoch,
       replica: this.#replica,
       limits: this.#limits,
+      awaitOwnMember: true, // its member dials it at once: others' first roster then holds this node's user
     });
     // What the relay learns by sync is news to its own user too (its member shares the store).
     relay.on('learned', (fresh) => this.#member.collectCaughtUp(fresh));
