@@ -1,3 +1,4 @@
+import { portError } from '../wire/errors.js';
 import type { Server } from 'node:net';
 import { join } from 'node:path';
 import { DEFAULT_ROOM } from '../chat/names.js';
@@ -68,7 +69,10 @@ export async function openParts(options: NodeOptions, onInbound: (conn: Connecti
         }),
         ...(secret === undefined ? {} : { secret }),
       },
-    );
+    ).catch((err: unknown) => {
+      // A port the user chose (another program has it, or it needs privileges): said as such.
+      throw options.port === 0 ? err : portError('--port', options.port, err);
+    });
     const { historyBytes, originBytes, addressSyncBytes, addressSyncWindowMs } = limits;
     const replica = new Replica(store, options.network, Date.now, { own: identity.nodeIdHex, limits: { historyBytes, originBytes, addressSyncBytes, addressSyncWindowMs } });
     const chain = furtherHead(await replica.head(identity.nodeIdHex), await loadChainHead(options.dataDir));

@@ -3,7 +3,7 @@ import type { DoctorVerdict, Notice, Problem } from '../chat/views.js';
 import type { NoticeReport, ProblemReport } from '../session/chat-session.js';
 import type { CommandName } from '../session/dispatch.js';
 import type { Notification } from './notify-policy.js';
-import { type DataFileProblem, type FileProblem, isLanchatError, type NamedFileProblem } from '../wire/errors.js';
+import { type DataFileProblem, type FileProblem, isLanchatError, type NamedFileProblem, type PortProblem } from '../wire/errors.js';
 
 /**
  * The English of every notice and problem: the session hands the faces data (chat/views.ts), and this
@@ -270,7 +270,21 @@ function damagedText(p: DataFileProblem, name: string, repair: string): string {
 /** What a face says of an error that stops lanchat: the words of its file problem, or its message. */
 export function errorText(err: unknown): string {
   if (isLanchatError(err) && err.file !== undefined) return fileProblemText(err.file);
+  if (isLanchatError(err) && err.port !== undefined) return portProblemText(err.port);
   return err instanceof Error ? err.message : String(err);
+}
+
+/** `--port N` or `--web N` that lanchat cannot listen on: why, and what to choose instead. */
+export function portProblemText({ option, port, trouble }: PortProblem): string {
+  const any = option === '--web' ? 'or give --web alone for any free port' : 'or leave --port out for any free port';
+  switch (trouble) {
+    case 'in-use':
+      return `port ${port} is in use by another program: choose another with ${option} PORT, ${any}.`;
+    case 'denied':
+      return `lanchat may not listen on port ${port} (ports below 1024 need privileges): choose one above 1023 with ${option} PORT, ${any}.`;
+    case 'failed':
+      return `lanchat cannot listen on port ${port}: the system refused; choose another with ${option} PORT, ${any}.`;
+  }
 }
 
 /** What a browser tab is told when it goes over a limit of the node's web server (src/web/tab.ts). */

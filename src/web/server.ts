@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ChatSession } from '../session/chat-session.js';
-import { LanchatError } from '../wire/errors.js';
+import { LanchatError, portError } from '../wire/errors.js';
 import { DEFAULT_LIMITS, type Limits } from '../wire/limits.js';
 import { cookieName, cookieValue, hostAllowed, newToken, originAllowed, pathOf, queryToken, securityHeaders, setCookie, tokenMatches } from './guard.js';
 import { SOCKET_PATH } from './protocol.js';
@@ -121,7 +121,7 @@ export async function serveWeb(session: ChatSession, options: WebOptions): Promi
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(new LanchatError('USAGE', `--web: cannot listen on 127.0.0.1:${options.port} (${err.code ?? err.message})`)),
+      reject(options.port === 0 ? new LanchatError('USAGE', `--web: cannot listen on 127.0.0.1 (${err.message})`) : portError('--web', options.port, err)),
     );
     server.listen(options.port, '127.0.0.1', () => resolve());
   });

@@ -119,17 +119,43 @@ export function fileTrouble(err: unknown): FileTrouble {
   }
 }
 
+/**
+ * A port the user told lanchat to listen on (`--port`, `--web`) that it cannot take, as data: the faces
+ * word it (ui/words.ts `portProblemText`), never as the system's code. `in-use`: another program has it;
+ * `denied`: the system does not let this user take it (below 1024); `failed`: anything else.
+ */
+export interface PortProblem {
+  option: '--port' | '--web';
+  port: number;
+  trouble: 'in-use' | 'denied' | 'failed';
+}
+
+/** What a listen error means to whoever chose the port. */
+export function portTrouble(err: unknown): PortProblem['trouble'] {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'EADDRINUSE' ? 'in-use' : code === 'EACCES' || code === 'EPERM' ? 'denied' : 'failed';
+}
+
+/** A port the user chose that lanchat cannot listen on: USAGE (exit 2), worded by the faces. */
+export function portError(option: PortProblem['option'], port: number, cause: unknown): LanchatError {
+  const problem: PortProblem = { option, port, trouble: portTrouble(cause) };
+  return new LanchatError('USAGE', `${option} ${port}: ${problem.trouble}`, { cause, port: problem });
+}
+
 export class LanchatError extends Error {
   static override readonly name = 'LanchatError';
   readonly code: ErrorCode;
   /** The file or folder at fault, for the faces to word (the message is only a fallback then). */
   readonly file: FileProblem | undefined;
+  /** The port at fault, for the faces to word (the message is only a fallback then). */
+  readonly port: PortProblem | undefined;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; file?: FileProblem }) {
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; file?: FileProblem; port?: PortProblem }) {
     super(message, options);
     this.name = 'LanchatError';
     this.code = code;
     this.file = options?.file;
+    this.port = options?.port;
   }
 }
 

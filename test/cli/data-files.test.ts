@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -212,3 +213,24 @@ describe('a file the user names that cannot be used, as the user meets it', () =
     expect(run.stderr).not.toMatch(/\bE[A-Z]{4,}\b|Error:/);
   });
 });
+
+describe('a port the user names that another program holds, as the user meets it', () => {
+  const root = mkdtempSync(join(tmpdir(), 'lanchat-port-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('--port and --web: exit 2, what to do, no system error code', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const taken = (holder.address() as { port: number }).port;
+    try {
+      const message = expectRefused(lanchat(['--no-discovery', '--host', '--json', '--name', 'keeper', '--data', join(root, 'a'), '--port', String(taken)]), 'USAGE', String(taken));
+      expect(message).toBe(`port ${taken} is in use by another program: choose another with --port PORT, or leave --port out for any free port.`);
+      const web = lanchat(['--no-discovery', '--host', '--json', '--name', 'keeper', '--data', join(root, 'b'), '--web', String(taken)]);
+      expect(web.status).toBe(2);
+      expect(web.stderr).toBe(`lanchat: port ${taken} is in use by another program: choose another with --web PORT, or give --web alone for any free port.\n`);
+    } finally {
+      holder.close();
+    }
+  });
+});
+

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Notice, NoticeCode, Problem } from '../../src/chat/views.js';
 import type { CommandName } from '../../src/session/dispatch.js';
 import { errorText, fileProblemText, noticeSentence, noticeText, problemSentence, problemText } from '../../src/ui/words.js';
-import { type DataFileProblem, type FileProblem, type FileTrouble, fileError, LanchatError } from '../../src/wire/errors.js';
+import { type DataFileProblem, type FileProblem, type FileTrouble, fileError, LanchatError, portError } from '../../src/wire/errors.js';
 
 const NODE = 'b7e1c0de99aa77331234567890abcdef00112233445566778899aabbccddeeff';
 const PINNED = '0badc0ffee1234567890abcdef00112233445566778899aabbccddeeff001122';
@@ -313,3 +313,17 @@ describe('the words of a data folder file lanchat cannot use', () => {
     expect(errorText('odd')).toBe('odd');
   });
 });
+
+describe('the words of a port lanchat cannot listen on', () => {
+  it.each([
+    ['--port', 4000, 'EADDRINUSE', 'port 4000 is in use by another program: choose another with --port PORT, or leave --port out for any free port.'],
+    ['--web', 8080, 'EADDRINUSE', 'port 8080 is in use by another program: choose another with --web PORT, or give --web alone for any free port.'],
+    ['--port', 80, 'EACCES', 'lanchat may not listen on port 80 (ports below 1024 need privileges): choose one above 1023 with --port PORT, or leave --port out for any free port.'],
+    ['--web', 9000, 'EADDRNOTAVAIL', 'lanchat cannot listen on port 9000: the system refused; choose another with --web PORT, or give --web alone for any free port.'],
+  ] as const)('%s %i, %s', (option, port, code, sentence) => {
+    const err = portError(option, port, Object.assign(new Error(`listen ${code}`), { code }));
+    expect(err.code).toBe('USAGE');
+    expect(errorText(err)).toBe(sentence);
+  });
+});
+
