@@ -171,7 +171,7 @@ export type NoticeCode = Notice['code'];
 export type Problem =
   /** `asked`: what the user tried without a room (the words differ); `room`: the room named, if one was. */
   | { code: 'NOT_IN_ROOM'; room: string | null; asked?: 'say' | 'part' | 'who' }
-  | { code: 'NO_SUCH_NICK'; nick: string; reason: 'offline' | 'self' | 'unsealable' | 'unknown' }
+  | { code: 'NO_SUCH_NICK'; nick: string; reason: 'offline' | 'self' | 'unsealable' | 'unknown' | 'ambiguous' }
   /** /unignore of someone not ignored. */
   | { code: 'NOT_IGNORED'; nick: string }
   | { code: 'ROOM_INVALID'; room: string }

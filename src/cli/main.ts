@@ -42,7 +42,7 @@ const program = new Command()
   .option('--json', 'one JSON event per output line; input lines as typed (for scripts)')
   .option('--plain', 'line mode on a terminal too, instead of the full-screen UI')
   .option('--secret-file <file>', 'room secret: its first line (or set LANCHAT_SECRET); every link is then TLS')
-  .option('--web [port]', 'also serve the browser UI on 127.0.0.1 (on PORT, or any free port); prints its URL')
+  .option('--web [port]', 'also serve the browser UI on 127.0.0.1 (on PORT, else the last one if free); prints its URL')
   .option('--no-discovery', 'do not use mDNS: no announcing, no looking (then use --host or --connect)')
   .option('--away-after <minutes>', 'away after this many minutes without input; 0: never', '10')
   .option('--no-typing', 'do not tell the others when you are typing')
@@ -150,8 +150,13 @@ async function run(options: CliOptions, secret: string | undefined): Promise<voi
   if (options.web !== undefined) {
     try {
       // Loaded only when used, as the full screen is: other modes start without the web server's modules.
-      const { serveWeb, WEB_TOKEN_FILE } = await import('../web/server.js');
-      web = await serveWeb(session, { port: options.web, tokenFile: join(options.dataDir, WEB_TOKEN_FILE) });
+      const { serveWeb, WEB_PORT_FILE, WEB_TOKEN_FILE } = await import('../web/server.js');
+      web = await serveWeb(session, {
+        port: options.web,
+        tokenFile: join(options.dataDir, WEB_TOKEN_FILE),
+        portFile: join(options.dataDir, WEB_PORT_FILE),
+        notify: { enabled: options.notify, highlights: options.highlights },
+      });
     } catch (err) {
       await session.stop();
       fail(err, options.json, exitCodeOf(err));
@@ -176,7 +181,7 @@ async function run(options: CliOptions, secret: string | undefined): Promise<voi
 
   if (options.json) await runJsonMode(session, process.stdin, process.stdout);
   else if (!options.plain && process.stdout.isTTY && process.stdin.isTTY) await runFullScreen(session, options);
-  else await runLineMode(session, process.stdin, process.stdout);
+  else await runLineMode(session, process.stdin, process.stdout, { notify: { enabled: options.notify, highlights: options.highlights } });
   await quit();
 }
 

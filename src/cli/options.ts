@@ -41,7 +41,7 @@ export interface CliOptions {
   awayAfterMinutes: number;
   /** Tell the others when the user types (--no-typing: false). */
   typing: boolean;
-  /** Desktop notifications in the full-screen UI (--no-notify: none). */
+  /** Desktop notifications in the full-screen UI and line mode (--no-notify: none; --json never notifies). */
   notify: boolean;
   /** --highlight: words that count as a mention of you, besides your nick. */
   highlights: string[];

@@ -62,7 +62,7 @@ export interface MemberOptions {
   /** A welcome must prove the relay's node id on an open network too (see link.ts). */
   requireRelayProof?: boolean;
   /** The node and seal key of someone offline called `nick`, if known (identity/seal-keys.ts): /msg still reaches them. */
-  knownKey?: (nick: string) => KnownKey | undefined;
+  knownKey?: (nick: string) => KnownKey | 'ambiguous' | undefined;
 }
 
 interface MemberEvents {
@@ -266,12 +266,12 @@ export class Member extends EventEmitter<MemberEvents> {
 
   /**
    * Sends a private line to the person called `nick`; to someone not online, sealed to the key they were
-   * last seen with, stored, and delivered by their node's next sync (member/whisper-target.ts).
+   * last seen with, stored, and delivered by their node's next sync (member/whisper-target.ts); `action`: a /me.
    */
-  whisper(nick: string, text: string): boolean {
+  whisper(nick: string, text: string, options: { action?: true } = {}): boolean {
     const target = whisperTarget(nick, this.#roster.findByNick(nick), () => this.#options.knownKey?.(nick), this.#options.identity.nodeIdHex);
     if ('code' in target) return this.#refuse(target);
-    const written = this.#outbox.write({ to: target.to, text }, this.#nick);
+    const written = this.#outbox.write({ to: target.to, text, ...options }, this.#nick);
     if (written && target.offline) this.emit('notice', { code: 'OFFLINE_DELIVERY', nick: target.to.nick });
     return written;
   }

@@ -1,4 +1,5 @@
 import { messageId } from '../chat/message-id.js';
+import { openedAction } from '../chat/private-action.js';
 import type { Identity } from '../identity/identity.js';
 import { unseal } from '../identity/seal.js';
 import type { ShownFields } from '../store/history-store.js';
@@ -21,13 +22,18 @@ export function messageView(message: ShownFields, self: Identity, nickOwner?: Ni
   const fromId = origin.toString('hex');
   const own = fromId === self.nodeIdHex;
   let text = message.text ?? '';
+  // "/me": a flag on a room line; inside the seal on a private line (chat/private-action.ts), or, as the
+  // previous version wrote them, the flag outside it.
+  let action = message.action === true;
   if (message.to) {
     const toSelf = Buffer.from(message.to.nodeId ?? []).equals(self.nodeId);
     if (!own && !toSelf) return undefined;
     if (!message.sealed) return undefined;
     const opened = unseal(message.sealed, self.sealPrivateKey, self.sealKeyRaw, toSelf ? 'recipient' : 'sender');
     if (opened === undefined) return undefined;
-    text = opened;
+    const shown = openedAction(opened);
+    text = shown.text;
+    action ||= shown.action;
   }
   const from = message.nick ?? '';
   const pinnedTo = own ? undefined : nickOwner?.(from);
@@ -41,7 +47,7 @@ export function messageView(message: ShownFields, self: Identity, nickOwner?: Ni
     text,
     ts: message.time ?? 0,
     own,
-    ...(message.action === true ? { action: true as const } : {}),
+    ...(action ? { action: true as const } : {}),
     ...(message.topic === true ? { topic: true as const } : {}),
   };
 }

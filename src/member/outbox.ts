@@ -2,6 +2,7 @@ import type { HlcTimestamp } from '../chat/clock.js';
 import { messageId } from '../chat/message-id.js';
 import type { MessageView, Problem } from '../chat/views.js';
 import type { Identity } from '../identity/identity.js';
+import { sealedAction } from '../chat/private-action.js';
 import { seal } from '../identity/seal.js';
 import type { Connection } from '../net/connection.js';
 import type { StoredMessage } from '../store/history-store.js';
@@ -83,6 +84,8 @@ export class Outbox {
   #onDelivered: (() => void)[] = [];
   /** Lines shown as pending (written while no relay was reachable), by seq: their ids, until a relay holds them. */
   readonly #pending = new Map<number, string>();
+  /** A line written since start carries this node's seal key (see write()). */
+  #keyCarried = false;
 
   constructor(options: OutboxOptions) {
     this.#options = options;
@@ -100,10 +103,12 @@ export class Outbox {
   }
 
   write(outgoing: Outgoing, nick: string): boolean {
-    const text = outgoing.text;
-    const topic = 'room' in outgoing && outgoing.topic === true;
+    const room = 'room' in outgoing;
+    // A private action is in the sealed text, never in the flag outside the seal (chat/private-action.ts).
+    const text = !room && outgoing.action === true ? sealedAction(outgoing.text) : outgoing.text;
+    const topic = room && outgoing.topic === true;
     const maxBytes = topic ? DEFAULT_LIMITS.topicBytes : DEFAULT_LIMITS.textBytes;
-    if (text.length === 0 || Buffer.byteLength(text) > maxBytes) {
+    if (outgoing.text.length === 0 || Buffer.byteLength(text) > maxBytes) {
       this.#options.problem({ code: 'TEXT_INVALID', maxBytes });
       return false;
     }
@@ -122,14 +127,29 @@ export class Outbox {
       ...('room' in outgoing
         ? { room: outgoing.room, text }
         : { to: { nodeId: outgoing.to.nodeId, nick: outgoing.to.nick }, sealed: seal(text, outgoing.to.sealKey, identity.sealKeyRaw) }),
-      ...(outgoing.action === true ? { action: true } : {}),
+      ...(room && outgoing.action === true ? { action: true } : {}),
       ...(topic ? { topic: true } : {}),
+      ...this.#sealKeyOf(seq),
     };
     const bytes = signMessage(message, identity, network);
     this.#lastHash = messageHash(bytes);
     this.#options.written(messageId(identity.nodeId, seq));
     this.#unstored.push({ bytes, seq, prevHead, generation: this.#generation });
     return true;
+  }
+
+  /**
+   * This node's seal key and its signature, for the first line after each start and for seq 1: a node
+   * that knows this one only from its history can then seal private messages to it (issue 17 item 8;
+   * sync/seal-key-learning.ts). Not on every line: the two fields are ~100 bytes, more than a typical
+   * line's text, stored on every node; and the key never changes (it is derived from the identity), so
+   * one line per start keeps it in recent history at a fraction of that.
+   */
+  #sealKeyOf(seq: number): Pick<lanchat.ChatMessage.$Shape, 'sealKey' | 'sealKeySignature'> {
+    if (this.#keyCarried && seq !== 1) return {};
+    this.#keyCarried = true;
+    const { identity } = this.#options;
+    return { sealKey: identity.sealKeyRaw, sealKeySignature: identity.sealKeySignature };
   }
 
   /** The link is gone: lines waiting for their turn stay stored, and the next relay's sync takes them. */
@@ -224,6 +244,8 @@ export class Outbox {
     this.#seq = first.prevHead.seq;
     this.#lastHash = first.prevHead.hash;
     this.#generation++;
+    // The line that carried the seal key may be among those dropped: the next one carries it again.
+    this.#keyCarried = false;
   }
 
   /**

@@ -17,10 +17,11 @@ interface Person {
 /**
  * Where a private line to `nick` goes: the person online (`online`) if any, else the key they were last
  * seen with (`known`, asked only then), delivered by their node's next sync. A problem for this user's own nick, for
- * someone online without a seal key, and for someone never seen.
+ * someone online without a seal key, for someone never seen, and for a nick seen with more than one node.
  */
-export function whisperTarget(nick: string, online: Person | undefined, known: () => KnownKey | undefined, selfId: string): WhisperTarget | Problem {
+export function whisperTarget(nick: string, online: Person | undefined, known: () => Pick<KnownKey, 'nodeId' | 'nick' | 'sealKey'> | 'ambiguous' | undefined, selfId: string): WhisperTarget | Problem {
   const person = online ?? known();
+  if (person === 'ambiguous') return { code: 'NO_SUCH_NICK', nick, reason: 'ambiguous' };
   if (person === undefined) return { code: 'NO_SUCH_NICK', nick, reason: 'offline' };
   const shown = online === undefined ? nick : person.nick;
   if (person.nodeId === selfId) return { code: 'NO_SUCH_NICK', nick: shown, reason: 'self' };

@@ -18,7 +18,7 @@ import { Relay } from '../relay/relay.js';
 import type { Replica } from '../sync/replica.js';
 import { type Limits, PROTOCOL_VERSION } from '../wire/limits.js';
 import { FailoverDriver } from './failover-driver.js';
-import { latestHistory, olderHistory, searchHistory } from './history.js';
+import { type HistoryCursor, latestHistory, olderHistory, privateHistory, searchHistory } from './history.js';
 import { routeInbound } from './inbound.js';
 import { newMember, type NodeParts, openParts } from './open.js';
 import { watchOtherSecrets } from './other-secrets.js';
@@ -84,7 +84,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     }
   }
 
-  private constructor(options: NodeOptions, { identity, server, port, releaseDataDir, replica, chain, secret, pins, sealKeys, limits }: NodeParts) {
+  private constructor(options: NodeOptions, { identity, server, port, releaseDataDir, replica, chain, secret, pins, sealKeys, sealKeySaver, limits }: NodeParts) {
     super();
     this.#options = options;
     this.#limits = limits;
@@ -108,7 +108,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
       presence: (p) => this.emit('presence', p),
       nextDialInMs: () => this.#member.nextDialInMs(),
     }));
-    this.#pins = new PinWatch({ dataDir: options.dataDir, selfId: identity.nodeIdHex, pins, sealKeys, proven: secret !== undefined, notice });
+    this.#pins = new PinWatch({ dataDir: options.dataDir, selfId: identity.nodeIdHex, pins, sealKeys, sealKeySaver, proven: secret !== undefined, notice });
     // The failover driver decides where the member dials when its link is lost (it is built just below;
     // the member asks only once it runs).
     const reconnect = (lost: LostInfo): NextDial | undefined => this.#failover.reconnect(lost);
@@ -221,8 +221,8 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     return this.#member.say(text);
   }
 
-  whisper(nick: string, text: string): boolean {
-    return this.#member.whisper(nick, text);
+  whisper(nick: string, text: string, options: { action?: true } = {}): boolean {
+    return this.#member.whisper(nick, text, options);
   }
 
   join(room: string): boolean {
@@ -260,12 +260,14 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     return searchHistory(this.#replica.store, this.identity, query, room, limit);
   }
 
-  /**
-   * Stored messages of `room` shown before the message `before` (the latest when undefined), at most
-   * `count`, oldest first: what a scrolled-back window shows above the oldest line it holds.
-   */
+  /** Stored messages of `room` before `before` (the latest when undefined), at most `count`, oldest first (history.ts). */
   olderMessages(room: string, count: number, before?: Pick<MessageView, 'id' | 'fromId'>): Promise<MessageView[]> {
     return olderHistory(this.#replica.store, this.identity, room, count, before);
+  }
+
+  /** This user's stored private lines with `nick`, before `before` (history.ts privateHistory). */
+  privateMessages(nick: string, count: number, before?: HistoryCursor): Promise<{ messages: MessageView[]; resume: HistoryCursor | undefined }> {
+    return privateHistory(this.#replica.store, this.identity, nick, count, before, this.#limits.privateScanMessages);
   }
 
   /**

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DEFAULT_ROOM } from '../chat/names.js';
 import { type Identity, loadOrCreateIdentity } from '../identity/identity.js';
 import { loadPins, type NickPins } from '../identity/nick-pins.js';
-import { loadSealKeys, type SealKeyBook } from '../identity/seal-keys.js';
+import { loadSealKeys, type SealKeyBook, SealKeySaver } from '../identity/seal-keys.js';
 import { AddressGuard } from '../net/address-guard.js';
 import { type Connection, connectionLimits } from '../net/connection.js';
 import { PartialFrameBudget } from '../net/frame-budget.js';
@@ -13,9 +13,10 @@ import { lanAddresses, listen } from '../net/listener.js';
 import { deriveSecret, type NetworkSecret } from '../net/secret.js';
 import { furtherHead, loadChainHead, saveChainHead } from '../store/chain-head.js';
 import { claimDataDir } from '../store/data-dir.js';
-import type { HistoryStore } from '../store/history-store.js';
+import type { HistoryStore, StoredMessage } from '../store/history-store.js';
 import { LevelHistoryStore } from '../store/level-store.js';
 import { Replica } from '../sync/replica.js';
+import { learnSealKeys } from '../sync/seal-key-learning.js';
 import { type Limits, resolveLimits } from '../wire/limits.js';
 import type { NodeOptions } from './types.js';
 
@@ -29,8 +30,10 @@ export interface NodeParts {
   chain: { lastSeq: number; lastHash?: Buffer };
   secret: NetworkSecret | undefined;
   pins: NickPins;
-  /** Seal keys of nodes seen online (private messages to someone offline, issue 17 item 8). */
+  /** Seal keys of nodes seen online or in history (private messages to someone offline, issue 17 item 8). */
   sealKeys: SealKeyBook;
+  /** Saves sealKeys to the data folder when it changes. */
+  sealKeySaver: SealKeySaver;
   /** DEFAULT_LIMITS with the node's options over them: the one set every part of this node uses. */
   limits: Readonly<Limits>;
 }
@@ -74,9 +77,16 @@ export async function openParts(options: NodeOptions, onInbound: (conn: Connecti
       throw options.port === 0 ? err : portError('--port', options.port, err);
     });
     const { historyBytes, originBytes, addressSyncBytes, addressSyncWindowMs } = limits;
-    const replica = new Replica(store, options.network, Date.now, { own: identity.nodeIdHex, limits: { historyBytes, originBytes, addressSyncBytes, addressSyncWindowMs } });
+    const sealKeySaver = new SealKeySaver(options.dataDir, sealKeys);
+    // Keys carried by lines of history are learned as those lines are stored, live or by sync, by the
+    // member or this node's relay (one replica). Lines stored before are not read again at start: only
+    // nodes that learn them as they store them ever wrote lines with keys (sync/seal-key-learning.ts).
+    const learn = async (messages: readonly StoredMessage[]): Promise<void> => {
+      if (await learnSealKeys(messages, sealKeys, { self: identity.nodeIdHex })) sealKeySaver.changed();
+    };
+    const replica = new Replica(store, options.network, Date.now, { own: identity.nodeIdHex, limits: { historyBytes, originBytes, addressSyncBytes, addressSyncWindowMs }, learn });
     const chain = furtherHead(await replica.head(identity.nodeIdHex), await loadChainHead(options.dataDir));
-    return { identity, server, port, releaseDataDir, replica, chain, secret, pins, sealKeys, limits };
+    return { identity, server, port, releaseDataDir, replica, chain, secret, pins, sealKeys, sealKeySaver, limits };
   } catch (err) {
     await store?.close();
     await releaseDataDir();

@@ -1,6 +1,6 @@
 import type { Notice } from '../chat/views.js';
 import { type NickPins, savePins } from '../identity/nick-pins.js';
-import { saveSealKeys, type SealKeyBook } from '../identity/seal-keys.js';
+import type { SealKeyBook, SealKeySaver } from '../identity/seal-keys.js';
 import type { PeerView } from '../member/roster.js';
 
 /**
@@ -12,7 +12,7 @@ export class PinWatch {
   readonly #selfId: string;
   readonly #pins: NickPins;
   readonly #sealKeys: SealKeyBook | undefined;
-  #savingKeys: Promise<void> = Promise.resolve();
+  readonly #sealKeySaver: SealKeySaver | undefined;
   /** Node ids are proven on this network (a room secret); otherwise a node could claim the pinned one too. */
   readonly #proven: boolean;
   readonly #notice: (notice: Notice) => void;
@@ -20,11 +20,12 @@ export class PinWatch {
   readonly #warned = new Set<string>();
   #saving: Promise<void> = Promise.resolve();
 
-  constructor(options: { dataDir: string; selfId: string; pins: NickPins; sealKeys?: SealKeyBook; proven: boolean; notice: (notice: Notice) => void }) {
+  constructor(options: { dataDir: string; selfId: string; pins: NickPins; sealKeys?: SealKeyBook; sealKeySaver?: SealKeySaver; proven: boolean; notice: (notice: Notice) => void }) {
     this.#dataDir = options.dataDir;
     this.#selfId = options.selfId;
     this.#pins = options.pins;
     this.#sealKeys = options.sealKeys;
+    this.#sealKeySaver = options.sealKeySaver;
     this.#proven = options.proven;
     this.#notice = options.notice;
   }
@@ -47,15 +48,11 @@ export class PinWatch {
       const dataDir = this.#dataDir;
       this.#saving = this.#saving.then(() => savePins(dataDir, this.#pins)).catch(() => undefined);
     }
-    const book = this.#sealKeys;
-    if (keysChanged && book !== undefined) {
-      const dataDir = this.#dataDir;
-      this.#savingKeys = this.#savingKeys.then(() => saveSealKeys(dataDir, book)).catch(() => undefined);
-    }
+    if (keysChanged) this.#sealKeySaver?.changed();
   }
 
   /** Resolves once the pins and keys written so far are on disk (or failed to be). */
   saved(): Promise<void> {
-    return Promise.all([this.#saving, this.#savingKeys]).then(() => undefined);
+    return Promise.all([this.#saving, this.#sealKeySaver?.saved()]).then(() => undefined);
   }
 }

@@ -69,10 +69,20 @@ export interface ChatSession {
   history(room: string, count: number): Promise<MessageView[]>;
   /** Stored messages of `room` shown before `before` (the newest when undefined), at most `count`, oldest first: scroll-back. */
   older(room: string, count: number, before?: Pick<MessageView, 'id' | 'fromId'>): Promise<MessageView[]>;
+  /**
+   * The stored private lines between this user and `nick` that this node can read, before `before` (the
+   * newest when undefined), at most `count`, oldest first, marked `history`: a private conversation's
+   * scroll-back. Each call reads a bounded share of the private lines held (DEFAULT_LIMITS.privateScanMessages),
+   * so it may answer fewer than `count` with a `resume` to go on from; `resume` undefined: the start was reached.
+   */
+  privateHistory(nick: string, count: number, before?: Pick<MessageView, 'id' | 'fromId'>): Promise<PrivatePage>;
 
   // --- conversation (issue 17): actions, topics, away, typing, whois, ignore ---
-  /** "/me TEXT" to the current room: a line shown `* nick TEXT` (MessageView.action). */
-  act(text: string): Refusal | undefined;
+  /**
+   * "/me TEXT" to the current room, or privately to the person called `nick`: a line shown `* nick TEXT`
+   * (MessageView.action; a private one sealed with its text, see chat/private-action.ts).
+   */
+  act(text: string, nick?: string): Refusal | undefined;
   /** Sets the topic of `room` (the current one when undefined); a `topic` event follows on every node. */
   setTopic(room: string | undefined, text: string): Refusal | undefined;
   /** The topic of `room` (a room's name as the session gives it) as this node holds it. */
@@ -115,6 +125,12 @@ export interface ChatSession {
 }
 
 export type Role = 'relay' | 'member' | 'electing';
+
+/** A page of a private conversation's history (ChatSession.privateHistory). */
+export interface PrivatePage {
+  messages: MessageView[];
+  resume: Pick<MessageView, 'id' | 'fromId'> | undefined;
+}
 
 /** The input history a face offers with Up, as the session keeps it. */
 export interface InputMemory {

@@ -19,7 +19,8 @@ export type Command =
   | { kind: 'help' }
   | { kind: 'quit' }
   // --- conversation (issue 17) ---
-  | { kind: 'me'; text: string }
+  /** With a nick: a private action to that person (a private window's /me). */
+  | { kind: 'me'; text: string; nick?: string }
   /** Without a reason: back. */
   | { kind: 'away'; reason?: string }
   | { kind: 'back' }
@@ -117,7 +118,7 @@ export function dispatch(session: ChatSession, command: Command): Answer {
 function talk(session: ChatSession, command: Extract<Command, { kind: 'me' | 'away' | 'back' | 'topic' | 'whois' | 'ignore' | 'unignore' | 'typing' }>): Answer {
   switch (command.kind) {
     case 'me':
-      return done(command.kind, session.act(command.text));
+      return done(command.kind, session.act(command.text, command.nick));
     case 'away':
       return done(command.kind, session.setAway(command.reason));
     case 'back':

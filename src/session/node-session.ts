@@ -1,6 +1,6 @@
 import type { MessageView, RelayInfo, TopicView } from '../chat/views.js';
 import { LanchatNode, type NodeOptions } from '../node/node.js';
-import type { ChatSession, InputMemory, PersonView, Refusal, Role, RoomEntry, SessionEvent, WhoAnswer } from './chat-session.js';
+import type { ChatSession, InputMemory, PersonView, PrivatePage, Refusal, Role, RoomEntry, SessionEvent, WhoAnswer } from './chat-session.js';
 import { Remembered } from './remembered.js';
 import { Conversation } from './conversation.js';
 import { IgnoreList } from './ignore-list.js';
@@ -238,10 +238,14 @@ export class NodeSession implements ChatSession {
     return this.#node.olderMessages(room, count, before).then((views) => this.#talk.visible(views));
   }
 
+  privateHistory(nick: string, count: number, before?: Pick<MessageView, 'id' | 'fromId'>): Promise<PrivatePage> {
+    return this.#node.privateMessages(nick, count, before).then(({ messages, resume }) => ({ messages: this.#talk.visible(messages), resume }));
+  }
+
   // --- conversation (issue 17): session/conversation.ts ---
 
-  act(text: string): Refusal | undefined {
-    return this.#refusalOf(() => this.#node.talk.act(text));
+  act(text: string, nick?: string): Refusal | undefined {
+    return this.#refusalOf(() => (nick === undefined ? this.#node.talk.act(text) : this.#node.whisper(nick, text, { action: true })));
   }
 
   setTopic(room: string | undefined, text: string): Refusal | undefined {

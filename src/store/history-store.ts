@@ -3,7 +3,7 @@ import type { SearchNeedle } from './search-match.js';
 import type { VectorChanges } from './vector-changes.js';
 
 /** The fields of a message that a face shows (member/message-view.ts). */
-export type ShownFields = Pick<lanchat.ChatMessage.$Properties, 'origin' | 'seq' | 'time' | 'nick' | 'room' | 'to' | 'text' | 'sealed' | 'action' | 'topic'>;
+export type ShownFields = Pick<lanchat.ChatMessage.$Properties, 'origin' | 'seq' | 'time' | 'nick' | 'room' | 'to' | 'text' | 'sealed' | 'action' | 'topic' | 'sealKey' | 'sealKeySignature'>;
 
 /**
  * One stored chat message: its identity, its place in display order, what storing and verifying it
@@ -24,6 +24,9 @@ export interface StoredMessage {
   readonly authorKey: Uint8Array | undefined;
   /** The hash of the author's message before this one; empty or absent for seq 1. */
   readonly prev: Uint8Array | undefined;
+  /** The author's seal key and its signature, on the lines that carry them (proto ChatMessage.seal_key). */
+  readonly sealKey?: Uint8Array | undefined;
+  readonly sealKeySignature?: Uint8Array | undefined;
   readonly message: lanchat.ChatMessage;
   /**
    * What a face shows of it, as `message` has it, but read in the pass that read the rest: showing a

@@ -74,6 +74,12 @@ function readFields(into: DecodedMessage): void {
       case Field.prev:
         into.prev = bytesField(reader, field, wireType);
         break;
+      case Field.sealKey:
+        into.sealKey = bytesField(reader, field, wireType);
+        break;
+      case Field.sealKeySignature:
+        into.sealKeySignature = bytesField(reader, field, wireType);
+        break;
       case Field.room:
       case Field.nick:
       case Field.text: {
@@ -190,6 +196,8 @@ class DecodedMessage implements StoredMessage {
   action = false;
   authorKey: Uint8Array | undefined;
   prev: Uint8Array | undefined;
+  sealKey: Uint8Array | undefined;
+  sealKeySignature: Uint8Array | undefined;
   readonly bytes: Uint8Array;
   /** Where the last origin field's bytes start; nick and text, where the last of each is (-1: none). */
   originAt = 0;
@@ -230,6 +238,8 @@ class DecodedMessage implements StoredMessage {
       sealed: this.sealed,
       ...(this.action ? { action: true } : {}),
       ...(this.topic ? { topic: true } : {}),
+      ...(this.sealKey === undefined ? {} : { sealKey: this.sealKey }),
+      ...(this.sealKeySignature === undefined ? {} : { sealKeySignature: this.sealKeySignature }),
     };
   }
 }

@@ -20,7 +20,12 @@ export interface MessageFields {
   nick?: string | null;
   room?: string | null;
   text?: string | null;
-  /** "/me": on a room line or a private line. */
+  /**
+   * "/me" on a room line. A private action is sealed with its text (chat/private-action.ts); the flag on a
+   * private line, as the previous version wrote them, is still accepted, new or not: these rules hold for
+   * what a sync brings too, and cannot tell a line written today by a node not yet upgraded from one
+   * stored last year. Refused, such a line would leave a gap in its author's chain that every sync asks for again.
+   */
   action?: boolean | null;
   /** The room's topic, in `text`: on a room line only, at most MAX_TOPIC_BYTES, never an action. */
   topic?: boolean | null;
@@ -32,6 +37,9 @@ export interface MessageFields {
     forRecipient?: Uint8Array | null;
     forSender?: Uint8Array | null;
   } | null;
+  /** The author's seal key and its signature (identity/node-keys.ts): both or neither, of their sizes. */
+  sealKey?: Uint8Array | null;
+  sealKeySignature?: Uint8Array | null;
 }
 
 /** Which rule a message breaks. */
@@ -44,7 +52,8 @@ export type MessageRule =
   | 'text' // a room line: 1 to MAX_TEXT_BYTES bytes of text
   | 'topic' // a topic: a room line of 1 to MAX_TOPIC_BYTES bytes, not an action
   | 'recipient' // a private line: a 32-byte recipient node id and a valid recipient nick
-  | 'sealed'; // a private line: a sealed body, each part no bigger than seal.ts makes it, and no text in clear
+  | 'sealed' // a private line: a sealed body, each part no bigger than seal.ts makes it, and no text in clear
+  | 'sealKey'; // the author's seal key: none, or a 32-byte key with its 64-byte signature
 
 export interface MessageProblem {
   rule: MessageRule;
@@ -62,11 +71,18 @@ const SEALED_PART_MAX: Readonly<Record<'ephemeralKey' | 'nonce' | 'forRecipient'
   forRecipient: 32 + SEAL_TAG_BYTES,
   forSender: 32 + SEAL_TAG_BYTES,
 };
+/** An X25519 public key, and an Ed25519 signature. */
+const SEAL_KEY_BYTES = 32;
+const SIGNATURE_BYTES = 64;
 /** A sealed text is the text's bytes plus the tag: a private line is as long as a room line at most. */
 export const MAX_SEALED_TEXT_BYTES = MAX_TEXT_BYTES + SEAL_TAG_BYTES;
 
 /** The first rule `m` breaks, or undefined when it keeps them all. Pure: no clock, no state. */
 export function messageProblem(m: MessageFields): MessageProblem | undefined {
+  return kindProblem(m) ?? sealKeyProblem(m);
+}
+
+function kindProblem(m: MessageFields): MessageProblem | undefined {
   const seq = m.seq ?? 0;
   if (!Number.isSafeInteger(seq) || seq < 1) return { rule: 'seq', code: 'BAD_FRAME', detail: `seq ${seq} is not a seq (they count from 1)` };
   const time = m.time ?? 0;
@@ -93,6 +109,18 @@ export function messageProblem(m: MessageFields): MessageProblem | undefined {
     return { rule: 'recipient', code: 'BAD_FRAME', detail: 'a private message needs a 32-byte recipient node id and its nick' };
   }
   return sealedProblem(m.sealed, text);
+}
+
+/**
+ * The author's seal key rides on some lines (proto ChatMessage.seal_key): X25519 and Ed25519 sizes, or
+ * nothing. Only its shape is checked here; whether the author signed it is checked by whoever learns it
+ * (sync/seal-key-learning.ts), when it differs from the key already held.
+ */
+function sealKeyProblem(m: MessageFields): MessageProblem | undefined {
+  const key = m.sealKey?.length ?? 0;
+  const signature = m.sealKeySignature?.length ?? 0;
+  if ((key === 0 && signature === 0) || (key === SEAL_KEY_BYTES && signature === SIGNATURE_BYTES)) return undefined;
+  return { rule: 'sealKey', code: 'BAD_FRAME', detail: `a seal key is ${SEAL_KEY_BYTES} bytes with a ${SIGNATURE_BYTES}-byte signature, not ${key} with ${signature}` };
 }
 
 function topicProblem(bytes: number, action: boolean): MessageProblem | undefined {

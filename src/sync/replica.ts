@@ -78,6 +78,12 @@ export interface ReplicaOptions {
   own?: string;
   /** The storage bounds (DEFAULT_LIMITS's by default). */
   limits?: Partial<BudgetLimits>;
+  /**
+   * Shown every batch of authentic messages new to this node (stored, or unkept for a bound) before
+   * ingest returns: the node learns the seal keys they carry (seal-key-learning.ts). Awaited, so a sync
+   * that brings many keys is slowed by their checks rather than queueing them; never fails an ingest.
+   */
+  learn?: (messages: readonly StoredMessage[]) => Promise<void>;
 }
 
 /** A storage bound was reached for the first time since start (once per reason; LINK_OVER is never told). */
@@ -109,6 +115,7 @@ export class Replica {
   readonly #now: () => number;
   readonly #own: string | undefined;
   readonly #budget: BudgetLimits;
+  readonly #learn: ReplicaOptions['learn'];
   #bound: BoundListener | undefined;
   /** The bounds already told of. */
   readonly #told = new Set<UnkeptReason>();
@@ -119,6 +126,7 @@ export class Replica {
     this.network = network;
     this.#now = now;
     this.#own = options.own;
+    this.#learn = options.learn;
     const { historyBytes, originBytes, addressSyncBytes, addressSyncWindowMs } = DEFAULT_LIMITS;
     this.#budget = { historyBytes, originBytes, addressSyncBytes, addressSyncWindowMs, ...definedOnly(options.limits ?? {}) };
   }
@@ -233,6 +241,7 @@ export class Replica {
     const stored = new Set(fresh);
     const left = new Set(unkept.map((u) => u.message));
     const known = accepted.filter((m) => !stored.has(m) && !left.has(m));
+    if (this.#learn !== undefined && (fresh.length > 0 || left.size > 0)) await this.#learn([...fresh, ...left]).catch(() => undefined);
     return { fresh, known, refused, dropped, unkept };
   }
 

@@ -3,11 +3,13 @@ import type { ChatSession, SessionEvent } from '../session/chat-session.js';
 import { type Command, dispatch } from '../session/dispatch.js';
 import { errorEvent, type HelpLine, messageEvent, topicEvent, type UiEvent, uiEvent } from './events.js';
 import { noticeSentence } from './words.js';
-import { ALIASES, COMMANDS, parseInput } from './input.js';
+import { ALIASES, commandsFor, parseInput } from './input.js';
 
 export interface ControllerOptions {
   /** The face's keys, listed by /help (a face without keys, as --json, gives none). */
   keys?: readonly HelpLine[];
+  /** The face shows each private conversation in a window of its own (the full screen): /help says so. */
+  windows?: boolean;
   /** Shows the answer to /history itself (the full screen); otherwise its lines are message events. */
   history?: (room: string, messages: MessageView[]) => void;
 }
@@ -22,6 +24,7 @@ export class ChatController {
   readonly #show: (event: UiEvent) => void;
   readonly #unsubscribe: () => void;
   readonly #keys: readonly HelpLine[] | undefined;
+  readonly #windows: boolean;
   readonly #history: ControllerOptions['history'];
   /** The rooms were named once the first relay was known. */
   #named = false;
@@ -29,6 +32,7 @@ export class ChatController {
   constructor(session: ChatSession, show: (event: UiEvent) => void, options: ControllerOptions = {}) {
     this.#session = session;
     this.#keys = options.keys;
+    this.#windows = options.windows ?? false;
     this.#history = options.history;
     this.#show = show;
     this.#unsubscribe = session.subscribe((event) => {
@@ -56,8 +60,18 @@ export class ChatController {
   }
 
   /** Acts on one typed line. Returns false when the user asked to quit. */
-  handleLine(line: string): boolean {
+  /**
+   * A typed line. In a private conversation (`privateTo`: the full screen's private window, the page's
+   * private conversation) a plain line and /me go to its person, and /close without a name closes it.
+   * Returns false when the user asked to quit.
+   */
+  handleLine(line: string, privateTo?: string): boolean {
     const input = parseInput(line);
+    if (privateTo !== undefined) {
+      if (input.kind === 'say') return this.run({ kind: 'msg', nick: privateTo, text: input.text });
+      if (input.kind === 'me') return this.run({ kind: 'me', nick: privateTo, text: input.text });
+      if (input.kind === 'close' && input.name === undefined) return this.run({ kind: 'close', name: privateTo });
+    }
     switch (input.kind) {
       case 'empty':
         return true;
@@ -79,7 +93,7 @@ export class ChatController {
       case 'done':
         break;
       case 'help':
-        show({ event: 'help', commands: [...COMMANDS], aliases: [...ALIASES], ...(this.#keys === undefined ? {} : { keys: [...this.#keys] }) });
+        show({ event: 'help', commands: commandsFor(this.#windows), aliases: [...ALIASES], ...(this.#keys === undefined ? {} : { keys: [...this.#keys] }) });
         break;
       case 'who':
         show(this.#whoEvent(answer.room));

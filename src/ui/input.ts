@@ -1,8 +1,10 @@
 import type { Command } from '../session/dispatch.js';
+import { conversationHelp } from './words.js';
 
 /** What one line typed by the user (or fed on stdin in --json mode) asks for. Pure parsing, no effects. */
 export type Input = Command | { kind: 'empty' } | { kind: 'invalid'; message: string };
 
+/** The commands as /help lists them in a face without a window per conversation (line mode); see `commandsFor`. */
 export const COMMANDS: readonly { usage: string; summary: string }[] = [
   { usage: '/help', summary: 'list the commands' },
   { usage: '/nick NICK', summary: 'change your nick' },
@@ -13,6 +15,7 @@ export const COMMANDS: readonly { usage: string; summary: string }[] = [
   { usage: '/rooms', summary: 'list the rooms with people in them' },
   { usage: '/history [#ROOM] [N]', summary: 'show the last N (default 50) stored messages of a room' },
   { usage: '/me TEXT', summary: 'say what you do: "/me waves" shows "* NICK waves" to the room' },
+  { usage: '/action NICK TEXT', summary: 'a private /me: only NICK sees it (irssi\'s /action)' },
   { usage: '/topic [#ROOM] [TEXT]', summary: "show a room's topic, or set it (the current room by default)" },
   { usage: '/away [REASON]', summary: 'say you are away (without a reason: you are back)' },
   { usage: '/back', summary: 'say you are back' },
@@ -20,11 +23,22 @@ export const COMMANDS: readonly { usage: string; summary: string }[] = [
   { usage: '/ignore [NICK]', summary: 'hide what someone writes, whatever their nick (without a nick: the list)' },
   { usage: '/unignore NICK', summary: 'stop ignoring someone' },
   { usage: '/typing [#ROOM|NICK]', summary: 'tell others you are typing (the full screen does it by itself)' },
-  { usage: '/query NICK [TEXT]', summary: 'open a private window with NICK (and say TEXT there)' },
-  { usage: '/close [NICK|#ROOM]', summary: 'close a private window, or leave a room (the current window by default)' },
+  { usage: '/query NICK [TEXT]', summary: conversationHelp(false).query },
+  { usage: '/close [NICK|#ROOM]', summary: conversationHelp(false).close },
   { usage: '/search TEXT [#ROOM]', summary: 'find stored messages that hold TEXT (any case), newest first' },
   { usage: '/quit', summary: 'leave the chat (also Ctrl-D)' },
 ];
+
+/** The commands as /help lists them in a face that has a window per private conversation (`windows`) or not. */
+export function commandsFor(windows: boolean): { usage: string; summary: string }[] {
+  if (!windows) return [...COMMANDS];
+  const words = conversationHelp(true);
+  const summaries: Record<string, string | undefined> = { '/query': words.query, '/close': words.close, '/me': words.me };
+  return COMMANDS.map((c) => {
+    const summary = summaries[c.usage.split(' ')[0]!];
+    return summary === undefined ? c : { ...c, summary };
+  });
+}
 
 /** Other spellings of the commands (irssi's and IRC's), and `//`: listed by /help after the commands. */
 export const ALIASES: readonly { usage: string; summary: string }[] = [
@@ -106,6 +120,11 @@ export function parseInput(line: string): Input {
       const match = /^(\S+)\s+(.*\S.*)$/s.exec(rest);
       if (match === null) return { kind: 'invalid', message: 'usage: /msg NICK TEXT' };
       return { kind: 'msg', nick: match[1]!, text: match[2]! };
+    }
+    case 'action': {
+      const match = /^([^\s#]\S*)\s+(.*\S.*)$/s.exec(rest);
+      if (match === null) return { kind: 'invalid', message: 'usage: /action NICK TEXT (in a room: /me TEXT)' };
+      return { kind: 'me', nick: match[1]!, text: match[2]! };
     }
     case 'search': {
       // A last word that is a room names where to look: "/search lunch #dev".

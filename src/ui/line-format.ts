@@ -2,7 +2,7 @@ import { safeText } from '../chat/safe-text.js';
 import type { MessageView } from '../chat/views.js';
 import type { HelpLine, UiEvent } from './events.js';
 import { shownNick } from './shown-nick.js';
-import { PENDING_MARK, topicSetText } from './words.js';
+import { PENDING_MARK, queryText, topicSetText } from './words.js';
 
 export interface LineContext {
   /** Rooms this user is in: presence in other rooms is not shown in line mode. */
@@ -82,7 +82,7 @@ function describe(event: Exclude<UiEvent, { event: 'help' | 'search' }>, context
         ? '* you ignore nobody'
         : `* you ignore: ${event.people.map((p) => `${p.nick} (node ${p.node.slice(0, 8)})`).join(', ')}`;
     case 'query':
-      return `* private conversation with ${event.nick} (/msg ${event.nick} TEXT; in the full-screen UI, its window)`;
+      return `* ${queryText(event.nick, false)}`;
     case 'closed':
       return `* closed the private conversation with ${event.nick}`;
   }

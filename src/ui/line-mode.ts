@@ -6,6 +6,7 @@ import type { UiEvent } from './events.js';
 import { parseInput } from './input.js';
 import { hyperlinksWanted, linkify } from './hyperlink.js';
 import { formatEvent } from './line-format.js';
+import { findNotifySend, FOCUS_REPORTS_OFF, FOCUS_REPORTS_ON, focusReport, Notifier } from './notifier.js';
 import { PendingLines } from './pending-lines.js';
 import { completionSources, lineCompleter } from './tui/completion.js';
 import { deliveredText } from './words.js';
@@ -19,13 +20,23 @@ export const LINE_KEYS: readonly { usage: string; summary: string }[] = [
   { usage: 'Ctrl-D', summary: 'leave' },
 ];
 
+export interface LineModeOptions {
+  /** Desktop notifications (issue 17 item 9), as the full screen gives them: off with --no-notify; --highlight words count as mentions. */
+  notify?: { enabled: boolean; highlights: readonly string[] };
+}
+
 /**
  * Interactive line mode: a prompt showing the current room, incoming lines printed above it. On a
  * terminal, an incoming line clears the prompt row, prints, and redraws the prompt with whatever was
- * half-typed, so the two never garble each other. Resolves when the user quits or input ends.
+ * half-typed, so the two never garble each other. A private line or a mention notifies as in the full
+ * screen (ui/notifier.ts): on a terminal that is both input and output, focus reports are asked for, and
+ * node:readline decodes each report as a key of its own that it does not put in the line. Resolves when
+ * the user quits or input ends.
  */
-export function runLineMode(session: ChatSession, input: NodeJS.ReadableStream, output: NodeJS.WriteStream): Promise<void> {
+export function runLineMode(session: ChatSession, input: NodeJS.ReadableStream, output: NodeJS.WriteStream, options: LineModeOptions = {}): Promise<void> {
   const terminal = output.isTTY === true;
+  // Focus reports come as keys: only where readline reads keys from a terminal, and the terminal is ours both ways.
+  const focusReports = terminal && (input as Partial<NodeJS.ReadStream>).isTTY === true;
   const completer = lineCompleter(() => completionSources(session));
   // readline's history is newest first; the session keeps the lines typed across restarts oldest first.
   const earlier = [...(session.inputHistory?.lines ?? [])].reverse();
@@ -58,7 +69,30 @@ export function runLineMode(session: ChatSession, input: NodeJS.ReadableStream, 
     if (event.event === 'role') relayShown = true;
     if (line !== undefined) print(links && event.event === 'message' ? linkify(line) : line);
   };
-  const controller = new ChatController(session, show, { keys: LINE_KEYS });
+  const notifier = new Notifier({
+    enabled: options.notify?.enabled ?? true,
+    highlights: options.notify?.highlights ?? [],
+    notifySend: findNotifySend(),
+    // The bell goes to a terminal only: in a pipe or a file it would be a stray byte, heard by nobody.
+    bell: () => {
+      if (terminal) output.write('\x07');
+    },
+  });
+  const controller = new ChatController(
+    session,
+    (event) => {
+      if (event.event === 'message') notifier.message(event, session.nick);
+      show(event);
+    },
+    { keys: LINE_KEYS },
+  );
+  const onKey = (_ch: string | undefined, key: { sequence?: string } | undefined): void => {
+    const focused = focusReport(key?.sequence);
+    if (focused !== undefined) notifier.focus(focused);
+  };
+  const restore = (): void => {
+    if (focusReports) output.write(FOCUS_REPORTS_OFF);
+  };
 
   return new Promise((resolve) => {
     rl.on('line', (line) => {
@@ -80,7 +114,19 @@ export function runLineMode(session: ChatSession, input: NodeJS.ReadableStream, 
         rl.prompt();
       }
     });
-    rl.on('close', () => resolve());
+    rl.on('close', () => {
+      notifier.close();
+      input.off('keypress', onKey);
+      process.off('exit', restore);
+      restore();
+      resolve();
+    });
+    if (focusReports) {
+      // readline has made the input emit keypress events (it reads keys itself on a terminal).
+      input.on('keypress', onKey);
+      process.on('exit', restore); // a signal's process.exit must not leave the terminal reporting focus
+      output.write(FOCUS_REPORTS_ON);
+    }
     session.run();
     if (terminal) {
       rl.setPrompt(promptText());

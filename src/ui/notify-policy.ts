@@ -2,7 +2,7 @@ import type { MessageView } from '../chat/views.js';
 
 /**
  * When to raise a desktop notification (issue 17 item 9), as pure functions of the lines and the time
- * given: no timer, no process. The full screen carries out what they say (ui/tui/notifier.ts).
+ * given: no timer, no process. The terminal faces carry out what they say (ui/notifier.ts).
  *
  * A line is worth one when it is live (never history or a catch-up), not this user's own, and private
  * to them or mentions their nick or a --highlight word; never while the terminal reports it has focus.

@@ -88,6 +88,7 @@ export function problemText(problem: Problem, command?: CommandName): string {
     case 'NO_SUCH_NICK':
       if (problem.reason === 'self') return 'that is you';
       if (problem.reason === 'unknown') return `no one called ${problem.nick} is online or was seen before`;
+      if (problem.reason === 'ambiguous') return `${problem.nick} is not online, and more than one node has used that nick; write to them when they are online`;
       return problem.reason === 'offline'
         ? `no one called ${problem.nick} is online`
         : `${problem.nick} has no proven seal key; a private message to them cannot be sealed`;
@@ -162,6 +163,31 @@ export function noticeSentence(report: NoticeReport): string {
 /** The sentence of a problem as the session reports it (an event, or the refusal of `command`). */
 export function problemSentence(report: ProblemReport, command?: CommandName): string {
   return problemText(report.problem, command);
+}
+
+/**
+ * Private conversations differ by face: the full screen gives each a window of its own, where plain lines
+ * go to its person; line mode (and the browser, which shows line mode's words) has one stream of lines.
+ * `windows`: the face is of the first kind.
+ */
+export function queryText(nick: string, windows: boolean): string {
+  return windows
+    ? `private window with ${nick}: what you type here goes to them alone; /close closes it`
+    : `private conversation with ${nick}: /msg ${nick} TEXT (or @${nick} TEXT) writes to them`;
+}
+
+/** /help's summaries of /query, /close and /me, for a face with a window per conversation or without. */
+export function conversationHelp(windows: boolean): { query: string; close: string; me?: string } {
+  return windows
+    ? {
+        query: 'open a private window with NICK (and say TEXT there)',
+        close: 'close a private window, or leave a room (the current window by default)',
+        me: 'say what you do: "/me waves" shows "* NICK waves" to the room (in a private window: to that person)',
+      }
+    : {
+        query: 'open a private conversation with NICK (and say TEXT to them); their private lines open one too',
+        close: 'close a private conversation, or leave a room (the current room by default)',
+      };
 }
 
 /** A desktop notification's title and body (ui/notify-policy.ts): a line, or a summary of those held. */
@@ -303,6 +329,12 @@ export function webLimitText(what: 'rate' | 'older' | 'bad'): string {
 export function webUrlText(url: string): string {
   return `lanchat: the browser UI is at ${url} (keep this address to yourself: it lets anyone on this machine chat as you)`;
 }
+
+/** `lanchat open`: the little page (web-open.html) that sends the browser on to the address with its token. */
+export const OPEN_PAGE_WORDS = {
+  title: 'lanchat',
+  link: 'Open lanchat in this browser',
+} as const;
 
 /** `lanchat open`: what it finds on the data folder. */
 export function openText(outcome: { kind: 'none'; dataDir: string } | { kind: 'no-web' } | { kind: 'opening'; url: string } | { kind: 'no-opener'; url: string }): string {

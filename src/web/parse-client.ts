@@ -27,8 +27,11 @@ export function parseClientMessage(raw: string, maxChars: number): ClientMessage
       return room === undefined ? undefined : { t: 'join', room };
     case 'part':
       return { t: 'part', ...withRoom };
-    case 'command':
-      return typeof m.line === 'string' ? { t: 'command', line: m.line, ...withRoom } : undefined;
+    case 'command': {
+      const nick = optionalString(m.nick);
+      if (typeof m.line !== 'string' || nick === null || (nick !== undefined && (room !== undefined || nick.length > MAX_KEY_CHARS))) return undefined;
+      return { t: 'command', line: m.line, ...withRoom, ...(nick === undefined ? {} : { nick }) };
+    }
     case 'older': {
       if (room === undefined || !Number.isSafeInteger(m.id)) return undefined;
       const id = m.id as number;
@@ -38,7 +41,12 @@ export function parseClientMessage(raw: string, maxChars: number): ClientMessage
       return { t: 'older', id, room, before: { id: before.id, fromId: before.fromId } };
     }
     case 'read':
-      return typeof m.key === 'string' && m.key.length <= MAX_KEY_CHARS ? { t: 'read', key: m.key } : undefined;
+      return typeof m.key === 'string' && m.key.length <= MAX_KEY_CHARS && typeof m.ts === 'number' && Number.isFinite(m.ts) && m.ts >= 0 ? { t: 'read', key: m.key, ts: m.ts } : undefined;
+    case 'typing': {
+      const nick = optionalString(m.nick);
+      if (nick === null || (nick === undefined) === (room === undefined) || (nick ?? '').length > MAX_KEY_CHARS) return undefined;
+      return nick === undefined ? { t: 'typing', ...withRoom } : { t: 'typing', nick };
+    }
     default:
       return undefined;
   }

@@ -5,19 +5,25 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { ChatSession } from '../session/chat-session.js';
 import { LanchatError, portError } from '../wire/errors.js';
 import { DEFAULT_LIMITS, type Limits } from '../wire/limits.js';
+import { forwardPage } from './forward-page.js';
 import { cookieName, cookieValue, hostAllowed, newToken, originAllowed, pathOf, queryToken, securityHeaders, setCookie, tokenMatches } from './guard.js';
-import { SOCKET_PATH } from './protocol.js';
+import { type NotifySettings, SOCKET_PATH } from './protocol.js';
 import { Tab, type TabLimits } from './tab.js';
+import { loadPort, savePort } from './port-file.js';
 import { loadOrCreateToken } from './token-file.js';
 
 export interface WebOptions {
-  /** 0: any free port. */
+  /** 0: any free port (the remembered one first, when `portFile` is given). */
   port: number;
+  /** Where the port last served is kept (port-file.ts): a restart with port 0 tries it first. */
+  portFile?: string;
   limits?: Partial<Pick<Limits, keyof TabLimits | 'webTabs'>>;
   /** Where the token is kept across restarts (token-file.ts); by default a new one each start. */
   tokenFile?: string;
   /** The built page (scripts/build.mjs); by default dist/web/static of this checkout. */
   assets?: URL;
+  /** Notifications as the node's terminal runs them (--no-notify, --highlight); by default on, for the nick alone. */
+  notify?: NotifySettings;
 }
 
 export interface WebServer {
@@ -29,6 +35,8 @@ export interface WebServer {
 
 /** The token's file in the data folder. */
 export const WEB_TOKEN_FILE = 'web-token';
+/** The file in the data folder holding the port served last. */
+export const WEB_PORT_FILE = 'web-port';
 
 interface Asset {
   type: string;
@@ -43,6 +51,10 @@ const ASSETS: Record<string, { file: string; type: string }> = {
 
 /** The built page: from dist/ whether this module runs from src/ (tests) or dist/. */
 const DEFAULT_ASSETS = new URL('../../dist/web/static/', import.meta.url);
+
+function forwardAsset(path: string): Asset {
+  return { type: 'text/html; charset=utf-8', body: Buffer.from(forwardPage(path)) };
+}
 
 function loadAssets(dir: URL): Map<string, Asset> {
   const assets = new Map<string, Asset>();
@@ -89,9 +101,11 @@ export async function serveWeb(session: ChatSession, options: WebOptions): Promi
     const path = pathOf(req.url);
     const given = queryToken(req.url);
     if (given !== undefined) {
-      // The token moves from the URL (history, a screenshot) into a cookie this origin alone sends.
+      // The token moves from the URL (history, a screenshot) into a cookie this origin alone sends. Not a
+      // redirect: one that started on another site or a file (lanchat open) would not carry the Strict
+      // cookie; a page of this origin leading on to the path does.
       if (!tokenMatches(given, token)) return answer(401);
-      return answer(303, { Location: path, 'Set-Cookie': setCookie(port, token) });
+      return answer(200, { 'Set-Cookie': setCookie(port, token) }, forwardAsset(assets.has(path) ? path : '/'));
     }
     if (!authorized(req)) return answer(401);
     const asset = assets.get(path);
@@ -110,8 +124,8 @@ export async function serveWeb(session: ChatSession, options: WebOptions): Promi
     if (pathOf(req.url) !== SOCKET_PATH) return refuse('404 Not Found');
     if (tabs.size >= limits.webTabs) return refuse('503 Service Unavailable');
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
-      const tab = new Tab(session, ws, limits, (key) => {
-        for (const other of tabs) if (other !== tab) other.read(key);
+      const tab = new Tab(session, ws, limits, options.notify ?? { enabled: true, highlights: [] }, (key, ts) => {
+        for (const other of tabs) if (other !== tab) other.read(key, ts);
       });
       tabs.add(tab);
       ws.once('close', () => tabs.delete(tab));
@@ -119,18 +133,36 @@ export async function serveWeb(session: ChatSession, options: WebOptions): Promi
   });
   server.on('clientError', (_err, socket: Socket) => socket.destroy());
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(options.port === 0 ? new LanchatError('USAGE', `--web: cannot listen on 127.0.0.1 (${err.message})`) : portError('--web', options.port, err)),
-    );
-    server.listen(options.port, '127.0.0.1', () => resolve());
-  });
+  const remembered = options.port === 0 && options.portFile !== undefined ? await loadPort(options.portFile) : undefined;
+  // The port served last, so the tabs left open find the node again; taken by now: any free one.
+  if (remembered === undefined || (await listen(server, remembered)) !== undefined) {
+    const failed = await listen(server, options.port);
+    if (failed !== undefined) {
+      throw options.port === 0 ? new LanchatError('USAGE', `--web: cannot listen on 127.0.0.1 (${failed.message})`) : portError('--web', options.port, failed);
+    }
+  }
   port = (server.address() as { port: number }).port;
+  if (options.portFile !== undefined && port !== remembered) {
+    // Only a convenience for the next start: a folder that cannot take it does not stop this one.
+    await savePort(options.portFile, port).catch(() => undefined);
+  }
   return {
     url: `http://127.0.0.1:${port}/?token=${token}`,
     port,
     close: () => closeAll(server, wss, tabs, sockets),
   };
+}
+
+/** Listens on 127.0.0.1:port; the error when it cannot (the server stays closed, ready for another try). */
+function listen(server: Server, port: number): Promise<NodeJS.ErrnoException | undefined> {
+  return new Promise((resolve) => {
+    const onError = (err: NodeJS.ErrnoException): void => resolve(err);
+    server.once('error', onError);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', onError);
+      resolve(undefined);
+    });
+  });
 }
 
 function pickWebLimits(l: Readonly<Limits>): TabLimits & Pick<Limits, 'webTabs'> {

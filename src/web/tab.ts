@@ -8,7 +8,8 @@ import { webLimitText } from '../ui/words.js';
 import type { Limits } from '../wire/limits.js';
 import { Bucket } from './bucket.js';
 import { parseClientMessage } from './parse-client.js';
-import type { ClientMessage, RoomHistory, ServerMessage, StateView } from './protocol.js';
+import type { TopicView } from '../chat/views.js';
+import type { ClientMessage, Cursor, NotifySettings, RoomHistory, ServerMessage, StateView } from './protocol.js';
 
 export type TabLimits = Pick<Limits, 'webMessageBytes' | 'webRatePerSec' | 'webRateBurst' | 'webOlderPending' | 'webPageMessages' | 'webSendBytes'>;
 
@@ -38,7 +39,21 @@ export function stateView(session: ChatSession): StateView {
     rooms: [...session.rooms],
     current: session.currentRoom ?? null,
     people: session.people(),
+    away: session.away ?? null,
+    conversations: [...session.conversations],
   };
+}
+
+/** The page's key of a private conversation with `nick` (protocol.ts ConvoKey). */
+export function privateKeyOf(nick: string): string {
+  return `@${nick.toLowerCase()}`;
+}
+
+/** The session's window (read markers: a room, or a conversation's nick as the session keeps it) of a page's key. */
+export function windowOf(session: ChatSession, key: string): string {
+  if (!key.startsWith('@')) return key;
+  const nick = key.slice(1);
+  return session.conversations.find((n) => n.toLowerCase() === nick) ?? nick;
 }
 
 /**
@@ -67,7 +82,8 @@ export class Tab {
     session: ChatSession,
     socket: WebSocket,
     limits: TabLimits,
-    readonly onRead: (key: string) => void = () => undefined,
+    readonly notify: NotifySettings,
+    readonly onRead: (key: string, ts: number) => void = () => undefined,
   ) {
     this.#session = session;
     this.#socket = socket;
@@ -85,17 +101,33 @@ export class Tab {
   }
 
   async #snapshot(): Promise<void> {
-    const rooms = [...this.#session.rooms];
+    const session = this.#session;
+    const rooms = [...session.rooms];
     const history: RoomHistory[] = [];
+    const topics: TopicView[] = [];
+    const read: Record<string, number> = Object.create(null) as Record<string, number>;
+    const count = this.#limits.webPageMessages;
     try {
-      for (const room of rooms) history.push({ room, messages: await this.#session.history(room, this.#limits.webPageMessages) });
+      for (const room of rooms) {
+        history.push({ room, messages: await session.history(room, count) });
+        const topic = await session.topic(room);
+        if (topic !== undefined) topics.push(topic);
+      }
+      for (const nick of session.conversations) {
+        const page = await session.privateHistory(nick, count);
+        history.push({ room: privateKeyOf(nick), messages: page.messages, ...(page.resume === undefined ? {} : { resume: page.resume }) });
+      }
     } catch {
       // The store could not be read: the page starts without history and asks for it by scrolling.
+    }
+    for (const window of [...rooms, ...session.conversations]) {
+      const ts = session.lastRead(window);
+      if (ts !== undefined) read[window.startsWith('#') ? window : privateKeyOf(window)] = ts;
     }
     if (this.#closed) return;
     const held = this.#held ?? [];
     this.#held = undefined;
-    this.#send({ t: 'snapshot', state: stateView(this.#session), history, commands: COMMAND_NAMES });
+    this.#send({ t: 'snapshot', state: stateView(session), history, commands: COMMAND_NAMES, topics, read, notify: this.notify });
     for (const message of held) this.#send(message);
   }
 
@@ -156,13 +188,19 @@ export class Tab {
         return;
       case 'command':
         // A page's /quit closes nothing: the node goes on for its terminal and its other tabs.
-        if (this.#toRoom(message.room)) controller.handleLine(message.line);
+        if (this.#toRoom(message.room)) controller.handleLine(message.line, message.nick);
+        // What a command changed that is no session event (/query, /close) reaches the side list too.
+        this.#queueState();
         return;
       case 'older':
         this.#olderPage(message.id, message.room, message.before);
         return;
       case 'read':
-        this.onRead(message.key);
+        this.#session.markRead(windowOf(this.#session, message.key), message.ts);
+        this.onRead(message.key, message.ts);
+        return;
+      case 'typing':
+        this.#session.typing(message.nick !== undefined ? { nick: message.nick } : { room: message.room ?? '' });
         return;
     }
   }
@@ -173,22 +211,31 @@ export class Tab {
     return this.#controller.run({ kind: 'join', room }) && this.#session.currentRoom === room;
   }
 
-  #olderPage(id: number, room: string, before: { id: string; fromId: string } | undefined): void {
+  #olderPage(id: number, room: string, before: Cursor | undefined): void {
     if (this.#older >= this.#limits.webOlderPending) return this.#tell('older');
     this.#older++;
     const count = this.#limits.webPageMessages;
-    this.#session
-      .older(room, count, before)
+    const page: Promise<ServerMessage> = room.startsWith('@')
+      ? this.#session.privateHistory(windowOf(this.#session, room), count, before).then(({ messages, resume }) => ({
+          t: 'older',
+          id,
+          room,
+          messages,
+          end: resume === undefined,
+          ...(resume === undefined ? {} : { resume }),
+        }))
+      : this.#session.older(room, count, before).then((messages) => ({ t: 'older', id, room, messages, end: messages.length < count }));
+    page
       .then(
-        (messages) => this.#send({ t: 'older', id, room, messages, end: messages.length < count }),
+        (answer) => this.#send(answer),
         () => this.#send({ t: 'older', id, room, messages: [], end: false }),
       )
       .finally(() => this.#older--);
   }
 
-  /** Another tab read `key`. */
-  read(key: string): void {
-    this.#send({ t: 'read', key });
+  /** Another tab read `key` up to `ts`. */
+  read(key: string, ts: number): void {
+    this.#send({ t: 'read', key, ts });
   }
 
   close(): void {

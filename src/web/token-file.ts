@@ -9,7 +9,7 @@ const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
 /**
  * The web token kept in the data folder (mode 0600, like the identity key beside it): a node restarted on
- * the same --web port takes the same token, so the tabs left open reconnect with the cookie they hold.
+ * the same --web port (port-file.ts) takes the same token, so the tabs left open reconnect with the cookie they hold.
  * A missing or unreadable file is replaced by a new token.
  */
 export async function loadOrCreateToken(path: string): Promise<string> {

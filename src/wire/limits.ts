@@ -267,6 +267,8 @@ export interface Limits {
   readonly searchResults: number;
   /** Longest search text, in characters: a phrase to find, not a paste. */
   readonly searchChars: number;
+  /** Private lines a private conversation's history reads a time (to find those with one person among all the private lines held). */
+  readonly privateScanMessages: number;
 
   // ---- people who are offline ----
   /**
@@ -369,6 +371,8 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
 
   searchResults: 100,
   searchChars: 200,
+  // A page of one person's private lines among up to this many others' (sealed to others, read unopened): ~5 ms of reads.
+  privateScanMessages: 5_000,
 
   knownSealKeys: 1_000,
   webMessageBytes: 20 * KiB,

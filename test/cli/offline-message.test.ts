@@ -44,4 +44,27 @@ describe('a private message for someone offline', () => {
     expect(relay.proc.messages('left you a note')).toHaveLength(0);
     await bob3.quit();
   });
+
+  it('reaches someone known only from history: their seal key came with a line of theirs', async () => {
+    const relay = await cluster.relay('hub2');
+    const alice = await cluster.member('alice', relay.port);
+    alice.send('before carol came');
+    await relay.proc.waitForText('before carol came');
+    expect(await alice.quit()).toBe(0);
+    await relay.proc.waitFor('presence', (e) => e.nick === 'alice' && e.state === 'left' && e.room === null);
+
+    // carol never saw alice online: her node has alice's line from the relay's history, and the key on it.
+    const carol = await cluster.member('carol', relay.port);
+    expect(await carol.waitForText('before carol came', 15_000)).toMatchObject({ from: 'alice', history: true });
+    carol.send('/msg alice hi from someone you never met');
+    const told = await carol.waitFor('notice', (e) => e.code === 'OFFLINE_DELIVERY');
+    expect(told.text).toBe('alice is offline; they will get it when they are back');
+    expect(await carol.waitForText('hi from someone you never met')).toMatchObject({ own: true, to: 'alice', room: null });
+    expect(await carol.quit()).toBe(0);
+
+    const alice2 = await cluster.member('alice', relay.port);
+    expect(await alice2.waitForText('hi from someone you never met', 15_000)).toMatchObject({ from: 'carol', to: 'alice', room: null, own: false });
+    expect(relay.proc.messages('hi from someone you never met')).toHaveLength(0);
+    await alice2.quit();
+  });
 });

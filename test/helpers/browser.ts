@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
@@ -10,11 +10,20 @@ export function chromiumMissing(): string | undefined {
   return existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is missing (apt-get install chromium; .ci/run installs it)`;
 }
 
-/** A headless Chromium with a fresh profile, offline of everything but what the page asks of loopback. */
-export async function launchBrowser(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+/**
+ * A headless Chromium with a fresh profile, offline of everything but what the page asks of loopback.
+ * `netns`: the browser runs inside that network namespace (its loopback is the namespace's), started
+ * through `ip netns exec`, which execs it in place: Playwright still drives it over the pipes it handed down.
+ */
+export async function launchBrowser(options: { netns?: string } = {}): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
   const profile = mkdtempSync(join(tmpdir(), 'lanchat-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
+  let executablePath = CHROMIUM;
+  if (options.netns !== undefined) {
+    executablePath = join(profile, 'chromium-in-netns');
+    writeFileSync(executablePath, `#!/bin/sh\nexec ip netns exec '${options.netns}' ${CHROMIUM} "$@"\n`, { mode: 0o755 });
+  }
+  const context = await chromium.launchPersistentContext(join(profile, 'profile'), {
+    executablePath,
     headless: true,
     viewport: { width: 1100, height: 680 },
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 let sessions = 0;
+/** The tmux channel a recorded session's program waits on (TmuxSession's `record`). */
+const START_CHANNEL = 'lanchat-start';
 
 /** Why tmux cannot be used here, or undefined when it can. */
 export function tmuxUnavailable(): string | undefined {
@@ -19,12 +21,22 @@ export class TmuxSession {
   readonly name = 'ui';
   readonly #dir = mkdtempSync(join(tmpdir(), 'lanchat-tmux-'));
 
-  constructor(command: string[], size: { columns: number; rows: number } = { columns: 80, rows: 24 }) {
+  /**
+   * `record`: a file that gets every byte the program writes to the terminal, from its first (tmux's
+   * pipe-pane, set up before the program is let start).
+   */
+  constructor(command: string[], size: { columns: number; rows: number } = { columns: 80, rows: 24 }, options: { record?: string } = {}) {
     // tmux does not always record a pane's exit status (3.3a), so a shell around the program writes it down.
-    const wrapper = ['sh', '-c', '"$@"; echo $? > "$STATUS_FILE"', 'sh', ...command];
+    // With a recording, the shell waits for tmux's signal that the pipe is in place before it starts the program.
+    const start = options.record === undefined ? '' : `tmux -L ${this.socket} wait-for ${START_CHANNEL} && `;
+    const wrapper = ['sh', '-c', `${start}"$@"; echo $? > "$STATUS_FILE"`, 'sh', ...command];
     this.#tmux('new-session', '-d', '-s', this.name, '-x', String(size.columns), '-y', String(size.rows), '-e', `STATUS_FILE=${this.#statusFile}`, '--', ...wrapper);
     // Keep the pane after the program exits, so that its last screen can still be read.
     this.#tmux('set-option', '-w', '-t', this.name, 'remain-on-exit', 'on');
+    if (options.record !== undefined) {
+      this.#tmux('pipe-pane', '-o', '-t', this.name, `cat >> '${options.record.replace(/'/g, `'\\''`)}'`);
+      this.#tmux('wait-for', '-S', START_CHANNEL);
+    }
   }
 
   get #statusFile(): string {

@@ -41,6 +41,8 @@ describe('the relay enforces the message rules on a live line', () => {
     ['a time in the year 10889', { time: Date.UTC(10889, 0, 1) }, 'CLOCK_AHEAD'],
     ['a time two minutes ahead', { time: Date.now() + 2 * MAX_CLOCK_SKEW_MS }, 'CLOCK_AHEAD'],
     ['a line signed as bob', { nick: 'bob' }, 'NOT_YOUR_NICK'],
+    ['a seal key of 31 bytes', { sealKey: Buffer.alloc(31), sealKeySignature: Buffer.alloc(64) }, 'BAD_FRAME'],
+    ['a seal key without its signature', { sealKey: Buffer.alloc(32) }, 'BAD_FRAME'],
   ];
   it.each(cases)('refuses %s, tells the sender, forwards and stores nothing', async (_name, fields, code) => {
     const watcher = await WireClient.join(bed.port(), `w${bed.clients.length}`);
@@ -81,15 +83,16 @@ describe('a sync batch pushed by a member', () => {
       bad.sign({ seq: 2, text: '' }),
       bad.sign({ seq: 3, room: '#Not A Room\u001b[2J' }),
       bad.sign({ seq: 4, nick: 'a b' }),
-      bad.sign({ seq: 5, text: 'fine' }),
+      bad.sign({ seq: 5, sealKey: Buffer.alloc(32), sealKeySignature: Buffer.alloc(65) }),
+      bad.sign({ seq: 6, text: 'fine' }),
     ];
     // The relay tells what a member's sync batch brought it once that is stored.
     const learned = new Promise<number[]>((resolve) => bed.relay().once('learned', (fresh) => resolve(fresh.map((m) => m.seq))));
     bad.client.conn.sendFrame({ syncBatch: { messages, more: false } });
-    expect(await learned).toEqual([5]);
-    expect(await bed.replica().store.get(bad.identity.nodeIdHex, 5)).toBeDefined();
-    for (const seq of [1, 2, 3, 4]) expect(await bed.replica().store.get(bad.identity.nodeIdHex, seq)).toBeUndefined();
-    expect(bed.replica().droppedCount).toBe(4);
+    expect(await learned).toEqual([6]);
+    expect(await bed.replica().store.get(bad.identity.nodeIdHex, 6)).toBeDefined();
+    for (const seq of [1, 2, 3, 4, 5]) expect(await bed.replica().store.get(bad.identity.nodeIdHex, seq)).toBeUndefined();
+    expect(bed.replica().droppedCount).toBe(5);
   });
 });
 

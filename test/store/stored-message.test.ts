@@ -28,6 +28,7 @@ describe('decodeStored', () => {
       [{ room: '#café', nick: 'zoë', text: 'naïve ☕ 漢字', authorKey: key, prev, seq: 2 }, { room: '#café', isPrivate: false }],
       [{ room: undefined, to: { nodeId: Buffer.alloc(32, 3), nick: 'bo' }, text: undefined, sealed: { nonce: Buffer.alloc(12) } }, { room: null, isPrivate: true }],
       [{ room: '' }, { room: null, isPrivate: false }],
+      [{ sealKey: Buffer.alloc(32, 7), sealKeySignature: Buffer.alloc(64, 8) }, { room: '#lobby', isPrivate: false }],
     ];
     for (const [fields, target] of cases) {
       const m = decodeStored(encode(fields));
@@ -35,6 +36,9 @@ describe('decodeStored', () => {
       expect([m.seq, m.time, m.counter]).toEqual([m.message.seq, m.message.time, m.message.counter]);
       expect(Buffer.from(m.authorKey ?? [])).toEqual(Buffer.from(m.message.authorKey));
       expect(Buffer.from(m.prev ?? [])).toEqual(Buffer.from(m.message.prev));
+      // The author's seal key (issue 17 item 8), read out and shown to the message rules.
+      expect(Buffer.from(m.sealKey ?? [])).toEqual(Buffer.from(m.message.sealKey));
+      expect(Buffer.from(m.shown.sealKeySignature ?? [])).toEqual(Buffer.from(m.message.sealKeySignature));
     }
     expect(decodeStored(encode({ room: '#café', text: 'naïve ☕' })).message.text).toBe('naïve ☕');
   });
@@ -48,9 +52,11 @@ describe('decodeStored', () => {
     const badText = Buffer.from(good);
     badText[textAt + 1] = 0xff;
     const seqAsBytes = Buffer.concat([good, Buffer.from([(2 << 3) | 2, 1, 0])]);
-    for (const bad of [badNick, badText, seqAsBytes, good.subarray(0, good.length - 1)]) {
+    const sealKeyAsVarint = Buffer.concat([good, Buffer.from([0xa0, 0x01, 0x01])]); // field 20, wire type 0, value 1
+    for (const bad of [badNick, badText, seqAsBytes, sealKeyAsVarint, good.subarray(0, good.length - 1)]) {
       expect(isLanchatError(refusal(bad), 'BAD_FRAME')).toBe(true);
     }
+    expect((refusal(sealKeyAsVarint) as Error).message).toMatch(/field 20 has wire type 0/);
   });
 
   it('refuses a text and a sealed body together: protobufjs keeps only the last, and the face would show the other', () => {

@@ -38,13 +38,24 @@ describe('messageProblem', () => {
     ['an oversized key wrap', { ...priv, sealed: { ...sealed, forSender: Buffer.alloc(49) } }, 'sealed'],
     // Conversation (issue 17): an action on a room or private line; a topic on a room line, within topicBytes.
     ['an action to a room', { ...room, action: true }, undefined],
-    ['a private action', { ...priv, action: true }, undefined],
+    // Today's writers seal a private action with its text; the flag outside the seal is still accepted (older writers).
+    ['a private action flagged outside the seal', { ...priv, action: true }, undefined],
     ['a topic', { ...room, topic: true, text: 'release friday' }, undefined],
     ['a topic of topicBytes', { ...room, topic: true, text: 'x'.repeat(DEFAULT_LIMITS.topicBytes) }, undefined],
     ['a topic one byte over', { ...room, topic: true, text: 'x'.repeat(DEFAULT_LIMITS.topicBytes + 1) }, 'topic'],
     ['an empty topic', { ...room, topic: true, text: '' }, 'text'],
     ['a topic that is an action', { ...room, topic: true, action: true }, 'topic'],
     ['a private topic', { ...priv, topic: true }, 'topic'],
+    // The author's seal key (issue 17 item 8): both parts at their sizes, or neither, on any kind of line.
+    ['a room line with its seal key', { ...room, sealKey: Buffer.alloc(32), sealKeySignature: Buffer.alloc(64) }, undefined],
+    ['a private line with its seal key', { ...priv, sealKey: Buffer.alloc(32), sealKeySignature: Buffer.alloc(64) }, undefined],
+    ['empty key fields, as protobufjs decodes absent ones', { ...room, sealKey: Buffer.alloc(0), sealKeySignature: Buffer.alloc(0) }, undefined],
+    ['a seal key without its signature', { ...room, sealKey: Buffer.alloc(32) }, 'sealKey'],
+    ['a signature without a seal key', { ...room, sealKeySignature: Buffer.alloc(64) }, 'sealKey'],
+    ['a seal key of 31 bytes', { ...room, sealKey: Buffer.alloc(31), sealKeySignature: Buffer.alloc(64) }, 'sealKey'],
+    ['a seal key of 33 bytes', { ...room, sealKey: Buffer.alloc(33), sealKeySignature: Buffer.alloc(64) }, 'sealKey'],
+    ['a 1 MiB seal key signature', { ...room, sealKey: Buffer.alloc(32), sealKeySignature: Buffer.alloc(1 << 20) }, 'sealKey'],
+    ['a topic with a broken seal key', { ...room, topic: true, sealKey: Buffer.alloc(32), sealKeySignature: Buffer.alloc(63) }, 'sealKey'],
   ];
   it.each(cases)('%s', (_name, message, rule) => {
     expect(messageProblem(message)?.rule).toBe(rule);
@@ -55,6 +66,7 @@ describe('messageProblem', () => {
     expect(messageProblem({ ...room, room: '#A B' })?.code).toBe('ROOM_INVALID');
     expect(messageProblem({ ...room, nick: '' })?.code).toBe('NICK_INVALID');
     expect(messageProblem({ ...room, seq: 0 })?.code).toBe('BAD_FRAME');
+    expect(messageProblem({ ...room, sealKey: Buffer.alloc(32) })?.code).toBe('BAD_FRAME');
     expect(messageProblem({ ...room, topic: true, text: 'x'.repeat(DEFAULT_LIMITS.topicBytes + 1) })?.code).toBe('TEXT_INVALID');
   });
 });

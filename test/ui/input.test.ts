@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { COMMANDS, parseInput } from '../../src/ui/input.js';
+import { COMMANDS, commandsFor, parseInput } from '../../src/ui/input.js';
 
 describe('parseInput', () => {
   it('sends plain text to the current room, as typed', () => {
@@ -55,6 +55,9 @@ describe('parseInput', () => {
   it('reads the conversation commands (issue 17)', () => {
     expect(parseInput('/me waves  hello')).toEqual({ kind: 'me', text: 'waves  hello' });
     expect(parseInput('/me')).toEqual({ kind: 'invalid', message: 'usage: /me TEXT' });
+    expect(parseInput('/action bob waves  hi')).toEqual({ kind: 'me', nick: 'bob', text: 'waves  hi' });
+    expect(parseInput('/ACTION bob')).toMatchObject({ kind: 'invalid' });
+    expect(parseInput('/action #dev waves')).toMatchObject({ kind: 'invalid', message: expect.stringContaining('/me TEXT') });
     expect(parseInput('/away')).toEqual({ kind: 'away' });
     expect(parseInput('/away gone to lunch')).toEqual({ kind: 'away', reason: 'gone to lunch' });
     expect(parseInput('/back')).toEqual({ kind: 'back' });
@@ -72,5 +75,20 @@ describe('parseInput', () => {
     expect(parseInput('/typing')).toEqual({ kind: 'typing' });
     expect(parseInput('/typing #dev')).toEqual({ kind: 'typing', room: '#dev' });
     expect(parseInput('/typing bob')).toEqual({ kind: 'typing', nick: 'bob' });
+  });
+});
+
+describe('/help by face', () => {
+  const summary = (windows: boolean, usage: string): string | undefined => commandsFor(windows).find((c) => c.usage.startsWith(usage))?.summary;
+
+  it('speaks of windows only where private conversations have them (the full screen)', () => {
+    expect(summary(true, '/query')).toMatch(/private window/);
+    expect(summary(true, '/close')).toMatch(/private window/);
+    expect(summary(true, '/me')).toMatch(/private window/);
+    expect(summary(false, '/me')).toBe(COMMANDS.find((c) => c.usage.startsWith('/me'))?.summary);
+    expect(summary(false, '/query')).not.toMatch(/window|full-screen/);
+    expect(summary(false, '/close')).not.toMatch(/window|full-screen/);
+    expect(commandsFor(false)).toEqual([...COMMANDS]);
+    expect(commandsFor(true).map((c) => c.usage)).toEqual(COMMANDS.map((c) => c.usage));
   });
 });

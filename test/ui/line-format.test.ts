@@ -15,6 +15,11 @@ describe('line mode formatting', () => {
     expect(line).toBe('[09:05] #lobby <bob> hi');
   });
 
+  it('answers /query with how to write to the person, not with a window it does not have', () => {
+    const line = formatEvent({ event: 'query', nick: 'bob' }, context);
+    expect(line).toBe('* private conversation with bob: /msg bob TEXT (or @bob TEXT) writes to them');
+  });
+
   it('sets private messages apart, both ways', () => {
     const base = { event: 'message', id: 'a-1', fromId: 'a', room: null, text: 'psst', ts: at } as const;
     expect(formatEvent({ ...base, from: 'bob', to: 'me', own: false }, context)).toBe('[09:05] *bob* psst');

@@ -55,6 +55,11 @@ describe.runIf(missing === undefined)('private windows and read markers in a ter
     tui.press('Enter');
     expect(await relay.waitForText('back to you')).toMatchObject({ from: 'alice', to: 'observer', room: null });
     await tui.waitForText('-> *observer* back to you');
+    // /me there is a private action to that person, the action sealed with the text.
+    tui.type('/me nods');
+    tui.press('Enter');
+    expect(await relay.waitForText('nods')).toMatchObject({ from: 'alice', to: 'observer', room: null, action: true });
+    await tui.waitForText('-> *observer* * nods');
 
     tui.type('/close');
     tui.press('Enter');
@@ -63,12 +68,25 @@ describe.runIf(missing === undefined)('private windows and read markers in a ter
     // /query opens one; it is still there after a restart.
     tui.type('/query observer');
     tui.press('Enter');
-    await tui.waitForScreen((r) => inputRow(r) === '[observer]' && statusRow(r).includes('2:observer'), 8_000, 'the window of /query');
+    rows = await tui.waitForScreen((r) => inputRow(r) === '[observer]' && statusRow(r).includes('2:observer'), 8_000, 'the window of /query');
+    // The full screen's own words for it (line mode's say how to write to the person instead).
+    await tui.waitForText('-!- private window with observer: ');
+    expect(tui.screen().join('\n')).not.toContain('full-screen');
+    // Reopened, the window shows the lines with observer again, as a room's window does.
+    await tui.waitForText('-> *observer* back to you');
     tui.press('M-1');
     await tui.waitForScreen((r) => inputRow(r) === '[#lobby]');
     await quit(tui);
     const again = open();
     await again.waitForScreen((r) => statusRow(r).includes('[1:#lobby 2:observer]'), 8_000, 'the private window after the restart');
+    // After a restart, too: its stored lines, both ways, oldest first.
+    again.press('M-2');
+    rows = await again.waitForScreen((r) => inputRow(r) === '[observer]' && r.some((row) => row.includes('-> *observer* back to you')), 8_000, 'the private window with its history');
+    const psst = rows.findIndex((r) => r.includes('*observer* psst, a word alone'));
+    expect(psst, rows.join('\n')).toBeGreaterThanOrEqual(0);
+    expect(rows.findIndex((r) => r.includes('-> *observer* back to you'))).toBeGreaterThan(psst);
+    again.press('M-1');
+    await again.waitForScreen((r) => inputRow(r) === '[#lobby]');
     await quit(again);
   });
 

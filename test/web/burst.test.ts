@@ -36,6 +36,7 @@ function scriptedSession(): ChatSession & { emit(event: SessionEvent): void } {
     roomList: () => [],
     history: async () => [],
     older: async () => [],
+    privateHistory: async () => ({ messages: [], resume: undefined }),
     act: () => undefined,
     setTopic: () => undefined,
     topic: async () => undefined,

@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { runOpen } from '../../src/cli/open.js';
@@ -93,8 +94,13 @@ describe('the web server on loopback', () => {
 
   it('turns the token into an HttpOnly, SameSite=Strict cookie and strips it from the URL', async () => {
     const answer = await get(port, `/?token=${token}`);
-    expect(answer.status).toBe(303);
-    expect(answer.headers.location).toBe('/');
+    // A page of this origin leading on to the path (a redirect begun on another site would lose the Strict cookie).
+    expect(answer.status).toBe(200);
+    expect(answer.body).toContain('<meta http-equiv="refresh" content="0;url=/">');
+    expect(answer.body).not.toContain(token);
+    for (const [path, to] of [['/app.js', '/app.js'], ['//elsewhere.example/', '/'], ['/nothing', '/']]) {
+      expect((await get(port, `${path}?token=${token}`)).body).toContain(`content="0;url=${to}"`);
+    }
     const set = String(answer.headers['set-cookie']);
     expect(set).toMatch(/HttpOnly/);
     expect(set).toMatch(/SameSite=Strict/);
@@ -150,6 +156,25 @@ describe('the web server on loopback', () => {
     ws.close();
   });
 
+  it('keeps the read marker a tab sends for the session, tells its other tabs, and gives a new tab the markers and topics', async () => {
+    const open = async (): Promise<{ ws: WebSocket; first: ServerMessage }> => {
+      const opened = await socket(port, { Origin: `http://127.0.0.1:${port}`, Cookie: cookie });
+      if (!('ws' in opened)) throw new Error(`refused: ${opened.refused}`);
+      return opened;
+    };
+    const [a, b] = [await open(), await open()];
+    const told = nextMessage(b.ws, (m) => m.t === 'read');
+    a.ws.send(JSON.stringify({ t: 'read', key: '#lobby', ts: 12_345 }));
+    expect(await told).toEqual({ t: 'read', key: '#lobby', ts: 12_345 });
+    expect(session.lastRead('#lobby')).toBe(12_345);
+    const topic = nextMessage(a.ws, (m) => m.t === 'event' && m.event.event === 'topic');
+    a.ws.send(JSON.stringify({ t: 'command', room: '#lobby', line: '/topic tests today' }));
+    await topic;
+    const c = await open();
+    expect(c.first).toMatchObject({ t: 'snapshot', read: { '#lobby': 12_345 }, topics: [{ room: '#lobby', topic: 'tests today', by: 'ann' }], state: { away: null, conversations: [] } });
+    for (const tab of [a, b, c]) tab.ws.close();
+  });
+
   it('tells a tab that sends junk or too fast, and closes one that sends too much at once', async () => {
     const opened = await socket(port, { Origin: `http://127.0.0.1:${port}`, Cookie: cookie });
     if (!('ws' in opened)) throw new Error(`refused: ${opened.refused}`);
@@ -198,7 +223,10 @@ describe('the web server on loopback', () => {
     expect(out.pop()).toContain('has no browser UI');
     session.offerWeb?.(web.url);
     expect(await runOpen(dataDir, sink, opener)).toBe(0);
-    expect(opened).toEqual([web.url]);
+    // The opener is given a page in the data folder that leads to the address: no token on a command line.
+    expect(opened).toEqual([pathToFileURL(join(dataDir, 'web-open.html')).href]);
+    expect(opened[0]).not.toContain(token);
+    expect(readFileSync(fileURLToPath(opened[0]!), 'utf8')).toContain(`url=${web.url}"`);
     expect(out.pop()).not.toContain(token);
     expect(await runOpen(join(root, 'nobody'), sink, opener)).toBe(1);
     expect(out.pop()).toContain('no lanchat runs on');

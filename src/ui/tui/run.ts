@@ -14,13 +14,13 @@ import { keyAction, type KeyPress, TUI_KEYS } from './keys.js';
 import { CHROME_ROWS, entryRows, layoutScreen, type Screen } from './layout.js';
 import { ChatState, NO_ROOM, RELAY_CHANGE_SHOWN_MS, type SessionSnapshot } from './state.js';
 import { Painter } from './view.js';
-import { findNotifySend, Notifier } from './notifier.js';
+import { findNotifySend, FOCUS_REPORTS_OFF, FOCUS_REPORTS_ON, focusReport, Notifier } from '../notifier.js';
 
 /** At most one frame per this many ms: a flood of messages is drawn in batches, not line by line. */
 export const FRAME_MS = 25;
 /** Messages asked of the store at a time when scrolling back past what is held. */
 export const OLDER_BATCH = 100;
-/** Stored lines of each other room loaded at start (its unread count since its marker is counted in them). */
+/** Stored lines of each other room loaded at start, and of a private window when it opens (its unread count since its marker is counted in them). */
 export const RESTORED_LINES = 50;
 
 export interface TuiOptions {
@@ -34,10 +34,6 @@ export interface TuiOptions {
   /** URLs as OSC 8 hyperlinks (default: ui/hyperlink.ts hyperlinksWanted, from the environment). */
   links?: boolean;
 }
-
-/** xterm focus reporting: the terminal says CSI I on focus in, CSI O on focus out. */
-const FOCUS_REPORTS_ON = '\x1b[?1004h';
-const FOCUS_REPORTS_OFF = '\x1b[?1004l';
 
 export function snapshotOf(session: ChatSession): SessionSnapshot {
   return {
@@ -86,7 +82,23 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
   let bell = false;
   let done = false;
 
-  const sync = (): void => state.sync(snapshotOf(session));
+  /** Conversations whose window was filled from the store (by nick, in lower case). */
+  const filled = new Set<string>();
+  const sync = (): void => {
+    state.sync(snapshotOf(session));
+    // A private window that appears (kept from the last run, opened by /query or by a line) shows its
+    // stored lines with that person, as a room's window does.
+    for (const nick of session.conversations) {
+      if (filled.has(nick.toLowerCase())) continue;
+      filled.add(nick.toLowerCase());
+      session
+        .privateHistory(nick, RESTORED_LINES)
+        .then((page) => state.restore(nick, page.messages))
+        .catch(() => undefined)
+        .finally(schedule);
+    }
+    for (const key of filled) if (!session.conversations.some((n) => n.toLowerCase() === key)) filled.delete(key); // closed: reopened, filled again
+  };
   const schedule = (): void => {
     if (timer !== undefined || done) return;
     timer = setTimeout(draw, Math.max(0, frameMs - (Date.now() - lastFrame)));
@@ -145,6 +157,7 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
     if (event.event === 'role') setTimeout(schedule, RELAY_CHANGE_SHOWN_MS).unref();
   }, {
     keys: TUI_KEYS,
+    windows: true,
     history: (room, messages) => {
       sync();
       state.showHistory(room, messages);
@@ -192,15 +205,11 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
     /** Sends lines as typed, one after another; false once one of them quits. */
     const submit = (lines: readonly string[]): boolean => {
       for (const text of lines) {
-        const parsed = parseInput(text);
-        const kind = parsed.kind;
+        const kind = parseInput(text).kind;
         // Saying something brings the window back to its newest lines, as irssi does.
         if (kind === 'say' || kind === 'msg') state.current.scroll = 0;
         // In a private window a plain line goes to its person, and /close closes it.
-        const privateTo = state.currentPrivate;
-        if (privateTo !== undefined && parsed.kind === 'say') controller.run({ kind: 'msg', nick: privateTo, text: parsed.text });
-        else if (privateTo !== undefined && parsed.kind === 'close' && parsed.name === undefined) controller.run({ kind: 'close', name: privateTo });
-        else if (!controller.handleLine(text)) {
+        if (!controller.handleLine(text, state.currentPrivate)) {
           finish();
           return false;
         }
@@ -209,8 +218,9 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
       return true;
     };
     const onKey = (ch: string | undefined, key: KeyPress | undefined): void => {
-      if (key?.sequence === '\x1b[I' || key?.sequence === '\x1b[O') {
-        notifier.focus(key.sequence === '\x1b[I');
+      const focused = focusReport(key?.sequence);
+      if (focused !== undefined) {
+        notifier.focus(focused);
         return;
       }
       const pasted = paste.key(ch, key, line);

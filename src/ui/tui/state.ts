@@ -3,6 +3,7 @@ import type { MessageView, RelayInfo } from '../../chat/views.js';
 import type { Role } from '../../session/chat-session.js';
 import type { UiEvent } from '../events.js';
 import { formatEvent } from '../line-format.js';
+import { queryText } from '../words.js';
 import { shownNick } from '../shown-nick.js';
 import { sanitize } from './text.js';
 import { DEFAULT_LIMITS } from '../../wire/limits.js';
@@ -126,11 +127,11 @@ export class ChatState {
     return { window: w.name, ts };
   }
 
-  /** Stored lines of a window not shown at start (`name` another room): loaded, and its unread counted from its marker. */
+  /** Stored lines of a window not shown (another room at start, a private window as it opens); unread counted from its marker (one never read keeps the live count). */
   restore(name: string, views: readonly MessageView[]): void {
     this.addOlder(name, views);
     const w = this.windows.get(name);
-    if (w !== undefined && w !== this.current) w.unread = unreadAfter(w.entries, w.marker);
+    if (w !== undefined && w !== this.current && (w.private !== true || w.marker !== undefined)) w.unread = unreadAfter(w.entries, w.marker);
   }
 
   get current(): Window {
@@ -212,6 +213,9 @@ export class ChatState {
         break;
       case 'delivered':
         markDelivered(this.windows.values(), event.id);
+        return { bell: false };
+      case 'query': // the full screen's own words: the conversation is a window here
+        this.note(queryText(event.nick, true));
         return { bell: false };
       case 'quit':
         return { bell: false };

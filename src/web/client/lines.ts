@@ -1,9 +1,11 @@
 import type { MessageView } from '../../chat/views.js';
+import type { WhoisEvent } from '../../ui/events.js';
 
-/** One line of a conversation as the page holds it: a chat message, or something the node said (a notice, an error). */
+/** One line of a conversation as the page holds it: a chat message, something the node said (a notice, an error), or a whois answer. */
 export type Line =
   | { kind: 'message'; key: string; ts: number; message: MessageView; mention: boolean }
-  | { kind: 'info'; key: string; ts: number; text: string; error: boolean };
+  | { kind: 'info'; key: string; ts: number; text: string; error: boolean }
+  | { kind: 'whois'; key: string; ts: number; whois: WhoisEvent };
 
 /** Lines in order (time, then key), each once: what a reconnect or a snapshot brings again is not shown twice. */
 export interface LineList {
@@ -95,4 +97,40 @@ export function linkPieces(text: string): Piece[] {
 export function dayOf(ts: number): string {
   const d = new Date(ts);
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+/** A line someone else wrote: what counts as unread. */
+function othersLine(line: Line): boolean {
+  return line.kind === 'message' && !line.message.own;
+}
+
+/** How many lines others wrote after `read` (ms); none without a marker (the whole window is then counted live). */
+export function unreadAfter(lines: readonly Line[], read: number | undefined): number {
+  if (read === undefined) return 0;
+  let n = 0;
+  for (let i = lines.length - 1; i >= 0 && lines[i]!.ts > read; i--) if (othersLine(lines[i]!)) n++;
+  return n;
+}
+
+/** The time of the newest chat line of `lines` (what its reader has seen once it is shown), if any. */
+export function newestMessage(lines: readonly Line[]): number | undefined {
+  for (let i = lines.length - 1; i >= 0; i--) if (lines[i]!.kind === 'message') return lines[i]!.ts;
+  return undefined;
+}
+
+/**
+ * Where the "new since you last looked" line goes among `lines`: before the first chat line newer than
+ * `marker` when a chat line at or before it is held too (so the line marks a place, not the top of what
+ * was loaded); -1 for none.
+ */
+export function markerIndex(lines: readonly Line[], marker: number | undefined): number {
+  if (marker === undefined) return -1;
+  let seenOlder = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.kind !== 'message') continue;
+    if (line.ts <= marker) seenOlder = true;
+    else return seenOlder ? i : -1;
+  }
+  return -1;
 }

@@ -1,18 +1,20 @@
-import type { MessageView } from '../../chat/views.js';
+import { nextExpiry, typingDue, type TypingSent } from '../../chat/typing.js';
 import { safeText } from '../../chat/safe-text.js';
 import { WEB_WORDS } from '../../ui/web-words.js';
 import { SOCKET_PATH, type ServerMessage } from '../protocol.js';
+import { Alerts } from './alerts.js';
 import { applyCompletion, completions } from './complete.js';
-import { byId, h } from './dom.js';
-import { addInfo, applyServer, type Convo, convoOrder, markRead, newModel, peopleOf, privateKey, select, totalUnread } from './model.js';
+import { byId } from './dom.js';
+import { addInfo, applyServer, type Convo, markRead, newModel, privateKey, select } from './model.js';
 import { Pane } from './pane.js';
+import { paintHeader, paintPeople, paintSearch, paintSide, paintTyping } from './panels.js';
+import { convoOrder, totalUnread } from './shown.js';
 import { NodeSocket } from './socket.js';
 
 const model = newModel();
 const side = byId<HTMLElement>('convos');
 const people = byId<HTMLElement>('people');
-const title = byId<HTMLElement>('title');
-const status = byId<HTMLElement>('status');
+const results = byId<HTMLElement>('results');
 const input = byId<HTMLInputElement>('input');
 const form = byId<HTMLFormElement>('form');
 const notifyButton = byId<HTMLButtonElement>('notify');
@@ -22,21 +24,41 @@ const pane = new Pane(byId('pane'), byId('lines'), (c) => askOlder(c), () => sch
 let open = false;
 let olderId = 0;
 let painting = false;
+const alerts = new Alerts();
+/** Read markers told the node at most once a second (a busy room would spend the tab's rate on them). */
+const reads = new Map<string, number>();
+let readTimer: ReturnType<typeof setTimeout> | undefined;
+let typingTimer: ReturnType<typeof setTimeout> | undefined;
+let typingSent: TypingSent | undefined;
 
 const socket = new NodeSocket(`ws://${location.host}${SOCKET_PATH}`, onServer, (isOpen) => {
   open = isOpen;
+  // Read markers the node could not be told while the link was down go now.
+  if (isOpen && reads.size > 0) sendReads();
   schedule();
 });
 
 function onServer(message: ServerMessage): void {
   const seen = document.visibilityState === 'visible';
-  const effects = applyServer(model, message, seen, Date.now());
-  if (document.hidden) {
-    for (const m of effects.notify) notify(m);
-    // A hidden tab gets no frames to paint in: its title (the unread count) is set at once.
-    document.title = titleText();
-  }
+  const now = Date.now();
+  const effects = applyServer(model, message, seen, now);
+  for (const m of effects.notify) alerts.message(m, model.state?.nick ?? '', model.notify.highlights, document.hidden, now);
+  // A hidden tab gets no frames to paint in: its title (the unread count) is set at once.
+  if (document.hidden) document.title = titleText();
+  if (message.t === 'snapshot') notifyLabel();
   schedule();
+}
+
+function tellRead(read: { key: string; ts: number } | undefined): void {
+  if (read === undefined) return;
+  reads.set(read.key, read.ts);
+  readTimer ??= setTimeout(sendReads, 1_000);
+}
+
+function sendReads(): void {
+  if (readTimer !== undefined) clearTimeout(readTimer);
+  readTimer = undefined;
+  for (const [key, ts] of reads) if (socket.send({ t: 'read', key, ts })) reads.delete(key);
 }
 
 function titleText(): string {
@@ -61,59 +83,33 @@ function active(): Convo | undefined {
 
 function paint(): void {
   if (document.visibilityState === 'visible' && pane.following) {
-    // The node's other tabs clear it too: read once, read everywhere.
-    const read = markRead(model);
-    if (read !== undefined) socket.send({ t: 'read', key: read });
+    // The node keeps it, and its other tabs clear it too: read once, read everywhere.
+    tellRead(markRead(model));
   }
   const c = active();
-  side.replaceChildren(
-    ...convoOrder(model).map((convo, i) => {
-      const badge = convo.unread > 0 ? h('span', { class: 'badge' }, String(convo.unread)) : null;
-      const classes = ['convo', convo.key === model.active ? 'active' : '', convo.mention ? 'mention' : '', convo.unread > 0 ? 'unread' : '', convo.joined ? '' : 'gone'];
-      return h(
-        'button',
-        { class: classes.filter((x) => x !== '').join(' '), attrs: { type: 'button', 'data-key': convo.key, title: i < 10 ? `Alt+${(i + 1) % 10}` : '' } },
-        h('span', { class: 'name' }, convo.kind === 'private' ? `@${safeText(convo.name)}` : safeText(convo.name)),
-        badge,
-      );
-    }),
-  );
-  people.replaceChildren(
-    ...peopleOf(model).map((p) =>
-      h('li', {}, h('button', { class: `person${p.self ? ' self' : ''}`, attrs: { type: 'button', 'data-nick': p.nick } }, safeText(p.nick), p.self ? ` ${WEB_WORDS.you}` : '')),
-    ),
-  );
-  title.textContent = c === undefined ? WEB_WORDS.title : c.kind === 'private' ? `@${safeText(c.name)}` : safeText(c.name);
-  status.textContent = statusText();
-  status.className = open && model.state?.connected === true ? 'ok' : 'warn';
+  paintSide(model);
+  paintPeople(model);
+  paintHeader(model, c, open);
+  paintSearch(model);
+  const now = Date.now();
+  paintTyping(model, now);
+  const expires = nextExpiry(model.typers, now);
+  if (typingTimer !== undefined) clearTimeout(typingTimer);
+  typingTimer = expires === undefined ? undefined : setTimeout(schedule, expires - now + 10);
   input.placeholder = c === undefined ? WEB_WORDS.inputNone : c.kind === 'private' ? WEB_WORDS.inputPrivate(safeText(c.name)) : WEB_WORDS.inputRoom(safeText(c.name));
   pane.render(c);
   newestButton.hidden = pane.following || c === undefined;
   document.title = titleText();
-}
-
-function statusText(): string {
-  const s = model.state;
-  if (!open) return s === undefined ? WEB_WORDS.connecting : WEB_WORDS.offline;
-  if (s === undefined) return WEB_WORDS.connecting;
-  if (s.role === 'relay') return `${safeText(s.nick)} · ${WEB_WORDS.relayIsYou}`;
-  if (s.relay === null || s.role === 'electing') return `${safeText(s.nick)} · ${WEB_WORDS.electing}`;
-  const where = `${s.relay.host}:${s.relay.port}`;
-  return `${safeText(s.nick)} · ${s.connected ? WEB_WORDS.relayIs(safeText(s.relay.nick), where) : WEB_WORDS.noRelayLink}`;
+  // A conversation whose lines all fit (a private one just opened) reads older ones at once: no scrolling will ask.
+  if (c !== undefined && c.older === 'unknown' && open && pane.fitsAll()) askOlder(c);
 }
 
 function askOlder(c: Convo): void {
   const first = c.list.lines.find((l) => l.kind === 'message');
-  const before = first?.kind === 'message' ? { id: first.message.id, fromId: first.message.fromId } : undefined;
+  const before = c.resume ?? (first?.kind === 'message' ? { id: first.message.id, fromId: first.message.fromId } : undefined);
   if (!socket.send({ t: 'older', id: ++olderId, room: c.key, ...(before === undefined ? {} : { before }) })) return;
   c.older = 'loading';
   schedule();
-}
-
-function notify(m: MessageView): void {
-  if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
-  const where = m.room === null ? WEB_WORDS.privately : WEB_WORDS.inRoom(m.room);
-  new Notification(WEB_WORDS.noticeIn(safeText(m.from), safeText(where)), { body: safeText(m.text), tag: m.room ?? privateKey(m.from) });
 }
 
 // --- input: lines, commands, completion, recall ---
@@ -128,9 +124,10 @@ form.addEventListener('submit', (e) => {
   const c = active();
   if (/^\/(quit|exit)\b/i.test(line)) addInfo(model, undefined, WEB_WORDS.quitHint, false, Date.now());
   else if (c?.kind === 'private' && !line.startsWith('/')) socket.send({ t: 'whisper', nick: c.name, text: line });
-  else if (!socket.send({ t: 'command', line, ...(c?.kind === 'room' ? { room: c.key } : {}) })) return;
+  else if (!socket.send({ t: 'command', line, ...(c?.kind === 'room' ? { room: c.key } : c?.kind === 'private' ? { nick: c.name } : {}) })) return;
   sent.push(line);
   if (sent.length > 200) sent.shift();
+  typingSent = undefined;
   pane.toNewest();
   recall = -1;
   input.value = '';
@@ -152,7 +149,15 @@ input.addEventListener('keydown', (e) => {
   }
 });
 
-input.addEventListener('input', () => (cycle = undefined));
+input.addEventListener('input', () => {
+  cycle = undefined;
+  // The others see "alice is typing…": told at most every 3 s (chat/typing.ts), as the terminal does; the
+  // node sends nothing when it runs --no-typing.
+  const c = active();
+  const now = Date.now();
+  if (c === undefined || input.value === '' || input.value.startsWith('/') || !typingDue(typingSent, c.key, now)) return;
+  if (socket.send(c.kind === 'room' ? { t: 'typing', room: c.key } : { t: 'typing', nick: c.name })) typingSent = { target: c.key, at: now };
+});
 
 function complete(): void {
   if (cycle === undefined) {
@@ -174,11 +179,8 @@ function complete(): void {
 }
 
 // --- the side list, people, keys ---
-function show(key: string): void {
-  const had = model.convos.get(key);
-  const unread = had !== undefined && (had.unread > 0 || had.mention);
-  select(model, key);
-  if (unread) socket.send({ t: 'read', key });
+function show(key: string, name?: string): void {
+  tellRead(select(model, key, name));
   document.body.classList.remove('drawer');
   schedule();
   input.focus();
@@ -190,7 +192,19 @@ side.addEventListener('click', (e) => {
 });
 people.addEventListener('click', (e) => {
   const nick = (e.target as Element).closest<HTMLElement>('[data-nick]')?.dataset.nick;
-  if (nick !== undefined && nick !== model.state?.nick) show(privateKey(nick));
+  if (nick === undefined || nick === model.state?.nick) return;
+  show(privateKey(nick), nick);
+  // Kept open by the node, as /query keeps it: across restarts and in the other tabs.
+  socket.send({ t: 'command', line: `/query ${nick}` });
+});
+results.addEventListener('click', (e) => {
+  const key = (e.target as Element).closest<HTMLElement>('[data-key]')?.dataset.key;
+  if (key !== undefined && key !== '' && !(e.target as Element).closest('a')) show(key);
+});
+byId<HTMLButtonElement>('search-close').addEventListener('click', () => {
+  model.search = undefined;
+  schedule();
+  input.focus();
 });
 menuButton.addEventListener('click', () => document.body.classList.toggle('drawer'));
 newestButton.textContent = WEB_WORDS.toNewest;
@@ -227,7 +241,7 @@ document.addEventListener('keydown', (e) => {
 
 // --- notifications: asked for on a click, as browsers require ---
 function notifyLabel(): void {
-  if (typeof Notification === 'undefined') {
+  if (typeof Notification === 'undefined' || !model.notify.enabled) {
     notifyButton.hidden = true;
     return;
   }
@@ -239,12 +253,19 @@ notifyButton.addEventListener('click', () => void Notification.requestPermission
 notifyLabel();
 
 document.addEventListener('visibilitychange', () => {
-  if (document.visibilityState === 'visible') schedule();
+  if (document.visibilityState !== 'visible') return;
+  alerts.shown(Date.now());
+  schedule();
 });
 byId<HTMLElement>('side-title').textContent = WEB_WORDS.rooms;
 byId<HTMLElement>('people-title').textContent = WEB_WORDS.people;
+byId<HTMLElement>('search-title').textContent = WEB_WORDS.searchTitle;
+byId<HTMLElement>('search-close').textContent = WEB_WORDS.close;
 menuButton.textContent = '☰';
 menuButton.title = WEB_WORDS.menu;
 paint();
 input.focus();
-addEventListener('pagehide', () => socket.stop());
+addEventListener('pagehide', () => {
+  sendReads();
+  socket.stop();
+});

@@ -1,46 +1,20 @@
+import { typingDone, typingSeen } from '../../chat/typing.js';
 import type { MessageView } from '../../chat/views.js';
 import type { UiEvent } from '../../ui/events.js';
+import { worthNotifying } from '../../ui/notify-policy.js';
 import type { RoomHistory, ServerMessage, StateView } from '../protocol.js';
-import { emptyList, insertLine, type Line, type LineList, mentions, trimOldest } from './lines.js';
+import type { Convo, Effects, Model } from './convo.js';
+import { emptyList, insertLine, type Line, mentions, newestMessage, trimOldest, unreadAfter } from './lines.js';
 
-/** One conversation of the side list: a room, or private lines with one person (`@nick`). */
-export interface Convo {
-  key: string;
-  kind: 'room' | 'private';
-  name: string;
-  list: LineList;
-  unread: number;
-  mention: boolean;
-  /** A room this user is in (a room left stays listed, greyed, until the page reloads). */
-  joined: boolean;
-  /** Older history: unknown (ask when scrolled to the top), being read, or none left. */
-  older: 'unknown' | 'loading' | 'end';
-  /** Lines added or removed before the first line held since the page last looked (for its span). */
-  addedBefore: number;
-  removedBefore: number;
-}
-
-export interface Model {
-  state: StateView | undefined;
-  convos: Map<string, Convo>;
-  active: string | undefined;
-  commands: string[];
-  /** Lines a conversation keeps in the page; older ones leave (scrolling back reads them again). */
-  maxLines: number;
-  infoCount: number;
-}
-
-/** What an update asks of the page besides painting: a notification, for a private line or a mention. */
-export interface Effects {
-  notify: MessageView[];
-}
+export type { Convo, Effects, Model, SearchShown, TopicShown } from './convo.js';
 
 export function newModel(maxLines = 5_000): Model {
-  return { state: undefined, convos: new Map(), active: undefined, commands: [], maxLines, infoCount: 0 };
+  return { state: undefined, convos: new Map(), active: undefined, commands: [], maxLines, infoCount: 0, topics: new Map(), typers: new Map(), search: undefined, notify: { enabled: true, highlights: [] } };
 }
 
+/** A private conversation's key: `@` and the nick in lower case (nicks compare so; protocol.ts ConvoKey). */
 export function privateKey(nick: string): string {
-  return `@${nick}`;
+  return `@${nick.toLowerCase()}`;
 }
 
 /** The conversation a message belongs to. */
@@ -49,22 +23,29 @@ export function convoKeyOf(m: MessageView): string {
   return privateKey(m.own ? (m.to ?? m.from) : m.from);
 }
 
-function convo(model: Model, key: string): Convo {
+/** The conversation of `key`, made when new; `name`: how to show a private one's nick. */
+function convo(model: Model, key: string, name?: string): Convo {
   let c = model.convos.get(key);
   if (c === undefined) {
     const room = !key.startsWith('@');
-    c = { key, kind: room ? 'room' : 'private', name: room ? key : key.slice(1), list: emptyList(), unread: 0, mention: false, joined: true, older: room ? 'unknown' : 'end', addedBefore: 0, removedBefore: 0 };
+    c = {
+      key,
+      kind: room ? 'room' : 'private',
+      name: room ? key : (name ?? key.slice(1)),
+      list: emptyList(),
+      unread: 0,
+      mention: false,
+      joined: true,
+      older: 'unknown',
+      addedBefore: 0,
+      removedBefore: 0,
+      read: undefined,
+      marker: undefined,
+      resume: undefined,
+    };
     model.convos.set(key, c);
   }
   return c;
-}
-
-/** The side list's order: rooms as joined, then private conversations as they came. */
-export function convoOrder(model: Model): Convo[] {
-  const rooms = model.state?.rooms ?? [];
-  const all = [...model.convos.values()];
-  const inRooms = rooms.map((r) => model.convos.get(r)).filter((c): c is Convo => c !== undefined);
-  return [...inRooms, ...all.filter((c) => c.kind === 'room' && !rooms.includes(c.key)), ...all.filter((c) => c.kind === 'private')];
 }
 
 function setState(model: Model, state: StateView): void {
@@ -73,6 +54,10 @@ function setState(model: Model, state: StateView): void {
   // A room just joined (from this tab, another, or the terminal) is shown, as /join does in the terminal.
   const joined = state.current !== null && before !== undefined && !before.rooms.includes(state.current) && state.rooms.includes(state.current);
   for (const room of state.rooms) convo(model, room);
+  for (const nick of state.conversations) convo(model, privateKey(nick), nick);
+  // A private conversation closed by another face goes (unless shown here: it stays until left).
+  const open = new Set(state.conversations.map(privateKey));
+  for (const nick of before?.conversations ?? []) if (!open.has(privateKey(nick)) && privateKey(nick) !== model.active) model.convos.delete(privateKey(nick));
   for (const c of model.convos.values()) if (c.kind === 'room') c.joined = state.rooms.includes(c.key);
   if (joined || model.active === undefined || !model.convos.has(model.active)) model.active = state.current ?? undefined;
   if (joined) markRead(model);
@@ -85,34 +70,58 @@ function add(model: Model, c: Convo, line: Line): boolean {
   const trimmed = trimOldest(c.list, model.maxLines);
   if (trimmed > 0) {
     c.removedBefore += trimmed;
-    if (c.kind === 'room') c.older = 'unknown';
+    c.older = 'unknown';
+    c.resume = undefined;
   }
   return true;
 }
 
 function messageLine(model: Model, m: MessageView): Line {
-  const mention = !m.own && m.room !== null && mentions(m.text, model.state?.nick ?? '');
+  const words = [model.state?.nick ?? '', ...model.notify.highlights];
+  const mention = !m.own && m.room !== null && words.some((word) => mentions(m.text, word));
   return { kind: 'message', key: m.id, ts: m.ts, message: m, mention };
 }
 
 /** Adds a message; `seen`: the reader is looking at its conversation now (the tab visible). */
 export function addMessage(model: Model, m: MessageView, seen: boolean, effects: Effects): void {
-  const c = convo(model, convoKeyOf(m));
+  const c = convo(model, convoKeyOf(m), m.own ? (m.to ?? undefined) : m.from);
   const line = messageLine(model, m);
+  // Their line came: they are done typing it.
+  if (m.history !== true) model.typers = typingDone(model.typers, m.from.toLowerCase(), m.room);
   if (!add(model, c, line) || m.own || m.history === true) return;
   const looking = seen && model.active === c.key;
   if (!looking) {
     c.unread++;
     if (line.kind === 'message' && line.mention) c.mention = true;
   }
-  if (c.kind === 'private' || (line.kind === 'message' && line.mention)) effects.notify.push(m);
+  // The full screen's policy (ui/notify-policy.ts): a private line, or one naming this user.
+  if (model.notify.enabled && worthNotifying(m, model.state?.nick ?? '', model.notify.highlights) !== undefined) effects.notify.push(m);
 }
 
-function addHistory(model: Model, history: readonly RoomHistory[]): void {
+function addHistory(model: Model, history: readonly RoomHistory[], read: Readonly<Record<string, number>>): void {
   for (const h of history) {
     const c = convo(model, h.room);
     for (const m of h.messages) add(model, c, messageLine(model, m));
+    if (c.kind === 'private' && c.list.lines.length === h.messages.length) {
+      c.resume = h.resume;
+      c.older = h.resume === undefined ? 'end' : 'unknown';
+    }
   }
+  // Unread counts and markers as the session keeps them: the same after a restart, and in every tab.
+  for (const c of model.convos.values()) {
+    const at = read[c.key];
+    if (at === undefined) continue;
+    if (c.read === undefined || at > c.read) c.read = at;
+    if (c.marker === undefined || c.key !== model.active) c.marker = c.read;
+    c.unread = Math.max(c.key === model.active ? 0 : c.unread, unreadAfter(c.list.lines, c.read));
+  }
+}
+
+/** A tab (this one or another) read `key` up to `ts`: the unread count is what came after. */
+function readUpTo(c: Convo, ts: number): void {
+  if (c.read === undefined || ts > c.read) c.read = ts;
+  c.unread = unreadAfter(c.list.lines, c.read);
+  if (c.unread === 0) c.mention = false;
 }
 
 /** A line of the node's own words (a notice, an error, who is here) in a conversation. */
@@ -128,8 +137,12 @@ export function applyServer(model: Model, message: ServerMessage, seen: boolean,
   switch (message.t) {
     case 'snapshot':
       model.commands = message.commands;
+      model.notify = message.notify;
       setState(model, message.state);
-      addHistory(model, message.history);
+      // An answer lost with the last link is asked for again.
+      for (const c of model.convos.values()) if (c.older === 'loading') c.older = 'unknown';
+      for (const t of message.topics) model.topics.set(t.room, { topic: t.topic, by: t.by, ts: t.ts });
+      addHistory(model, message.history, message.read);
       break;
     case 'state':
       setState(model, message.state);
@@ -138,14 +151,12 @@ export function applyServer(model: Model, message: ServerMessage, seen: boolean,
       const c = convo(model, message.room);
       for (const m of message.messages) add(model, c, messageLine(model, m));
       c.older = message.end ? 'end' : 'unknown';
+      c.resume = message.resume;
       break;
     }
     case 'read': {
       const c = model.convos.get(message.key);
-      if (c !== undefined) {
-        c.unread = 0;
-        c.mention = false;
-      }
+      if (c !== undefined) readUpTo(c, message.ts);
       break;
     }
     case 'event': {
@@ -153,7 +164,7 @@ export function applyServer(model: Model, message: ServerMessage, seen: boolean,
       if (event.event === 'message') {
         const { event: _kind, ...view } = event;
         addMessage(model, view, seen, effects);
-      } else if (message.line !== undefined) {
+      } else if (!applyTalk(model, event, now) && message.line !== undefined) {
         const room = eventRoom(model, event);
         addInfo(model, room, message.line.replace(/^[*!] /, ''), event.event === 'error', now);
       }
@@ -174,37 +185,75 @@ function eventRoom(model: Model, event: UiEvent): string | undefined {
   return model.convos.has(room) ? room : undefined;
 }
 
-/** Makes `key` the conversation shown: its unread count and mention mark go. */
-export function select(model: Model, key: string): void {
-  if (!model.convos.has(key) && key.startsWith('@')) convo(model, key);
-  if (!model.convos.has(key)) return;
-  model.active = key;
-  markRead(model);
+/**
+ * Events with a place of their own in the page (the topic header, the typing line, the search panel, a
+ * whois block, the side list); false for those shown as a line of line mode's words.
+ */
+function applyTalk(model: Model, event: UiEvent, now: number): boolean {
+  switch (event.event) {
+    case 'topic':
+      model.topics.set(event.room, { topic: event.topic, by: event.by, ts: event.ts });
+      return false; // and said in its room, as the terminal says it
+    case 'typing':
+      model.typers = typingSeen(model.typers, { nick: event.nick, fromId: event.nick.toLowerCase(), room: event.room }, now);
+      return true;
+    case 'search':
+      model.search = { query: event.query, room: event.room, results: event.results };
+      return true;
+    case 'whois': {
+      const target = model.active ?? model.state?.current ?? undefined;
+      if (target !== undefined) add(model, convo(model, target), { kind: 'whois', key: `~${now}-${++model.infoCount}`, ts: now, whois: event });
+      return true;
+    }
+    case 'query':
+      focus(model, privateKey(event.nick), event.nick);
+      return true;
+    case 'closed': {
+      const key = privateKey(event.nick);
+      model.convos.delete(key);
+      if (model.active === key) model.active = model.state?.current ?? undefined;
+      return true;
+    }
+    default:
+      return false;
+  }
 }
 
-/** Clears the shown conversation's unread count and mention; returns its key when there was something to clear. */
-export function markRead(model: Model): string | undefined {
-  const c = model.active === undefined ? undefined : model.convos.get(model.active);
-  if (c === undefined || (c.unread === 0 && !c.mention)) return undefined;
+/**
+ * Makes `key` the conversation shown (`name`: a new private one's nick as written): its unread count and
+ * mention mark go. Returns what to tell the node (markRead).
+ */
+export function select(model: Model, key: string, name?: string): { key: string; ts: number } | undefined {
+  if (!focus(model, key, name)) return undefined;
+  return markRead(model);
+}
+
+function focus(model: Model, key: string, name?: string): boolean {
+  if (!model.convos.has(key) && key.startsWith('@')) convo(model, key, name);
+  const c = model.convos.get(key);
+  if (c === undefined) return false;
+  const left = model.active === undefined ? undefined : model.convos.get(model.active);
+  // The one left was read to its end: its marker moves there. The one shown keeps its marker while shown.
+  if (left !== undefined && left !== c) left.marker = left.read;
+  if (left !== c) c.marker = c.read;
+  model.active = key;
   c.unread = 0;
   c.mention = false;
-  return c.key;
+  return true;
 }
 
-export function totalUnread(model: Model): number {
-  let n = 0;
-  for (const c of model.convos.values()) n += c.unread;
-  return n;
-}
-
-/** The nicks of the active conversation's people (a room's, or the person of a private one). */
-export function peopleOf(model: Model): { nick: string; self: boolean }[] {
-  const state = model.state;
+/**
+ * The shown conversation is read to its newest line: its unread count and mention go. Returns what to
+ * tell the node (the session keeps it: other tabs, a restart) when the marker moved.
+ */
+export function markRead(model: Model): { key: string; ts: number } | undefined {
   const c = model.active === undefined ? undefined : model.convos.get(model.active);
-  if (state === undefined || c === undefined) return [];
-  if (c.kind === 'private') return [{ nick: c.name, self: false }, { nick: state.nick, self: true }];
-  return state.people
-    .filter((p) => p.rooms.includes(c.key))
-    .map((p) => ({ nick: p.nick, self: p.nodeId === state.nodeId }))
-    .sort((a, b) => a.nick.toLowerCase().localeCompare(b.nick.toLowerCase()));
+  if (c === undefined) return undefined;
+  c.unread = 0;
+  c.mention = false;
+  const ts = newestMessage(c.list.lines);
+  if (ts === undefined || (c.read !== undefined && c.read >= ts)) return undefined;
+  c.read = ts;
+  return { key: c.key, ts };
 }
+

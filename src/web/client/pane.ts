@@ -1,9 +1,8 @@
-import { safeText } from '../../chat/safe-text.js';
-import { shownNick } from '../../ui/shown-nick.js';
 import { WEB_WORDS } from '../../ui/web-words.js';
 import { h } from './dom.js';
-import { dayOf, type Line, linkPieces, nickColour } from './lines.js';
+import { dayOf, type Line, markerIndex } from './lines.js';
 import type { Convo } from './model.js';
+import { rowOf } from './rows.js';
 import { type Span, spanAfter } from './window.js';
 
 /** Lines in the DOM at once, and how many come in when the reader reaches an end of them. */
@@ -11,37 +10,6 @@ export const SPAN_SIZE = 200;
 export const SPAN_STEP = 60;
 /** How close to an end of the pane (px) counts as reaching it. */
 const EDGE = 48;
-
-function clock(ts: number): string {
-  const d = new Date(ts);
-  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
-}
-
-/** A line's text as nodes: made safe (chat/safe-text.ts), links as links that open only when clicked, in a new tab. */
-function textNodes(text: string): Node[] {
-  return linkPieces(safeText(text)).map((piece) =>
-    piece.href === undefined
-      ? document.createTextNode(piece.text)
-      : h('a', { attrs: { href: piece.href, target: '_blank', rel: 'noopener noreferrer' } }, piece.text),
-  );
-}
-
-function rowOf(line: Line): HTMLElement {
-  const time = h('time', { attrs: { datetime: new Date(line.ts).toISOString() } }, clock(line.ts));
-  if (line.kind === 'info') return h('div', { class: `line info${line.error ? ' error' : ''}` }, time, h('span', { class: 'text' }, line.text));
-  const m = line.message;
-  const nick = safeText(shownNick(m));
-  const priv = m.room === null;
-  const classes = ['line', 'msg', m.own ? 'own' : '', priv ? 'private' : '', line.mention ? 'mention' : ''].filter((c) => c !== '').join(' ');
-  const who = priv && m.own ? `→ ${safeText(m.to ?? '')}` : nick;
-  return h(
-    'div',
-    { class: classes, attrs: { 'data-id': m.id } },
-    time,
-    h('span', { class: `nick c${nickColour(m.own && priv ? (m.to ?? '') : m.from)}` }, who),
-    h('span', { class: 'text' }, ...textNodes(m.text)),
-  );
-}
 
 /**
  * The message pane: a window of at most SPAN_SIZE lines of the conversation shown (window.ts), rebuilt
@@ -99,11 +67,13 @@ export class Pane {
     const anchor = this.#span.follow ? undefined : this.#anchor();
     const lines = c.list.lines.slice(this.#span.start, this.#span.end);
     const nodes: Node[] = [];
-    if (this.#span.start === 0 && c.kind === 'room' && c.older !== 'unknown') {
+    if (this.#span.start === 0 && c.older !== 'unknown') {
       nodes.push(h('div', { class: `edge ${c.older}` }, c.older === 'loading' ? WEB_WORDS.olderLoading : WEB_WORDS.olderEnd));
     }
     let day: string | undefined;
-    for (const line of lines) {
+    const marker = markerIndex(c.list.lines, c.marker) - this.#span.start;
+    for (const [i, line] of lines.entries()) {
+      if (i === marker) nodes.push(h('div', { class: 'marker' }, h('span', {}, WEB_WORDS.newSince)));
       const d = dayOf(line.ts);
       if (d !== day) nodes.push(h('div', { class: 'day' }, h('span', {}, d)));
       day = d;
@@ -141,7 +111,7 @@ export class Pane {
       if (this.#span.start > 0) {
         this.#span = spanAfter(this.#span, { kind: 'up', total }, SPAN_SIZE, SPAN_STEP);
         this.#paint(c);
-      } else if (c.older === 'unknown' && c.kind === 'room') {
+      } else if (c.older === 'unknown') {
         this.#span = { ...this.#span, follow: false };
         this.onTop(c);
       } else this.#span = { ...this.#span, follow: false };
@@ -163,6 +133,11 @@ export class Pane {
     if (c === undefined) return;
     this.#span = spanAfter(this.#span, { kind: 'bottom', total: c.list.lines.length }, SPAN_SIZE, SPAN_STEP);
     this.#paint(c);
+  }
+
+  /** Every line held is in view, with no scrolling to do. */
+  fitsAll(): boolean {
+    return this.#span.start === 0 && this.scroller.scrollHeight <= this.scroller.clientHeight + EDGE;
   }
 
   /** PgUp/PgDn. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { MessageView } from '../../../src/chat/views.js';
 import type { UiEvent } from '../../../src/ui/events.js';
 import { paneRows } from '../../../src/ui/tui/layout.js';
 import { conversationOf, markerBefore, MARKER_TEXT, newestTime, unreadAfter } from '../../../src/ui/tui/private-windows.js';
@@ -61,6 +62,34 @@ describe('private windows', () => {
     state.sync(snap({ conversations: [] }));
     expect(state.currentName).toBe('#lobby');
     expect(state.windows.has('bob')).toBe(false);
+  });
+});
+
+describe('a private window filled from the store', () => {
+  const stored = (over: Partial<MessageEvent>): MessageView => {
+    const { event: _e, ...view } = msg({ room: null, to: 'alice', ...over });
+    return { ...view, history: true };
+  };
+
+  it('takes its stored lines above the live ones, and counts unread from its marker', () => {
+    const read = new Map([['bob', 1_000 + seq + 2]]);
+    const state = new ChatState(snap({ conversations: ['bob'] }), { lastRead: (w) => read.get(w) });
+    const lines = [stored({ text: 'seen before' }), stored({ text: 'seen too' }), stored({ text: 'missed' })];
+    state.restore('bob', lines);
+    const bob = state.windows.get('bob')!;
+    expect(bob.entries.map((e) => e.text)).toEqual(['seen before', 'seen too', 'missed']);
+    expect(bob.unread).toBe(1);
+  });
+
+  it('never read before: keeps the count of the live line that opened it, the line once', () => {
+    const state = new ChatState(snap({ conversations: ['bob'] }));
+    const live = msg({ room: null, to: 'alice', text: 'live', ts: 9_000 });
+    state.apply(live);
+    const { event: _e, ...view } = live;
+    state.restore('bob', [stored({ text: 'earlier', ts: 8_000 }), { ...view, history: true }]);
+    const bob = state.windows.get('bob')!;
+    expect(bob.entries.map((e) => e.text)).toEqual(['earlier', 'live']);
+    expect(bob.unread).toBe(1);
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MessageView } from '../../../src/chat/views.js';
-import { applyServer, convoOrder, newModel, peopleOf, select, totalUnread } from '../../../src/web/client/model.js';
+import { applyServer, markRead, newModel, select } from '../../../src/web/client/model.js';
+import { convoOrder, peopleOf, totalUnread, typingNow } from '../../../src/web/client/shown.js';
 import type { ServerMessage, StateView } from '../../../src/web/protocol.js';
 
 const state: StateView = {
@@ -17,6 +18,8 @@ const state: StateView = {
     { nodeId: 'a', nick: 'alice', rooms: ['#lobby', '#dev'] },
     { nodeId: 'b', nick: 'bob', rooms: ['#dev'] },
   ],
+  away: null,
+  conversations: [],
 };
 
 let seq = 0;
@@ -25,7 +28,15 @@ function m(fields: Partial<MessageView>): MessageView {
   return { id: `id${seq}`, from: 'bob', fromId: 'b', room: '#dev', to: null, text: 'hi', ts: 1_000 + seq, own: false, ...fields };
 }
 const live = (message: MessageView): ServerMessage => ({ t: 'event', event: { event: 'message', ...message } });
-const snapshot = (history: { room: string; messages: MessageView[] }[]): ServerMessage => ({ t: 'snapshot', state, history, commands: ['/join'] });
+const snapshot = (history: { room: string; messages: MessageView[] }[], read: Record<string, number> = {}, over: Partial<StateView> = {}): ServerMessage => ({
+  t: 'snapshot',
+  state: { ...state, ...over },
+  history,
+  commands: ['/join'],
+  topics: [],
+  read,
+  notify: { enabled: true, highlights: [] },
+});
 
 describe('the page’s model of the session', () => {
   it('opens on the session’s room with each room’s history, counting none of it unread', () => {
@@ -64,7 +75,7 @@ describe('the page’s model of the session', () => {
     expect(dev.unread).toBe(0);
     applyServer(model, live(m({})), false, 0); // the tab is hidden
     expect(dev.unread).toBe(1);
-    applyServer(model, { t: 'read', key: '#dev' }, false, 0); // another tab showed it
+    applyServer(model, { t: 'read', key: '#dev', ts: dev.list.lines.at(-1)!.ts }, false, 0); // another tab showed it
     expect(dev.unread).toBe(0);
   });
 
@@ -115,5 +126,132 @@ describe('the page’s model of the session', () => {
     const dev = model.convos.get('#dev')!;
     expect(dev.list.lines).toHaveLength(50);
     expect(dev.older).toBe('unknown');
+  });
+});
+
+describe('the conversation features in the page’s model', () => {
+  it('counts unread lines since the session’s read markers, and places the marker where the reader last looked', () => {
+    const model = newModel();
+    const lines = [m({ ts: 10, history: true }), m({ ts: 20, history: true }), m({ ts: 30, history: true }), m({ ts: 40, history: true, own: true, from: 'alice' })];
+    applyServer(model, snapshot([{ room: '#dev', messages: lines }], { '#dev': 10 }), true, 0);
+    const dev = model.convos.get('#dev')!;
+    expect([dev.unread, dev.read, dev.marker]).toEqual([2, 10, 10]);
+    expect(select(model, '#dev')).toEqual({ key: '#dev', ts: 40 });
+    expect([dev.unread, dev.read, dev.marker]).toEqual([0, 40, 10]);
+    // Lines coming while it is shown stay below the marker; leaving it moves the marker to what was read.
+    applyServer(model, live(m({ ts: 50 })), true, 0);
+    expect(markRead(model)).toEqual({ key: '#dev', ts: 50 });
+    expect(dev.marker).toBe(10);
+    select(model, '#lobby');
+    expect(dev.marker).toBe(50);
+    expect(markRead(model)).toBeUndefined(); // #lobby holds no line to mark
+  });
+
+  it('takes another tab’s read up to a time: what came after it stays unread', () => {
+    const model = newModel();
+    applyServer(model, snapshot([]), true, 0);
+    for (const ts of [10, 20, 30]) applyServer(model, live(m({ ts })), true, 0);
+    const dev = model.convos.get('#dev')!;
+    expect(dev.unread).toBe(3);
+    applyServer(model, { t: 'read', key: '#dev', ts: 20 }, true, 0);
+    expect(dev.unread).toBe(1);
+    applyServer(model, { t: 'read', key: '#dev', ts: 5 }, true, 0); // a marker never moves back
+    expect([dev.unread, dev.read]).toEqual([1, 20]);
+  });
+
+  it('keeps each room’s topic, from the snapshot and as it changes', () => {
+    const model = newModel();
+    const topic = { room: '#dev', topic: 'ship it', by: 'bob', byId: 'b', ts: 5 };
+    applyServer(model, { ...(snapshot([]) as Extract<ServerMessage, { t: 'snapshot' }>), topics: [topic] }, true, 0);
+    expect(model.topics.get('#dev')).toEqual({ topic: 'ship it', by: 'bob', ts: 5 });
+    applyServer(model, { t: 'event', event: { event: 'topic', room: '#dev', topic: 'shipped', by: 'carol', ts: 9 }, line: '* topic of #dev: shipped' }, true, 10);
+    expect(model.topics.get('#dev')).toEqual({ topic: 'shipped', by: 'carol', ts: 9 });
+  });
+
+  it('shows who is typing in the conversation shown until it expires or their line comes', () => {
+    const model = newModel();
+    applyServer(model, snapshot([]), true, 0);
+    select(model, '#dev');
+    const typing = (nick: string, room: string | null): ServerMessage => ({ t: 'event', event: { event: 'typing', nick, room } });
+    applyServer(model, typing('bob', '#dev'), true, 1_000);
+    applyServer(model, typing('carol', '#lobby'), true, 1_000);
+    applyServer(model, typing('dana', null), true, 1_000);
+    expect(typingNow(model, 2_000)).toEqual(['bob']);
+    expect(typingNow(model, 7_001)).toEqual([]);
+    select(model, '@dana', 'Dana');
+    expect(typingNow(model, 2_000)).toEqual(['dana']);
+    select(model, '#dev');
+    applyServer(model, typing('bob', '#dev'), true, 8_000);
+    applyServer(model, live(m({ from: 'bob', ts: 8_001 })), true, 8_001);
+    expect(typingNow(model, 8_002)).toEqual([]);
+  });
+
+  it('marks away people, and this user when away, in who is here', () => {
+    const model = newModel();
+    const people = [
+      { nodeId: 'a', nick: 'alice', rooms: ['#dev'] },
+      { nodeId: 'b', nick: 'bob', rooms: ['#dev'], away: { reason: 'lunch', since: 1 } },
+    ];
+    applyServer(model, snapshot([], {}, { people, current: '#dev', away: { reason: 'brb', auto: false } }), true, 0);
+    expect(peopleOf(model)).toEqual([{ nick: 'alice', self: true }, { nick: 'bob', self: false, away: 'lunch' }]);
+    select(model, '@bob', 'bob');
+    expect(peopleOf(model)).toEqual([{ nick: 'bob', self: false, away: 'lunch' }, { nick: 'alice', self: true, away: 'brb' }]);
+  });
+
+  it('opens the session’s private conversations, on /query shows one, on /close drops it, and pages a private one from where the store left off', () => {
+    const model = newModel();
+    const stored = [m({ room: null, to: 'alice', history: true })];
+    applyServer(model, { ...(snapshot([{ room: '@bob', messages: stored }], {}, { conversations: ['Bob'] }) as Extract<ServerMessage, { t: 'snapshot' }>) }, true, 0);
+    const bob = model.convos.get('@bob')!;
+    expect([bob.name, bob.older, bob.list.lines.length]).toEqual(['Bob', 'end', 1]);
+    applyServer(model, { t: 'event', event: { event: 'query', nick: 'Dana' } }, true, 0);
+    expect(model.active).toBe('@dana');
+    expect(model.convos.get('@dana')!.list.lines).toEqual([]); // no "private conversation with…" line: the window says it
+    const resume = { id: 'x-1', fromId: 'x' };
+    applyServer(model, { t: 'older', id: 1, room: '@dana', messages: [], end: false, resume }, true, 0);
+    expect([model.convos.get('@dana')!.older, model.convos.get('@dana')!.resume]).toEqual(['unknown', resume]);
+    applyServer(model, { t: 'event', event: { event: 'closed', nick: 'dana' } }, true, 0);
+    expect([model.convos.has('@dana'), model.active]).toEqual([false, '#lobby']);
+  });
+
+  it('keeps the last search for its panel, and puts a whois answer in the conversation shown', () => {
+    const model = newModel();
+    applyServer(model, snapshot([]), true, 0);
+    const found = m({ text: 'demo', history: true });
+    applyServer(model, { t: 'event', event: { event: 'search', query: 'demo', room: null, results: [found] }, line: '* search…' }, true, 0);
+    expect(model.search).toEqual({ query: 'demo', room: null, results: [found] });
+    expect(model.convos.get('#lobby')!.list.lines).toEqual([]);
+    const whois = { event: 'whois' as const, nick: 'bob', node: 'b'.repeat(64), fingerprint: null, address: '127.0.0.1', addresses: ['127.0.0.1'], port: 1, onlineSince: 1, idleMs: 0, away: false, rooms: ['#dev'] };
+    applyServer(model, { t: 'event', event: whois, line: '* bob: …' }, true, 7);
+    expect(model.convos.get('#lobby')!.list.lines).toMatchObject([{ kind: 'whois', whois }]);
+  });
+});
+
+describe('the page’s private conversations kept in step with the session', () => {
+  it('drops one closed by another face, and asks again for older lines a lost link never answered', () => {
+    const model = newModel();
+    applyServer(model, snapshot([], {}, { conversations: ['bob', 'dana'] }), true, 0);
+    model.convos.get('#dev')!.older = 'loading';
+    applyServer(model, { t: 'state', state: { ...state, conversations: ['dana'] } }, true, 0);
+    expect([...model.convos.keys()]).toEqual(['#lobby', '#dev', '@dana']);
+    applyServer(model, snapshot([], {}, { conversations: ['dana'] }), true, 0);
+    expect(model.convos.get('#dev')!.older).toBe('unknown');
+  });
+});
+
+describe('notifications as the node runs them', () => {
+  const base = snapshot([]) as Extract<ServerMessage, { t: 'snapshot' }>;
+  it.each([
+    ['the nick', { enabled: true, highlights: [] }, ['alice: look', 'psst'], [true, false]],
+    ['a --highlight word too', { enabled: true, highlights: ['deploy'] }, ['alice: look', 'deploy done', 'psst'], [true, true, false]],
+    ['none with --no-notify', { enabled: false, highlights: ['deploy'] }, ['alice: look', 'deploy done', 'psst'], [true, true, false]],
+  ])('notify and mark mentions of %s', (_name, notify, texts, mentionMarks) => {
+    const model = newModel();
+    applyServer(model, { ...base, notify }, true, 0);
+    const room = texts.map((text) => applyServer(model, live(m({ text })), true, 0).notify.length);
+    const priv = applyServer(model, live(m({ room: null, to: 'alice', text: 'psst' })), true, 0).notify.length;
+    const lines = model.convos.get('#dev')!.list.lines;
+    expect(lines.map((l) => l.kind === 'message' && l.mention)).toEqual(mentionMarks);
+    expect([...room, priv]).toEqual(notify.enabled ? [...mentionMarks.map((x) => (x ? 1 : 0)), 1] : [...texts.map(() => 0), 0]);
   });
 });

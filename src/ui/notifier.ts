@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { safeText } from '../../chat/safe-text.js';
-import type { MessageView } from '../../chat/views.js';
-import { bounded, dueAt, flush, type GateState, initialGate, type Notification, offer, worthNotifying } from '../notify-policy.js';
-import { notificationText } from '../words.js';
+import { safeText } from '../chat/safe-text.js';
+import type { MessageView } from '../chat/views.js';
+import { bounded, dueAt, flush, type GateState, initialGate, type Notification, offer, worthNotifying } from './notify-policy.js';
+import { notificationText } from './words.js';
 
 export interface NotifierOptions {
   /** false: --no-notify. */
@@ -21,8 +21,18 @@ export interface NotifierOptions {
 /** A notification's body is a line at most this long (the rest is cut with "…"). */
 const BODY_CHARS = 200;
 
+/** xterm focus reporting: once turned on, the terminal sends CSI I on focus in and CSI O on focus out. */
+export const FOCUS_REPORTS_ON = '\x1b[?1004h';
+export const FOCUS_REPORTS_OFF = '\x1b[?1004l';
+
+/** What a focus report (a key sequence as node:readline decodes it) says: true in, false out, undefined for any other key. */
+export function focusReport(sequence: string | undefined): boolean | undefined {
+  return sequence === '\x1b[I' ? true : sequence === '\x1b[O' ? false : undefined;
+}
+
 /**
- * Carries out the notification policy (ui/notify-policy.ts) for the full screen: a desktop notification
+ * Carries out the notification policy (ui/notify-policy.ts) for a terminal face, the full screen and
+ * line mode alike (--json never notifies: a program reads it): a desktop notification
  * through notify-send where it exists (its arguments passed as such: no shell), the terminal bell
  * otherwise; one timer for a held summary; the terminal's focus reports (CSI ? 1004 h) say when not to.
  * A terminal that never reports focus counts as unfocused.
