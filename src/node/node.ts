@@ -100,10 +100,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     this.#nickPins = pins;
     // A relay change is told once it is done (relay-change.ts): failover's losses go through it.
     const change = (this.#change = new RelayChange({
-      self: identity.nodeIdHex,
-      quietMs: limits.relayQuietMs,
-      rejoinGraceMs: limits.rejoinGraceMs,
-      notice,
+      self: identity.nodeIdHex, quietMs: limits.relayQuietMs, rejoinGraceMs: limits.rejoinGraceMs, notice,
       disconnected: (info) => this.emit('connection', { state: 'disconnected', ...info }),
       presence: (p) => this.emit('presence', p),
       nextDialInMs: () => this.#member.nextDialInMs(),
