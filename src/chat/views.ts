@@ -191,3 +191,33 @@ export type Problem =
   /** The store could not be searched; `cause`: what it said. */
   | { code: 'SEARCH_FAILED'; cause: string }
   | { code: string; remote: { message: string; suggestion?: string } };
+
+/** A node as `lanchat doctor`'s verdict names it: its nick and where it is (address:port). */
+export interface DoctorNode {
+  nick: string;
+  at: string;
+}
+
+/**
+ * What `lanchat doctor` concludes (discovery/verdict.ts), as a cause and its data; ui/words.ts
+ * `verdictText` words it. `otherSecret`: the nodes seen of another room secret (or none), and whether
+ * doctor was given a secret, named after most causes.
+ */
+export type DoctorVerdict = { network: string; otherSecret: { nodes: number; secret: boolean } } & (
+  | { cause: 'OK'; relay: DoctorNode }
+  | { cause: 'NO_INTERFACE' }
+  /** `sendError`: what the system said to the first query. */
+  | { cause: 'MULTICAST_UNSENDABLE'; sendError: string }
+  | { cause: 'SILENT_NETWORK' }
+  | { cause: 'ALONE' }
+  /** `mine`: the nicks of this machine's own nodes, the only ones of the group seen. */
+  | { cause: 'ONLY_SELF'; mine: string[] }
+  | { cause: 'TWO_RELAYS'; relays: DoctorNode[] }
+  | { cause: 'OTHER_SECRET' }
+  /** `networks`: the networks the nodes seen are on. */
+  | { cause: 'OTHER_NETWORK'; networks: string[] }
+  /** `nodes`: how many of the group are seen, none of them the relay. */
+  | { cause: 'ELECTING'; nodes: number }
+  /** `port`: what trying the relay's port said ('untested' when it was not tried). */
+  | { cause: 'RELAY_PORT_CLOSED'; relay: DoctorNode; port: string }
+);

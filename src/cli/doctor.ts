@@ -3,6 +3,7 @@ import type { Advert } from '../discovery/advert.js';
 import { diagnose } from '../discovery/diagnose.js';
 import { advertFit } from '../discovery/groups.js';
 import { type Findings, verdict } from '../discovery/verdict.js';
+import { verdictText } from '../ui/words.js';
 
 export interface DoctorOptions {
   network: string;
@@ -18,7 +19,8 @@ export interface DoctorOptions {
  */
 export async function runDoctor(options: DoctorOptions, out: NodeJS.WritableStream = process.stdout): Promise<number> {
   const findings = await diagnose(options.network, options.listenMs, options.secret);
-  const result = verdict(findings);
+  const judged = verdict(findings);
+  const result = { cause: judged.cause, text: verdictText(judged) };
   const status = result.cause === 'OK' ? 0 : 1;
   if (options.json) {
     out.write(`${safeJson({ event: 'doctor', ...findings, verdict: result })}\n`);

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { LanchatError } from '../wire/errors.js';
+import { fileError, fileTrouble, LanchatError } from '../wire/errors.js';
 
 /** Passphrases shorter than this are refused: scrypt slows a guesser down, it cannot save "1234". */
 export const MIN_SECRET_LENGTH = 8;
@@ -17,10 +17,11 @@ export function readSecret(secretFile: string | undefined, env: NodeJS.ProcessEn
     try {
       text = readFileSync(secretFile, 'utf8');
     } catch (err) {
-      throw new LanchatError('USAGE', `--secret-file ${secretFile}: cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+      // Worded by ui/words.ts (a USAGE error: exit 2, the user puts it right), never as the system's code.
+      throw fileError('USAGE', { what: 'secret-file', path: secretFile, trouble: fileTrouble(err), doing: 'read' }, err);
     }
     secret = text.split(/\r?\n/)[0] ?? '';
-    if (secret === '') throw new LanchatError('USAGE', `--secret-file ${secretFile}: its first line is empty`);
+    if (secret === '') throw fileError('USAGE', { what: 'secret-file', path: secretFile, trouble: 'empty' });
   } else if (env.LANCHAT_SECRET !== undefined && env.LANCHAT_SECRET !== '') {
     secret = env.LANCHAT_SECRET;
   }

@@ -4,7 +4,7 @@ import { connect, Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import type { HistoryStore, StoredMessage } from '../store/history-store.js';
 import { decodeFrame, encodeFrame, type Frame } from '../wire/codec.js';
-import { type ErrorCode, LanchatError } from '../wire/errors.js';
+import { type ErrorCode, fileError, fileTrouble, isLanchatError, LanchatError } from '../wire/errors.js';
 import { FrameDecoder } from '../wire/frame-decoder.js';
 import { DEFAULT_LIMITS } from '../wire/limits.js';
 import { searchNeedle } from '../store/search-match.js';
@@ -338,6 +338,8 @@ async function connectControl(dataDir: string, timeoutMs: number): Promise<Socke
     socket.destroy();
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ECONNREFUSED') return undefined;
-    throw err;
+    if (isLanchatError(err)) throw err;
+    // The data folder is a file, or not ours to read: said as a data folder problem, never as the errno.
+    throw fileError('DATA_DIR_ACCESS', { what: 'data-folder', path: dataDir, dataDir, trouble: fileTrouble(err), doing: 'read' }, err);
   }
 }

@@ -9,6 +9,7 @@ import { isLanchatError } from '../wire/errors.js';
 import { DEFAULT_LIMITS, type Limits } from '../wire/limits.js';
 import type { lanchat } from '../wire/protobuf.js';
 import { backoffDelay } from './backoff.js';
+import { monotonicNow } from '../util/monotonic.js';
 import { answerChallenge, type HelloSelf, helloOf, relayOf, welcomeProven } from './hello.js';
 import type { LostInfo, Reconnect } from '../net/link-policy.js';
 
@@ -68,6 +69,8 @@ export class Link extends EventEmitter<LinkEvents> {
   #attempt = 0;
   #redirects = 0;
   #retryTimer: NodeJS.Timeout | undefined;
+  /** When the next dial is due (monotonic), while one waits on #retryTimer. */
+  #nextDialAt: number | undefined;
   #relayLeaveReason: string | undefined;
   #redialNow = false;
   /** For the next dial only: a shorter timeout when the target is probably gone. */
@@ -110,6 +113,14 @@ export class Link extends EventEmitter<LinkEvents> {
     return this.#conn;
   }
 
+  /**
+   * How long until the next dial, while one waits (after a loss, for its backoff); 0 while a dial or
+   * handshake is under way, or nothing is waited for.
+   */
+  nextDialInMs(now: number = monotonicNow()): number {
+    return this.#nextDialAt === undefined ? 0 : Math.max(0, Math.round(this.#nextDialAt - now));
+  }
+
   start(): void {
     if (this.#state === 'idle') this.#startDial();
   }
@@ -140,6 +151,7 @@ export class Link extends EventEmitter<LinkEvents> {
     const conn = this.session;
     this.#state = 'stopped';
     clearTimeout(this.#retryTimer);
+    this.#nextDialAt = undefined;
     if (conn === undefined) {
       this.#conn?.close();
       return;
@@ -152,6 +164,7 @@ export class Link extends EventEmitter<LinkEvents> {
 
   #startDial(): void {
     this.#state = 'dialing';
+    this.#nextDialAt = undefined;
     const { host, port } = this.#target;
     const timeoutMs = this.#nextDialTimeoutMs;
     this.#nextDialTimeoutMs = undefined;
@@ -327,6 +340,7 @@ export class Link extends EventEmitter<LinkEvents> {
     const retryInMs = this.#redialNow ? 0 : backoffDelay(this.#attempt++);
     this.#redialNow = false;
     if (wasConnected || this.#attempt === 1) this.emit('disconnected', { reason, retryInMs });
+    this.#nextDialAt = monotonicNow() + retryInMs;
     this.#retryTimer = setTimeout(() => this.#startDial(), retryInMs);
   }
 }

@@ -209,13 +209,13 @@ export class Member extends EventEmitter<MemberEvents> {
     return this.#link.isConnected;
   }
 
+  nextDialInMs(): number {
+    return this.#link.nextDialInMs();
+  }
+
   /** Lines written while no relay was reachable, not yet delivered (they are stored). */
   get undelivered(): number {
     return this.#outbox.undelivered;
-  }
-
-  get target(): RelayAddress {
-    return this.#link.target;
   }
 
   start(): void {

@@ -1,4 +1,5 @@
 import { TokenBucket, type Clock } from '../net/rate-limit.js';
+import { monotonicNow } from '../util/monotonic.js';
 import { DEFAULT_LIMITS } from '../wire/limits.js';
 
 /**
@@ -22,7 +23,7 @@ export class Pacer<T> {
   readonly #waiting: T[] = [];
   #timer: { cancel: () => void } | undefined;
 
-  constructor(send: (item: T) => void, { now = Date.now, schedule = defaultSchedule }: PacerOptions = {}) {
+  constructor(send: (item: T) => void, { now = monotonicNow, schedule = defaultSchedule }: PacerOptions = {}) {
     this.#send = send;
     this.#bucket = new TokenBucket(PACE_PER_SEC, PACE_BURST, now);
     this.#schedule = schedule;

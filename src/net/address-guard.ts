@@ -3,7 +3,7 @@ import { encodeFrame } from '../wire/codec.js';
 import type { ErrorCode } from '../wire/errors.js';
 import { normalizeAddress } from './address.js';
 import type { CloseInfo, Connection } from './connection.js';
-import type { Clock } from './rate-limit.js';
+import { type Clock, monotonicNow } from '../util/monotonic.js';
 import { DEFAULT_LIMITS } from '../wire/limits.js';
 
 export interface AddressGuardOptions {
@@ -67,7 +67,7 @@ export class AddressGuard {
     this.#failureWindowMs = options.failureWindowMs ?? DEFAULT_LIMITS.failedHandshakeWindowMs;
     this.#banMs = options.banMs ?? DEFAULT_LIMITS.banMs;
     this.#exempt = new Set((options.exempt ?? []).map(normalizeAddress));
-    this.#now = options.now ?? Date.now;
+    this.#now = options.now ?? monotonicNow;
   }
 
   /** Counts a new connection from `address`, or says why it is refused (and then does not count it). */

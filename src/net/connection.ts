@@ -7,6 +7,7 @@ import { FrameDecoder } from '../wire/frame-decoder.js';
 import type { FrameHolder, PartialFrameBudget } from './frame-budget.js';
 import { FrameDeadline } from './frame-deadline.js';
 import { Liveness } from './liveness.js';
+import { monotonicNow } from '../util/monotonic.js';
 import { InboundThrottle, type RateLimitOptions } from './rate-limit.js';
 import { DEFAULT_LIMITS, type Limits } from '../wire/limits.js';
 import { PROOF_LABEL } from './secret.js';
@@ -84,7 +85,8 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameH
   readonly #frameDeadline: FrameDeadline;
   /** What the decoder held when the budget was last told. */
   #reportedHeld = 0;
-  #lastSentAt = Date.now();
+  /** On the monotonic clock, as liveness's checks: when a write last went out. */
+  #lastSentAt = monotonicNow();
   /** Frames sent during this pass of the event loop, written together after its I/O callbacks. */
   #queue: Buffer[] = [];
   #queuedBytes = 0;
@@ -144,7 +146,7 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameH
       alive: (now) => {
         // Any frame proves we are alive: a heartbeat is only needed on a quiet link.
         const quiet = now - this.#lastSentAt >= this.#options.heartbeatMs;
-        if (quiet && !this.congested) this.sendFrame({ heartbeat: { time: now } });
+        if (quiet && !this.congested) this.sendFrame({ heartbeat: { time: Date.now() } });
       },
     });
     this.#liveness.start();
@@ -261,7 +263,7 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameH
     this.#queue = [];
     this.#queuedBytes = 0;
     if (!this.socket.destroyed) this.socket.write(bytes);
-    this.#lastSentAt = Date.now();
+    this.#lastSentAt = monotonicNow();
   }
 
   /** FrameHolder: the listener's unfinished frames are over their cap, and this connection holds the most. */
@@ -275,7 +277,7 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameH
     if (this.#closing !== undefined || decoder === undefined) return;
     // Any byte proves the link is up (a frame being sent delays the heartbeats queued behind it). A peer
     // that trickles a frame to stay "alive" gains nothing by it: the frame deadline still runs.
-    const now = Date.now();
+    const now = monotonicNow();
     this.#liveness.heard();
     let frames = 0;
     try {

@@ -1,3 +1,4 @@
+import { type Clock, monotonicNow } from '../util/monotonic.js';
 import { CountedSilence } from './counted-silence.js';
 
 export interface LivenessOptions {
@@ -19,7 +20,7 @@ export interface LivenessHooks {
   dead(message: string): void;
   /** The peer takes nothing of what waits for it. */
   slow(message: string): void;
-  /** A check ran at `now` and the link is alive: a heartbeat goes out if the link is quiet. */
+  /** A check ran at `now` (on the liveness clock) and the link is alive: a heartbeat goes out if the link is quiet. */
   alive(now: number): void;
 }
 
@@ -38,9 +39,13 @@ export class Liveness {
   #judging = false;
   #writtenAtLastCheck = 0;
   #stopped = false;
+  readonly #clock: Clock;
 
-  constructor(options: LivenessOptions, hooks: LivenessHooks, now: number = Date.now()) {
+  /** `clock`: monotonic, so a step of the wall clock is not counted as silence nor as a stall. */
+  constructor(options: LivenessOptions, hooks: LivenessHooks, clock: Clock = monotonicNow) {
     this.#options = options;
+    this.#clock = clock;
+    const now = clock();
     this.#hooks = hooks;
     const checkMs = options.heartbeatMs / 4;
     // A check counts at most two check intervals, however late it comes.
@@ -53,7 +58,7 @@ export class Liveness {
     if (this.#options.heartbeatMs <= 0 || this.#timer !== undefined || this.#stopped) return;
     // Four times per heartbeat interval, so a silent peer is declared dead within a quarter interval of
     // the limit rather than up to a whole interval late.
-    this.#timer = setInterval(() => this.check(Date.now()), this.#options.heartbeatMs / 4);
+    this.#timer = setInterval(() => this.check(this.#clock()), this.#options.heartbeatMs / 4);
     this.#timer.unref();
   }
 

@@ -1,7 +1,9 @@
 import type { Frame } from '../wire/codec.js';
 import { DEFAULT_LIMITS } from '../wire/limits.js';
 
-export type Clock = () => number;
+import { type Clock, monotonicNow } from '../util/monotonic.js';
+
+export type { Clock };
 
 /**
  * A token bucket: holds up to `burst` tokens, refilled at `ratePerSec`. Pure but for the clock, which
@@ -14,7 +16,7 @@ export class TokenBucket {
   #tokens: number;
   #at: number;
 
-  constructor(ratePerSec: number, burst: number, now: Clock = Date.now) {
+  constructor(ratePerSec: number, burst: number, now: Clock = monotonicNow) {
     this.#perMs = ratePerSec / 1000;
     this.#burst = burst;
     this.#now = now;
@@ -126,7 +128,7 @@ export class InboundThrottle {
 
   constructor(target: ThrottleTarget, options: RateLimitOptions = {}) {
     this.#target = target;
-    this.#now = options.now ?? Date.now;
+    this.#now = options.now ?? monotonicNow;
     this.#rate = options.ratePerSec ?? DEFAULT_LIMITS.ratePerSec;
     this.#burst = options.burst ?? DEFAULT_LIMITS.rateBurst;
     this.#bucket = new TokenBucket(this.#rate, this.#burst, this.#now);

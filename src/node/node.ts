@@ -100,12 +100,10 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
     this.#nickPins = pins;
     // A relay change is told once it is done (relay-change.ts): failover's losses go through it.
     const change = (this.#change = new RelayChange({
-      self: identity.nodeIdHex,
-      quietMs: limits.relayQuietMs,
-      rejoinGraceMs: limits.rejoinGraceMs,
-      notice,
+      self: identity.nodeIdHex, quietMs: limits.relayQuietMs, rejoinGraceMs: limits.rejoinGraceMs, notice,
       disconnected: (info) => this.emit('connection', { state: 'disconnected', ...info }),
       presence: (p) => this.emit('presence', p),
+      nextDialInMs: () => this.#member.nextDialInMs(),
     }));
     this.#pins = new PinWatch({ dataDir: options.dataDir, selfId: identity.nodeIdHex, pins, sealKeys, sealKeySaver, proven: secret !== undefined, notice });
     // The failover driver decides where the member dials when its link is lost (it is built just below;
@@ -301,6 +299,7 @@ export class LanchatNode extends EventEmitter<NodeEvents> {
       epoch,
       replica: this.#replica,
       limits: this.#limits,
+      awaitOwnMember: true, // its member dials it at once: others' first roster then holds this node's user
     });
     // What the relay learns by sync is news to its own user too (its member shares the store).
     relay.on('learned', (fresh) => this.#member.collectCaughtUp(fresh));

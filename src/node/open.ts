@@ -1,3 +1,4 @@
+import { portError } from '../wire/errors.js';
 import type { Server } from 'node:net';
 import { join } from 'node:path';
 import { DEFAULT_ROOM } from '../chat/names.js';
@@ -71,7 +72,10 @@ export async function openParts(options: NodeOptions, onInbound: (conn: Connecti
         }),
         ...(secret === undefined ? {} : { secret }),
       },
-    );
+    ).catch((err: unknown) => {
+      // A port the user chose (another program has it, or it needs privileges): said as such.
+      throw options.port === 0 ? err : portError('--port', options.port, err);
+    });
     const { historyBytes, originBytes, addressSyncBytes, addressSyncWindowMs } = limits;
     const sealKeySaver = new SealKeySaver(options.dataDir, sealKeys);
     // Keys carried by lines of history are learned as those lines are stored, live or by sync, by the

@@ -4,6 +4,7 @@ import { departure, peerChanges, type RosterEntry, rosterDiff } from './roster-d
 
 export interface Disconnected {
   reason: string;
+  /** How long until the next dial, as it stands when the user is told. */
   retryInMs: number;
 }
 
@@ -16,6 +17,11 @@ export interface RelayChangeOptions {
   notice: (notice: Notice) => void;
   disconnected: (info: Disconnected) => void;
   presence: (presence: PresenceView) => void;
+  /**
+   * How long until the member's next dial, now: a disconnection held for the quiet time is told with
+   * this, not with the wait it had when it came (long over by then; the dials went on meanwhile).
+   */
+  nextDialInMs: () => number;
 }
 
 /** The relay this node lost, and who was there with it. */
@@ -143,7 +149,7 @@ export class RelayChange {
     const { notice, disconnected } = this.#held;
     this.#held = {};
     if (notice !== undefined) this.#options.notice(notice);
-    if (disconnected !== undefined) this.#options.disconnected(disconnected);
+    if (disconnected !== undefined) this.#options.disconnected({ ...disconnected, retryInMs: this.#options.nextDialInMs() });
   }
 
   /** Those who did not reach the new relay in time have gone. */

@@ -35,6 +35,11 @@ export interface RelayOptions {
   /** The relay node's identity: on a TLS link (a room secret), the welcome proves the relay id with it. */
   identity?: Identity;
   /**
+   * The relay node's own member is on its way (a node's relay): others' hellos wait for it, at most
+   * `ownMemberFirstMs`, so the roster of their welcome holds the relay's own user.
+   */
+  awaitOwnMember?: boolean;
+  /**
    * The relay node's history. With it, the relay stores every message it forwards (off the fan-out path,
    * in batches), syncs with every member, and tells the others what it learns. Without it, a pure router.
    */
@@ -67,6 +72,12 @@ export class Relay extends EventEmitter<RelayEvents> {
   readonly #replication: Replication | undefined;
   readonly #context: RelayContext;
   #stopped = false;
+  /**
+   * Hellos of other nodes held until the relay's own member is in; undefined once it is (or never awaited).
+   * Bounded by the connections the listener lets in, and in time by ownMemberFirstMs.
+   */
+  #held: { conn: Connection; hello: Frame; admitted: (session: Session | undefined) => void }[] | undefined;
+  #heldTimer: NodeJS.Timeout | undefined;
 
   constructor(options: RelayOptions) {
     super();
@@ -89,6 +100,11 @@ export class Relay extends EventEmitter<RelayEvents> {
       now: Date.now,
       limits: resolveLimits(options.limits),
     };
+    if (options.awaitOwnMember === true) {
+      this.#held = [];
+      this.#heldTimer = setTimeout(() => this.#releaseHeld(), this.#context.limits.ownMemberFirstMs);
+      this.#heldTimer.unref();
+    }
   }
 
   /** Sync frames of members dropped since start, and the most answers one member had queued at once. */
@@ -116,14 +132,23 @@ export class Relay extends EventEmitter<RelayEvents> {
     );
     timer.unref();
     let session: Session | undefined;
+    let held = false;
+    const admitted = (s: Session | undefined): void => {
+      held = false;
+      session = s;
+    };
     conn.on('frame', (frame, raw) => {
       if (session !== undefined) {
         dispatch(this.#context, session, frame, raw);
         return;
       }
+      if (held) {
+        // A member says nothing before its welcome; a heartbeat is no harm.
+        if (frame.kind !== 'heartbeat') conn.close('UNEXPECTED_FRAME', `a ${frame.kind} frame before the welcome`);
+        return;
+      }
       clearTimeout(timer);
-      this.#pending.delete(conn);
-      session = this.#admit(conn, frame);
+      held = this.#admitOrHold(conn, frame, admitted);
     });
     conn.once('close', (info) => {
       clearTimeout(timer);
@@ -134,8 +159,36 @@ export class Relay extends EventEmitter<RelayEvents> {
     });
     if (hello !== undefined) {
       clearTimeout(timer);
+      held = this.#admitOrHold(conn, hello, admitted);
+    }
+  }
+
+  /**
+   * Admits `hello` now, or holds it (true) while the relay's own member is awaited; the relay's own
+   * member, once in, lets the held ones in after it, in the order they came.
+   */
+  #admitOrHold(conn: Connection, hello: Frame, admitted: (session: Session | undefined) => void): boolean {
+    const own = hello.kind === 'hello' && Buffer.from(hello.hello.nodeId ?? []).equals(this.#options.nodeId);
+    if (this.#held !== undefined && !own) {
+      this.#held.push({ conn, hello, admitted });
+      return true;
+    }
+    this.#pending.delete(conn);
+    const session = this.#admit(conn, hello);
+    admitted(session);
+    if (own && session !== undefined) this.#releaseHeld();
+    return false;
+  }
+
+  /** The relay's own member is in, or was awaited long enough: the held hellos are admitted, in order. */
+  #releaseHeld(): void {
+    clearTimeout(this.#heldTimer);
+    const held = this.#held ?? [];
+    this.#held = undefined;
+    for (const { conn, hello, admitted } of held) {
+      if (this.#stopped || !conn.isOpen) continue;
       this.#pending.delete(conn);
-      session = this.#admit(conn, hello);
+      admitted(this.#admit(conn, hello));
     }
   }
 
@@ -161,6 +214,8 @@ export class Relay extends EventEmitter<RelayEvents> {
     if (this.#stopped) return;
     this.#fanout.flush();
     this.#stopped = true;
+    clearTimeout(this.#heldTimer);
+    this.#held = undefined;
     this.#replication?.stop();
     const leave = encodeFrame({ leave: { reason } });
     for (const session of this.#sessions.values()) {

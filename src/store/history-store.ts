@@ -1,5 +1,6 @@
 import type { lanchat } from '../wire/protobuf.js';
 import type { SearchNeedle } from './search-match.js';
+import type { VectorChanges } from './vector-changes.js';
 
 /** The fields of a message that a face shows (member/message-view.ts). */
 export type ShownFields = Pick<lanchat.ChatMessage.$Properties, 'origin' | 'seq' | 'time' | 'nick' | 'room' | 'to' | 'text' | 'sealed' | 'action' | 'topic' | 'sealKey' | 'sealKeySignature'>;
@@ -77,6 +78,8 @@ export interface HistoryStore {
    * as of the last completed append: in memory, live.
    */
   topVector(): VersionVector;
+  /** The origins whose vector entry or top moved, in append order: an offer looks at those alone. */
+  readonly vectorChanges: VectorChanges;
   /** Bytes of `origin`'s messages held (each with its length prefix, as stored): in memory. */
   originBytes(origin: string): number;
   /** Bytes of all messages held, as originBytes counts them: in memory. */

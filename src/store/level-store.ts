@@ -1,3 +1,4 @@
+import { VectorChanges } from './vector-changes.js';
 import { LanchatError } from '../wire/errors.js';
 import { openHistoryDb, storeError, type HistoryDb } from './history-db.js';
 import type { DisplayPosition, HistoryStore, SearchScan, StoredMessage, VersionVector } from './history-store.js';
@@ -27,6 +28,7 @@ export class LevelHistoryStore implements HistoryStore {
   readonly #db: HistoryDb;
   /** Per origin: the highest seq held with no gap below it. */
   readonly #vector: Map<string, number>;
+  readonly vectorChanges = new VectorChanges();
   /** Per origin: the highest seq held at all. Between the two, a message may or may not be held. */
   readonly #top: Map<string, number>;
   readonly #buckets: Set<string>;
@@ -118,6 +120,7 @@ export class LevelHistoryStore implements HistoryStore {
       this.#totalBytes += bytes - (this.#bytes.get(origin) ?? 0);
       this.#bytes.set(origin, bytes);
     }
+    this.vectorChanges.add(moved.keys());
     for (const bucket of newBuckets) this.#buckets.add(bucket);
     keepTails(this.#tailRuns, runs.tails);
     keepTails(this.#tailPages, pageTailsAfter);

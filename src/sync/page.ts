@@ -98,12 +98,22 @@ export type Offered = Map<string, { held: number; top: number }>;
  * The next offer to a peer told `offered` so far: the origins whose vector entry or top moved since,
  * each as the span held from the start and, past a gap, its top; at most `max` entries, and `more` when
  * some are left out (the peer then asks for a round, which covers them). `offered` is brought up to date.
+ * `origins`: the only ones that may have moved since the last offer (store/vector-changes.ts), when known;
+ * else every origin of the vector is looked at.
  */
-export function planOffer(vector: VersionVector, tops: VersionVector, offered: Offered, max = SYNC_OFFER_ENTRIES): { have: Map<string, Span[]>; more: boolean } {
+export function planOffer(
+  vector: VersionVector,
+  tops: VersionVector,
+  offered: Offered,
+  max = SYNC_OFFER_ENTRIES,
+  origins: Iterable<string> = vector.keys(),
+): { have: Map<string, Span[]>; more: boolean } {
   const have = new Map<string, Span[]>();
   let count = 0;
   let more = false;
-  for (const [origin, held] of vector) {
+  for (const origin of origins) {
+    const held = vector.get(origin);
+    if (held === undefined) continue;
     const top = Math.max(tops.get(origin) ?? 0, held);
     const told = offered.get(origin);
     if (told !== undefined && told.held === held && told.top === top) continue;

@@ -107,6 +107,8 @@ export class SyncLink extends EventEmitter<SyncLinkEvents> {
   #answering: Promise<void> = Promise.resolve();
   /** What this side's offers told the peer so far. */
   readonly #offered: Offered = new Map();
+  /** Where the store's vector changes stood at the last offer; undefined before the first (a full walk). */
+  #offeredAt: number | undefined;
   #closed = false;
   readonly #strict: boolean;
   readonly #unaskedAllowed: number;
@@ -150,7 +152,10 @@ export class SyncLink extends EventEmitter<SyncLinkEvents> {
   /** Tells the peer what changed here since the last offer (a bounded list; `more` past it). */
   offer(): void {
     if (this.#closed) return;
-    const { have, more } = planOffer(this.#replica.vector, this.#replica.tops, this.#offered);
+    const changes = this.#replica.store.vectorChanges;
+    const moved = this.#offeredAt === undefined ? undefined : changes.since(this.#offeredAt);
+    this.#offeredAt = changes.end;
+    const { have, more } = planOffer(this.#replica.vector, this.#replica.tops, this.#offered, undefined, moved);
     if (have.size > 0 || more) this.#conn.sendFrame({ syncOffer: { have: spansToWire(have), more } });
   }
 

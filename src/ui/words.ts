@@ -1,9 +1,9 @@
 import { nickRuleWords, roomProblem } from '../chat/names.js';
-import type { Notice, Problem } from '../chat/views.js';
+import type { DoctorVerdict, Notice, Problem } from '../chat/views.js';
 import type { NoticeReport, ProblemReport } from '../session/chat-session.js';
 import type { CommandName } from '../session/dispatch.js';
 import type { Notification } from './notify-policy.js';
-import { type FileProblem, isLanchatError } from '../wire/errors.js';
+import { type DataFileProblem, type FileProblem, isLanchatError, type NamedFileProblem, type PortProblem } from '../wire/errors.js';
 
 /**
  * The English of every notice and problem: the session hands the faces data (chat/views.ts), and this
@@ -200,7 +200,7 @@ export function notificationText(n: Notification): { title: string; body: string
 }
 
 /** What the file or folder is, as a user knows it. */
-function fileName({ what, path }: FileProblem): string {
+function fileName({ what, path }: DataFileProblem): string {
   switch (what) {
     case 'data-folder':
       return `the data folder ${path}`;
@@ -210,6 +210,8 @@ function fileName({ what, path }: FileProblem): string {
       return `the chain head ${path}`;
     case 'history-folder':
       return `the history folder ${path}`;
+    case 'web-token':
+      return `the browser UI's token ${path}`;
   }
 }
 
@@ -222,11 +224,14 @@ const NEW_IDENTITY =
  * to do. The same for every way the system refuses (EACCES, EROFS, EISDIR...), and never its code.
  */
 export function fileProblemText(p: FileProblem): string {
+  if (p.what === 'secret-file') return secretFileText(p);
   const name = fileName(p);
   const folder = p.what === 'data-folder' || p.what === 'history-folder';
   const repair = `\`lanchat repair --data ${p.dataDir}\``;
   const identity = p.what === 'identity' ? ` ${NEW_IDENTITY}` : '';
   switch (p.trouble) {
+    case 'missing':
+      return `${name} is missing: start lanchat again, which makes it anew (or put back a copy of it, if you have one).${identity}`;
     case 'denied':
       return (
         `lanchat is not allowed to ${p.doing ?? 'read'}${folder && p.doing === 'write' ? ' in' : ''} ${name}: make it yours again ` +
@@ -250,7 +255,30 @@ export function fileProblemText(p: FileProblem): string {
   }
 }
 
-function damagedText(p: FileProblem, name: string, repair: string): string {
+/** `--secret-file FILE` that cannot be read, or holds no secret on its first line. */
+function secretFileText(p: NamedFileProblem): string {
+  const cannot = `cannot read the secret file ${p.path}`;
+  const other = 'name the file that holds the room secret on its first line (--secret-file FILE), or set LANCHAT_SECRET.';
+  switch (p.trouble) {
+    case 'missing':
+      return `${cannot}: it does not exist; ${other}`;
+    case 'not-a-folder':
+      return `${cannot}: a part of its path is a file, not a folder; ${other}`;
+    case 'denied':
+      return `${cannot}: permission denied; make it readable to you (chmod u+r), or ${other}`;
+    case 'is-a-folder':
+      return `${cannot}: it is a folder, not a file; ${other}`;
+    case 'empty':
+    case 'garbled':
+      return `the secret file ${p.path} has nothing on its first line, where the room secret goes; ${other}`;
+    case 'read-only':
+    case 'full':
+    case 'failed':
+      return `${cannot}: the file system refused; check the disk, then start lanchat again.`;
+  }
+}
+
+function damagedText(p: DataFileProblem, name: string, repair: string): string {
   const state = p.trouble === 'empty' ? 'is empty' : p.what === 'identity' ? 'does not hold an Ed25519 private key' : 'is garbled';
   if (p.what === 'identity') {
     return (
@@ -270,7 +298,21 @@ function damagedText(p: FileProblem, name: string, repair: string): string {
 /** What a face says of an error that stops lanchat: the words of its file problem, or its message. */
 export function errorText(err: unknown): string {
   if (isLanchatError(err) && err.file !== undefined) return fileProblemText(err.file);
+  if (isLanchatError(err) && err.port !== undefined) return portProblemText(err.port);
   return err instanceof Error ? err.message : String(err);
+}
+
+/** `--port N` or `--web N` that lanchat cannot listen on: why, and what to choose instead. */
+export function portProblemText({ option, port, trouble }: PortProblem): string {
+  const any = option === '--web' ? 'or give --web alone for any free port' : 'or leave --port out for any free port';
+  switch (trouble) {
+    case 'in-use':
+      return `port ${port} is in use by another program: choose another with ${option} PORT, ${any}.`;
+    case 'denied':
+      return `lanchat may not listen on port ${port} (ports below 1024 need privileges): choose one above 1023 with ${option} PORT, ${any}.`;
+    case 'failed':
+      return `lanchat cannot listen on port ${port}: the system refused; choose another with ${option} PORT, ${any}.`;
+  }
 }
 
 /** What a browser tab is told when it goes over a limit of the node's web server (src/web/tab.ts). */
@@ -307,5 +349,50 @@ export function openText(outcome: { kind: 'none'; dataDir: string } | { kind: 'n
       return `opening ${outcome.url}`;
     case 'no-opener':
       return `could not start a browser here; open ${outcome.url} yourself`;
+  }
+}
+
+/** "2 lanchat nodes here use another room secret", as the chat says it, for `lanchat doctor`'s verdict. */
+function otherSecretText(count: number, secret: boolean): string {
+  const nodes = count === 1 ? '1 lanchat node' : `${count} lanchat nodes`;
+  const use = count === 1 ? 'uses' : 'use';
+  return secret ? `${nodes} here ${use} another room secret (or none)` : `${nodes} here ${use} a room secret`;
+}
+
+const HOW_SECRET = 'the room secret is read from LANCHAT_SECRET or --secret-file, for lanchat and lanchat doctor alike';
+
+/** `lanchat doctor`'s one-line verdict (discovery/verdict.ts): the likeliest reason nobody shows up, or all good. */
+export function verdictText(v: DoctorVerdict): string {
+  const { network, otherSecret } = v;
+  const also = otherSecret.nodes === 0 ? '' : `; ${otherSecretText(otherSecret.nodes, otherSecret.secret)}`;
+  switch (v.cause) {
+    case 'NO_INTERFACE':
+      return 'no network interface is up: connect to the LAN (cable or Wi-Fi) first';
+    case 'MULTICAST_UNSENDABLE':
+      return `mDNS queries cannot be sent (${v.sendError}): no multicast route (224.0.0.0/4) on this machine; use --connect HOST:PORT`;
+    case 'TWO_RELAYS':
+      return (
+        `${v.relays.length} relays serve network "${network}" (${v.relays.map((r) => `${r.nick} at ${r.at}`).join(', ')}): ` +
+        'they merge within seconds once they reach each other; if this lasts, their TCP ports do not answer each other (a firewall?)' +
+        also
+      );
+    case 'RELAY_PORT_CLOSED':
+      return `the relay ${v.relay.nick} is seen at ${v.relay.at} but its TCP port does not answer (${v.port}): a firewall on that machine?${also}`;
+    case 'ONLY_SELF':
+      return `the only lanchat of network "${network}" seen is this machine's own (${v.mine.join(', ')}): nobody else here answers${also}`;
+    case 'OK':
+      return `all good: ${v.relay.nick} relays network "${network}" at ${v.relay.at}, and its port answers${also}`;
+    case 'ELECTING':
+      return `${v.nodes} node(s) of network "${network}" seen, none is the relay yet: an election may be under way; try again in a few seconds${also}`;
+    case 'OTHER_SECRET':
+      return otherSecret.secret
+        ? `${otherSecretText(otherSecret.nodes, true)} on network "${network}", none yours: ${HOW_SECRET}`
+        : `${otherSecretText(otherSecret.nodes, false)} on network "${network}": give the group's secret (${HOW_SECRET})`;
+    case 'OTHER_NETWORK':
+      return `lanchat nodes are on network ${v.networks.map((n) => `"${n}"`).join(', ')}, not "${network}": start lanchat with --network ${v.networks[0] ?? ''}`;
+    case 'ALONE':
+      return 'multicast works (other devices answer), but no lanchat runs on this LAN: you are alone here';
+    case 'SILENT_NETWORK':
+      return 'nothing answered mDNS: either you are alone on this network, or multicast is blocked (Wi-Fi client isolation, a firewall on UDP 5353); try --connect HOST:PORT';
   }
 }

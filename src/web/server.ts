@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ChatSession } from '../session/chat-session.js';
-import { LanchatError } from '../wire/errors.js';
+import { LanchatError, portError } from '../wire/errors.js';
 import { DEFAULT_LIMITS, type Limits } from '../wire/limits.js';
 import { forwardPage } from './forward-page.js';
 import { cookieName, cookieValue, hostAllowed, newToken, originAllowed, pathOf, queryToken, securityHeaders, setCookie, tokenMatches } from './guard.js';
@@ -143,7 +143,9 @@ export async function serveWeb(session: ChatSession, options: WebOptions): Promi
   // The port served last, so the tabs left open find the node again; taken by now: any free one.
   if (remembered === undefined || (await listen(server, remembered)) !== undefined) {
     const failed = await listen(server, options.port);
-    if (failed !== undefined) throw new LanchatError('USAGE', `--web: cannot listen on 127.0.0.1:${options.port} (${failed.code ?? failed.message})`);
+    if (failed !== undefined) {
+      throw options.port === 0 ? new LanchatError('USAGE', `--web: cannot listen on 127.0.0.1 (${failed.message})`) : portError('--web', options.port, failed);
+    }
   }
   port = (server.address() as { port: number }).port;
   if (options.portFile !== undefined && port !== remembered) {

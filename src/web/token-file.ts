@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-file.js';
+import { fileError, fileTrouble } from '../wire/errors.js';
 import { newToken } from './guard.js';
 
 /** A token as the file holds it: what newToken makes, nothing else. */
@@ -18,6 +20,11 @@ export async function loadOrCreateToken(path: string): Promise<string> {
     // none yet, or unreadable: a new one
   }
   const token = newToken();
-  await writeFileAtomic(path, `${token}\n`, { mode: 0o600 });
+  try {
+    await writeFileAtomic(path, `${token}\n`, { mode: 0o600 });
+  } catch (err) {
+    // A folder in its place, permissions, a full disk: worded by ui/words.ts, never as the errno.
+    throw fileError('DATA_DIR_ACCESS', { what: 'web-token', path, dataDir: dirname(path), trouble: fileTrouble(err), doing: 'write' }, err);
+  }
   return token;
 }

@@ -65,12 +65,14 @@ export const ErrorCode = {
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 /**
- * A file or folder of the data folder that lanchat cannot use as it is, as data: what it is, where, and
- * what is wrong with it. The faces word it (ui/words.ts `fileProblemText`): a user reads what to do,
- * never a system error code.
+ * A file or folder that lanchat cannot use as it is, as data: what it is, where, and what is wrong with
+ * it. The faces word it (ui/words.ts `fileProblemText`): a user reads what to do, never a system error code.
  */
-export interface FileProblem {
-  what: 'data-folder' | 'identity' | 'chain-head' | 'history-folder';
+export type FileProblem = DataFileProblem | NamedFileProblem;
+
+/** A file or folder of the data folder. */
+export interface DataFileProblem {
+  what: 'data-folder' | 'identity' | 'chain-head' | 'history-folder' | 'web-token';
   path: string;
   /** The data folder it belongs to (for `lanchat repair --data ...`). */
   dataDir: string;
@@ -79,16 +81,27 @@ export interface FileProblem {
   doing?: 'read' | 'write';
 }
 
+/** A file the user named on the command line (`--secret-file`): only read, never lanchat's to repair. */
+export interface NamedFileProblem {
+  what: 'secret-file';
+  path: string;
+  trouble: FileTrouble;
+  doing?: 'read';
+}
+
 /**
- * `denied`: permissions; `read-only`: a read-only file system; `is-a-folder`: a folder where a file should
- * be; `not-a-folder`: a file where a folder should be; `full`: no space left; `empty`/`garbled`: the file
- * is there but does not hold what it should; `failed`: anything else the system said.
+ * `missing`: it does not exist; `denied`: permissions; `read-only`: a read-only file system; `is-a-folder`:
+ * a folder where a file should be; `not-a-folder`: a file where a folder should be; `full`: no space left;
+ * `empty`/`garbled`: the file is there but does not hold what it should; `failed`: anything else the
+ * system said.
  */
-export type FileTrouble = 'denied' | 'read-only' | 'is-a-folder' | 'not-a-folder' | 'full' | 'empty' | 'garbled' | 'failed';
+export type FileTrouble = 'missing' | 'denied' | 'read-only' | 'is-a-folder' | 'not-a-folder' | 'full' | 'empty' | 'garbled' | 'failed';
 
 /** What a file system error code means to whoever has to fix it. */
 export function fileTrouble(err: unknown): FileTrouble {
   switch ((err as NodeJS.ErrnoException | undefined)?.code) {
+    case 'ENOENT':
+      return 'missing';
     case 'EACCES':
     case 'EPERM':
       return 'denied';
@@ -106,21 +119,47 @@ export function fileTrouble(err: unknown): FileTrouble {
   }
 }
 
+/**
+ * A port the user told lanchat to listen on (`--port`, `--web`) that it cannot take, as data: the faces
+ * word it (ui/words.ts `portProblemText`), never as the system's code. `in-use`: another program has it;
+ * `denied`: the system does not let this user take it (below 1024); `failed`: anything else.
+ */
+export interface PortProblem {
+  option: '--port' | '--web';
+  port: number;
+  trouble: 'in-use' | 'denied' | 'failed';
+}
+
+/** What a listen error means to whoever chose the port. */
+export function portTrouble(err: unknown): PortProblem['trouble'] {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'EADDRINUSE' ? 'in-use' : code === 'EACCES' || code === 'EPERM' ? 'denied' : 'failed';
+}
+
+/** A port the user chose that lanchat cannot listen on: USAGE (exit 2), worded by the faces. */
+export function portError(option: PortProblem['option'], port: number, cause: unknown): LanchatError {
+  const problem: PortProblem = { option, port, trouble: portTrouble(cause) };
+  return new LanchatError('USAGE', `${option} ${port}: ${problem.trouble}`, { cause, port: problem });
+}
+
 export class LanchatError extends Error {
   static override readonly name = 'LanchatError';
   readonly code: ErrorCode;
   /** The file or folder at fault, for the faces to word (the message is only a fallback then). */
   readonly file: FileProblem | undefined;
+  /** The port at fault, for the faces to word (the message is only a fallback then). */
+  readonly port: PortProblem | undefined;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; file?: FileProblem }) {
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; file?: FileProblem; port?: PortProblem }) {
     super(message, options);
     this.name = 'LanchatError';
     this.code = code;
     this.file = options?.file;
+    this.port = options?.port;
   }
 }
 
-/** A LanchatError about a file or folder of the data folder; its message is a plain fallback. */
+/** A LanchatError about a file or folder lanchat cannot use; its message is a plain fallback. */
 export function fileError(code: ErrorCode, file: FileProblem, cause?: unknown): LanchatError {
   return new LanchatError(code, `${file.path}: ${file.trouble}${file.doing === undefined ? '' : ` (${file.doing})`}`, { cause, file });
 }

@@ -81,6 +81,12 @@ export interface Limits {
   readonly helloTimeoutMs: number;
   /** A TLS handshake (with a room secret) not done within this is dropped, and counts towards a ban. */
   readonly tlsHandshakeTimeoutMs: number;
+  /**
+   * A new relay holds the hellos of others until its own user's member is in (over loopback, within a few
+   * ms), so their first roster (the names line) holds that user; at most this long, in case it never comes.
+   * Well under the 1.5 s dial timeout, so a held member's dial is never taken for a dead relay.
+   */
+  readonly ownMemberFirstMs: number;
 
   // ---- liveness and send buffers ----
   /** A heartbeat goes to every peer this often, so silence can mean death. */
@@ -309,6 +315,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
 
   helloTimeoutMs: 5_000,
   tlsHandshakeTimeoutMs: 5_000,
+  ownMemberFirstMs: 500,
 
   heartbeatMs: 1_000,
   peerDeadAfterMs: 3_000,

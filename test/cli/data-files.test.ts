@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -159,3 +160,77 @@ function chownFolder(dir: string, uid: number): void {
   chownSync(dir, uid, uid);
   for (const name of readdirSync(dir)) chownSync(join(dir, name), uid, uid);
 }
+
+describe('a file the user names that cannot be used, as the user meets it', () => {
+  const root = mkdtempSync(join(tmpdir(), 'lanchat-named-'));
+  chmodSync(root, 0o755);
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  const withSecret = (file: string, prefix?: string[]): Run =>
+    lanchat(['--no-discovery', '--host', '--json', '--name', 'keeper', '--data', join(root, 'data'), '--secret-file', file], prefix === undefined ? {} : { prefix });
+
+  it('--secret-file naming nothing, a folder, or a file with an empty first line; `doctor` too', () => {
+    const missing = join(root, 'no-such-secret');
+    expect(expectRefused(withSecret(missing), 'USAGE', missing)).toMatch(/^cannot read the secret file .*: it does not exist; .*LANCHAT_SECRET\.$/);
+    expect(expectRefused(withSecret(root), 'USAGE', root)).toContain('it is a folder, not a file');
+    const below = join(root, 'a-file', 'secret');
+    writeFileSync(join(root, 'a-file'), 'x\n');
+    expect(expectRefused(withSecret(below), 'USAGE', below)).toContain('a part of its path is a file');
+    const empty = join(root, 'empty-secret');
+    writeFileSync(empty, '\nsecond line\n');
+    expect(expectRefused(withSecret(empty), 'USAGE', empty)).toContain('nothing on its first line');
+    // `lanchat doctor` refuses it before it listens for anything.
+    const doctor = lanchat(['doctor', '--secret-file', missing]);
+    expect(doctor.status).toBe(2);
+    expect(doctor.stderr).toBe(`lanchat: cannot read the secret file ${missing}: it does not exist; name the file that holds the room secret on its first line (--secret-file FILE), or set LANCHAT_SECRET.\n`);
+  });
+
+  it('--secret-file lanchat may not read', () => {
+    const locked = join(root, 'locked-secret');
+    writeFileSync(locked, 'correct horse battery\n');
+    chmodSync(locked, 0o600);
+    const message = expectRefused(withSecret(locked, unprivileged()), 'USAGE', locked);
+    expect(message).toContain('permission denied');
+  });
+
+  it('`lanchat open --data` naming a file', () => {
+    const file = join(root, 'open-file');
+    writeFileSync(file, 'not a folder\n');
+    const open = lanchat(['open', '--data', file]);
+    expect(open.status).toBe(2);
+    expect(open.stderr).toContain(`the data folder ${file} is a file`);
+    expect(open.stderr).not.toMatch(/\bE[A-Z]{4,}\b|Error:/);
+  });
+
+  it('--web with a folder where its token file goes', () => {
+    const dir = join(root, 'web-data');
+    mkdirSync(join(dir, 'web-token'), { recursive: true });
+    const run = lanchat(['--no-discovery', '--host', '--json', '--name', 'keeper', '--data', dir, '--web']);
+    expect(run.status).toBe(2);
+    const error = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as { event: string; code?: string; message?: string }).find((e) => e.event === 'error');
+    expect(error).toMatchObject({ code: 'DATA_DIR_ACCESS' });
+    expect(error?.message).toBe(`the browser UI's token ${join(dir, 'web-token')} is a folder, not a file: move it out of the data folder.`);
+    expect(run.stderr).not.toMatch(/\bE[A-Z]{4,}\b|Error:/);
+  });
+});
+
+describe('a port the user names that another program holds, as the user meets it', () => {
+  const root = mkdtempSync(join(tmpdir(), 'lanchat-port-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('--port and --web: exit 2, what to do, no system error code', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const taken = (holder.address() as { port: number }).port;
+    try {
+      const message = expectRefused(lanchat(['--no-discovery', '--host', '--json', '--name', 'keeper', '--data', join(root, 'a'), '--port', String(taken)]), 'USAGE', String(taken));
+      expect(message).toBe(`port ${taken} is in use by another program: choose another with --port PORT, or leave --port out for any free port.`);
+      const web = lanchat(['--no-discovery', '--host', '--json', '--name', 'keeper', '--data', join(root, 'b'), '--web', String(taken)]);
+      expect(web.status).toBe(2);
+      expect(web.stderr).toBe(`lanchat: port ${taken} is in use by another program: choose another with --web PORT, or give --web alone for any free port.\n`);
+    } finally {
+      holder.close();
+    }
+  });
+});
+

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Advert } from '../../src/discovery/advert.js';
-import { type Findings, verdict } from '../../src/discovery/verdict.js';
+import { type Findings, verdict as judge } from '../../src/discovery/verdict.js';
+import { verdictText } from '../../src/ui/words.js';
 
 const node = (over: Partial<Advert>): Advert => ({
   nodeId: 'a'.repeat(64),
@@ -14,6 +15,11 @@ const node = (over: Partial<Advert>): Advert => ({
   addresses: ['10.0.0.1'],
   ...over,
 });
+/** The verdict as `lanchat doctor` prints it: its cause, and its words. */
+const verdict = (f: Findings): { cause: string; text: string } => {
+  const v = judge(f);
+  return { cause: v.cause, text: verdictText(v) };
+};
 const base: Findings = { network: 'lanchat', interfaces: { eth0: ['10.0.0.2'] }, sendErrors: [], answersHeard: 0, nodes: [], relayPorts: {} };
 
 describe('doctor verdict', () => {
@@ -36,6 +42,24 @@ describe('doctor verdict', () => {
     expect(closed.text).toContain('firewall');
     const open = verdict({ ...base, answersHeard: 2, nodes: [relay], relayPorts: { [relay.nodeId]: 'open' } });
     expect(open).toEqual({ cause: 'OK', text: expect.stringContaining('10.0.0.1:4000') });
+  });
+
+  it('concludes in data, a cause and what it names, and leaves the words to the faces', () => {
+    const relay = node({});
+    expect(judge({ ...base, answersHeard: 2, nodes: [relay], relayPorts: { [relay.nodeId]: 'open' } })).toEqual({
+      cause: 'OK',
+      network: 'lanchat',
+      otherSecret: { nodes: 0, secret: false },
+      relay: { nick: 'ann', at: '10.0.0.1:4000' },
+    });
+    expect(judge({ ...base, answersHeard: 2, nodes: [relay], relayPorts: {} })).toMatchObject({ cause: 'RELAY_PORT_CLOSED', port: 'untested' });
+    expect(judge({ ...base, sendErrors: ['ENETUNREACH', 'EPERM'] })).toEqual({
+      cause: 'MULTICAST_UNSENDABLE',
+      network: 'lanchat',
+      otherSecret: { nodes: 0, secret: false },
+      sendError: 'ENETUNREACH',
+    });
+    expect(judge({ ...base, nodes: [node({ network: 'b' }), node({ network: 'a' }), node({ network: 'b' })] })).toMatchObject({ cause: 'OTHER_NETWORK', networks: ['b', 'a'] });
   });
 
   it('reports nodes without a relay as an election under way', () => {

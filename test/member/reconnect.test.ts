@@ -55,6 +55,21 @@ describe('Member reconnect policy', () => {
     expect(relay.dials.map((d) => d.target)).toEqual([A, A]);
   });
 
+  it('says how long until its next dial while it waits the backoff, and 0 once it dials', async () => {
+    const relay = new MemoryRelay(ephemeralIdentity());
+    const member = await connected(relay, () => undefined);
+    expect(member.nextDialInMs()).toBe(0);
+    const disconnected = next<{ retryInMs: number }>(member, 'disconnected');
+    const back = next(member, 'connected');
+    relay.conn!.close();
+    const { retryInMs } = await disconnected;
+    const left = member.nextDialInMs();
+    expect(left).toBeGreaterThan(0);
+    expect(left).toBeLessThanOrEqual(retryInMs);
+    await back;
+    expect(member.nextDialInMs()).toBe(0);
+  });
+
   it('waits the backoff for an answer that says so', async () => {
     const relay = new MemoryRelay(ephemeralIdentity());
     const member = await connected(relay, () => ({ target: C, delay: 'backoff' }));

@@ -1,5 +1,5 @@
 import { connect, type Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Connection, type CloseInfo } from '../../src/net/connection.js';
 import { dial } from '../../src/net/dial.js';
 import { listen } from '../../src/net/listener.js';
@@ -97,6 +97,24 @@ describe('Connection', () => {
       }),
     );
     expect(server.isOpen && client.isOpen).toBe(true);
+  });
+
+  it('keeps sending heartbeats when the wall clock steps back an hour (an NTP step): the link lives', async () => {
+    const { port, accepted } = await serverWith({ heartbeatMs: 20, deadAfterMs: 100 });
+    const client = await dial('127.0.0.1', port, { heartbeatMs: 20, deadAfterMs: 100 });
+    cleanups.push(() => client.close());
+    const server = await accepted;
+    // Only Date is faked: timers, sockets and the monotonic clock run as they do.
+    vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
+    cleanups.push(() => vi.useRealTimers());
+    vi.setSystemTime(Date.now() - 3_600_000);
+    const outcome = (conn: Connection): Promise<string> =>
+      new Promise((resolve) => {
+        let beats = 0;
+        conn.on('frame', (f) => f.kind === 'heartbeat' && ++beats === 10 && resolve('beats'));
+        conn.once('close', (info: CloseInfo) => resolve(info.code));
+      });
+    expect(await Promise.all([outcome(server), outcome(client)])).toEqual(['beats', 'beats']);
   });
 
   it('does not take a stall of its own event loop for the peer’s silence', async () => {

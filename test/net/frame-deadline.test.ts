@@ -12,7 +12,7 @@ describe('FrameDeadline', () => {
     const start = Date.now();
     for (const [at, unfinished, ended] of reads) {
       vi.advanceTimersByTime(start + at - Date.now());
-      deadline.read(Date.now(), unfinished, ended);
+      deadline.read(performance.now(), unfinished, ended);
     }
     vi.advanceTimersByTime(10 * deadlineMs + 1);
     deadline.stop();
@@ -35,12 +35,44 @@ describe('FrameDeadline', () => {
     let paused = true;
     const expired: number[] = [];
     const deadline = new FrameDeadline(1_000, (age) => expired.push(age), () => paused);
-    deadline.read(Date.now(), true, 0);
+    deadline.read(performance.now(), true, 0);
     vi.advanceTimersByTime(3_000);
     expect(expired).toEqual([]);
     paused = false;
     vi.advanceTimersByTime(1_000);
     expect(expired).toEqual([1_000]);
     expect(run(0, [[0, true, 0]])).toEqual([]);
+  });
+
+  it('runs on a monotonic clock: a step of the wall clock neither expires a young frame nor keeps an old one alive', () => {
+    const expired: number[] = [];
+    const deadline = new FrameDeadline(1_000, (age) => expired.push(age));
+    // A frame ends at 900 and the next begins in that read; the wall clock then steps an hour ahead.
+    deadline.read(performance.now(), true, 0);
+    vi.advanceTimersByTime(900);
+    deadline.read(performance.now(), true, 1);
+    vi.setSystemTime(Date.now() + 3_600_000);
+    vi.advanceTimersByTime(999);
+    expect(expired).toEqual([]);
+    // An hour back now: the frame still expires 1,000 ms after it began, not an hour later.
+    vi.setSystemTime(Date.now() - 7_200_000);
+    vi.advanceTimersByTime(1);
+    expect(expired).toEqual([1_000]);
+    deadline.stop();
+  });
+
+  it('reads the time from the clock it is given', () => {
+    let now = 5_000;
+    const expired: number[] = [];
+    const deadline = new FrameDeadline(1_000, (age) => expired.push(age), () => false, () => now);
+    deadline.read(now, true, 0);
+    // The timer fires at 1,000 ms, but this clock says only 400 have passed: it waits the other 600.
+    now += 400;
+    vi.advanceTimersByTime(1_000);
+    expect(expired).toEqual([]);
+    now += 700;
+    vi.advanceTimersByTime(600);
+    expect(expired).toEqual([1_100]);
+    deadline.stop();
   });
 });

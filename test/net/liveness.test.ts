@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CountedSilence } from '../../src/net/counted-silence.js';
 import { Liveness, type LivenessHooks } from '../../src/net/liveness.js';
 
@@ -36,7 +36,7 @@ describe('Liveness, with its own clock', () => {
       slow: (message) => slow.push(message),
       alive: (now) => alive.push(now),
     };
-    return { liveness: new Liveness(options, hooks, 0), dead, slow, alive };
+    return { liveness: new Liveness(options, hooks, () => 0), dead, slow, alive };
   }
 
   /** Checks every 250 ms from `from` (exclusive) to `to` (inclusive). */
@@ -107,5 +107,27 @@ describe('Liveness, with its own clock', () => {
     expect(slow).toEqual([]);
     checks(69_500, 80_000);
     expect(slow).toEqual(['peer has read nothing for 10250 ms']);
+  });
+
+  it('counts on a monotonic clock when it runs on its timer: a wall clock stepped an hour ahead is no silence', async () => {
+    // Timers, Date and the monotonic clock faked; setImmediate (the verdict's turn) is real.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date', 'performance'] });
+    try {
+      const dead: string[] = [];
+      const hooks: LivenessHooks = { throttled: () => false, sendState: () => ({ buffered: 0, written: 0 }), dead: (m) => dead.push(m), slow: () => undefined, alive: () => undefined };
+      const liveness = new Liveness(options, hooks);
+      liveness.start();
+      vi.advanceTimersByTime(2_500);
+      vi.setSystemTime(Date.now() + 3_600_000);
+      vi.advanceTimersByTime(250);
+      await afterIo();
+      expect(dead).toEqual([]);
+      vi.advanceTimersByTime(250);
+      await afterIo();
+      expect(dead).toEqual(['nothing heard for 3000 ms']);
+      liveness.stop();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -27,10 +27,13 @@ const gone = (p: RosterEntry, reason: string) => ({ presence: { nick: p.nick, st
 describe('RelayChange: what a node says while its relay changes', () => {
   let told: Told[];
   let change: RelayChange;
+  /** The member's next dial, as RelayChange reads it when it tells a held disconnection. */
+  let nextDial: number;
 
   beforeEach(() => {
     vi.useFakeTimers();
     told = [];
+    nextDial = 0;
     change = new RelayChange({
       self: SELF,
       quietMs: QUIET,
@@ -38,6 +41,7 @@ describe('RelayChange: what a node says while its relay changes', () => {
       notice: (notice) => told.push({ notice }),
       disconnected: (disconnected) => told.push({ disconnected }),
       presence: (presence) => told.push({ presence }),
+      nextDialInMs: () => nextDial,
     });
   });
   afterEach(() => {
@@ -148,10 +152,15 @@ describe('RelayChange: what a node says while its relay changes', () => {
     expect(told).toEqual([]);
   });
 
-  it('a start that finds no relay says so once the quiet time is over', () => {
+  it('a start that finds no relay says so once the quiet time is over, with the wait for the next dial as it is then', () => {
     change.disconnected({ reason: 'connect ECONNREFUSED 127.0.0.1:4000', retryInMs: 100 });
+    // The 100 ms were over long ago: the dials went on, and the next is due in 1.3 s.
+    nextDial = 1_300;
     vi.advanceTimersByTime(QUIET);
-    expect(told).toEqual([{ disconnected: { reason: 'connect ECONNREFUSED 127.0.0.1:4000', retryInMs: 100 } }]);
+    expect(told).toEqual([{ disconnected: { reason: 'connect ECONNREFUSED 127.0.0.1:4000', retryInMs: 1_300 } }]);
+    // Once told, a disconnection goes out as it comes.
+    change.disconnected({ reason: 'connect ECONNREFUSED 127.0.0.1:4000', retryInMs: 2_000 });
+    expect(told[1]).toEqual({ disconnected: { reason: 'connect ECONNREFUSED 127.0.0.1:4000', retryInMs: 2_000 } });
   });
 
   it('back on the same relay (a blip): no change told, nobody announced', () => {

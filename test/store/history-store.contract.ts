@@ -114,6 +114,18 @@ export function historyStoreContract(name: string, fresh: () => { open: () => Pr
       expect(store.versionVector()).toEqual(new Map([[ALICE, 3], [BOB, 2]]));
     });
 
+    it('lists the origins each append moved, and none for copies of what it holds', async () => {
+      const start = store.vectorChanges.end;
+      await store.append([chat(ALICE, 1, 100), chat(BOB, 2, 200)]);
+      const after = store.vectorChanges.end;
+      expect([...(store.vectorChanges.since(start) ?? [])].sort()).toEqual([ALICE, BOB]);
+      await store.append([chat(ALICE, 1, 100)]);
+      expect(store.vectorChanges.since(after)).toEqual([]);
+      // Out of order: BOB's top stays, its vector entry moves past the gap.
+      await store.append([chat(BOB, 1, 100)]);
+      expect(store.vectorChanges.since(after)).toEqual([BOB]);
+    });
+
     it('reads an origin’s messages after a seq, in seq order, bounded', async () => {
       await store.append([5, 1, 4, 2, 3].map((seq) => chat(ALICE, seq, seq * 10)));
       expect(seqs(await store.since(ALICE, 2, 2))).toEqual([3, 4]);

@@ -130,6 +130,35 @@ describe('offers', () => {
     expect(planOffer(vector, vector, offered)).toEqual({ have: new Map(), more: false });
   });
 
+  it('look only at the origins said to have moved, when they are known: as much as the full walk finds', () => {
+    const vector = new Map(Array.from({ length: 7_000 }, (_, i) => [i.toString(16).padStart(64, '0'), i + 1]));
+    const walked: Offered = new Map();
+    const told: Offered = new Map();
+    planOffer(vector, vector, walked);
+    planOffer(vector, vector, told);
+    const [x, y] = [...vector.keys()].slice(10, 12) as [string, string];
+    vector.set(x, 100_000);
+    vector.set(y, 100_001);
+    // Every read of the vector counted: the offer reads the two origins and no other.
+    let reads = 0;
+    const counted = new Proxy(vector, {
+      get: (target, key) => {
+        const value = Reflect.get(target, key, target) as unknown;
+        if (key === 'get' || key === 'keys' || key === 'entries' || key === Symbol.iterator) reads++;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const full = planOffer(vector, vector, walked);
+    reads = 0;
+    // A repeat, and an origin the vector does not hold, change nothing.
+    const some = planOffer(counted, counted, told, undefined, [x, y, x, 'f'.repeat(64)]);
+    expect(some).toEqual(full);
+    expect(some.have.size).toBe(2);
+    // One read of the vector for each of the four, one of the tops for each of the three it holds.
+    expect(reads).toBe(7);
+    expect(told).toEqual(walked);
+  });
+
   it('make the side that lacks something ask, and only that side', () => {
     const mine = new Map([[A, 5], [B, 0]]);
     const myTops = new Map([[A, 5], [B, 601]]);

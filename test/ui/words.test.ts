@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Notice, NoticeCode, Problem } from '../../src/chat/views.js';
 import type { CommandName } from '../../src/session/dispatch.js';
 import { errorText, fileProblemText, noticeSentence, noticeText, problemSentence, problemText } from '../../src/ui/words.js';
-import { type FileProblem, type FileTrouble, fileError, LanchatError } from '../../src/wire/errors.js';
+import { type DataFileProblem, type FileProblem, type FileTrouble, fileError, LanchatError, portError } from '../../src/wire/errors.js';
 
 const NODE = 'b7e1c0de99aa77331234567890abcdef00112233445566778899aabbccddeeff';
 const PINNED = '0badc0ffee1234567890abcdef00112233445566778899aabbccddeeff001122';
@@ -260,6 +260,23 @@ const FILES: [FileProblem, string][] = [
     { what: 'history-folder', path: '/d/history', dataDir: '/d', trouble: 'not-a-folder', doing: 'read' },
     'the history folder /d/history is a file, not a folder: move it out of the data folder.',
   ],
+  [
+    { what: 'web-token', path: '/d/web-token', dataDir: '/d', trouble: 'is-a-folder', doing: 'write' },
+    "the browser UI's token /d/web-token is a folder, not a file: move it out of the data folder.",
+  ],
+  // A file the user named: what is wrong, and what to name instead.
+  [
+    { what: 'secret-file', path: '/h/secret', trouble: 'missing', doing: 'read' },
+    'cannot read the secret file /h/secret: it does not exist; name the file that holds the room secret on its first line (--secret-file FILE), or set LANCHAT_SECRET.',
+  ],
+  [
+    { what: 'secret-file', path: '/h/secret', trouble: 'denied', doing: 'read' },
+    'cannot read the secret file /h/secret: permission denied; make it readable to you (chmod u+r), or name the file that holds the room secret on its first line (--secret-file FILE), or set LANCHAT_SECRET.',
+  ],
+  [
+    { what: 'secret-file', path: '/h/secret', trouble: 'empty' },
+    'the secret file /h/secret has nothing on its first line, where the room secret goes; name the file that holds the room secret on its first line (--secret-file FILE), or set LANCHAT_SECRET.',
+  ],
 ];
 
 describe('the words of a data folder file lanchat cannot use', () => {
@@ -267,8 +284,8 @@ describe('the words of a data folder file lanchat cannot use', () => {
     expect(fileProblemText(file)).toBe(sentence);
   });
 
-  const TROUBLES: FileTrouble[] = ['denied', 'read-only', 'is-a-folder', 'not-a-folder', 'full', 'empty', 'garbled', 'failed'];
-  const WHATS: FileProblem['what'][] = ['data-folder', 'identity', 'chain-head', 'history-folder'];
+  const TROUBLES: FileTrouble[] = ['missing', 'denied', 'read-only', 'is-a-folder', 'not-a-folder', 'full', 'empty', 'garbled', 'failed'];
+  const WHATS: DataFileProblem['what'][] = ['data-folder', 'identity', 'chain-head', 'history-folder', 'web-token'];
   it('names the file, says what to do, and never a system error code, whatever the case', () => {
     for (const what of WHATS) {
       for (const trouble of TROUBLES) {
@@ -281,6 +298,12 @@ describe('the words of a data folder file lanchat cannot use', () => {
         }
       }
     }
+    for (const trouble of TROUBLES) {
+      const named = fileProblemText({ what: 'secret-file', path: '/x/thing', trouble, doing: 'read' });
+      expect(named).toContain('/x/thing');
+      expect(named).toMatch(/\.$/);
+      expect(named).not.toMatch(/\bE[A-Z]{3,}\b|Error|repair/);
+    }
   });
 
   it('errorText words a file error, and passes any other message on', () => {
@@ -290,3 +313,17 @@ describe('the words of a data folder file lanchat cannot use', () => {
     expect(errorText('odd')).toBe('odd');
   });
 });
+
+describe('the words of a port lanchat cannot listen on', () => {
+  it.each([
+    ['--port', 4000, 'EADDRINUSE', 'port 4000 is in use by another program: choose another with --port PORT, or leave --port out for any free port.'],
+    ['--web', 8080, 'EADDRINUSE', 'port 8080 is in use by another program: choose another with --web PORT, or give --web alone for any free port.'],
+    ['--port', 80, 'EACCES', 'lanchat may not listen on port 80 (ports below 1024 need privileges): choose one above 1023 with --port PORT, or leave --port out for any free port.'],
+    ['--web', 9000, 'EADDRNOTAVAIL', 'lanchat cannot listen on port 9000: the system refused; choose another with --web PORT, or give --web alone for any free port.'],
+  ] as const)('%s %i, %s', (option, port, code, sentence) => {
+    const err = portError(option, port, Object.assign(new Error(`listen ${code}`), { code }));
+    expect(err.code).toBe('USAGE');
+    expect(errorText(err)).toBe(sentence);
+  });
+});
+

@@ -5,6 +5,7 @@ const errno = (code: string): NodeJS.ErrnoException => Object.assign(new Error(`
 
 // What each system error code means to whoever has to fix it: one trouble for the ways of saying it.
 const ROWS: [string, FileTrouble][] = [
+  ['ENOENT', 'missing'],
   ['EACCES', 'denied'],
   ['EPERM', 'denied'],
   ['EROFS', 'read-only'],
