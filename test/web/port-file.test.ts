@@ -87,7 +87,7 @@ describe('lanchat --web with no port, restarted on the same data folder', () => 
     await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
     const taken = (squatter.address() as { port: number }).port;
     try {
-      await expect(serveWeb(session, { port: taken, portFile })).rejects.toThrow(`--web: cannot listen on 127.0.0.1:${taken} (EADDRINUSE)`);
+      await expect(serveWeb(session, { port: taken, portFile })).rejects.toMatchObject({ code: 'USAGE', port: { option: '--web', port: taken, trouble: 'in-use' } });
     } finally {
       await new Promise<void>((resolve) => squatter.close(() => resolve()));
     }
