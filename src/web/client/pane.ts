@@ -84,11 +84,26 @@ export class Pane {
       }
       nodes.push(row);
     }
-    this.inner.replaceChildren(...nodes);
+    this.#place(nodes);
     this.#settingScroll = true;
     if (anchor === undefined) this.scroller.scrollTop = this.scroller.scrollHeight;
     else if (anchor.row.isConnected) this.scroller.scrollTop = anchor.row.offsetTop - anchor.offset;
     requestAnimationFrame(() => (this.#settingScroll = false));
+  }
+
+  /**
+   * Makes the pane's children `nodes`, moving none of the rows that stay: during a burst most of the
+   * window's rows are the same from one frame to the next, and replacing them all had the browser style
+   * and lay out 200 rows a frame (40-80 ms a frame in test/web/burst.test.ts, tasks over 100 ms).
+   */
+  #place(nodes: readonly Node[]): void {
+    const keep = new Set(nodes);
+    for (const child of [...this.inner.childNodes]) if (!keep.has(child)) child.remove();
+    let at = this.inner.firstChild;
+    for (const node of nodes) {
+      if (node === at) at = at.nextSibling;
+      else this.inner.insertBefore(node, at);
+    }
   }
 
   /** The first row in view and how far below the top it is: kept in place through a repaint. */
