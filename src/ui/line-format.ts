@@ -2,7 +2,7 @@ import { safeText } from '../chat/safe-text.js';
 import type { MessageView } from '../chat/views.js';
 import type { HelpLine, UiEvent } from './events.js';
 import { shownNick } from './shown-nick.js';
-import { PENDING_MARK, queryText, topicSetText } from './words.js';
+import { PENDING_MARK, queryText, retryWords, topicSetText } from './words.js';
 
 export interface LineContext {
   /** Rooms this user is in: presence in other rooms is not shown in line mode. */
@@ -44,7 +44,7 @@ function describe(event: Exclude<UiEvent, { event: 'help' | 'search' }>, context
     case 'connection':
       return event.state === 'connected'
         ? undefined
-        : `* lost the relay (${event.reason}); retrying in ${formatMs(event.retryInMs)}, your lines are kept`;
+        : `* lost the relay (${event.reason}); ${retryWords(event.retryInMs)}, your lines are kept`;
     case 'message': {
       const time = clock(event.ts);
       const mark = event.pending ? ` ${PENDING_MARK}` : '';
@@ -169,9 +169,6 @@ function hostPort(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
-function formatMs(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
-}
 
 /** A day as the day-change lines name it: "Wed 2 Dec 2026", in English as every other word here. */
 export function dayText(ms: number): string {

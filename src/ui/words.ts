@@ -396,3 +396,9 @@ export function verdictText(v: DoctorVerdict): string {
       return 'nothing answered mDNS: either you are alone on this network, or multicast is blocked (Wi-Fi client isolation, a firewall on UDP 5353); try --connect HOST:PORT';
   }
 }
+
+/** When the next try to reach a relay is: "retrying now" once it is under way (a held notice shown late). */
+export function retryWords(ms: number): string {
+  if (ms < 50) return 'retrying now';
+  return ms < 1000 ? `retrying in ${ms} ms` : `retrying in ${(ms / 1000).toFixed(1)} s`;
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Notice, NoticeCode, Problem } from '../../src/chat/views.js';
 import type { CommandName } from '../../src/session/dispatch.js';
-import { errorText, fileProblemText, noticeSentence, noticeText, problemSentence, problemText } from '../../src/ui/words.js';
+import { errorText, fileProblemText, noticeSentence, noticeText, problemSentence, problemText, retryWords } from '../../src/ui/words.js';
 import { type DataFileProblem, type FileProblem, type FileTrouble, fileError, LanchatError, portError } from '../../src/wire/errors.js';
 
 const NODE = 'b7e1c0de99aa77331234567890abcdef00112233445566778899aabbccddeeff';
@@ -327,3 +327,15 @@ describe('the words of a port lanchat cannot listen on', () => {
   });
 });
 
+
+describe('the words of a retry', () => {
+  it.each([
+    [0, 'retrying now'],
+    [49, 'retrying now'],
+    [50, 'retrying in 50 ms'],
+    [999, 'retrying in 999 ms'],
+    [2_500, 'retrying in 2.5 s'],
+  ])('%i ms: %s', (ms, words) => {
+    expect(retryWords(ms)).toBe(words);
+  });
+});

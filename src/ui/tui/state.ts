@@ -3,7 +3,7 @@ import type { MessageView, RelayInfo } from '../../chat/views.js';
 import type { Role } from '../../session/chat-session.js';
 import type { UiEvent } from '../events.js';
 import { formatEvent } from '../line-format.js';
-import { queryText } from '../words.js';
+import { queryText, retryWords } from '../words.js';
 import { shownNick } from '../shown-nick.js';
 import { sanitize } from './text.js';
 import { DEFAULT_LIMITS } from '../../wire/limits.js';
@@ -191,7 +191,7 @@ export class ChatState {
         }
         break;
       case 'connection':
-        this.connection = event.state === 'connected' ? 'connected' : `disconnected; retrying in ${formatMs(event.retryInMs)}`;
+        this.connection = event.state === 'connected' ? 'connected' : `disconnected; ${retryWords(event.retryInMs)}`;
         break;
       case 'role': {
         const shown = this.#lastRelayId !== undefined;
@@ -375,6 +375,3 @@ export function typingNow(state: ChatState, now: number): string[] {
   return [...new Set([...typingIn(state.typers, room, now), ...typingIn(state.typers, null, now)])];
 }
 
-function formatMs(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
-}
