@@ -53,7 +53,8 @@ export function compareNicks(a: string, b: string): number {
 }
 
 const INVISIBLE = /\p{Default_Ignorable_Code_Point}/u;
-const scriptNames = new Intl.DisplayNames(['en'], { type: 'script' });
+/** Made when first needed: making it costs tens of ms, at every start otherwise. */
+let scriptNames: Intl.DisplayNames | undefined;
 
 /** Which rule `nick` breaks, or undefined when it is acceptable. */
 export function nickRule(nick: string): NickRule | undefined {
@@ -87,7 +88,7 @@ export function nickRuleWords(rule: NickRule, nick: string): string {
     case 'invisible':
       return 'a nick has no invisible characters';
     case 'mixed-scripts': {
-      const names = (mixedScripts(nick) ?? []).map((code) => scriptNames.of(code) ?? code);
+      const names = (mixedScripts(nick) ?? []).map((code) => (scriptNames ??= new Intl.DisplayNames(['en'], { type: 'script' })).of(code) ?? code);
       return `a nick is written in one script, not a mix (this one mixes ${names.join(' and ')}): a mix is how lookalike nicks are made`;
     }
   }

@@ -1,6 +1,6 @@
 import type { ChatSession } from '../../session/chat-session.js';
 import { COMMANDS } from '../input.js';
-import { sanitize } from './text.js';
+import { safeText } from '../../chat/safe-text.js';
 
 /**
  * Tab completion of the word before the cursor: nicks, /commands (only as the line's first word) and
@@ -79,7 +79,7 @@ const COMMAND_WORDS = COMMANDS.map((c) => c.usage.split(' ')[0]!);
 /** What Tab completes from, as the session has it now (the full screen and line mode alike). */
 export function completionSources(session: ChatSession): CompletionSources {
   // Names from the roster are a peer's text: one that would not show as it is is not typed in for the user.
-  const typeable = (name: string): boolean => sanitize(name) === name;
+  const typeable = (name: string): boolean => safeText(name) === name;
   const rooms = new Set([...session.rooms, ...session.roomList().map((r) => r.room)].filter(typeable));
   const nicks = session.people().map((p) => p.nick).filter((n) => n !== session.nick && typeable(n));
   return { nicks, commands: COMMAND_WORDS, rooms: [...rooms] };
