@@ -1,7 +1,7 @@
 // Builds lanchat: the protobuf code and its types are generated from proto/lanchat.proto (the one
 // source of truth of the wire), then TypeScript compiles src/ to dist/. npm install runs this (prepare).
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { buildSync } from 'esbuild';
 import protobuf from 'protobufjs';
 
@@ -31,7 +31,36 @@ run('tsc', ['-p', 'tsconfig.build.json']);
 // tsc compiles only TypeScript; the generated JavaScript goes beside the modules that import it.
 cpSync('src/wire/generated/lanchat.js', 'dist/wire/generated/lanchat.js');
 cpSync('src/wire/generated/fields.js', 'dist/wire/generated/fields.js');
+bundleProgram();
 buildWebClient();
+
+/**
+ * The program as bin/lanchat.js runs it: dist/cli/main.js and the modules it imports, bundled by esbuild into
+ * dist/app/ (the parts loaded later, as the full screen and the web server, in chunks of their own; npm
+ * packages stay outside). Node loads ~150 modules one by one otherwise: `lanchat --version` took 0.38 s
+ * against 0.21 s bundled, and every start (a join, a failover's new process) pays it. dist/app/ is two levels
+ * below the project like dist/cli/, so the paths the modules find from import.meta.url (package.json, the
+ * web page's files, packages' data) stay right.
+ */
+function bundleProgram() {
+  rmSync('dist/app', { recursive: true, force: true }); // chunks are named by their hash: no stale ones
+  try {
+    buildSync({
+      entryPoints: ['dist/cli/main.js'],
+      bundle: true,
+      splitting: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      packages: 'external',
+      outdir: 'dist/app',
+      logLevel: 'warning',
+    });
+  } catch {
+    console.error('build failed in esbuild (its errors are above)');
+    process.exit(1);
+  }
+}
 
 /**
  * The browser UI (src/web/client/, lanchat --web): one script and one style sheet, bundled and minified

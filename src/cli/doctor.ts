@@ -3,7 +3,7 @@ import type { Advert } from '../discovery/advert.js';
 import { diagnose } from '../discovery/diagnose.js';
 import { advertFit } from '../discovery/groups.js';
 import { type Findings, verdict } from '../discovery/verdict.js';
-import { verdictText } from '../ui/words.js';
+import { verdictText } from '../ui/doctor-words.js';
 
 export interface DoctorOptions {
   network: string;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Advert } from '../../src/discovery/advert.js';
 import { type Findings, verdict as judge } from '../../src/discovery/verdict.js';
-import { verdictText } from '../../src/ui/words.js';
+import { verdictText } from '../../src/ui/doctor-words.js';
 
 const node = (over: Partial<Advert>): Advert => ({
   nodeId: 'a'.repeat(64),
