@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
+import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 
 /** Debian's chromium (.ci/run installs it): Playwright's own browser download cannot reach its host here. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -35,4 +35,20 @@ export async function launchBrowser(options: { netns?: string } = {}): Promise<{
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** The lines of the page's message pane that hold `text`. */
+export function lineWith(page: Page, text: string): Locator {
+  return page.locator('#lines .line .text', { hasText: text });
+}
+
+/** Types a line into the page's input and sends it, as a user does. */
+export async function typeLine(page: Page, line: string): Promise<void> {
+  await page.fill('#input', line);
+  await page.press('#input', 'Enter');
+}
+
+/** The texts of the lines the page shows now. */
+export function shownTexts(page: Page): Promise<string[]> {
+  return page.locator('#lines .line .text').allTextContents();
 }

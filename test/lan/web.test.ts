@@ -1,18 +1,9 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumMissing, launchBrowser } from '../helpers/browser.js';
+import { chromiumMissing, launchBrowser, lineWith, typeLine } from '../helpers/browser.js';
 import { Lan, lanTestsRunnable } from '../helpers/lan.js';
 import type { LanchatProcess } from '../helpers/lanchat-process.js';
 import { aNote, notesOf, setHidden, WATCH_PAGE } from '../helpers/page-watch.js';
-
-async function typeLine(page: Page, line: string): Promise<void> {
-  await page.fill('#input', line);
-  await page.press('#input', 'Enter');
-}
-
-function lineWith(page: Page, text: string) {
-  return page.locator('#lines .line .text', { hasText: text });
-}
 
 // Issue 18's "done when": a new user runs `lanchat --web` on host 1 of a LAN of network namespaces, opens the
 // printed address in Chromium (started inside host 1's namespace: the address is that host's loopback), and

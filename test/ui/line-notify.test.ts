@@ -1,8 +1,8 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cluster, LANCHAT_BIN, type LanchatProcess } from '../helpers/lanchat-process.js';
+import { StandInNotifySend } from '../helpers/notify-send.js';
 import { TmuxSession, tmuxUnavailable } from '../helpers/tmux.js';
 
 const missing = tmuxUnavailable();
@@ -16,22 +16,14 @@ if (missing !== undefined) {
 // from the input without reaching the typed line. tmux's pipe-pane keeps what the program wrote.
 describe.runIf(missing === undefined)('desktop notifications from line mode', () => {
   const cluster = new Cluster();
-  const bin = mkdtempSync(join(tmpdir(), 'lanchat-line-notify-'));
-  const calls = join(bin, 'calls.txt');
+  const notifySend = new StandInNotifySend();
+  const bin = notifySend.bin;
   const written = join(bin, 'written.txt');
   let relay: LanchatProcess;
   let plain: TmuxSession;
 
   /** Each notify-send call: its arguments. */
-  const notified = (): string[][] => {
-    let text = '';
-    try {
-      text = readFileSync(calls, 'utf8');
-    } catch {
-      return [];
-    }
-    return text.split('\u0000\n').filter((c) => c !== '').map((c) => c.split('\u0000'));
-  };
+  const notified = (): string[][] => notifySend.calls();
   const output = (): string => {
     try {
       return readFileSync(written, 'latin1');
@@ -41,8 +33,6 @@ describe.runIf(missing === undefined)('desktop notifications from line mode', ()
   };
 
   beforeAll(async () => {
-    writeFileSync(join(bin, 'notify-send'), `#!/bin/sh\nfor a in "$@"; do printf '%s\\0' "$a"; done >> "${calls}"\nprintf '\\n' >> "${calls}"\n`);
-    chmodSync(join(bin, 'notify-send'), 0o755);
     let port: number;
     ({ proc: relay, port } = await cluster.relay('observer'));
     // Said before alice starts: her start shows it as the room's history, which notifies nobody.
@@ -50,7 +40,7 @@ describe.runIf(missing === undefined)('desktop notifications from line mode', ()
     await relay.waitForText('alice: an old mention, from before you came');
     plain = new TmuxSession([
       'env',
-      `PATH=${bin}:${process.env.PATH ?? ''}`,
+      `PATH=${notifySend.path}`,
       process.execPath,
       LANCHAT_BIN,
       '--plain',
@@ -70,7 +60,7 @@ describe.runIf(missing === undefined)('desktop notifications from line mode', ()
   afterAll(async () => {
     plain.kill();
     await cluster.cleanup();
-    rmSync(bin, { recursive: true, force: true });
+    notifySend.remove();
   });
 
   const until = (check: (c: string[][]) => boolean, what: string): Promise<string[]> =>

@@ -1,8 +1,6 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cluster, LANCHAT_BIN, type LanchatProcess } from '../helpers/lanchat-process.js';
+import { StandInNotifySend } from '../helpers/notify-send.js';
 import { TmuxSession, tmuxUnavailable } from '../helpers/tmux.js';
 
 const missing = tmuxUnavailable();
@@ -15,30 +13,19 @@ if (missing !== undefined) {
 // what a desktop would be asked to show (issue 17 item 9).
 describe.runIf(missing === undefined)('desktop notifications from the full screen', () => {
   const cluster = new Cluster();
-  const bin = mkdtempSync(join(tmpdir(), 'lanchat-notify-'));
-  const calls = join(bin, 'calls.txt');
+  const notifySend = new StandInNotifySend();
   let relay: LanchatProcess;
   let tui: TmuxSession;
 
   /** Each notify-send call: its arguments. */
-  const notified = (): string[][] => {
-    let text = '';
-    try {
-      text = readFileSync(calls, 'utf8');
-    } catch {
-      return [];
-    }
-    return text.split('\u0000\n').filter((c) => c !== '').map((c) => c.split('\u0000'));
-  };
+  const notified = (): string[][] => notifySend.calls();
 
   beforeAll(async () => {
-    writeFileSync(join(bin, 'notify-send'), `#!/bin/sh\nfor a in "$@"; do printf '%s\\0' "$a"; done >> "${calls}"\nprintf '\\n' >> "${calls}"\n`);
-    chmodSync(join(bin, 'notify-send'), 0o755);
     let port: number;
     ({ proc: relay, port } = await cluster.relay('observer'));
     tui = new TmuxSession([
       'env',
-      `PATH=${bin}:${process.env.PATH ?? ''}`,
+      `PATH=${notifySend.path}`,
       process.execPath,
       LANCHAT_BIN,
       '--no-discovery',
@@ -57,7 +44,7 @@ describe.runIf(missing === undefined)('desktop notifications from the full scree
   afterAll(async () => {
     tui.kill();
     await cluster.cleanup();
-    rmSync(bin, { recursive: true, force: true });
+    notifySend.remove();
   });
 
   const until = (check: (c: string[][]) => boolean, what: string): Promise<string[]> =>

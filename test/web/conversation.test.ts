@@ -7,7 +7,7 @@ import { seal } from '../../src/identity/seal.js';
 import { LevelHistoryStore } from '../../src/store/level-store.js';
 import { decodeStored } from '../../src/store/stored-message.js';
 import { messageHash, signMessage } from '../../src/sync/signature.js';
-import { chromiumMissing, launchBrowser } from '../helpers/browser.js';
+import { chromiumMissing, launchBrowser, lineWith, typeLine } from '../helpers/browser.js';
 import { freePort } from '../helpers/free-port.js';
 import { Cluster, type LanchatProcess } from '../helpers/lanchat-process.js';
 import { aNote, notesOf, setHidden, WATCH_PAGE } from '../helpers/page-watch.js';
@@ -41,15 +41,6 @@ async function seedPrivate(dataDir: string, scratch: string): Promise<void> {
   }
   await store.append(batch);
   await store.close();
-}
-
-async function typeLine(page: Page, line: string): Promise<void> {
-  await page.fill('#input', line);
-  await page.press('#input', 'Enter');
-}
-
-function lineWith(page: Page, text: string) {
-  return page.locator('#lines .line .text', { hasText: text });
 }
 
 describe('the conversation features in the browser UI, in Chromium, against real lanchat processes', () => {

@@ -7,7 +7,7 @@ import { loadOrCreateIdentity } from '../../src/identity/identity.js';
 import { LevelHistoryStore } from '../../src/store/level-store.js';
 import { decodeStored } from '../../src/store/stored-message.js';
 import { messageHash, signMessage } from '../../src/sync/signature.js';
-import { chromiumMissing, launchBrowser } from '../helpers/browser.js';
+import { chromiumMissing, launchBrowser, lineWith, shownTexts, typeLine } from '../helpers/browser.js';
 import { Cluster, type LanchatProcess } from '../helpers/lanchat-process.js';
 
 const SEEDED = 240;
@@ -50,20 +50,6 @@ async function seedHistory(dataDir: string, scratch: string): Promise<void> {
   }
   await store.append(batch);
   await store.close();
-}
-
-/** The texts of the lines the page shows now. */
-function shownTexts(page: Page): Promise<string[]> {
-  return page.locator('#lines .line .text').allTextContents();
-}
-
-async function typeLine(page: Page, line: string): Promise<void> {
-  await page.fill('#input', line);
-  await page.press('#input', 'Enter');
-}
-
-function lineWith(page: Page, text: string) {
-  return page.locator('#lines .line .text', { hasText: text });
 }
 
 describe('the browser UI, in Chromium, against real lanchat processes on loopback', () => {

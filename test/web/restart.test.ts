@@ -1,11 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumMissing, launchBrowser } from '../helpers/browser.js';
+import { chromiumMissing, launchBrowser, lineWith } from '../helpers/browser.js';
 import { Cluster, type LanchatProcess } from '../helpers/lanchat-process.js';
-
-function lineWith(page: Page, text: string) {
-  return page.locator('#lines .line .text', { hasText: text });
-}
 
 // `lanchat --web` with no port, restarted on the same data folder, comes back at the same address (the port
 // it served last, kept in the data folder): the tab left open reconnects by itself and catches up.
