@@ -32,6 +32,8 @@ export function spanAfter(span: Span, action: SpanAction, size: number, step: nu
         // builds a full window of rows (200 rows: 60-80 ms tasks in test/web/burst.test.ts); scrolling up
         // brings the earlier ones in. Fewer: the rows already there stay, and new ones are added below.
         if (total - (span.end + shift) > step) return { start: Math.max(0, total - step), end: total, follow: true };
+        // Older lines came in front (a conversation's history arriving after it opened): they come in too.
+        if (action.addedBefore > 0) return newest();
         return { start: clamp(Math.max(span.start + shift, total - size), 0, total), end: total, follow: true };
       }
       const start = clamp(span.start + shift, 0, total);

@@ -9,6 +9,7 @@ describe('the window of lines in the DOM', () => {
     ['follows the newest as lines come, keeping the rows it has', { start: 0, end: 10, follow: true }, { kind: 'changed', total: 50, addedBefore: 0, removedBefore: 0 }, { start: 0, end: 50, follow: true }],
     ['following, drops its oldest rows past its size', { start: 800, end: 1_000, follow: true }, { kind: 'changed', total: 1_030, addedBefore: 0, removedBefore: 0 }, { start: 830, end: 1_030, follow: true }],
     ['following, takes only the newest step of a burst', { start: 0, end: 10, follow: true }, { kind: 'changed', total: 1_010, addedBefore: 0, removedBefore: 0 }, { start: 950, end: 1_010, follow: true }],
+    ['following, takes in older history that comes in front of it', { start: 0, end: 0, follow: true }, { kind: 'changed', total: 50, addedBefore: 50, removedBefore: 0 }, { start: 0, end: 50, follow: true }],
     ['following, moves with lines trimmed in front of it', { start: 100, end: 300, follow: true }, { kind: 'changed', total: 320, addedBefore: 0, removedBefore: 20 }, { start: 120, end: 320, follow: true }],
     ['stays on what the reader reads when lines come below', { start: 100, end: 300, follow: false }, { kind: 'changed', total: 1_300, addedBefore: 0, removedBefore: 0 }, { start: 100, end: 300, follow: false }],
     ['moves with older history put in front of it', { start: 0, end: 200, follow: false }, { kind: 'changed', total: 400, addedBefore: 100, removedBefore: 0 }, { start: 100, end: 300, follow: false }],
