@@ -8,6 +8,7 @@ import { PRIVATE_BUCKET } from '../store/keys.js';
 import { searchNeedle } from '../store/search-match.js';
 import { decodeStored } from '../store/stored-message.js';
 import { readableText } from '../identity/seal.js';
+import { openedAction } from '../chat/private-action.js';
 
 /** The history queries a node answers from its own store: views this node can show, marked as history. */
 
@@ -48,7 +49,11 @@ export async function searchHistory(store: HistoryStore, identity: Identity, que
     needle: searchNeedle(query),
     limit,
     ...(room === undefined ? {} : { room }),
-    privateText: (m) => readableText(m, identity),
+    // A private action's words, without the wrapper that carries it in the seal (chat/private-action.ts).
+    privateText: (m) => {
+      const text = readableText(m, identity);
+      return text === undefined ? undefined : openedAction(text).text;
+    },
   });
   return views(stored, identity);
 }

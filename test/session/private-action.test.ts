@@ -56,6 +56,9 @@ describe('a private action', () => {
     // Read back from the store, as after a restart: still an action.
     const stored = await bob.privateHistory('ann', 10);
     expect(stored.messages.map((m) => [m.text, m.action])).toEqual([['waves', true]]);
+    // Search finds it by its words, not by the wrapper that carries the action in the seal.
+    expect((await bob.search('waves')).map((m) => [m.text, m.action])).toEqual([['waves', true]]);
+    expect(await bob.search('action')).toEqual([]);
 
     // The relay's copy: the line's bytes as every node holds them.
     await Promise.all([bob.stop(), ann.stop()]);
