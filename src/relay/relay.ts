@@ -21,6 +21,7 @@ import { Registry } from './registry.js';
 import type { SyncCounters } from '../sync/sync-link.js';
 import { Replication } from './replication.js';
 import { peerOf, type Session } from './session.js';
+import { newMeter } from './talk-meter.js';
 
 export interface RelayOptions {
   nodeId: Buffer;
@@ -82,6 +83,7 @@ export class Relay extends EventEmitter<RelayEvents> {
   constructor(options: RelayOptions) {
     super();
     this.#options = options;
+    const limits = resolveLimits(options.limits);
     this.#replication =
       options.replica === undefined
         ? undefined
@@ -91,14 +93,14 @@ export class Relay extends EventEmitter<RelayEvents> {
             learned: (fresh) => this.emit('learned', fresh),
             settled: () => this.emit('settled'),
             storeFailed: (error, count) => this.emit('storeFailed', error, count),
-            limits: resolveLimits(options.limits),
+            limits,
           });
     this.#context = {
       sessions: this.#sessions,
       fanout: this.#fanout,
       replication: this.#replication,
       now: Date.now,
-      limits: resolveLimits(options.limits),
+      limits,
     };
     if (options.awaitOwnMember === true) {
       this.#held = [];
@@ -266,7 +268,7 @@ export class Relay extends EventEmitter<RelayEvents> {
       sync: undefined,
       leaveReason: undefined,
       away: undefined,
-      talk: undefined,
+      talk: newMeter(this.#context.now(), this.#context.limits),
     };
     // Encoded before the session is registered: a roster too big for one frame must not leave a session
     // behind whose connection never got its welcome.

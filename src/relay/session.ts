@@ -28,8 +28,8 @@ export interface Session extends Seat {
    * on their way (paced), signed with it.
    */
   formerNick?: string;
-  /** Rates and idle time of its typing, away and whois frames (relay/talk.ts); made at the first need. */
-  talk?: TalkMeter | undefined;
+  /** Rates and idle time of its typing, away and whois frames (relay/talk.ts); made when it is admitted, so whois tells when it came. */
+  talk: TalkMeter;
 }
 
 /** The roster entry of a member, as welcomes and presences carry it. */

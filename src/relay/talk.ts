@@ -4,7 +4,7 @@ import type { Limits } from '../wire/limits.js';
 import type { Fanout } from './fanout.js';
 import type { Registry } from './registry.js';
 import { peerOf, type Session } from './session.js';
-import { newMeter, take, type TalkMeter, typingPasses } from './talk-meter.js';
+import { take, typingPasses } from './talk-meter.js';
 
 /** What these handlers use of the relay's context (handlers.ts TalkContext). */
 export interface TalkContext {
@@ -20,18 +20,14 @@ export interface TalkContext {
  * without an answer, and what a member sends is passed on only to those it is for.
  */
 
-function meterOf(ctx: TalkContext, session: Session): TalkMeter {
-  return (session.talk ??= newMeter(ctx.now(), ctx.limits));
-}
-
 /** A member wrote a line: it is not idle. */
 export function lineWritten(ctx: TalkContext, session: Session): void {
-  meterOf(ctx, session).lastLineAt = ctx.now();
+  session.talk.lastLineAt = ctx.now();
 }
 
 /** "I am typing": to the room's other members (if the sender is in it), or to the one recipient online. */
 export function onTyping(ctx: TalkContext, session: Session, typing: lanchat.Typing.$Shape): void {
-  if (!typingPasses(meterOf(ctx, session), ctx.limits.typingIntervalMs, ctx.now())) return;
+  if (!typingPasses(session.talk, ctx.limits.typingIntervalMs, ctx.now())) return;
   const from = { nodeId: session.nodeId, nick: session.nick };
   if (typing.room) {
     const room = normalizeRoom(typing.room);
@@ -52,7 +48,7 @@ export function onAway(ctx: TalkContext, session: Session, away: lanchat.Away.$S
   const now = ctx.now();
   const going = away.away === true;
   if (!going && session.away === undefined) return; // back from nowhere: nothing to tell
-  if (!take(meterOf(ctx, session).away, ctx.limits.awayChangesPerMinute, now)) return;
+  if (!take(session.talk.away, ctx.limits.awayChangesPerMinute, now)) return;
   session.away = going ? { reason: [...(away.reason ?? '')].slice(0, ctx.limits.awayReasonChars).join(''), since: now } : undefined;
   const State = lanchat.Presence.State;
   ctx.fanout.broadcast({ presence: { state: going ? State.AWAY : State.BACK, peer: peerOf(session) } });
@@ -60,7 +56,7 @@ export function onAway(ctx: TalkContext, session: Session, away: lanchat.Away.$S
 
 /** Who is `node_id`: the relay answers what only it knows, the member the rest from its roster. */
 export function onWhois(ctx: TalkContext, session: Session, whois: lanchat.Whois.$Shape): void {
-  const meter = meterOf(ctx, session);
+  const meter = session.talk;
   const now = ctx.now();
   if (whois.answered || !whois.nodeId || whois.nodeId.length !== 32) return;
   if (!take(meter.whois, ctx.limits.whoisPerMinute, now)) return;
@@ -69,7 +65,7 @@ export function onWhois(ctx: TalkContext, session: Session, whois: lanchat.Whois
     ctx.fanout.sendFrame(session, { whois: { nodeId: whois.nodeId, answered: true, found: false } });
     return;
   }
-  const theirs = meterOf(ctx, target);
+  const theirs = target.talk;
   const idleMs = Math.max(0, now - (theirs.lastLineAt ?? theirs.connectedAt));
   ctx.fanout.sendFrame(session, { whois: { nodeId: target.nodeId, answered: true, found: true, idleMs, connectedAt: theirs.connectedAt } });
 }

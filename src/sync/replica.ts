@@ -6,7 +6,7 @@ import { messageProblem } from './message-rules.js';
 import { messageHash, messageHashString } from './signature.js';
 import { mergeSpans, type Span, type SyncPoint } from './spans.js';
 import { verifySliced } from './verify-sliced.js';
-import { DEFAULT_LIMITS } from '../wire/limits.js';
+import { DEFAULT_LIMITS, resolveLimits } from '../wire/limits.js';
 import { admit, type BudgetLimits, type LinkWindow, type UnkeptReason } from './budget.js';
 
 /** A sync batch holds at most this many messages ... */
@@ -127,8 +127,7 @@ export class Replica {
     this.#now = now;
     this.#own = options.own;
     this.#learn = options.learn;
-    const { historyBytes, originBytes, addressSyncBytes, addressSyncWindowMs } = DEFAULT_LIMITS;
-    this.#budget = { historyBytes, originBytes, addressSyncBytes, addressSyncWindowMs, ...definedOnly(options.limits ?? {}) };
+    this.#budget = resolveLimits(options.limits);
   }
 
   /** Who is told when a storage bound is first reached (the node: a notice for its user). */
@@ -372,8 +371,4 @@ export class Replica {
     this.#refusedCount += count;
     return { fresh: [], known: [], refused, unkept: [] };
   }
-}
-
-function definedOnly<T extends object>(values: Partial<T>): Partial<T> {
-  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

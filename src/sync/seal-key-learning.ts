@@ -1,5 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { provenSealKey } from '../identity/node-keys.js';
+import { compareOrder } from '../store/display-page.js';
 import type { StoredMessage } from '../store/history-store.js';
 import { VERIFY_SLICE_CHECKS } from './verify-sliced.js';
 
@@ -54,7 +55,7 @@ export function keyCandidates(messages: readonly StoredMessage[], held: (origin:
   for (const m of messages) {
     if (m.origin === self || m.sealKey?.length !== 32 || m.sealKeySignature?.length !== 64 || m.authorKey === undefined) continue;
     const before = newest.get(m.origin);
-    if (before === undefined || m.time > before.time || (m.time === before.time && (m.counter > before.counter || (m.counter === before.counter && m.seq > before.seq)))) newest.set(m.origin, m);
+    if (before === undefined || compareOrder(m, before) > 0) newest.set(m.origin, m);
   }
   const candidates: KeyCandidate[] = [];
   for (const [origin, m] of newest) {

@@ -36,6 +36,11 @@ export interface NotifySettings {
 /** What the page calls a conversation: a room (`#dev`), or `@` and a nick in lower case (`@bob`). */
 export type ConvoKey = string;
 
+/** A private conversation's key: `@` and the nick in lower case (nicks compare so); the node and the page alike. */
+export function privateKey(nick: string): ConvoKey {
+  return `@${nick.toLowerCase()}`;
+}
+
 /** A cursor into the store: the message a page of older history ends before. */
 export type Cursor = Pick<MessageView, 'id' | 'fromId'>;
 

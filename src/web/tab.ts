@@ -9,7 +9,7 @@ import type { Limits } from '../wire/limits.js';
 import { Bucket } from './bucket.js';
 import { parseClientMessage } from './parse-client.js';
 import type { TopicView } from '../chat/views.js';
-import type { ClientMessage, Cursor, NotifySettings, RoomHistory, ServerMessage, StateView } from './protocol.js';
+import { type ClientMessage, type Cursor, type NotifySettings, type RoomHistory, type ServerMessage, type StateView, privateKey } from './protocol.js';
 
 export type TabLimits = Pick<Limits, 'webMessageBytes' | 'webRatePerSec' | 'webRateBurst' | 'webOlderPending' | 'webPageMessages' | 'webSendBytes'>;
 
@@ -44,10 +44,6 @@ export function stateView(session: ChatSession): StateView {
   };
 }
 
-/** The page's key of a private conversation with `nick` (protocol.ts ConvoKey). */
-export function privateKeyOf(nick: string): string {
-  return `@${nick.toLowerCase()}`;
-}
 
 /** The session's window (read markers: a room, or a conversation's nick as the session keeps it) of a page's key. */
 export function windowOf(session: ChatSession, key: string): string {
@@ -120,14 +116,14 @@ export class Tab {
       }
       for (const nick of session.conversations) {
         const page = await session.privateHistory(nick, count);
-        history.push({ room: privateKeyOf(nick), messages: page.messages, ...(page.resume === undefined ? {} : { resume: page.resume }) });
+        history.push({ room: privateKey(nick), messages: page.messages, ...(page.resume === undefined ? {} : { resume: page.resume }) });
       }
     } catch {
       // The store could not be read: the page starts without history and asks for it by scrolling.
     }
     for (const window of [...rooms, ...session.conversations]) {
       const ts = session.lastRead(window);
-      if (ts !== undefined) read[window.startsWith('#') ? window : privateKeyOf(window)] = ts;
+      if (ts !== undefined) read[window.startsWith('#') ? window : privateKey(window)] = ts;
     }
     if (this.#closed) return;
     const held = this.#held ?? [];

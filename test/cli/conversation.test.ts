@@ -97,6 +97,8 @@ describe('conversation: actions, away, typing, topics, whois, ignore', () => {
     alice.send('/ignore dave');
     await alice.waitFor('notice', (e) => e.code === 'IGNORED');
     dave.send('from dave before');
+    // Once bob has it, the relay has passed it to alice too, before bob's marker: the marker then proves it.
+    await bob.waitForText('from dave before');
     bob.send('marker one');
     await alice.waitForText('marker one');
     expect(alice.messages('from dave before')).toHaveLength(0);
@@ -104,6 +106,8 @@ describe('conversation: actions, away, typing, topics, whois, ignore', () => {
     await alice.waitFor('presence', (e) => e.state === 'renamed' && e.nick === 'davey');
     dave.send('from davey');
     dave.send('/typing');
+    await bob.waitForText('from davey');
+    await bob.waitFor('typing', (e) => e.nick === 'davey');
     bob.send('marker two');
     await alice.waitForText('marker two');
     expect(alice.messages('from davey')).toHaveLength(0);
@@ -118,6 +122,7 @@ describe('conversation: actions, away, typing, topics, whois, ignore', () => {
     expect(await alice.waitFor('ignored')).toMatchObject({ people: [{ nick: 'dave' }] });
     await dave.waitFor('role', () => dave.all('role').length >= 2);
     dave.send('from davey after restart');
+    await bob.waitForText('from davey after restart');
     bob.send('marker three');
     await alice.waitForText('marker three');
     expect(alice.messages('from davey after restart')).toHaveLength(0);

@@ -85,11 +85,16 @@ describe('typing, away and whois at the relay', () => {
   });
 
   it('answers whois with the idle time, only for questions, and at most whoisPerMinute', async () => {
-    const asker = await join('asker', ['#w']);
+    const before = Date.now();
     const target = await join('target', ['#w']);
+    const joined = Date.now();
+    const asker = await join('asker', ['#w']);
     asker.conn.sendFrame({ whois: { nodeId: target.nodeId } });
     const answer = (await asker.next('whois')).frame.whois;
     expect(answer).toMatchObject({ answered: true, found: true });
+    // Online since it was admitted, not since someone first asked about it.
+    expect(Number(answer.connectedAt)).toBeGreaterThanOrEqual(before);
+    expect(Number(answer.connectedAt)).toBeLessThanOrEqual(joined);
     expect(Number(answer.idleMs)).toBeGreaterThanOrEqual(0);
     asker.conn.sendFrame({ whois: { nodeId: randomBytes(32) } });
     expect((await asker.next('whois', (f) => f.whois.found !== true)).frame.whois.answered).toBe(true);

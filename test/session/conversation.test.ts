@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Notice } from '../../src/chat/views.js';
 import { AUTO_AWAY_REASON, Conversation, type TalkingNode } from '../../src/session/conversation.js';
 
@@ -48,7 +48,33 @@ describe('the session conversation, with an injected clock', () => {
     expect(node.calls).toEqual([]);
   });
 
-  it('ends an automatic away at the next input, and leaves one asked for', () => {
+  it('goes away by itself after the minutes without input, and comes back at the next input', () => {
+    vi.useFakeTimers();
+    try {
+      const node = fakeNode();
+      const notices: Notice[] = [];
+      const talk = new Conversation(node, { awayAfterMinutes: 10, sendTyping: true, ignoreList: undefined, notice: (n) => notices.push(n) });
+      talk.start();
+      vi.advanceTimersByTime(9 * 60_000);
+      talk.input(); // the clock starts again
+      vi.advanceTimersByTime(9 * 60_000);
+      expect(node.calls).toEqual([]);
+      vi.advanceTimersByTime(60_000 + 1);
+      expect(talk.away).toEqual({ reason: AUTO_AWAY_REASON, auto: true });
+      talk.input();
+      expect(talk.away).toBeUndefined();
+      expect(node.calls).toEqual([
+        ['setAway', AUTO_AWAY_REASON],
+        ['setAway', undefined],
+      ]);
+      expect(notices).toEqual([{ code: 'AWAY', reason: AUTO_AWAY_REASON, auto: true }, { code: 'BACK' }]);
+      talk.stop();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('leaves an away asked for at the next input', () => {
     const node = fakeNode();
     const notices: Notice[] = [];
     const talk = new Conversation(node, { awayAfterMinutes: 10, sendTyping: true, ignoreList: undefined, notice: (n) => notices.push(n) });
@@ -65,7 +91,6 @@ describe('the session conversation, with an injected clock', () => {
       ['setAway', undefined],
     ]);
     expect(notices).toEqual([]);
-    expect(AUTO_AWAY_REASON).toBe('idle');
   });
 
   it('refuses to ignore someone never seen, or oneself', () => {

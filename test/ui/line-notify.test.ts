@@ -89,7 +89,8 @@ describe.runIf(missing === undefined)('desktop notifications from line mode', ()
     plain.type('\u001b[Ifocused now');
     plain.press('Enter');
     expect(await relay.waitForText('focused now')).toMatchObject({ from: 'alice' });
-    relay.send('/msg alice while you look');
+    // A mention, not a private line: its text would be in a wrong notification's arguments.
+    relay.send('alice: while you look');
     await plain.waitForText('while you look');
     plain.type('\u001b[Olooked away');
     plain.press('Enter');

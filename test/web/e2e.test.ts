@@ -1,5 +1,4 @@
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +8,7 @@ import { decodeStored } from '../../src/store/stored-message.js';
 import { messageHash, signMessage } from '../../src/sync/signature.js';
 import { chromiumMissing, launchBrowser, lineWith, shownTexts, typeLine } from '../helpers/browser.js';
 import { Cluster, type LanchatProcess } from '../helpers/lanchat-process.js';
+import { freePort } from '../helpers/free-port.js';
 
 const SEEDED = 240;
 
@@ -22,15 +22,6 @@ interface Element {
   getAttribute(name: string): string | null;
 }
 declare const document: { getElementById(id: string): Element | null; querySelector(selector: string): Element | null };
-
-/** A free loopback port, for a --web that must keep its port across a restart. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** Alice's data folder, holding a day of #lobby written by dana (someone not online): history to open on and scroll back through. */
 async function seedHistory(dataDir: string, scratch: string): Promise<void> {

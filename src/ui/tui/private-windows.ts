@@ -58,3 +58,13 @@ export function newestTime(entries: readonly Line[]): number | undefined {
 }
 
 export const MARKER_TEXT = '--- new since you last looked ---';
+
+/**
+ * Whom a line being typed is for: "@bob hi" is for bob, and so is any line in bob's private window;
+ * undefined: the current room. (In a private window the room must not hear that this user types.)
+ */
+export function typingTarget(text: string, privateTo: string | undefined): { nick: string } | undefined {
+  const match = /^@([^\s:]+)[:\s]/.exec(text);
+  if (match !== null) return { nick: match[1]! };
+  return privateTo === undefined ? undefined : { nick: privateTo };
+}

@@ -15,6 +15,7 @@ import { CHROME_ROWS, entryRows, layoutScreen, type Screen } from './layout.js';
 import { ChatState, NO_ROOM, RELAY_CHANGE_SHOWN_MS, type SessionSnapshot } from './state.js';
 import { Painter } from './view.js';
 import { findNotifySend, FOCUS_REPORTS_OFF, FOCUS_REPORTS_ON, focusReport, Notifier } from '../notifier.js';
+import { typingTarget } from './private-windows.js';
 
 /** At most one frame per this many ms: a flood of messages is drawn in batches, not line by line. */
 export const FRAME_MS = 25;
@@ -246,7 +247,7 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
         case 'insert':
           line = edit.insert(line, action.text);
           // A line to say (not a command) tells the others this user is typing (debounced by the session).
-          if (!/^\/(?!\/)/.test(line.text)) session.typing(privateTarget(line.text));
+          if (!/^\/(?!\/)/.test(line.text)) session.typing(typingTarget(line.text, state.currentPrivate));
           break;
         case 'left':
         case 'right':
@@ -349,7 +350,3 @@ export function runTui(session: ChatSession, input: NodeJS.ReadStream, output: N
 }
 
 /** "@bob hi" is typed to bob alone; anything else to the current room. */
-function privateTarget(text: string): { nick: string } | undefined {
-  const match = /^@([^\s:]+)[:\s]/.exec(text);
-  return match === null ? undefined : { nick: match[1]! };
-}

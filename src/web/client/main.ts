@@ -123,7 +123,7 @@ form.addEventListener('submit', (e) => {
   if (line.trim() === '') return;
   const c = active();
   if (/^\/(quit|exit)\b/i.test(line)) addInfo(model, undefined, WEB_WORDS.quitHint, false, Date.now());
-  else if (c?.kind === 'private' && !line.startsWith('/')) socket.send({ t: 'whisper', nick: c.name, text: line });
+  // In a private conversation the node routes the line (ChatController.handleLine), as in the full screen's window.
   else if (!socket.send({ t: 'command', line, ...(c?.kind === 'room' ? { room: c.key } : c?.kind === 'private' ? { nick: c.name } : {}) })) return;
   sent.push(line);
   if (sent.length > 200) sent.shift();

@@ -2,7 +2,7 @@ import { typingDone, typingSeen } from '../../chat/typing.js';
 import type { MessageView } from '../../chat/views.js';
 import type { UiEvent } from '../../ui/events.js';
 import { worthNotifying } from '../../ui/notify-policy.js';
-import type { RoomHistory, ServerMessage, StateView } from '../protocol.js';
+import { privateKey, type RoomHistory, type ServerMessage, type StateView } from '../protocol.js';
 import type { Convo, Effects, Model } from './convo.js';
 import { emptyList, insertLine, type Line, mentions, newestMessage, trimOldest, unreadAfter } from './lines.js';
 
@@ -12,10 +12,7 @@ export function newModel(maxLines = 5_000): Model {
   return { state: undefined, convos: new Map(), active: undefined, commands: [], maxLines, infoCount: 0, topics: new Map(), typers: new Map(), search: undefined, notify: { enabled: true, highlights: [] } };
 }
 
-/** A private conversation's key: `@` and the nick in lower case (nicks compare so; protocol.ts ConvoKey). */
-export function privateKey(nick: string): string {
-  return `@${nick.toLowerCase()}`;
-}
+export { privateKey };
 
 /** The conversation a message belongs to. */
 export function convoKeyOf(m: MessageView): string {

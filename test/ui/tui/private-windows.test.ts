@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { MessageView } from '../../../src/chat/views.js';
 import type { UiEvent } from '../../../src/ui/events.js';
 import { paneRows } from '../../../src/ui/tui/layout.js';
-import { conversationOf, markerBefore, MARKER_TEXT, newestTime, unreadAfter } from '../../../src/ui/tui/private-windows.js';
+import { conversationOf, markerBefore, MARKER_TEXT, newestTime, typingTarget, unreadAfter } from '../../../src/ui/tui/private-windows.js';
 import { ChatState, type Entry, type SessionSnapshot } from '../../../src/ui/tui/state.js';
 
 const snap = (over: Partial<SessionSnapshot> = {}): SessionSnapshot => ({
@@ -124,5 +124,16 @@ describe('read markers', () => {
     state.apply(msg({ room: '#lobby', text: 'lobby line', ts: 5_000 }));
     expect(state.leave()).toEqual({ window: '#lobby', ts: 5_000 });
     expect(state.current.marker).toBe(5_000);
+  });
+});
+
+describe('whom a line being typed is for', () => {
+  it.each([
+    ['hello', undefined, undefined],
+    ['hello', 'bob', { nick: 'bob' }],
+    ['@carol hi', undefined, { nick: 'carol' }],
+    ['@carol: hi', 'bob', { nick: 'carol' }],
+  ] as const)('%s in %s', (text, privateTo, target) => {
+    expect(typingTarget(text, privateTo)).toEqual(target);
   });
 });
